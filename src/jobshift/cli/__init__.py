@@ -1,0 +1,1 @@
+"""The ``jobshift`` command line (Typer + rich): a thin layer over ``jobshift.services``."""

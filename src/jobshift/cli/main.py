@@ -1,0 +1,85 @@
+"""The ``jobshift`` Typer application: global options, error handling, command registration."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jobshift import __version__
+from jobshift.cli import cmd_data, cmd_workspace
+from jobshift.cli.output import error
+from jobshift.errors import JobshiftError
+
+app = typer.Typer(
+    name="jobshift",
+    help="jobshift: job-change signals for B2B revenue teams (self-hosted).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class State:
+    """Options shared by every command."""
+
+    workspace: Path | None = None
+
+
+state = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jobshift {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace", "-w", envvar="JOBSHIFT_WORKSPACE", help="workspace directory (default: .)"
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
+    ] = False,
+) -> None:
+    state.workspace = workspace
+
+
+cmd_workspace.register(app, state)
+cmd_data.register(app, state)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script: maps ``JobshiftError`` to its exit code and one line."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except JobshiftError as exc:
+        error(str(exc))
+        return exc.exit_code
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        error("aborted")
+        return 1
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""The program configuration: ``jobshift.toml`` read into pydantic models, ``JOBSHIFT_*`` overrides.
+
+Environment variables win over the file; nested keys use ``__``: ``JOBSHIFT_DETECTION__NEW_HIRE_WINDOW_DAYS=60``.
+An invalid configuration raises :class:`~jobshift.errors.ConfigError` naming the key path.
+Later features add their own sections here (cohorts, tiers, routing, notifications, scorecard).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from jobshift.errors import ConfigError
+
+CONFIG_FILE = "jobshift.toml"
+DEFAULT_DB_FILE = "jobshift.db"
+
+
+class Section(BaseModel):
+    """Base of every config section: unknown keys are errors (typos are caught, not ignored)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class WorkspaceSection(Section):
+    """Identity of the workspace."""
+
+    name: str = "My company"
+    timezone: str = "UTC"
+
+
+class ProgramSection(Section):
+    """Lead sources and the tracking cap (see spec/program.md)."""
+
+    contact_tracking_lead_source: str = "jobshift Contact Tracking"
+    target_tracking_lead_source: str = "New Hires & Promotions"
+    tracking_cap: int = Field(50_000, ge=0)
+
+
+class ImportSection(Section):
+    """CSV import behaviour."""
+
+    batch_size: int = Field(20_000, ge=100, le=1_000_000)
+    max_quarantine_share: float = Field(
+        1.0, ge=0.0, le=1.0, description="fail the file when more than this share of rows is bad"
+    )
+
+
+class DetectionSection(Section):
+    """Detection thresholds."""
+
+    new_hire_window_days: int = Field(90, ge=1, le=3650)
+    max_job_change_age_months: int = Field(12, ge=1, le=240)
+    name_match_threshold: float = Field(90.0, ge=50.0, le=100.0)
+    company_match_threshold: float = Field(92.0, ge=50.0, le=100.0)
+
+
+class PersonaSection(Section):
+    """Who matters: title keywords/regexes, seniorities and functions."""
+
+    title_keywords: list[str] = Field(default_factory=list)
+    title_regexes: list[str] = Field(default_factory=list)
+    seniorities: list[str] = Field(default_factory=lambda: ["c_suite", "vp", "director"])
+    functions: list[str] = Field(
+        default_factory=lambda: ["engineering", "it", "security", "data", "executive"]
+    )
+
+
+class IcpSection(Section):
+    """Ideal customer profile: account criteria. Empty lists mean "any"."""
+
+    industries: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    segments: list[str] = Field(default_factory=list)
+    min_employees: int | None = Field(None, ge=0)
+    max_employees: int | None = Field(None, ge=0)
+
+
+class FiltersSection(Section):
+    """Signals that never reach the CRM (see spec/program.md, Filters)."""
+
+    skip_advisors: bool = True
+    skip_board_members: bool = True
+    skip_investors: bool = True
+    skip_interns: bool = True
+    skip_students: bool = True
+    skip_self_employed: bool = True
+    skip_moves_to_customers: bool = False
+    skip_free_mail_only: bool = True
+    skip_opted_out: bool = True
+    competitor_domains: list[str] = Field(default_factory=list)
+    competitor_names: list[str] = Field(default_factory=list)
+
+
+class Config(BaseSettings):
+    """The whole configuration of one workspace."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="JOBSHIFT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        populate_by_name=True,
+    )
+
+    database_url: str | None = None
+    workspace: WorkspaceSection = Field(default_factory=WorkspaceSection)
+    program: ProgramSection = Field(default_factory=ProgramSection)
+    mapping: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="per CRM object: source column header -> canonical column",
+    )
+    import_: ImportSection = Field(default_factory=ImportSection, alias="import")
+    detection: DetectionSection = Field(default_factory=DetectionSection)
+    persona: PersonaSection = Field(default_factory=PersonaSection)
+    icp: IcpSection = Field(default_factory=IcpSection)
+    filters: FiltersSection = Field(default_factory=FiltersSection)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment first, then the values read from ``jobshift.toml`` (passed as init kwargs)."""
+        return (env_settings, init_settings)
+
+
+def _format_validation_error(exc: ValidationError) -> ConfigError:
+    err = exc.errors()[0]
+    path = ".".join("import" if p == "import_" else str(p) for p in err["loc"])
+    msg = err["msg"]
+    if "input" in err and err["type"] not in ("missing", "extra_forbidden"):
+        msg = f"{msg} (got {err['input']!r})"
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    more = len(exc.errors()) - 1
+    if more:
+        msg += f" (and {more} more error{'s' if more > 1 else ''})"
+    return ConfigError(msg, key_path=path or "<root>")
+
+
+def parse_config(data: dict[str, Any]) -> Config:
+    """Validate a configuration mapping (the parsed TOML) plus ``JOBSHIFT_*`` overrides."""
+    try:
+        return Config(**data)
+    except ValidationError as exc:
+        raise _format_validation_error(exc) from None
+
+
+def load_config(workspace: Path) -> Config:
+    """Read ``workspace/jobshift.toml`` (if present) and the environment into a :class:`Config`."""
+    path = workspace / CONFIG_FILE
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return parse_config(data)
+
+
+def database_url(workspace: Path, config: Config | None = None) -> str:
+    """The database URL: ``JOBSHIFT_DATABASE_URL`` / config, else the SQLite file in the workspace."""
+    url = os.environ.get("JOBSHIFT_DATABASE_URL") or (config.database_url if config else None)
+    if url:
+        return url
+    return f"sqlite:///{(workspace / DEFAULT_DB_FILE).resolve()}"
+
+
+DEFAULT_CONFIG_TOML = """\
+# jobshift.toml: the program configuration of this workspace.
+# Every key is optional; the values shown are the defaults. Environment variables override the file:
+# JOBSHIFT_<SECTION>__<KEY>, e.g. JOBSHIFT_DETECTION__NEW_HIRE_WINDOW_DAYS=60.
+# The database is the SQLite file jobshift.db beside this file unless JOBSHIFT_DATABASE_URL is set,
+# e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+[workspace]
+name = "My company"
+timezone = "UTC"
+
+[program]
+# Lead source of job-change leads from tracked contacts, and of new hires & promotions at target accounts.
+contact_tracking_lead_source = "jobshift Contact Tracking"
+target_tracking_lead_source = "New Hires & Promotions"
+# How many contacts are tracked at most (filled from cohorts in priority order).
+tracking_cap = 50000
+
+[import]
+# Rows written per database round trip.
+batch_size = 20000
+# Fail a whole file when more than this share of its rows is bad (1.0 = never).
+max_quarantine_share = 1.0
+
+[detection]
+# A person who started at a target account within this many days is a new hire.
+new_hire_window_days = 90
+# Job changes older than this are filtered out.
+max_job_change_age_months = 12
+# Fuzzy thresholds (0-100) for name + company identity matches and company-name matches.
+name_match_threshold = 90.0
+company_match_threshold = 92.0
+
+[persona]
+# Titles that matter: keywords (case-insensitive), regular expressions, seniorities, functions.
+title_keywords = []
+title_regexes = []
+seniorities = ["c_suite", "vp", "director"]
+functions = ["engineering", "it", "security", "data", "executive"]
+
+[icp]
+# Account criteria; an empty list means "any".
+industries = []
+countries = []
+segments = []
+# min_employees = 200
+# max_employees = 100000
+
+[filters]
+skip_advisors = true
+skip_board_members = true
+skip_investors = true
+skip_interns = true
+skip_students = true
+skip_self_employed = true
+skip_moves_to_customers = false
+skip_free_mail_only = true
+skip_opted_out = true
+competitor_domains = []
+competitor_names = []
+
+# Column mapping for CRM files whose headers are neither canonical nor Salesforce API names:
+# [mapping.contacts]
+# "E-Mail Address" = "email"
+# "Company Id" = "account_id"
+"""

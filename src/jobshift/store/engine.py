@@ -1,0 +1,111 @@
+"""Opening the store: engine creation, SQLite pragmas, PostgreSQL schemas, migrations on open."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from jobshift.errors import StoreError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=OFF")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA cache_size=-65536")
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.close()
+
+
+class Store:
+    """A handle on the jobshift database (SQLite file or PostgreSQL).
+
+    ``schema`` (PostgreSQL only) puts every table in that schema; tests use one schema each.
+    """
+
+    def __init__(self, engine: Engine, schema: str | None = None) -> None:
+        self.engine = engine
+        self.schema = schema
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @classmethod
+    def open(cls, url: str, *, schema: str | None = None, migrate: bool = True) -> Store:
+        """Connect to ``url`` and apply pending migrations."""
+        try:
+            engine = _make_engine(url, schema)
+            store = cls(engine, schema)
+            if migrate:
+                store.migrate()
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"cannot open database {_redact(url)}: {exc.__class__.__name__}: {exc}"
+            ) from None
+        return store
+
+    def migrate(self) -> None:
+        """Upgrade the database to the newest Alembic revision."""
+        from alembic import command
+        from alembic.config import Config as AlembicConfig
+
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A connection in a transaction: committed on success, rolled back on error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection for reads (autobegin; nothing committed)."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _make_engine(url: str, schema: str | None) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs: dict[str, Any] = {"future": True, "pool_pre_ping": True}
+    if schema:
+        kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
+    engine = create_engine(url, **kwargs)
+    if schema:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    return engine
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a database URL before it is printed."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+    return url

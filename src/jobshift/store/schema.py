@@ -1,0 +1,283 @@
+"""SQLAlchemy Core tables of the jobshift store.
+
+The CRM mirror (accounts, contacts, opportunities, opportunity contact roles, users, leads,
+activities), people-data observations (append-only), and the bookkeeping tables every run writes
+(runs, quarantine, audit log). Schema changes go through Alembic migrations in ``migrations/``;
+a test checks that the migrated database equals this metadata.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+ID = String(64)
+
+
+def _custom() -> Column[object]:
+    return Column("custom", JSON, nullable=True)
+
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("website", Text),
+    Column("domain", Text, comment="registrable domain derived from website"),
+    Column("type", String(40)),
+    Column("segment", String(40)),
+    Column("owner_id", ID),
+    Column("bdr_id", ID),
+    Column("renewal_manager_id", ID),
+    Column("is_target", Boolean),
+    Column("parent_id", ID),
+    Column("industry", Text),
+    Column("employees", Integer),
+    Column("country", Text),
+    Column("state", Text),
+    Column("created_at", DateTime),
+    _custom(),
+    Index(None, "domain"),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("account_id", ID),
+    Column("first_name", Text),
+    Column("last_name", Text, nullable=False),
+    Column("email", Text),
+    Column("email_norm", Text),
+    Column("title", Text),
+    Column("linkedin_url", Text),
+    Column("linkedin_norm", Text),
+    Column("phone", Text),
+    Column("country", Text),
+    Column("state", Text),
+    Column("owner_id", ID),
+    Column("email_opt_out", Boolean),
+    Column("no_longer_at_company", Boolean),
+    Column("no_longer_at_company_at", DateTime),
+    Column("status", String(40)),
+    Column("disqualified_reason", Text),
+    Column("created_at", DateTime),
+    _custom(),
+    Index(None, "account_id"),
+    Index(None, "email_norm"),
+    Index(None, "linkedin_norm"),
+)
+
+opportunities = Table(
+    "opportunities",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("account_id", ID, nullable=False),
+    Column("name", Text),
+    Column("stage", Text, nullable=False),
+    Column("stage_number", Integer),
+    Column("type", String(40)),
+    Column("is_closed", Boolean),
+    Column("is_won", Boolean),
+    Column("probability", Float),
+    Column("amount", Float),
+    Column("created_at", DateTime),
+    Column("close_date", Date),
+    Column("owner_id", ID),
+    Column("lead_source", Text),
+    _custom(),
+    Index(None, "account_id"),
+)
+
+opportunity_contact_roles = Table(
+    "opportunity_contact_roles",
+    metadata,
+    Column("opportunity_id", ID, primary_key=True),
+    Column("contact_id", ID, primary_key=True),
+    Column("role", Text),
+    Column("is_primary", Boolean),
+    Column("created_at", DateTime),
+    _custom(),
+    Index(None, "contact_id"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("email", Text),
+    Column("role", String(40), nullable=False),
+    Column("segment", String(40)),
+    Column("region", String(40)),
+    Column("slack_user_id", String(64)),
+    Column("active", Boolean),
+    Column("manager_id", ID),
+    _custom(),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("first_name", Text),
+    Column("last_name", Text, nullable=False),
+    Column("email", Text),
+    Column("email_norm", Text),
+    Column("company", Text),
+    Column("title", Text),
+    Column("linkedin_url", Text),
+    Column("linkedin_norm", Text),
+    Column("status", String(40)),
+    Column("lead_source", Text),
+    Column("owner_id", ID),
+    Column("created_at", DateTime),
+    Column("converted_contact_id", ID),
+    Column("converted_account_id", ID),
+    Column("converted_opportunity_id", ID),
+    # Fields jobshift sets on the leads it creates (the seed's "[UG]" fields).
+    Column("signal_id", String(64)),
+    Column("priority", String(20)),
+    Column("priority_reason", Text),
+    Column("company_country", Text),
+    Column("company_state", Text),
+    Column("person_country", Text),
+    Column("person_state", Text),
+    Column("is_target_company", Boolean),
+    Column("is_customer_company", Boolean),
+    Column("job_started_date", String(10), comment="YYYY, YYYY-MM or YYYY-MM-DD"),
+    Column("past_account_id", ID),
+    Column("past_contact_id", ID),
+    Column("past_title", Text),
+    Column("matched_account_id", ID),
+    _custom(),
+    Index(None, "email_norm"),
+    Index(None, "linkedin_norm"),
+    Index(None, "owner_id"),
+    Index(None, "signal_id"),
+)
+
+activities = Table(
+    "activities",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("who_id", ID, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("occurred_at", DateTime, nullable=False),
+    Column("owner_id", ID),
+    Column("subject", Text),
+    Column("opportunity_id", ID),
+    _custom(),
+    Index(None, "who_id"),
+)
+
+people_observations = Table(
+    "people_observations",
+    metadata,
+    Column("obs_id", String(32), primary_key=True, comment="hash of person_key and observed_at"),
+    Column("person_key", Text, nullable=False),
+    Column("person_id", Text),
+    Column("observed_at", String(10), nullable=False, comment="YYYY-MM-DD (or partial)"),
+    Column("full_name", Text),
+    Column("first_name", Text),
+    Column("last_name", Text),
+    Column("linkedin_url", Text),
+    Column("linkedin_norm", Text),
+    Column("work_email", Text),
+    Column("work_email_norm", Text),
+    Column("emails_norm", JSON, comment="every known email, normalized"),
+    Column("job_title", Text),
+    Column("job_title_levels", JSON),
+    Column("job_company_name", Text),
+    Column("job_company_website", Text),
+    Column("job_company_domain", Text),
+    Column("job_company_linkedin_url", Text),
+    Column("job_company_linkedin_norm", Text),
+    Column("job_start_date", String(10), comment="YYYY, YYYY-MM or YYYY-MM-DD"),
+    Column("location_country", Text),
+    Column("location_region", Text),
+    Column("experience", JSON),
+    Column("source_file", Text),
+    Column("source_line", Integer),
+    Column("ingested_at", DateTime),
+    Index(None, "person_key"),
+    Index(None, "linkedin_norm"),
+    Index(None, "work_email_norm"),
+    Index(None, "job_company_domain"),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(40), nullable=False),
+    Column("object", String(60)),
+    Column("source", Text),
+    Column("period_key", String(80), unique=True, comment="scheduler: a period never runs twice"),
+    Column("status", String(20), nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("counts", JSON),
+    Column("error", Text),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer),
+    Column("object", String(60)),
+    Column("source", Text, nullable=False),
+    Column("line", Integer),
+    Column("column", Text),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text),
+    Column("created_at", DateTime, nullable=False),
+    Index(None, "run_id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("object", String(60), nullable=False),
+    Column("record_id", Text),
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("run_id", Integer),
+    Index(None, "object", "record_id"),
+)
+
+CRM_TABLES: dict[str, Table] = {
+    "accounts": accounts,
+    "contacts": contacts,
+    "opportunities": opportunities,
+    "opportunity_contact_roles": opportunity_contact_roles,
+    "users": users,
+    "leads": leads,
+    "activities": activities,
+}

@@ -1,0 +1,1 @@
+"""Small helpers without project dependencies (files, hashing, time)."""
