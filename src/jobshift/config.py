@@ -1,6 +1,7 @@
 """The program configuration: ``jobshift.toml`` read into pydantic models, ``JOBSHIFT_*`` overrides.
 
-Environment variables win over the file; nested keys use ``__``: ``JOBSHIFT_DETECTION__NEW_HIRE_WINDOW_DAYS=60``.
+Environment variables win over the file; nested keys use ``__``:
+``JOBSHIFT_DETECTION__NEW_HIRE_WINDOW_DAYS=60``.
 An invalid configuration raises :class:`~jobshift.errors.ConfigError` naming the key path.
 Later features add their own sections here (cohorts, tiers, routing, notifications, scorecard).
 """
