@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from jobshift import __version__
-from jobshift.cli import cmd_data, cmd_workspace
+from jobshift.cli import cmd_demo, cmd_detect, cmd_import, cmd_ingest, cmd_web, cmd_workspace
 from jobshift.cli.output import error
 from jobshift.errors import JobshiftError
 
@@ -52,8 +52,8 @@ def _global(
     state.workspace = workspace
 
 
-cmd_workspace.register(app, state)
-cmd_data.register(app, state)
+for _module in (cmd_workspace, cmd_import, cmd_ingest, cmd_demo, cmd_detect, cmd_web):
+    _module.register(app, state)
 
 
 def main(argv: list[str] | None = None) -> int:

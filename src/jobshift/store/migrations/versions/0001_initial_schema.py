@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 13:47:21.453669
+Create Date: 2026-11-23 13:50:05.106745
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Data commands: ``import``, ``ingest``, ``export``."""
+"""Commands: detect, eval, export signals helpers."""
 
 from __future__ import annotations
 
@@ -11,4 +11,4 @@ if TYPE_CHECKING:
 
 
 def register(app: typer.Typer, state: State) -> None:
-    """Add the data commands to ``app``."""
+    """Add these commands to ``app``."""

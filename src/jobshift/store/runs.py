@@ -1,0 +1,64 @@
+"""The runs ledger: every import, ingest, detection, push, backfill batch and notification run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from jobshift.store.schema import runs
+from jobshift.utils.timeutil import utcnow
+
+
+def start_run(
+    conn: Connection,
+    kind: str,
+    *,
+    object: str | None = None,
+    source: str | None = None,
+    period_key: str | None = None,
+) -> int:
+    """Insert a ``running`` run and return its id."""
+    result = conn.execute(
+        insert(runs)
+        .values(
+            kind=kind,
+            object=object,
+            source=source,
+            period_key=period_key,
+            status="running",
+            started_at=utcnow(),
+        )
+        .returning(runs.c.id)
+    )
+    return int(result.scalar_one())
+
+
+def finish_run(
+    conn: Connection,
+    run_id: int,
+    *,
+    status: str = "ok",
+    counts: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> None:
+    """Close a run with its final status, counts and error message."""
+    conn.execute(
+        update(runs)
+        .where(runs.c.id == run_id)
+        .values(status=status, finished_at=utcnow(), counts=counts, error=error)
+    )
+
+
+def get_run(conn: Connection, run_id: int) -> dict[str, Any] | None:
+    """One run as a dict, or ``None``."""
+    row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def list_runs(conn: Connection, *, kind: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Newest runs first."""
+    q = select(runs).order_by(runs.c.id.desc()).limit(limit)
+    if kind:
+        q = q.where(runs.c.kind == kind)
+    return [dict(r) for r in conn.execute(q).mappings()]
