@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from jobshift.errors import ConfigError
@@ -98,6 +98,75 @@ class FiltersSection(Section):
     competitor_names: list[str] = Field(default_factory=list)
 
 
+class ScorecardBenchmarks(Section):
+    """The benchmark of each scorecard category (see docs/scorecard.md)."""
+
+    contacts_provided: float = Field(0.80, gt=0)
+    closed_won_contacts_tracked: float = Field(0.90, gt=0)
+    persona_definition: float = Field(0.60, gt=0)
+    accounts_provided: float = Field(1.00, gt=0)
+    icp_definition: float = Field(0.50, gt=0)
+    filtering: float = Field(0.20, gt=0, description="lower is better")
+    new_title_relevance: float = Field(0.50, gt=0)
+    new_account_relevance: float = Field(0.30, gt=0)
+    engagement_rate: float = Field(0.50, gt=0)
+    days_until_first_activity: float = Field(7.0, gt=0, description="lower is better")
+    number_of_activities: float = Field(3.0, gt=0)
+
+
+class ScorecardMinSamples(Section):
+    """Below this many records a category shows "n/a" (too little data to judge)."""
+
+    contacts_provided: int = Field(10, ge=0, description="contacts on opportunities")
+    closed_won_contacts_tracked: int = Field(10, ge=0, description="closed-won opp contacts")
+    persona_definition: int = Field(10, ge=0, description="closed-won opp contacts")
+    accounts_provided: int = Field(1, ge=0, description="accounts")
+    icp_definition: int = Field(5, ge=0, description="customer accounts")
+    filtering: int = Field(20, ge=0, description="signals detected in the month")
+    new_title_relevance: int = Field(10, ge=0, description="leads sent in the month")
+    new_account_relevance: int = Field(10, ge=0, description="leads sent in the month")
+    engagement_rate: int = Field(10, ge=0, description="leads sent in the window")
+    days_until_first_activity: int = Field(5, ge=0, description="contacted leads in the window")
+    number_of_activities: int = Field(10, ge=0, description="leads sent in the window")
+
+
+class CohortWeights(Section):
+    """Weights of the valuable cohorts in Contacts Provided."""
+
+    closed_won: float = Field(3.0, ge=0)
+    open: float = Field(2.0, ge=0)
+    closed_lost: float = Field(1.0, ge=0)
+
+
+def _default_cutoffs() -> dict[str, float]:
+    return {"A+": 1.5, "A": 1.3, "A-": 1.15, "B+": 1.07, "B": 1.0, "C+": 0.9, "C": 0.8, "C-": 0.7, "D": 0.5}
+
+
+class ScorecardSection(Section):
+    """The monthly scorecard: benchmarks, grade cut-offs, windows, sample sizes, program cost."""
+
+    engagement_window_months: int = Field(3, ge=1, le=24)
+    suspected_min_activities: int = Field(5, ge=1)
+    program_yearly_cost: float | None = Field(None, gt=0)
+    pipeline_to_spend_benchmark: float = Field(10.0, gt=0)
+    customer_account_types: list[str] = Field(default_factory=lambda: ["Customer"])
+    meeting_activity_types: list[str] = Field(default_factory=lambda: ["Meeting"])
+    trend_months: int = Field(3, ge=0, le=24)
+    drilldown_limit: int = Field(50, ge=1, le=100_000)
+    grade_cutoffs: dict[str, float] = Field(default_factory=_default_cutoffs)
+    weights: CohortWeights = Field(default_factory=CohortWeights)
+    benchmarks: ScorecardBenchmarks = Field(default_factory=ScorecardBenchmarks)
+    min_samples: ScorecardMinSamples = Field(default_factory=ScorecardMinSamples)
+
+    @field_validator("grade_cutoffs")
+    @classmethod
+    def _check_cutoffs(cls, v: dict[str, float]) -> dict[str, float]:
+        from jobshift.domain.scorecard.grades import validate_cutoffs
+
+        validate_cutoffs(v)
+        return v
+
+
 class Config(BaseSettings):
     """The whole configuration of one workspace."""
 
@@ -120,6 +189,7 @@ class Config(BaseSettings):
     persona: PersonaSection = Field(default_factory=PersonaSection)
     icp: IcpSection = Field(default_factory=IcpSection)
     filters: FiltersSection = Field(default_factory=FiltersSection)
+    scorecard: ScorecardSection = Field(default_factory=ScorecardSection)
 
     @classmethod
     def settings_customise_sources(
@@ -238,6 +308,68 @@ skip_free_mail_only = true
 skip_opted_out = true
 competitor_domains = []
 competitor_names = []
+
+[scorecard]
+# Adoption categories (9-11) look at leads sent in the last N months ending with the graded month.
+engagement_window_months = 3
+# Suspected attribution: at least this many activities, the first before the opportunity was created.
+suspected_min_activities = 5
+# Yearly program cost; when set, the scorecard shows pipeline-to-spend and cost per opportunity.
+# program_yearly_cost = 60000
+pipeline_to_spend_benchmark = 10.0
+# Account types that make an account a customer (besides having a closed-won opportunity).
+customer_account_types = ["Customer"]
+# Activity types that count as a meeting held in the funnel.
+meeting_activity_types = ["Meeting"]
+# How many previous months' snapshots show as the trend; records listed per drill-down.
+trend_months = 3
+drilldown_limit = 50
+
+[scorecard.grade_cutoffs]
+# s = value / benchmark (lower-is-better: benchmark / value); a grade needs s at or above its cut-off.
+# Below D is F. B must stay 1.0 (B or better = at or above benchmark).
+"A+" = 1.5
+"A" = 1.3
+"A-" = 1.15
+"B+" = 1.07
+"B" = 1.0
+"C+" = 0.9
+"C" = 0.8
+"C-" = 0.7
+"D" = 0.5
+
+[scorecard.weights]
+# Contacts Provided: weight of each valuable cohort.
+closed_won = 3.0
+open = 2.0
+closed_lost = 1.0
+
+[scorecard.benchmarks]
+contacts_provided = 0.8
+closed_won_contacts_tracked = 0.9
+persona_definition = 0.6
+accounts_provided = 1.0
+icp_definition = 0.5
+filtering = 0.2  # lower is better
+new_title_relevance = 0.5
+new_account_relevance = 0.3
+engagement_rate = 0.5
+days_until_first_activity = 7.0  # lower is better
+number_of_activities = 3.0
+
+[scorecard.min_samples]
+# With fewer records than this a category shows "n/a" instead of a grade.
+contacts_provided = 10
+closed_won_contacts_tracked = 10
+persona_definition = 10
+accounts_provided = 1
+icp_definition = 5
+filtering = 20
+new_title_relevance = 10
+new_account_relevance = 10
+engagement_rate = 10
+days_until_first_activity = 5
+number_of_activities = 10
 
 # Column mapping for CRM files whose headers are neither canonical nor Salesforce API names:
 # [mapping.contacts]

@@ -1,14 +1,105 @@
-"""Commands: detect, eval, export signals helpers."""
+"""Commands: ``detect`` (run detection, counts per signal type) and ``eval`` (score against a truth file).
+
+``export signals`` is served by the generic ``export`` command (the exporter is registered by
+``jobshift.services.detecting``).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from jobshift.cli.output import console, print_json, print_table, warn
+from jobshift.services.exporting import register_exporter
+from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
 
 
+def _export_signals(ws: Workspace, fmt: str, out: Path) -> int:
+    from jobshift.services.detecting import export_signals  # imported on use: polars + engine
+
+    return export_signals(ws, fmt, out)
+
+
 def register(app: typer.Typer, state: State) -> None:
-    """Add these commands to ``app``."""
+    """Add these commands to ``app`` and make ``jobshift export signals`` available."""
+    register_exporter("signals", _export_signals)
+
+    @app.command()
+    def detect(
+        tier: Annotated[
+            int | None,
+            typer.Option("--tier", help="only this tier (needs cohorts/tiers from `jobshift track`)"),
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary")] = False,
+    ) -> None:
+        """Run detection over the newest observations; print counts per signal type."""
+        from jobshift.services import detecting  # heavy (polars, engine): imported on use
+
+        ws = Workspace.open(state.workspace)
+        try:
+            summary = detecting.detect(ws, tier=tier)
+        finally:
+            ws.close()
+        if as_json:
+            print_json(summary.to_dict())
+            return
+        print_table("signals detected", summary.by_type, ("type", "count"))
+        print_table("by status", summary.by_status, ("status", "count"))
+        console.print(
+            f"{summary.observations:,} profiles, {summary.tracked_contacts:,} tracked contacts; "
+            f"{summary.write['inserted']:,} new, {summary.write['updated']:,} updated, "
+            f"{summary.write['unchanged']:,} unchanged (run {summary.run_id})"
+        )
+        if summary.ambiguous:
+            warn(f"{summary.ambiguous:,} contacts with ambiguous same-name profiles were not acted on")
+
+    @app.command("eval")
+    def eval_(
+        truth: Annotated[Path, typer.Option("--truth", help="truth.jsonl of the generator")],
+        signals: Annotated[
+            Path | None, typer.Option("--signals", help="score this exported JSONL instead of the store")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="machine-readable report")] = False,
+    ) -> None:
+        """Score the signals against a truth file: precision, recall, F1 per type, beside a naive baseline."""
+        from jobshift.services import evaluating
+
+        ws = Workspace.open(state.workspace)
+        try:
+            report = evaluating.evaluate(ws, truth, signals)
+        finally:
+            ws.close()
+        if as_json:
+            print_json(report)
+            return
+        rows = [
+            (t, s["tp"], s["fp"], s["fn"], f"{s['precision']:.4f}", f"{s['recall']:.4f}", f"{s['f1']:.4f}")
+            for t, s in report["per_type"].items()
+        ]
+        print_table("detection vs truth", rows, ("type", "tp", "fp", "fn", "precision", "recall", "f1"))
+        b = report["baseline"]["per_type"]["job_change"]
+        print_table(
+            "naive baseline (job_change)",
+            [
+                (
+                    "job_change",
+                    b["tp"],
+                    b["fp"],
+                    b["fn"],
+                    f"{b['precision']:.4f}",
+                    f"{b['recall']:.4f}",
+                    f"{b['f1']:.4f}",
+                )
+            ],
+            ("type", "tp", "fp", "fn", "precision", "recall", "f1"),
+        )
+        console.print(
+            f"matched-account accuracy {report['matched_account_accuracy']:.4f} "
+            f"({report['matched_account_checked']:,} checked); "
+            f"filter accuracy {report['filter_accuracy']:.4f} ({report['filter_checked']:,} checked)"
+        )

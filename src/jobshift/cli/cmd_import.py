@@ -1,14 +1,96 @@
-"""Commands: import, export (CRM objects)."""
+"""Commands: ``import`` (CRM CSV files) and ``export`` (CRM objects, quarantine, runs, audit, …)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from jobshift.cli.output import console, print_json, print_table, progress, warn
+from jobshift.services.exporting import export_object
+from jobshift.services.importing import ImportReport, import_dir, import_file
+from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
 
 
+def _print_reports(reports: list[ImportReport]) -> None:
+    for r in reports:
+        name = Path(r.source).name
+        print_table(
+            f"{name} → {r.object}",
+            {
+                "read": r.read,
+                "inserted": r.inserted,
+                "updated": r.updated,
+                "unchanged": r.unchanged,
+                "quarantined": r.quarantined,
+                "dangling references": r.dangling_total,
+            },
+        )
+        for w in r.warnings:
+            warn(f"{name}: {w}")
+        if r.custom_columns:
+            console.print(f"{name}: kept as custom fields: {', '.join(r.custom_columns)}", highlight=False)
+        for column, d in r.dangling.items():
+            examples = ", ".join(str(e[column]) for e in d["examples"])
+            warn(
+                f"{name}: {d['count']:,} rows have a {column} not found in {' or '.join(d['targets'])}"
+                f" (e.g. {examples}); imported anyway"
+            )
+        if r.quarantined:
+            warn(f"{name}: {r.quarantined:,} bad rows quarantined (run {r.run_id})")
+
+
 def register(app: typer.Typer, state: State) -> None:
-    """Add these commands to ``app``."""
+    """Add the import and export commands to ``app``."""
+
+    @app.command("import")
+    def import_(
+        object: Annotated[
+            str,
+            typer.Argument(
+                help="accounts, contacts, opportunities, opportunity_contact_roles (roles), users, leads, "
+                "activities, or 'all' to import a directory"
+            ),
+        ],
+        path: Annotated[Path, typer.Argument(help="CSV file (or directory with 'all')")],
+        json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    ) -> None:
+        """Import CRM CSV files: upsert by id; bad rows are quarantined, re-imports change nothing."""
+        ws = Workspace.open(state.workspace)
+        try:
+            with progress(f"import {object}") as bar:
+                if object.strip().lower() == "all":
+                    reports = import_dir(ws, path, progress=bar.advance)
+                else:
+                    reports = [import_file(ws, object, path, progress=bar.advance)]
+        finally:
+            ws.close()
+        if json_out:
+            print_json([r.to_dict() for r in reports])
+        else:
+            _print_reports(reports)
+
+    @app.command()
+    def export(
+        name: Annotated[
+            str,
+            typer.Argument(help="a CRM object (accounts, contacts, …), quarantine, runs, audit, signals"),
+        ],
+        out: Annotated[Path, typer.Option("--out", "-o", help="file to write (replaced atomically)")],
+        fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl")] = "csv",
+        json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    ) -> None:
+        """Export an object as CSV or JSON Lines (streamed; the file appears only when complete)."""
+        ws = Workspace.open(state.workspace)
+        try:
+            n = export_object(ws, name, fmt, out)
+        finally:
+            ws.close()
+        if json_out:
+            print_json({"object": name, "format": fmt, "out": str(out), "rows": n})
+        else:
+            console.print(f"Exported {n:,} {name} rows to {out}", highlight=False)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from jobshift import __version__
-from jobshift.cli import cmd_demo, cmd_detect, cmd_import, cmd_ingest, cmd_web, cmd_workspace
+from jobshift.cli import cmd_demo, cmd_detect, cmd_import, cmd_ingest, cmd_scorecard, cmd_web, cmd_workspace
 from jobshift.cli.output import error
 from jobshift.errors import JobshiftError
 
@@ -52,7 +52,7 @@ def _global(
     state.workspace = workspace
 
 
-for _module in (cmd_workspace, cmd_import, cmd_ingest, cmd_demo, cmd_detect, cmd_web):
+for _module in (cmd_workspace, cmd_import, cmd_ingest, cmd_demo, cmd_detect, cmd_web, cmd_scorecard):
     _module.register(app, state)
 
 
@@ -74,9 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # click usage errors
         import click
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
+        # typer >= 0.20 vendors click: its usage errors are TyperExceptions, not click's own
+        if isinstance(exc, click.exceptions.ClickException | typer.exceptions.TyperException):
+            show = getattr(exc, "show", None)
+            if callable(show):
+                show()
+            else:
+                error(str(exc))
+            return int(exc.exit_code)
         raise
     return 0
 

@@ -195,9 +195,12 @@ activities = Table(
 people_observations = Table(
     "people_observations",
     metadata,
+    # Append-only: one row per person per observed_at (see docs/people-data.md for every column).
     Column("obs_id", String(32), primary_key=True, comment="hash of person_key and observed_at"),
-    Column("person_key", Text, nullable=False),
-    Column("person_id", Text),
+    Column(
+        "person_key", Text, nullable=False, comment="pdl:<id> | li:<linkedin> | em:<email> | nm:<name|co>"
+    ),
+    Column("person_id", Text, comment="the profile id of the source"),
     Column("observed_at", String(10), nullable=False, comment="YYYY-MM-DD (or partial)"),
     Column("full_name", Text),
     Column("first_name", Text),
@@ -206,25 +209,33 @@ people_observations = Table(
     Column("linkedin_norm", Text),
     Column("work_email", Text),
     Column("work_email_norm", Text),
-    Column("emails_norm", JSON, comment="every known email, normalized"),
+    Column("personal_emails_norm", JSON, comment="personal emails, normalized"),
+    Column("emails_norm", JSON, comment="every known email, normalized, work email first"),
     Column("job_title", Text),
     Column("job_title_levels", JSON),
+    Column("job_title_role", Text),
     Column("job_company_name", Text),
     Column("job_company_website", Text),
-    Column("job_company_domain", Text),
+    Column("job_company_domain", Text, comment="registrable domain of the current company"),
     Column("job_company_linkedin_url", Text),
     Column("job_company_linkedin_norm", Text),
+    Column("job_company_country", Text),
+    Column("job_company_region", Text),
     Column("job_start_date", String(10), comment="YYYY, YYYY-MM or YYYY-MM-DD"),
+    Column(
+        "current_job_source",
+        String(20),
+        comment="job_fields | primary_experience | open_experience | NULL (no known employer)",
+    ),
     Column("location_country", Text),
     Column("location_region", Text),
-    Column("experience", JSON),
+    Column("experience", JSON, comment="compact list of jobs, see docs/people-data.md"),
     Column("source_file", Text),
     Column("source_line", Integer),
     Column("ingested_at", DateTime),
-    Index(None, "person_key"),
-    Index(None, "linkedin_norm"),
-    Index(None, "work_email_norm"),
-    Index(None, "job_company_domain"),
+    # Only the per-person history index: detection scans the newest observation of every person
+    # (GROUP BY person_key) and matches in memory; every extra index costs ingest ~25% (docs/people-data.md).
+    Index(None, "person_key", "observed_at"),
 )
 
 runs = Table(
@@ -270,6 +281,85 @@ audit_log = Table(
     Column("after", JSON),
     Column("run_id", Integer),
     Index(None, "object", "record_id"),
+)
+
+signals = Table(
+    "signals",
+    metadata,
+    Column("signal_id", String(64), primary_key=True, comment="hash of type, subject, new company, start"),
+    Column("type", String(20), nullable=False),
+    Column("contact_id", ID),
+    Column("person_id", Text),
+    Column("person_key", Text),
+    Column("full_name", Text),
+    Column("linkedin_url", Text),
+    Column("email", Text),
+    Column("past_account_id", ID),
+    Column("past_company", Text),
+    Column("past_title", Text),
+    Column("new_company", Text),
+    Column("new_company_domain", Text),
+    Column("new_title", Text),
+    Column("matched_account_id", ID),
+    Column("is_customer_company", Boolean),
+    Column("is_target_company", Boolean),
+    Column("has_open_opportunity", Boolean),
+    Column("job_started_date", String(10), comment="YYYY, YYYY-MM or YYYY-MM-DD"),
+    Column("seniority", String(20)),
+    Column("function", String(40)),
+    Column("persona_match", Boolean),
+    Column("confidence", Float),
+    Column("evidence", JSON, comment="which fields proved the signal"),
+    Column("match_rule", Text, comment="identity rule + company rule that decided"),
+    Column("detected_at", DateTime, nullable=False),
+    Column("observed_at", String(10)),
+    Column("lead_id", ID),
+    Column("status", String(60), nullable=False),
+    Index(None, "contact_id"),
+    Index(None, "type"),
+)
+
+account_aliases = Table(
+    "account_aliases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", ID, nullable=False),
+    Column("alias_name", Text, comment="another name of the company (normalized on use)"),
+    Column("alias_domain", Text, comment="another registrable domain of the company"),
+    Column("alias_linkedin_norm", Text, comment="another LinkedIn company page"),
+    Column("created_at", DateTime),
+    Index(None, "account_id"),
+)
+
+app_users = Table(
+    "app_users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(80), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False, comment="argon2id"),
+    Column("role", String(20), nullable=False, comment="admin | manager | rep"),
+    Column("crm_user_id", ID, comment="the CRM user this login acts as (owner of their leads)"),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True, comment="sha256 of the token"),
+    Column("user_id", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_used_at", DateTime),
+    Index(None, "user_id"),
+)
+
+scorecard_snapshots = Table(
+    "scorecard_snapshots",
+    metadata,
+    Column("month", String(7), primary_key=True, comment="YYYY-MM; one snapshot per month"),
+    Column("computed_at", DateTime, nullable=False),
+    Column("payload", JSON, nullable=False, comment="the scorecard as `jobshift scorecard --format json`"),
 )
 
 CRM_TABLES: dict[str, Table] = {

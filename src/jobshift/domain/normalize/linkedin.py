@@ -11,23 +11,26 @@ from urllib.parse import unquote
 
 _HOST = re.compile(r"^(?:[a-z]+://)?(?:[a-z0-9-]+\.)*linkedin\.com(?::\d+)?(/.*)?$")
 _PERSON = re.compile(r"^/(?:in|pub)/([^/?#]+)(?:/([^?#]*))?")
-_PROFILE_ID = re.compile(r"^/profile/view.*?[?&]id=([^&#]+)")
+# "/profile/view?id=123" and the canonical key form "/profile/123"
+_PROFILE_ID = re.compile(r"^/profile/(?:view.*?[?&]id=([^&#/?]+)|(?!view(?:[/?#]|$))([^/?#]+))")
 _COMPANY = re.compile(r"^/(company|school|showcase)/([^/?#]+)")
 
 
 def _path(raw: str | None) -> str | None:
     if not raw:
         return None
-    s = raw.strip().lower()
+    s = raw.strip()
     if not s:
         return None
-    # percent-decoding can reveal more percent signs; decode until stable (bounded)
-    for _ in range(3):
+    # percent-decoding can reveal more percent signs; decode until stable (bounded; any "%" still left is
+    # dropped from the slug so that the key is stable), and lower-case only the decoded text
+    for _ in range(8):
         d = unquote(s)
         if d == s:
             break
         s = d
-    s = s.replace("\\", "/").strip()
+    s = s.lower().replace("\\", "/").strip()
+    s = s.replace("/mwlite/", "/")
     if s.startswith("//"):
         s = s[2:]
     m = _HOST.match(s)
@@ -42,7 +45,10 @@ def _path(raw: str | None) -> str | None:
 
 
 def _clean_slug(slug: str) -> str:
-    return "".join(ch for ch in slug.strip() if not ch.isspace()).strip("-_.")
+    # str.split() splits on exactly the characters str.isspace() accepts: every whitespace removed
+    # "%" can only be left over from the bounded decoding above; a key must not decode any further
+    cleaned = "".join(slug.replace("%", "").split()).strip("-_.")
+    return cleaned if cleaned.lower() == cleaned else _clean_slug(cleaned.lower())
 
 
 def normalize_linkedin_person(raw: str | None) -> str | None:
@@ -52,7 +58,7 @@ def normalize_linkedin_person(raw: str | None) -> str | None:
         return None
     m = _PROFILE_ID.match(path)
     if m:
-        ident = _clean_slug(m.group(1))
+        ident = _clean_slug(m.group(1) or m.group(2))
         return f"linkedin.com/profile/{ident}" if ident else None
     m = _PERSON.match(path)
     if not m:

@@ -1,0 +1,1 @@
+"""Connectors: CRM CSV import/export, people-data readers, remote CRM and people-data APIs."""

@@ -1,0 +1,208 @@
+"""Company resolution: which CRM account (if any) is the company a profile names.
+
+Rules, strongest first: registrable domain (free-mail domains ignored) > LinkedIn company page >
+exact normalized name (legal forms stripped) > fuzzy name score (rapidfuzz) — each fed by the accounts
+themselves and by the workspace's alias table. When several accounts qualify, ties are broken
+deterministically by the next rules in that order, then customer / open-opportunity accounts, then the
+account with the most contacts, then the smallest id; the rule that decided is recorded.
+A company renamed while keeping its domain still resolves by domain. Parent and subsidiary accounts
+form one family (:meth:`CompanyIndex.same_family`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from jobshift.domain.normalize.companies import normalize_company_name
+from jobshift.domain.normalize.domains import is_free_mail
+
+RULE_CONFIDENCE: dict[str, float] = {"domain": 1.0, "linkedin": 0.98, "name": 0.95}
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """What company resolution needs to know about one CRM account."""
+
+    id: str
+    name: str
+    domain: str | None = None
+    linkedin_norm: str | None = None
+    parent_id: str | None = None
+    is_customer: bool = False
+    is_target: bool = False
+    has_open_opp: bool = False
+    n_contacts: int = 0
+
+
+@dataclass(frozen=True)
+class Alias:
+    """Another name / domain / LinkedIn page of an account (the ``account_aliases`` table)."""
+
+    account_id: str
+    name: str | None = None
+    domain: str | None = None
+    linkedin_norm: str | None = None
+
+
+@dataclass(frozen=True)
+class CompanyMatch:
+    """The account a company resolved to, how, and how sure we are."""
+
+    account_id: str
+    rule: str  # domain | linkedin | name | fuzzy
+    score: float  # 0..100 name similarity (100 for domain/linkedin/exact name)
+    confidence: float
+    tie_break: str | None = None  # the rule that decided between several candidates
+    candidates: int = 1
+
+
+@dataclass
+class CompanyIndex:
+    """Hash indexes over accounts + aliases, with a cache of resolutions per distinct company."""
+
+    accounts: dict[str, AccountInfo]
+    fuzzy_threshold: float = 92.0
+    by_domain: dict[str, set[str]] = field(default_factory=dict)
+    by_linkedin: dict[str, set[str]] = field(default_factory=dict)
+    by_name: dict[str, set[str]] = field(default_factory=dict)
+    _names: list[str] = field(default_factory=list)
+    _roots: dict[str, str] = field(default_factory=dict)
+    _cache: dict[tuple[str | None, str | None, str | None], CompanyMatch | None] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, accounts: Iterable[AccountInfo], aliases: Iterable[Alias] = (), fuzzy_threshold: float = 92.0
+    ) -> CompanyIndex:
+        """Index ``accounts`` and ``aliases`` (alias rows pointing at unknown accounts are ignored)."""
+        idx = cls(accounts={a.id: a for a in accounts}, fuzzy_threshold=fuzzy_threshold)
+        for a in idx.accounts.values():
+            idx._add(a.id, a.name, a.domain, a.linkedin_norm)
+        for al in aliases:
+            if al.account_id in idx.accounts:
+                idx._add(al.account_id, al.name, al.domain, al.linkedin_norm)
+        idx._names = sorted(idx.by_name)
+        return idx
+
+    def _add(self, account_id: str, name: str | None, domain: str | None, linkedin: str | None) -> None:
+        if domain and not is_free_mail(domain):
+            self.by_domain.setdefault(domain, set()).add(account_id)
+        if linkedin:
+            self.by_linkedin.setdefault(linkedin, set()).add(account_id)
+        norm = normalize_company_name(name) if name else None
+        if norm:
+            self.by_name.setdefault(norm, set()).add(account_id)
+
+    # -- families -------------------------------------------------------------------------------
+    def root(self, account_id: str) -> str:
+        """The top of ``account_id``'s parent chain (cycle-safe)."""
+        cached = self._roots.get(account_id)
+        if cached is not None:
+            return cached
+        seen = [account_id]
+        cur = account_id
+        while True:
+            acc = self.accounts.get(cur)
+            parent = acc.parent_id if acc else None
+            if not parent or parent in seen or parent not in self.accounts:
+                break
+            seen.append(parent)
+            cur = parent
+        for s in seen:
+            self._roots[s] = cur
+        return cur
+
+    def same_family(self, a: str | None, b: str | None) -> bool:
+        """True when ``a`` and ``b`` are the same account or parent/subsidiary of one another."""
+        if not a or not b:
+            return False
+        return a == b or self.root(a) == self.root(b)
+
+    # -- resolution -----------------------------------------------------------------------------
+    def resolve(
+        self, name: str | None, domain: str | None = None, linkedin_norm: str | None = None
+    ) -> CompanyMatch | None:
+        """The account of a company given by name / registrable domain / LinkedIn key, or ``None``."""
+        key = (name, domain, linkedin_norm)
+        if key in self._cache:
+            return self._cache[key]
+        match = self._resolve(name, domain, linkedin_norm)
+        self._cache[key] = match
+        return match
+
+    def _fuzzy(self, norm: str) -> tuple[set[str], float]:
+        if not self._names:
+            return set(), 0.0
+        hits = process.extract(
+            norm, self._names, scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=self.fuzzy_threshold
+        )
+        if not hits:
+            return set(), 0.0
+        best = max(h[1] for h in hits)
+        ids: set[str] = set()
+        for cand, score, _ in hits:
+            if score == best:
+                ids |= self.by_name[cand]
+        return ids, float(best)
+
+    def _resolve(self, name: str | None, domain: str | None, linkedin: str | None) -> CompanyMatch | None:
+        if domain and is_free_mail(domain):
+            domain = None
+        norm = normalize_company_name(name) if name else None
+        by_dom = self.by_domain.get(domain, set()) if domain else set()
+        by_li = self.by_linkedin.get(linkedin, set()) if linkedin else set()
+        by_nm = self.by_name.get(norm, set()) if norm else set()
+        fuzzy_ids: set[str] = set()
+        fuzzy_score = 0.0
+        if not (by_dom or by_li or by_nm) and norm:
+            fuzzy_ids, fuzzy_score = self._fuzzy(norm)
+        layers: list[tuple[str, set[str]]] = [
+            ("domain", by_dom),
+            ("linkedin", by_li),
+            ("name", by_nm),
+            ("fuzzy", fuzzy_ids),
+        ]
+        rule = next((r for r, ids in layers if ids), None)
+        if rule is None:
+            return None
+        cands = next(ids for r, ids in layers if r == rule)
+        n = len(cands)
+        chosen, tie_break = self._break_tie(cands, layers, rule, norm)
+        score = fuzzy_score if rule == "fuzzy" else 100.0
+        conf = round(0.95 * score / 100.0, 3) if rule == "fuzzy" else RULE_CONFIDENCE[rule]
+        if n > 1:
+            conf = round(conf * 0.95, 3)
+        return CompanyMatch(chosen, rule, score, conf, tie_break, n)
+
+    def _break_tie(
+        self, cands: set[str], layers: list[tuple[str, set[str]]], rule: str, norm: str | None
+    ) -> tuple[str, str | None]:
+        if len(cands) == 1:
+            return next(iter(cands)), None
+        order = [r for r, _ in layers]
+        for r, ids in layers[order.index(rule) + 1 :]:
+            if r == "fuzzy" and norm:
+                scored = {
+                    c: fuzz.token_sort_ratio(norm, normalize_company_name(self.accounts[c].name) or "")
+                    for c in cands
+                }
+                best = max(scored.values())
+                narrowed = {c for c, s in scored.items() if s == best}
+            else:
+                narrowed = cands & ids
+            if narrowed and len(narrowed) < len(cands):
+                cands = narrowed
+                if len(cands) == 1:
+                    return next(iter(cands)), r
+        active = {c for c in cands if self.accounts[c].is_customer or self.accounts[c].has_open_opp}
+        if active and len(active) < len(cands):
+            cands = active
+            if len(cands) == 1:
+                return next(iter(cands)), "customer_or_open_opp"
+        most = max(self.accounts[c].n_contacts for c in cands)
+        top = {c for c in cands if self.accounts[c].n_contacts == most}
+        if len(top) == 1:
+            return next(iter(top)), "most_contacts"
+        return min(top), "smallest_id"

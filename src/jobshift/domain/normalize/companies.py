@@ -1,0 +1,131 @@
+"""Company names reduced to a comparable key, and a token-aware similarity on those keys.
+
+``"The ACME Corporation, Inc."`` → ``"acme"``; ``"Société Générale S.A."`` → ``"societe generale"``;
+``"Johnson & Johnson"`` and ``"Johnson and Johnson"`` → ``"johnson and johnson"``.
+Legal forms of many countries (cleanco's term list plus our own) are stripped from the end, repeatedly,
+but a name is never stripped to nothing. ``group`` / ``holding(s)`` are kept: they distinguish real
+companies (``"Acme Group"`` is not always ``"Acme"``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from cleanco.clean import prepare_default_terms
+from rapidfuzz import fuzz
+
+from jobshift.domain.normalize.domains import is_free_mail, normalize_domain
+from jobshift.domain.normalize.text import fold, words
+
+# cleanco terms that are far more often part of a real name (regions, words) than a legal form
+_AMBIGUOUS = {"at", "et", "eu", "uk", "ok", "private", "ca", "sf", "pt", "cio", "nl", "ss", "ent", "ae"}
+_OWN_SUFFIXES = """
+    inc incorporated corp corporation co company cos llc ltd limited plc llp lp pllc gmbh mbh ag kg
+    kgaa ohg gbr ug ev eg sa sas sasu sarl eurl sl sll slu sau srl spa sapa bv nv kk gk yk oy oyj ab
+    as asa aps pty pvt pte bhd ltda sab se ooo zao oao pao ou uab sro kft zrt nyrt doo dd tbk na
+""".split()  # noqa: SIM905
+_MULTI_SUFFIXES = """
+gmbh and co kgaa | gmbh and co kg | ag and co kgaa | ag and co kg | s a de c v | sa de cv | sab de cv |
+s de rl de cv | s de rl | sp z o o | spolka z o o | pty ltd | pvt ltd | private limited | pte ltd | sdn bhd |
+co ltd | co inc | and co | and company | l l c | s a r l | s a s | s r l | s p a | s a | s l | b v | n v |
+a g | a s | d o o | s r o | k k
+"""
+_PREFIXES = {("the",), ("ooo",), ("zao",), ("oao",), ("pao",), ("pt",), ("ооо",), ("оао",), ("пао",)}
+
+
+def _suffix_table() -> dict[int, frozenset[tuple[str, ...]]]:
+    seqs: set[tuple[str, ...]] = set()
+    for _size, parts in prepare_default_terms():
+        toks = tuple(words(" ".join(parts)))
+        if toks and not (len(toks) == 1 and toks[0] in _AMBIGUOUS):
+            seqs.add(toks)
+    seqs.update((t,) for t in _OWN_SUFFIXES)
+    seqs.update(tuple(m.split()) for m in _MULTI_SUFFIXES.split("|") if m.strip())
+    by_len: dict[int, set[tuple[str, ...]]] = {}
+    for seq in seqs:
+        by_len.setdefault(len(seq), set()).add(seq)
+    return {n: frozenset(v) for n, v in by_len.items()}
+
+
+_SUFFIXES = _suffix_table()
+_SUFFIX_LENGTHS = tuple(sorted(_SUFFIXES, reverse=True))
+
+_INITIALS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\.){2,}(?![^\W\d_])|(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_])+")
+_TRAILING_PAREN = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def _strip_legal(tokens: list[str]) -> list[str]:
+    changed = True
+    while changed and len(tokens) > 1:
+        changed = False
+        if len(tokens) > 1 and (tokens[0],) in _PREFIXES:
+            tokens = tokens[1:]
+            changed = True
+            continue
+        for n in _SUFFIX_LENGTHS:
+            if len(tokens) > n and tuple(tokens[-n:]) in _SUFFIXES[n]:
+                tokens = tokens[:-n]
+                changed = True
+                break
+    return tokens
+
+
+@lru_cache(maxsize=262_144)
+def normalize_company_name(raw: str | None) -> str | None:
+    """``"The ACME Corporation, Inc."`` → ``"acme"``; ``None`` when no letter or digit is left.
+
+    Lower-cased, diacritics folded, ``&``/``+`` → ``and``, dotted initials joined (``S.A.`` → ``sa``),
+    other punctuation removed, whitespace collapsed, a leading ``The`` and trailing legal forms removed.
+    A trailing parenthesised qualifier (``"Acme (Europe)"``) is dropped when something remains.
+    """
+    if not raw:
+        return None
+    s = fold(raw)
+    stripped = _TRAILING_PAREN.sub("", s)
+    if words(stripped):
+        s = stripped
+    s = s.replace("&", " and ").replace("+", " and ")
+    s = _INITIALS.sub(lambda m: m.group(0).replace(".", ""), s)
+    s = s.replace("'", "").replace("\u2019", "")
+    tokens = words(s)
+    if not tokens:
+        return None
+    return " ".join(_strip_legal(tokens))
+
+
+def _acronym(tokens: list[str]) -> str:
+    return "".join(t[0] for t in tokens if t not in {"and", "of", "the"})
+
+
+def company_similarity(a: str | None, b: str | None) -> float:
+    """0..100 similarity of two company names after :func:`normalize_company_name` (rapidfuzz).
+
+    The best of: plain ratio of the names without spaces (``"micro soft"`` ~ ``"microsoft"``), token-sort
+    ratio (word order), token-set ratio discounted to 90 (one name contains the other, ``"acme"`` vs
+    ``"acme software"``) and 90 for an acronym (``"ibm"`` vs ``"international business machines"``).
+    0 when either side is empty.
+    """
+    na, nb = normalize_company_name(a), normalize_company_name(b)
+    if not na or not nb:
+        return 0.0
+    if na == nb:
+        return 100.0
+    ca, cb = na.replace(" ", ""), nb.replace(" ", "")
+    if ca == cb:
+        return 100.0
+    score = max(fuzz.ratio(ca, cb), fuzz.token_sort_ratio(na, nb), 0.9 * fuzz.token_set_ratio(na, nb))
+    ta, tb = na.split(), nb.split()
+    if (len(ta) == 1 and len(tb) > 2 and ta[0] == _acronym(tb)) or (
+        len(tb) == 1 and len(ta) > 2 and tb[0] == _acronym(ta)
+    ):
+        score = max(score, 90.0)
+    return float(min(100.0, score))
+
+
+def company_domain(raw: str | None) -> str | None:
+    """The registrable domain of a website/email that can identify a company; ``None`` for free mail."""
+    d = normalize_domain(raw)
+    if d is None or is_free_mail(d):
+        return None
+    return d

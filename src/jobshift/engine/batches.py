@@ -1,0 +1,145 @@
+"""Columnar batches: rows read from the store turned into polars frames with fixed schemas.
+
+The store hands over plain row tuples (any DB-API / SQLAlchemy result, read in partitions); this module
+gives them types, decodes the JSON columns of observations (experience, emails) vectorized, and derives
+the current job of each profile (``job_*`` fields, else the primary experience entry, else the
+open-ended entry with the latest start).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import polars as pl
+
+EXPERIENCE_DTYPE = pl.List(
+    pl.Struct(
+        {
+            "company_name": pl.String,
+            "company_domain": pl.String,
+            "company_linkedin": pl.String,
+            "title": pl.String,
+            "start_date": pl.String,
+            "end_date": pl.String,
+            "is_primary": pl.Boolean,
+        }
+    )
+)
+
+OBSERVATION_SCHEMA: dict[str, Any] = {
+    "person_key": pl.String,
+    "person_id": pl.String,
+    "observed_at": pl.String,
+    "full_name": pl.String,
+    "first_name": pl.String,
+    "last_name": pl.String,
+    "linkedin_url": pl.String,
+    "linkedin_norm": pl.String,
+    "work_email": pl.String,
+    "work_email_norm": pl.String,
+    "emails_norm": pl.String,
+    "job_title": pl.String,
+    "job_company_name": pl.String,
+    "job_company_domain": pl.String,
+    "job_company_linkedin_norm": pl.String,
+    "job_start_date": pl.String,
+    "location_country": pl.String,
+    "location_region": pl.String,
+    "experience": pl.String,
+}
+
+CONTACT_SCHEMA: dict[str, Any] = {
+    "contact_id": pl.String,
+    "account_id": pl.String,
+    "first_name": pl.String,
+    "last_name": pl.String,
+    "email_norm": pl.String,
+    "linkedin_norm": pl.String,
+    "title": pl.String,
+    "email_opt_out": pl.Boolean,
+}
+
+ACCOUNT_SCHEMA: dict[str, Any] = {
+    "account_id": pl.String,
+    "name": pl.String,
+    "domain": pl.String,
+    "linkedin_norm": pl.String,
+    "parent_id": pl.String,
+    "type": pl.String,
+    "is_target": pl.Boolean,
+    "n_contacts": pl.Int64,
+    "has_open_opp": pl.Boolean,
+}
+
+
+def frame(rows: Sequence[Sequence[Any]], schema: dict[str, Any]) -> pl.DataFrame:
+    """One typed frame from row tuples (columns in ``schema`` order)."""
+    return pl.DataFrame(rows, schema=schema, orient="row", infer_schema_length=0)
+
+
+def frames(partitions: Iterable[Sequence[Sequence[Any]]], schema: dict[str, Any]) -> Iterator[pl.DataFrame]:
+    """Typed frames, one per partition of rows."""
+    for rows in partitions:
+        if rows:
+            yield frame(rows, schema)
+
+
+def _as_json_text(col: str) -> pl.Expr:
+    """JSON columns arrive as text (SQLite) or already cast to text by the query (PostgreSQL)."""
+    return pl.col(col).cast(pl.String)
+
+
+def decode_observations(df: pl.DataFrame) -> pl.DataFrame:
+    """Decode ``experience``/``emails_norm`` and add the current job columns ``cur_*`` and ``has_job``."""
+    df = df.with_columns(
+        _as_json_text("experience").str.json_decode(EXPERIENCE_DTYPE).alias("experience"),
+        _as_json_text("emails_norm").str.json_decode(pl.List(pl.String)).alias("emails_norm"),
+    )
+    has_fields = pl.col("job_company_name").is_not_null() | pl.col("job_company_domain").is_not_null()
+    exp_cur = (
+        pl.col("experience")
+        .list.eval(
+            pl.element()
+            .filter(pl.element().struct.field("end_date").is_null())
+            .sort_by(
+                pl.element().struct.field("is_primary").fill_null(False),
+                pl.element().struct.field("start_date").fill_null(""),
+                descending=[True, True],
+            )
+            .first()
+        )
+        .list.first()
+    )
+    df = df.with_columns(has_fields.alias("_jf"), exp_cur.alias("_exp_cur"))
+    ec = pl.col("_exp_cur").struct
+    jf = pl.col("_jf")
+    df = df.with_columns(
+        pl.when(jf).then(pl.col("job_company_name")).otherwise(ec.field("company_name")).alias("cur_name"),
+        pl.when(jf)
+        .then(pl.col("job_company_domain"))
+        .otherwise(ec.field("company_domain"))
+        .alias("cur_domain"),
+        pl.when(jf)
+        .then(pl.col("job_company_linkedin_norm"))
+        .otherwise(ec.field("company_linkedin"))
+        .alias("cur_linkedin"),
+        pl.when(jf).then(pl.col("job_title")).otherwise(ec.field("title")).alias("cur_title"),
+        pl.when(jf).then(pl.col("job_start_date")).otherwise(ec.field("start_date")).alias("cur_start"),
+    ).drop("_jf", "_exp_cur")
+    return df.with_columns(
+        (pl.col("cur_name").is_not_null() | pl.col("cur_domain").is_not_null()).alias("has_job")
+    )
+
+
+def partial_to_date(col: str) -> pl.Expr:
+    """A partial ISO date column (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) as the earliest day it can mean."""
+    s = pl.col(col)
+    padded = (
+        pl.when(s.str.len_chars() == 4)
+        .then(s + "-01-01")
+        .when(s.str.len_chars() == 7)
+        .then(s + "-01")
+        .otherwise(s.str.slice(0, 10))
+    )
+    return padded.str.to_date("%Y-%m-%d", strict=False)

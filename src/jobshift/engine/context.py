@@ -1,0 +1,263 @@
+"""What every detection batch shares: tracked contacts, accounts, company index, caches, settings.
+
+Built once per run (and broadcast to workers by a distributed executor). Python-level work (company
+resolution, title classification, first-name canonicalization) runs once per *distinct* value and is
+cached here; everything per row is a polars expression or join.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from jobshift.domain.filters import FilterSpec
+from jobshift.domain.matching.companies import AccountInfo, Alias, CompanyIndex
+from jobshift.domain.normalize.companies import normalize_company_name
+from jobshift.domain.normalize.names import PersonName, name_similarity, parse_person_name
+from jobshift.domain.normalize.persona import PersonaSpec, persona_matches
+from jobshift.domain.normalize.titles import classify_title, is_promotion, normalize_title
+
+CUSTOMER_TYPES = frozenset({"customer"})
+
+
+@dataclass(frozen=True)
+class DetectSettings:
+    """Thresholds, windows, filters and persona of one detection run."""
+
+    new_hire_window_days: int = 90
+    max_job_change_age_months: int = 12
+    name_match_threshold: float = 90.0
+    company_match_threshold: float = 92.0
+    filters: FilterSpec = field(default_factory=FilterSpec)
+    persona: PersonaSpec | None = None
+
+
+def block_last(col: str) -> pl.Expr:
+    """Blocking form of a last name: accents folded, lower case, letters only."""
+    return pl.col(col).fill_null("").str.normalize("NFKD").str.to_lowercase().str.replace_all(r"[^a-z]", "")
+
+
+def first_token(col: str) -> pl.Expr:
+    """First word of a first name, accents folded and lower-cased (letters only)."""
+    return (
+        pl.col(col)
+        .fill_null("")
+        .str.normalize("NFKD")
+        .str.to_lowercase()
+        .str.replace_all(r"[^a-z ]", "")
+        .str.strip_chars()
+        .str.split(" ")
+        .list.first()
+        .fill_null("")
+    )
+
+
+@dataclass
+class DetectContext:
+    """Shared inputs and caches of a detection run."""
+
+    contacts: pl.DataFrame
+    accounts: pl.DataFrame
+    index: CompanyIndex
+    settings: DetectSettings
+    _company_cache: dict[tuple[Any, Any, Any], tuple[str | None, str | None, float, str | None]] = field(
+        default_factory=dict
+    )
+    _title_cache: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    _first_cache: dict[str, str] = field(default_factory=dict)
+    _change_cache: dict[tuple[str, str], tuple[bool, bool]] = field(default_factory=dict)
+    _name_cache: dict[tuple[str, str], PersonName | None] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        contacts: pl.DataFrame,
+        accounts: pl.DataFrame,
+        aliases: Iterable[Alias] = (),
+        settings: DetectSettings | None = None,
+    ) -> DetectContext:
+        """Index accounts and prepare the contacts frame (blocking keys, account family roots)."""
+        settings = settings or DetectSettings()
+        infos = [
+            AccountInfo(
+                id=r["account_id"],
+                name=r["name"] or "",
+                domain=r["domain"],
+                linkedin_norm=r["linkedin_norm"],
+                parent_id=r["parent_id"],
+                is_customer=(r["type"] or "").strip().lower() in CUSTOMER_TYPES,
+                is_target=bool(r["is_target"]),
+                has_open_opp=bool(r["has_open_opp"]),
+                n_contacts=int(r["n_contacts"] or 0),
+            )
+            for r in accounts.iter_rows(named=True)
+        ]
+        index = CompanyIndex.build(infos, aliases, fuzzy_threshold=settings.company_match_threshold)
+        acc = pl.DataFrame(
+            {
+                "account_id": [a.id for a in infos],
+                "acc_root": [index.root(a.id) for a in infos],
+                "acc_name": [a.name for a in infos],
+                "acc_norm": [normalize_company_name(a.name) for a in infos],
+                "acc_domain": [a.domain for a in infos],
+                "is_customer_company": [a.is_customer for a in infos],
+                "is_target_company": [a.is_target for a in infos],
+                "has_open_opportunity": [a.has_open_opp for a in infos],
+            },
+            schema={
+                "account_id": pl.String,
+                "acc_root": pl.String,
+                "acc_name": pl.String,
+                "acc_norm": pl.String,
+                "acc_domain": pl.String,
+                "is_customer_company": pl.Boolean,
+                "is_target_company": pl.Boolean,
+                "has_open_opportunity": pl.Boolean,
+            },
+        )
+        ctx = cls(contacts=contacts, accounts=acc, index=index, settings=settings)
+        c = contacts.join(
+            acc.select("account_id", "acc_root", "acc_name", "acc_norm"), on="account_id", how="left"
+        )
+        ctx.contacts = c.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
+        return ctx
+
+    # -- names ----------------------------------------------------------------------------------
+    def block_key(self, first_col: str, last_col: str) -> pl.Expr:
+        """``<last>|<canonical first>``: nicknames folded through the name normalizer's table."""
+        return (
+            block_last(last_col)
+            + "|"
+            + first_token(first_col).map_batches(self._canon_series, return_dtype=pl.String)
+        )
+
+    def _canon_series(self, s: pl.Series) -> pl.Series:
+        cache = self._first_cache
+        for v in s.unique().to_list():
+            if v not in cache:
+                pn = parse_person_name(first=v, last="x") if v else None
+                cache[v] = (pn.first_canonical or v) if pn else ""
+        return s.replace_strict(cache, return_dtype=pl.String, default="")
+
+    def _person(self, first: str | None, last: str | None) -> PersonName | None:
+        key = (first or "", last or "")
+        if key not in self._name_cache:
+            self._name_cache[key] = parse_person_name(first=first, last=last) if (first or last) else None
+        return self._name_cache[key]
+
+    def name_score(
+        self, first: str | None, last: str | None, c_first: str | None, c_last: str | None
+    ) -> float:
+        """Similarity 0..100 of a profile's name and a contact's name (the name normalizer's score)."""
+        a, b = self._person(first, last), self._person(c_first, c_last)
+        return float(name_similarity(a, b)) if a and b else 0.0
+
+    # -- companies ------------------------------------------------------------------------------
+    def resolve_companies(
+        self, df: pl.DataFrame, name: str, domain: str, linkedin: str, prefix: str
+    ) -> pl.DataFrame:
+        """Add ``<prefix>account_id``, ``<prefix>rule``, ``<prefix>conf``, ``<prefix>tie`` to ``df``."""
+        keys = df.select(
+            pl.col(name).alias("_n"), pl.col(domain).alias("_d"), pl.col(linkedin).alias("_l")
+        ).unique()
+        out: dict[str, list[Any]] = {
+            "_n": [],
+            "_d": [],
+            "_l": [],
+            "aid": [],
+            "rule": [],
+            "conf": [],
+            "tie": [],
+        }
+        cache = self._company_cache
+        for n, d, li in keys.iter_rows():
+            k = (n, d, li)
+            hit = cache.get(k)
+            if hit is None:
+                m = self.index.resolve(n, d, li) if (n or d or li) else None
+                hit = (m.account_id, m.rule, m.confidence, m.tie_break) if m else (None, None, 0.0, None)
+                cache[k] = hit
+            for col, v in zip(("_n", "_d", "_l"), k, strict=True):
+                out[col].append(v)
+            out["aid"].append(hit[0])
+            out["rule"].append(hit[1])
+            out["conf"].append(hit[2])
+            out["tie"].append(hit[3])
+        res = pl.DataFrame(
+            out,
+            schema={
+                "_n": pl.String,
+                "_d": pl.String,
+                "_l": pl.String,
+                "aid": pl.String,
+                "rule": pl.String,
+                "conf": pl.Float64,
+                "tie": pl.String,
+            },
+        ).rename(
+            {
+                "aid": f"{prefix}account_id",
+                "rule": f"{prefix}rule",
+                "conf": f"{prefix}conf",
+                "tie": f"{prefix}tie",
+            }
+        )
+        return df.join(
+            res, left_on=[name, domain, linkedin], right_on=["_n", "_d", "_l"], how="left", nulls_equal=True
+        )
+
+    # -- titles ---------------------------------------------------------------------------------
+    def title_frame(self, titles: pl.Series) -> pl.DataFrame:
+        """Per distinct title: seniority, function, role-kind flags, persona match."""
+        rows = []
+        persona = self.settings.persona
+        for t in titles.drop_nulls().unique().to_list():
+            hit = self._title_cache.get(t)
+            if hit is None:
+                ti = classify_title(t)
+                pm = persona_matches(t, persona) if persona is not None else False
+                hit = (
+                    ti.seniority,
+                    ti.function,
+                    ti.is_advisor,
+                    ti.is_board,
+                    ti.is_investor,
+                    ti.is_intern,
+                    ti.is_student,
+                    ti.is_self_employed,
+                    bool(pm),
+                )
+                self._title_cache[t] = hit
+            rows.append((t, *hit))
+        return pl.DataFrame(
+            rows,
+            schema={
+                "title": pl.String,
+                "seniority": pl.String,
+                "function": pl.String,
+                "f_advisor": pl.Boolean,
+                "f_board_member": pl.Boolean,
+                "f_investor": pl.Boolean,
+                "f_intern": pl.Boolean,
+                "f_student": pl.Boolean,
+                "f_self_employed": pl.Boolean,
+                "persona_match": pl.Boolean,
+            },
+            orient="row",
+        )
+
+    def title_change(self, old: str | None, new: str | None) -> tuple[bool, bool]:
+        """(promoted, changed) between the CRM title and the profile's title."""
+        key = (old or "", new or "")
+        hit = self._change_cache.get(key)
+        if hit is None:
+            if not old or not new:
+                hit = (False, False)
+            else:
+                changed = normalize_title(old) != normalize_title(new)
+                hit = (changed and bool(is_promotion(old, new)), changed)
+            self._change_cache[key] = hit
+        return hit

@@ -1,0 +1,192 @@
+"""The pure batch step of detection: one batch of newest observations in, match candidates out.
+
+``detect_batch(ctx, obs)`` returns a :class:`BatchResult`:
+- ``candidates``: (contact, profile) pairs linked by LinkedIn, email or name + blocking key, with the
+  pair's evidence (name score, whether the profile's history contains the contact's CRM company,
+  whether an experience entry at that company is still open, when it ended);
+- ``profiles``: the per-profile facts a signal needs (current job, resolved account, title class);
+- ``new_hires``: profiles that started at a target account within the window with a persona title.
+No I/O; the same function runs on Dask workers. :func:`jobshift.engine.signals.finalize` merges results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from jobshift.domain.normalize.domains import FREE_MAIL_DOMAINS
+from jobshift.engine.batches import decode_observations, partial_to_date
+from jobshift.engine.context import DetectContext
+
+PROFILE_COLUMNS = (
+    "person_key",
+    "person_id",
+    "observed_at",
+    "full_name",
+    "linkedin_url",
+    "email",
+    "cur_name",
+    "cur_domain",
+    "cur_linkedin",
+    "cur_title",
+    "cur_start",
+    "has_job",
+    "cur_account_id",
+    "cur_rule",
+    "cur_conf",
+    "cur_tie",
+    "free_mail_only",
+    "location_country",
+    "location_region",
+)
+
+
+@dataclass
+class BatchResult:
+    """What one batch contributes to a run."""
+
+    candidates: pl.DataFrame
+    profiles: pl.DataFrame
+    new_hires: pl.DataFrame
+    n_observations: int
+
+
+def _email_candidates(obs: pl.DataFrame, contacts: pl.DataFrame) -> pl.DataFrame:
+    emails = (
+        obs.select(
+            "person_key",
+            pl.concat_list(pl.col("work_email_norm"), pl.col("emails_norm").fill_null([])).alias("e"),
+        )
+        .explode("e")
+        .drop_nulls("e")
+        .unique()
+    )
+    hits = emails.join(
+        contacts.select("contact_id", "email_norm").drop_nulls("email_norm"),
+        left_on="e",
+        right_on="email_norm",
+    )
+    free = pl.col("e").str.split("@").list.last().is_in(list(FREE_MAIL_DOMAINS))
+    return hits.select(
+        "contact_id",
+        "person_key",
+        pl.when(free).then(pl.lit("personal_email")).otherwise(pl.lit("email")).alias("rule"),
+    )
+
+
+def _name_candidates(ctx: DetectContext, obs: pl.DataFrame, strong: pl.DataFrame) -> pl.DataFrame:
+    contacts = ctx.contacts.join(strong.select("contact_id").unique(), on="contact_id", how="anti")
+    profiles = obs.join(strong.select("person_key").unique(), on="person_key", how="anti")
+    profiles = profiles.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
+    pairs = profiles.select("person_key", "block", "first_name", "last_name", "full_name").join(
+        contacts.select(
+            "contact_id", "block", pl.col("first_name").alias("c_first"), pl.col("last_name").alias("c_last")
+        ),
+        on="block",
+    )
+    pairs = pairs.filter(pl.col("block").str.len_chars() > 2)
+    if pairs.is_empty():
+        return pairs.select(
+            "contact_id", "person_key", pl.lit("name").alias("rule"), pl.lit(0.0).alias("name_score")
+        )
+    scores = [
+        ctx.name_score(f, ln, cf, cl)
+        for f, ln, cf, cl in pairs.select("first_name", "last_name", "c_first", "c_last").iter_rows()
+    ]
+    return pairs.select(
+        "contact_id",
+        "person_key",
+        pl.lit("name").alias("rule"),
+        pl.Series("name_score", scores, dtype=pl.Float64),
+    )
+
+
+def _pair_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
+    """Per (contact, profile): history contains the CRM company? still open there? ended when?"""
+    keys = cands.select("person_key").unique()
+    exp = (
+        obs.join(keys, on="person_key", how="semi")
+        .select("person_key", "experience")
+        .explode("experience")
+        .drop_nulls("experience")
+        .unnest("experience")
+    )
+    exp = ctx.resolve_companies(exp, "company_name", "company_domain", "company_linkedin", "e_")
+    exp = exp.join(
+        ctx.accounts.select(pl.col("account_id").alias("e_account_id"), pl.col("acc_root").alias("e_root")),
+        on="e_account_id",
+        how="left",
+    )
+    pairs = (
+        cands.select("contact_id", "person_key")
+        .unique()
+        .join(ctx.contacts.select("contact_id", "acc_root"), on="contact_id", how="left")
+    )
+    hit = pairs.join(exp.select("person_key", "e_root", "end_date", "title"), on="person_key").filter(
+        pl.col("e_root") == pl.col("acc_root")
+    )
+    agg = hit.group_by("contact_id", "person_key").agg(
+        pl.lit(True).alias("history_ok"),
+        pl.col("end_date").is_null().any().alias("open_at_crm"),
+        pl.col("title").filter(pl.col("end_date").is_null()).first().alias("crm_open_title"),
+        pl.col("end_date").max().alias("crm_end_date"),
+    )
+    return cands.join(agg, on=["contact_id", "person_key"], how="left").with_columns(
+        pl.col("history_ok").fill_null(False), pl.col("open_at_crm").fill_null(False)
+    )
+
+
+def _profiles(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
+    df = ctx.resolve_companies(obs, "cur_name", "cur_domain", "cur_linkedin", "cur_")
+    all_emails = pl.concat_list(
+        pl.col("work_email_norm"), pl.col("emails_norm").fill_null([])
+    ).list.drop_nulls()
+    doms = all_emails.list.eval(pl.element().str.split("@").list.last())
+    free_only = (all_emails.list.len() > 0) & doms.list.eval(
+        pl.element().is_in(list(FREE_MAIL_DOMAINS))
+    ).list.all()
+    return df.with_columns(
+        free_only.alias("free_mail_only"),
+        pl.coalesce(pl.col("work_email"), all_emails.list.first()).alias("email"),
+    )
+
+
+def _new_hires(ctx: DetectContext, prof: pl.DataFrame) -> pl.DataFrame:
+    targets = ctx.accounts.filter(pl.col("is_target_company")).select(
+        pl.col("account_id").alias("cur_account_id")
+    )
+    df = prof.filter(pl.col("has_job") & pl.col("cur_start").is_not_null()).join(
+        targets, on="cur_account_id", how="semi"
+    )
+    days = (
+        pl.col("observed_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+        - partial_to_date("cur_start")
+    ).dt.total_days()
+    df = df.with_columns(days.alias("start_age_days"))
+    return df.filter(pl.col("start_age_days").is_between(0, ctx.settings.new_hire_window_days))
+
+
+def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
+    """Detect on one batch of newest observations (see the module docstring)."""
+    obs = decode_observations(raw)
+    c = ctx.contacts
+    by_li = (
+        obs.select("person_key", "linkedin_norm")
+        .drop_nulls("linkedin_norm")
+        .join(c.select("contact_id", "linkedin_norm").drop_nulls("linkedin_norm"), on="linkedin_norm")
+        .select("contact_id", "person_key", pl.lit("linkedin").alias("rule"))
+    )
+    strong = pl.concat([by_li, _email_candidates(obs, c)])
+    strong = strong.with_columns(pl.lit(100.0).alias("name_score"))
+    names = _name_candidates(ctx, obs, strong)
+    cands = pl.concat([strong, names.select(strong.columns)]).unique(["contact_id", "person_key", "rule"])
+    cands = _pair_history(ctx, obs, cands)
+    cands = cands.join(obs.select("person_key", "observed_at"), on="person_key", how="left")
+    prof = _profiles(ctx, obs)
+    hires = _new_hires(ctx, prof)
+    keep = pl.concat([cands.select("person_key"), hires.select("person_key")]).unique()
+    prof = prof.join(keep, on="person_key", how="semi").select(
+        *PROFILE_COLUMNS, "first_name", "last_name", "experience"
+    )
+    return BatchResult(cands, prof, hires.select("person_key", "start_age_days"), obs.height)

@@ -1,0 +1,299 @@
+"""Merging batch results into signals: identity decisions, classification, filters, ids, evidence.
+
+Pure (no I/O). Strong identity matches are chosen vectorized (newest observation, then the stronger
+rule); contacts with only name candidates go through :func:`choose_identity` one by one (few).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from jobshift.domain.filters import FILTER_ORDER, applicable, months_between
+from jobshift.domain.matching.identity import IdentityCandidate, choose_identity, strong_confidence
+from jobshift.domain.signals import SIGNAL_FIELDS, SIGNAL_TYPES, company_key, make_signal_id
+from jobshift.engine.context import DetectContext, block_last, first_token
+from jobshift.engine.detect import BatchResult
+
+_RANK = {"linkedin": 0, "email": 1, "personal_email": 2}
+
+
+@dataclass
+class Detection:
+    """The signals of a run plus what was reported instead of acted on."""
+
+    signals: pl.DataFrame
+    ambiguous: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _decide(
+    ctx: DetectContext, cands: pl.DataFrame, prof: pl.DataFrame
+) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    strong = (
+        cands.filter(pl.col("rule") != "name")
+        .with_columns(pl.col("rule").replace_strict(_RANK, default=3).alias("_rank"))
+        .sort(["contact_id", "observed_at", "_rank", "person_key"], descending=[False, True, False, False])
+        .unique("contact_id", keep="first", maintain_order=True)
+        .with_columns(
+            pl.col("rule")
+            .replace_strict({r: strong_confidence(r) for r in _RANK}, default=0.95)
+            .alias("id_conf"),
+            pl.lit("matched").alias("outcome"),
+        )
+        .drop("_rank")
+    )
+    weak = cands.filter(pl.col("rule") == "name").join(
+        strong.select("contact_id"), on="contact_id", how="anti"
+    )
+    where = prof.select(
+        "person_key",
+        pl.coalesce(
+            pl.col("cur_account_id"), pl.col("cur_domain"), pl.col("cur_name").str.to_lowercase()
+        ).alias("_w"),
+    )
+    weak = weak.join(where, on="person_key", how="left")
+    rows: list[dict[str, Any]] = []
+    ambiguous: list[dict[str, Any]] = []
+    threshold = ctx.settings.name_match_threshold
+    for (contact_id,), grp in weak.group_by(["contact_id"], maintain_order=True):
+        recs = grp.to_dicts()
+        dec = choose_identity(
+            [
+                IdentityCandidate(
+                    r["person_key"], r["observed_at"], "name", r["name_score"], r["history_ok"], r["_w"]
+                )
+                for r in recs
+            ],
+            threshold,
+        )
+        if dec.candidate is None:
+            if dec.outcome == "ambiguous":
+                ambiguous.append(
+                    {
+                        "contact_id": contact_id,
+                        "reason": dec.reason,
+                        "person_keys": sorted(r["person_key"] for r in recs),
+                    }
+                )
+            continue
+        rec = next(r for r in recs if r["person_key"] == dec.candidate.person_key)
+        rec.pop("_w")
+        rows.append({**rec, "id_conf": dec.confidence, "outcome": dec.outcome})
+    decided = pl.concat([strong, pl.DataFrame(rows, schema=strong.schema)]) if rows else strong
+    return decided, ambiguous
+
+
+def _status(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
+    spec = ctx.settings.filters
+    max_age = spec.max_job_change_age_months
+    age_from = (
+        pl.when(pl.col("type") == "left_company")
+        .then(pl.col("crm_end_date"))
+        .otherwise(pl.col("job_started_date"))
+    )
+    months = [months_between(s, o) for s, o in df.select(age_from.alias("s"), "observed_at").iter_rows()]
+    comp_dom = list(spec.competitor_domains)
+    comp_names = list(spec.competitor_names)
+    facts: dict[str, pl.Expr] = {
+        "opted_out": pl.col("email_opt_out").fill_null(False),
+        "advisor": pl.col("f_advisor"),
+        "board_member": pl.col("f_board_member"),
+        "investor": pl.col("f_investor"),
+        "intern": pl.col("f_intern"),
+        "student": pl.col("f_student"),
+        "self_employed": pl.col("f_self_employed"),
+        "competitor": pl.col("new_company_domain").is_in(comp_dom)
+        | pl.col("new_company").str.to_lowercase().is_in(comp_names),
+        "free_mail_only": pl.col("free_mail_only"),
+        "too_old": pl.lit(pl.Series("m", months, dtype=pl.Int64)) > max_age,
+        "moved_to_customer": pl.col("is_customer_company"),
+    }
+    expr: Any = pl.when(pl.col("outcome") == "uncertain").then(pl.lit("uncertain"))
+    for reason in FILTER_ORDER:
+        if not spec.enabled(reason):
+            continue
+        types = [t for t in SIGNAL_TYPES if applicable(reason, t)]
+        expr = expr.when(facts[reason].fill_null(False) & pl.col("type").is_in(types)).then(
+            pl.lit(f"suppressed:{reason}")
+        )
+    return df.with_columns(expr.otherwise(pl.lit("new")).alias("status"))
+
+
+def _titles(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
+    tf = ctx.title_frame(df.get_column("new_title"))
+    df = df.join(tf, left_on="new_title", right_on="title", how="left")
+    flags = [
+        "f_advisor",
+        "f_board_member",
+        "f_investor",
+        "f_intern",
+        "f_student",
+        "f_self_employed",
+        "persona_match",
+    ]
+    return df.with_columns([pl.col(f).fill_null(False) for f in flags])
+
+
+def finalize(ctx: DetectContext, results: list[BatchResult]) -> Detection:
+    """Merge batch results into the run's signals (columns of :data:`SIGNAL_FIELDS`, minus store-set ones)."""
+    cands = pl.concat([r.candidates for r in results], how="vertical_relaxed")
+    prof = pl.concat([r.profiles for r in results], how="vertical_relaxed").unique("person_key", keep="first")
+    hires = pl.concat([r.new_hires for r in results], how="vertical_relaxed")
+    decided, ambiguous = _decide(ctx, cands, prof)
+    acc_cur = ctx.accounts.select(
+        pl.col("account_id").alias("cur_account_id"),
+        pl.col("acc_root").alias("cur_root"),
+        "is_customer_company",
+        "is_target_company",
+        "has_open_opportunity",
+    )
+    c = ctx.contacts.select(
+        "contact_id",
+        "account_id",
+        pl.col("title").alias("past_title"),
+        "email_opt_out",
+        "acc_root",
+        pl.col("acc_name").alias("past_company"),
+    )
+    df = decided.join(c, on="contact_id", how="left").join(
+        prof.drop("observed_at"), on="person_key", how="left"
+    )
+    df = df.join(acc_cur, on="cur_account_id", how="left")
+    same = pl.col("cur_root").is_not_null() & (pl.col("cur_root") == pl.col("acc_root"))
+    df = df.with_columns(same.alias("same_company"))
+    tf = ctx.title_frame(df.get_column("cur_title")).select(
+        "title", "f_advisor", "f_board_member", "f_investor"
+    )
+    side = df.join(tf, left_on="cur_title", right_on="title", how="left").select(
+        (
+            ~pl.col("same_company")
+            & pl.col("open_at_crm")
+            & pl.col("has_job")
+            & (pl.col("f_advisor") | pl.col("f_board_member") | pl.col("f_investor")).fill_null(False)
+        ).alias("side_role")
+    )
+    df = df.with_columns(side.get_column("side_role"))
+    df = df.with_columns(
+        pl.when(pl.col("side_role"))
+        .then(pl.col("crm_open_title"))
+        .otherwise(pl.col("cur_title"))
+        .alias("new_title")
+    )
+    changes = [ctx.title_change(o, n) for o, n in df.select("past_title", "new_title").iter_rows()]
+    df = df.with_columns(
+        pl.Series("promoted", [p for p, _ in changes], dtype=pl.Boolean),
+        pl.Series("title_changed", [ch for _, ch in changes], dtype=pl.Boolean),
+    )
+    kind = (
+        pl.when(~pl.col("has_job"))
+        .then(pl.lit("left_company"))
+        .when(~pl.col("same_company") & ~pl.col("side_role"))
+        .then(pl.lit("job_change"))
+        .when(pl.col("promoted"))
+        .then(pl.lit("promotion"))
+        .when(pl.col("title_changed"))
+        .then(pl.lit("title_change"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+    df = df.with_columns(kind.alias("type")).filter(pl.col("type").is_not_null())
+    left = pl.col("type") == "left_company"
+    df = df.with_columns(
+        pl.when(left).then(None).otherwise(pl.col("new_title")).alias("new_title"),
+        pl.when(left).then(None).otherwise(pl.col("cur_name")).alias("new_company"),
+        pl.when(left).then(None).otherwise(pl.col("cur_domain")).alias("new_company_domain"),
+        pl.when(left).then(None).otherwise(pl.col("cur_account_id")).alias("matched_account_id"),
+        pl.when(left).then(None).otherwise(pl.col("cur_start")).alias("job_started_date"),
+        pl.col("account_id").alias("past_account_id"),
+        (pl.col("rule") + pl.lit("/") + pl.col("cur_rule").fill_null("none")).alias("match_rule"),
+        (
+            pl.col("id_conf")
+            * pl.when(left).then(0.9).otherwise(pl.col("cur_conf").fill_null(0.9).clip(0.5, 1.0))
+        )
+        .round(3)
+        .alias("confidence"),
+    )
+    df = _titles(ctx, df)
+    df = _add_new_hires(ctx, df, decided, prof, hires)
+    df = _status(ctx, df)
+    return Detection(_finish(df), ambiguous, {"candidates": cands.height, "ambiguous": len(ambiguous)})
+
+
+def _add_new_hires(
+    ctx: DetectContext, df: pl.DataFrame, decided: pl.DataFrame, prof: pl.DataFrame, hires: pl.DataFrame
+) -> pl.DataFrame:
+    h = hires.join(prof, on="person_key").join(
+        ctx.accounts.select(
+            pl.col("account_id").alias("cur_account_id"),
+            pl.col("acc_root").alias("cur_root"),
+            "is_customer_company",
+            "is_target_company",
+            "has_open_opportunity",
+        ),
+        on="cur_account_id",
+        how="left",
+    )
+    # a person who is a tracked contact of this account family is not new there
+    known = (
+        decided.filter(pl.col("outcome") == "matched")
+        .join(ctx.contacts.select("contact_id", "acc_root"), on="contact_id")
+        .select("person_key", pl.col("acc_root").alias("cur_root"))
+    )
+    h = h.join(known, on=["person_key", "cur_root"], how="anti")
+    h = h.with_columns((block_last("last_name") + "|" + first_token("first_name")).alias("_who"))
+    h = h.sort(["observed_at", "person_key"], descending=[True, False]).unique(
+        ["cur_account_id", "_who"], keep="first", maintain_order=True
+    )
+    h = h.with_columns(
+        pl.lit("new_hire").alias("type"),
+        pl.lit(None, dtype=pl.String).alias("contact_id"),
+        pl.col("cur_title").alias("new_title"),
+        pl.col("cur_name").alias("new_company"),
+        pl.col("cur_domain").alias("new_company_domain"),
+        pl.col("cur_account_id").alias("matched_account_id"),
+        pl.col("cur_start").alias("job_started_date"),
+        pl.lit("matched").alias("outcome"),
+        ("start_within_window/" + pl.col("cur_rule").fill_null("none")).alias("match_rule"),
+        pl.col("cur_conf").fill_null(0.9).round(3).alias("confidence"),
+        pl.lit(None, dtype=pl.Boolean).alias("email_opt_out"),
+        pl.lit(None, dtype=pl.String).alias("crm_end_date"),
+    )
+    h = _titles(ctx, h).filter(pl.col("persona_match"))
+    h = h.with_columns(pl.lit("profile").alias("rule"))
+    missing = [pl.lit(None, dtype=dt).alias(col) for col, dt in df.schema.items() if col not in h.columns]
+    h = h.with_columns(missing)
+    return pl.concat([df, h.select(df.columns)], how="vertical_relaxed")
+
+
+def _finish(df: pl.DataFrame) -> pl.DataFrame:
+    ids = []
+    for t, cid, pk, acc, dom, name, start, title in df.select(
+        "type",
+        "contact_id",
+        "person_key",
+        "matched_account_id",
+        "new_company_domain",
+        "new_company",
+        "job_started_date",
+        "new_title",
+    ).iter_rows():
+        ck = company_key(acc, dom, (name or "").strip().lower() or None)
+        ids.append(
+            make_signal_id(t, cid or pk, ck, start, title if t in ("promotion", "title_change") else None)
+        )
+    evidence = pl.struct(
+        pl.col("rule").alias("identity"),
+        pl.col("match_rule"),
+        pl.col("cur_tie").alias("company_tie_break"),
+        pl.col("observed_at"),
+        pl.col("job_started_date"),
+    ).struct.json_encode()
+    df = df.with_columns(
+        pl.Series("signal_id", ids, dtype=pl.String),
+        evidence.alias("evidence"),
+        pl.lit(None, dtype=pl.String).alias("lead_id"),
+    )
+    out = [f for f in SIGNAL_FIELDS if f != "detected_at"]
+    return df.select(out).sort("signal_id")

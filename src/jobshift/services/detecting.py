@@ -1,0 +1,248 @@
+"""Use case ``jobshift detect``: read the store, run the pure detection engine, upsert signals.
+
+The tracked set is pluggable (:class:`TrackedSet`); the default tracks every contact that has an
+account. Observations are read newest-per-person in one SQL query, in partitions, and handed to an
+:class:`~jobshift.engine.executor.Executor` (local by default). Also: ``export signals``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import orjson
+import polars as pl
+from sqlalchemy import Connection, Select, Text, and_, cast, exists, func, literal, select
+
+from jobshift.config import Config
+from jobshift.domain.filters import FilterSpec
+from jobshift.domain.matching.companies import Alias
+from jobshift.domain.normalize.companies import normalize_company_name
+from jobshift.domain.normalize.persona import PersonaSpec
+from jobshift.domain.signals import SIGNAL_FIELDS, SIGNAL_TYPES
+from jobshift.engine.batches import ACCOUNT_SCHEMA, CONTACT_SCHEMA, OBSERVATION_SCHEMA, frame, frames
+from jobshift.engine.context import DetectContext, DetectSettings
+from jobshift.engine.detect import detect_batch
+from jobshift.engine.executor import Executor, LocalExecutor
+from jobshift.engine.finalize import Detection, finalize
+from jobshift.errors import UsageError
+from jobshift.services.exporting import register_exporter, write_records
+from jobshift.services.workspace import Workspace
+from jobshift.store import signals as signal_store
+from jobshift.store.runs import finish_run, start_run
+from jobshift.store.schema import accounts, contacts, opportunities, people_observations
+from jobshift.utils.timeutil import utcnow
+
+BATCH_ROWS = 250_000
+
+
+class TrackedSet(Protocol):
+    """Which contacts detection watches. A cohort/tier-based provider replaces the default later."""
+
+    def query(self, tier: int | None) -> Select[Any]:
+        """A SELECT of the contact columns of ``CONTACT_SCHEMA`` for the tracked contacts."""
+        ...
+
+
+class AllContactsWithAccount:
+    """The default tracked set: every contact with an ``account_id``; tiers need cohorts."""
+
+    def query(self, tier: int | None) -> Select[Any]:
+        """All contacts with an account (``tier`` is rejected: there are no cohorts yet)."""
+        if tier is not None:
+            raise UsageError("--tier needs cohorts and tiers (jobshift track); none are configured yet")
+        return select(
+            contacts.c.id,
+            contacts.c.account_id,
+            contacts.c.first_name,
+            contacts.c.last_name,
+            contacts.c.email_norm,
+            contacts.c.linkedin_norm,
+            contacts.c.title,
+            contacts.c.email_opt_out,
+        ).where(contacts.c.account_id.is_not(None))
+
+
+@dataclass
+class DetectSummary:
+    """What ``detect`` did."""
+
+    run_id: int
+    observations: int
+    tracked_contacts: int
+    by_type: dict[str, int]
+    by_status: dict[str, int]
+    write: dict[str, int]
+    ambiguous: int
+    ambiguous_examples: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return self.__dict__.copy()
+
+
+def settings_from_config(cfg: Config) -> DetectSettings:
+    """Detection settings from ``[detection]``, ``[filters]`` and ``[persona]``."""
+    f = cfg.filters
+    spec = FilterSpec(
+        skip_advisors=f.skip_advisors,
+        skip_board_members=f.skip_board_members,
+        skip_investors=f.skip_investors,
+        skip_interns=f.skip_interns,
+        skip_students=f.skip_students,
+        skip_self_employed=f.skip_self_employed,
+        skip_moves_to_customers=f.skip_moves_to_customers,
+        skip_free_mail_only=f.skip_free_mail_only,
+        skip_opted_out=f.skip_opted_out,
+        competitor_domains=frozenset(d.lower() for d in f.competitor_domains),
+        competitor_names=frozenset((normalize_company_name(n) or n).lower() for n in f.competitor_names),
+        max_job_change_age_months=cfg.detection.max_job_change_age_months,
+    )
+    p = cfg.persona
+    persona = PersonaSpec(
+        title_keywords=list(p.title_keywords),
+        title_regexes=list(p.title_regexes),
+        seniorities=list(p.seniorities),
+        functions=list(p.functions),
+    )
+    d = cfg.detection
+    return DetectSettings(
+        new_hire_window_days=d.new_hire_window_days,
+        max_job_change_age_months=d.max_job_change_age_months,
+        name_match_threshold=d.name_match_threshold,
+        company_match_threshold=d.company_match_threshold,
+        filters=spec,
+        persona=persona,
+    )
+
+
+def _json_text(conn: Connection, col: Any) -> Any:
+    return cast(col, Text) if conn.dialect.name == "postgresql" else col
+
+
+def read_accounts(conn: Connection) -> pl.DataFrame:
+    """Accounts with their contact counts and whether they have an open opportunity."""
+    n = select(func.count()).where(contacts.c.account_id == accounts.c.id).scalar_subquery()
+    open_opp = exists().where(
+        and_(
+            opportunities.c.account_id == accounts.c.id,
+            func.coalesce(opportunities.c.is_closed, False).is_(False),
+        )
+    )
+    q = select(
+        accounts.c.id,
+        accounts.c.name,
+        accounts.c.domain,
+        literal(None, Text),
+        accounts.c.parent_id,
+        accounts.c.type,
+        accounts.c.is_target,
+        n,
+        open_opp,
+    )
+    return frame([tuple(r) for r in conn.execute(q)], ACCOUNT_SCHEMA)
+
+
+def newest_observations_query(conn: Connection) -> Select[Any]:
+    """The newest observation of every person key (one query, a GROUP BY max join)."""
+    o = people_observations
+    newest = select(o.c.person_key, func.max(o.c.observed_at).label("m")).group_by(o.c.person_key).subquery()
+    cols = [
+        o.c[c] if c not in ("experience", "emails_norm") else _json_text(conn, o.c[c]).label(c)
+        for c in OBSERVATION_SCHEMA
+        if c != "job_company_linkedin_norm"
+    ]
+    cols.insert(list(OBSERVATION_SCHEMA).index("job_company_linkedin_norm"), o.c.job_company_linkedin_norm)
+    return select(*cols).join_from(
+        o, newest, and_(o.c.person_key == newest.c.person_key, o.c.observed_at == newest.c.m)
+    )
+
+
+def iter_observation_batches(conn: Connection, batch_rows: int = BATCH_ROWS) -> Iterator[pl.DataFrame]:
+    """Newest observations as typed polars frames of up to ``batch_rows`` rows."""
+    result = conn.execution_options(yield_per=batch_rows).execute(newest_observations_query(conn))
+    yield from frames(
+        ([tuple(r) for r in part] for part in result.partitions(batch_rows)), OBSERVATION_SCHEMA
+    )
+
+
+def build_context(conn: Connection, cfg: Config, tracked: TrackedSet, tier: int | None) -> DetectContext:
+    """Tracked contacts + accounts + aliases → the shared context of a run."""
+    c = frame([tuple(r) for r in conn.execute(tracked.query(tier))], CONTACT_SCHEMA)
+    a = read_accounts(conn)
+    aliases = [
+        Alias(r["account_id"], r["alias_name"], r["alias_domain"], r["alias_linkedin_norm"])
+        for r in signal_store.list_aliases(conn)
+    ]
+    return DetectContext.build(c, a, aliases, settings_from_config(cfg))
+
+
+def run_detection(
+    conn: Connection, ctx: DetectContext, executor: Executor | None = None, batch_rows: int = BATCH_ROWS
+) -> tuple[Detection, int]:
+    """Run the engine over every newest observation; returns the detection and the observation count."""
+    ex = executor or LocalExecutor()
+    results = list(ex.run(lambda b: detect_batch(ctx, b), iter_observation_batches(conn, batch_rows)))
+    if not results:
+        results = [detect_batch(ctx, frame([], OBSERVATION_SCHEMA))]
+    return finalize(ctx, results), sum(r.n_observations for r in results)
+
+
+def signal_rows(df: pl.DataFrame) -> Iterator[dict[str, Any]]:
+    """Store-ready dicts (evidence decoded to a JSON object)."""
+    for row in df.iter_rows(named=True):
+        row["evidence"] = orjson.loads(row["evidence"]) if row["evidence"] else None
+        yield row
+
+
+def detect(
+    ws: Workspace,
+    *,
+    tier: int | None = None,
+    tracked: TrackedSet | None = None,
+    executor: Executor | None = None,
+) -> DetectSummary:
+    """``jobshift detect``: detect and upsert signals in one transaction; a run row records the counts."""
+    store = ws.store
+    tracked = tracked or AllContactsWithAccount()
+    with store.connect() as conn:
+        ctx = build_context(conn, ws.config, tracked, tier)
+        detection, n_obs = run_detection(conn, ctx, executor)
+    df = detection.signals
+    by_type: dict[str, int] = {t: int(df.filter(pl.col("type") == t).height) for t in SIGNAL_TYPES}
+    by_status = {str(s): int(n) for s, n in df.group_by("status").len().sort("status").iter_rows()}
+    with store.begin() as conn:
+        run_id = start_run(conn, "detect")
+        write = signal_store.upsert_signals(conn, signal_rows(df), utcnow())
+        counts = {
+            "observations": n_obs,
+            "tracked": ctx.contacts.height,
+            **by_type,
+            **write,
+            "ambiguous": len(detection.ambiguous),
+        }
+        finish_run(conn, run_id, counts=counts)
+    return DetectSummary(
+        run_id,
+        n_obs,
+        ctx.contacts.height,
+        by_type,
+        by_status,
+        write,
+        len(detection.ambiguous),
+        detection.ambiguous[:20],
+    )
+
+
+def export_signals(ws: Workspace, fmt: str, out: str | Path) -> int:
+    """Write the newest detection per (person, type, new company) as JSONL or CSV; returns the row count."""
+    if fmt not in ("jsonl", "csv"):
+        raise UsageError(f"unknown format {fmt!r} (jsonl or csv)")
+    with ws.store.connect() as conn:
+        rows = signal_store.newest_per_subject(signal_store.iter_signals(conn))
+    return write_records(SIGNAL_FIELDS, rows, fmt, out)
+
+
+register_exporter("signals", export_signals)

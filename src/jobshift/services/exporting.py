@@ -1,0 +1,103 @@
+"""Export CRM objects and bookkeeping tables as CSV or JSON Lines, streamed, written atomically.
+
+``export_object(ws, name, fmt, out)`` knows the CRM objects (``accounts`` … ``activities``, ``roles``)
+and ``quarantine``, ``runs``, ``audit``. Other features add their own names with
+:func:`register_exporter` (e.g. ``signals``), usually through :func:`export_table` or
+:func:`write_records`. A CSV export of a CRM object imports back unchanged (``custom`` is a JSON cell).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from jobshift.connectors.crm_columns import OBJECTS, resolve_object
+from jobshift.errors import UsageError
+from jobshift.services.workspace import Workspace
+from jobshift.store.crm import iter_rows, table_of
+from jobshift.utils.files import atomic_open
+
+FORMATS = ("csv", "jsonl")
+Exporter = Callable[[Workspace, str, Path], int]
+"""``fn(workspace, fmt, out) -> rows written``."""
+
+_EXPORTERS: dict[str, Exporter] = {}
+_TABLES = {"quarantine": "quarantine", "runs": "runs", "audit": "audit_log"}
+
+
+def register_exporter(name: str, fn: Exporter) -> None:
+    """Make ``jobshift export NAME`` call ``fn(ws, fmt, out)``; replaces an earlier registration."""
+    _EXPORTERS[name] = fn
+
+
+def exportable_names() -> list[str]:
+    """Every name ``export_object`` accepts (besides the ``roles`` alias)."""
+    return [*OBJECTS, *_TABLES, *sorted(_EXPORTERS)]
+
+
+def export_object(ws: Workspace, name: str, fmt: str, out: str | Path) -> int:
+    """Write object ``name`` to ``out`` as ``csv`` or ``jsonl``; returns the number of rows written."""
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; expected csv or jsonl")
+    key = name.strip().lower()
+    if key in _EXPORTERS:
+        return _EXPORTERS[key](ws, fmt, Path(out))
+    if key in _TABLES:
+        return export_table(ws, _TABLES[key], fmt, out)
+    try:
+        spec = resolve_object(key)
+    except UsageError:
+        raise UsageError(
+            f"unknown export {name!r}; expected one of: {', '.join(exportable_names())}"
+        ) from None
+    return export_table(ws, spec.table, fmt, out)
+
+
+def export_table(ws: Workspace, table_name: str, fmt: str, out: str | Path) -> int:
+    """Stream every row of a store table (ordered by primary key) into ``out``."""
+    columns = [str(c.name) for c in table_of(table_name).columns]
+    with ws.store.connect() as conn:
+        return write_records(columns, iter_rows(conn, table_name), fmt, out)
+
+
+def write_records(
+    columns: Sequence[str], records: Iterable[Mapping[str, Any]], fmt: str, out: str | Path
+) -> int:
+    """Write ``records`` (dicts) to ``out`` atomically; CSV uses ``columns`` as the header."""
+    n = 0
+    with atomic_open(out, "w") as fh:
+        if fmt == "csv":
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(columns)
+            for rec in records:
+                writer.writerow([csv_cell(rec.get(c)) for c in columns])
+                n += 1
+        elif fmt == "jsonl":
+            for rec in records:
+                fh.write(orjson.dumps({str(c): rec.get(c) for c in columns}).decode())
+                fh.write("\n")
+                n += 1
+        else:
+            raise UsageError(f"unknown export format {fmt!r}; expected csv or jsonl")
+    return n
+
+
+def csv_cell(value: Any) -> str:
+    """One value as CSV text: empty for NULL, ``true``/``false``, ISO 8601 dates, JSON for structures."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return orjson.dumps(value).decode()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)

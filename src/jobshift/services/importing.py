@@ -1,0 +1,177 @@
+"""Import CRM CSV files into the store: one transaction and one run per file.
+
+``import_file`` streams a file through :class:`~jobshift.connectors.crm_csv.CrmCsvReader`, upserts the
+good rows batch by batch, quarantines the bad ones (same transaction, tagged with the run id), then
+reports dangling references (rows that point at ids the store does not know; they still land).
+A file that cannot be read raises ``InputFileError``: nothing of it is kept, and the run is recorded as
+failed. ``import_dir`` imports the canonical files of a directory in dependency order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jobshift.connectors.crm_columns import OBJECTS, ObjectSpec, resolve_object
+from jobshift.connectors.crm_csv import CrmCsvReader
+from jobshift.errors import InputFileError
+from jobshift.services.workspace import Workspace
+from jobshift.store.crm import (
+    UpsertCounts,
+    dangling_references,
+    deferred_indexes,
+    is_empty,
+    table_of,
+    upsert_rows,
+)
+from jobshift.store.quarantine import QuarantinedRow, add_quarantined
+from jobshift.store.runs import finish_run, start_run
+
+Progress = Callable[[int], None]
+DANGLING_EXAMPLES = 3
+BULK_LOAD_BYTES = 4_000_000
+"""Files this large loaded into an empty table build its secondary indexes once, at the end."""
+
+
+@dataclass
+class ImportReport:
+    """What importing one file did."""
+
+    object: str
+    source: str
+    run_id: int | None = None
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    dangling: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """reference column → {"count": rows, "targets": [...], "examples": [{key..., column: value}]}."""
+    custom_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def dangling_total(self) -> int:
+        """Rows with a dangling reference, summed over reference columns."""
+        return sum(int(d["count"]) for d in self.dangling.values())
+
+    def counts(self) -> dict[str, int]:
+        """The numbers stored with the run."""
+        return {
+            "read": self.read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "quarantined": self.quarantined,
+            "duplicates": self.duplicates,
+            "dangling": self.dangling_total,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (for ``--json``)."""
+        data = asdict(self)
+        data["dangling_total"] = self.dangling_total
+        return data
+
+
+def _mapping(ws: Workspace, spec: ObjectSpec) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for name, cols in ws.config.mapping.items():
+        if name == spec.name or (
+            name in ("roles", "contact_roles") and spec.name == "opportunity_contact_roles"
+        ):
+            mapping.update(cols)
+    return mapping
+
+
+def _not_importable(spec: ObjectSpec) -> set[str]:
+    """Table columns that files may carry (e.g. an export) but that jobshift manages itself."""
+    return {c.name for c in table_of(spec.table).columns} - set(spec.column_names) - {"custom"}
+
+
+def import_file(
+    ws: Workspace, object: str, path: str | Path, *, progress: Progress | None = None
+) -> ImportReport:
+    """Import one CSV file of CRM object ``object`` (e.g. ``contacts`` or ``roles``) into the workspace."""
+    spec = resolve_object(object)
+    store = ws.store
+    report = ImportReport(object=spec.name, source=str(path))
+    with store.begin() as conn:
+        report.run_id = start_run(conn, "import", object=spec.name, source=str(path))
+    try:
+        _import(ws, spec, Path(path), report, progress)
+    except BaseException as exc:
+        with store.begin() as conn:
+            finish_run(conn, report.run_id, status="failed", error=str(exc) or exc.__class__.__name__)
+        raise
+    return report
+
+
+def _import(
+    ws: Workspace, spec: ObjectSpec, path: Path, report: ImportReport, progress: Progress | None
+) -> None:
+    assert report.run_id is not None
+    reader = CrmCsvReader(
+        path,
+        spec,
+        mapping=_mapping(ws, spec),
+        ignore=_not_importable(spec),
+        batch_size=ws.config.import_.batch_size,
+    )
+    report.custom_columns = [name for _i, name in reader.plan.custom]
+    report.ignored_columns = list(reader.plan.ignored)
+    report.warnings = list(reader.plan.warnings)
+    totals = UpsertCounts()
+    with ws.store.begin() as conn, ExitStack() as stack:
+        if path.stat().st_size >= BULK_LOAD_BYTES and is_empty(conn, spec.table):
+            stack.enter_context(deferred_indexes(conn, spec.table))
+        for batch in reader.batches():
+            totals.add(upsert_rows(conn, spec.table, reader.columns, batch.rows))
+            report.quarantined += add_quarantined(
+                conn,
+                report.run_id,
+                spec.name,
+                (QuarantinedRow(b.source, b.line, b.column, b.reason, b.raw) for b in batch.bad),
+            )
+            report.read += batch.read
+            report.duplicates += batch.duplicates
+            if progress:
+                progress(batch.read)
+        stack.close()  # rebuild deferred indexes before the reference checks
+        report.inserted, report.updated, report.unchanged = totals.inserted, totals.updated, totals.unchanged
+        share = ws.config.import_.max_quarantine_share
+        if report.read and report.quarantined / report.read > share:
+            raise InputFileError(
+                f"{path}: {report.quarantined:,} of {report.read:,} rows are bad, more than "
+                f"import.max_quarantine_share = {share}; nothing imported"
+            )
+        if report.duplicates:
+            report.warnings.append(f"{report.duplicates:,} rows repeat an earlier id; the last one wins")
+        for column, targets in spec.references:
+            n, examples = dangling_references(conn, spec.table, column, targets, examples=DANGLING_EXAMPLES)
+            if n:
+                report.dangling[column] = {"count": n, "targets": list(targets), "examples": examples}
+        finish_run(conn, report.run_id, status="ok", counts=report.counts())
+
+
+def import_dir(
+    ws: Workspace, directory: str | Path, *, progress: Progress | None = None
+) -> list[ImportReport]:
+    """Import every canonical CRM file (``accounts.csv``, ``contacts.csv``, …) found in ``directory``.
+
+    Files are imported in dependency order (users, accounts, contacts, opportunities, roles, leads,
+    activities), each in its own transaction; the first unreadable file stops the import.
+    """
+    d = Path(directory)
+    if not d.is_dir():
+        raise InputFileError(f"{d}: not a directory")
+    found = [(spec, d / spec.file_name) for spec in OBJECTS.values() if (d / spec.file_name).is_file()]
+    if not found:
+        names = ", ".join(s.file_name for s in OBJECTS.values())
+        raise InputFileError(f"{d}: no CRM files found (expected any of {names})")
+    return [import_file(ws, spec.name, p, progress=progress) for spec, p in found]

@@ -1,0 +1,118 @@
+"""People-data observations: bulk append (idempotent by ``obs_id``) and simple reads.
+
+Observations are append-only: a row is never updated; inserting an observation whose ``obs_id``
+(person key + observed_at) is already stored does nothing. Bulk paths: SQLite through the raw DBAPI
+``executemany``; PostgreSQL through ``COPY`` into a temporary table, then one
+``INSERT … SELECT … ON CONFLICT (obs_id) DO NOTHING``. Both run inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields
+from datetime import datetime
+from operator import attrgetter
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, func, select
+
+from jobshift.domain.profiles import Observation
+from jobshift.errors import StoreError
+from jobshift.store.schema import people_observations
+
+OBS_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Observation))
+COLUMNS: tuple[str, ...] = (*OBS_FIELDS, "ingested_at")
+JSON_FIELDS = frozenset(c.name for c in people_observations.c if c.type.__class__.__name__ == "JSON")
+_JSON_IDX = tuple(i for i, name in enumerate(OBS_FIELDS) if name in JSON_FIELDS)
+_GET = attrgetter(*OBS_FIELDS)
+_TABLE = people_observations.name
+_COLS = ", ".join(f'"{c}"' for c in COLUMNS)
+_OBS_COLS = ", ".join(f'"{c}"' for c in OBS_FIELDS)
+_dumps = orjson.dumps
+
+assert set(COLUMNS) == {c.name for c in people_observations.c}, "Observation and table columns differ"
+
+
+def observation_row(obs: Observation) -> tuple[Any, ...]:
+    """The insert row of an observation (``OBS_FIELDS`` order, JSON columns serialized; no DB needed).
+
+    Pure, so worker processes can build rows and the writer only inserts them.
+    """
+    row = list(_GET(obs))
+    for i in _JSON_IDX:
+        row[i] = _dumps(row[i]).decode()
+    return tuple(row)
+
+
+def insert_observations(conn: Connection, observations: Sequence[Observation], ingested_at: datetime) -> int:
+    """Append observations not yet stored (by ``obs_id``); returns how many rows were inserted."""
+    return insert_observation_rows(conn, [observation_row(o) for o in observations], ingested_at)
+
+
+def insert_observation_rows(conn: Connection, rows: Sequence[tuple[Any, ...]], ingested_at: datetime) -> int:
+    """Append rows built by :func:`observation_row` whose ``obs_id`` is not stored yet; returns the count."""
+    if not rows:
+        return 0
+    if conn.dialect.name == "postgresql":
+        return _insert_postgresql(conn, rows, ingested_at)
+    if conn.dialect.name == "sqlite":
+        return _insert_sqlite(conn, rows, ingested_at)
+    raise StoreError(f"unsupported database dialect {conn.dialect.name!r}")
+
+
+def _insert_sqlite(conn: Connection, rows: Sequence[tuple[Any, ...]], ingested_at: datetime) -> int:
+    bind = people_observations.c.ingested_at.type.bind_processor(conn.dialect)
+    stamp = str(bind(ingested_at) if bind else ingested_at)
+    marks = ", ".join("?" for _ in OBS_FIELDS)
+    # the run's timestamp is one literal (our own formatted datetime), not a parameter of every row
+    sql = f"INSERT INTO {_TABLE} ({_COLS}) VALUES ({marks}, '{stamp}') ON CONFLICT (obs_id) DO NOTHING"
+    cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cur.executemany(sql, rows)
+        return int(cur.rowcount)
+    finally:
+        cur.close()
+
+
+def _insert_postgresql(conn: Connection, rows: Sequence[tuple[Any, ...]], ingested_at: datetime) -> int:
+    raw = conn.connection.dbapi_connection
+    with raw.cursor() as cur:  # type: ignore[union-attr]
+        cur.execute(f"CREATE TEMP TABLE _obs_in (LIKE {_TABLE} INCLUDING DEFAULTS) ON COMMIT DROP")
+        with cur.copy(f"COPY _obs_in ({_OBS_COLS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cur.execute(
+            f"INSERT INTO {_TABLE} ({_COLS}) SELECT {_OBS_COLS}, %s FROM _obs_in"
+            " ON CONFLICT (obs_id) DO NOTHING",
+            (ingested_at,),
+        )
+        inserted = int(cur.rowcount)
+        cur.execute("DROP TABLE _obs_in")
+    return inserted
+
+
+def count_observations(conn: Connection, person_key: str | None = None) -> int:
+    """How many observations are stored (of one person, if ``person_key`` is given)."""
+    q = select(func.count()).select_from(people_observations)
+    if person_key is not None:
+        q = q.where(people_observations.c.person_key == person_key)
+    return int(conn.execute(q).scalar_one())
+
+
+def observations_of(conn: Connection, person_key: str) -> list[dict[str, Any]]:
+    """Every observation of one person, oldest first (JSON columns decoded)."""
+    q = (
+        select(people_observations)
+        .where(people_observations.c.person_key == person_key)
+        .order_by(people_observations.c.observed_at, people_observations.c.obs_id)
+    )
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def person_keys(conn: Connection, limit: int | None = None) -> list[str]:
+    """Distinct person keys, sorted (for tests and small tools)."""
+    q = select(people_observations.c.person_key).distinct().order_by(people_observations.c.person_key)
+    if limit:
+        q = q.limit(limit)
+    return list(conn.execute(q).scalars())

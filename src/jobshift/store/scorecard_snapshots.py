@@ -1,0 +1,33 @@
+"""Stored monthly scorecards: one JSON payload per month, so trends do not move when the CRM changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from jobshift.store.schema import scorecard_snapshots as t
+
+
+def get_snapshot(conn: Connection, month: str) -> dict[str, Any] | None:
+    """The stored payload of ``month`` (``YYYY-MM``) or None."""
+    row = conn.execute(select(t.c.payload).where(t.c.month == month)).first()
+    return dict(row[0]) if row else None
+
+
+def save_snapshot(conn: Connection, month: str, computed_at: datetime, payload: dict[str, Any]) -> None:
+    """Store (or replace) the snapshot of ``month``; call inside a transaction."""
+    conn.execute(delete(t).where(t.c.month == month))
+    conn.execute(insert(t).values(month=month, computed_at=computed_at, payload=payload))
+
+
+def snapshots_between(conn: Connection, first: str, last: str) -> dict[str, dict[str, Any]]:
+    """Stored payloads of the months ``first``..``last`` (inclusive), by month."""
+    rows = conn.execute(select(t.c.month, t.c.payload).where(t.c.month >= first, t.c.month <= last))
+    return {m: dict(p) for m, p in rows}
+
+
+def list_snapshot_months(conn: Connection) -> list[str]:
+    """Every month with a stored snapshot, oldest first."""
+    return [m for (m,) in conn.execute(select(t.c.month).order_by(t.c.month))]

@@ -1,0 +1,132 @@
+"""The FastAPI application: server-rendered pages (Jinja2 + HTMX) and the REST API under /api.
+
+``create_app(ws_path)`` opens the workspace (migrating its database) and wires the routers, the
+static files, the error handlers (401 JSON for the API, a redirect to /login for pages) and the
+security headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jobshift import __version__
+from jobshift.services.auth import session_secret
+from jobshift.services.workspace import Workspace
+from jobshift.web import api_lists, api_misc, routes_admin, routes_lists, routes_login, routes_records
+from jobshift.web.auth import SessionCodec
+from jobshift.web.deps import ApiUser, LoginRequired, PageUser
+from jobshift.web.render import render
+
+STATIC_DIR = Path(__file__).parent / "static"
+_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+_CSP_DOCS = _CSP + "; script-src 'self' 'unsafe-inline'"
+
+
+def create_app(ws_path: str | Path) -> FastAPI:
+    """The web app serving the workspace at ``ws_path``."""
+    ws = Workspace.open(ws_path)
+    ws.store  # noqa: B018 - open and migrate now so errors surface at start
+    app = FastAPI(
+        title="jobshift API",
+        version=__version__,
+        description="Job-change signals, leads, contacts, accounts and runs. "
+        "Authenticate with `Authorization: Bearer <token>` (create one with `jobshift user token NAME`).",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.ws = ws
+    app.state.codec = SessionCodec(session_secret(ws.path))
+    app.state.filter_options = {}
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in (
+        routes_login.router,
+        routes_lists.router,
+        routes_records.router,
+        routes_admin.router,
+        api_lists.router,
+        api_misc.router,
+    ):
+        app.include_router(router)
+    _add_docs(app)
+    _add_handlers(app)
+    return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi_schema(user: ApiUser) -> dict[str, Any]:
+        return app.openapi()
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs(user: PageUser) -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="jobshift API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def _add_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        from urllib.parse import quote
+
+        target = "/login" + (f"?next={quote(exc.next_url)}" if exc.next_url not in ("/", "") else "")
+        if request.headers.get("hx-request"):
+            return Response(status_code=200, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request) or exc.status_code == 401:
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        titles = {403: "Not allowed", 404: "Not found", 405: "Method not allowed"}
+        return render(
+            request,
+            "error.html",
+            status_code=exc.status_code,
+            title=titles.get(exc.status_code, "Error"),
+            message=str(exc.detail),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+        if _is_api(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        msg = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in errors)
+        return render(request, "error.html", status_code=422, title="Invalid request", message=msg)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        docs = request.url.path == "/api/docs"
+        response.headers.setdefault("Content-Security-Policy", _CSP_DOCS if docs else _CSP)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

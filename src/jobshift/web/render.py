@@ -1,0 +1,78 @@
+"""Jinja2 templates, their filters, and ``render`` (adds the user and CSRF token to every page)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+def _dt(value: Any, with_time: bool = False) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if with_time else value.strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _money(value: Any) -> str:
+    if value is None:
+        return ""
+    v = float(value)
+    if abs(v) >= 1_000_000:
+        return f"${v / 1_000_000:,.1f}M"
+    if abs(v) >= 10_000:
+        return f"${v / 1_000:,.0f}K"
+    return f"${v:,.0f}"
+
+
+def _num(value: Any) -> str:
+    return "" if value is None else f"{int(value):,}"
+
+
+def _pct(value: Any) -> str:
+    return "" if value is None else f"{float(value) * 100:.0f}%"
+
+
+def _slug(value: Any) -> str:
+    return "".join(c if c.isalnum() else "-" for c in str(value or "").lower()).strip("-")
+
+
+def query_with(params: dict[str, Any], **changes: Any) -> str:
+    """The query string ``params`` with ``changes`` applied (``None`` removes a key)."""
+    merged = {k: v for k, v in params.items() if v not in (None, "")}
+    for k, v in changes.items():
+        if v is None:
+            merged.pop(k, None)
+        else:
+            merged[k] = v
+    return "?" + urlencode(merged) if merged else "?"
+
+
+def log_share(value: int, top: int) -> float:
+    """Bar length share on a log scale, so small late-funnel stages stay visible."""
+    if value <= 0 or top <= 0:
+        return 0.0
+    return max(0.02, math.log10(value + 1) / math.log10(top + 1))
+
+
+templates.env.filters.update(dt=_dt, money=_money, num=_num, pct=_pct, slug=_slug)
+templates.env.globals.update(query_with=query_with, log_share=log_share)
+
+
+def render(request: Request, name: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render ``name`` with the signed-in user and the session's CSRF token."""
+    context.setdefault("user", getattr(request.state, "user", None))
+    context.setdefault("csrf", getattr(request.state, "csrf", ""))
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
