@@ -58,6 +58,7 @@ class DetectionSection(Section):
     new_hire_window_days: int = Field(90, ge=1, le=3650)
     max_job_change_age_months: int = Field(12, ge=1, le=240)
     name_match_threshold: float = Field(90.0, ge=50.0, le=100.0)
+    email_name_threshold: float = Field(85.0, ge=0.0, le=100.0)
     company_match_threshold: float = Field(92.0, ge=50.0, le=100.0)
 
 
@@ -280,6 +281,9 @@ max_job_change_age_months = 12
 # Fuzzy thresholds (0-100) for name + company identity matches and company-name matches.
 name_match_threshold = 90.0
 company_match_threshold = 92.0
+# An e-mail match counts only when the names agree at least this much (0-100): CRMs hold the same
+# address on several contacts (jdoe@ for John and Jane Doe) and addresses get reused.
+email_name_threshold = 85.0
 
 [persona]
 # Titles that matter: keywords (case-insensitive), regular expressions, seniorities, functions.

@@ -116,3 +116,26 @@ def test_name_similarity(a: str, b: str, low: float, high: float) -> None:
     score = name_similarity(_p(a), _p(b))
     assert low <= score <= high, score
     assert name_similarity(_p(b), _p(a)) == pytest.approx(score, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "full",
+    [
+        "Jane Doe",
+        "JANE DOE",
+        "Jane Q. Doe",
+        "Jane Quincy Doe",
+        "Jürgen Müller",
+        "J Smith",
+        "Madonna",
+        "Anna Smith-Jones",
+        "李 小龙",
+        "Jean-Luc Picard",
+        "Mary Ann Smith",
+        "Bob de Vries",
+    ],
+)
+def test_fast_path_agrees_with_nameparser(full: str) -> None:
+    from jobshift.domain.normalize.names import _parse_full, _parse_with_nameparser
+
+    assert _parse_full(full) == _parse_with_nameparser(full)

@@ -12,6 +12,7 @@ import csv
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import orjson
 
 from jobshift.connectors.crm_columns import ObjectSpec, squash
-from jobshift.connectors.crm_values import CONVERTERS, DERIVATIONS
+from jobshift.connectors.crm_values import CONVERTERS, DERIVATIONS, convert_column, derive_column
 from jobshift.errors import ConfigError, InputFileError
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -49,6 +50,8 @@ class Batch:
     bad: list[BadRow]
     read: int
     duplicates: int
+    new_keys: int = 0
+    """Rows whose key no earlier batch of the file had (the rest repeat a key of an earlier batch)."""
 
 
 @dataclass
@@ -206,82 +209,208 @@ class CrmCsvReader:
         return detect_delimiter(first), bom
 
     def batches(self) -> Iterator[Batch]:
-        """Yield the file's rows in batches (header excluded)."""
-        plan, source, delim = self.plan, self.source, self.delimiter
-        width = len(self.header)
-        k = len(plan.fields)
-        pick = itemgetter(*[f[0] for f in plan.fields])
-        single = k == 1
-        required = [(pos, name) for _i, pos, name, _t, req, _m in plan.fields if req]
-        limited = [(pos, name, ml) for _i, pos, name, _t, _r, ml in plan.fields if ml is not None]
-        typed = [(pos, name, CONVERTERS[t]) for _i, pos, name, t, _r, _m in plan.fields if t in CONVERTERS]
-        derived = [
-            (plan.columns.index(DERIVATIONS[d][0]), DERIVATIONS[d][1])
-            for d in plan.columns
-            if d in DERIVATIONS
-        ]
-        has_custom = "custom" in plan.columns
-        key_pos = [plan.columns.index(c) for c in self.spec.key]
-        single_key = key_pos[0] if len(key_pos) == 1 else None
-        seen: set[Any] = set()
-        nul_lines: list[int] = []
+        """Yield the file's rows in batches of at most ``batch_size`` records (header excluded).
 
-        rows: dict[Any, tuple[Any, ...]] = {}
-        bad: list[BadRow] = []
-        read = dups = 0
-        prev = 0
+        Records are parsed by the ``csv`` module, then checked and converted column by column; the
+        few rows a column check flags go through the per-row checks, which name the exact problem.
+        """
+        processor = _BatchProcessor(self)
         with self._open() as fh:
-            reader = csv.reader(_nul_watch(fh, nul_lines), delimiter=delim)
+            reader = csv.reader(fh, delimiter=self.delimiter)
+            end = 0
             try:
                 next(reader)
-                prev = reader.line_num
-                for rec in reader:
-                    line = prev + 1
-                    prev = reader.line_num
-                    if not rec or (len(rec) == 1 and not rec[0].strip()):
-                        continue
-                    read += 1
-                    if len(rec) != width:
-                        msg = f"{len(rec)} fields, header has {width}"
-                        bad.append(BadRow(source, line, None, msg, _raw(rec, delim)))
-                        continue
-                    if nul_lines and nul_lines[-1] >= line:
-                        bad.append(BadRow(source, line, None, "contains a NUL character", _raw(rec, delim)))
-                        continue
-                    out: list[Any] = (
-                        [pick(rec).strip() or None] if single else [v.strip() or None for v in pick(rec)]
-                    )
-                    problem = _check(out, required, limited, typed)
-                    if problem is None and has_custom:
-                        try:
-                            out.append(_custom(rec, plan))
-                        except ValueError as exc:
-                            problem = ("custom", str(exc))
-                    if problem is not None:
-                        bad.append(BadRow(source, line, problem[0], problem[1], _raw(rec, delim)))
-                        continue
-                    if derived:
-                        derived_values = [fn(out[src]) for src, fn in derived]
-                        if has_custom:
-                            out[k:k] = derived_values
-                        else:
-                            out += derived_values
-                    key = out[single_key] if single_key is not None else tuple(out[p] for p in key_pos)
-                    if key in seen:
-                        dups += 1
-                    else:
-                        seen.add(key)
-                    rows[key] = tuple(out)
-                    if len(rows) >= self.batch_size:
-                        yield Batch(list(rows.values()), bad, read, dups)
-                        rows, bad, read, dups = {}, [], 0, 0
+                end = reader.line_num
+                while recs := list(islice(reader, self.batch_size)):
+                    start, end = end, reader.line_num
+                    yield processor.process(recs, start, end)
             except UnicodeDecodeError as exc:
-                line = _first_bad_utf8_line(self.path) or prev
+                line = _first_bad_utf8_line(self.path) or end
                 raise self._error(f"not UTF-8 text at line {line} ({exc.reason})") from None
             except csv.Error as exc:
-                raise self._error(f"malformed CSV after line {prev}: {exc}") from None
-        if rows or bad or read:
-            yield Batch(list(rows.values()), bad, read, dups)
+                line = _last_good_line(self.path, self.delimiter)
+                raise self._error(f"malformed CSV after line {line}: {exc}") from None
+
+
+class _BatchProcessor:
+    """Checks, converts and deduplicates the records of a file, one batch at a time."""
+
+    def __init__(self, reader: CrmCsvReader) -> None:
+        plan = reader.plan
+        self.source, self.delim = reader.source, reader.delimiter
+        self.width = len(reader.header)
+        self.plan = plan
+        self.fields = plan.fields
+        self.pick = itemgetter(*[f[0] for f in plan.fields])
+        self.single = len(plan.fields) == 1
+        self.required = [(pos, name) for _i, pos, name, _t, req, _m in plan.fields if req]
+        self.limited = [(pos, name, ml) for _i, pos, name, _t, _r, ml in plan.fields if ml is not None]
+        self.typed = [
+            (pos, name, CONVERTERS[t]) for _i, pos, name, t, _r, _m in plan.fields if t in CONVERTERS
+        ]
+        self.derived = [(d, plan.columns.index(DERIVATIONS[d][0])) for d in plan.columns if d in DERIVATIONS]
+        self.has_custom = "custom" in plan.columns
+        self.key_pos = [plan.columns.index(c) for c in reader.spec.key]
+        self.seen: set[Any] = set()
+
+    def process(self, recs: list[list[str]], start: int, end: int) -> Batch:
+        """One batch: ``recs`` are the records parsed from physical lines ``start + 1`` to ``end``."""
+        lines = _record_lines(recs, start, end)
+        bad: list[BadRow] = []
+        width = self.width
+        if width > 1 and min(map(len, recs)) == width == max(map(len, recs)):
+            cand, where = recs, list(range(len(recs)))
+        else:
+            cand, where = [], []
+            for j, rec in enumerate(recs):
+                if not rec or (len(rec) == 1 and not rec[0].strip()):
+                    continue
+                if len(rec) != width:
+                    bad.append(self._bad(lines[j], None, f"{len(rec)} fields, header has {width}", rec))
+                    continue
+                cand.append(rec)
+                where.append(j)
+        read = len(cand) + len(bad)
+        if cand and "\x00" in "".join(map("".join, cand)):
+            keep = []
+            for rec, j in zip(cand, where, strict=True):
+                if any("\x00" in v for v in rec):
+                    bad.append(self._bad(lines[j], None, "contains a NUL character", rec))
+                else:
+                    keep.append((rec, j))
+            cand, where = [r for r, _j in keep], [j for _r, j in keep]
+        cols = self._columns(cand)
+        suspects = self._suspects(cols)
+        rejected = self._recheck(cand, where, lines, cols, suspects, bad)
+        custom = self._custom_column(cand, where, lines, rejected, bad) if self.has_custom else None
+        if rejected:
+            keep_idx = [i for i in range(len(cand)) if i not in rejected]
+            cols = [[c[i] for i in keep_idx] for c in cols]
+            if custom is not None:
+                custom = [custom[i] for i in keep_idx]
+        for name, src in self.derived:
+            cols.append(derive_column(name, cols[src]))
+        if custom is not None:
+            cols.append(custom)
+        bad.sort(key=lambda b: b.line or 0)
+        return self._dedup(cols, bad, read)
+
+    def _bad(self, line: int, column: str | None, reason: str, rec: list[str]) -> BadRow:
+        return BadRow(self.source, line, column, reason, _raw(rec, self.delim))
+
+    def _columns(self, cand: list[list[str]]) -> list[list[Any]]:
+        """Trimmed cells (``None`` for empty) of every mapped column; typed columns converted later."""
+        if not cand:
+            return [[] for _f in self.fields]
+        table = list(zip(*cand, strict=True))
+        cols: list[list[Any]] = []
+        for i, *_rest in self.fields:
+            col: list[Any] = list(map(str.strip, table[i]))
+            if "" in col:
+                col = [v or None for v in col]
+            cols.append(col)
+        return cols
+
+    def _suspects(self, cols: list[list[Any]]) -> set[int]:
+        """Convert typed columns in place; the rows that fail some check (exact reason found later)."""
+        suspects: set[int] = set()
+        for pos, _name in self.required:
+            if None in cols[pos]:
+                suspects.update(i for i, v in enumerate(cols[pos]) if v is None)
+        for pos, _name, max_len in self.limited:
+            col = cols[pos]
+            if col and max(len(v) if v else 0 for v in col) > max_len:
+                suspects.update(i for i, v in enumerate(col) if v and len(v) > max_len)
+        for _i, pos, _name, type_, _r, _m in self.fields:
+            if type_ in CONVERTERS:
+                cols[pos], failed = convert_column(type_, cols[pos])
+                suspects.update(failed)
+        return suspects
+
+    def _recheck(
+        self,
+        cand: list[list[str]],
+        where: list[int],
+        lines: list[int],
+        cols: list[list[Any]],
+        suspects: set[int],
+        bad: list[BadRow],
+    ) -> set[int]:
+        """Run the per-row checks on flagged rows: quarantine the bad ones, restore any good one."""
+        rejected: set[int] = set()
+        for i in sorted(suspects):
+            rec = cand[i]
+            picked = self.pick(rec)
+            out: list[Any] = [picked.strip() or None] if self.single else [v.strip() or None for v in picked]
+            problem = _check(out, self.required, self.limited, self.typed)
+            if problem is None:
+                for pos, value in enumerate(out):
+                    cols[pos][i] = value
+            else:
+                rejected.add(i)
+                bad.append(self._bad(lines[where[i]], problem[0], problem[1], rec))
+        return rejected
+
+    def _custom_column(
+        self,
+        cand: list[list[str]],
+        where: list[int],
+        lines: list[int],
+        rejected: set[int],
+        bad: list[BadRow],
+    ) -> list[Any]:
+        out: list[Any] = []
+        for i, rec in enumerate(cand):
+            value = None
+            if i not in rejected:
+                try:
+                    value = _custom(rec, self.plan)
+                except ValueError as exc:
+                    rejected.add(i)
+                    bad.append(self._bad(lines[where[i]], "custom", str(exc), rec))
+            out.append(value)
+        return out
+
+    def _dedup(self, cols: list[list[Any]], bad: list[BadRow], read: int) -> Batch:
+        """Rows keyed by the object's key, the last of a repeated key winning; new and repeated counts."""
+        rows = list(zip(*cols, strict=True)) if cols and cols[0] else []
+        if len(self.key_pos) == 1:
+            keys: list[Any] = cols[self.key_pos[0]] if rows else []
+        else:
+            keys = [tuple(cols[p][i] for p in self.key_pos) for i in range(len(rows))]
+        unique = dict(zip(keys, rows, strict=True))
+        before = len(self.seen)
+        self.seen.update(unique)
+        new = len(self.seen) - before
+        return Batch(list(unique.values()), bad, read, len(rows) - new, new)
+
+
+def _record_lines(recs: list[list[str]], start: int, end: int) -> list[int]:
+    """The physical line where each record starts; records follow line ``start`` and end at ``end``."""
+    if end - start == len(recs):
+        return list(range(start + 1, end + 1))
+    lines: list[int] = []
+    n = start + 1
+    for rec in recs:
+        lines.append(n)
+        n += 1
+        for v in rec:
+            if "\n" in v or "\r" in v:
+                n += v.count("\n") + v.count("\r") - v.count("\r\n")
+    return lines
+
+
+def _last_good_line(path: Path, delimiter: str) -> int:
+    """The line where the last record before a CSV syntax error ends (error path only)."""
+    line = 0
+    with open(path, encoding="utf-8-sig", newline="", errors="replace") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        try:
+            for _rec in reader:
+                line = reader.line_num
+        except csv.Error:
+            pass
+    return line
 
 
 def _check(
@@ -306,14 +435,6 @@ def _check(
             except ValueError as exc:
                 return name, str(exc)
     return None
-
-
-def _nul_watch(lines: Iterable[str], nul_lines: list[int]) -> Iterator[str]:
-    """Pass lines through, recording the numbers of lines that hold a NUL character."""
-    for n, line in enumerate(lines, 1):
-        if "\x00" in line:
-            nul_lines.append(n)
-        yield line
 
 
 def _first_bad_utf8_line(path: Path) -> int | None:

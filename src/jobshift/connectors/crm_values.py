@@ -20,6 +20,17 @@ _BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no"
 _STAGE_NUMBER = re.compile(r"^\s*(\d+)")
 _UTC_SUFFIXES = ("+0000", "Z")
 _SIMPLE_LINKEDIN = re.compile(r"(?:https?://)?(?:www\.)?linkedin\.com/in/([a-z0-9_.-]+)/?")
+# the plain forms, already trimmed and lower-cased, whose full normalization is the identity / the slug
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9_+-][a-z0-9._+-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+"
+)
+_PLAIN_LINKEDIN = re.compile(
+    r"(?:https?://)?(?:www\.)?linkedin\.com/in/[-_.]*([a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?)[-_.]*/?"
+)
+_MISSING = object()
+_BOOL_CELLS: dict[str | None, bool | None] = {None: None}
+for _k, _v in _BOOLS.items():
+    _BOOL_CELLS.update({_k: _v, _k.upper(): _v, _k.capitalize(): _v})
 
 
 def to_bool(raw: str) -> bool:
@@ -114,6 +125,98 @@ def linkedin_person_key(raw: str | None) -> str | None:
     return normalize_linkedin_person(raw)
 
 
+def email_key(raw: str | None) -> str | None:
+    """``normalize_email`` with a fast path for a plain address (letters, digits, ``._+-``)."""
+    if raw:
+        low = raw.lower()
+        if _PLAIN_EMAIL.fullmatch(low):
+            return low
+    return normalize_email(raw)
+
+
+Column = list[Any]
+
+
+def email_column(values: Column) -> Column:
+    """:func:`email_key` of every cell (trimmed, non-empty or ``None``) of a column."""
+    fm, full = _PLAIN_EMAIL.fullmatch, normalize_email
+    return [None if v is None else (low if fm(low := v.lower()) else full(v)) for v in values]
+
+
+def linkedin_column(values: Column) -> Column:
+    """:func:`linkedin_person_key` of every cell (trimmed, non-empty or ``None``) of a column."""
+    fm, full = _PLAIN_LINKEDIN.fullmatch, normalize_linkedin_person
+    return [
+        None if v is None else ("linkedin.com/in/" + m[1] if (m := fm(v.lower())) else full(v))
+        for v in values
+    ]
+
+
+def convert_column(type_: str, values: Column) -> tuple[Column, list[int]]:
+    """Convert a column of trimmed cells (``None`` for empty) to ``type_``, as :data:`CONVERTERS` would.
+
+    Returns the converted column and the positions of the cells that do not convert (left as text);
+    the caller reports those with the per-row converters, which give the exact reason.
+    """
+    if type_ == "bool":
+        get = _BOOL_CELLS.get
+        out = [get(v, _MISSING) for v in values]
+        if _MISSING in out:
+            return _convert_slowly(values, to_bool)
+        return out, []
+    if type_ == "datetime":
+        return _datetime_column(values)
+    conv = CONVERTERS[type_]
+    try:
+        return [None if v is None else conv(v) for v in values], []
+    except ValueError:
+        return _convert_slowly(values, conv)
+
+
+def _datetime_column(values: Column) -> tuple[Column, list[int]]:
+    fi = datetime.fromisoformat
+    try:
+        out: Column = [
+            None if v is None else fi(v[:-5] if len(v) > 10 and v.endswith("+0000") else v) for v in values
+        ]
+    except ValueError:
+        return _convert_slowly(values, to_datetime)
+    bad: list[int] = []
+    for i, d in enumerate(out):
+        if d is not None and d.tzinfo is not None:
+            try:
+                out[i] = to_datetime(values[i])
+            except ValueError:
+                bad.append(i)
+                out[i] = values[i]
+    return out, bad
+
+
+def _convert_slowly(values: Column, conv: Callable[[str], Any]) -> tuple[Column, list[int]]:
+    out: Column = []
+    bad: list[int] = []
+    for i, v in enumerate(values):
+        if v is None:
+            out.append(None)
+            continue
+        try:
+            out.append(conv(v))
+        except ValueError:
+            bad.append(i)
+            out.append(v)
+    return out, bad
+
+
+def derive_column(name: str, values: Column) -> Column:
+    """Derived column ``name`` (see :data:`DERIVATIONS`) of a column of its source values."""
+    if name == "email_norm":
+        return email_column(values)
+    if name == "linkedin_norm":
+        return linkedin_column(values)
+    fn = DERIVATIONS[name][1]
+    return [fn(v) for v in values]
+
+
 CONVERTERS: dict[str, Callable[[str], Any]] = {
     "bool": to_bool,
     "int": to_int,
@@ -124,7 +227,7 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
 
 DERIVATIONS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "domain": ("website", normalize_domain),
-    "email_norm": ("email", normalize_email),
+    "email_norm": ("email", email_key),
     "linkedin_norm": ("linkedin_url", linkedin_person_key),
     "stage_number": ("stage", stage_number),
 }

@@ -71,10 +71,15 @@ def applicable(reason: str, signal_type: str) -> bool:
     """Whether ``reason`` can suppress a signal of ``signal_type``.
 
     Role-kind filters look at the new title (not meaningful for ``left_company``); opt-out concerns a
-    CRM contact (not ``new_hire``); age concerns job changes; moves to customers concern job changes.
+    CRM contact (not ``new_hire``); age concerns job changes; moves to customers and free-mail-only
+    profiles concern job changes.
     """
-    if reason in TITLE_FLAG_REASONS.values() or reason in ("competitor", "free_mail_only"):
+    if reason in TITLE_FLAG_REASONS.values() or reason == "competitor":
         return signal_type != "left_company"
+    if reason == "free_mail_only":
+        # a move to another company known only from free-mail addresses cannot be reached or verified
+        # at work; promotions, title changes and new hires are at a known CRM account
+        return signal_type == "job_change"
     if reason == "opted_out":
         return signal_type != "new_hire"
     if reason == "too_old":

@@ -26,7 +26,7 @@ from jobshift.domain.normalize import (
     normalize_linkedin_person,
     parse_partial_date,
 )
-from jobshift.domain.normalize import normalize_email as _normalize_email_uncached
+from jobshift.domain.normalize import normalize_email as _normalize_email
 
 __all__ = ["Observation", "ProfileError", "observation_id", "profile_to_observation"]
 
@@ -145,12 +145,12 @@ def _date(value: Any) -> str | None:
     return _pdate(value) if type(value) is str else _pdate(_s(value))
 
 
-@lru_cache(maxsize=262_144)
 def _email(raw: str) -> str | None:
-    return _normalize_email_uncached(raw)
+    # not cached: addresses rarely repeat across profiles, a cache would only grow the memory
+    return _normalize_email(raw)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=32_768)
 def _li_company(raw: str | None) -> str | None:
     return normalize_linkedin_company(raw)
 
@@ -165,7 +165,7 @@ def _company_parts(key: tuple[Any, ...]) -> Company:
     return name, website, normalize_domain(website), _li_company(linkedin), country, region
 
 
-_company_cached = lru_cache(maxsize=131_072)(_company_parts)
+_company_cached = lru_cache(maxsize=32_768)(_company_parts)
 
 
 def _company(raw: Any) -> Company:
@@ -182,7 +182,7 @@ def _title_parts(key: tuple[Any, Any, Any]) -> Title:
     return _s(key[0]), tuple(_strs(key[1])), _s(key[2])
 
 
-_title_cached = lru_cache(maxsize=65_536)(_title_parts)
+_title_cached = lru_cache(maxsize=16_384)(_title_parts)
 
 
 def _title(raw: Any) -> Title:

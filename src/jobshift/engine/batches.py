@@ -44,6 +44,7 @@ OBSERVATION_SCHEMA: dict[str, Any] = {
     "job_company_domain": pl.String,
     "job_company_linkedin_norm": pl.String,
     "job_start_date": pl.String,
+    "current_job_source": pl.String,
     "location_country": pl.String,
     "location_region": pl.String,
     "experience": pl.String,
@@ -96,39 +97,19 @@ def decode_observations(df: pl.DataFrame) -> pl.DataFrame:
         _as_json_text("experience").str.json_decode(EXPERIENCE_DTYPE).alias("experience"),
         _as_json_text("emails_norm").str.json_decode(pl.List(pl.String)).alias("emails_norm"),
     )
-    has_fields = pl.col("job_company_name").is_not_null() | pl.col("job_company_domain").is_not_null()
-    exp_cur = (
-        pl.col("experience")
-        .list.eval(
-            pl.element()
-            .filter(pl.element().struct.field("end_date").is_null())
-            .sort_by(
-                pl.element().struct.field("is_primary").fill_null(False),
-                pl.element().struct.field("start_date").fill_null(""),
-                descending=[True, True],
-            )
-            .first()
-        )
-        .list.first()
-    )
-    df = df.with_columns(has_fields.alias("_jf"), exp_cur.alias("_exp_cur"))
-    ec = pl.col("_exp_cur").struct
-    jf = pl.col("_jf")
-    df = df.with_columns(
-        pl.when(jf).then(pl.col("job_company_name")).otherwise(ec.field("company_name")).alias("cur_name"),
-        pl.when(jf)
-        .then(pl.col("job_company_domain"))
-        .otherwise(ec.field("company_domain"))
-        .alias("cur_domain"),
-        pl.when(jf)
-        .then(pl.col("job_company_linkedin_norm"))
-        .otherwise(ec.field("company_linkedin"))
-        .alias("cur_linkedin"),
-        pl.when(jf).then(pl.col("job_title")).otherwise(ec.field("title")).alias("cur_title"),
-        pl.when(jf).then(pl.col("job_start_date")).otherwise(ec.field("start_date")).alias("cur_start"),
-    ).drop("_jf", "_exp_cur")
+    # The ingest already resolved the current job (formats.md: job_* fields, else the primary entry,
+    # else the open-ended entry with the latest start) into the job_* columns and current_job_source.
     return df.with_columns(
-        (pl.col("cur_name").is_not_null() | pl.col("cur_domain").is_not_null()).alias("has_job")
+        pl.col("job_company_name").alias("cur_name"),
+        pl.col("job_company_domain").alias("cur_domain"),
+        pl.col("job_company_linkedin_norm").alias("cur_linkedin"),
+        pl.col("job_title").alias("cur_title"),
+        pl.col("job_start_date").alias("cur_start"),
+        (
+            pl.col("current_job_source").is_not_null()
+            | pl.col("job_company_name").is_not_null()
+            | pl.col("job_company_domain").is_not_null()
+        ).alias("has_job"),
     )
 
 

@@ -30,6 +30,7 @@ class DetectSettings:
     new_hire_window_days: int = 90
     max_job_change_age_months: int = 12
     name_match_threshold: float = 90.0
+    email_name_threshold: float = 85.0
     company_match_threshold: float = 92.0
     filters: FilterSpec = field(default_factory=FilterSpec)
     persona: PersonaSpec | None = None
@@ -142,11 +143,75 @@ class DetectContext:
                 cache[v] = (pn.first_canonical or v) if pn else ""
         return s.replace_strict(cache, return_dtype=pl.String, default="")
 
-    def _person(self, first: str | None, last: str | None) -> PersonName | None:
-        key = (first or "", last or "")
+    def _person(self, first: str | None, last: str | None, full: str | None = None) -> PersonName | None:
+        key = (first or "", last or "", "" if (first or last) else (full or ""))
         if key not in self._name_cache:
-            self._name_cache[key] = parse_person_name(first=first, last=last) if (first or last) else None
+            if first or last:
+                self._name_cache[key] = parse_person_name(first=first, last=last)
+            else:
+                self._name_cache[key] = parse_person_name(full=full) if full else None
         return self._name_cache[key]
+
+    def score_names(self, pairs: pl.DataFrame, obs: pl.DataFrame) -> pl.DataFrame:
+        """Add ``name_score`` (0..100) and ``name_exact`` to (contact_id, person_key) ``pairs``.
+
+        Equal blocking keys (same last name, same canonical first name) score 100 without Python work;
+        the rest are scored once per distinct name pair. A profile without any name scores 100 (no
+        evidence against the match). ``name_exact``: the same first and last name as written (accents
+        and case folded), which ranks "Charlie" above a "Charlotte" who may go by Charlie.
+        """
+        prof = obs.select(
+            "person_key",
+            "first_name",
+            "last_name",
+            "full_name",
+            self.block_key("first_name", "last_name").alias("p_block"),
+        )
+        df = pairs.join(prof, on="person_key", how="left").join(
+            self.contacts.select(
+                "contact_id",
+                pl.col("first_name").alias("c_first"),
+                pl.col("last_name").alias("c_last"),
+                "block",
+            ),
+            on="contact_id",
+            how="left",
+        )
+        nameless = (
+            pl.col("first_name").is_null() & pl.col("last_name").is_null() & pl.col("full_name").is_null()
+        )
+        easy = nameless | ((pl.col("p_block") == pl.col("block")) & (pl.col("block").str.len_chars() > 2))
+        hard = df.filter(~easy.fill_null(False)).select(
+            "first_name", "last_name", "full_name", "c_first", "c_last"
+        )
+        hard = hard.unique()
+        scores = [self.name_score_full(f, ln, full, cf, cl) for f, ln, full, cf, cl in hard.iter_rows()]
+        hard = hard.with_columns(pl.Series("_hs", scores, dtype=pl.Float64))
+        df = df.join(
+            hard,
+            on=["first_name", "last_name", "full_name", "c_first", "c_last"],
+            how="left",
+            nulls_equal=True,
+        )
+        df = df.with_columns(
+            pl.when(easy.fill_null(False))
+            .then(pl.lit(100.0))
+            .otherwise(pl.col("_hs").fill_null(0.0))
+            .alias("name_score")
+        )
+        exact = (first_token("first_name") == first_token("c_first")) & (
+            block_last("last_name") == block_last("c_last")
+        )
+        return df.with_columns(exact.fill_null(False).alias("name_exact")).select(
+            *pairs.columns, "name_score", "name_exact"
+        )
+
+    def name_score_full(
+        self, first: str | None, last: str | None, full: str | None, c_first: str | None, c_last: str | None
+    ) -> float:
+        """Like :meth:`name_score`, falling back to the profile's full name when first/last are missing."""
+        a, b = self._person(first, last, full), self._person(c_first, c_last)
+        return float(name_similarity(a, b)) if a and b else 0.0
 
     def name_score(
         self, first: str | None, last: str | None, c_first: str | None, c_last: str | None
@@ -258,6 +323,6 @@ class DetectContext:
                 hit = (False, False)
             else:
                 changed = normalize_title(old) != normalize_title(new)
-                hit = (changed and bool(is_promotion(old, new)), changed)
+                hit = (changed and is_promotion(classify_title(old), classify_title(new)), changed)
             self._change_cache[key] = hit
         return hit

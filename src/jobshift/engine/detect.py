@@ -79,27 +79,9 @@ def _name_candidates(ctx: DetectContext, obs: pl.DataFrame, strong: pl.DataFrame
     contacts = ctx.contacts.join(strong.select("contact_id").unique(), on="contact_id", how="anti")
     profiles = obs.join(strong.select("person_key").unique(), on="person_key", how="anti")
     profiles = profiles.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
-    pairs = profiles.select("person_key", "block", "first_name", "last_name", "full_name").join(
-        contacts.select(
-            "contact_id", "block", pl.col("first_name").alias("c_first"), pl.col("last_name").alias("c_last")
-        ),
-        on="block",
-    )
-    pairs = pairs.filter(pl.col("block").str.len_chars() > 2)
-    if pairs.is_empty():
-        return pairs.select(
-            "contact_id", "person_key", pl.lit("name").alias("rule"), pl.lit(0.0).alias("name_score")
-        )
-    scores = [
-        ctx.name_score(f, ln, cf, cl)
-        for f, ln, cf, cl in pairs.select("first_name", "last_name", "c_first", "c_last").iter_rows()
-    ]
-    return pairs.select(
-        "contact_id",
-        "person_key",
-        pl.lit("name").alias("rule"),
-        pl.Series("name_score", scores, dtype=pl.Float64),
-    )
+    pairs = profiles.select("person_key", "block").join(contacts.select("contact_id", "block"), on="block")
+    pairs = pairs.filter(pl.col("block").str.len_chars() > 2).select("contact_id", "person_key")
+    return ctx.score_names(pairs, obs).with_columns(pl.lit("name").alias("rule"))
 
 
 def _pair_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
@@ -167,9 +149,14 @@ def _new_hires(ctx: DetectContext, prof: pl.DataFrame) -> pl.DataFrame:
     return df.filter(pl.col("start_age_days").is_between(0, ctx.settings.new_hire_window_days))
 
 
-def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
-    """Detect on one batch of newest observations (see the module docstring)."""
-    obs = decode_observations(raw)
+def _strong_candidates(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
+    """LinkedIn and e-mail candidates, minus e-mail matches that the names or LinkedIn keys contradict.
+
+    CRMs hold one address on several contacts (``jdoe@`` for John and Jane Doe) and addresses get
+    reused, so an e-mail match counts only when the names agree (``email_name_threshold``), the two
+    LinkedIn keys (when both are known) are equal, and no other contact linked to that profile fits its
+    name better (an exact name beats a nickname). A LinkedIn match stands on its own.
+    """
     c = ctx.contacts
     by_li = (
         obs.select("person_key", "linkedin_norm")
@@ -177,8 +164,29 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
         .join(c.select("contact_id", "linkedin_norm").drop_nulls("linkedin_norm"), on="linkedin_norm")
         .select("contact_id", "person_key", pl.lit("linkedin").alias("rule"))
     )
-    strong = pl.concat([by_li, _email_candidates(obs, c)])
-    strong = strong.with_columns(pl.lit(100.0).alias("name_score"))
+    strong = pl.concat([by_li, _email_candidates(obs, c)]).unique(["contact_id", "person_key", "rule"])
+    strong = ctx.score_names(strong, obs)
+    li = obs.select("person_key", pl.col("linkedin_norm").alias("p_li")).join(
+        strong.select("person_key").unique(), on="person_key", how="semi"
+    )
+    strong = strong.join(li, on="person_key", how="left").join(
+        c.select("contact_id", pl.col("linkedin_norm").alias("c_li")), on="contact_id", how="left"
+    )
+    conflict = (
+        pl.col("p_li").is_not_null() & pl.col("c_li").is_not_null() & (pl.col("p_li") != pl.col("c_li"))
+    )
+    is_email = pl.col("rule") != "linkedin"
+    ok = ~is_email | (~conflict & (pl.col("name_score") >= ctx.settings.email_name_threshold))
+    fit = pl.col("name_score") * 2 + pl.col("name_exact").cast(pl.Float64)
+    strong = strong.filter(ok).with_columns(fit.alias("_fit"))
+    strong = strong.filter(~is_email | (pl.col("_fit") >= pl.col("_fit").max().over("person_key")))
+    return strong.select("contact_id", "person_key", "rule", "name_score")
+
+
+def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
+    """Detect on one batch of newest observations (see the module docstring)."""
+    obs = decode_observations(raw)
+    strong = _strong_candidates(ctx, obs)
     names = _name_candidates(ctx, obs, strong)
     cands = pl.concat([strong, names.select(strong.columns)]).unique(["contact_id", "person_key", "rule"])
     cands = _pair_history(ctx, obs, cands)

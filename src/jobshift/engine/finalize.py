@@ -235,13 +235,11 @@ def _add_new_hires(
         on="cur_account_id",
         how="left",
     )
-    # a person who is a tracked contact of this account family is not new there
-    known = (
-        decided.filter(pl.col("outcome") == "matched")
-        .join(ctx.contacts.select("contact_id", "acc_root"), on="contact_id")
-        .select("person_key", pl.col("acc_root").alias("cur_root"))
-    )
-    h = h.join(known, on=["person_key", "cur_root"], how="anti")
+    # a person matched to a tracked contact is covered by that contact's signal: either they are a
+    # contact of this account family (not new there) or their job change already names this company
+    # (one lead per person and new company)
+    known = decided.filter(pl.col("outcome") == "matched").select("person_key").unique()
+    h = h.join(known, on="person_key", how="anti")
     h = h.with_columns((block_last("last_name") + "|" + first_token("first_name")).alias("_who"))
     h = h.sort(["observed_at", "person_key"], descending=[True, False]).unique(
         ["cur_account_id", "_who"], keep="first", maintain_order=True

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Select, false, func, or_, select, true
 from sqlalchemy.sql.elements import KeyedColumnElement
+from sqlalchemy.sql.util import find_tables
 
 from jobshift.errors import UsageError
 from jobshift.services.auth import AppUser
@@ -157,6 +158,11 @@ class ListSpec:
     filters: dict[str, Callable[[str], ColumnElement[bool]]]
     sorts: dict[str, Any]
     default_sort: str
+    narrow: FromClause | None = None
+    """A FROM without the display-only joins, used for counting and paging when no filter or sort
+    needs the joined tables (SQLite does not drop unused left joins by itself)."""
+    wide_keys: frozenset[str] = frozenset()
+    """Filters and sort keys that need ``source`` rather than ``narrow``."""
 
 
 _owner = users.alias("owner")
@@ -206,6 +212,8 @@ LEADS = ListSpec(
         "owner": _owner.c.name,
     },
     default_sort="-created",
+    narrow=leads,
+    wide_keys=frozenset({"type"}),
 )
 
 SIGNALS = ListSpec(
@@ -291,6 +299,7 @@ CONTACTS = ListSpec(
         "created": contacts.c.created_at,
     },
     default_sort="name",
+    narrow=contacts.join(_acct, _acct.c.id == contacts.c.account_id),
 )
 
 ACCOUNTS = ListSpec(
@@ -335,14 +344,13 @@ ACCOUNTS = ListSpec(
         "employees": accounts.c.employees,
     },
     default_sort="name",
+    narrow=accounts,
 )
 
 SPECS: dict[str, ListSpec] = {s.name: s for s in (LEADS, SIGNALS, CONTACTS, ACCOUNTS)}
 
 
-def _statement(
-    spec: ListSpec, viewer: AppUser, filters: dict[str, str], mine: bool
-) -> tuple[Select[Any], list[ColumnElement[bool]]]:
+def _where(spec: ListSpec, viewer: AppUser, filters: dict[str, str], mine: bool) -> list[ColumnElement[bool]]:
     where = [spec.scope(viewer)]
     for name, raw in filters.items():
         raw = (raw or "").strip()
@@ -353,10 +361,16 @@ def _statement(
             raise UsageError(f"unknown filter {name!r} for {spec.name} (known: {', '.join(spec.filters)})")
         where.append(build(raw))
     if mine:
-        owner_col = leads.c.owner_id if spec is LEADS else None
-        if owner_col is None:
+        if spec is not LEADS:
             raise UsageError(f"'mine' applies to leads only, not {spec.name}")
-        where.append(owner_col == viewer.crm_user_id if viewer.crm_user_id else false())
+        where.append(leads.c.owner_id == viewer.crm_user_id if viewer.crm_user_id else false())
+    return where
+
+
+def _statement(
+    spec: ListSpec, viewer: AppUser, filters: dict[str, str], mine: bool
+) -> tuple[Select[Any], list[ColumnElement[bool]]]:
+    where = _where(spec, viewer, filters, mine)
     return select(*spec.columns).select_from(spec.source).where(*where), where
 
 
@@ -367,6 +381,19 @@ def _order(spec: ListSpec, sort: str | None) -> list[Any]:
     if col is None:
         raise UsageError(f"unknown sort {sort!r} for {spec.name} (known: {', '.join(spec.sorts)})")
     return [col.desc(), spec.key.desc()] if desc else [col.asc(), spec.key.asc()]
+
+
+def _paging_source(spec: ListSpec, filters: dict[str, str], sort: str | None) -> FromClause:
+    """``narrow`` unless an active filter or the sort key needs the joined tables."""
+    if spec.narrow is None:
+        return spec.source
+    active = {k for k, v in filters.items() if (v or "").strip()}
+    sort_col = spec.sorts.get((sort or spec.default_sort).lstrip("-"))
+    in_narrow = [t for t in find_tables(spec.narrow, include_aliases=True)]
+    sort_needs_join = sort_col is not None and not any(sort_col.table is t for t in in_narrow)
+    if active & spec.wide_keys or sort_needs_join:
+        return spec.source
+    return spec.narrow
 
 
 def list_page(
@@ -380,15 +407,35 @@ def list_page(
     per_page: int = 50,
     mine: bool = False,
 ) -> Page:
-    """One page of ``entity`` (leads, signals, contacts, accounts) as the viewer may see it."""
+    """One page of ``entity`` (leads, signals, contacts, accounts) as the viewer may see it.
+
+    The page's keys are found on the narrowest FROM that the filters and the sort need (a
+    "late row lookup"); only those ``per_page`` rows are then joined for display.
+    """
     spec = SPECS[entity]
+    filters = filters or {}
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise UsageError(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
-    stmt, where = _statement(spec, viewer, filters or {}, mine)
-    stmt = stmt.order_by(*_order(spec, sort)).limit(per_page).offset((page - 1) * per_page)
-    count = select(func.count()).select_from(spec.source).where(*where)
+    where = _where(spec, viewer, filters, mine)
+    order = _order(spec, sort)
+    narrow = _paging_source(spec, filters, sort)
+    keys = (
+        select(spec.key)
+        .select_from(narrow)
+        .where(*where)
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    count = select(func.count()).select_from(narrow).where(*where)
     with ws.store.connect() as conn:
-        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+        page_keys = [r[0] for r in conn.execute(keys)]
+        rows: list[dict[str, Any]] = []
+        if page_keys:
+            stmt = (
+                select(*spec.columns).select_from(spec.source).where(spec.key.in_(page_keys)).order_by(*order)
+            )
+            rows = [dict(r) for r in conn.execute(stmt).mappings()]
         total = int(conn.execute(count).scalar_one())
     return Page(rows=rows, total=total, page=page, per_page=per_page)
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import orjson
 import polars as pl
-from sqlalchemy import Connection, Select, Text, and_, cast, exists, func, literal, select
+from sqlalchemy import Connection, Select, Text, and_, cast, exists, func, literal, select, type_coerce
 
 from jobshift.config import Config
 from jobshift.domain.filters import FilterSpec
@@ -112,6 +112,7 @@ def settings_from_config(cfg: Config) -> DetectSettings:
         new_hire_window_days=d.new_hire_window_days,
         max_job_change_age_months=d.max_job_change_age_months,
         name_match_threshold=d.name_match_threshold,
+        email_name_threshold=d.email_name_threshold,
         company_match_threshold=d.company_match_threshold,
         filters=spec,
         persona=persona,
@@ -119,7 +120,8 @@ def settings_from_config(cfg: Config) -> DetectSettings:
 
 
 def _json_text(conn: Connection, col: Any) -> Any:
-    return cast(col, Text) if conn.dialect.name == "postgresql" else col
+    """A JSON column read as its text (decoded vectorized by polars, not per row by the driver)."""
+    return cast(col, Text) if conn.dialect.name == "postgresql" else type_coerce(col, Text)
 
 
 def read_accounts(conn: Connection) -> pl.DataFrame:

@@ -90,6 +90,9 @@ def compute_scorecard(
     start, end = month_start(month), month_start(shift_month(month, 1))
     window_start = month_start(shift_month(month, -(sc.engagement_window_months - 1)))
     with store.connect() as conn:
+        if conn.dialect.name == "sqlite":  # large random reads: map the file, bigger page cache
+            conn.exec_driver_sql("PRAGMA mmap_size=2147483648")
+            conn.exec_driver_sql("PRAGMA cache_size=-262144")
         tracked = tracked_contacts_query(conn)
         matcher = title_matcher or persona_matcher(config)
         ctx = MonthContext(conn, config, tracked, start, end, window_start, icp_criteria(config), matcher)

@@ -1,10 +1,7 @@
 """Bulk writes and streaming reads of the CRM mirror tables.
 
-:func:`upsert_rows` writes a batch keyed by primary key so that re-importing the same data changes
-nothing: a row is updated only when some column IS DISTINCT from the stored value. SQLite goes through
-the raw DBAPI ``executemany`` (with SQLAlchemy's bind processors applied only to the non-text columns);
-PostgreSQL loads the batch with ``COPY`` into a temporary staging table and merges it with one
-``INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE … IS DISTINCT FROM``.
+Writes (see :mod:`jobshift.store.crm_bulk`) are keyed by primary key so that re-importing the same data
+changes nothing: a row is updated only when some column IS DISTINCT from the stored value.
 """
 
 from __future__ import annotations
@@ -73,11 +70,11 @@ def upsert_rows(
     """
     if not rows:
         return UpsertCounts()
-    table = table_of(table_name)
-    key = primary_key(table)
-    if conn.dialect.name == "postgresql":
-        return _upsert_postgresql(conn, table, key, list(columns), rows)
-    return _upsert_sqlite(conn, table, key, list(columns), rows)
+    writer = BulkWriter(conn, table_name, columns, empty=False)
+    try:
+        return writer.write(encode_rows(writer.encoding, rows), len(rows))
+    finally:
+        writer.finish()
 
 
 def _set_clause(table: Table, key: list[str], columns: list[str], distinct: str, cast: str) -> str:
@@ -92,29 +89,6 @@ def _set_clause(table: Table, key: list[str], columns: list[str], distinct: str,
         for c in values
     )
     return f"DO UPDATE SET {sets} WHERE {conds}"
-
-
-_SAMPLE_DT = datetime(2001, 2, 3, 4, 5, 6, 7)
-
-
-def _iso_datetime(value: datetime) -> str:
-    return value.isoformat(" ", "microseconds")
-
-
-def _iso_date(value: date) -> str:
-    return value.isoformat()
-
-
-def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    """The dialect's bind processor, swapped for an equivalent C-speed ``isoformat`` for dates."""
-    proc = type_.dialect_impl(dialect).bind_processor(dialect)
-    if proc is None:
-        return None
-    if isinstance(type_, DateTime) and proc(_SAMPLE_DT) == _iso_datetime(_SAMPLE_DT):
-        return _iso_datetime
-    if isinstance(type_, Date) and proc(_SAMPLE_DT.date()) == _iso_date(_SAMPLE_DT.date()):
-        return _iso_date
-    return proc
 
 
 @contextmanager
@@ -136,83 +110,6 @@ def deferred_indexes(conn: Connection, table_name: str) -> Iterator[None]:
 def is_empty(conn: Connection, table_name: str) -> bool:
     """Whether ``table_name`` holds no row."""
     return conn.execute(select(literal(1)).select_from(table_of(table_name)).limit(1)).first() is None
-
-
-def _scalar(row: Any) -> int:
-    return int(row[0])
-
-
-def _upsert_sqlite(
-    conn: Connection, table: Table, key: list[str], columns: list[str], rows: Sequence[Sequence[Any]]
-) -> UpsertCounts:
-    procs: list[tuple[int, Callable[[Any], Any]]] = []
-    for i, c in enumerate(columns):
-        proc = _bind_processor(table.c[c].type, conn.dialect)
-        if proc is not None:
-            procs.append((i, proc))
-    params: Sequence[Sequence[Any]] = rows
-    if procs:
-        converted = []
-        for row in rows:
-            r = list(row)
-            for i, fn in procs:
-                if r[i] is not None:
-                    r[i] = fn(r[i])
-            converted.append(r)
-        params = converted
-    sql = (
-        f"INSERT INTO {_q(table.name)} ({', '.join(map(_q, columns))}) "
-        f"VALUES ({', '.join('?' for _ in columns)}) "
-        f"ON CONFLICT ({', '.join(map(_q, key))}) {_set_clause(table, key, columns, 'IS NOT', '')}"
-    )
-    count_sql = f"SELECT count(*) FROM {_q(table.name)}"
-    cur = conn.connection.cursor()
-    try:
-        cur.execute(count_sql)
-        before = _scalar(cur.fetchone())
-        cur.executemany(sql, params)
-        changed = cur.rowcount
-        cur.execute(count_sql)
-        after = _scalar(cur.fetchone())
-    finally:
-        cur.close()
-    inserted = after - before
-    return UpsertCounts(inserted, changed - inserted, len(rows) - changed)
-
-
-def _upsert_postgresql(
-    conn: Connection, table: Table, key: list[str], columns: list[str], rows: Sequence[Sequence[Any]]
-) -> UpsertCounts:
-    json_idx = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-    stage = _q(f"_jobshift_stage_{table.name}")
-    cols = ", ".join(map(_q, columns))
-    raw: Any = conn.connection.driver_connection
-    with raw.cursor() as cur:
-        cur.execute(f"DROP TABLE IF EXISTS {stage}")
-        cur.execute(
-            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {cols} FROM {_q(table.name)} WITH NO DATA"
-        )
-        with cur.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                if json_idx:
-                    r = list(row)
-                    for i in json_idx:
-                        if r[i] is not None:
-                            r[i] = orjson.dumps(r[i]).decode()
-                    copy.write_row(r)
-                else:
-                    copy.write_row(row)
-        merge = (
-            f"WITH r AS (INSERT INTO {_q(table.name)} ({cols}) SELECT {cols} FROM {stage} "
-            f"ON CONFLICT ({', '.join(map(_q, key))}) "
-            f"{_set_clause(table, key, columns, 'IS DISTINCT FROM', '::jsonb')} "
-            f"RETURNING (xmax = 0) AS ins) "
-            f"SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM r"
-        )
-        cur.execute(merge)
-        inserted, updated = cur.fetchone()
-        cur.execute(f"DROP TABLE {stage}")
-    return UpsertCounts(int(inserted), int(updated), len(rows) - int(inserted) - int(updated))
 
 
 def iter_rows(conn: Connection, table_name: str, *, batch_size: int = 2000) -> Iterator[dict[str, Any]]:

@@ -491,6 +491,8 @@ class Feed:
                 )
                 matched, new_domain = dest.id, dest.company.domain
                 work = email_for(c.name, dest.company.domain, dest.idx % 3) if rng.random() < 0.8 else None
+                if not work and not old:  # else only free-mail addresses: that is suppressed:free_mail_only
+                    work = email_for(c.name, dest.company.domain, dest.idx % 3)
             elif scenario in ("advisor", "board_member", "investor", "intern", "student", "self_employed"):
                 status = f"suppressed:{scenario}"
                 if scenario in SIDE_ROLES:

@@ -51,6 +51,7 @@ emily: em emmy
 eugene: gene
 frances: fran frankie
 francis: frank
+francesco: franco cesco
 francisco: paco pancho cisco fran
 frederick: fred freddie freddy fritz
 gabriel: gabe
@@ -84,10 +85,12 @@ leslie: les
 louis: lou
 margaret: maggie meg peggy marge margie greta maisie
 matthew: matt matty
+maximilian: max maxi
 melissa: mel missy
 michael: mike mikey mick micky mickey mikhail misha
 michelle: shelly
 mitchell: mitch
+nathan: nate nat
 nathaniel: nate nat
 nicholas: nick nicky nico
 nicole: nicky nikki

@@ -120,28 +120,18 @@ _FLAG = _flags()
 _SEN_N, _FUN_N, _FLAG_N = _max_len(_SEN), _max_len(_FUN), _max_len(_FLAG)
 
 _GENDER = re.compile(r"\(?(?<![^\W\d_])[mwfdxh]\s*[/|]\s*[mwfdxh](?:\s*[/|]\s*[mwfdxh])?(?![^\W\d_])\)?")
+_EXPANSIONS = lex.EXPANSIONS
+_PHRASE_FIRST = frozenset(p[0] for p in lex.PHRASE_EXPANSIONS)
 _INITIALS = re.compile(r"(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W\d_])")
 
 
-def _scan(tokens: list[str], table: Mapping[str, V], maxlen: dict[str, int]) -> list[tuple[V | None, str]]:
-    """Greedy longest-phrase match over whole tokens: ``[(value, phrase)]``; ``(None, token)`` when no
-    phrase starts at a token."""
-    out: list[tuple[V | None, str]] = []
-    i, n = 0, len(tokens)
-    while i < n:
-        tok = tokens[i]
-        m = maxlen.get(tok, 0)
-        for k in range(min(m, n - i), 0, -1):
-            key = tok if k == 1 else " ".join(tokens[i : i + k])
-            value = table.get(key)
-            if value is not None:
-                out.append((value, key))
-                i += k
-                break
-        else:
-            out.append((None, tok))
-            i += 1
-    return out
+def _longest(tokens: list[str], i: int, m: int, table: Mapping[str, V]) -> tuple[V | None, int]:
+    """The longest phrase of 2..m tokens at ``i`` found in ``table``: ``(value, length)`` or ``(None, 0)``."""
+    for k in range(min(m, len(tokens) - i), 1, -1):
+        value = table.get(" ".join(tokens[i : i + k]))
+        if value is not None:
+            return value, k
+    return None, 0
 
 
 @lru_cache(maxsize=262_144)
@@ -151,18 +141,20 @@ def normalize_title(raw: str | None) -> str | None:
     Gender markers such as ``(m/w/d)`` are removed. ``None`` when nothing is left."""
     if not raw:
         return None
-    s = _GENDER.sub(" ", fold(raw))
+    s = fold(raw)
+    if "/" in s or "|" in s:
+        s = _GENDER.sub(" ", s)
     s = s.replace("&", " and ").replace("+", " and ").replace("@", " at ")
-    s = _INITIALS.sub(lambda m: m.group(0).replace(".", ""), s)
-    tokens: list[str] = []
-    for tok in words(s):
-        exp = lex.EXPANSIONS.get(tok)
-        if exp is None:
-            tokens.append(tok)
-        else:
-            tokens.extend(exp.split())
-    if not tokens:
+    if "." in s:
+        s = _INITIALS.sub(lambda m: m.group(0).replace(".", ""), s)
+    raw_tokens = words(s)
+    if not raw_tokens:
         return None
+    tokens = [_EXPANSIONS.get(tok, tok) for tok in raw_tokens]
+    if " " in "".join(tokens):  # a multi-word expansion: re-split
+        tokens = " ".join(tokens).split()
+    if _PHRASE_FIRST.isdisjoint(tokens):
+        return " ".join(tokens)
     for pattern, repl in lex.PHRASE_EXPANSIONS.items():
         n = len(pattern)
         i = 0
@@ -187,49 +179,69 @@ def _core_tokens(norm: str) -> list[str]:
     return tokens
 
 
-def _compound_seniority(tok: str) -> str | None:
+def _compound_seniority(tok: str) -> str:
     if len(tok) < 7:
-        return None
+        return ""
     for suffix, value in lex.COMPOUND_SENIORITY:
         if tok.endswith(suffix) and len(tok) > len(suffix) + 2:
             return value
     for prefix, value in lex.COMPOUND_SENIORITY_PREFIX:
         if tok.startswith(prefix):
             return value
-    return None
+    return ""
 
 
-def _compound_function(tok: str) -> str | None:
+def _compound_function(tok: str) -> str:
     if len(tok) < 7:
-        return None
+        return ""
     for part, value in lex.COMPOUND_FUNCTION:
         if part in tok:
             return value
-    return None
+    return ""
+
+
+# per token: (seniority, function, flags) it says on its own (German compounds split), and the longest
+# phrase of each table that starts with it. "" / empty set = says nothing.
+_TokenInfo = tuple[str, str, frozenset[str], int, int, int]
+_NO_FLAGS: frozenset[str] = frozenset()
+
+
+def _token_info(tok: str) -> _TokenInfo:
+    sen = _SEN[tok] if tok in _SEN else _compound_seniority(tok)
+    fun = _FUN[tok] if tok in _FUN else _compound_function(tok)
+    return (sen, fun, _FLAG.get(tok, _NO_FLAGS), _SEN_N.get(tok, 0), _FUN_N.get(tok, 0), _FLAG_N.get(tok, 0))
+
+
+_VOCAB: dict[str, _TokenInfo] = {t: _token_info(t) for t in {*_SEN_N, *_FUN_N, *_FLAG_N}}
+_unknown_token = lru_cache(maxsize=65_536)(_token_info)
 
 
 def _classify(norm: str) -> TitleInfo:
     tokens = _core_tokens(norm)
     seniorities: set[str] = set()
-    for value, tok in _scan(tokens, _SEN, _SEN_N):
-        if value is None:
-            comp = _compound_seniority(tok)
-            if comp:
-                seniorities.add(comp)
-        elif value:
-            seniorities.add(value)
     functions: set[str] = set()
-    for value, tok in _scan(tokens, _FUN, _FUN_N):
-        if value is None:
-            comp = _compound_function(tok)
-            if comp:
-                functions.add(comp)
-        elif value:
-            functions.add(value)
     flags: set[str] = set()
-    for flag_set, _tok in _scan(tokens, _FLAG, _FLAG_N):
-        if flag_set:
-            flags.update(flag_set)
+    skip_s = skip_f = skip_g = 0  # the next token each table may look at (after a matched phrase)
+    for i, tok in enumerate(tokens):
+        sen, fun, flg, ms, mf, mg = _VOCAB.get(tok) or _unknown_token(tok)
+        if i >= skip_s:
+            value, k = _longest(tokens, i, ms, _SEN) if ms > 1 else (None, 0)
+            if k:
+                sen, skip_s = value or "", i + k
+            if sen:
+                seniorities.add(sen)
+        if i >= skip_f:
+            value, k = _longest(tokens, i, mf, _FUN) if mf > 1 else (None, 0)
+            if k:
+                fun, skip_f = value or "", i + k
+            if fun:
+                functions.add(fun)
+        if i >= skip_g:
+            fvalue, k = _longest(tokens, i, mg, _FLAG) if mg > 1 else (None, 0)
+            if k:
+                flg, skip_g = fvalue or _NO_FLAGS, i + k
+            if flg:
+                flags.update(flg)
     if tokens == ["partner"]:
         seniorities.add("director")
 
