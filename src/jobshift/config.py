@@ -50,6 +50,9 @@ class ImportSection(Section):
     max_quarantine_share: float = Field(
         1.0, ge=0.0, le=1.0, description="fail the file when more than this share of rows is bad"
     )
+    parallel: bool = Field(
+        True, description="read and check large files in a second process while the first one writes"
+    )
 
 
 class DetectionSection(Section):
@@ -272,6 +275,8 @@ tracking_cap = 50000
 batch_size = 20000
 # Fail a whole file when more than this share of its rows is bad (1.0 = never).
 max_quarantine_share = 1.0
+# Read and check large files (4 MB and more) in a second process while the first writes: two cores.
+parallel = true
 
 [detection]
 # A person who started at a target account within this many days is a new hire.

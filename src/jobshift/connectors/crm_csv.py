@@ -162,6 +162,8 @@ class CrmCsvReader:
         self.path = Path(path)
         self.spec = spec
         self.batch_size = batch_size
+        self.mapping = dict(mapping or {})
+        self.ignore = tuple(ignore)
         self.source = str(path)
         self.delimiter, self.bom = self._sniff()
         with self._open() as fh:
@@ -173,7 +175,7 @@ class CrmCsvReader:
             raise self._error("no header row (empty file)")
         self.header = header
         try:
-            self.plan = plan_header(header, spec, mapping, ignore)
+            self.plan = plan_header(header, spec, self.mapping, self.ignore)
         except InputFileError as exc:
             raise self._error(str(exc)) from None
 

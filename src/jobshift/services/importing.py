@@ -18,14 +18,15 @@ from typing import Any
 from jobshift.connectors.crm_columns import OBJECTS, ObjectSpec, resolve_object
 from jobshift.connectors.crm_csv import CrmCsvReader
 from jobshift.errors import InputFileError
+from jobshift.services.import_pipeline import encoded_batches, gc_paused, read_job
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm import (
+    BulkWriter,
     UpsertCounts,
     dangling_references,
     deferred_indexes,
     is_empty,
     table_of,
-    upsert_rows,
 )
 from jobshift.store.quarantine import QuarantinedRow, add_quarantined
 from jobshift.store.runs import finish_run, start_run
@@ -34,6 +35,8 @@ Progress = Callable[[int], None]
 DANGLING_EXAMPLES = 3
 BULK_LOAD_BYTES = 4_000_000
 """Files this large loaded into an empty table build its secondary indexes once, at the end."""
+PARALLEL_BYTES = 4_000_000
+"""Files this large are read in a child process while the main process writes (``[import] parallel``)."""
 
 
 @dataclass
@@ -126,22 +129,28 @@ def _import(
     report.custom_columns = [name for _i, name in reader.plan.custom]
     report.ignored_columns = list(reader.plan.ignored)
     report.warnings = list(reader.plan.warnings)
+    parallel = ws.config.import_.parallel and path.stat().st_size >= PARALLEL_BYTES
     totals = UpsertCounts()
     with ws.store.begin() as conn, ExitStack() as stack:
-        if path.stat().st_size >= BULK_LOAD_BYTES and is_empty(conn, spec.table):
+        empty = is_empty(conn, spec.table)
+        if empty and path.stat().st_size >= BULK_LOAD_BYTES:
             stack.enter_context(deferred_indexes(conn, spec.table))
-        for batch in reader.batches():
-            totals.add(upsert_rows(conn, spec.table, reader.columns, batch.rows))
-            report.quarantined += add_quarantined(
-                conn,
-                report.run_id,
-                spec.name,
-                (QuarantinedRow(b.source, b.line, b.column, b.reason, b.raw) for b in batch.bad),
-            )
-            report.read += batch.read
-            report.duplicates += batch.duplicates
-            if progress:
-                progress(batch.read)
+        writer = BulkWriter(conn, spec.table, reader.columns, empty=empty)
+        job = read_job(path, spec.name, reader.mapping, reader.ignore, reader.batch_size, writer.encoding)
+        with gc_paused():
+            for batch in encoded_batches(job, parallel=parallel, reader=reader):
+                totals.add(writer.write(batch.payload, batch.rows, batch.new_keys))
+                report.quarantined += add_quarantined(
+                    conn,
+                    report.run_id,
+                    spec.name,
+                    (QuarantinedRow(b.source, b.line, b.column, b.reason, b.raw) for b in batch.bad),
+                )
+                report.read += batch.read
+                report.duplicates += batch.duplicates
+                if progress:
+                    progress(batch.read)
+        writer.finish()
         stack.close()  # rebuild deferred indexes before the reference checks
         report.inserted, report.updated, report.unchanged = totals.inserted, totals.updated, totals.unchanged
         share = ws.config.import_.max_quarantine_share

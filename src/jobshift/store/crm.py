@@ -6,89 +6,38 @@ changes nothing: a row is updated only when some column IS DISTINCT from the sto
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
-import orjson
-from sqlalchemy import (
-    JSON,
-    ColumnElement,
-    Connection,
-    Date,
-    DateTime,
-    Dialect,
-    Table,
-    and_,
-    exists,
-    func,
-    literal,
-    select,
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, literal, select
+
+from jobshift.store.crm_bulk import (
+    BulkWriter,
+    RowEncoding,
+    UpsertCounts,
+    encode_rows,
+    primary_key,
+    row_encoding,
+    table_of,
+    upsert_rows,
 )
-from sqlalchemy.types import TypeEngine
 
-from jobshift.store.schema import metadata
-
-
-@dataclass
-class UpsertCounts:
-    """What one upsert did."""
-
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def add(self, other: UpsertCounts) -> None:
-        """Accumulate ``other`` into these counts."""
-        self.inserted += other.inserted
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def table_of(name: str) -> Table:
-    """The store table called ``name``."""
-    return metadata.tables[name]
-
-
-def primary_key(table: Table) -> list[str]:
-    """Primary-key column names of ``table``."""
-    return [c.name for c in table.primary_key.columns]
-
-
-def upsert_rows(
-    conn: Connection, table_name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> UpsertCounts:
-    """Insert or update ``rows`` (tuples in ``columns`` order, keys unique) into ``table_name``.
-
-    Columns not listed keep their stored values. Returns inserted / updated / unchanged counts.
-    """
-    if not rows:
-        return UpsertCounts()
-    writer = BulkWriter(conn, table_name, columns, empty=False)
-    try:
-        return writer.write(encode_rows(writer.encoding, rows), len(rows))
-    finally:
-        writer.finish()
-
-
-def _set_clause(table: Table, key: list[str], columns: list[str], distinct: str, cast: str) -> str:
-    values = [c for c in columns if c not in key]
-    if not values:
-        return "DO NOTHING"
-    sets = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in values)
-    tq = _q(table.name)
-    conds = " OR ".join(
-        f"{tq}.{_q(c)}{cast if isinstance(table.c[c].type, JSON) else ''} {distinct} "
-        f"excluded.{_q(c)}{cast if isinstance(table.c[c].type, JSON) else ''}"
-        for c in values
-    )
-    return f"DO UPDATE SET {sets} WHERE {conds}"
+__all__ = [
+    "BulkWriter",
+    "RowEncoding",
+    "UpsertCounts",
+    "count_rows",
+    "dangling_references",
+    "deferred_indexes",
+    "encode_rows",
+    "is_empty",
+    "iter_rows",
+    "primary_key",
+    "row_encoding",
+    "table_of",
+    "upsert_rows",
+]
 
 
 @contextmanager
