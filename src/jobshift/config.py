@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from jobshift.errors import ConfigError
@@ -171,6 +171,137 @@ class ScorecardSection(Section):
         return v
 
 
+class SalesforceSection(Section):
+    """The Salesforce connector (docs/salesforce.md). Secrets come only from the environment:
+    ``JOBSHIFT_SF_PASSWORD``, ``JOBSHIFT_SF_TOKEN`` (security token), ``JOBSHIFT_SF_CLIENT_SECRET``."""
+
+    login_url: str = "https://login.salesforce.com"
+    instance_url: str | None = Field(None, description="set to skip discovery from the token response")
+    api_version: str = Field("59.0", pattern=r"^\d+\.\d$")
+    username: str | None = None
+    client_id: str | None = Field(None, description="consumer key of the connected app")
+    ca_bundle: str | None = Field(None, description="CA file to verify TLS (private CA / test servers)")
+    timeout_seconds: float = Field(60.0, gt=0)
+    lead_external_id_field: str = "Jobshift_Key__c"
+    contact_external_id_field: str | None = None
+    bulk_threshold: int = Field(2_000, ge=1, description="writes of this many records or more use Bulk 2.0")
+    rest_batch_size: int = Field(200, ge=1, le=200)
+    api_usage_pause_share: float = Field(0.9, gt=0, le=1.0)
+    retry_attempts: int = Field(6, ge=1, le=50)
+    retry_backoff_seconds: float = Field(1.0, ge=0)
+    retry_backoff_max_seconds: float = Field(60.0, ge=0)
+    bulk_poll_seconds: float = Field(2.0, ge=0)
+    bulk_timeout_seconds: float = Field(3600.0, gt=0)
+    fields: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description='per CRM object: canonical column -> Salesforce field API name ("" = not mapped)',
+    )
+
+
+class PdlSection(Section):
+    """The People Data Labs Person Enrichment client (docs/people-data-api.md). The API key comes only
+    from ``JOBSHIFT_PDL_API_KEY``."""
+
+    base_url: str = "https://api.peopledatalabs.com"
+    min_likelihood: int = Field(6, ge=1, le=10)
+    tier1_cadence_days: int = Field(7, ge=1)
+    tier2_cadence_days: int = Field(30, ge=1)
+    default_cadence_days: int = Field(30, ge=1, description="contacts without a tier")
+    rate_per_minute: int = Field(100, ge=1)
+    max_per_run: int | None = Field(None, ge=1)
+    retry_attempts: int = Field(5, ge=1, le=50)
+    retry_backoff_seconds: float = Field(1.0, ge=0)
+    retry_backoff_max_seconds: float = Field(60.0, ge=0)
+    timeout_seconds: float = Field(30.0, gt=0)
+
+
+class CohortSection(Section):
+    """One cohort of contacts to track (``[[cohorts]]``, in priority order; see docs/program.md)."""
+
+    name: str = Field(min_length=1)
+    opportunity_status: list[Literal["won", "open", "lost"]] = Field(
+        default_factory=list, description="the contact has a role on such an opportunity"
+    )
+    opportunity_types: list[str] = Field(default_factory=list)
+    stage_min: int | None = Field(None, ge=0, le=99)
+    stage_max: int | None = Field(None, ge=0, le=99)
+    closed_within_months: int | None = Field(None, ge=0, le=600)
+    segments: list[str] = Field(default_factory=list, description="segment of the opportunity's account")
+    account_types: list[str] = Field(default_factory=list)
+    industries: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list, description="contact role on the opportunity")
+    target_accounts_only: bool = False
+    persona_only: bool = Field(False, description="only contacts whose title matches [persona]")
+
+    @field_validator("opportunity_status", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _stage_range(self) -> CohortSection:
+        if self.stage_min is not None and self.stage_max is not None and self.stage_min > self.stage_max:
+            raise ValueError(f"stage_min {self.stage_min} is above stage_max {self.stage_max}")
+        return self
+
+
+class TierSection(Section):
+    """A tier of the tracked set and how often it is checked (``[tiers.<name>]``, in order)."""
+
+    cadence: str = Field(description="weekly:tue | monthly:first-tue | daily | a 5-field cron")
+    size: int | None = Field(None, ge=1, description="at most this many contacts; none = the rest")
+    cohorts: list[str] = Field(default_factory=list, description="only these cohorts (empty = any)")
+    top_cohort: bool = Field(False, description="only the top (first) cohort")
+
+    @field_validator("cadence")
+    @classmethod
+    def _cadence(cls, v: str) -> str:
+        from jobshift.domain.cadence import parse_cadence
+
+        parse_cadence(v)
+        return v
+
+
+class PushSection(Section):
+    """Writing actions to the CRM through the outbox."""
+
+    batch_size: int = Field(500, ge=1, le=10_000, description="outbox rows per CRM call")
+    api_usage_threshold: float = Field(0.9, gt=0, le=1.0, description="pause at this share of the API limit")
+    retry_base_seconds: float = Field(60.0, ge=0)
+    retry_max_seconds: float = Field(21_600.0, ge=0)
+    max_attempts: int = Field(8, ge=1, le=100, description="retryable failures before a row is failed")
+
+
+class BackfillSection(Section):
+    """The retro-active push of the historical backlog."""
+
+    batch_size: int = Field(9000, ge=1, description="signals per batch")
+    period: Literal["none", "daily", "weekly", "monthly"] = Field(
+        "weekly", description="one batch per period; none = every batch now"
+    )
+    order: Literal["oldest", "priority"] = "oldest"
+
+
+def _default_cohorts() -> list[CohortSection]:
+    big = ["Large", "Mid-Market", "PubSec"]
+    return [
+        CohortSection(name="closed_won_large", opportunity_status=["won"], segments=big),
+        CohortSection(
+            name="closed_won_smb_persona", opportunity_status=["won"], segments=["SMB"], persona_only=True
+        ),
+        CohortSection(name="open_large", opportunity_status=["open"], segments=big),
+        CohortSection(name="closed_lost", opportunity_status=["lost"]),
+    ]
+
+
+def _default_tiers() -> dict[str, TierSection]:
+    return {
+        "tier1": TierSection(cadence="weekly:tue", size=1000, top_cohort=True),
+        "tier2": TierSection(cadence="monthly:first-tue"),
+    }
+
+
 class Config(BaseSettings):
     """The whole configuration of one workspace."""
 
@@ -194,6 +325,12 @@ class Config(BaseSettings):
     icp: IcpSection = Field(default_factory=IcpSection)
     filters: FiltersSection = Field(default_factory=FiltersSection)
     scorecard: ScorecardSection = Field(default_factory=ScorecardSection)
+    cohorts: list[CohortSection] = Field(default_factory=_default_cohorts)
+    tiers: dict[str, TierSection] = Field(default_factory=_default_tiers)
+    push: PushSection = Field(default_factory=PushSection)
+    backfill: BackfillSection = Field(default_factory=BackfillSection)
+    salesforce: SalesforceSection = Field(default_factory=SalesforceSection)
+    pdl: PdlSection = Field(default_factory=PdlSection)
 
     @classmethod
     def settings_customise_sources(
@@ -210,7 +347,13 @@ class Config(BaseSettings):
 
 def _format_validation_error(exc: ValidationError) -> ConfigError:
     err = exc.errors()[0]
-    path = ".".join("import" if p == "import_" else str(p) for p in err["loc"])
+    path = ""
+    for p in err["loc"]:  # list items as [i]: cohorts[2].opportunity_status
+        path += (
+            f"[{p}]"
+            if isinstance(p, int)
+            else ("." if path else "") + ("import" if p == "import_" else str(p))
+        )
     msg = err["msg"]
     if "input" in err and err["type"] not in ("missing", "extra_forbidden"):
         msg = f"{msg} (got {err['input']!r})"
@@ -225,9 +368,36 @@ def _format_validation_error(exc: ValidationError) -> ConfigError:
 def parse_config(data: dict[str, Any]) -> Config:
     """Validate a configuration mapping (the parsed TOML) plus ``JOBSHIFT_*`` overrides."""
     try:
-        return Config(**data)
+        cfg = Config(**data)
     except ValidationError as exc:
         raise _format_validation_error(exc) from None
+    _check_program(cfg)
+    return cfg
+
+
+def _check_program(cfg: Config) -> None:
+    """Checks across sections: unique cohort names, tiers naming known cohorts, a last tier for the rest."""
+    if not cfg.cohorts:
+        raise ConfigError("at least one cohort is needed (see docs/program.md)", key_path="cohorts")
+    seen: set[str] = set()
+    for i, c in enumerate(cfg.cohorts):
+        if c.name in seen:
+            raise ConfigError(f"duplicate cohort name {c.name!r}", key_path=f"cohorts[{i}].name")
+        seen.add(c.name)
+    if not cfg.tiers:
+        raise ConfigError("at least one tier is needed", key_path="tiers")
+    for name, t in cfg.tiers.items():
+        unknown = [c for c in t.cohorts if c not in seen]
+        if unknown:
+            raise ConfigError(
+                f"unknown cohort {unknown[0]!r} (cohorts: {', '.join(sorted(seen))})",
+                key_path=f"tiers.{name}.cohorts",
+            )
+    last_name, last = list(cfg.tiers.items())[-1]
+    if last.size is not None or last.cohorts or last.top_cohort:
+        raise ConfigError(
+            "the last tier must take the rest (no size, cohorts or top_cohort)", key_path=f"tiers.{last_name}"
+        )
 
 
 def load_config(workspace: Path) -> Config:
@@ -379,6 +549,116 @@ new_account_relevance = 10
 engagement_rate = 10
 days_until_first_activity = 5
 number_of_activities = 10
+
+# Salesforce connector (jobshift crm check / crm pull; docs/salesforce.md). Secrets only from the
+# environment: JOBSHIFT_SF_PASSWORD, JOBSHIFT_SF_TOKEN (security token), JOBSHIFT_SF_CLIENT_SECRET.
+[salesforce]
+login_url = "https://login.salesforce.com"
+# instance_url = "https://mycompany.my.salesforce.com"
+api_version = "59.0"
+# username = "integration@mycompany.com"
+# client_id = "3MVG9..."  # consumer key of the connected app (OAuth)
+# ca_bundle = "/etc/ssl/private-ca.pem"
+timeout_seconds = 60.0
+# External-id field (on Lead) holding jobshift's idempotency key: creates are upserts by it.
+lead_external_id_field = "Jobshift_Key__c"
+# Writes of this many records or more go through Bulk API 2.0; fewer through REST (200 per call).
+bulk_threshold = 2000
+rest_batch_size = 200
+# Pause writes when the org has used this share of its daily API requests (/limits DailyApiRequests).
+api_usage_pause_share = 0.9
+# Transient failures (503, REQUEST_LIMIT_EXCEEDED) are retried with exponential backoff and jitter.
+retry_attempts = 6
+retry_backoff_seconds = 1.0
+retry_backoff_max_seconds = 60.0
+bulk_poll_seconds = 2.0
+bulk_timeout_seconds = 3600.0
+
+# Field mapping per object: canonical column = "Salesforce API name" ("" = do not read or write it).
+# [salesforce.fields.contacts]
+# no_longer_at_company = "UG_No_Longer_At_Company__c"
+# linkedin_url = "LinkedIn_URL__c"
+# [salesforce.fields.accounts]
+# segment = "Segment__c"
+
+# People Data Labs Person Enrichment (jobshift enrich; docs/people-data-api.md).
+# The API key only from the environment: JOBSHIFT_PDL_API_KEY.
+[pdl]
+base_url = "https://api.peopledatalabs.com"
+# Matches below this likelihood (1-10) are not returned (and not billed).
+min_likelihood = 6
+# A contact is enriched again only after its tier's cadence; a profile is never bought twice within it.
+tier1_cadence_days = 7
+tier2_cadence_days = 30
+default_cadence_days = 30
+rate_per_minute = 100
+# max_per_run = 1000
+retry_attempts = 5
+retry_backoff_seconds = 1.0
+retry_backoff_max_seconds = 60.0
+timeout_seconds = 30.0
+
+# Cohorts: which contacts are tracked, in priority order, filling [program] tracking_cap.
+# Each contact belongs to the first cohort that takes it (docs/program.md). Filter keys:
+# opportunity_status (won | open | lost), opportunity_types, stage_min, stage_max,
+# closed_within_months, segments (of the opportunity's account), roles, account_types, industries,
+# countries, target_accounts_only, persona_only (title matches [persona]).
+# 1. contacts on Closed Won opportunities, segment Large / Mid-Market / PubSec
+[[cohorts]]
+name = "closed_won_large"
+opportunity_status = ["won"]
+segments = ["Large", "Mid-Market", "PubSec"]
+
+# 2. contacts on Closed Won opportunities, segment SMB, whose titles match the persona
+[[cohorts]]
+name = "closed_won_smb_persona"
+opportunity_status = ["won"]
+segments = ["SMB"]
+persona_only = true
+
+# 3. contacts on open opportunities, Large / Mid-Market / PubSec
+[[cohorts]]
+name = "open_large"
+opportunity_status = ["open"]
+segments = ["Large", "Mid-Market", "PubSec"]
+
+# 4. (lower value) contacts on Closed Lost opportunities
+[[cohorts]]
+name = "closed_lost"
+opportunity_status = ["lost"]
+
+# Tiers split the tracked set, in order; each has a cadence: daily, weekly:<day>,
+# monthly:<first|second|third|fourth|last>-<day>, monthly:<1-28> or a 5-field cron ("0 6 * * 2").
+# The last tier takes the rest (no size, cohorts or top_cohort).
+[tiers.tier1]
+# the first 1,000 contacts of the top cohort, checked weekly on Tuesday
+cadence = "weekly:tue"
+size = 1000
+top_cohort = true
+cohorts = []
+
+[tiers.tier2]
+# everyone else, checked monthly on the first Tuesday
+cadence = "monthly:first-tue"
+cohorts = []
+top_cohort = false
+
+[push]
+# Outbox rows sent per CRM call; pause when the CRM's daily API usage reaches this share.
+batch_size = 500
+api_usage_threshold = 0.9
+# Retryable failures (429, 503, timeouts) wait retry_base_seconds * 2^(attempt-1), at most
+# retry_max_seconds; after max_attempts the row is marked failed.
+retry_base_seconds = 60.0
+retry_max_seconds = 21600.0
+max_attempts = 8
+
+[backfill]
+# The retro-active push of the historical backlog: signals per batch, one batch per period
+# (none | daily | weekly | monthly), oldest job start first or by priority (job changes first).
+batch_size = 9000
+period = "weekly"
+order = "oldest"
 
 # Column mapping for CRM files whose headers are neither canonical nor Salesforce API names:
 # [mapping.contacts]

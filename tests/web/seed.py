@@ -43,8 +43,13 @@ def _user(uid: str, name: str, role: str, manager_id: str | None = None) -> dict
 
 
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert rows, every column present (missing ones as NULL)."""
-    conn.execute(insert(table), [{c.name: r.get(c.name) for c in table.columns} for r in rows])
+    """Insert rows, every column present (missing ones as NULL; ``email_norm`` from ``email``)."""
+    out = [{c.name: r.get(c.name) for c in table.columns} for r in rows]
+    if "email_norm" in table.c:
+        for r in out:
+            if r["email_norm"] is None and r.get("email"):
+                r["email_norm"] = str(r["email"]).strip().lower()
+    conn.execute(insert(table), out)
 
 
 def seed_workspace(ws_dir: Path) -> Workspace:

@@ -78,7 +78,13 @@ def test_lead_filters_sort_and_pagination(client: TestClient, tokens: dict[str, 
     assert _ids(client, admin, "/api/leads", type="job_change") == ["l-1", "l-2"]
     assert _ids(client, admin, "/api/leads", status="Open") == ["l-3"]
     assert _ids(client, admin, "/api/leads", owner="u-bdr2") == ["l-2"]
-    assert _ids(client, admin, "/api/leads", q="newco") == ["l-1"]
+    assert _ids(client, admin, "/api/leads", q="new") == ["l-1"]  # company prefix, any case form
+    assert _ids(client, admin, "/api/leads", q="NEW") == ["l-1"]
+    assert _ids(client, admin, "/api/leads", q="jane@new") == ["l-1"]  # e-mail prefix
+    assert _ids(client, admin, "/api/leads", q=" jane  d ") == ["l-1"]  # first + last name
+    assert _ids(client, admin, "/api/leads", q="zed") == ["l-3"]
+    assert _ids(client, admin, "/api/leads", q="ane") == []  # prefix search, not substring
+    assert _ids(client, admin, "/api/leads", q="50%_\\") == []
     assert _ids(client, admin, "/api/leads", **{"from": "2026-03-11", "to": "2026-03-31"}) == ["l-2"]
     r = client.get("/api/leads", headers=bearer(admin), params={"sort": "name", "per_page": 2, "page": 1})
     body = r.json()

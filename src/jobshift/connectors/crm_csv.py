@@ -321,7 +321,7 @@ class _BatchProcessor:
                 suspects.update(i for i, v in enumerate(cols[pos]) if v is None)
         for pos, _name, max_len in self.limited:
             col = cols[pos]
-            if col and max(len(v) if v else 0 for v in col) > max_len:
+            if max(map(len, filter(None, col)), default=0) > max_len:
                 suspects.update(i for i, v in enumerate(col) if v and len(v) > max_len)
         for _i, pos, _name, type_, _r, _m in self.fields:
             if type_ in CONVERTERS:

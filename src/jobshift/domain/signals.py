@@ -121,8 +121,13 @@ def make_signal_id(
     parts = [type_, subject or "", company_key or "", job_start or ""]
     if title_key:
         parts.append(title_key.strip().lower())
-    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
-    return f"sig-{digest[:24]}"
+    return signal_ids_from_keys(["\x1f".join(parts)])[0]
+
+
+def signal_ids_from_keys(keys: list[str]) -> list[str]:
+    """``sig-`` + 24 hex digits of the SHA-1 of each joined key (the engine builds the keys vectorized)."""
+    sha1 = hashlib.sha1
+    return [f"sig-{sha1(k.encode('utf-8')).hexdigest()[:24]}" for k in keys]
 
 
 def company_key(account_id: str | None, domain: str | None, normalized_name: str | None) -> str | None:

@@ -92,9 +92,12 @@ def _as_json_text(col: str) -> pl.Expr:
 
 
 def decode_observations(df: pl.DataFrame) -> pl.DataFrame:
-    """Decode ``experience``/``emails_norm`` and add the current job columns ``cur_*`` and ``has_job``."""
+    """Decode ``emails_norm`` and add the current job columns ``cur_*`` and ``has_job``.
+
+    ``experience`` stays JSON text: only the profiles that are identity candidates need it
+    (:func:`decode_experience`), and decoding every profile's history would cost more than the rest.
+    """
     df = df.with_columns(
-        _as_json_text("experience").str.json_decode(EXPERIENCE_DTYPE).alias("experience"),
         _as_json_text("emails_norm").str.json_decode(pl.List(pl.String)).alias("emails_norm"),
     )
     # The ingest already resolved the current job (formats.md: job_* fields, else the primary entry,
@@ -111,6 +114,11 @@ def decode_observations(df: pl.DataFrame) -> pl.DataFrame:
             | pl.col("job_company_domain").is_not_null()
         ).alias("has_job"),
     )
+
+
+def decode_experience(df: pl.DataFrame) -> pl.DataFrame:
+    """``experience`` JSON text → a list of structs (:data:`EXPERIENCE_DTYPE`)."""
+    return df.with_columns(_as_json_text("experience").str.json_decode(EXPERIENCE_DTYPE).alias("experience"))
 
 
 def partial_to_date(col: str) -> pl.Expr:

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from jobshift.domain.filters import FilterSpec
-from jobshift.domain.matching.companies import AccountInfo, Alias, CompanyIndex
+from jobshift.domain.matching.companies import RULE_CONFIDENCE, AccountInfo, Alias, CompanyIndex
 from jobshift.domain.normalize.companies import normalize_company_name
 from jobshift.domain.normalize.names import PersonName, name_similarity, parse_person_name
 from jobshift.domain.normalize.persona import PersonaSpec, persona_matches
@@ -70,7 +70,8 @@ class DetectContext:
     _title_cache: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     _first_cache: dict[str, str] = field(default_factory=dict)
     _change_cache: dict[tuple[str, str], tuple[bool, bool]] = field(default_factory=dict)
-    _name_cache: dict[tuple[str, str], PersonName | None] = field(default_factory=dict)
+    _name_cache: dict[tuple[str, str, str], PersonName | None] = field(default_factory=dict)
+    _domain_frame: pl.DataFrame | None = None
 
     @classmethod
     def build(
@@ -160,12 +161,9 @@ class DetectContext:
         evidence against the match). ``name_exact``: the same first and last name as written (accents
         and case folded), which ranks "Charlie" above a "Charlotte" who may go by Charlie.
         """
-        prof = obs.select(
-            "person_key",
-            "first_name",
-            "last_name",
-            "full_name",
-            self.block_key("first_name", "last_name").alias("p_block"),
+        p_block = pl.col("p_block") if "p_block" in obs.columns else self.block_key("first_name", "last_name")
+        prof = obs.join(pairs.select("person_key").unique(), on="person_key", how="semi").select(
+            "person_key", "first_name", "last_name", "full_name", p_block.alias("p_block")
         )
         df = pairs.join(prof, on="person_key", how="left").join(
             self.contacts.select(
@@ -224,45 +222,39 @@ class DetectContext:
     def resolve_companies(
         self, df: pl.DataFrame, name: str, domain: str, linkedin: str, prefix: str
     ) -> pl.DataFrame:
-        """Add ``<prefix>account_id``, ``<prefix>rule``, ``<prefix>conf``, ``<prefix>tie`` to ``df``."""
+        """Add ``<prefix>account_id``, ``<prefix>rule``, ``<prefix>conf``, ``<prefix>tie`` to ``df``.
+
+        A domain that names exactly one account decides on its own (the first rule of
+        :class:`CompanyIndex`), so those rows resolve by a join; every other distinct (name, domain,
+        LinkedIn) goes through :meth:`CompanyIndex.resolve` once per run (cached).
+        """
         keys = df.select(
             pl.col(name).alias("_n"), pl.col(domain).alias("_d"), pl.col(linkedin).alias("_l")
         ).unique()
-        out: dict[str, list[Any]] = {
-            "_n": [],
-            "_d": [],
-            "_l": [],
-            "aid": [],
-            "rule": [],
-            "conf": [],
-            "tie": [],
-        }
+        keys = keys.join(self._unique_domains(), left_on="_d", right_on="_dom", how="left")
+        fast = keys.filter(pl.col("aid").is_not_null()).with_columns(
+            pl.lit("domain").alias("rule"),
+            pl.lit(RULE_CONFIDENCE["domain"]).alias("conf"),
+            pl.lit(None, dtype=pl.String).alias("tie"),
+        )
+        slow = keys.filter(pl.col("aid").is_null())
         cache = self._company_cache
-        for n, d, li in keys.iter_rows():
+        resolved: list[tuple[str | None, str | None, float, str | None]] = []
+        for n, d, li in slow.select("_n", "_d", "_l").iter_rows():
             k = (n, d, li)
             hit = cache.get(k)
             if hit is None:
                 m = self.index.resolve(n, d, li) if (n or d or li) else None
                 hit = (m.account_id, m.rule, m.confidence, m.tie_break) if m else (None, None, 0.0, None)
                 cache[k] = hit
-            for col, v in zip(("_n", "_d", "_l"), k, strict=True):
-                out[col].append(v)
-            out["aid"].append(hit[0])
-            out["rule"].append(hit[1])
-            out["conf"].append(hit[2])
-            out["tie"].append(hit[3])
-        res = pl.DataFrame(
-            out,
-            schema={
-                "_n": pl.String,
-                "_d": pl.String,
-                "_l": pl.String,
-                "aid": pl.String,
-                "rule": pl.String,
-                "conf": pl.Float64,
-                "tie": pl.String,
-            },
-        ).rename(
+            resolved.append(hit)
+        slow = slow.select("_n", "_d", "_l").with_columns(
+            pl.Series("aid", [h[0] for h in resolved], dtype=pl.String),
+            pl.Series("rule", [h[1] for h in resolved], dtype=pl.String),
+            pl.Series("conf", [h[2] for h in resolved], dtype=pl.Float64),
+            pl.Series("tie", [h[3] for h in resolved], dtype=pl.String),
+        )
+        res = pl.concat([fast.select(slow.columns), slow]).rename(
             {
                 "aid": f"{prefix}account_id",
                 "rule": f"{prefix}rule",
@@ -273,6 +265,16 @@ class DetectContext:
         return df.join(
             res, left_on=[name, domain, linkedin], right_on=["_n", "_d", "_l"], how="left", nulls_equal=True
         )
+
+    def _unique_domains(self) -> pl.DataFrame:
+        """Registrable domains (accounts + aliases) that belong to exactly one account."""
+        if self._domain_frame is None:
+            pairs = [(d, next(iter(ids))) for d, ids in self.index.by_domain.items() if len(ids) == 1]
+            self._domain_frame = pl.DataFrame(
+                {"_dom": [d for d, _ in pairs], "aid": [a for _, a in pairs]},
+                schema={"_dom": pl.String, "aid": pl.String},
+            )
+        return self._domain_frame
 
     # -- titles ---------------------------------------------------------------------------------
     def title_frame(self, titles: pl.Series) -> pl.DataFrame:
@@ -312,6 +314,15 @@ class DetectContext:
                 "persona_match": pl.Boolean,
             },
             orient="row",
+        )
+
+    def title_changes(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """``promoted`` and ``title_changed`` per distinct (``past_title``, ``new_title``) of ``pairs``."""
+        keys = pairs.unique()
+        res = [self.title_change(o, n) for o, n in keys.iter_rows()]
+        return keys.with_columns(
+            pl.Series("promoted", [p for p, _ in res], dtype=pl.Boolean),
+            pl.Series("title_changed", [ch for _, ch in res], dtype=pl.Boolean),
         )
 
     def title_change(self, old: str | None, new: str | None) -> tuple[bool, bool]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from jobshift.domain.normalize.domains import FREE_MAIL_DOMAINS
-from jobshift.engine.batches import decode_observations, partial_to_date
+from jobshift.engine.batches import decode_experience, decode_observations, partial_to_date
 from jobshift.engine.context import DetectContext
 
 PROFILE_COLUMNS = (
@@ -42,6 +42,18 @@ PROFILE_COLUMNS = (
 )
 
 
+_FREE = sorted(FREE_MAIL_DOMAINS)
+
+
+def _domain_of(email: pl.Expr) -> pl.Expr:
+    """The part of an e-mail address after the ``@``."""
+    return email.str.replace(r"^[^@]*@", "")
+
+
+_RULE_RANK = {"linkedin": 0, "email": 1, "personal_email": 2}
+_RANK_RULE = {v: k for k, v in _RULE_RANK.items()}
+
+
 @dataclass
 class BatchResult:
     """What one batch contributes to a run."""
@@ -54,11 +66,12 @@ class BatchResult:
 
 def _email_candidates(obs: pl.DataFrame, contacts: pl.DataFrame) -> pl.DataFrame:
     emails = (
-        obs.select(
-            "person_key",
-            pl.concat_list(pl.col("work_email_norm"), pl.col("emails_norm").fill_null([])).alias("e"),
+        pl.concat(
+            [
+                obs.select("person_key", pl.col("work_email_norm").alias("e")),
+                obs.select("person_key", pl.col("emails_norm").alias("e")).explode("e"),
+            ]
         )
-        .explode("e")
         .drop_nulls("e")
         .unique()
     )
@@ -67,7 +80,7 @@ def _email_candidates(obs: pl.DataFrame, contacts: pl.DataFrame) -> pl.DataFrame
         left_on="e",
         right_on="email_norm",
     )
-    free = pl.col("e").str.split("@").list.last().is_in(list(FREE_MAIL_DOMAINS))
+    free = _domain_of(pl.col("e")).is_in(_FREE)
     return hits.select(
         "contact_id",
         "person_key",
@@ -78,8 +91,9 @@ def _email_candidates(obs: pl.DataFrame, contacts: pl.DataFrame) -> pl.DataFrame
 def _name_candidates(ctx: DetectContext, obs: pl.DataFrame, strong: pl.DataFrame) -> pl.DataFrame:
     contacts = ctx.contacts.join(strong.select("contact_id").unique(), on="contact_id", how="anti")
     profiles = obs.join(strong.select("person_key").unique(), on="person_key", how="anti")
-    profiles = profiles.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
-    pairs = profiles.select("person_key", "block").join(contacts.select("contact_id", "block"), on="block")
+    pairs = profiles.select("person_key", pl.col("p_block").alias("block")).join(
+        contacts.select("contact_id", "block"), on="block"
+    )
     pairs = pairs.filter(pl.col("block").str.len_chars() > 2).select("contact_id", "person_key")
     return ctx.score_names(pairs, obs).with_columns(pl.lit("name").alias("rule"))
 
@@ -88,8 +102,7 @@ def _pair_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) ->
     """Per (contact, profile): history contains the CRM company? still open there? ended when?"""
     keys = cands.select("person_key").unique()
     exp = (
-        obs.join(keys, on="person_key", how="semi")
-        .select("person_key", "experience")
+        decode_experience(obs.join(keys, on="person_key", how="semi").select("person_key", "experience"))
         .explode("experience")
         .drop_nulls("experience")
         .unnest("experience")
@@ -121,17 +134,23 @@ def _pair_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) ->
 
 def _profiles(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     df = ctx.resolve_companies(obs, "cur_name", "cur_domain", "cur_linkedin", "cur_")
-    all_emails = pl.concat_list(
-        pl.col("work_email_norm"), pl.col("emails_norm").fill_null([])
-    ).list.drop_nulls()
-    doms = all_emails.list.eval(pl.element().str.split("@").list.last())
-    free_only = (all_emails.list.len() > 0) & doms.list.eval(
-        pl.element().is_in(list(FREE_MAIL_DOMAINS))
-    ).list.all()
+    emails = pl.col("emails_norm").fill_null([])
+    work_free = _domain_of(pl.col("work_email_norm")).is_in(_FREE)
+    list_free = emails.list.eval(_domain_of(pl.element()).is_in(_FREE)).list.all()
+    has_any = pl.col("work_email_norm").is_not_null() | (emails.list.len() > 0)
+    free_only = has_any & work_free.fill_null(True) & list_free
     return df.with_columns(
         free_only.alias("free_mail_only"),
-        pl.coalesce(pl.col("work_email"), all_emails.list.first()).alias("email"),
+        pl.coalesce(pl.col("work_email"), emails.list.first()).alias("email"),
     )
+
+
+def _start_age_days() -> pl.Expr:
+    """Days from the start of the current job (earliest reading of a partial date) to ``observed_at``."""
+    return (
+        pl.col("observed_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+        - partial_to_date("cur_start")
+    ).dt.total_days()
 
 
 def _new_hires(ctx: DetectContext, prof: pl.DataFrame) -> pl.DataFrame:
@@ -141,11 +160,7 @@ def _new_hires(ctx: DetectContext, prof: pl.DataFrame) -> pl.DataFrame:
     df = prof.filter(pl.col("has_job") & pl.col("cur_start").is_not_null()).join(
         targets, on="cur_account_id", how="semi"
     )
-    days = (
-        pl.col("observed_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-        - partial_to_date("cur_start")
-    ).dt.total_days()
-    df = df.with_columns(days.alias("start_age_days"))
+    df = df.with_columns(_start_age_days().alias("start_age_days"))
     return df.filter(pl.col("start_age_days").is_between(0, ctx.settings.new_hire_window_days))
 
 
@@ -155,7 +170,8 @@ def _strong_candidates(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     CRMs hold one address on several contacts (``jdoe@`` for John and Jane Doe) and addresses get
     reused, so an e-mail match counts only when the names agree (``email_name_threshold``), the two
     LinkedIn keys (when both are known) are equal, and no other contact linked to that profile fits its
-    name better (an exact name beats a nickname). A LinkedIn match stands on its own.
+    name better (an exact name beats a nickname). A LinkedIn match stands on its own. Names are scored
+    only where that matters (e-mail-only pairs, profiles linked to several contacts).
     """
     c = ctx.contacts
     by_li = (
@@ -164,12 +180,27 @@ def _strong_candidates(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
         .join(c.select("contact_id", "linkedin_norm").drop_nulls("linkedin_norm"), on="linkedin_norm")
         .select("contact_id", "person_key", pl.lit("linkedin").alias("rule"))
     )
-    strong = pl.concat([by_li, _email_candidates(obs, c)]).unique(["contact_id", "person_key", "rule"])
-    strong = ctx.score_names(strong, obs)
-    li = obs.select("person_key", pl.col("linkedin_norm").alias("p_li")).join(
-        strong.select("person_key").unique(), on="person_key", how="semi"
+    pairs = (
+        pl.concat([by_li, _email_candidates(obs, c)])
+        .with_columns(pl.col("rule").replace_strict(_RULE_RANK, return_dtype=pl.Int8).alias("_rank"))
+        .group_by("contact_id", "person_key")
+        .agg(pl.col("_rank").min())
+        .with_columns(
+            pl.col("_rank").replace_strict(_RANK_RULE, return_dtype=pl.String).alias("rule"),
+            pl.len().over("person_key").alias("_n"),
+        )
     )
-    strong = strong.join(li, on="person_key", how="left").join(
+    need = (pl.col("rule") != "linkedin") | (pl.col("_n") > 1)
+    easy = pairs.filter(~need).select(
+        "contact_id",
+        "person_key",
+        "rule",
+        pl.lit(100.0).alias("name_score"),
+        pl.lit(True).alias("name_exact"),
+    )
+    hard = ctx.score_names(pairs.filter(need).select("contact_id", "person_key", "rule"), obs)
+    li = obs.select("person_key", pl.col("linkedin_norm").alias("p_li"))
+    hard = hard.join(li, on="person_key", how="left").join(
         c.select("contact_id", pl.col("linkedin_norm").alias("c_li")), on="contact_id", how="left"
     )
     conflict = (
@@ -178,23 +209,27 @@ def _strong_candidates(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     is_email = pl.col("rule") != "linkedin"
     ok = ~is_email | (~conflict & (pl.col("name_score") >= ctx.settings.email_name_threshold))
     fit = pl.col("name_score") * 2 + pl.col("name_exact").cast(pl.Float64)
-    strong = strong.filter(ok).with_columns(fit.alias("_fit"))
-    strong = strong.filter(~is_email | (pl.col("_fit") >= pl.col("_fit").max().over("person_key")))
-    return strong.select("contact_id", "person_key", "rule", "name_score")
+    hard = hard.filter(ok).with_columns(fit.alias("_fit"))
+    hard = hard.filter(~is_email | (pl.col("_fit") >= pl.col("_fit").max().over("person_key")))
+    cols = ["contact_id", "person_key", "rule", "name_score"]
+    return pl.concat([easy.select(cols), hard.select(cols)])
 
 
 def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
     """Detect on one batch of newest observations (see the module docstring)."""
     obs = decode_observations(raw)
+    obs = obs.with_columns(ctx.block_key("first_name", "last_name").alias("p_block"))
     strong = _strong_candidates(ctx, obs)
     names = _name_candidates(ctx, obs, strong)
     cands = pl.concat([strong, names.select(strong.columns)]).unique(["contact_id", "person_key", "rule"])
     cands = _pair_history(ctx, obs, cands)
     cands = cands.join(obs.select("person_key", "observed_at"), on="person_key", how="left")
-    prof = _profiles(ctx, obs)
-    hires = _new_hires(ctx, prof)
-    keep = pl.concat([cands.select("person_key"), hires.select("person_key")]).unique()
-    prof = prof.join(keep, on="person_key", how="semi").select(
-        *PROFILE_COLUMNS, "first_name", "last_name", "experience"
+    # only candidates and recent starters need their current company resolved
+    recent = obs.filter(pl.col("has_job")).filter(
+        _start_age_days().is_between(0, ctx.settings.new_hire_window_days)
     )
+    keep = pl.concat([cands.select("person_key"), recent.select("person_key")]).unique()
+    prof = _profiles(ctx, obs.join(keep, on="person_key", how="semi"))
+    hires = _new_hires(ctx, prof)
+    prof = prof.select(*PROFILE_COLUMNS, "first_name", "last_name")
     return BatchResult(cands, prof, hires.select("person_key", "start_age_days"), obs.height)

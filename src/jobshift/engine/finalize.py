@@ -11,9 +11,9 @@ from typing import Any
 
 import polars as pl
 
-from jobshift.domain.filters import FILTER_ORDER, applicable, months_between
+from jobshift.domain.filters import FILTER_ORDER, applicable
 from jobshift.domain.matching.identity import IdentityCandidate, choose_identity, strong_confidence
-from jobshift.domain.signals import SIGNAL_FIELDS, SIGNAL_TYPES, company_key, make_signal_id
+from jobshift.domain.signals import SIGNAL_FIELDS, SIGNAL_TYPES, signal_ids_from_keys
 from jobshift.engine.context import DetectContext, block_last, first_token
 from jobshift.engine.detect import BatchResult
 
@@ -86,6 +86,25 @@ def _decide(
     return decided, ambiguous
 
 
+def months_expr(start: pl.Expr, ref: pl.Expr) -> pl.Expr:
+    """Whole months from a partial start date to a reference date, as :func:`months_between` counts."""
+    sy = start.str.slice(0, 4).cast(pl.Int64, strict=False)
+    sm = (
+        pl.when(start.str.len_chars() >= 7)
+        .then(start.str.slice(5, 2).cast(pl.Int64, strict=False))
+        .otherwise(1)
+    )
+    ry = ref.str.slice(0, 4).cast(pl.Int64, strict=False)
+    rm = ref.str.slice(5, 2).cast(pl.Int64, strict=False)
+    months = (ry - sy) * 12 + (rm - sm)
+    day_back = (
+        (start.str.len_chars() >= 10)
+        & (ref.str.len_chars() >= 10)
+        & (ref.str.slice(8, 2) < start.str.slice(8, 2))
+    )
+    return months - day_back.fill_null(False).cast(pl.Int64)
+
+
 def _status(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
     spec = ctx.settings.filters
     max_age = spec.max_job_change_age_months
@@ -94,7 +113,6 @@ def _status(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("crm_end_date"))
         .otherwise(pl.col("job_started_date"))
     )
-    months = [months_between(s, o) for s, o in df.select(age_from.alias("s"), "observed_at").iter_rows()]
     comp_dom = list(spec.competitor_domains)
     comp_names = list(spec.competitor_names)
     facts: dict[str, pl.Expr] = {
@@ -108,7 +126,7 @@ def _status(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         "competitor": pl.col("new_company_domain").is_in(comp_dom)
         | pl.col("new_company").str.to_lowercase().is_in(comp_names),
         "free_mail_only": pl.col("free_mail_only"),
-        "too_old": pl.lit(pl.Series("m", months, dtype=pl.Int64)) > max_age,
+        "too_old": months_expr(age_from, pl.col("observed_at")) > max_age,
         "moved_to_customer": pl.col("is_customer_company"),
     }
     expr: Any = pl.when(pl.col("outcome") == "uncertain").then(pl.lit("uncertain"))
@@ -182,10 +200,11 @@ def finalize(ctx: DetectContext, results: list[BatchResult]) -> Detection:
         .otherwise(pl.col("cur_title"))
         .alias("new_title")
     )
-    changes = [ctx.title_change(o, n) for o, n in df.select("past_title", "new_title").iter_rows()]
-    df = df.with_columns(
-        pl.Series("promoted", [p for p, _ in changes], dtype=pl.Boolean),
-        pl.Series("title_changed", [ch for _, ch in changes], dtype=pl.Boolean),
+    df = df.join(
+        ctx.title_changes(df.select("past_title", "new_title")),
+        on=["past_title", "new_title"],
+        how="left",
+        nulls_equal=True,
     )
     kind = (
         pl.when(~pl.col("has_job"))
@@ -265,22 +284,36 @@ def _add_new_hires(
     return pl.concat([df, h.select(df.columns)], how="vertical_relaxed")
 
 
+def signal_id_keys() -> pl.Expr:
+    """The text :func:`make_signal_id` hashes, built per row with polars (same parts, same order)."""
+
+    def nz(e: pl.Expr) -> pl.Expr:
+        return pl.when(e.is_not_null() & (e != "")).then(e)
+
+    name = nz(pl.col("new_company").str.strip_chars().str.to_lowercase())
+    ck = (
+        pl.when(nz(pl.col("matched_account_id")).is_not_null())
+        .then("a:" + pl.col("matched_account_id"))
+        .when(nz(pl.col("new_company_domain")).is_not_null())
+        .then("d:" + pl.col("new_company_domain"))
+        .when(name.is_not_null())
+        .then("n:" + name)
+        .otherwise(pl.lit(""))
+    )
+    subject = pl.coalesce(nz(pl.col("contact_id")), pl.col("person_key"), pl.lit(""))
+    base = pl.concat_str(
+        [pl.col("type"), subject, ck, pl.col("job_started_date").fill_null("")], separator="\x1f"
+    )
+    titled = pl.col("type").is_in(["promotion", "title_change"]) & nz(pl.col("new_title")).is_not_null()
+    return (
+        pl.when(titled)
+        .then(base + "\x1f" + pl.col("new_title").str.strip_chars().str.to_lowercase())
+        .otherwise(base)
+    )
+
+
 def _finish(df: pl.DataFrame) -> pl.DataFrame:
-    ids = []
-    for t, cid, pk, acc, dom, name, start, title in df.select(
-        "type",
-        "contact_id",
-        "person_key",
-        "matched_account_id",
-        "new_company_domain",
-        "new_company",
-        "job_started_date",
-        "new_title",
-    ).iter_rows():
-        ck = company_key(acc, dom, (name or "").strip().lower() or None)
-        ids.append(
-            make_signal_id(t, cid or pk, ck, start, title if t in ("promotion", "title_change") else None)
-        )
+    ids = signal_ids_from_keys(df.select(signal_id_keys().alias("k")).get_column("k").to_list())
     evidence = pl.struct(
         pl.col("rule").alias("identity"),
         pl.col("match_rule"),

@@ -25,6 +25,7 @@ from sqlalchemy.sql.util import find_tables
 
 from jobshift.errors import UsageError
 from jobshift.services.auth import AppUser
+from jobshift.services.browse_search import prefix_any, prefix_search
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import accounts, contacts, leads, signals, users
 
@@ -128,14 +129,6 @@ def _yes(name: str, raw: str) -> bool:
     raise UsageError(f"{name}: expected yes or no (got {raw!r})")
 
 
-def _like(*cols: Any) -> Callable[[str], ColumnElement[bool]]:
-    def build(raw: str) -> ColumnElement[bool]:
-        pattern = "%" + raw.replace("\\", "").replace("%", "").replace("_", "") + "%"
-        return or_(*[c.ilike(pattern) for c in cols])
-
-    return build
-
-
 def _date_range(col: Any) -> dict[str, Callable[[str], ColumnElement[bool]]]:
     return {
         "from": lambda raw: col >= _date("from", raw),
@@ -196,7 +189,11 @@ LEADS = ListSpec(
     key=leads.c.id,
     scope=lead_scope,
     filters={
-        "q": _like(leads.c.last_name, leads.c.first_name, leads.c.company, leads.c.email),
+        "q": prefix_search(
+            (leads.c.last_name, leads.c.first_name, leads.c.company),
+            (leads.c.email_norm,),
+            first_last=(leads.c.first_name, leads.c.last_name),
+        ),
         "status": lambda raw: leads.c.status == raw,
         "owner": lambda raw: leads.c.owner_id == raw,
         "type": lambda raw: signals.c.type == raw,
@@ -239,7 +236,7 @@ SIGNALS = ListSpec(
     key=signals.c.signal_id,
     scope=signal_scope,
     filters={
-        "q": _like(signals.c.full_name, signals.c.new_company, signals.c.past_company),
+        "q": prefix_search((signals.c.full_name, signals.c.new_company)),
         "type": lambda raw: signals.c.type == raw,
         "rule": lambda raw: signals.c.match_rule.ilike(raw.replace("%", "") + "%"),
         "status": lambda raw: or_(
@@ -281,7 +278,14 @@ CONTACTS = ListSpec(
     key=contacts.c.id,
     scope=contact_scope,
     filters={
-        "q": _like(contacts.c.last_name, contacts.c.first_name, contacts.c.email, _acct.c.name),
+        "q": prefix_search(
+            (contacts.c.last_name, contacts.c.first_name),
+            (contacts.c.email_norm,),
+            first_last=(contacts.c.first_name, contacts.c.last_name),
+            extra=lambda text: contacts.c.account_id.in_(
+                select(accounts.c.id).where(prefix_any(accounts.c.name, text))
+            ),
+        ),
         "account": lambda raw: contacts.c.account_id == raw,
         "status": lambda raw: contacts.c.status == raw,
         "owner": lambda raw: contacts.c.owner_id == raw,
@@ -325,7 +329,7 @@ ACCOUNTS = ListSpec(
     key=accounts.c.id,
     scope=account_scope,
     filters={
-        "q": _like(accounts.c.name, accounts.c.domain),
+        "q": prefix_search((accounts.c.name,), (accounts.c.domain,)),
         "type": lambda raw: accounts.c.type == raw,
         "segment": lambda raw: accounts.c.segment == raw,
         "target": lambda raw: (

@@ -1,13 +1,7 @@
 """The funnel (tracked → detected → pushed → contacted → meeting → pipeline → won) and the runs ledger.
 
-Each stage is counted with set-based SQL from what exists, scoped to what the viewer may see:
-
-- tracked: the tracked set (contacts with an account until the tracking table exists)
-- detected: signals
-- pushed: leads jobshift created (with a signal, or with one of the program's lead sources)
-- contacted / meeting: pushed leads with an activity / a Meeting activity (on the lead or its
-  converted contact)
-- pipeline / won: pushed leads converted to an opportunity / a won one, with the amounts
+The funnel's stages and their SQL are in :mod:`jobshift.services.funnel_report` (totals and the
+monthly view come from the same grouped statements); this module keeps the web's entry points.
 """
 
 from __future__ import annotations
@@ -17,86 +11,29 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import func, select
 
 from jobshift.services.auth import AppUser
-from jobshift.services.browse import contact_scope, lead_scope, signal_scope
+from jobshift.services.funnel_report import STAGES, FunnelReport, funnel_report
 from jobshift.services.workspace import Workspace
 from jobshift.store.quarantine import list_quarantined
 from jobshift.store.runs import get_run
-from jobshift.store.schema import (
-    activities,
-    contacts,
-    leads,
-    metadata,
-    opportunities,
-    quarantine,
-    runs,
-    signals,
-)
+from jobshift.store.schema import quarantine, runs
 
-STAGES = ("tracked", "detected", "pushed", "contacted", "meeting", "pipeline", "won")
+__all__ = [
+    "STAGES",
+    "FunnelReport",
+    "funnel",
+    "funnel_report",
+    "iter_quarantine_csv",
+    "run_detail",
+    "runs_with_counts",
+]
 
 
 def funnel(ws: Workspace, viewer: AppUser) -> list[dict[str, Any]]:
     """One entry per stage: ``stage``, ``count`` and ``amount`` (money; ``None`` before pipeline)."""
-    program = ws.config.program
-    sources = [program.contact_tracking_lead_source, program.target_tracking_lead_source]
-    tracked_table = metadata.tables.get("tracked_contacts")
-    with ws.store.connect() as conn:
-        if tracked_table is not None and "contact_id" in tracked_table.c:
-            tracked_q = (
-                select(func.count())
-                .select_from(tracked_table.join(contacts, contacts.c.id == tracked_table.c.contact_id))
-                .where(contact_scope(viewer))
-            )
-        else:
-            tracked_q = (
-                select(func.count())
-                .select_from(contacts)
-                .where(contacts.c.account_id.isnot(None), contact_scope(viewer))
-            )
-        tracked = int(conn.execute(tracked_q).scalar_one())
-        detected = int(
-            conn.execute(select(func.count()).select_from(signals).where(signal_scope(viewer))).scalar_one()
-        )
-
-        def touched(*extra: Any) -> Any:
-            return exists().where(
-                or_(activities.c.who_id == leads.c.id, activities.c.who_id == leads.c.converted_contact_id),
-                *extra,
-            )
-
-        opp = opportunities
-        row = conn.execute(
-            select(
-                func.count().label("pushed"),
-                func.sum(case((touched(), 1), else_=0)).label("contacted"),
-                func.sum(case((touched(activities.c.type == "Meeting"), 1), else_=0)).label("meeting"),
-                func.count(opp.c.id).label("pipeline"),
-                func.sum(opp.c.amount).label("pipeline_amount"),
-                func.sum(case((opp.c.is_won.is_(True), 1), else_=0)).label("won"),
-                func.sum(case((opp.c.is_won.is_(True), opp.c.amount), else_=0)).label("won_amount"),
-            )
-            .select_from(leads.outerjoin(opp, opp.c.id == leads.c.converted_opportunity_id))
-            .where(
-                and_(
-                    or_(leads.c.signal_id.isnot(None), leads.c.lead_source.in_(sources)),
-                    lead_scope(viewer),
-                )
-            )
-        ).one()
-    m = row._mapping
-    counts = {
-        "tracked": (tracked, None),
-        "detected": (detected, None),
-        "pushed": (int(m["pushed"] or 0), None),
-        "contacted": (int(m["contacted"] or 0), None),
-        "meeting": (int(m["meeting"] or 0), None),
-        "pipeline": (int(m["pipeline"] or 0), float(m["pipeline_amount"] or 0)),
-        "won": (int(m["won"] or 0), float(m["won_amount"] or 0)),
-    }
-    return [{"stage": s, "count": counts[s][0], "amount": counts[s][1]} for s in STAGES]
+    return funnel_report(ws, viewer, months=1).total
 
 
 def runs_with_counts(ws: Workspace, *, kind: str | None = None, limit: int = 200) -> list[dict[str, Any]]:

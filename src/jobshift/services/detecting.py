@@ -22,12 +22,13 @@ from jobshift.domain.matching.companies import Alias
 from jobshift.domain.normalize.companies import normalize_company_name
 from jobshift.domain.normalize.persona import PersonaSpec
 from jobshift.domain.signals import SIGNAL_FIELDS, SIGNAL_TYPES
-from jobshift.engine.batches import ACCOUNT_SCHEMA, CONTACT_SCHEMA, OBSERVATION_SCHEMA, frame, frames
+from jobshift.engine.batches import ACCOUNT_SCHEMA, CONTACT_SCHEMA, OBSERVATION_SCHEMA, frame
 from jobshift.engine.context import DetectContext, DetectSettings
 from jobshift.engine.detect import detect_batch
 from jobshift.engine.executor import Executor, LocalExecutor
 from jobshift.engine.finalize import Detection, finalize
 from jobshift.errors import UsageError
+from jobshift.services.detect_reading import columns_frame, iter_newest, read_frame
 from jobshift.services.exporting import register_exporter, write_records
 from jobshift.services.workspace import Workspace
 from jobshift.store import signals as signal_store
@@ -144,35 +145,35 @@ def read_accounts(conn: Connection) -> pl.DataFrame:
         n,
         open_opp,
     )
-    return frame([tuple(r) for r in conn.execute(q)], ACCOUNT_SCHEMA)
+    return columns_frame([tuple(r) for r in conn.execute(q)], ACCOUNT_SCHEMA)
 
 
-def newest_observations_query(conn: Connection) -> Select[Any]:
-    """The newest observation of every person key (one query, a GROUP BY max join)."""
+def newest_observations_query(conn: Connection, lo: str | None = None, hi: str | None = None) -> Select[Any]:
+    """The newest observation of every person key (a GROUP BY max join), optionally keys in ``[lo, hi)``."""
     o = people_observations
-    newest = select(o.c.person_key, func.max(o.c.observed_at).label("m")).group_by(o.c.person_key).subquery()
+    newest = select(o.c.person_key, func.max(o.c.observed_at).label("m"))
+    if lo is not None:
+        newest = newest.where(o.c.person_key >= lo)
+    if hi is not None:
+        newest = newest.where(o.c.person_key < hi)
+    sub = newest.group_by(o.c.person_key).subquery()
     cols = [
         o.c[c] if c not in ("experience", "emails_norm") else _json_text(conn, o.c[c]).label(c)
         for c in OBSERVATION_SCHEMA
-        if c != "job_company_linkedin_norm"
     ]
-    cols.insert(list(OBSERVATION_SCHEMA).index("job_company_linkedin_norm"), o.c.job_company_linkedin_norm)
     return select(*cols).join_from(
-        o, newest, and_(o.c.person_key == newest.c.person_key, o.c.observed_at == newest.c.m)
+        o, sub, and_(o.c.person_key == sub.c.person_key, o.c.observed_at == sub.c.m)
     )
 
 
 def iter_observation_batches(conn: Connection, batch_rows: int = BATCH_ROWS) -> Iterator[pl.DataFrame]:
-    """Newest observations as typed polars frames of up to ``batch_rows`` rows."""
-    result = conn.execution_options(yield_per=batch_rows).execute(newest_observations_query(conn))
-    yield from frames(
-        ([tuple(r) for r in part] for part in result.partitions(batch_rows)), OBSERVATION_SCHEMA
-    )
+    """Newest observations as typed polars frames of about ``batch_rows`` rows (person-key ranges)."""
+    yield from iter_newest(conn, lambda lo, hi: newest_observations_query(conn, lo, hi), batch_rows)
 
 
 def build_context(conn: Connection, cfg: Config, tracked: TrackedSet, tier: int | None) -> DetectContext:
     """Tracked contacts + accounts + aliases → the shared context of a run."""
-    c = frame([tuple(r) for r in conn.execute(tracked.query(tier))], CONTACT_SCHEMA)
+    c = read_frame(conn, tracked.query(tier), CONTACT_SCHEMA)
     a = read_accounts(conn)
     aliases = [
         Alias(r["account_id"], r["alias_name"], r["alias_domain"], r["alias_linkedin_norm"])

@@ -1,29 +1,33 @@
 """The reading side of an import: parse, check, convert and encode a CRM CSV file in batches.
 
 :func:`encoded_batches` yields :class:`EncodedBatch` es ready for
-:meth:`~jobshift.store.crm.BulkWriter.write`. With ``parallel`` the whole reading side runs in a child
-process (``spawn``) that sends each batch through a pipe while the caller writes the previous one, so a
-large import uses two cores; the pipe holds at most one batch in flight, so memory stays flat. Errors
-of the child (an unreadable file) are raised in the caller as they would be in-process.
+:meth:`~jobshift.store.crm.BulkWriter.write`. With ``parallel`` the reading side runs in a child Python
+process (``python -m jobshift.services.import_pipeline``, which imports only the reader and the
+encoder) that pickles each batch into a pipe while the caller writes the previous one, so a large import
+uses two cores. The pipe holds at most about one batch in flight: memory stays flat. An error of the
+child (say, a file that turns out not to be UTF-8) is raised in the caller as it would be in-process.
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
+import os
 import pickle
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from jobshift.connectors.crm_columns import resolve_object
 from jobshift.connectors.crm_csv import BadRow, CrmCsvReader
 from jobshift.errors import InputFileError
-from jobshift.store.crm import RowEncoding, encode_rows
+from jobshift.store.crm_encode import RowEncoding, encode_rows
 
-JOIN_TIMEOUT = 10.0
+STOP_TIMEOUT = 10.0
+_END = "end"
 
 
 @dataclass
@@ -40,7 +44,7 @@ class EncodedBatch:
 
 @dataclass(frozen=True)
 class ReadJob:
-    """Everything a (child) process needs to read a file again (picklable)."""
+    """Everything needed to read a file again, in another process (picklable)."""
 
     path: str
     object: str
@@ -66,6 +70,18 @@ class ReadJob:
             yield EncodedBatch(payload, len(b.rows), b.new_keys, b.bad, b.read, b.duplicates)
 
 
+def read_job(
+    path: str | Path,
+    object: str,
+    mapping: Mapping[str, str],
+    ignore: Iterable[str],
+    batch_size: int,
+    encoding: RowEncoding,
+) -> ReadJob:
+    """A :class:`ReadJob` for ``path``."""
+    return ReadJob(str(path), object, dict(mapping), tuple(ignore), batch_size, encoding)
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Suspend the cyclic garbage collector (a bulk load makes millions of acyclic objects)."""
@@ -78,56 +94,96 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def encoded_batches(
-    job: ReadJob, *, parallel: bool, reader: CrmCsvReader | None = None
-) -> Iterator[EncodedBatch]:
-    """Yield the encoded batches of ``job``'s file, read in a child process when ``parallel``."""
-    if not parallel:
-        yield from job.batches(reader)
-        return
-    ctx = multiprocessing.get_context("spawn")
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(job, sender), name="jobshift-import-reader", daemon=True)
-    proc.start()
-    sender.close()
-    try:
+class ChildReader:
+    """A started child process reading ``job``; iterate it for the batches (once), then close it."""
+
+    def __init__(self, job: ReadJob) -> None:
+        self.job = job
+        read_fd, write_fd = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(write_fd)],
+                stdin=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(write_fd,),
+            )
+        finally:
+            os.close(write_fd)
+        self.stream: BinaryIO = os.fdopen(read_fd, "rb")
+        assert self.proc.stdin is not None
+        with suppress(BrokenPipeError):
+            pickle.dump(job, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.proc.stdin.close()
+
+    def __iter__(self) -> Iterator[EncodedBatch]:
         while True:
             try:
-                message = receiver.recv()
+                message = pickle.load(self.stream)
             except EOFError:
                 raise InputFileError(
-                    f"{job.path}: the reader process stopped unexpectedly (exit code {proc.exitcode})"
+                    f"{self.job.path}: the reader process failed: {self._stderr()}"
                 ) from None
-            if message is None:
-                break
+            if message == _END:
+                return
             if isinstance(message, BaseException):
                 raise message
             yield message
-    finally:
-        receiver.close()
-        proc.join(JOIN_TIMEOUT if proc.exitcode is not None else 0.1)
-        if proc.is_alive():
-            proc.terminate()
-            proc.join(JOIN_TIMEOUT)
+
+    def _stderr(self) -> str:
+        """The last line the child wrote on stderr (it has closed the data pipe: it is ending)."""
+        assert self.proc.stderr is not None
+        err = self.proc.stderr.read()
+        with suppress(subprocess.TimeoutExpired):
+            self.proc.wait(STOP_TIMEOUT)
+        lines = err.decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else f"exit code {self.proc.returncode}"
+
+    def close(self) -> None:
+        """Stop the child (if it still runs) and release the pipes."""
+        self.stream.close()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        with suppress(subprocess.TimeoutExpired):
+            self.proc.wait(STOP_TIMEOUT)
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
 
 
-def _child(job: ReadJob, sender: Any) -> None:
-    """Child process: read, check and encode the file, sending batches; then ``None`` or the error."""
-    gc.disable()
-    try:
-        for batch in job.batches():
-            sender.send(batch)
-        sender.send(None)
-    except BrokenPipeError:
+def start_reading(job: ReadJob, *, parallel: bool) -> ChildReader | None:
+    """Start the child process for ``job`` when ``parallel`` (early, so that it boots meanwhile)."""
+    return ChildReader(job) if parallel else None
+
+
+def encoded_batches(
+    job: ReadJob, child: ChildReader | None = None, *, reader: CrmCsvReader | None = None
+) -> Iterator[EncodedBatch]:
+    """The encoded batches of ``job``'s file: from ``child`` when given, else read here."""
+    if child is None:
+        yield from job.batches(reader)
         return
-    except BaseException as exc:  # every failure goes to the parent, which raises it
-        with suppress(OSError):
-            sender.send(_picklable(exc))
+    try:
+        yield from child
     finally:
-        sender.close()
+        child.close()
 
 
-def _picklable(exc: BaseException) -> BaseException:
+def _child_main(fd: int) -> None:
+    """Child process: read the job from stdin, pickle its batches into ``fd``, then the end mark."""
+    gc.disable()
+    job = pickle.load(sys.stdin.buffer)
+    with os.fdopen(fd, "wb") as out:
+        try:
+            for batch in job.batches():
+                pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(_END, out)
+        except BrokenPipeError:  # the parent stopped reading: it has failed or been interrupted
+            return
+        except Exception as exc:  # every failure goes to the parent, which raises it
+            with suppress(OSError):
+                pickle.dump(_picklable(exc), out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _picklable(exc: Exception) -> Exception:
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:  # not picklable: keep the message
@@ -135,13 +191,5 @@ def _picklable(exc: BaseException) -> BaseException:
     return exc
 
 
-def read_job(
-    path: str | Path,
-    object: str,
-    mapping: Mapping[str, str],
-    ignore: Iterable[str],
-    batch_size: int,
-    encoding: RowEncoding,
-) -> ReadJob:
-    """A :class:`ReadJob` for ``path``."""
-    return ReadJob(str(path), object, dict(mapping), tuple(sorted(ignore)), batch_size, encoding)
+if __name__ == "__main__":
+    _child_main(int(sys.argv[1]))

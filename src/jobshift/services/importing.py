@@ -18,7 +18,7 @@ from typing import Any
 from jobshift.connectors.crm_columns import OBJECTS, ObjectSpec, resolve_object
 from jobshift.connectors.crm_csv import CrmCsvReader
 from jobshift.errors import InputFileError
-from jobshift.services.import_pipeline import encoded_batches, gc_paused, read_job
+from jobshift.services.import_pipeline import encoded_batches, gc_paused, read_job, start_reading
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm import (
     BulkWriter,
@@ -26,6 +26,7 @@ from jobshift.store.crm import (
     dangling_references,
     deferred_indexes,
     is_empty,
+    row_encoding,
     table_of,
 )
 from jobshift.store.quarantine import QuarantinedRow, add_quarantined
@@ -130,42 +131,54 @@ def _import(
     report.ignored_columns = list(reader.plan.ignored)
     report.warnings = list(reader.plan.warnings)
     parallel = ws.config.import_.parallel and path.stat().st_size >= PARALLEL_BYTES
-    totals = UpsertCounts()
-    with ws.store.begin() as conn, ExitStack() as stack:
-        empty = is_empty(conn, spec.table)
-        if empty and path.stat().st_size >= BULK_LOAD_BYTES:
-            stack.enter_context(deferred_indexes(conn, spec.table))
-        writer = BulkWriter(conn, spec.table, reader.columns, empty=empty)
-        job = read_job(path, spec.name, reader.mapping, reader.ignore, reader.batch_size, writer.encoding)
-        with gc_paused():
-            for batch in encoded_batches(job, parallel=parallel, reader=reader):
-                totals.add(writer.write(batch.payload, batch.rows, batch.new_keys))
-                report.quarantined += add_quarantined(
-                    conn,
-                    report.run_id,
-                    spec.name,
-                    (QuarantinedRow(b.source, b.line, b.column, b.reason, b.raw) for b in batch.bad),
-                )
-                report.read += batch.read
-                report.duplicates += batch.duplicates
-                if progress:
-                    progress(batch.read)
-        writer.finish()
-        stack.close()  # rebuild deferred indexes before the reference checks
-        report.inserted, report.updated, report.unchanged = totals.inserted, totals.updated, totals.unchanged
-        share = ws.config.import_.max_quarantine_share
-        if report.read and report.quarantined / report.read > share:
-            raise InputFileError(
-                f"{path}: {report.quarantined:,} of {report.read:,} rows are bad, more than "
-                f"import.max_quarantine_share = {share}; nothing imported"
+    encoding = row_encoding(ws.store.dialect, spec.table, reader.columns)
+    job = read_job(path, spec.name, reader.mapping, reader.ignore, reader.batch_size, encoding)
+    child = start_reading(job, parallel=parallel)  # boots while the transaction starts
+    try:
+        totals = UpsertCounts()
+        with ws.store.begin() as conn, ExitStack() as stack:
+            empty = is_empty(conn, spec.table)
+            if empty and path.stat().st_size >= BULK_LOAD_BYTES:
+                stack.enter_context(deferred_indexes(conn, spec.table))
+            writer = BulkWriter(conn, spec.table, reader.columns, empty=empty)
+            with gc_paused():
+                for batch in encoded_batches(job, child, reader=reader):
+                    totals.add(writer.write(batch.payload, batch.rows, batch.new_keys))
+                    report.quarantined += add_quarantined(
+                        conn,
+                        report.run_id,
+                        spec.name,
+                        (QuarantinedRow(b.source, b.line, b.column, b.reason, b.raw) for b in batch.bad),
+                    )
+                    report.read += batch.read
+                    report.duplicates += batch.duplicates
+                    if progress:
+                        progress(batch.read)
+            writer.finish()
+            stack.close()  # rebuild deferred indexes before the reference checks
+            report.inserted, report.updated, report.unchanged = (
+                totals.inserted,
+                totals.updated,
+                totals.unchanged,
             )
-        if report.duplicates:
-            report.warnings.append(f"{report.duplicates:,} rows repeat an earlier id; the last one wins")
-        for column, targets in spec.references:
-            n, examples = dangling_references(conn, spec.table, column, targets, examples=DANGLING_EXAMPLES)
-            if n:
-                report.dangling[column] = {"count": n, "targets": list(targets), "examples": examples}
-        finish_run(conn, report.run_id, status="ok", counts=report.counts())
+            share = ws.config.import_.max_quarantine_share
+            if report.read and report.quarantined / report.read > share:
+                raise InputFileError(
+                    f"{path}: {report.quarantined:,} of {report.read:,} rows are bad, more than "
+                    f"import.max_quarantine_share = {share}; nothing imported"
+                )
+            if report.duplicates:
+                report.warnings.append(f"{report.duplicates:,} rows repeat an earlier id; the last one wins")
+            for column, targets in spec.references:
+                n, examples = dangling_references(
+                    conn, spec.table, column, targets, examples=DANGLING_EXAMPLES
+                )
+                if n:
+                    report.dangling[column] = {"count": n, "targets": list(targets), "examples": examples}
+            finish_run(conn, report.run_id, status="ok", counts=report.counts())
+    finally:
+        if child is not None:
+            child.close()
 
 
 def import_dir(

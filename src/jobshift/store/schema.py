@@ -34,6 +34,12 @@ metadata = MetaData(naming_convention=NAMING)
 ID = String(64)
 
 
+def _prefix_index(column: str) -> Index:
+    """A plain index for prefix search on ``column`` (``text_pattern_ops`` on PostgreSQL so that
+    ``LIKE 'abc%'`` can use it whatever the database collation; SQLite uses it for range scans)."""
+    return Index(None, column, postgresql_ops={column: "text_pattern_ops"})
+
+
 def _custom() -> Column[object]:
     return Column("custom", JSON, nullable=True)
 
@@ -59,6 +65,11 @@ accounts = Table(
     Column("created_at", DateTime),
     _custom(),
     Index(None, "domain"),
+    # web lists: owner scopes and name prefix search (see docs/web.md)
+    Index(None, "owner_id"),
+    Index(None, "bdr_id"),
+    Index(None, "renewal_manager_id"),
+    _prefix_index("name"),
 )
 
 contacts = Table(
@@ -87,6 +98,9 @@ contacts = Table(
     Index(None, "account_id"),
     Index(None, "email_norm"),
     Index(None, "linkedin_norm"),
+    Index(None, "owner_id"),
+    _prefix_index("last_name"),
+    _prefix_index("first_name"),
 )
 
 opportunities = Table(
@@ -171,11 +185,20 @@ leads = Table(
     Column("past_contact_id", ID),
     Column("past_title", Text),
     Column("matched_account_id", ID),
+    Column("is_backfill", Boolean, comment="created by a backfill batch: no notifications"),
+    Column("routing_reason", Text, comment="why owner_id was chosen"),
     _custom(),
     Index(None, "email_norm"),
     Index(None, "linkedin_norm"),
-    Index(None, "owner_id"),
+    Index(None, "owner_id", "created_at"),
     Index(None, "signal_id"),
+    # web lists: newest first / by status / by source, and name prefix search (see docs/web.md)
+    Index(None, "created_at", "id"),
+    Index(None, "status", "created_at"),
+    Index(None, "lead_source"),
+    _prefix_index("last_name"),
+    _prefix_index("first_name"),
+    _prefix_index("company"),
 )
 
 activities = Table(
@@ -317,6 +340,11 @@ signals = Table(
     Column("status", String(60), nullable=False),
     Index(None, "contact_id"),
     Index(None, "type"),
+    # web lists: newest first, lead scope, and name / company prefix search (see docs/web.md)
+    Index(None, "detected_at"),
+    Index(None, "lead_id"),
+    _prefix_index("full_name"),
+    _prefix_index("new_company"),
 )
 
 account_aliases = Table(
@@ -360,6 +388,33 @@ scorecard_snapshots = Table(
     Column("month", String(7), primary_key=True, comment="YYYY-MM; one snapshot per month"),
     Column("computed_at", DateTime, nullable=False),
     Column("payload", JSON, nullable=False, comment="the scorecard as `jobshift scorecard --format json`"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    # Every write to the CRM is recorded here first, then applied (docs/program.md, "Outbox").
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(120), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False, comment="create_lead | update_contact | link_existing"),
+    Column("signal_id", String(64)),
+    Column("target_id", ID, comment="contact to update / existing record linked"),
+    Column("dedupe_key", Text, comment="person|company of a lead (one lead per key)"),
+    Column("sort_key", Text, comment="backfill order (oldest or priority)"),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(20), nullable=False, comment="pending | applied | failed | skipped"),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime),
+    Column("last_error", Text),
+    Column("is_backfill", Boolean, nullable=False),
+    Column("batch_id", Integer, comment="backfill batch (the run id)"),
+    Column("created_at", DateTime, nullable=False),
+    Column("applied_at", DateTime),
+    Column("crm_record_id", Text),
+    Index(None, "status", "is_backfill", "id"),
+    Index(None, "signal_id"),
+    Index(None, "dedupe_key"),
+    Index(None, "batch_id"),
 )
 
 CRM_TABLES: dict[str, Table] = {

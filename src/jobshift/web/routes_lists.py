@@ -6,7 +6,6 @@ form and the pager swap only the results table (and push the URL); without JavaS
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -17,6 +16,7 @@ from jobshift.services import browse
 from jobshift.services.auth import AppUser
 from jobshift.services.workspace import Workspace
 from jobshift.utils.timeutil import utcnow
+from jobshift.web.cache import cached
 from jobshift.web.deps import WS, PageUser
 from jobshift.web.render import render
 
@@ -109,13 +109,7 @@ _OPTIONS_TTL = 60.0
 
 def _options(request: Request, ws: Workspace, user: AppUser) -> dict[str, list[Any]]:
     """Filter drop-down values, cached a minute per user (they need full scans on big tables)."""
-    cache: dict[int, tuple[float, dict[str, list[Any]]]] = request.app.state.filter_options
-    hit = cache.get(user.id)
-    if hit and time.monotonic() - hit[0] < _OPTIONS_TTL:
-        return hit[1]
-    opts = browse.filter_options(ws, user)
-    cache[user.id] = (time.monotonic(), opts)
-    return opts
+    return cached(request, ("filter_options", user.id), _OPTIONS_TTL, lambda: browse.filter_options(ws, user))
 
 
 def _int(request: Request, name: str, default: int) -> int:

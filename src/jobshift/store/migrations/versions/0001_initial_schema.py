@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 14:11:58.104335
+Create Date: 2026-11-23 14:31:42.323682
 """
 
 from __future__ import annotations
@@ -57,7 +57,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
     )
     with op.batch_alter_table("accounts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_accounts_bdr_id"), ["bdr_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_accounts_domain"), ["domain"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_accounts_name"),
+            ["name"],
+            unique=False,
+            postgresql_ops={"name": "text_pattern_ops"},
+        )
+        batch_op.create_index(batch_op.f("ix_accounts_owner_id"), ["owner_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_accounts_renewal_manager_id"), ["renewal_manager_id"], unique=False
+        )
 
     op.create_table(
         "activities",
@@ -149,7 +160,20 @@ def upgrade() -> None:
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contacts_account_id"), ["account_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_email_norm"), ["email_norm"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_contacts_first_name"),
+            ["first_name"],
+            unique=False,
+            postgresql_ops={"first_name": "text_pattern_ops"},
+        )
+        batch_op.create_index(
+            batch_op.f("ix_contacts_last_name"),
+            ["last_name"],
+            unique=False,
+            postgresql_ops={"last_name": "text_pattern_ops"},
+        )
         batch_op.create_index(batch_op.f("ix_contacts_linkedin_norm"), ["linkedin_norm"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contacts_owner_id"), ["owner_id"], unique=False)
 
     op.create_table(
         "leads",
@@ -185,14 +209,46 @@ def upgrade() -> None:
         sa.Column("past_contact_id", sa.String(length=64), nullable=True),
         sa.Column("past_title", sa.Text(), nullable=True),
         sa.Column("matched_account_id", sa.String(length=64), nullable=True),
+        sa.Column(
+            "is_backfill",
+            sa.Boolean(),
+            nullable=True,
+            comment="created by a backfill batch: no notifications",
+        ),
+        sa.Column("routing_reason", sa.Text(), nullable=True, comment="why owner_id was chosen"),
         sa.Column("custom", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_leads")),
     )
     with op.batch_alter_table("leads", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_leads_company"),
+            ["company"],
+            unique=False,
+            postgresql_ops={"company": "text_pattern_ops"},
+        )
+        batch_op.create_index(batch_op.f("ix_leads_created_at_id"), ["created_at", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_leads_email_norm"), ["email_norm"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_leads_first_name"),
+            ["first_name"],
+            unique=False,
+            postgresql_ops={"first_name": "text_pattern_ops"},
+        )
+        batch_op.create_index(
+            batch_op.f("ix_leads_last_name"),
+            ["last_name"],
+            unique=False,
+            postgresql_ops={"last_name": "text_pattern_ops"},
+        )
+        batch_op.create_index(batch_op.f("ix_leads_lead_source"), ["lead_source"], unique=False)
         batch_op.create_index(batch_op.f("ix_leads_linkedin_norm"), ["linkedin_norm"], unique=False)
-        batch_op.create_index(batch_op.f("ix_leads_owner_id"), ["owner_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_leads_owner_id_created_at"), ["owner_id", "created_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_leads_signal_id"), ["signal_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_leads_status_created_at"), ["status", "created_at"], unique=False
+        )
 
     op.create_table(
         "opportunities",
@@ -229,6 +285,50 @@ def upgrade() -> None:
     with op.batch_alter_table("opportunity_contact_roles", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_opportunity_contact_roles_contact_id"), ["contact_id"], unique=False
+        )
+
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("idempotency_key", sa.String(length=120), nullable=False),
+        sa.Column(
+            "kind",
+            sa.String(length=20),
+            nullable=False,
+            comment="create_lead | update_contact | link_existing",
+        ),
+        sa.Column("signal_id", sa.String(length=64), nullable=True),
+        sa.Column(
+            "target_id",
+            sa.String(length=64),
+            nullable=True,
+            comment="contact to update / existing record linked",
+        ),
+        sa.Column(
+            "dedupe_key", sa.Text(), nullable=True, comment="person|company of a lead (one lead per key)"
+        ),
+        sa.Column("sort_key", sa.Text(), nullable=True, comment="backfill order (oldest or priority)"),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column(
+            "status", sa.String(length=20), nullable=False, comment="pending | applied | failed | skipped"
+        ),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("is_backfill", sa.Boolean(), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=True, comment="backfill batch (the run id)"),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("applied_at", sa.DateTime(), nullable=True),
+        sa.Column("crm_record_id", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_outbox_idempotency_key")),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_outbox_batch_id"), ["batch_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_outbox_dedupe_key"), ["dedupe_key"], unique=False)
+        batch_op.create_index(batch_op.f("ix_outbox_signal_id"), ["signal_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_outbox_status_is_backfill_id"), ["status", "is_backfill", "id"], unique=False
         )
 
     op.create_table(
@@ -385,6 +485,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("signals", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_signals_contact_id"), ["contact_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_signals_detected_at"), ["detected_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_signals_full_name"),
+            ["full_name"],
+            unique=False,
+            postgresql_ops={"full_name": "text_pattern_ops"},
+        )
+        batch_op.create_index(batch_op.f("ix_signals_lead_id"), ["lead_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_signals_new_company"),
+            ["new_company"],
+            unique=False,
+            postgresql_ops={"new_company": "text_pattern_ops"},
+        )
         batch_op.create_index(batch_op.f("ix_signals_type"), ["type"], unique=False)
 
     op.create_table(
@@ -409,6 +523,14 @@ def downgrade() -> None:
     op.drop_table("users")
     with op.batch_alter_table("signals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_signals_type"))
+        batch_op.drop_index(
+            batch_op.f("ix_signals_new_company"), postgresql_ops={"new_company": "text_pattern_ops"}
+        )
+        batch_op.drop_index(batch_op.f("ix_signals_lead_id"))
+        batch_op.drop_index(
+            batch_op.f("ix_signals_full_name"), postgresql_ops={"full_name": "text_pattern_ops"}
+        )
+        batch_op.drop_index(batch_op.f("ix_signals_detected_at"))
         batch_op.drop_index(batch_op.f("ix_signals_contact_id"))
 
     op.drop_table("signals")
@@ -422,6 +544,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_people_observations_person_key_observed_at"))
 
     op.drop_table("people_observations")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outbox_status_is_backfill_id"))
+        batch_op.drop_index(batch_op.f("ix_outbox_signal_id"))
+        batch_op.drop_index(batch_op.f("ix_outbox_dedupe_key"))
+        batch_op.drop_index(batch_op.f("ix_outbox_batch_id"))
+
+    op.drop_table("outbox")
     with op.batch_alter_table("opportunity_contact_roles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_opportunity_contact_roles_contact_id"))
 
@@ -431,14 +560,31 @@ def downgrade() -> None:
 
     op.drop_table("opportunities")
     with op.batch_alter_table("leads", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_leads_status_created_at"))
         batch_op.drop_index(batch_op.f("ix_leads_signal_id"))
-        batch_op.drop_index(batch_op.f("ix_leads_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_leads_owner_id_created_at"))
         batch_op.drop_index(batch_op.f("ix_leads_linkedin_norm"))
+        batch_op.drop_index(batch_op.f("ix_leads_lead_source"))
+        batch_op.drop_index(
+            batch_op.f("ix_leads_last_name"), postgresql_ops={"last_name": "text_pattern_ops"}
+        )
+        batch_op.drop_index(
+            batch_op.f("ix_leads_first_name"), postgresql_ops={"first_name": "text_pattern_ops"}
+        )
         batch_op.drop_index(batch_op.f("ix_leads_email_norm"))
+        batch_op.drop_index(batch_op.f("ix_leads_created_at_id"))
+        batch_op.drop_index(batch_op.f("ix_leads_company"), postgresql_ops={"company": "text_pattern_ops"})
 
     op.drop_table("leads")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contacts_owner_id"))
         batch_op.drop_index(batch_op.f("ix_contacts_linkedin_norm"))
+        batch_op.drop_index(
+            batch_op.f("ix_contacts_last_name"), postgresql_ops={"last_name": "text_pattern_ops"}
+        )
+        batch_op.drop_index(
+            batch_op.f("ix_contacts_first_name"), postgresql_ops={"first_name": "text_pattern_ops"}
+        )
         batch_op.drop_index(batch_op.f("ix_contacts_email_norm"))
         batch_op.drop_index(batch_op.f("ix_contacts_account_id"))
 
@@ -457,7 +603,11 @@ def downgrade() -> None:
 
     op.drop_table("activities")
     with op.batch_alter_table("accounts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_accounts_renewal_manager_id"))
+        batch_op.drop_index(batch_op.f("ix_accounts_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_accounts_name"), postgresql_ops={"name": "text_pattern_ops"})
         batch_op.drop_index(batch_op.f("ix_accounts_domain"))
+        batch_op.drop_index(batch_op.f("ix_accounts_bdr_id"))
 
     op.drop_table("accounts")
     with op.batch_alter_table("account_aliases", schema=None) as batch_op:

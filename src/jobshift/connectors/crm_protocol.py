@@ -1,0 +1,108 @@
+"""The one protocol every CRM connector implements: the built-in store (default) and Salesforce.
+
+Writes are *intents* that carry an idempotency key (from the outbox); a connector must make applying the
+same intent twice harmless (e.g. Salesforce: an external-id field / a lookup of the key before create).
+Connectors classify failures: :class:`~jobshift.errors.RetryableError` (429/503/REQUEST_LIMIT_EXCEEDED,
+timeouts: try later, nothing lost) or :class:`~jobshift.errors.FatalError` (INVALID_FIELD, bad
+credentials: stop and tell the admin).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol, runtime_checkable
+
+CrmObject = Literal[
+    "accounts", "contacts", "opportunities", "opportunity_contact_roles", "users", "leads", "activities"
+]
+
+
+@dataclass(frozen=True)
+class LeadCreate:
+    """A lead to create. ``fields`` uses canonical jobshift lead column names (see store.schema.leads)."""
+
+    idempotency_key: str
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ContactUpdate:
+    """Changes to one existing contact (canonical column names), e.g. no_longer_at_company."""
+
+    idempotency_key: str
+    contact_id: str
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """Outcome of one intent: ``ok`` with the CRM record id, or an error classified for retry."""
+
+    idempotency_key: str
+    ok: bool
+    record_id: str | None = None
+    error: str | None = None
+    retryable: bool = False
+
+
+@dataclass(frozen=True)
+class ExistingPerson:
+    """A lead or contact already in the CRM for a person at a company (dedupe: link, don't create)."""
+
+    object: Literal["leads", "contacts"]
+    record_id: str
+    matched_by: str
+
+
+@dataclass
+class ApiUsage:
+    """API calls used and allowed today (Salesforce ``/limits`` DailyApiRequests)."""
+
+    used: int
+    limit: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def share(self) -> float:
+        """Used share of the daily limit (0..1)."""
+        return self.used / self.limit if self.limit else 0.0
+
+
+@runtime_checkable
+class CrmConnector(Protocol):
+    """Read CRM objects and apply jobshift's writes."""
+
+    name: str
+
+    def read(self, object: CrmObject, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+        """Records of ``object`` in canonical columns, changed since ``since`` (all when ``None``)."""
+        ...
+
+    def check_fields(self, object: CrmObject, fields: Sequence[str]) -> None:
+        """Raise ``FatalError`` naming the first mapped field that does not exist — before any write."""
+        ...
+
+    def find_existing(
+        self,
+        *,
+        email: str | None,
+        linkedin_norm: str | None,
+        account_id: str | None,
+        company_domain: str | None,
+    ) -> ExistingPerson | None:
+        """A lead or contact for this person at that company, if the CRM already has one."""
+        ...
+
+    def create_leads(self, intents: Sequence[LeadCreate]) -> list[WriteResult]:
+        """Create leads (REST for small batches, bulk for large ones); one result per intent, same order."""
+        ...
+
+    def update_contacts(self, intents: Sequence[ContactUpdate]) -> list[WriteResult]:
+        """Update contacts; one result per intent, same order."""
+        ...
+
+    def api_usage(self) -> ApiUsage | None:
+        """Today's API usage, or ``None`` when the CRM has no such limit (the built-in store)."""
+        ...

@@ -1,0 +1,220 @@
+"""The Salesforce client: OAuth, bounded retries, SOQL paging, describe, limits, composite and Bulk 2.0.
+
+A thin layer over the real ``simple_salesforce.Salesforce``: this module logs in with OAuth against a
+configurable login URL (username-password flow when a username is set, else client credentials), gives
+the access token to ``Salesforce(session_id=…, instance_url=…)``, and wraps every API call in
+:meth:`SalesforceClient.call`, which counts it, re-authenticates once on ``INVALID_SESSION_ID``, retries
+transient failures (503, ``REQUEST_LIMIT_EXCEEDED``) with exponential backoff and jitter, and raises a
+classified :class:`~jobshift.errors.RetryableError` / :class:`~jobshift.errors.FatalError` at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import requests
+from simple_salesforce import Salesforce
+
+from jobshift.config import SalesforceSection
+from jobshift.connectors.salesforce.errors import classify, is_session_error
+from jobshift.errors import ConfigError, FatalError, RetryableError
+
+T = TypeVar("T")
+ENV_PASSWORD = "JOBSHIFT_SF_PASSWORD"
+ENV_TOKEN = "JOBSHIFT_SF_TOKEN"
+ENV_CLIENT_SECRET = "JOBSHIFT_SF_CLIENT_SECRET"
+
+
+@dataclass
+class CallStats:
+    """What a client did: API calls by kind (attempts, retries included), records read and written."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    retries: int = 0
+    reauths: int = 0
+    records_read: int = 0
+    records_written: int = 0
+    records_failed: int = 0
+    bulk_jobs: int = 0
+
+    @property
+    def total_calls(self) -> int:
+        """Every HTTP call made to the API."""
+        return sum(self.calls.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "api_calls": self.total_calls,
+            "calls_by_kind": dict(sorted(self.calls.items())),
+            "retries": self.retries,
+            "reauths": self.reauths,
+            "records_read": self.records_read,
+            "records_written": self.records_written,
+            "records_failed": self.records_failed,
+            "bulk_jobs": self.bulk_jobs,
+        }
+
+
+class SalesforceClient:
+    """One authenticated Salesforce session with bounded retries and call counters."""
+
+    def __init__(
+        self,
+        settings: SalesforceSection,
+        *,
+        env: Mapping[str, str] | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self._env = os.environ if env is None else env
+        self.session = session or requests.Session()
+        if settings.ca_bundle:
+            self.session.verify = settings.ca_bundle
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self.stats = CallStats()
+        self._sf: Salesforce | None = None
+
+    # -- authentication ---------------------------------------------------------------------------
+    def _token_request(self) -> dict[str, str]:
+        s = self.settings
+        secret = self._env.get(ENV_CLIENT_SECRET)
+        if not s.client_id or not secret:
+            raise ConfigError(f"client_id and {ENV_CLIENT_SECRET} are required for OAuth", "salesforce.client_id")
+        data = {"client_id": s.client_id, "client_secret": secret}
+        if s.username:
+            password = self._env.get(ENV_PASSWORD)
+            if not password:
+                raise ConfigError(f"{ENV_PASSWORD} is not set", "salesforce.username")
+            data |= {
+                "grant_type": "password",
+                "username": s.username,
+                "password": password + self._env.get(ENV_TOKEN, ""),
+            }
+        else:
+            data["grant_type"] = "client_credentials"
+        return data
+
+    def login(self) -> None:
+        """Get an access token from ``{login_url}/services/oauth2/token`` and open the REST session."""
+        url = self.settings.login_url.rstrip("/") + "/services/oauth2/token"
+        self.stats.calls["oauth"] += 1
+        try:
+            resp = self.session.post(url, data=self._token_request(), timeout=self.settings.timeout_seconds)
+        except requests.RequestException as exc:
+            raise RetryableError(f"Salesforce login: cannot reach {url}: {exc}") from None
+        try:
+            payload = resp.json()
+        except ValueError:
+            payload = {}
+        if resp.status_code >= 500:
+            raise RetryableError(f"Salesforce login: HTTP {resp.status_code}")
+        if resp.status_code != 200 or "access_token" not in payload:
+            err = payload.get("error") or f"HTTP {resp.status_code}"
+            desc = payload.get("error_description") or resp.text[:200]
+            raise FatalError(f"Salesforce login failed ({url}): {err}: {desc}")
+        instance = self.settings.instance_url or payload.get("instance_url")
+        if not instance:
+            raise FatalError("Salesforce login: no instance_url in the token response; set salesforce.instance_url")
+        self._sf = Salesforce(
+            session_id=payload["access_token"],
+            instance_url=instance,
+            version=self.settings.api_version,
+            session=self.session,
+        )
+
+    @property
+    def sf(self) -> Salesforce:
+        """The authenticated ``simple_salesforce.Salesforce`` (logs in on first use)."""
+        if self._sf is None:
+            self._with_retries("oauth", self.login, count=False)
+        assert self._sf is not None
+        return self._sf
+
+    # -- calls with retries -----------------------------------------------------------------------
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait before retry ``attempt`` (1-based): exponential, capped, with full jitter."""
+        s = self.settings
+        ceiling = min(s.retry_backoff_max_seconds, s.retry_backoff_seconds * (2 ** (attempt - 1)))
+        return ceiling * (0.5 + self._rng.random() / 2)
+
+    def _with_retries(self, kind: str, fn: Callable[[], T], *, count: bool = True) -> T:
+        attempts = self.settings.retry_attempts
+        reauthed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            if count:
+                self.stats.calls[kind] += 1
+            try:
+                return fn()
+            except Exception as exc:
+                if is_session_error(exc) and not reauthed:
+                    reauthed = True
+                    self.stats.reauths += 1
+                    self._sf = None
+                    self.login()  # raises FatalError when the credentials no longer work
+                    attempt -= 1
+                    continue
+                err = classify(exc, kind)
+                if is_session_error(exc):
+                    err = FatalError(f"Salesforce {kind}: session rejected again after re-authentication")
+                if not isinstance(err, RetryableError) or attempt >= attempts:
+                    raise err from None
+                self.stats.retries += 1
+                self._sleep(err.retry_after if err.retry_after is not None else self.backoff(attempt))
+
+    def call(self, kind: str, fn: Callable[[Salesforce], T]) -> T:
+        """Run ``fn(sf)`` (one API call) with counting, re-authentication and bounded retries."""
+        return self._with_retries(kind, lambda: fn(self.sf))
+
+    # -- reads ------------------------------------------------------------------------------------
+    def query(self, soql: str) -> Iterator[dict[str, Any]]:
+        """Every record of a SOQL query, page by page (``nextRecordsUrl``), without ``attributes``."""
+        page = self.call("query", lambda sf: sf.query(soql))
+        while True:
+            for rec in page.get("records", []):
+                rec.pop("attributes", None)
+                self.stats.records_read += 1
+                yield rec
+            nxt = page.get("nextRecordsUrl")
+            if page.get("done", True) or not nxt:
+                return
+            page = self.call("query_more", lambda sf, u=nxt: sf.query_more(u, identifier_is_url=True))
+
+    def describe(self, sobject: str) -> dict[str, Any]:
+        """The describe payload of ``sobject``."""
+        return self.call("describe", lambda sf: sf.restful(f"sobjects/{sobject}/describe"))  # type: ignore[no-any-return]
+
+    def limits(self) -> dict[str, Any]:
+        """The org's ``/limits``."""
+        return self.call("limits", lambda sf: sf.limits())  # type: ignore[no-any-return]
+
+    def header_usage(self) -> tuple[int, int] | None:
+        """API usage from the last ``Sforce-Limit-Info`` header (no extra call), if any."""
+        if self._sf is None:
+            return None
+        usage = self._sf.api_usage.get("api-usage")
+        if usage is None:
+            return None
+        return int(usage.used), int(usage.total)
+
+    # -- writes -----------------------------------------------------------------------------------
+    def composite(self, method: str, path: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One sObject Collections call (≤ 200 records, ``allOrNone`` false); one result per record."""
+        body = {"allOrNone": False, "records": records}
+        out = self.call("composite", lambda sf: sf.restful(path, method=method, json=body))
+        return list(out or [])
+
+    def bulk2(self, sobject: str) -> Any:
+        """The Bulk 2.0 client of ``sobject`` for the current session."""
+        return getattr(self.sf.bulk2, sobject)._client

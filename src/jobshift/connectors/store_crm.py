@@ -1,0 +1,172 @@
+"""The built-in CRM: the workspace's own ``leads`` and ``contacts`` tables behind :class:`CrmConnector`.
+
+Each call runs in its own transaction. Writes are idempotent: a lead's id is derived from the intent's
+idempotency key (``l-js-<hash>``) and a lead that already exists is not written again; a contact update
+sets the same values again and keeps the first No-Longer-At-Company date. So re-applying an intent after
+a crash (written but not yet marked applied in the outbox) changes nothing.
+
+The tables are handed in by the service (connectors do not import the store package).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, Table, and_, bindparam, func, insert, or_, select, update
+
+from jobshift.connectors.crm_protocol import (
+    ApiUsage,
+    ContactUpdate,
+    CrmObject,
+    ExistingPerson,
+    LeadCreate,
+    WriteResult,
+)
+from jobshift.domain.actions import lead_id_for
+from jobshift.errors import FatalError
+from jobshift.utils.timeutil import utcnow
+
+_CHUNK = 900
+
+
+class StoreCrmConnector:
+    """Leads and contacts in the jobshift database itself (the default CRM)."""
+
+    name = "store"
+
+    def __init__(self, engine: Engine, tables: Mapping[str, Table]) -> None:
+        self._engine = engine
+        self._t = tables
+
+    def read(self, object: CrmObject, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+        """Rows of ``object`` (created at or after ``since`` when the table has ``created_at``)."""
+        t = self._t[object]
+        q = select(t)
+        if since is not None and "created_at" in t.c:
+            q = q.where(t.c.created_at >= since)
+        with self._engine.connect() as conn:
+            for row in conn.execute(q).mappings():
+                yield dict(row)
+
+    def check_fields(self, object: CrmObject, fields: Sequence[str]) -> None:
+        """Every field must be a column of the table."""
+        t = self._t[object]
+        for f in fields:
+            if f not in t.c:
+                raise FatalError(f"{object}: no field {f!r} in the built-in store")
+
+    def find_existing(
+        self,
+        *,
+        email: str | None,
+        linkedin_norm: str | None,
+        account_id: str | None,
+        company_domain: str | None,
+    ) -> ExistingPerson | None:
+        """A lead (first) or contact for the person at the company: same LinkedIn or e-mail, and the
+        matched/converted account, or an e-mail at the company's domain."""
+        if not (email or linkedin_norm):
+            return None
+        leads, contacts = self._t["leads"], self._t["contacts"]
+        with self._engine.connect() as conn:
+            for obj, t, company in (
+                ("leads", leads, _lead_company(leads, account_id, company_domain)),
+                ("contacts", contacts, _contact_company(contacts, account_id, company_domain)),
+            ):
+                if company is None:
+                    continue
+                for how, cond in (
+                    ("linkedin", t.c.linkedin_norm == linkedin_norm if linkedin_norm else None),
+                    ("email", t.c.email_norm == email if email else None),
+                ):
+                    if cond is None:
+                        continue
+                    q = select(t.c.id).where(cond, company).order_by(t.c.id).limit(1)
+                    rid = conn.execute(q).scalar()
+                    if rid is not None:
+                        return ExistingPerson(obj, str(rid), f"{how}+company")  # type: ignore[arg-type]
+        return None
+
+    def create_leads(self, intents: Sequence[LeadCreate]) -> list[WriteResult]:
+        """Insert the leads that do not exist yet; each result carries the (deterministic) lead id."""
+        leads = self._t["leads"]
+        now = utcnow()
+        results: list[WriteResult] = []
+        with self._engine.begin() as conn:
+            for i in range(0, len(intents), _CHUNK):
+                part = intents[i : i + _CHUNK]
+                ids = [lead_id_for(it.idempotency_key) for it in part]
+                have = {r for (r,) in conn.execute(select(leads.c.id).where(leads.c.id.in_(ids)))}
+                rows = []
+                for it, lid in zip(part, ids, strict=True):
+                    if lid not in have:
+                        row = {k: v for k, v in it.fields.items() if k in leads.c}
+                        row["id"] = lid
+                        row.setdefault("created_at", now)
+                        if row.get("created_at") is None:
+                            row["created_at"] = now
+                        rows.append(row)
+                        have.add(lid)
+                    results.append(WriteResult(it.idempotency_key, True, lid))
+                if rows:
+                    cols = sorted({k for r in rows for k in r})
+                    conn.execute(insert(leads), [{c: r.get(c) for c in cols} for r in rows])
+        return results
+
+    def update_contacts(self, intents: Sequence[ContactUpdate]) -> list[WriteResult]:
+        """Set the fields on each contact; a missing contact is a (non-retryable) failed result."""
+        contacts = self._t["contacts"]
+        results: list[WriteResult] = []
+        with self._engine.begin() as conn:
+            ids = [it.contact_id for it in intents]
+            have: set[str] = set()
+            for i in range(0, len(ids), _CHUNK):
+                q = select(contacts.c.id).where(contacts.c.id.in_(ids[i : i + _CHUNK]))
+                have.update(r for (r,) in conn.execute(q))
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for it in intents:
+                if it.contact_id not in have:
+                    results.append(WriteResult(it.idempotency_key, False, error="contact not found"))
+                    continue
+                fields = {k: v for k, v in it.fields.items() if k in contacts.c}
+                groups.setdefault(tuple(sorted(fields)), []).append({"b_id": it.contact_id, **_b(fields)})
+                results.append(WriteResult(it.idempotency_key, True, it.contact_id))
+            for cols, params in groups.items():
+                values: dict[str, Any] = {}
+                for c in cols:
+                    if c == "no_longer_at_company_at":  # keep the first date
+                        values[c] = func.coalesce(contacts.c[c], bindparam(f"b_{c}"))
+                    else:
+                        values[c] = bindparam(f"b_{c}")
+                conn.execute(update(contacts).where(contacts.c.id == bindparam("b_id")).values(values), params)
+        return results
+
+    def api_usage(self) -> ApiUsage | None:
+        """No API limit on the built-in store."""
+        return None
+
+
+def _b(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {f"b_{k}": v for k, v in fields.items()}
+
+
+def _lead_company(t: Table, account_id: str | None, domain: str | None) -> Any:
+    conds = []
+    if account_id:
+        conds += [t.c.matched_account_id == account_id, t.c.converted_account_id == account_id]
+    if domain:
+        conds.append(t.c.email_norm.like(f"%@{domain.lower()}"))
+    return or_(*conds) if conds else None
+
+
+def _contact_company(t: Table, account_id: str | None, domain: str | None) -> Any:
+    conds = []
+    if account_id:
+        conds.append(t.c.account_id == account_id)
+    if domain:
+        conds.append(t.c.email_norm.like(f"%@{domain.lower()}"))
+    if not conds:
+        return None
+    return and_(or_(*conds), func.coalesce(t.c.no_longer_at_company, False).is_(False))
