@@ -60,7 +60,13 @@ def generate(n_leads: int, seed: int = 11) -> dict[Table, list[dict[str, Any]]]:
         crm_users.append({"id": f"u-m{t}", "name": f"Manager {t}", "role": "Manager", "active": True})
         for k in range(9):
             crm_users.append(
-                {"id": f"u-{t}-{k}", "name": f"Rep {t}-{k}", "role": "BDR", "active": True, "manager_id": f"u-m{t}"}
+                {
+                    "id": f"u-{t}-{k}",
+                    "name": f"Rep {t}-{k}",
+                    "role": "BDR",
+                    "active": True,
+                    "manager_id": f"u-m{t}",
+                }
             )
     reps = [u["id"] for u in crm_users if u["role"] == "BDR"]
     n_acc, n_con = max(10, n_leads // 5), n_leads * 2
@@ -144,7 +150,9 @@ def generate(n_leads: int, seed: int = 11) -> dict[Table, list[dict[str, Any]]]:
             }
         )
         if rng.random() < 0.2:
-            sigs.append({**sigs[-1], "signal_id": f"x{i:08d}", "lead_id": None, "status": "suppressed:intern"})
+            sigs.append(
+                {**sigs[-1], "signal_id": f"x{i:08d}", "lead_id": None, "status": "suppressed:intern"}
+            )
         for k in range(rng.choice([0, 1, 3, 5, 6])):
             acts.append(
                 {
@@ -170,8 +178,15 @@ def generate(n_leads: int, seed: int = 11) -> dict[Table, list[dict[str, Any]]]:
             )
             opps[-1]["is_won"] = opps[-1]["stage"] == "Closed Won"
             opps[-1]["is_closed"] = opps[-1]["is_won"]
-    return {users: crm_users, accounts: accs, contacts: cons, leads: lds, signals: sigs, activities: acts,
-            opportunities: opps}
+    return {
+        users: crm_users,
+        accounts: accs,
+        contacts: cons,
+        leads: lds,
+        signals: sigs,
+        activities: acts,
+        opportunities: opps,
+    }
 
 
 def load(ws: Workspace, data: dict[Table, list[dict[str, Any]]]) -> dict[str, int]:
@@ -181,7 +196,9 @@ def load(ws: Workspace, data: dict[Table, list[dict[str, Any]]]) -> dict[str, in
         cols = [c.name for c in table.columns]
         with ws.store.begin() as conn:
             for start in range(0, len(rows), CHUNK):
-                conn.execute(insert(table), [{c: r.get(c) for c in cols} for r in rows[start : start + CHUNK]])
+                conn.execute(
+                    insert(table), [{c: r.get(c) for c in cols} for r in rows[start : start + CHUNK]]
+                )
         counts[table.name] = len(rows)
     with ws.store.engine.connect() as conn:
         conn.execute(text("ANALYZE"))
@@ -200,7 +217,9 @@ def _login(base: str, name: str, pw: str) -> httpx.Client:
     page = client.get("/login")
     token = re.search(r'name="login_token" value="([^"]+)"', page.text)
     assert token, page.text[:500]
-    r = client.post("/login", data={"username": name, "password": pw, "login_token": token.group(1), "next": "/"})
+    r = client.post(
+        "/login", data={"username": name, "password": pw, "login_token": token.group(1), "next": "/"}
+    )
     assert r.status_code in (200, 303), r.text[:500]
     return client
 
@@ -286,7 +305,11 @@ def run(backend: str, n_leads: int, n_requests: int) -> dict[str, Any]:
             ("leads sorted by name", admin, ["/leads?sort=name"]),
             ("leads sorted by owner", admin, ["/leads?sort=-owner"]),
             ("leads deep page (1000 of 2000)", admin, ["/leads?page=1000"]),
-            ("leads search (prefix)", admin, ["/leads?q=mar", "/leads?q=patel1", "/leads?q=jane+d", "/leads?q=data"]),
+            (
+                "leads search (prefix)",
+                admin,
+                ["/leads?q=mar", "/leads?q=patel1", "/leads?q=jane+d", "/leads?q=data"],
+            ),
             ("signals (admin)", admin, ["/signals"]),
             ("signals (rep)", rep, ["/signals"]),
             ("contacts (admin)", admin, ["/contacts"]),
@@ -315,7 +338,11 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=50)
     args = ap.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    out = {"leads": args.leads, "requests": args.requests, "runs": [run(b, args.leads, args.requests) for b in backends]}
+    out = {
+        "leads": args.leads,
+        "requests": args.requests,
+        "runs": [run(b, args.leads, args.requests) for b in backends],
+    }
     OUT.mkdir(exist_ok=True)
     (OUT / "bench_web.json").write_text(json.dumps(out, indent=2))
     runs = out["runs"]
@@ -325,7 +352,9 @@ def main() -> None:
         cells = []
         for r in runs:
             m = r["pages"].get(label, {})
-            cells.append(f"{m.get('p50_ms', '')} / {m.get('p95_ms', '—')}" if "p95_ms" in m else f"{m.get('p50_ms')}")
+            cells.append(
+                f"{m.get('p50_ms', '')} / {m.get('p95_ms', '—')}" if "p95_ms" in m else f"{m.get('p50_ms')}"
+            )
         print(f"| {label} | " + " | ".join(cells) + " |")
 
 

@@ -283,6 +283,165 @@ class BackfillSection(Section):
     order: Literal["oldest", "priority"] = "oldest"
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _default_regions() -> dict[str, list[str]]:
+    return {
+        "AMER": ["US", "United States", "CA", "Canada", "MX", "Mexico", "BR", "Brazil", "AR", "Argentina"],
+        "APJ": ["JP", "Japan", "AU", "Australia", "IN", "India", "SG", "Singapore", "NZ", "New Zealand"],
+    }
+
+
+class RoutingPool(Section):
+    """A round-robin pool for leads without a usable owner on a matched account (``[[routing.pools]]``)."""
+
+    name: str = Field(min_length=1)
+    regions: list[str] = Field(default_factory=list, description="lead regions served (empty = any)")
+    segments: list[str] = Field(default_factory=list, description="lead segments served (empty = any)")
+    roles: list[str] = Field(default_factory=lambda: ["BDR", "SDR"], description="member roles")
+    users: list[str] = Field(default_factory=list, description="explicit member user ids (overrides roles)")
+    same_region: bool = Field(True, description="members of the lead's region when there are any")
+
+
+class RoutingSection(Section):
+    """Lead routing (docs/notifications.md, "Routing")."""
+
+    smb_segments: list[str] = Field(default_factory=lambda: ["SMB"])
+    smb_roles: list[str] = Field(default_factory=lambda: ["SDR"], description="round-robin when no BDR")
+    regions: dict[str, list[str]] = Field(
+        default_factory=_default_regions, description="region -> countries (ISO-2 or names)"
+    )
+    default_region: str | None = Field("EMEA", description="region of countries not listed")
+    pools: list[RoutingPool] = Field(default_factory=lambda: [RoutingPool(name="default")])
+    weights: dict[str, float] = Field(default_factory=dict, description="user id -> weight (default 1)")
+    capacity: dict[str, int] = Field(default_factory=dict, description="user id -> leads per window")
+    default_capacity: int | None = Field(None, ge=1, description="leads per window for every rep")
+    capacity_window_days: int = Field(7, ge=1, le=366)
+    fallback_owner_id: str | None = Field(None, description="owner when every pool is empty or full")
+
+    @field_validator("weights")
+    @classmethod
+    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = [k for k, w in v.items() if w <= 0]
+        if bad:
+            raise ValueError(f"weights must be above 0 ({bad[0]})")
+        return v
+
+
+Recipient = Literal["lead_owner", "account_bdr", "account_ae", "account_renewal_manager"]
+
+
+class NotificationRule(Section):
+    """One notification rule (``[notifications.rules.<id>]``): when it fires and who is told."""
+
+    enabled: bool = True
+    title: str = ""
+    item: Literal["lead", "contact"] = Field(
+        "lead", description="lead: job-change lead created; contact: contact left the company"
+    )
+    open_opps: Literal["none", "early", "late", "any"] = Field(
+        "any", description="open opportunities of the account: none | early stage | late stage | any"
+    )
+    or_customer_open_renewal: bool = Field(False, description="also fire for customers with an open renewal")
+    started_within_months: int | None = Field(None, ge=1, le=240)
+    started_within: Literal["yes", "no", "any"] = "any"
+    recipients: list[Recipient] = Field(default_factory=lambda: ["lead_owner"])
+
+
+def _default_rules() -> dict[str, NotificationRule]:
+    team: list[Recipient] = ["account_ae", "account_renewal_manager"]
+    return {
+        "1A": NotificationRule(
+            title="Tracked contact joined a new business, no open opps (started < 3 months)",
+            open_opps="none",
+            started_within_months=3,
+            started_within="yes",
+        ),
+        "1B": NotificationRule(
+            title="Tracked contact joined a new business, no open opps (started > 3 months)",
+            open_opps="none",
+            started_within_months=3,
+            started_within="no",
+        ),
+        "1C": NotificationRule(
+            title="Tracked contact joined a business with an open opp at stage 3 or beyond",
+            open_opps="late",
+            started_within_months=6,
+            started_within="yes",
+            recipients=team,
+        ),
+        "1D": NotificationRule(
+            title="Tracked contact joined a business with an early-stage opp or an open renewal",
+            open_opps="early",
+            or_customer_open_renewal=True,
+            started_within_months=6,
+            started_within="yes",
+            recipients=["lead_owner", "account_bdr", *team],
+        ),
+        "3A": NotificationRule(
+            title="Contact left a company with an open opp at stage 3 or beyond",
+            item="contact",
+            open_opps="late",
+            recipients=team,
+        ),
+        "3B": NotificationRule(
+            title="Contact left a company with an open opp at stage 0, 1 or 2",
+            item="contact",
+            open_opps="early",
+            recipients=["account_bdr", *team],
+        ),
+    }
+
+
+class NotificationsSection(Section):
+    """Notification rules, channels and delivery (docs/notifications.md). Secrets only from the
+    environment: ``JOBSHIFT_SLACK_TOKEN`` (bot token), ``JOBSHIFT_SMTP_PASSWORD``."""
+
+    enabled: bool = True
+    send_day: Weekday = Field("wed", description="plan on this weekday only (the day after the push)")
+    lookback_days: int = Field(1, ge=1, le=31, description="items created in the days before the send day")
+    default_channel: Literal["slack", "email", "both", "digest", "none"] = "slack"
+    digest_channel: Literal["slack", "email"] = "email"
+    one_per_recipient: bool = Field(True, description="a recipient hears of an item once (first rule)")
+    early_stages: list[int] = Field(default_factory=lambda: [0, 1, 2])
+    renewal_types: list[str] = Field(default_factory=lambda: ["Renewal"])
+    rules: dict[str, NotificationRule] = Field(default_factory=_default_rules)
+    web_base_url: str = "http://localhost:8000"
+    crm_record_url: str = Field(
+        "", description='e.g. "https://acme.lightning.force.com/lightning/r/{object}/{id}/view"'
+    )
+    slack_base_url: str = "https://slack.com/api/"
+    slack_channel: str | None = Field(None, description="post to this channel instead of direct messages")
+    slack_timeout_seconds: float = Field(30.0, gt=0)
+    max_retry_after_seconds: float = Field(60.0, ge=0, description="longer 429 waits defer to a later run")
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_from: str = "jobshift <jobshift@localhost>"
+    smtp_username: str | None = None
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_timeout_seconds: float = Field(30.0, gt=0)
+    max_attempts: int = Field(6, ge=1, le=100)
+    retry_base_seconds: float = Field(60.0, ge=0)
+    retry_max_seconds: float = Field(3600.0, ge=0)
+    send_lease_seconds: float = Field(
+        600.0, gt=0, description="a send still unconfirmed after this is checked"
+    )
+    email_unknown_outcome: Literal["resend", "fail"] = Field(
+        "resend", description="an e-mail whose send was cut off (crash): send again (same Message-ID) or fail"
+    )
+
+    @field_validator("rules")
+    @classmethod
+    def _rule_ids(cls, v: dict[str, NotificationRule]) -> dict[str, NotificationRule]:
+        for k in v:
+            if not k or len(k) > 20 or k == "digest":
+                raise ValueError(f"invalid rule id {k!r}")
+        return v
+
+
 def _default_cohorts() -> list[CohortSection]:
     big = ["Large", "Mid-Market", "PubSec"]
     return [
@@ -331,6 +490,8 @@ class Config(BaseSettings):
     backfill: BackfillSection = Field(default_factory=BackfillSection)
     salesforce: SalesforceSection = Field(default_factory=SalesforceSection)
     pdl: PdlSection = Field(default_factory=PdlSection)
+    routing: RoutingSection = Field(default_factory=RoutingSection)
+    notifications: NotificationsSection = Field(default_factory=NotificationsSection)
 
     @classmethod
     def settings_customise_sources(
@@ -659,6 +820,133 @@ max_attempts = 8
 batch_size = 9000
 period = "weekly"
 order = "oldest"
+
+[routing]
+# Owner of a new lead: the matched account's BDR (when active); SMB accounts without one: round-robin
+# over active users of smb_roles; everything else: the first matching [[routing.pools]] (round-robin).
+# Every decision is stored with its reason (jobshift route --explain LEAD_ID).
+smb_segments = ["SMB"]
+smb_roles = ["SDR"]
+# Region of countries not listed under [routing.regions].
+default_region = "EMEA"
+# Capacity: at most this many leads per rep per window (per-user values in [routing.capacity]).
+# default_capacity = 50
+capacity_window_days = 7
+# Owner when every candidate is inactive or full (else the lead stays unassigned).
+# fallback_owner_id = "005..."
+
+[routing.regions]
+# region = [countries as ISO-2 codes or names]: the lead's region comes from its company country.
+AMER = ["US", "United States", "CA", "Canada", "MX", "Mexico", "BR", "Brazil", "AR", "Argentina"]
+APJ = ["JP", "Japan", "AU", "Australia", "IN", "India", "SG", "Singapore", "NZ", "New Zealand"]
+
+[routing.weights]
+# user id = weight (default 1): a rep with weight 2 gets twice the round-robin share.
+
+[routing.capacity]
+# user id = leads per window (overrides default_capacity).
+
+# Pools for leads whose account has no usable BDR (or no matched account), first match wins.
+# regions / segments: lead regions and segments served (empty = any); members are active users with
+# one of roles (or the explicit users list), of the lead's region when same_region and any exist.
+[[routing.pools]]
+name = "default"
+regions = []
+segments = []
+roles = ["BDR", "SDR"]
+users = []
+same_region = true
+
+[notifications]
+# Rules are planned on send_day for items of the lookback_days before it (the push runs on Tuesday,
+# notifications go out on Wednesday for leads created / contacts marked "yesterday").
+# Backfilled leads and contacts are never notified. Each (rule, item, recipient, channel) is sent once.
+enabled = true
+send_day = "wed"
+lookback_days = 1
+# Channel of users without a preference (jobshift notify --set-pref): slack | email | both | digest | none
+default_channel = "slack"
+# The weekly digest (jobshift notify --digest) goes out by email or slack.
+digest_channel = "email"
+# A recipient hears about an item once, from the first rule that names them.
+one_per_recipient = true
+# Open opportunity stages that count as early (0-Pending Acceptance, 1-Discovery, 2-Scoping);
+# other open stages are late ("stage 3 or beyond"). Opportunity types that are renewals.
+early_stages = [0, 1, 2]
+renewal_types = ["Renewal"]
+# Links in messages: the web app and the CRM record ({object} = Lead | Contact | Account, {id}).
+web_base_url = "http://localhost:8000"
+crm_record_url = ""
+# Slack: the bot token only from JOBSHIFT_SLACK_TOKEN. Direct messages unless slack_channel is set.
+slack_base_url = "https://slack.com/api/"
+# slack_channel = "C0123456789"
+slack_timeout_seconds = 30.0
+# A 429 is honoured (Retry-After); waits longer than this defer the rest of the run's sends.
+max_retry_after_seconds = 60.0
+# E-mail over SMTP; the password only from JOBSHIFT_SMTP_PASSWORD.
+smtp_host = "localhost"
+smtp_port = 25
+smtp_from = "jobshift <jobshift@localhost>"
+# smtp_username = "jobshift"
+smtp_starttls = false
+smtp_ssl = false
+smtp_timeout_seconds = 30.0
+# Failed sends are retried later: retry_base_seconds * 2^(attempt-1), at most retry_max_seconds.
+max_attempts = 6
+retry_base_seconds = 60.0
+retry_max_seconds = 3600.0
+# A send still unconfirmed after this (a crash) is checked in Slack's history before sending again;
+# an e-mail is sent again with the same Message-ID ("resend") or marked failed ("fail").
+send_lease_seconds = 600.0
+email_unknown_outcome = "resend"
+
+# The rules (spec/program.md). open_opps: none | early | late | any (of the new company for leads,
+# of the company left for contacts); started_within: yes | no | any (job start vs started_within_months);
+# recipients: lead_owner, account_bdr, account_ae (account owner), account_renewal_manager.
+[notifications.rules.1A]
+title = "Tracked contact joined a new business, no open opps (started < 3 months)"
+item = "lead"
+open_opps = "none"
+started_within_months = 3
+started_within = "yes"
+recipients = ["lead_owner"]
+
+[notifications.rules.1B]
+title = "Tracked contact joined a new business, no open opps (started > 3 months)"
+item = "lead"
+open_opps = "none"
+started_within_months = 3
+started_within = "no"
+recipients = ["lead_owner"]
+
+[notifications.rules.1C]
+title = "Tracked contact joined a business with an open opp at stage 3 or beyond"
+item = "lead"
+open_opps = "late"
+started_within_months = 6
+started_within = "yes"
+recipients = ["account_ae", "account_renewal_manager"]
+
+[notifications.rules.1D]
+title = "Tracked contact joined a business with an early-stage opp or an open renewal"
+item = "lead"
+open_opps = "early"
+or_customer_open_renewal = true
+started_within_months = 6
+started_within = "yes"
+recipients = ["lead_owner", "account_bdr", "account_ae", "account_renewal_manager"]
+
+[notifications.rules.3A]
+title = "Contact left a company with an open opp at stage 3 or beyond"
+item = "contact"
+open_opps = "late"
+recipients = ["account_ae", "account_renewal_manager"]
+
+[notifications.rules.3B]
+title = "Contact left a company with an open opp at stage 0, 1 or 2"
+item = "contact"
+open_opps = "early"
+recipients = ["account_bdr", "account_ae", "account_renewal_manager"]
 
 # Column mapping for CRM files whose headers are neither canonical nor Salesforce API names:
 # [mapping.contacts]

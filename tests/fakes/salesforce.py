@@ -77,7 +77,9 @@ class FakeSalesforce:
         self.faults: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.cert, key = self_signed_cert(tmp_dir / "fake-sf-tls")
-        app = Starlette(routes=[Route("/{path:path}", self._dispatch, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])])
+        app = Starlette(
+            routes=[Route("/{path:path}", self._dispatch, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
+        )
         self._server = BackgroundServer(app, certfile=self.cert, keyfile=key)
         self.url = self._server.url
 
@@ -174,18 +176,26 @@ class FakeSalesforce:
         token = secrets.token_hex(16)
         self.tokens.add(token)
         return JSONResponse(
-            {"access_token": token, "instance_url": self.url, "token_type": "Bearer", "id": "x", "issued_at": "0"}
+            {
+                "access_token": token,
+                "instance_url": self.url,
+                "token_type": "Bearer",
+                "id": "x",
+                "issued_at": "0",
+            }
         )
 
     def _route(self, method: str, rest: str, request: Request, body: bytes) -> tuple[str, Response]:
         parts = rest.split("/")
         if rest == "limits" and method == "GET":
             remaining = max(self.daily_limit - self.api_used, 0)
-            return "limits", JSONResponse({"DailyApiRequests": {"Max": self.daily_limit, "Remaining": remaining}})
+            return "limits", JSONResponse(
+                {"DailyApiRequests": {"Max": self.daily_limit, "Remaining": remaining}}
+            )
         if parts[0] == "sobjects" and len(parts) == 3 and parts[2] == "describe":
             obj = self.objects.get(parts[1])
             if obj is None:
-                return "describe", _errors(404, "NOT_FOUND", f"The requested resource does not exist")
+                return "describe", _errors(404, "NOT_FOUND", "The requested resource does not exist")
             return "describe", JSONResponse(obj.describe())
         if parts[0] == "query" and method == "GET":
             if len(parts) == 2:
@@ -218,7 +228,9 @@ class FakeSalesforce:
         return self._page(out, 0)
 
     def _project(self, obj: SObject, rec: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {"attributes": {"type": obj.name, "url": f"/services/data/v59.0/sobjects/{obj.name}/{rec['Id']}"}}
+        out: dict[str, Any] = {
+            "attributes": {"type": obj.name, "url": f"/services/data/v59.0/sobjects/{obj.name}/{rec['Id']}"}
+        }
         for f in fields:
             if "." in f:
                 rel, sub = f.split(".", 1)
@@ -251,7 +263,9 @@ class FakeSalesforce:
         payload = json.loads(body or b"{}")
         records = payload.get("records", [])
         if len(records) > 200:
-            return _errors(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records")
+            return _errors(
+                400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records"
+            )
         results = []
         for rec in records:
             sobject = (rec.get("attributes") or {}).get("type") or (rest[0] if rest else "")
@@ -289,10 +303,19 @@ class FakeSalesforce:
                 return _errors(400, "INVALIDJOB", f"Invalid external id field {ext!r}")
             job_id = f"750{secrets.token_hex(6)}"
             self.jobs[job_id] = {
-                "id": job_id, "object": obj.name, "operation": spec.get("operation"),
-                "externalIdFieldName": ext, "state": "Open", "data": None, "polls": 0,
-                "numberRecordsProcessed": 0, "numberRecordsFailed": 0, "success": [], "failed": [],
-                "contentType": "CSV", "lineEnding": spec.get("lineEnding", "LF"),
+                "id": job_id,
+                "object": obj.name,
+                "operation": spec.get("operation"),
+                "externalIdFieldName": ext,
+                "state": "Open",
+                "data": None,
+                "polls": 0,
+                "numberRecordsProcessed": 0,
+                "numberRecordsFailed": 0,
+                "success": [],
+                "failed": [],
+                "contentType": "CSV",
+                "lineEnding": spec.get("lineEnding", "LF"),
             }
             return JSONResponse(self._job_info(self.jobs[job_id]))
         job = self.jobs.get(rest[0]) if rest else None
@@ -328,8 +351,17 @@ class FakeSalesforce:
         return _errors(404, "NOT_FOUND", "unknown bulk resource")
 
     def _job_info(self, job: dict[str, Any]) -> dict[str, Any]:
-        keys = ("id", "object", "operation", "externalIdFieldName", "state", "numberRecordsProcessed",
-                "numberRecordsFailed", "contentType", "lineEnding")
+        keys = (
+            "id",
+            "object",
+            "operation",
+            "externalIdFieldName",
+            "state",
+            "numberRecordsProcessed",
+            "numberRecordsFailed",
+            "contentType",
+            "lineEnding",
+        )
         return {k: job[k] for k in keys} | {"columnDelimiter": "COMMA", "apiVersion": 59.0}
 
     def _process(self, job: dict[str, Any]) -> None:

@@ -167,7 +167,9 @@ class SObject:
             if k == "attributes":
                 continue
             if k not in self.fields:
-                errors.append(_err("INVALID_FIELD", f"No such column '{k}' on sobject of type {self.name}", k))
+                errors.append(
+                    _err("INVALID_FIELD", f"No such column '{k}' on sobject of type {self.name}", k)
+                )
             elif k in READ_ONLY:
                 errors.append(_err("INVALID_FIELD_FOR_INSERT_UPDATE", f"Unable to create/update {k}", k))
         if errors:

@@ -27,10 +27,13 @@ class BackgroundServer:
             ssl_certfile=certfile,
             ssl_keyfile=keyfile,
             timeout_keep_alive=30,
+            timeout_graceful_shutdown=1,
             lifespan="off",
         )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
+        )
 
     def start(self) -> BackgroundServer:
         """Start serving; returns when the server accepts connections (at most 10 s)."""
@@ -45,5 +48,6 @@ class BackgroundServer:
     def stop(self) -> None:
         """Stop serving and wait for the thread (at most 10 s)."""
         self._server.should_exit = True
+        self._server.force_exit = True
         self._thread.join(timeout=10)
         self._sock.close()

@@ -26,7 +26,7 @@ _TOKEN = re.compile(
 
 
 class SoqlError(Exception):
-    """A query the fake cannot parse (``MALFORMED_QUERY``) or that names an unknown field (``INVALID_FIELD``)."""
+    """A query the fake cannot parse (``MALFORMED_QUERY``) or naming an unknown field (``INVALID_FIELD``)."""
 
     def __init__(self, code: str, message: str) -> None:
         self.code = code
@@ -217,10 +217,8 @@ def matches(node: Any, record: dict[str, Any]) -> bool:
         return re.fullmatch(rx, str(raw), re.IGNORECASE | re.DOTALL) is not None
     if op in ("=", "!=", "<>"):
         val = _cmp_value(raw, lit)
-        if isinstance(val, str) and isinstance(lit, str):
-            equal = val.lower() == lit.lower()
-        else:
-            equal = val == lit
+        both_str = isinstance(val, str) and isinstance(lit, str)
+        equal = val.lower() == lit.lower() if both_str else val == lit
         return equal if op == "=" else not equal
     if raw is None or lit is None:
         return False

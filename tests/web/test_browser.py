@@ -167,6 +167,34 @@ def test_open_a_lead_and_mark_contacted(page_for, server: str) -> None:  # type:
     assert page.locator("[data-testid=lead-status]").inner_text() == "Contacted"
 
 
+def test_scorecard_page(page_for, server: str) -> None:  # type: ignore[no-untyped-def]
+    rep = page_for("rep")
+    assert rep.locator("header nav a[href='/scorecard']").count() == 0
+    rep.goto(server + "/scorecard")
+    assert "Not allowed" in rep.locator("h1").inner_text()
+
+    page = page_for("manager")
+    page.click("header nav a[href='/scorecard']")
+    page.wait_for_url(server + "/scorecard")
+    page.goto(server + "/scorecard?month=2026-03")
+    assert page.locator("[data-testid=sc-month]").inner_text() == "2026-03"
+    assert page.locator("table.scorecard tbody tr[data-testid^=cat-]").count() == 11
+    grade = page.locator("[data-testid=grade-engagement_rate]").inner_text()
+    assert grade in ("A+", "A", "A-", "B+", "B", "C+", "C", "C-", "D", "F", "n/a")
+    drill = page.locator("[data-testid=drill-engagement_rate]")
+    was_open = drill.get_attribute("open") is not None  # drill-downs below benchmark start open
+    drill.locator("summary").click()
+    assert (drill.get_attribute("open") is not None) is not was_open
+    if was_open:
+        drill.locator("summary").click()
+    assert drill.locator(".drill-item").count() >= 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "scorecard.png"), full_page=True)
+    page.click("[data-testid=prev-month]")
+    page.wait_for_url("**month=2026-02")
+    assert page.locator("[data-testid=sc-month]").inner_text() == "2026-02"
+
+
 def test_screenshots(page_for, server: str) -> None:  # type: ignore[no-untyped-def]
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = page_for("admin")

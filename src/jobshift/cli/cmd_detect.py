@@ -1,7 +1,7 @@
 """Commands: ``detect`` (run detection, counts per signal type) and ``eval`` (score against a truth file).
 
-``export signals`` is served by the generic ``export`` command (the exporter is registered by
-``jobshift.services.detecting``).
+``export signals`` is served by the generic ``export`` command (``jobshift.services.exporting``
+imports ``jobshift.services.detecting``, which registers the exporter, on first use).
 """
 
 from __future__ import annotations
@@ -12,22 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from jobshift.cli.output import console, print_json, print_table, warn
-from jobshift.services.exporting import register_exporter
 from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
 
 
-def _export_signals(ws: Workspace, fmt: str, out: Path) -> int:
-    from jobshift.services.detecting import export_signals  # imported on use: polars + engine
-
-    return export_signals(ws, fmt, out)
-
-
 def register(app: typer.Typer, state: State) -> None:
-    """Add these commands to ``app`` and make ``jobshift export signals`` available."""
-    register_exporter("signals", _export_signals)
+    """Add these commands to ``app`` (``export signals`` is known to services.exporting lazily)."""
 
     @app.command()
     def detect(
@@ -82,12 +74,12 @@ def register(app: typer.Typer, state: State) -> None:
             for t, s in report["per_type"].items()
         ]
         print_table("detection vs truth", rows, ("type", "tp", "fp", "fn", "precision", "recall", "f1"))
-        b = report["baseline"]["per_type"]["job_change"]
+        base = report["baseline"]
         print_table(
-            "naive baseline (job_change)",
+            f"naive baseline ({base['rule']})",
             [
                 (
-                    "job_change",
+                    t,
                     b["tp"],
                     b["fp"],
                     b["fn"],
@@ -95,11 +87,13 @@ def register(app: typer.Typer, state: State) -> None:
                     f"{b['recall']:.4f}",
                     f"{b['f1']:.4f}",
                 )
+                for t, b in base["per_type"].items()
             ],
             ("type", "tp", "fp", "fn", "precision", "recall", "f1"),
         )
         console.print(
             f"matched-account accuracy {report['matched_account_accuracy']:.4f} "
             f"({report['matched_account_checked']:,} checked); "
-            f"filter accuracy {report['filter_accuracy']:.4f} ({report['filter_checked']:,} checked)"
+            f"filter accuracy {report['filter_accuracy']:.4f} ({report['filter_checked']:,} checked); "
+            f"baseline matched-account accuracy {base['matched_account_accuracy']:.4f}"
         )

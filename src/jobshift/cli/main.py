@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 
 from jobshift import __version__
-from jobshift.cli import cmd_demo, cmd_detect, cmd_import, cmd_ingest, cmd_scorecard, cmd_web, cmd_workspace
+from jobshift.cli import (
+    cmd_connectors,
+    cmd_demo,
+    cmd_detect,
+    cmd_import,
+    cmd_ingest,
+    cmd_program,
+    cmd_scorecard,
+    cmd_web,
+    cmd_workspace,
+)
 from jobshift.cli.output import error
 from jobshift.errors import JobshiftError
 
@@ -52,7 +62,17 @@ def _global(
     state.workspace = workspace
 
 
-for _module in (cmd_workspace, cmd_import, cmd_ingest, cmd_demo, cmd_detect, cmd_web, cmd_scorecard):
+for _module in (
+    cmd_workspace,
+    cmd_import,
+    cmd_ingest,
+    cmd_demo,
+    cmd_detect,
+    cmd_web,
+    cmd_scorecard,
+    cmd_program,
+    cmd_connectors,
+):
     _module.register(app, state)
 
 

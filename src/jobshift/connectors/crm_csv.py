@@ -46,12 +46,21 @@ class BadRow:
 class Batch:
     """Good rows (deduplicated by key, last one wins) and bad rows of one stretch of the file."""
 
-    rows: list[tuple[Any, ...]]
+    columns: list[list[Any]]
+    """The good rows column by column, in the order of :attr:`CrmCsvReader.columns`."""
     bad: list[BadRow]
     read: int
     duplicates: int
     new_keys: int = 0
     """Rows whose key no earlier batch of the file had (the rest repeat a key of an earlier batch)."""
+
+    @property
+    def rows(self) -> list[tuple[Any, ...]]:
+        """The good rows as tuples."""
+        return list(zip(*self.columns, strict=True)) if self.columns else []
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
 
 
 @dataclass
@@ -273,7 +282,8 @@ class _BatchProcessor:
                 cand.append(rec)
                 where.append(j)
         read = len(cand) + len(bad)
-        if cand and "\x00" in "".join(map("".join, cand)):
+        table = list(zip(*cand, strict=True))  # the file's columns
+        if any("\x00" in "".join(c) for c in table):
             keep = []
             for rec, j in zip(cand, where, strict=True):
                 if any("\x00" in v for v in rec):
@@ -281,7 +291,8 @@ class _BatchProcessor:
                 else:
                     keep.append((rec, j))
             cand, where = [r for r, _j in keep], [j for _r, j in keep]
-        cols = self._columns(cand)
+            table = list(zip(*cand, strict=True))
+        cols = self._columns(table)
         suspects = self._suspects(cols)
         rejected = self._recheck(cand, where, lines, cols, suspects, bad)
         custom = self._custom_column(cand, where, lines, rejected, bad) if self.has_custom else None
@@ -300,11 +311,10 @@ class _BatchProcessor:
     def _bad(self, line: int, column: str | None, reason: str, rec: list[str]) -> BadRow:
         return BadRow(self.source, line, column, reason, _raw(rec, self.delim))
 
-    def _columns(self, cand: list[list[str]]) -> list[list[Any]]:
+    def _columns(self, table: list[tuple[str, ...]]) -> list[list[Any]]:
         """Trimmed cells (``None`` for empty) of every mapped column; typed columns converted later."""
-        if not cand:
+        if not table:
             return [[] for _f in self.fields]
-        table = list(zip(*cand, strict=True))
         cols: list[list[Any]] = []
         for i, *_rest in self.fields:
             col: list[Any] = list(map(str.strip, table[i]))
@@ -375,16 +385,19 @@ class _BatchProcessor:
 
     def _dedup(self, cols: list[list[Any]], bad: list[BadRow], read: int) -> Batch:
         """Rows keyed by the object's key, the last of a repeated key winning; new and repeated counts."""
-        rows = list(zip(*cols, strict=True)) if cols and cols[0] else []
+        n = len(cols[0]) if cols else 0
         if len(self.key_pos) == 1:
-            keys: list[Any] = cols[self.key_pos[0]] if rows else []
+            keys: list[Any] = cols[self.key_pos[0]]
         else:
-            keys = [tuple(cols[p][i] for p in self.key_pos) for i in range(len(rows))]
-        unique = dict(zip(keys, rows, strict=True))
+            keys = list(zip(*(cols[p] for p in self.key_pos), strict=True))
+        last = dict(zip(keys, range(n), strict=True))  # first-appearance order, position of the last one
+        if len(last) < n:
+            keep = list(last.values())
+            cols = [[c[i] for i in keep] for c in cols]
         before = len(self.seen)
-        self.seen.update(unique)
+        self.seen.update(last)
         new = len(self.seen) - before
-        return Batch(list(unique.values()), bad, read, len(rows) - new, new)
+        return Batch(cols, bad, read, n - new, new)
 
 
 def _record_lines(recs: list[list[str]], start: int, end: int) -> list[int]:
@@ -481,4 +494,5 @@ def _custom(rec: list[str], plan: HeaderPlan) -> dict[str, Any] | None:
 
 
 def _raw(rec: list[str], delim: str) -> str:
-    return delim.join(rec)[:MAX_RAW]
+    """The record as text for the quarantine; a NUL is written ``\\x00`` (databases refuse NUL in text)."""
+    return delim.join(rec)[:MAX_RAW].replace("\x00", "\\x00")

@@ -140,7 +140,9 @@ class StoreCrmConnector:
                         values[c] = func.coalesce(contacts.c[c], bindparam(f"b_{c}"))
                     else:
                         values[c] = bindparam(f"b_{c}")
-                conn.execute(update(contacts).where(contacts.c.id == bindparam("b_id")).values(values), params)
+                conn.execute(
+                    update(contacts).where(contacts.c.id == bindparam("b_id")).values(values), params
+                )
         return results
 
     def api_usage(self) -> ApiUsage | None:

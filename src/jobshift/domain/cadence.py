@@ -119,7 +119,8 @@ def parse_cadence(text: str) -> Cadence:
             text, "cron", cron=parsed, cron_dom_any=fields[2] == "*", cron_dow_any=fields[4] == "*"
         )
     raise ValueError(
-        f"invalid cadence {text!r} (daily, weekly:<day>, monthly:<nth>-<day>, monthly:<1-28> or a 5-field cron)"
+        f"invalid cadence {text!r} "
+        "(daily, weekly:<day>, monthly:<nth>-<day>, monthly:<1-28> or a 5-field cron)"
     )
 
 

@@ -222,14 +222,36 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
     strong = _strong_candidates(ctx, obs)
     names = _name_candidates(ctx, obs, strong)
     cands = pl.concat([strong, names.select(strong.columns)]).unique(["contact_id", "person_key", "rule"])
-    cands = _pair_history(ctx, obs, cands)
-    cands = cands.join(obs.select("person_key", "observed_at"), on="person_key", how="left")
     # only candidates and recent starters need their current company resolved
     recent = obs.filter(pl.col("has_job")).filter(
         _start_age_days().is_between(0, ctx.settings.new_hire_window_days)
     )
     keep = pl.concat([cands.select("person_key"), recent.select("person_key")]).unique()
     prof = _profiles(ctx, obs.join(keep, on="person_key", how="semi"))
+    cands = _with_history(ctx, obs, cands, prof)
+    cands = cands.join(obs.select("person_key", "observed_at"), on="person_key", how="left")
     hires = _new_hires(ctx, prof)
     prof = prof.select(*PROFILE_COLUMNS, "first_name", "last_name")
     return BatchResult(cands, prof, hires.select("person_key", "start_age_days"), obs.height)
+
+
+def _with_history(
+    ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame, prof: pl.DataFrame
+) -> pl.DataFrame:
+    """History facts per pair; a strong match still at the CRM company (most) needs no history read."""
+    roots = ctx.accounts.select(pl.col("account_id").alias("cur_account_id"), pl.col("acc_root").alias("_cr"))
+    cur = prof.select("person_key", "cur_account_id", "cur_title").join(
+        roots, on="cur_account_id", how="left"
+    )
+    df = cands.join(cur.select("person_key", "_cr", "cur_title"), on="person_key", how="left").join(
+        ctx.contacts.select("contact_id", "acc_root"), on="contact_id", how="left"
+    )
+    stays = (pl.col("rule") != "name") & pl.col("_cr").is_not_null() & (pl.col("_cr") == pl.col("acc_root"))
+    easy = df.filter(stays).with_columns(
+        pl.lit(True).alias("history_ok"),
+        pl.lit(True).alias("open_at_crm"),
+        pl.col("cur_title").alias("crm_open_title"),
+        pl.lit(None, dtype=pl.String).alias("crm_end_date"),
+    )
+    hard = _pair_history(ctx, obs, df.filter(~stays).select(cands.columns))
+    return pl.concat([easy.select(hard.columns), hard], how="vertical_relaxed")

@@ -19,18 +19,25 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, false, func, or_, select, true
+from sqlalchemy import ColumnElement, FromClause, Select, Table, false, func, literal, or_, select, true
 from sqlalchemy.sql.elements import KeyedColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 from sqlalchemy.sql.util import find_tables
+from sqlalchemy.sql.visitors import iterate
 
 from jobshift.errors import UsageError
 from jobshift.services.auth import AppUser
-from jobshift.services.browse_search import prefix_any, prefix_search
+from jobshift.services.browse_search import Unindexed, prefix_any, prefix_search, unindexed
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import accounts, contacts, leads, signals, users
 
 MAX_PER_PAGE = 200
 ENTITIES = ("leads", "signals", "contacts", "accounts")
+
+
+COUNT_CAP = 1000
+"""Lists count matching rows exactly up to this many; beyond it, only when the count needs no join
+(an index-only count), else the total is reported as "more than COUNT_CAP" (``total_exact`` false)."""
 
 
 @dataclass
@@ -41,11 +48,18 @@ class Page:
     total: int
     page: int
     per_page: int
+    total_exact: bool = True
+    """False when ``total`` is a lower bound (more rows match; see ``COUNT_CAP``)."""
+    has_more: bool = False
+    """Whether a next page exists."""
 
     @property
     def pages(self) -> int:
-        """Number of pages (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
+        """Number of pages (at least 1); with an inexact total, the pages known so far."""
+        known = max(1, -(-self.total // self.per_page))
+        if not self.total_exact:
+            return max(known, self.page + 1 if self.has_more else self.page)
+        return known
 
 
 # ---------------------------------------------------------------- scopes
@@ -98,9 +112,11 @@ def signal_scope(viewer: AppUser) -> ColumnElement[bool]:
     """Signals whose lead or tracked contact the viewer may see."""
     if viewer.role == "admin":
         return true()
+    # Unindexed: SQLite should walk signals newest first and probe these sets, not gather every
+    # in-scope signal through the lead_id / contact_id indexes and sort them.
     return or_(
-        signals.c.lead_id.in_(select(leads.c.id).where(lead_scope(viewer))),
-        signals.c.contact_id.in_(select(contacts.c.id).where(contact_scope(viewer))),
+        Unindexed(signals.c.lead_id).in_(select(leads.c.id).where(lead_scope(viewer))),
+        Unindexed(signals.c.contact_id).in_(select(contacts.c.id).where(contact_scope(viewer))),
     )
 
 
@@ -400,6 +416,10 @@ def _paging_source(spec: ListSpec, filters: dict[str, str], sort: str | None) ->
     return spec.narrow
 
 
+def _has_subquery(where: list[ColumnElement[bool]]) -> bool:
+    return any(isinstance(e, Select | ScalarSelect) for clause in where for e in iterate(clause))
+
+
 def list_page(
     ws: Workspace,
     viewer: AppUser,
@@ -423,25 +443,34 @@ def list_page(
     where = _where(spec, viewer, filters, mine)
     order = _order(spec, sort)
     narrow = _paging_source(spec, filters, sort)
-    keys = (
-        select(spec.key)
-        .select_from(narrow)
-        .where(*where)
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    offset = (page - 1) * per_page
+    capped = select(func.count()).select_from(
+        select(literal(1)).select_from(narrow).where(*where).limit(COUNT_CAP + 1).subquery()
     )
-    count = select(func.count()).select_from(narrow).where(*where)
     with ws.store.connect() as conn:
-        page_keys = [r[0] for r in conn.execute(keys)]
+        total = int(conn.execute(capped).scalar_one())
+        exact = total <= COUNT_CAP
+        if not exact and isinstance(narrow, Table) and not _has_subquery(where):  # an index-only count
+            total, exact = (
+                int(conn.execute(select(func.count()).select_from(narrow).where(*where)).scalar_one()),
+                True,
+            )
+        # Few matches: sort them rather than walk the sort column's index looking for them (SQLite
+        # would otherwise scan the whole created_at index for a rare search term).
+        key_order = [unindexed(o) for o in order] if exact and total <= COUNT_CAP else order
+        keys = select(spec.key).select_from(narrow).where(*where).order_by(*key_order)
+        page_keys = [r[0] for r in conn.execute(keys.limit(per_page + 1).offset(offset))]
+        has_more = len(page_keys) > per_page
+        page_keys = page_keys[:per_page]
         rows: list[dict[str, Any]] = []
         if page_keys:
             stmt = (
                 select(*spec.columns).select_from(spec.source).where(spec.key.in_(page_keys)).order_by(*order)
             )
             rows = [dict(r) for r in conn.execute(stmt).mappings()]
-        total = int(conn.execute(count).scalar_one())
-    return Page(rows=rows, total=total, page=page, per_page=per_page)
+    if not exact:
+        total = max(COUNT_CAP + 1, offset + len(page_keys) + (1 if has_more else 0))
+    return Page(rows=rows, total=total, page=page, per_page=per_page, total_exact=exact, has_more=has_more)
 
 
 def _csv_value(v: Any) -> str:

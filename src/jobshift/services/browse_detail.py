@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, MetaData, Table, and_, func, inspect, select
 
 from jobshift.services.auth import AppUser
 from jobshift.services.browse import account_scope, contact_scope, lead_scope, signal_scope
@@ -105,6 +105,37 @@ def routing_reason(lead: dict[str, Any]) -> str | None:
     return None
 
 
+NOTIFICATIONS_TABLE = "notifications"
+_NOTIFICATION_TIME_COLUMNS = ("sent_at", "created_at")
+
+
+def lead_notifications(conn: Connection, lead_id: str, *, limit: int = 50) -> list[dict[str, Any]] | None:
+    """Notifications about a lead (``item_type`` 'lead', ``item_id`` the lead), newest first, each with
+    ``recipient_name``; ``None`` when the database has no ``notifications`` table (the lead page then
+    omits the section). The table is reflected, so this works whichever migration created it."""
+    if not inspect(conn).has_table(NOTIFICATIONS_TABLE):
+        return None
+    table = Table(NOTIFICATIONS_TABLE, MetaData(), autoload_with=conn)
+    c = table.c
+    if "item_id" in c:
+        cond = c.item_id == lead_id
+        if "item_type" in c:
+            cond = and_(cond, c.item_type == "lead")
+    elif "lead_id" in c:
+        cond = c.lead_id == lead_id
+    else:
+        return None
+    stmt = select(table).where(cond).limit(limit)
+    when = [c[name] for name in _NOTIFICATION_TIME_COLUMNS if name in c]
+    if when:
+        stmt = stmt.order_by(func.coalesce(*when).desc() if len(when) > 1 else when[0].desc())
+    rows = [dict(r) for r in conn.execute(stmt).mappings()]
+    for r in rows:
+        r["when"] = next((r[name] for name in _NOTIFICATION_TIME_COLUMNS if r.get(name)), None)
+        r["recipient_name"] = _user_name(conn, r.get("recipient_user_id")) or r.get("recipient_user_id")
+    return rows
+
+
 def lead_detail(ws: Workspace, viewer: AppUser, lead_id: str) -> dict[str, Any] | None:
     """A lead with past contact/account, current account, signal and timeline; ``None`` if not visible."""
     with ws.store.connect() as conn:
@@ -134,6 +165,7 @@ def lead_detail(ws: Workspace, viewer: AppUser, lead_id: str) -> dict[str, Any] 
         lead["current_account"] = account_summary(conn, current_id)
         lead["signal"] = _signal_for_lead(conn, lead)
         lead["timeline"] = _timeline(conn, lead["id"], lead["converted_contact_id"])
+        lead["notifications"] = lead_notifications(conn, lead["id"])
     return lead
 
 

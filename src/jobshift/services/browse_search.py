@@ -21,18 +21,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, and_, false, literal, or_
+from sqlalchemy import ColumnElement, and_, false, literal, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.types import NullType
 
 _TOP = "\U0010ffff"
 
 
-class PrefixMatch(ColumnElement[bool]):
+class PrefixMatch(ColumnElement[Any]):
     """``column`` starts with ``prefix`` (case-sensitive), compiled per dialect to an indexable test."""
 
     inherit_cache = False
-    type = Boolean()
+    type = NullType()  # not Boolean: SQLite would render a Boolean expression as "(...) = 1"
 
     def __init__(self, column: Any, prefix: str) -> None:
         self.column = column
@@ -42,7 +43,7 @@ class PrefixMatch(ColumnElement[bool]):
 @compiles(PrefixMatch)
 def _prefix_like(element: PrefixMatch, compiler: SQLCompiler, **kw: Any) -> str:
     escaped = element.prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return compiler.process(element.column.like(literal(escaped + "%"), escape="\\"), **kw)
+    return "(" + compiler.process(element.column.like(literal(escaped + "%"), escape="\\"), **kw) + ")"
 
 
 @compiles(PrefixMatch, "sqlite")
@@ -92,3 +93,33 @@ def prefix_search(
         return or_(*terms)
 
     return build
+
+
+class Unindexed(ColumnElement[Any]):
+    """An ORDER BY term that SQLite must not answer by walking an index (``+col``); unchanged elsewhere."""
+
+    inherit_cache = False
+
+    def __init__(self, element: Any) -> None:
+        self.element = element
+        self.type = getattr(element, "type", NullType())
+
+
+@compiles(Unindexed)
+def _unindexed_default(element: Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.element, **kw)
+
+
+@compiles(Unindexed, "sqlite")
+def _unindexed_sqlite(element: Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + compiler.process(element.element, **kw)
+
+
+def unindexed(order_term: Any) -> Any:
+    """``order_term`` (``col``, ``col.asc()``, ``col.desc()``) with its column in :class:`Unindexed`."""
+    modifier = getattr(order_term, "modifier", None)
+    inner = getattr(order_term, "element", order_term)
+    if modifier is not None and inner is not order_term:
+        wrapped = Unindexed(inner)
+        return wrapped.desc() if modifier.__name__ == "desc_op" else wrapped.asc()
+    return Unindexed(order_term)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import orjson
 import polars as pl
 from sqlalchemy import Connection, Select, Text, and_, cast, exists, func, literal, select, type_coerce
 
@@ -103,10 +102,10 @@ def settings_from_config(cfg: Config) -> DetectSettings:
     )
     p = cfg.persona
     persona = PersonaSpec(
-        title_keywords=list(p.title_keywords),
-        title_regexes=list(p.title_regexes),
-        seniorities=list(p.seniorities),
-        functions=list(p.functions),
+        title_keywords=tuple(p.title_keywords),
+        title_regexes=tuple(p.title_regexes),
+        seniorities=tuple(p.seniorities),
+        functions=tuple(p.functions),
     )
     d = cfg.detection
     return DetectSettings(
@@ -194,10 +193,10 @@ def run_detection(
 
 
 def signal_rows(df: pl.DataFrame) -> Iterator[dict[str, Any]]:
-    """Store-ready dicts (evidence decoded to a JSON object)."""
-    for row in df.iter_rows(named=True):
-        row["evidence"] = orjson.loads(row["evidence"]) if row["evidence"] else None
-        yield row
+    """Store-ready dicts (``evidence`` stays the JSON text the engine encoded)."""
+    cols = df.columns
+    for values in df.iter_rows():
+        yield dict(zip(cols, values, strict=True))
 
 
 def detect(

@@ -9,6 +9,7 @@ and ``quarantine``, ``runs``, ``audit``. Other features add their own names with
 from __future__ import annotations
 
 import csv
+import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,8 @@ Exporter = Callable[[Workspace, str, Path], int]
 """``fn(workspace, fmt, out) -> rows written``."""
 
 _EXPORTERS: dict[str, Exporter] = {}
+_LAZY: dict[str, str] = {"signals": "jobshift.services.detecting"}
+"""Exporters registered when their (heavier) module is imported: imported on first use."""
 _TABLES = {"quarantine": "quarantine", "runs": "runs", "audit": "audit_log"}
 
 
@@ -37,7 +40,7 @@ def register_exporter(name: str, fn: Exporter) -> None:
 
 def exportable_names() -> list[str]:
     """Every name ``export_object`` accepts (besides the ``roles`` alias)."""
-    return [*OBJECTS, *_TABLES, *sorted(_EXPORTERS)]
+    return [*OBJECTS, *_TABLES, *sorted(set(_EXPORTERS) | set(_LAZY))]
 
 
 def export_object(ws: Workspace, name: str, fmt: str, out: str | Path) -> int:
@@ -46,6 +49,8 @@ def export_object(ws: Workspace, name: str, fmt: str, out: str | Path) -> int:
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; expected csv or jsonl")
     key = name.strip().lower()
+    if key not in _EXPORTERS and key in _LAZY:
+        importlib.import_module(_LAZY[key])  # registers itself on import
     if key in _EXPORTERS:
         return _EXPORTERS[key](ws, fmt, Path(out))
     if key in _TABLES:

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from jobshift.connectors.crm_columns import resolve_object
 from jobshift.connectors.crm_csv import BadRow, CrmCsvReader
 from jobshift.errors import InputFileError
-from jobshift.store.crm_encode import RowEncoding, encode_rows
+from jobshift.store.crm_encode import RowEncoding, encode_columns
 
 STOP_TIMEOUT = 10.0
 _END = "end"
@@ -66,8 +66,8 @@ class ReadJob:
     def batches(self, reader: CrmCsvReader | None = None) -> Iterator[EncodedBatch]:
         """The file's batches, encoded."""
         for b in (reader or self.reader()).batches():
-            payload = encode_rows(self.encoding, b.rows)
-            yield EncodedBatch(payload, len(b.rows), b.new_keys, b.bad, b.read, b.duplicates)
+            payload = encode_columns(self.encoding, b.columns)
+            yield EncodedBatch(payload, len(b), b.new_keys, b.bad, b.read, b.duplicates)
 
 
 def read_job(

@@ -20,8 +20,7 @@ from typing import Any
 import orjson
 
 from jobshift.connectors.people_files import Chunk, LineError, parse_line
-from jobshift.domain.profiles import ProfileError, profile_to_observation
-from jobshift.store.people import observation_row
+from jobshift.domain.profiles import ProfileError, profile_to_row
 
 MAX_WORKERS = 4
 
@@ -63,11 +62,9 @@ def convert_chunk(source: str, first_line: int, items: list[bytes] | list[dict[s
             bad.append(BadLine(line, None, rec.reason, rec.raw))
             continue
         try:
-            obs = profile_to_observation(rec, source_file=source, source_line=line)
+            rows.append(profile_to_row(rec, source, line))
         except ProfileError as exc:
             bad.append(BadLine(line, exc.field, exc.reason, _raw(rec)))
-            continue
-        rows.append(observation_row(obs))
     return ChunkResult(lines, rows, bad)
 
 

@@ -18,7 +18,13 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Float, Integer, Table, literal, select
 
-from jobshift.store.crm_encode import RowEncoding, encode_rows, sqlite_datetime
+from jobshift.store.crm_encode import (
+    PackedRows,
+    RowEncoding,
+    encode_rows,
+    sqlite_datetime,
+    sqlite_placeholder,
+)
 from jobshift.store.schema import metadata
 
 
@@ -133,10 +139,16 @@ class BulkWriter:
             if self.empty and self.inserted:
                 cur.execute(f"ANALYZE {_q(self.table.name)}")
 
-    def _write_sqlite(self, params: Sequence[Sequence[Any]], rows: int, known: int | None) -> UpsertCounts:
+    def _write_sqlite(self, payload: Any, rows: int, known: int | None) -> UpsertCounts:
         tq = _q(self.table.name)
+        if isinstance(payload, PackedRows):
+            params: Any = payload.rows()
+            values = ", ".join(map(sqlite_placeholder, self.encoding.kinds))
+        else:
+            params = payload
+            values = ", ".join("?" for _ in self.columns)
         sql = (
-            f"INSERT INTO {tq} ({self._cols}) VALUES ({', '.join('?' for _ in self.columns)}) "
+            f"INSERT INTO {tq} ({self._cols}) VALUES ({values}) "
             f"ON CONFLICT ({', '.join(map(_q, self.key))}) "
             f"{_set_clause(self.table, self.key, self.columns, 'IS NOT', '')}"
         )

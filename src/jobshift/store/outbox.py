@@ -94,17 +94,19 @@ def record_by_key(conn: Connection, keys: Sequence[str]) -> dict[str, dict[str, 
 
 
 def mark(conn: Connection, changes: Sequence[Mapping[str, Any]]) -> None:
-    """Apply per-row changes: each mapping has ``id`` and the columns ``status``, ``attempts``,
-    ``next_attempt_at``, ``last_error``, ``applied_at``, ``crm_record_id``, ``target_id``."""
-    if not changes:
-        return
-    cols = ("status", "attempts", "next_attempt_at", "last_error", "applied_at", "crm_record_id", "target_id")
-    stmt = (
-        update(outbox)
-        .where(outbox.c.id == bindparam("b_id"))
-        .values({c: bindparam(f"b_{c}") for c in cols})
-    )
-    conn.execute(stmt, [{"b_id": ch["id"], **{f"b_{c}": ch.get(c) for c in cols}} for ch in changes])
+    """Apply per-row changes: each mapping has ``id`` and the columns to set (``status``, ``attempts``,
+    ``next_attempt_at``, ``last_error``, ``applied_at``, ``crm_record_id``, ``target_id``); others kept."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for ch in changes:
+        cols = tuple(sorted(k for k in ch if k != "id"))
+        groups.setdefault(cols, []).append({"b_id": ch["id"], **{f"b_{c}": ch[c] for c in cols}})
+    for cols, params in groups.items():
+        stmt = (
+            update(outbox)
+            .where(outbox.c.id == bindparam("b_id"))
+            .values({c: bindparam(f"b_{c}") for c in cols})
+        )
+        conn.execute(stmt, params)
 
 
 def next_backfill_signals(conn: Connection, n: int) -> list[str]:
@@ -148,7 +150,9 @@ def count_by(conn: Connection, *, is_backfill: bool | None = None) -> dict[str, 
     return out
 
 
-def pending_rows(conn: Connection, *, is_backfill: bool | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+def pending_rows(
+    conn: Connection, *, is_backfill: bool | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
     """Pending rows, oldest first (for ``push --dry-run``)."""
     q = select(outbox).where(outbox.c.status == "pending").order_by(outbox.c.id)
     if is_backfill is not None:

@@ -196,6 +196,7 @@ leads = Table(
     Index(None, "created_at", "id"),
     Index(None, "status", "created_at"),
     Index(None, "lead_source"),
+    Index(None, "past_contact_id"),
     _prefix_index("last_name"),
     _prefix_index("first_name"),
     _prefix_index("company"),
@@ -341,7 +342,7 @@ signals = Table(
     Index(None, "contact_id"),
     Index(None, "type"),
     # web lists: newest first, lead scope, and name / company prefix search (see docs/web.md)
-    Index(None, "detected_at"),
+    Index(None, "detected_at", "signal_id", "lead_id", "contact_id"),  # covers newest-first scoped pages
     Index(None, "lead_id"),
     _prefix_index("full_name"),
     _prefix_index("new_company"),
@@ -415,6 +416,86 @@ outbox = Table(
     Index(None, "signal_id"),
     Index(None, "dedupe_key"),
     Index(None, "batch_id"),
+)
+
+routing_state = Table(
+    "routing_state",
+    metadata,
+    # One row per round-robin pool: fair (smooth weighted) rotation that persists across runs.
+    Column("pool_key", String(200), primary_key=True, comment="smb_sdr | pool:<name>:<region>"),
+    Column("position", Integer, nullable=False, comment="assignments made from this pool so far"),
+    Column("weights", JSON, nullable=False, comment="member user id -> current weight (smooth WRR)"),
+    Column("last_user_id", ID),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+routing_decisions = Table(
+    "routing_decisions",
+    metadata,
+    Column(
+        "lead_id", String(120), primary_key=True, comment="lead id, or signal:<id> before the lead exists"
+    ),
+    Column("signal_id", String(64)),
+    Column("owner_id", ID),
+    Column("reason", Text, nullable=False),
+    Column("rule", String(40), nullable=False, comment="account_bdr | smb_round_robin | pool | ..."),
+    Column("pool_key", String(200)),
+    Column("decided_at", DateTime, nullable=False),
+    Index(None, "signal_id"),
+    Index(None, "owner_id", "decided_at"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    # One row per (rule, item, recipient, channel): planned once, sent once (docs/notifications.md).
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idempotency_key", String(300), nullable=False, unique=True),
+    Column("rule", String(20), nullable=False, comment="1A..1D, 3A, 3B, or digest"),
+    Column("item_type", String(20), nullable=False, comment="lead | contact | digest"),
+    Column("item_id", String(120), nullable=False),
+    Column("recipient_user_id", ID, nullable=False),
+    Column("channel", String(20), nullable=False, comment="slack | email | digest (waits for the digest)"),
+    Column("status", String(20), nullable=False, comment="pending | sending | sent | failed | suppressed"),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime),
+    Column("claimed_at", DateTime, comment="when the current send attempt started"),
+    Column("last_error", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("send_date", Date, nullable=False, comment="the send day whose plan created the row"),
+    Column("sent_at", DateTime),
+    Column("provider_message_id", Text, comment="Slack channel:ts, or the e-mail Message-ID"),
+    Column("is_digest", Boolean, nullable=False),
+    Column("digest_id", Integer, comment="the digest row that delivered this item"),
+    Column("payload", JSON, comment="what the message shows (rendered from it), digest: item row ids"),
+    Index(None, "status", "channel", "next_attempt_at"),
+    Index(None, "recipient_user_id", "status"),
+    Index(None, "item_type", "item_id"),
+)
+
+notification_prefs = Table(
+    "notification_prefs",
+    metadata,
+    Column("user_id", ID, primary_key=True),
+    Column("channel", String(20), nullable=False, comment="slack | email | both | digest | none"),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+enrichment_cache = Table(
+    "enrichment_cache",
+    metadata,
+    # One row per people-data lookup (see docs/people-data-api.md): a lookup answered within its
+    # cadence is never bought again.
+    Column("lookup_hash", String(64), primary_key=True, comment="sha256 of the lookup kind and value"),
+    Column("lookup_kind", String(20), nullable=False, comment="profile | email | name"),
+    Column("provider", String(20), nullable=False, comment="pdl"),
+    Column("contact_id", ID, comment="the contact the lookup was made for"),
+    Column("requested_at", DateTime, nullable=False),
+    Column("status", String(20), nullable=False, comment="matched | no_match | error"),
+    Column("person_id", Text, comment="the provider's profile id when matched"),
+    Column("likelihood", Integer),
+    Column("error", Text),
+    Index(None, "contact_id"),
 )
 
 CRM_TABLES: dict[str, Table] = {

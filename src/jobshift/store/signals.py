@@ -10,11 +10,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+import orjson
+from sqlalchemy import Connection, func, insert, select
 
 from jobshift.store.schema import account_aliases, signals
 
-_CHUNK = 900
+_CHUNK = 5000
+_IN_CHUNK = 900  # ids per "IN (...)" (SQLite's default limit on bound parameters is 999)
 _MUTABLE = (
     "confidence",
     "evidence",
@@ -28,12 +30,17 @@ _MUTABLE = (
     "persona_match",
 )
 _FINAL_STATUSES = ("pushed", "duplicate")
+_COLUMNS = tuple(c.name for c in signals.columns)
 
 
 def upsert_signals(
     conn: Connection, rows: Iterable[Mapping[str, Any]], detected_at: datetime
 ) -> dict[str, int]:
-    """Insert new signals, refresh changed ones; return counts ``inserted``/``updated``/``unchanged``."""
+    """Insert new signals, refresh changed ones; return counts ``inserted``/``updated``/``unchanged``.
+
+    ``evidence`` may be a dict or its JSON text. Rows go through the DB-API cursor of ``conn`` (same
+    transaction) with plain tuples: SQLAlchemy's per-row bind processing cost ~100 µs a signal.
+    """
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     batch: list[Mapping[str, Any]] = []
     for row in rows:
@@ -46,27 +53,68 @@ def upsert_signals(
     return counts
 
 
+def _ph(conn: Connection) -> str:
+    return "?" if conn.dialect.name == "sqlite" else "%s"
+
+
+def _evidence_obj(value: Any) -> Any:
+    if value is None or isinstance(value, dict | list):
+        return value
+    if isinstance(value, bytes | str):
+        return orjson.loads(value) if value else None
+    return value
+
+
+def _db_value(conn: Connection, col: str, value: Any) -> Any:
+    if col == "evidence":
+        if value is None or isinstance(value, str):
+            return value
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    if col == "detected_at" and isinstance(value, datetime) and conn.dialect.name == "sqlite":
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite DateTime storage format
+    return value
+
+
+def _existing(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    cols = ["signal_id", "lead_id", *_MUTABLE]
+    sel = ", ".join(
+        "evidence::text" if c == "evidence" and conn.dialect.name != "sqlite" else c for c in cols
+    )
+    out: dict[str, dict[str, Any]] = {}
+    cur = conn.connection.cursor()
+    try:
+        for i in range(0, len(ids), _IN_CHUNK):
+            part = ids[i : i + _IN_CHUNK]
+            cur.execute(
+                f"SELECT {sel} FROM signals WHERE signal_id IN ({', '.join([_ph(conn)] * len(part))})", part
+            )
+            for r in cur.fetchall():
+                out[r[0]] = dict(zip(cols, r, strict=True))
+    finally:
+        cur.close()
+    return out
+
+
 def _upsert_chunk(
     conn: Connection, rows: list[Mapping[str, Any]], detected_at: datetime, counts: dict[str, int]
 ) -> None:
     by_id = {r["signal_id"]: r for r in rows}
-    existing = {
-        r["signal_id"]: r
-        for r in conn.execute(
-            select(signals.c.signal_id, signals.c.lead_id, *[signals.c[c] for c in _MUTABLE]).where(
-                signals.c.signal_id.in_(list(by_id))
-            )
-        ).mappings()
-    }
-    cols = [c.name for c in signals.columns]
-    new_rows = []
-    changed: list[dict[str, Any]] = []
+    existing = _existing(conn, list(by_id))
+    new_rows: list[tuple[Any, ...]] = []
+    changed: list[tuple[Any, ...]] = []
+    det = _db_value(conn, "detected_at", detected_at)
+    plain = [c for c in _COLUMNS if c not in ("evidence", "detected_at")]
     for sid, row in by_id.items():
         old = existing.get(sid)
         if old is None:
-            new = {c: row.get(c) for c in cols}
-            new["detected_at"] = detected_at
-            new_rows.append(new)
+            ev = row.get("evidence")
+            new_rows.append(
+                (
+                    *[row.get(c) for c in plain],
+                    ev if isinstance(ev, str) else _db_value(conn, "evidence", ev),
+                    det,
+                )
+            )
             continue
         if str(row.get("observed_at") or "") < str(old["observed_at"] or ""):
             counts["unchanged"] += 1  # an older observation never overrides a newer one
@@ -74,24 +122,33 @@ def _upsert_chunk(
         values = {c: row.get(c) for c in _MUTABLE}
         if old["lead_id"] or old["status"] in _FINAL_STATUSES:
             values["status"] = old["status"]
-        if all(_same(values[c], old[c]) for c in _MUTABLE):
+        if all(_same(c, values[c], old[c]) for c in _MUTABLE):
             counts["unchanged"] += 1
             continue
-        changed.append({"b_id": sid, **{f"b_{c}": v for c, v in values.items()}})
-    if new_rows:
-        conn.execute(insert(signals), new_rows)
-        counts["inserted"] += len(new_rows)
-    if changed:
-        stmt = (
-            update(signals)
-            .where(signals.c.signal_id == bindparam("b_id"))
-            .values({c: bindparam(f"b_{c}") for c in _MUTABLE})
-        )
-        conn.execute(stmt, changed)
-        counts["updated"] += len(changed)
+        changed.append((*(_db_value(conn, c, values[c]) for c in _MUTABLE), sid))
+    ph = _ph(conn)
+    cur = conn.connection.cursor()
+    try:
+        if new_rows:
+            cur.executemany(
+                f"INSERT INTO signals ({', '.join([*plain, 'evidence', 'detected_at'])}) "
+                f"VALUES ({', '.join([ph] * len(_COLUMNS))})",
+                new_rows,
+            )
+            counts["inserted"] += len(new_rows)
+        if changed:
+            sets = ", ".join(f"{c} = {ph}" for c in _MUTABLE)
+            cur.executemany(f"UPDATE signals SET {sets} WHERE signal_id = {ph}", changed)
+            counts["updated"] += len(changed)
+    finally:
+        cur.close()
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(col: str, a: Any, b: Any) -> bool:
+    if col == "evidence":
+        return bool(_evidence_obj(a) == _evidence_obj(b))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return (None if a is None else bool(a)) == (None if b is None else bool(b))
     if isinstance(a, float) and isinstance(b, float):
         return abs(a - b) < 1e-9
     return bool(a == b)

@@ -104,7 +104,9 @@ def _opportunities_by_contact(conn: Connection, only: str | None = None) -> dict
     out: dict[str, list[OppFacts]] = defaultdict(list)
     for cid, role, oid, won, closed, stage, typ, num, close, created, seg in conn.execute(q):
         out[cid].append(
-            OppFacts(oid, _status(won, closed, stage), typ, num, _as_date(close), _as_date(created), seg, role)
+            OppFacts(
+                oid, _status(won, closed, stage), typ, num, _as_date(close), _as_date(created), seg, role
+            )
         )
     return out
 
@@ -186,7 +188,9 @@ def tier_of_contacts(conn: Connection) -> dict[str, int]:
     """``{contact_id: tier}`` of the tracked set (empty before the first ``track``)."""
     if not has_tracked_table(conn):
         return {}
-    return {cid: int(t) for cid, t in conn.execute(select(tracked_contacts.c.contact_id, tracked_contacts.c.tier))}
+    return {
+        cid: int(t) for cid, t in conn.execute(select(tracked_contacts.c.contact_id, tracked_contacts.c.tier))
+    }
 
 
 def counts_by_tier(conn: Connection) -> dict[int, int]:

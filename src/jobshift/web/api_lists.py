@@ -24,7 +24,11 @@ class ListOut(BaseModel):
     """One page of a list."""
 
     items: list[dict[str, Any]]
-    total: int = Field(description="rows matching the filters")
+    total: int = Field(description="rows matching the filters (a lower bound when total_exact is false)")
+    total_exact: bool = Field(
+        True, description="false when more than 1,000 rows match and counting them all would need a join"
+    )
+    has_more: bool = Field(False, description="whether a next page exists")
     page: int
     per_page: int
     pages: int
@@ -65,7 +69,13 @@ def _page(
     except UsageError as exc:
         raise HTTPException(422, str(exc)) from None
     return ListOut(
-        items=result.rows, total=result.total, page=result.page, per_page=result.per_page, pages=result.pages
+        items=result.rows,
+        total=result.total,
+        total_exact=result.total_exact,
+        has_more=result.has_more,
+        page=result.page,
+        per_page=result.per_page,
+        pages=result.pages,
     )
 
 

@@ -21,7 +21,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from jobshift import __version__
 from jobshift.services.auth import session_secret
 from jobshift.services.workspace import Workspace
-from jobshift.web import api_lists, api_misc, routes_admin, routes_lists, routes_login, routes_records
+from jobshift.web import (
+    api_lists,
+    api_misc,
+    routes_admin,
+    routes_lists,
+    routes_login,
+    routes_records,
+    routes_scorecard,
+)
 from jobshift.web.auth import SessionCodec
 from jobshift.web.deps import ApiUser, LoginRequired, PageUser
 from jobshift.web.render import render
@@ -53,6 +61,7 @@ def create_app(ws_path: str | Path) -> FastAPI:
         routes_lists.router,
         routes_records.router,
         routes_admin.router,
+        routes_scorecard.router,
         api_lists.router,
         api_misc.router,
     ):

@@ -25,7 +25,7 @@ def cached(request: Request, key: Hashable, ttl: float, compute: Callable[[], T]
     with _LOCK:
         hit = store.get(key)
     if hit is not None and now - hit[0] < ttl:
-        return hit[1]  # type: ignore[no-any-return]
+        return hit[1]
     value = compute()
     with _LOCK:
         if len(store) >= MAX_ENTRIES:

@@ -15,6 +15,8 @@ from jobshift.errors import ConfigError
 from jobshift.services import auth as auth_service
 from jobshift.services import browse_funnel, settings_file
 from jobshift.services.auth import AppUser
+from jobshift.web.cache import cached
+from jobshift.web.charts import monthly_charts
 from jobshift.web.deps import WS, CsrfUser, PageUser, require_roles
 from jobshift.web.render import render
 
@@ -23,11 +25,24 @@ Staff = Annotated[AppUser, Depends(require_roles("admin", "manager"))]
 Admin = Annotated[AppUser, Depends(require_roles("admin"))]
 
 
+DASHBOARD_TTL = 60.0
+
+
 @router.get("/")
 def dashboard(request: Request, ws: WS, user: PageUser) -> Response:
-    """The funnel as a server-rendered SVG bar chart."""
-    stages = browse_funnel.funnel(ws, user)
-    return render(request, "dashboard.html", stages=stages, top=max(s["count"] for s in stages))
+    """The funnel (all time) and its last 12 months as server-rendered SVG charts (cached a minute)."""
+    report = cached(
+        request, ("funnel", user.id), DASHBOARD_TTL, lambda: browse_funnel.funnel_report(ws, user, months=12)
+    )
+    stages = report.total
+    return render(
+        request,
+        "dashboard.html",
+        stages=stages,
+        top=max(s["count"] for s in stages),
+        months=report.months,
+        charts=monthly_charts(report.monthly, report.months),
+    )
 
 
 @router.get("/runs")

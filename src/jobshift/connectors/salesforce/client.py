@@ -23,7 +23,7 @@ from simple_salesforce import Salesforce
 
 from jobshift.config import SalesforceSection
 from jobshift.connectors.salesforce.errors import classify, is_session_error
-from jobshift.errors import ConfigError, FatalError, RetryableError
+from jobshift.errors import ConfigError, FatalError, JobshiftError, RetryableError
 
 T = TypeVar("T")
 ENV_PASSWORD = "JOBSHIFT_SF_PASSWORD"
@@ -62,6 +62,22 @@ class CallStats:
         }
 
 
+class CaPinnedSession(requests.Session):
+    """A session that verifies TLS with one CA file, whatever ``REQUESTS_CA_BUNDLE`` says
+    (requests lets that variable override ``Session.verify``)."""
+
+    def __init__(self, ca_bundle: str) -> None:
+        super().__init__()
+        self.verify = ca_bundle
+        self._ca_bundle = ca_bundle
+
+    def merge_environment_settings(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Environment settings, with ``verify`` pinned to the configured CA file."""
+        out: dict[str, Any] = super().merge_environment_settings(*args, **kwargs)
+        out["verify"] = self._ca_bundle
+        return out
+
+
 class SalesforceClient:
     """One authenticated Salesforce session with bounded retries and call counters."""
 
@@ -76,10 +92,10 @@ class SalesforceClient:
     ) -> None:
         self.settings = settings
         self._env = os.environ if env is None else env
-        self.session = session or requests.Session()
-        if settings.ca_bundle:
-            self.session.verify = settings.ca_bundle
-        self._sleep = sleep
+        if session is None:
+            session = CaPinnedSession(settings.ca_bundle) if settings.ca_bundle else requests.Session()
+        self.session = session
+        self.sleep = sleep
         self._rng = rng or random.Random()
         self.stats = CallStats()
         self._sf: Salesforce | None = None
@@ -89,7 +105,9 @@ class SalesforceClient:
         s = self.settings
         secret = self._env.get(ENV_CLIENT_SECRET)
         if not s.client_id or not secret:
-            raise ConfigError(f"client_id and {ENV_CLIENT_SECRET} are required for OAuth", "salesforce.client_id")
+            raise ConfigError(
+                f"client_id and {ENV_CLIENT_SECRET} are required for OAuth", "salesforce.client_id"
+            )
         data = {"client_id": s.client_id, "client_secret": secret}
         if s.username:
             password = self._env.get(ENV_PASSWORD)
@@ -110,6 +128,8 @@ class SalesforceClient:
         self.stats.calls["oauth"] += 1
         try:
             resp = self.session.post(url, data=self._token_request(), timeout=self.settings.timeout_seconds)
+        except requests.exceptions.SSLError as exc:
+            raise FatalError(f"Salesforce login: TLS verification failed for {url}: {exc}") from None
         except requests.RequestException as exc:
             raise RetryableError(f"Salesforce login: cannot reach {url}: {exc}") from None
         try:
@@ -124,7 +144,9 @@ class SalesforceClient:
             raise FatalError(f"Salesforce login failed ({url}): {err}: {desc}")
         instance = self.settings.instance_url or payload.get("instance_url")
         if not instance:
-            raise FatalError("Salesforce login: no instance_url in the token response; set salesforce.instance_url")
+            raise FatalError(
+                "Salesforce login: no instance_url in the token response; set salesforce.instance_url"
+            )
         self._sf = Salesforce(
             session_id=payload["access_token"],
             instance_url=instance,
@@ -165,13 +187,15 @@ class SalesforceClient:
                     self.login()  # raises FatalError when the credentials no longer work
                     attempt -= 1
                     continue
+                if isinstance(exc, JobshiftError) and not isinstance(exc, RetryableError):
+                    raise
                 err = classify(exc, kind)
                 if is_session_error(exc):
                     err = FatalError(f"Salesforce {kind}: session rejected again after re-authentication")
                 if not isinstance(err, RetryableError) or attempt >= attempts:
                     raise err from None
                 self.stats.retries += 1
-                self._sleep(err.retry_after if err.retry_after is not None else self.backoff(attempt))
+                self.sleep(err.retry_after if err.retry_after is not None else self.backoff(attempt))
 
     def call(self, kind: str, fn: Callable[[Salesforce], T]) -> T:
         """Run ``fn(sf)`` (one API call) with counting, re-authentication and bounded retries."""
@@ -189,15 +213,16 @@ class SalesforceClient:
             nxt = page.get("nextRecordsUrl")
             if page.get("done", True) or not nxt:
                 return
-            page = self.call("query_more", lambda sf, u=nxt: sf.query_more(u, identifier_is_url=True))
+            page = self.call("query_more", _query_more(nxt))
 
     def describe(self, sobject: str) -> dict[str, Any]:
         """The describe payload of ``sobject``."""
-        return self.call("describe", lambda sf: sf.restful(f"sobjects/{sobject}/describe"))  # type: ignore[no-any-return]
+        out = self.call("describe", lambda sf: sf.restful(f"sobjects/{sobject}/describe"))
+        return dict(out or {})
 
     def limits(self) -> dict[str, Any]:
         """The org's ``/limits``."""
-        return self.call("limits", lambda sf: sf.limits())  # type: ignore[no-any-return]
+        return dict(self.call("limits", lambda sf: sf.limits()) or {})
 
     def header_usage(self) -> tuple[int, int] | None:
         """API usage from the last ``Sforce-Limit-Info`` header (no extra call), if any."""
@@ -218,3 +243,7 @@ class SalesforceClient:
     def bulk2(self, sobject: str) -> Any:
         """The Bulk 2.0 client of ``sobject`` for the current session."""
         return getattr(self.sf.bulk2, sobject)._client
+
+
+def _query_more(url: str) -> Callable[[Salesforce], Any]:
+    return lambda sf: sf.query_more(url, identifier_is_url=True)

@@ -44,6 +44,8 @@ def classify(exc: BaseException, what: str) -> ConnectorError:
     """The jobshift error for a failure of the Salesforce call ``what``."""
     if isinstance(exc, ConnectorError):
         return exc
+    if isinstance(exc, requests.exceptions.SSLError):
+        return FatalError(f"Salesforce {what}: TLS verification failed: {exc}")
     if isinstance(exc, requests.Timeout | requests.ConnectionError):
         return RetryableError(f"Salesforce {what}: network error: {exc}")
     if isinstance(exc, SalesforceError):

@@ -101,9 +101,13 @@ class FieldMap:
         mapping = default_field_map(obj)
         for canonical, sf_name in (overrides or {}).items():
             if canonical not in table.c:
-                raise ConfigError(f"unknown {obj} column {canonical!r}", f"salesforce.fields.{obj}.{canonical}")
+                raise ConfigError(
+                    f"unknown {obj} column {canonical!r}", f"salesforce.fields.{obj}.{canonical}"
+                )
             if sf_name and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?", sf_name):
-                raise ConfigError(f"not a Salesforce API name: {sf_name!r}", f"salesforce.fields.{obj}.{canonical}")
+                raise ConfigError(
+                    f"not a Salesforce API name: {sf_name!r}", f"salesforce.fields.{obj}.{canonical}"
+                )
             if sf_name:
                 mapping[canonical] = sf_name
             else:

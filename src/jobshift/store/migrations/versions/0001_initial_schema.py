@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 14:31:42.323682
+Create Date: 2026-11-23 14:36:58.945001
 """
 
 from __future__ import annotations
@@ -176,6 +176,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contacts_owner_id"), ["owner_id"], unique=False)
 
     op.create_table(
+        "enrichment_cache",
+        sa.Column(
+            "lookup_hash", sa.String(length=64), nullable=False, comment="sha256 of the lookup kind and value"
+        ),
+        sa.Column("lookup_kind", sa.String(length=20), nullable=False, comment="profile | email | name"),
+        sa.Column("provider", sa.String(length=20), nullable=False, comment="pdl"),
+        sa.Column(
+            "contact_id", sa.String(length=64), nullable=True, comment="the contact the lookup was made for"
+        ),
+        sa.Column("requested_at", sa.DateTime(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False, comment="matched | no_match | error"),
+        sa.Column("person_id", sa.Text(), nullable=True, comment="the provider's profile id when matched"),
+        sa.Column("likelihood", sa.Integer(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("lookup_hash", name=op.f("pk_enrichment_cache")),
+    )
+    with op.batch_alter_table("enrichment_cache", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_enrichment_cache_contact_id"), ["contact_id"], unique=False)
+
+    op.create_table(
         "leads",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("first_name", sa.Text(), nullable=True),
@@ -245,9 +265,82 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_leads_owner_id_created_at"), ["owner_id", "created_at"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_leads_past_contact_id"), ["past_contact_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_leads_signal_id"), ["signal_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_leads_status_created_at"), ["status", "created_at"], unique=False
+        )
+
+    op.create_table(
+        "notification_prefs",
+        sa.Column("user_id", sa.String(length=64), nullable=False),
+        sa.Column(
+            "channel", sa.String(length=20), nullable=False, comment="slack | email | both | digest | none"
+        ),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_notification_prefs")),
+    )
+    op.create_table(
+        "notifications",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("idempotency_key", sa.String(length=300), nullable=False),
+        sa.Column("rule", sa.String(length=20), nullable=False, comment="1A..1D, 3A, 3B, or digest"),
+        sa.Column("item_type", sa.String(length=20), nullable=False, comment="lead | contact | digest"),
+        sa.Column("item_id", sa.String(length=120), nullable=False),
+        sa.Column("recipient_user_id", sa.String(length=64), nullable=False),
+        sa.Column(
+            "channel",
+            sa.String(length=20),
+            nullable=False,
+            comment="slack | email | digest (waits for the digest)",
+        ),
+        sa.Column(
+            "status",
+            sa.String(length=20),
+            nullable=False,
+            comment="pending | sending | sent | failed | suppressed",
+        ),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(), nullable=True),
+        sa.Column(
+            "claimed_at", sa.DateTime(), nullable=True, comment="when the current send attempt started"
+        ),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("send_date", sa.Date(), nullable=False, comment="the send day whose plan created the row"),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.Column(
+            "provider_message_id",
+            sa.Text(),
+            nullable=True,
+            comment="Slack channel:ts, or the e-mail Message-ID",
+        ),
+        sa.Column("is_digest", sa.Boolean(), nullable=False),
+        sa.Column(
+            "digest_id", sa.Integer(), nullable=True, comment="the digest row that delivered this item"
+        ),
+        sa.Column(
+            "payload",
+            sa.JSON(),
+            nullable=True,
+            comment="what the message shows (rendered from it), digest: item row ids",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_notifications_idempotency_key")),
+    )
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_notifications_item_type_item_id"), ["item_type", "item_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_notifications_recipient_user_id_status"),
+            ["recipient_user_id", "status"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_notifications_status_channel_next_attempt_at"),
+            ["status", "channel", "next_attempt_at"],
+            unique=False,
         )
 
     op.create_table(
@@ -413,6 +506,43 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_quarantine_run_id"), ["run_id"], unique=False)
 
     op.create_table(
+        "routing_decisions",
+        sa.Column(
+            "lead_id",
+            sa.String(length=120),
+            nullable=False,
+            comment="lead id, or signal:<id> before the lead exists",
+        ),
+        sa.Column("signal_id", sa.String(length=64), nullable=True),
+        sa.Column("owner_id", sa.String(length=64), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column(
+            "rule", sa.String(length=40), nullable=False, comment="account_bdr | smb_round_robin | pool | ..."
+        ),
+        sa.Column("pool_key", sa.String(length=200), nullable=True),
+        sa.Column("decided_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("lead_id", name=op.f("pk_routing_decisions")),
+    )
+    with op.batch_alter_table("routing_decisions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_routing_decisions_owner_id_decided_at"), ["owner_id", "decided_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_routing_decisions_signal_id"), ["signal_id"], unique=False)
+
+    op.create_table(
+        "routing_state",
+        sa.Column(
+            "pool_key", sa.String(length=200), nullable=False, comment="smb_sdr | pool:<name>:<region>"
+        ),
+        sa.Column("position", sa.Integer(), nullable=False, comment="assignments made from this pool so far"),
+        sa.Column(
+            "weights", sa.JSON(), nullable=False, comment="member user id -> current weight (smooth WRR)"
+        ),
+        sa.Column("last_user_id", sa.String(length=64), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("pool_key", name=op.f("pk_routing_state")),
+    )
+    op.create_table(
         "runs",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
@@ -485,7 +615,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("signals", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_signals_contact_id"), ["contact_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_signals_detected_at"), ["detected_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_signals_detected_at_signal_id_lead_id_contact_id"),
+            ["detected_at", "signal_id", "lead_id", "contact_id"],
+            unique=False,
+        )
         batch_op.create_index(
             batch_op.f("ix_signals_full_name"),
             ["full_name"],
@@ -530,12 +664,18 @@ def downgrade() -> None:
         batch_op.drop_index(
             batch_op.f("ix_signals_full_name"), postgresql_ops={"full_name": "text_pattern_ops"}
         )
-        batch_op.drop_index(batch_op.f("ix_signals_detected_at"))
+        batch_op.drop_index(batch_op.f("ix_signals_detected_at_signal_id_lead_id_contact_id"))
         batch_op.drop_index(batch_op.f("ix_signals_contact_id"))
 
     op.drop_table("signals")
     op.drop_table("scorecard_snapshots")
     op.drop_table("runs")
+    op.drop_table("routing_state")
+    with op.batch_alter_table("routing_decisions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_routing_decisions_signal_id"))
+        batch_op.drop_index(batch_op.f("ix_routing_decisions_owner_id_decided_at"))
+
+    op.drop_table("routing_decisions")
     with op.batch_alter_table("quarantine", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_quarantine_run_id"))
 
@@ -559,9 +699,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_opportunities_account_id"))
 
     op.drop_table("opportunities")
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notifications_status_channel_next_attempt_at"))
+        batch_op.drop_index(batch_op.f("ix_notifications_recipient_user_id_status"))
+        batch_op.drop_index(batch_op.f("ix_notifications_item_type_item_id"))
+
+    op.drop_table("notifications")
+    op.drop_table("notification_prefs")
     with op.batch_alter_table("leads", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_leads_status_created_at"))
         batch_op.drop_index(batch_op.f("ix_leads_signal_id"))
+        batch_op.drop_index(batch_op.f("ix_leads_past_contact_id"))
         batch_op.drop_index(batch_op.f("ix_leads_owner_id_created_at"))
         batch_op.drop_index(batch_op.f("ix_leads_linkedin_norm"))
         batch_op.drop_index(batch_op.f("ix_leads_lead_source"))
@@ -576,6 +724,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_leads_company"), postgresql_ops={"company": "text_pattern_ops"})
 
     op.drop_table("leads")
+    with op.batch_alter_table("enrichment_cache", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_enrichment_cache_contact_id"))
+
+    op.drop_table("enrichment_cache")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contacts_owner_id"))
         batch_op.drop_index(batch_op.f("ix_contacts_linkedin_norm"))

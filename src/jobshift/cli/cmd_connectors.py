@@ -1,0 +1,132 @@
+"""Commands: ``jobshift crm check``, ``jobshift crm pull`` (Salesforce) and ``jobshift enrich`` (PDL API)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from jobshift.cli.output import console, print_json, print_table, warn
+from jobshift.errors import UsageError
+from jobshift.services.enriching import run_enrichment
+from jobshift.services.salesforce_sync import check_salesforce, pull_salesforce
+from jobshift.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from jobshift.cli.main import State
+
+
+def _since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--since: not an ISO 8601 date/time: {value!r}") from None
+    if parsed.tzinfo is not None:
+        from datetime import UTC
+
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def register(app: typer.Typer, state: State) -> None:
+    """Add the ``crm`` command group and ``enrich`` to ``app``."""
+    crm_app = typer.Typer(
+        help="Connect a CRM (Salesforce): check the mapping, pull records.", no_args_is_help=True
+    )
+    app.add_typer(crm_app, name="crm")
+
+    @crm_app.command("check")
+    def check(
+        as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    ) -> None:
+        """Log in to Salesforce, describe the objects and check every mapped field jobshift writes."""
+        ws = Workspace.open(state.workspace)
+        try:
+            report = check_salesforce(ws)
+        finally:
+            ws.close()
+        if as_json:
+            print_json(report.to_dict())
+            return
+        rows = [
+            (o, v["sobject"], v["fields_read"], ", ".join(v["not_in_org"]) or "-")
+            for o, v in report.objects.items()
+        ]
+        print_table(
+            "Salesforce objects", rows, headers=("object", "sObject", "fields read", "mapped, not in org")
+        )
+        console.print(
+            f"API usage today: {report.api_used:,} / {report.api_limit:,}; written fields: all present"
+        )
+
+    @crm_app.command("pull")
+    def pull(
+        since: Annotated[
+            str | None,
+            typer.Option(help="read records changed after this ISO date/time (default: last pull)"),
+        ] = None,
+        objects: Annotated[
+            list[str] | None, typer.Option("--object", help="only this object (repeatable)")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    ) -> None:
+        """Read Salesforce into the local store, incrementally by SystemModstamp.
+
+        Re-pulling the same records changes nothing.
+        """
+        ws = Workspace.open(state.workspace)
+        try:
+            report = pull_salesforce(ws, since=_since(since), objects=_objects(objects))
+        finally:
+            ws.close()
+        if as_json:
+            print_json(report.to_dict())
+            return
+        rows = [
+            (o, c["read"], c["inserted"], c["updated"], c["unchanged"], c["quarantined"])
+            for o, c in report.objects.items()
+        ]
+        print_table(
+            f"Pulled from Salesforce ({report.seconds:.1f}s, {report.stats['api_calls']:,} API calls)",
+            rows,
+            headers=("object", "read", "inserted", "updated", "unchanged", "quarantined"),
+        )
+        bad = sum(c["quarantined"] for c in report.objects.values())
+        if bad:
+            warn(f"{bad:,} record(s) quarantined (jobshift runs / quarantine)")
+
+    @app.command("enrich")
+    def enrich(
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="only count the due lookups")] = False,
+        limit: Annotated[int | None, typer.Option(min=1, help="at most this many lookups")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    ) -> None:
+        """Enrich the tracked contacts due under their tier's cadence through People Data Labs.
+
+        Profiles are ingested as observations; a lookup is never bought twice within its cadence.
+        """
+        ws = Workspace.open(state.workspace)
+        try:
+            report = run_enrichment(ws, dry_run=dry_run, limit=limit)
+        finally:
+            ws.close()
+        if as_json:
+            print_json(report.to_dict())
+            return
+        title = (
+            "Enrichment (dry run)" if dry_run else f"Enrichment (run {report.run_id}, {report.seconds:.1f}s)"
+        )
+        print_table(title, report.counts())
+        if report.stopped:
+            warn(f"stopped early: {report.stopped}")
+
+
+def _objects(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    from jobshift.services.salesforce_sync import resolve_objects
+
+    return resolve_objects(values)

@@ -1,0 +1,314 @@
+"""``SalesforceConnector``: the :class:`~jobshift.connectors.crm_protocol.CrmConnector` for Salesforce.
+
+Reads are SOQL over the mapped fields, incremental by ``SystemModstamp``. Writes check every mapped field
+against ``describe`` first (a missing field is a ``FatalError`` naming it, before anything is written),
+pause when the org's API usage reaches ``api_usage_pause_share`` of its daily limit, and go through REST
+sObject Collections below ``bulk_threshold`` records, Bulk API 2.0 at or above it. Lead creates are
+upserts by the external-id field ``lead_external_id_field`` holding the intent's idempotency key.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from jobshift.config import SalesforceSection
+from jobshift.connectors.crm_protocol import (
+    ApiUsage,
+    ContactUpdate,
+    CrmObject,
+    ExistingPerson,
+    LeadCreate,
+    WriteResult,
+)
+from jobshift.connectors.crm_values import email_key, linkedin_person_key, to_datetime
+from jobshift.connectors.salesforce.client import CallStats, SalesforceClient
+from jobshift.connectors.salesforce.fields import MODSTAMP, FieldMap, soql_datetime, soql_string
+from jobshift.connectors.salesforce.writes import Outcome, bulk_write, rest_write
+from jobshift.errors import FatalError, RetryableError
+from jobshift.store.schema import CRM_TABLES
+
+PAUSE_RETRY_AFTER = 3600.0
+
+
+class SalesforceConnector:
+    """Salesforce behind the CRM connector protocol (see the module docstring)."""
+
+    name = "salesforce"
+
+    def __init__(
+        self,
+        settings: SalesforceSection,
+        *,
+        client: SalesforceClient | None = None,
+        env: Mapping[str, str] | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self.client = client or SalesforceClient(settings, env=env, session=session, sleep=sleep, rng=rng)
+        self._maps: dict[str, FieldMap] = {}
+        self._fields: dict[str, dict[str, dict[str, Any]]] = {}
+        self.watermarks: dict[str, datetime] = {}
+        self.skipped_fields: dict[str, list[str]] = {}
+        """Default-mapped fields the org does not have (not read), per object."""
+        self.rejected: list[tuple[str, str, str]] = []
+        """Records read whose values could not be converted: (object, Salesforce id, reason)."""
+        self.unmapped_written: Counter[str] = Counter()
+        """Canonical fields dropped from writes because they are mapped to nothing."""
+
+    @property
+    def stats(self) -> CallStats:
+        """Calls and records counted so far."""
+        return self.client.stats
+
+    # -- metadata ---------------------------------------------------------------------------------
+    def field_map(self, obj: str) -> FieldMap:
+        """The field map of ``obj`` (defaults + ``[salesforce.fields.<obj>]``)."""
+        if obj not in self._maps:
+            self._maps[obj] = FieldMap.build(obj, self.settings.fields.get(obj))
+        return self._maps[obj]
+
+    def sobject_fields(self, sobject: str) -> dict[str, dict[str, Any]]:
+        """Field name → describe entry of ``sobject`` (one ``describe`` call per object, cached)."""
+        if sobject not in self._fields:
+            desc = self.client.describe(sobject)
+            self._fields[sobject] = {f["name"]: f for f in desc.get("fields", [])}
+        return self._fields[sobject]
+
+    def has_field(self, sobject: str, name: str) -> bool:
+        """Whether ``sobject`` has field ``name`` (``Rel.Field``: a relationship called ``Rel``)."""
+        fields = self.sobject_fields(sobject)
+        if "." in name:
+            rel = name.split(".", 1)[0]
+            return any(f.get("relationshipName") == rel for f in fields.values())
+        return name in fields
+
+    def check_fields(self, object: CrmObject, fields: Sequence[str]) -> None:
+        """Raise ``FatalError`` naming the first mapped field ``object`` lacks in Salesforce."""
+        fmap = self.field_map(object)
+        table = CRM_TABLES[object]
+        for canonical in fields:
+            if canonical not in table.c:
+                raise FatalError(f"{object}.{canonical} is not a jobshift column")
+            sf_name = fmap.to_sf.get(canonical)
+            if not sf_name:
+                continue  # mapped to "" on purpose: never written
+            if "." in sf_name:
+                raise FatalError(
+                    f"{object}.{canonical} maps to {sf_name!r}, a related field that cannot be written"
+                )
+            if not self.has_field(fmap.sobject, sf_name):
+                raise FatalError(
+                    f"Salesforce {fmap.sobject} has no field {sf_name!r} (mapped from {object}.{canonical}); "
+                    f"create it or change [salesforce.fields.{object}] {canonical} in jobshift.toml"
+                )
+
+    def check_external_id(self, sobject: str, name: str) -> None:
+        """Raise ``FatalError`` unless ``sobject.name`` exists and is an External ID field."""
+        info = self.sobject_fields(sobject).get(name)
+        if info is None:
+            raise FatalError(
+                f"Salesforce {sobject} has no field {name!r} (salesforce.lead_external_id_field); "
+                "create it as a unique External ID text field or configure another one"
+            )
+        if not info.get("externalId") and not info.get("idLookup"):
+            raise FatalError(f"Salesforce {sobject}.{name} is not an External ID field")
+
+    # -- reads ------------------------------------------------------------------------------------
+    def read_columns(self, obj: str) -> dict[str, str]:
+        """Canonical column → Salesforce field read for ``obj`` (fields the org lacks are skipped;
+        a *configured* field the org lacks is a ``FatalError``)."""
+        fmap = self.field_map(obj)
+        table = CRM_TABLES[obj]
+        cols: dict[str, str] = {}
+        skipped: list[str] = []
+        for canonical, sf_name in fmap.to_sf.items():
+            if canonical not in table.c:
+                continue
+            if self.has_field(fmap.sobject, sf_name):
+                cols[canonical] = sf_name
+            elif canonical in fmap.configured:
+                raise FatalError(
+                    f"Salesforce {fmap.sobject} has no field {sf_name!r} "
+                    f"(configured as [salesforce.fields.{obj}] {canonical})"
+                )
+            else:
+                skipped.append(sf_name)
+        self.skipped_fields[obj] = skipped
+        return cols
+
+    def read(self, object: CrmObject, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+        """Records of ``object`` changed after ``since`` (all when ``None``), oldest change first."""
+        fmap = self.field_map(object)
+        cols = self.read_columns(object)
+        select = list(dict.fromkeys(["Id", *cols.values(), MODSTAMP]))
+        soql = f"SELECT {', '.join(select)} FROM {fmap.sobject}"
+        if since is not None:
+            # SOQL datetime literals have whole seconds: ask from the second, drop what is not newer
+            soql += f" WHERE {MODSTAMP} >= {soql_datetime(since)}"
+        soql += f" ORDER BY {MODSTAMP}, Id"
+        for rec in self.client.query(soql):
+            stamp = rec.get(MODSTAMP)
+            if stamp:
+                ts = to_datetime(str(stamp))
+                if since is not None and ts <= since:
+                    continue
+                if object not in self.watermarks or ts > self.watermarks[object]:
+                    self.watermarks[object] = ts
+            try:
+                yield fmap.to_canonical(rec, cols)
+            except ValueError as exc:
+                self.rejected.append((object, str(rec.get("Id")), str(exc)))
+
+    def find_existing(
+        self,
+        *,
+        email: str | None,
+        linkedin_norm: str | None,
+        account_id: str | None,
+        company_domain: str | None,
+    ) -> ExistingPerson | None:
+        """A contact at ``account_id`` or an unconverted lead at ``company_domain`` for this person."""
+        email = email_key(email) if email else None
+        if not email and not linkedin_norm:
+            return None
+        for obj in ("contacts", "leads"):
+            if obj == "contacts" and not account_id:
+                continue
+            found = self._find_in(obj, email, linkedin_norm, account_id, company_domain)
+            if found:
+                return found
+        return None
+
+    def _find_in(
+        self, obj: str, email: str | None, li: str | None, account_id: str | None, domain: str | None
+    ) -> ExistingPerson | None:
+        fmap = self.field_map(obj)
+        li_field = fmap.to_sf.get("linkedin_url")
+        if li_field and not self.has_field(fmap.sobject, li_field):
+            li_field = None
+        ors = []
+        if email:
+            ors.append(f"Email = {soql_string(email)}")
+        if li and li_field:
+            slug = li.rsplit("/", 1)[-1]
+            ors.append(f"{li_field} LIKE {soql_string('%/in/' + slug + '%')}")
+        if not ors:
+            return None
+        fields = ["Id", "Email", *([li_field] if li_field else [])]
+        where = f"({' OR '.join(ors)})"
+        if obj == "contacts":
+            where = f"AccountId = {soql_string(account_id or '')} AND {where}"
+        elif self.has_field("Lead", "IsConverted"):
+            where = f"IsConverted = false AND {where}"
+        soql = (
+            f"SELECT {', '.join(fields)} FROM {fmap.sobject} WHERE {where} ORDER BY CreatedDate, Id LIMIT 20"
+        )
+        for rec in self.client.query(soql):
+            rec_email = email_key(rec.get("Email")) if rec.get("Email") else None
+            rec_li = linkedin_person_key(rec.get(li_field)) if li_field else None
+            same_domain = domain is None or (rec_email or "").endswith("@" + domain)
+            if email and rec_email == email and (obj == "contacts" or same_domain):
+                return ExistingPerson(obj, str(rec["Id"]), "email")  # type: ignore[arg-type]
+            if li and rec_li == li and (obj == "contacts" or (domain is not None and same_domain)):
+                return ExistingPerson(obj, str(rec["Id"]), "linkedin")  # type: ignore[arg-type]
+        return None
+
+    # -- writes -----------------------------------------------------------------------------------
+    def api_usage(self) -> ApiUsage:
+        """Today's API requests from ``/limits`` (``DailyApiRequests``)."""
+        daily = self.client.limits().get("DailyApiRequests") or {}
+        limit = int(daily.get("Max") or 0)
+        return ApiUsage(
+            used=limit - int(daily.get("Remaining") or 0), limit=limit, extra={"source": "limits"}
+        )
+
+    def _pause_reason(self, usage: tuple[int, int] | None = None) -> str | None:
+        if usage is None:
+            usage = self.client.header_usage()
+        if usage is None:
+            u = self.api_usage()
+            usage = (u.used, u.limit)
+        used, limit = usage
+        share = self.settings.api_usage_pause_share
+        if limit and used / limit >= share:
+            return (
+                f"Salesforce writes paused: API usage {used:,}/{limit:,} "
+                f"reached {share:.0%} of the daily limit"
+            )
+        return None
+
+    def _prepare(self, obj: CrmObject, field_sets: Sequence[Mapping[str, Any]]) -> None:
+        names = list(dict.fromkeys(k for fs in field_sets for k in fs))
+        self.check_fields(obj, names)
+        u = self.api_usage()
+        reason = self._pause_reason((u.used, u.limit))
+        if reason:
+            raise RetryableError(reason, retry_after=PAUSE_RETRY_AFTER)
+
+    def _write(self, sobject: str, records: list[dict[str, Any]], external_id: str | None) -> list[Outcome]:
+        s = self.settings
+        if len(records) >= s.bulk_threshold:
+            try:
+                return bulk_write(
+                    self.client,
+                    sobject,
+                    records,
+                    external_id=external_id,
+                    poll_seconds=s.bulk_poll_seconds,
+                    timeout_seconds=s.bulk_timeout_seconds,
+                )
+            except RetryableError as exc:
+                return [Outcome(False, error=str(exc), retryable=True) for _ in records]
+        return rest_write(
+            self.client,
+            sobject,
+            records,
+            external_id=external_id,
+            batch_size=s.rest_batch_size,
+            before_batch=self._pause_reason,
+        )
+
+    def create_leads(self, intents: Sequence[LeadCreate]) -> list[WriteResult]:
+        """Upsert leads by the external-id field (idempotent); one result per intent, same order."""
+        if not intents:
+            return []
+        fmap = self.field_map("leads")
+        ext = self.settings.lead_external_id_field
+        self.check_external_id(fmap.sobject, ext)
+        self._prepare("leads", [i.fields for i in intents])
+        unique: dict[str, dict[str, Any]] = {}
+        for intent in intents:
+            values, unmapped = fmap.to_salesforce(intent.fields)
+            self.unmapped_written.update(unmapped)
+            values.pop("Id", None)
+            unique[intent.idempotency_key] = {**values, ext: intent.idempotency_key}
+        outcomes = dict(zip(unique, self._write(fmap.sobject, list(unique.values()), ext), strict=True))
+        return [_result(i.idempotency_key, outcomes[i.idempotency_key]) for i in intents]
+
+    def update_contacts(self, intents: Sequence[ContactUpdate]) -> list[WriteResult]:
+        """Update contacts by id (several intents for one contact are merged, later fields win)."""
+        if not intents:
+            return []
+        fmap = self.field_map("contacts")
+        self._prepare("contacts", [i.fields for i in intents])
+        merged: dict[str, dict[str, Any]] = {}
+        for intent in intents:
+            values, unmapped = fmap.to_salesforce(intent.fields)
+            self.unmapped_written.update(unmapped)
+            values.pop("Id", None)
+            merged.setdefault(intent.contact_id, {"Id": intent.contact_id}).update(values)
+        outcomes = dict(zip(merged, self._write(fmap.sobject, list(merged.values()), None), strict=True))
+        return [_result(i.idempotency_key, outcomes[i.contact_id]) for i in intents]
+
+
+def _result(key: str, o: Outcome) -> WriteResult:
+    return WriteResult(key, o.ok, record_id=o.record_id, error=o.error, retryable=o.retryable)

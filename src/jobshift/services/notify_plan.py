@@ -1,0 +1,362 @@
+"""Planning notifications: items of the day before the send day → rules → recipients → rows.
+
+Items: job-change leads (contact-tracking lead source) created in the window, and contacts marked No
+Longer At Company (Disqualified, reason No Longer at Company) in the window. Backfilled items (the
+lead's ``is_backfill``, or a backfill outbox row for the lead's signal / the contact update) are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, select
+
+from jobshift.config import Config, NotificationRule
+from jobshift.domain.notification_rules import RuleContext, RuleSpec, matching_rules, recipients_for
+from jobshift.store import notifications as nstore
+from jobshift.store.schema import accounts, contacts, leads, opportunities, outbox, signals, users
+
+_CHUNK = 900
+
+
+@dataclass
+class PlanReport:
+    """What planning found and wrote."""
+
+    window: tuple[str, str] = ("", "")
+    leads: int = 0
+    contacts: int = 0
+    backfill_skipped: int = 0
+    fired: dict[str, int] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    inserted: int = 0
+    inactive_skipped: int = 0
+    opted_out: int = 0
+
+
+def rule_specs(cfg: Config) -> list[RuleSpec]:
+    """The configured rules as pure specs, in configuration order."""
+
+    def one(rid: str, r: NotificationRule) -> RuleSpec:
+        return RuleSpec(
+            rid,
+            r.item,
+            r.open_opps,
+            r.or_customer_open_renewal,
+            r.started_within_months,
+            r.started_within,
+            tuple(r.recipients),
+            r.enabled,
+            r.title,
+        )
+
+    return [one(k, v) for k, v in cfg.notifications.rules.items()]
+
+
+def window_for(send_date: date, cfg: Config) -> tuple[datetime, datetime]:
+    """The naive-UTC window of "yesterday" (``lookback_days`` before ``send_date``, workspace timezone)."""
+    tz = ZoneInfo(cfg.workspace.timezone)
+    end = datetime.combine(send_date, time(0), tzinfo=tz)
+    start = end - timedelta(days=cfg.notifications.lookback_days)
+    utc = ZoneInfo("UTC")
+    return start.astimezone(utc).replace(tzinfo=None), end.astimezone(utc).replace(tzinfo=None)
+
+
+def _by_id(conn: Connection, table: Any, ids: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    wanted = sorted({str(i) for i in ids if i})
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        q = select(table).where(table.c.id.in_(wanted[i : i + _CHUNK]))
+        out.update({r["id"]: dict(r) for r in conn.execute(q).mappings()})
+    return out
+
+
+def _open_opps(conn: Connection, account_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    ids = sorted({a for a in account_ids if a})
+    out: dict[str, list[dict[str, Any]]] = {}
+    for i in range(0, len(ids), _CHUNK):
+        o = opportunities
+        q = select(
+            o.c.id, o.c.account_id, o.c.name, o.c.stage, o.c.stage_number, o.c.type, o.c.is_closed
+        ).where(o.c.account_id.in_(ids[i : i + _CHUNK]))
+        for r in conn.execute(q).mappings():
+            if r["is_closed"]:
+                continue
+            out.setdefault(r["account_id"], []).append(dict(r))
+    return out
+
+
+def _backfill_refs(conn: Connection) -> tuple[set[str], set[str]]:
+    """Signal ids and contact ids written by backfill batches (no notifications for them)."""
+    q = select(outbox.c.kind, outbox.c.signal_id, outbox.c.target_id).where(outbox.c.is_backfill.is_(True))
+    sigs: set[str] = set()
+    cons: set[str] = set()
+    for kind, sid, target in conn.execute(q):
+        if sid:
+            sigs.add(sid)
+        if kind == "update_contact" and target:
+            cons.add(target)
+    return sigs, cons
+
+
+def _is_customer(account: Mapping[str, Any] | None, flag: Any, cfg: Config) -> bool:
+    if flag:
+        return True
+    return bool(account and account.get("type") in cfg.scorecard.customer_account_types)
+
+
+def _link(cfg: Config, obj: str, rid: str | None) -> str | None:
+    tpl = cfg.notifications.crm_record_url
+    return tpl.format(object=obj, id=rid) if tpl and rid else None
+
+
+def _stage_key(o: Mapping[str, Any]) -> int:
+    s = o.get("stage_number")
+    return -1 if s is None else int(s)
+
+
+def _why(company: str, opps: Sequence[Mapping[str, Any]], customer: bool, renewal: bool, left: bool) -> str:
+    parts = []
+    if opps:
+        best = max(opps, key=_stage_key)
+        n = len(opps)
+        parts.append(
+            f"{company} has {n} open opportunit{'y' if n == 1 else 'ies'}, furthest at {best.get('stage')}"
+            + (f" ({best.get('name')})" if best.get("name") else "")
+        )
+    else:
+        parts.append(f"no open opportunity at {company}: a warm way in")
+    if customer:
+        parts.append(f"{company} is a customer" + (" with an open renewal" if renewal else ""))
+    if left:
+        parts.append("the deal just lost a contact: re-map the buying group")
+    return "; ".join(parts) + "."
+
+
+def _lead_item(
+    lead: Mapping[str, Any],
+    acc: Mapping[str, Any] | None,
+    opps: list[dict[str, Any]],
+    past_acc: Mapping[str, Any] | None,
+    cfg: Config,
+) -> tuple[dict[str, Any], bool, bool]:
+    customer = _is_customer(acc, lead.get("is_customer_company"), cfg)
+    renewal = any(o.get("type") in cfg.notifications.renewal_types for o in opps)
+    company = str(lead.get("company") or (acc or {}).get("name") or "the new company")
+    name = " ".join(x for x in (lead.get("first_name"), lead.get("last_name")) if x)
+    web = cfg.notifications.web_base_url.rstrip("/")
+    links = [{"label": "Open lead in jobshift", "url": f"{web}/leads/{lead['id']}"}]
+    if lead.get("past_contact_id"):
+        links.append({"label": "Past contact", "url": f"{web}/contacts/{lead['past_contact_id']}"})
+    for label, obj, rid in (
+        ("Lead in CRM", "Lead", lead["id"]),
+        ("Past contact in CRM", "Contact", lead.get("past_contact_id")),
+    ):
+        url = _link(cfg, obj, rid)
+        if url:
+            links.append({"label": label, "url": url})
+    view = {
+        "item_type": "lead",
+        "item_id": lead["id"],
+        "person": name or "Someone",
+        "headline_verb": f"joined {company}",
+        "now_title": lead.get("title"),
+        "now_company": company,
+        "since": lead.get("job_started_date"),
+        "past_title": lead.get("past_title"),
+        "past_account": (past_acc or {}).get("name") or lead.get("past_account_id"),
+        "email": lead.get("email"),
+        "linkedin_url": lead.get("linkedin_url"),
+        "why_it_matters": _why(company, opps, customer, renewal, left=False),
+        "links": links,
+    }
+    return view, customer, renewal
+
+
+def _items(
+    conn: Connection, cfg: Config, start: datetime, end: datetime, report: PlanReport
+) -> list[tuple[RuleContext, dict[str, Any], dict[str, str | None]]]:
+    """(rule context, message view, team) of every item in the window."""
+    send_date = end.date()
+    bf_sigs, bf_contacts = _backfill_refs(conn)
+    src = cfg.program.contact_tracking_lead_source
+    q = select(leads).where(leads.c.created_at >= start, leads.c.created_at < end, leads.c.lead_source == src)
+    lead_rows = [dict(r) for r in conn.execute(q.order_by(leads.c.id)).mappings()]
+    q2 = select(contacts).where(
+        contacts.c.no_longer_at_company.is_(True),
+        contacts.c.no_longer_at_company_at >= start,
+        contacts.c.no_longer_at_company_at < end,
+    )
+    contact_rows = [
+        dict(r)
+        for r in conn.execute(q2.order_by(contacts.c.id)).mappings()
+        if str(r["status"] or "").casefold() == "disqualified"
+        and str(r["disqualified_reason"] or "").casefold() == "no longer at company"
+    ]
+    kept_leads = [r for r in lead_rows if not r.get("is_backfill") and r.get("signal_id") not in bf_sigs]
+    kept_contacts = [r for r in contact_rows if r["id"] not in bf_contacts]
+    report.backfill_skipped = len(lead_rows) - len(kept_leads) + len(contact_rows) - len(kept_contacts)
+    report.leads, report.contacts = len(kept_leads), len(kept_contacts)
+    accs = _by_id(
+        conn,
+        accounts,
+        [r.get("matched_account_id") for r in kept_leads]
+        + [r.get("past_account_id") for r in kept_leads]
+        + [r.get("account_id") for r in kept_contacts],
+    )
+    opps = _open_opps(conn, accs)
+    out = []
+    for lead in kept_leads:
+        acc = accs.get(str(lead.get("matched_account_id")))
+        ao = opps.get(str(lead.get("matched_account_id")), []) if acc else []
+        view, customer, renewal = _lead_item(lead, acc, ao, accs.get(str(lead.get("past_account_id"))), cfg)
+        ctx = RuleContext(
+            "lead",
+            send_date,
+            lead.get("lead_source"),
+            tuple(o.get("stage_number") for o in ao),
+            renewal,
+            customer,
+            lead.get("job_started_date"),
+        )
+        team = {
+            "lead_owner": lead.get("owner_id"),
+            "account_bdr": (acc or {}).get("bdr_id"),
+            "account_ae": (acc or {}).get("owner_id"),
+            "account_renewal_manager": (acc or {}).get("renewal_manager_id"),
+        }
+        out.append((ctx, view, team))
+    moved = _moves(conn, [c["id"] for c in kept_contacts])
+    web = cfg.notifications.web_base_url.rstrip("/")
+    for c in kept_contacts:
+        acc = accs.get(str(c.get("account_id")))
+        ao = opps.get(str(c.get("account_id")), []) if acc else []
+        company = str((acc or {}).get("name") or "their company")
+        customer = _is_customer(acc, False, cfg)
+        renewal = any(o.get("type") in cfg.notifications.renewal_types for o in ao)
+        mv = moved.get(c["id"], {})
+        links = [{"label": "Open contact in jobshift", "url": f"{web}/contacts/{c['id']}"}]
+        if mv.get("lead_id"):
+            links.append({"label": "New lead", "url": f"{web}/leads/{mv['lead_id']}"})
+        url = _link(cfg, "Contact", c["id"])
+        if url:
+            links.append({"label": "Contact in CRM", "url": url})
+        view = {
+            "item_type": "contact",
+            "item_id": c["id"],
+            "person": " ".join(x for x in (c.get("first_name"), c.get("last_name")) if x) or "Someone",
+            "headline_verb": f"left {company}",
+            "now_title": mv.get("new_title"),
+            "now_company": mv.get("new_company"),
+            "since": mv.get("job_started_date"),
+            "past_title": c.get("title"),
+            "past_account": company,
+            "email": c.get("email"),
+            "linkedin_url": c.get("linkedin_url"),
+            "why_it_matters": _why(company, ao, customer, renewal, left=True),
+            "links": links,
+        }
+        ctx = RuleContext(
+            "contact",
+            send_date,
+            None,
+            tuple(o.get("stage_number") for o in ao),
+            renewal,
+            customer,
+            mv.get("job_started_date"),
+        )
+        team = {
+            "lead_owner": None,
+            "account_bdr": (acc or {}).get("bdr_id"),
+            "account_ae": (acc or {}).get("owner_id"),
+            "account_renewal_manager": (acc or {}).get("renewal_manager_id"),
+        }
+        out.append((ctx, view, team))
+    return out
+
+
+def _moves(conn: Connection, contact_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Where each contact went (its newest job-change / left-company signal)."""
+    out: dict[str, dict[str, Any]] = {}
+    s = signals
+    for i in range(0, len(contact_ids), _CHUNK):
+        q = (
+            select(s.c.contact_id, s.c.new_company, s.c.new_title, s.c.job_started_date, s.c.lead_id)
+            .where(
+                s.c.contact_id.in_(contact_ids[i : i + _CHUNK]), s.c.type.in_(("job_change", "left_company"))
+            )
+            .order_by(s.c.detected_at)
+        )
+        for r in conn.execute(q).mappings():
+            out[r["contact_id"]] = dict(r)
+    return out
+
+
+def channels_for(user: Mapping[str, Any], pref: str) -> list[str]:
+    """The channels a user is told on (their preference, falling back to what they can receive)."""
+    has_slack, has_email = bool(user.get("slack_user_id")), bool(user.get("email"))
+    if pref == "none":
+        return []
+    if pref == "digest":
+        return ["digest"] if has_email or has_slack else []
+    if pref == "both":
+        return [c for c, ok in (("slack", has_slack), ("email", has_email)) if ok]
+    first, other = ("slack", "email") if pref == "slack" else ("email", "slack")
+    ok = {"slack": has_slack, "email": has_email}
+    return [first] if ok[first] else ([other] if ok[other] else [])
+
+
+def plan(conn: Connection, cfg: Config, send_date: date, *, now: datetime, write: bool = True) -> PlanReport:
+    """Evaluate the rules for the items of the window before ``send_date``; insert new rows if ``write``."""
+    start, end = window_for(send_date, cfg)
+    report = PlanReport(window=(start.isoformat(), end.isoformat()))
+    specs = rule_specs(cfg)
+    n = cfg.notifications
+    items = _items(conn, cfg, start, end, report)
+    people = _by_id(conn, users, (uid for _c, _v, team in items for uid in team.values()))
+    prefs = nstore.get_prefs(conn)
+    for ctx, view, team in items:
+        told: set[str] = set()
+        for res in matching_rules(
+            specs, ctx, lead_source=cfg.program.contact_tracking_lead_source, early_stages=n.early_stages
+        ):
+            spec = next(s for s in specs if s.id == res.rule_id)
+            report.fired[spec.id] = report.fired.get(spec.id, 0) + 1
+            for role, uid in recipients_for(spec, team, told if n.one_per_recipient else None):
+                told.add(uid)
+                user = people.get(uid)
+                if user is None or user.get("active") is False:
+                    report.inactive_skipped += 1
+                    continue
+                chans = channels_for(user, prefs.get(uid, n.default_channel))
+                if not chans:
+                    report.opted_out += 1
+                    continue
+                payload = {
+                    **view,
+                    "rule": spec.id,
+                    "rule_title": spec.title or spec.id,
+                    "role": role,
+                    "rule_why": res.why,
+                }
+                for ch in chans:
+                    report.rows.append(
+                        {
+                            "idempotency_key": nstore.idempotency_key(
+                                spec.id, view["item_type"], view["item_id"], uid, ch
+                            ),
+                            "rule": spec.id,
+                            "item_type": view["item_type"],
+                            "item_id": view["item_id"],
+                            "recipient_user_id": uid,
+                            "channel": ch,
+                            "payload": payload,
+                        }
+                    )
+    if write and report.rows:
+        report.inserted = nstore.insert_planned(conn, report.rows, now, send_date)
+    return report

@@ -1,0 +1,387 @@
+"""Use case ``jobshift push``: plan actions into the outbox, then apply them through a CRM connector.
+
+Apply loop, one batch at a time: claim due pending rows → connector writes (create leads, update
+contacts) → one transaction marks the rows applied, updates the signals (``pushed`` / ``duplicate`` with
+the lead id) and writes the audit log. A crash between the CRM write and the mark re-sends the batch on
+the next run; connectors make that harmless (idempotency keys), so nothing is duplicated or lost.
+
+- ``RetryableError`` (or a retryable per-row result): rows stay pending with ``next_attempt_at``
+  (exponential backoff, ``retry_after`` when the CRM gives one); the run stops as ``paused``.
+- API usage at or above ``[push] api_usage_threshold``: the run stops as ``paused`` before writing.
+- ``FatalError``: the run stops as ``failed`` with the message; the batch stays pending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, update
+
+from jobshift.config import Config
+from jobshift.connectors.crm_protocol import ContactUpdate, CrmConnector, LeadCreate, WriteResult
+from jobshift.connectors.store_crm import StoreCrmConnector
+from jobshift.errors import FatalError, RetryableError
+from jobshift.services.push_plan import PlanCounts, plan
+from jobshift.services.workspace import Workspace
+from jobshift.store import Store
+from jobshift.store import outbox as ob
+from jobshift.store.runs import finish_run, start_run
+from jobshift.store.schema import CRM_TABLES, audit_log, signals
+from jobshift.utils.timeutil import utcnow
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class ApplyCounts:
+    """What one apply pass did."""
+
+    batches: int = 0
+    created: int = 0
+    updated: int = 0
+    linked: int = 0
+    failed: int = 0
+    retry_later: int = 0
+    deferred: int = 0
+    paused: str | None = None
+
+
+@dataclass
+class PushSummary:
+    """What ``push`` did (or, with ``dry_run``, would do)."""
+
+    run_id: int | None
+    dry_run: bool
+    planned: PlanCounts
+    applied: ApplyCounts
+    pending: dict[str, dict[str, int]]
+    intended: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return asdict(self)
+
+
+def default_connector(ws: Workspace) -> CrmConnector:
+    """The CRM this workspace writes to: the built-in store (Salesforce plugs in here)."""
+    return StoreCrmConnector(ws.store.engine, CRM_TABLES)
+
+
+def _backoff(cfg: Config, attempts: int, retry_after: float | None) -> timedelta:
+    p = cfg.push
+    if retry_after is not None:
+        return timedelta(seconds=max(retry_after, 0.0))
+    return timedelta(seconds=min(p.retry_base_seconds * 2 ** max(attempts - 1, 0), p.retry_max_seconds))
+
+
+def _retry(
+    cfg: Config, row: Mapping[str, Any], error: str, now: datetime, after: float | None
+) -> dict[str, Any]:
+    attempts = int(row["attempts"]) + 1
+    if attempts >= cfg.push.max_attempts:
+        return {"id": row["id"], "status": "failed", "attempts": attempts, "last_error": error}
+    return {
+        "id": row["id"],
+        "status": "pending",
+        "attempts": attempts,
+        "next_attempt_at": now + _backoff(cfg, attempts, after),
+        "last_error": error,
+    }
+
+
+def _json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}
+
+
+class _Batch:
+    """The marks, signal updates and audit entries of one applied batch."""
+
+    def __init__(self, actor: str, run_id: int | None, now: datetime) -> None:
+        self.actor, self.run_id, self.now = actor, run_id, now
+        self.marks: list[dict[str, Any]] = []
+        self.sig: list[dict[str, Any]] = []
+        self.audit: list[dict[str, Any]] = []
+        self.contact_signals: list[str] = []
+        self.created: dict[str, str | None] = {}  # idempotency key -> record id, this batch
+
+    def applied(
+        self, row: Mapping[str, Any], record_id: str | None, sent: Mapping[str, Any], action: str
+    ) -> None:
+        self.marks.append(
+            {
+                "id": row["id"],
+                "status": "applied",
+                "attempts": int(row["attempts"]) + 1,
+                "applied_at": self.now,
+                "crm_record_id": record_id,
+                "target_id": row["target_id"] or record_id,
+                "next_attempt_at": None,
+                "last_error": None,
+            }
+        )
+        if row["kind"] == "create_lead":
+            self.created[str(row["idempotency_key"])] = record_id
+        obj = {"create_lead": "leads", "update_contact": "contacts"}.get(row["kind"], "signals")
+        self.audit.append(
+            {
+                "at": self.now,
+                "actor": self.actor,
+                "action": action,
+                "object": obj,
+                "record_id": record_id if obj != "signals" else row["signal_id"],
+                "before": None,
+                "after": {**_json_safe(sent), "idempotency_key": row["idempotency_key"]},
+                "run_id": self.run_id,
+            }
+        )
+
+    def write(self, conn: Connection) -> None:
+        ob.mark(conn, self.marks)
+        if self.sig:
+            conn.execute(
+                update(signals)
+                .where(signals.c.signal_id == bindparam("b_id"))
+                .values(status=bindparam("b_status"), lead_id=bindparam("b_lead")),
+                self.sig,
+            )
+        if self.audit:
+            conn.execute(insert(audit_log), self.audit)
+        for i in range(0, len(self.contact_signals), 900):  # left_company: the contact update is the action
+            conn.execute(
+                update(signals)
+                .where(
+                    signals.c.signal_id.in_(self.contact_signals[i : i + 900]),
+                    signals.c.type == "left_company",
+                    signals.c.status == "new",
+                )
+                .values(status="pushed")
+            )
+
+
+def _send(
+    connector: CrmConnector, creates: list[dict[str, Any]], updates: list[dict[str, Any]], now: datetime
+) -> tuple[list[WriteResult], list[WriteResult], list[dict[str, Any]]]:
+    upd_fields = [{**u["payload"], "no_longer_at_company_at": now} for u in updates]
+    res_c = (
+        connector.create_leads([LeadCreate(r["idempotency_key"], r["payload"]) for r in creates])
+        if creates
+        else []
+    )
+    res_u = (
+        connector.update_contacts(
+            [
+                ContactUpdate(r["idempotency_key"], r["target_id"], f)
+                for r, f in zip(updates, upd_fields, strict=True)
+            ]
+        )
+        if updates
+        else []
+    )
+    return res_c, res_u, upd_fields
+
+
+def apply_pending(
+    store: Store,
+    connector: CrmConnector,
+    cfg: Config,
+    *,
+    is_backfill: bool = False,
+    batch_id: int | None = None,
+    run_id: int | None = None,
+    actor: str = "push",
+    clock: Clock = utcnow,
+    max_batches: int | None = None,
+) -> ApplyCounts:
+    """Apply due pending outbox rows batch by batch (see the module docstring for failure handling)."""
+    counts = ApplyCounts()
+    fields_checked = False
+    deferred: set[int] = set()
+    while max_batches is None or counts.batches < max_batches:
+        usage = connector.api_usage()
+        if usage is not None and usage.share >= cfg.push.api_usage_threshold:
+            counts.paused = (
+                f"API usage {usage.used:,}/{usage.limit:,} ({usage.share:.0%}) is at or above the "
+                f"{cfg.push.api_usage_threshold:.0%} threshold; run again later to resume"
+            )
+            break
+        now = clock()
+        with store.connect() as conn:
+            rows = ob.claim(
+                conn,
+                is_backfill=is_backfill,
+                now=now,
+                limit=cfg.push.batch_size + len(deferred),
+                batch_id=batch_id,
+            )
+        rows = [r for r in rows if r["id"] not in deferred][: cfg.push.batch_size]
+        if not rows:
+            break
+        counts.batches += 1
+        creates = [r for r in rows if r["kind"] == "create_lead"]
+        updates = [r for r in rows if r["kind"] == "update_contact"]
+        links = [r for r in rows if r["kind"] == "link_existing"]
+        batch = _Batch(actor, run_id, now)
+        try:
+            if creates and not fields_checked:
+                connector.check_fields("leads", sorted({k for r in creates for k in r["payload"]}))
+                fields_checked = True
+            res_c, res_u, upd_fields = _send(connector, creates, updates, now)
+        except RetryableError as exc:
+            with store.begin() as conn:
+                ob.mark(conn, [_retry(cfg, r, str(exc), now, exc.retry_after) for r in creates + updates])
+            counts.retry_later += len(creates) + len(updates)
+            counts.paused = f"{connector.name}: {exc} (will retry)"
+            break
+        except FatalError as exc:
+            with store.begin() as conn:
+                ob.mark(
+                    conn,
+                    [
+                        {
+                            **{k: r[k] for k in ("id", "status", "attempts", "next_attempt_at")},
+                            "last_error": str(exc),
+                        }
+                        for r in creates + updates
+                    ],
+                )
+            raise
+        for r, res in zip(creates, res_c, strict=True):
+            _record(cfg, batch, counts, r, res, r["payload"], now, "create")
+        for r, res, f in zip(updates, res_u, upd_fields, strict=True):
+            _record(cfg, batch, counts, r, res, f, now, "update")
+        with store.begin() as conn:
+            _links(conn, batch, counts, links, deferred)
+            batch.write(conn)
+    return counts
+
+
+def _record(
+    cfg: Config,
+    batch: _Batch,
+    counts: ApplyCounts,
+    row: Mapping[str, Any],
+    res: WriteResult,
+    sent: Mapping[str, Any],
+    now: datetime,
+    action: str,
+) -> None:
+    if res.ok:
+        batch.applied(row, res.record_id, sent, action)
+        if row["kind"] == "create_lead":
+            counts.created += 1
+            batch.sig.append({"b_id": row["signal_id"], "b_status": "pushed", "b_lead": res.record_id})
+        else:
+            counts.updated += 1
+            batch.contact_signals.append(str(row["signal_id"]))
+        return
+    if res.retryable:
+        mark = _retry(cfg, row, res.error or "retryable error", now, None)
+    else:
+        mark = {
+            "id": row["id"],
+            "status": "failed",
+            "attempts": int(row["attempts"]) + 1,
+            "last_error": res.error,
+        }
+    batch.marks.append(mark)
+    if mark["status"] == "failed":
+        counts.failed += 1
+    else:
+        counts.retry_later += 1
+
+
+def _links(
+    conn: Connection,
+    batch: _Batch,
+    counts: ApplyCounts,
+    links: Sequence[Mapping[str, Any]],
+    deferred: set[int],
+) -> None:
+    """Link duplicates to the existing record (resolving leads planned in the outbox)."""
+    refs = ob.record_by_key(
+        conn, [str(r["payload"].get("ref_key")) for r in links if r["payload"].get("ref_key")]
+    )
+    for r in links:
+        target = r["target_id"]
+        ref = r["payload"].get("ref_key")
+        if ref and not target and str(ref) in batch.created:
+            target = batch.created[str(ref)]
+        elif ref and not target:
+            rec = refs.get(str(ref))
+            if rec is None or rec["status"] in ("failed", "skipped"):
+                batch.marks.append(
+                    {
+                        "id": r["id"],
+                        "status": "skipped",
+                        "attempts": int(r["attempts"]),
+                        "last_error": f"the planned lead {ref} was not created",
+                    }
+                )
+                continue
+            if rec["status"] != "applied":
+                deferred.add(int(r["id"]))
+                counts.deferred += 1
+                continue
+            target = rec["crm_record_id"]
+        batch.applied({**r, "target_id": target}, target, {"linked_to": target, **r["payload"]}, "link")
+        batch.sig.append({"b_id": r["signal_id"], "b_status": "duplicate", "b_lead": target})
+        counts.linked += 1
+
+
+def push(
+    ws: Workspace,
+    *,
+    dry_run: bool = False,
+    connector: CrmConnector | None = None,
+    clock: Clock = utcnow,
+    intended_limit: int = 1000,
+) -> PushSummary:
+    """``jobshift push``: plan new actions, then apply every due pending (non-backfill) outbox row."""
+    store, cfg = ws.store, ws.config
+    crm = connector or default_connector(ws)
+    now = clock()
+    if dry_run:
+        with store.engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                planned = plan(conn, crm, cfg, is_backfill=False, now=now)
+                intended = ob.pending_rows(conn, is_backfill=False, limit=intended_limit)
+                pending = ob.count_by(conn, is_backfill=False)
+            finally:
+                trans.rollback()
+        return PushSummary(None, True, planned, ApplyCounts(), pending, [_intent(r) for r in intended])
+    with store.begin() as conn:
+        run_id = start_run(conn, "push", source=crm.name)
+        planned = plan(conn, crm, cfg, is_backfill=False, now=now)
+    try:
+        applied = apply_pending(store, crm, cfg, run_id=run_id, clock=clock)
+    except FatalError as exc:
+        with store.begin() as conn:
+            finish_run(conn, run_id, status="failed", counts=asdict(planned), error=str(exc))
+        raise
+    with store.connect() as conn:
+        pending = ob.count_by(conn, is_backfill=False)
+    with store.begin() as conn:
+        status = "paused" if applied.paused else "ok"
+        finish_run(
+            conn,
+            run_id,
+            status=status,
+            counts={"planned": asdict(planned), **asdict(applied)},
+            error=applied.paused,
+        )
+    return PushSummary(run_id, False, planned, applied, pending)
+
+
+def _intent(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An outbox row as shown by ``push --dry-run``."""
+    return {
+        "kind": row["kind"],
+        "signal_id": row["signal_id"],
+        "target_id": row["target_id"],
+        "idempotency_key": row["idempotency_key"],
+        "fields": row["payload"],
+    }
