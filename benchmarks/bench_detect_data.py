@@ -46,7 +46,9 @@ def _names(rng: random.Random) -> tuple[list[str], list[str]]:
     return firsts, lasts
 
 
-def _exp(name: str, domain: str | None, title: str, start: str, end: str | None, primary: bool) -> dict[str, Any]:
+def _exp(
+    name: str, domain: str | None, title: str, start: str, end: str | None, primary: bool
+) -> dict[str, Any]:
     return {
         "company_name": name,
         "company_website": domain,
@@ -97,7 +99,9 @@ class _Builder:
         self.n_contacts, self.n_profiles = n_contacts, n_profiles
         self.n_acc = max(10, n_contacts // 20)
         self.firsts, self.lasts = _names(self.rng)
-        self.outside = [(f"{_word(self.rng, 4).capitalize()} Systems", None) for _ in range(max(10, n_contacts // 40))]
+        self.outside = [
+            (f"{_word(self.rng, 4).capitalize()} Systems", None) for _ in range(max(10, n_contacts // 40))
+        ]
         self.outside = [(n, f"{n.split()[0].lower()}{i}.io") for i, (n, _) in enumerate(self.outside)]
         self.n_obs = 0
 
@@ -137,7 +141,11 @@ class _Builder:
         for k in range(n):
             name, dom = self.rng.choice(self.outside)
             y = 2010 + k * 3 + self.rng.randrange(3)
-            out.append(_exp(name, dom, "Software Engineer", f"{y}-0{1 + self.rng.randrange(9)}", f"{y + 2}-05", False))
+            out.append(
+                _exp(
+                    name, dom, "Software Engineer", f"{y}-0{1 + self.rng.randrange(9)}", f"{y + 2}-05", False
+                )
+            )
         return out
 
     def contact_profile(self, c: tuple[Any, ...], acc: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -180,7 +188,9 @@ class _Builder:
         if rng.random() < 0.3:  # someone at a target account, recent or not
             acc = 7 * rng.randrange(max(1, self.n_acc // 7))
             start = f"2026-{rng.choice(['09', '10', '03', '05'])}-1{rng.randrange(10)}"
-            cur = _exp(self.acc_name(acc), f"acct{acc}.com", rng.choice(list(TITLES.values())), start, None, True)
+            cur = _exp(
+                self.acc_name(acc), f"acct{acc}.com", rng.choice(list(TITLES.values())), start, None, True
+            )
         else:
             name, dom = rng.choice(self.outside)
             cur = _exp(name, dom, rng.choice(list(TITLES)), "2022-04", None, True)
@@ -190,10 +200,24 @@ class _Builder:
         return self.obs_row(f"p-x{k:07d}", first, last, li, emails, cur), exp
 
 
-OBS_COLS = (
-    "obs_id person_key person_id observed_at full_name first_name last_name linkedin_norm work_email_norm "
-    "emails_norm job_title job_company_name job_company_domain job_start_date current_job_source experience"
-).split()
+OBS_COLS = [
+    "obs_id",
+    "person_key",
+    "person_id",
+    "observed_at",
+    "full_name",
+    "first_name",
+    "last_name",
+    "linkedin_norm",
+    "work_email_norm",
+    "emails_norm",
+    "job_title",
+    "job_company_name",
+    "job_company_domain",
+    "job_start_date",
+    "current_job_source",
+    "experience",
+]
 
 
 def build(db: Path, feed: Path, n_contacts: int, n_profiles: int, seed: int = 7) -> dict[str, int]:
@@ -223,7 +247,8 @@ def build(db: Path, feed: Path, n_contacts: int, n_profiles: int, seed: int = 7)
                     obs.append((row, exp))
                     n_prof += 1
             con.executemany(
-                "INSERT INTO contacts (id, account_id, first_name, last_name, email, email_norm, linkedin_url,"
+                "INSERT INTO contacts (id, account_id, first_name, last_name, email, email_norm,"
+                " linkedin_url,"
                 " linkedin_norm, title, email_opt_out) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 cs,
             )
@@ -242,7 +267,9 @@ def build(db: Path, feed: Path, n_contacts: int, n_profiles: int, seed: int = 7)
     return {"accounts": b.n_acc, "contacts": n_contacts, "profiles": n_prof}
 
 
-def _write_obs(con: sqlite3.Connection, out: Any, obs: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
+def _write_obs(
+    con: sqlite3.Connection, out: Any, obs: list[tuple[dict[str, Any], list[dict[str, Any]]]]
+) -> None:
     rows = []
     for row, exp in obs:
         row["experience"] = orjson.dumps(exp).decode()

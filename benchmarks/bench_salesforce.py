@@ -28,7 +28,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fakes.salesforce import FakeSalesforce  # noqa: E402
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS, sf_settings  # noqa: E402
-
 from jobshift.connectors.crm_protocol import LeadCreate  # noqa: E402
 from jobshift.connectors.salesforce import SalesforceConnector  # noqa: E402
 

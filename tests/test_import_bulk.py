@@ -188,3 +188,49 @@ def test_upsert_rows_and_writer_counts(store: object, tmp_path: Path) -> None:
         assert (first.inserted, again.inserted, again.updated) == (2, 0, 1)
         same = upsert_rows(conn, "contacts", cols, [("c-1", "A2", True, {"x": 1}), ("c-3", "C", False, None)])
         assert (same.inserted, same.updated, same.unchanged) == (1, 0, 1)
+
+
+CELLS = {
+    "bool": ["true", "TRUE", "True", "tRuE", "1", "0", "yes", "No", "maybe", None, "2"],
+    "int": ["12", "12.0", "12.5", "-3", "x", None, str(2**31)],
+    "float": ["1.5", "1e3", "nan", "inf", "x", None],
+    "date": ["2024-03-01", "2024-03-01T23:30:00-02:00", "2024-13-01", "03/01/2024", None],
+    "datetime": [
+        "2024-03-01T10:00:00.000+0000", "2024-03-01T10:00:00Z", "2024-03-01T10:00:00-05:00", "2024-03-01",
+        "2024-03-01T10:00:00+01:00+0000", "20240301", "2024-03-01 10:00", "x+0000", "2024-02-30", None,
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("type_", sorted(CELLS))
+def test_column_conversion_matches_the_per_value_converters(type_: str) -> None:
+    from jobshift.connectors.crm_values import CONVERTERS, convert_column
+
+    values, failed = convert_column(type_, CELLS[type_])
+    for i, cell in enumerate(CELLS[type_]):
+        if cell is None:
+            assert values[i] is None
+            continue
+        try:
+            expected = CONVERTERS[type_](cell)
+        except ValueError:
+            assert i in failed, cell
+        else:
+            assert i not in failed and values[i] == expected and type(values[i]) is type(expected), cell
+
+
+def test_email_and_linkedin_columns_match_the_normalizers() -> None:
+    from jobshift.connectors.crm_values import email_column, linkedin_column
+    from jobshift.domain.normalize import normalize_email, normalize_linkedin_person
+
+    emails = [
+        "Jane.Doe@Acme.COM", "jane@acme", ".jane.@acme.com.", "Jane <j@a.io>", "mailto:j@a.io", "a b@c.io",
+        "x@-bad-.com", "\u212a@acme.com", "j+tag@sub.acme.co.uk", "ünï@acme.de", None,
+    ]  # fmt: skip
+    assert email_column(emails) == [normalize_email(e) for e in emails]
+    urls = [
+        "https://www.linkedin.com/in/Jane-Doe/", "linkedin.com/in/-jane.", "https://www.linkedin.com/in/---/",
+        "http://linkedin.com/in/a_b", "https://uk.linkedin.com/in/jane?trk=x", "linkedin.com/in/j%C3%A9",
+        "https://www.linkedin.com/in/jane/details/", "https://www.linkedin.com/in/\u212aim", "nope", None,
+    ]  # fmt: skip
+    assert linkedin_column(urls) == [normalize_linkedin_person(u) for u in urls]

@@ -116,7 +116,7 @@ def test_rules_recipients_content_and_exactly_once(store: Store, slack: FakeSlac
     rcpts, m = next((r, m) for r, m in smtp.messages if "rm1@" in r[0] and "1C" in str(m["Subject"]))
     assert m.is_multipart() and [p.get_content_type() for p in m.get_payload()] == ["text/plain", "text/html"]
     html = m.get_payload()[1].get_payload(decode=True).decode()
-    assert "Initech" in html and "renewal manager" in html and m["Message-ID"].endswith("@jobshift.local>")
+    assert "4-Proposal" in html and "renewal manager" in html and m["Message-ID"].endswith("@jobshift.local>")
     # a re-run (same day) plans nothing new and sends nothing again
     again = notify(store, cfg, slack, smtp)
     assert again.planned.inserted == 0 and again.send.sent == 0
@@ -204,10 +204,13 @@ def test_email_temporary_failure_retried(store: Store, slack: FakeSlack, smtp: F
     seed(store, users=TEAM, accounts=[account("none")], leads=[lead("L1", account_id="none")])
     with store.begin() as conn:
         nstore.set_pref(conn, "bdr1", "email", SEND)
-    smtp.handler.refuse_next = 1
-    cfg = config(smtp)
+    smtp.handler.refuse_next = 1  # 451 to DATA: not accepted
+    cfg = config(smtp, retry_base_seconds=3600)
     res = notify(store, cfg, slack, smtp)
     assert res.send.retry_later == 1 and smtp.messages == []
+    assert notify(store, cfg, slack, smtp).send.sent == 0  # not due yet
+    with store.begin() as conn:
+        conn.execute(update(notifications).values(next_attempt_at=None))
     res = notify(store, cfg, slack, smtp)
     assert res.send.sent == 1 and len(smtp.messages) == 1
 

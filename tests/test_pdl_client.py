@@ -7,8 +7,8 @@ from datetime import date
 
 import httpx
 import pytest
-from fakes.pdl import FakePdl
 
+from fakes.pdl import FakePdl
 from jobshift.config import PdlSection
 from jobshift.connectors.pdl import PdlClient, PersonLookup
 from jobshift.errors import ConfigError, FatalError, RetryableError
@@ -64,9 +64,9 @@ def test_matches_by_profile_email_and_name_company(fake: FakePdl) -> None:
 def test_api_key_only_from_the_environment(fake: FakePdl) -> None:
     with pytest.raises(ConfigError, match="JOBSHIFT_PDL_API_KEY"):
         PdlClient(_settings(fake), env={})
-    with PdlClient(_settings(fake), env={"JOBSHIFT_PDL_API_KEY": "wrong"}) as bad:
-        with pytest.raises(FatalError, match="401"):
-            bad.enrich(PersonLookup(email="jane@newco.com"), observed_at=date.today())
+    bad = PdlClient(_settings(fake), env={"JOBSHIFT_PDL_API_KEY": "wrong"})
+    with bad, pytest.raises(FatalError, match="401"):
+        bad.enrich(PersonLookup(email="jane@newco.com"), observed_at=date.today())
 
 
 def test_429_retry_after_is_honoured() -> None:
@@ -86,9 +86,9 @@ def test_5xx_backoff_is_bounded_then_retryable() -> None:
     with FakePdl([JANE], share_503=1.0) as fake:
         waits: list[float] = []
         settings = _settings(fake, retry_attempts=4, retry_backoff_seconds=1.0, retry_backoff_max_seconds=2.0)
-        with PdlClient(settings, env=KEY, sleep=waits.append) as client:
-            with pytest.raises(RetryableError, match="503"):
-                client.enrich(PersonLookup(email="jane@newco.com"), observed_at=date.today())
+        client = PdlClient(settings, env=KEY, sleep=waits.append)
+        with client, pytest.raises(RetryableError, match="503"):
+            client.enrich(PersonLookup(email="jane@newco.com"), observed_at=date.today())
         assert fake.calls["503"] == 4 and len(waits) == 3
         assert (
             0.5 <= waits[0] <= 1.0 and 1.0 <= waits[1] <= 2.0 and 1.0 <= waits[2] <= 2.0

@@ -1,13 +1,13 @@
-"""``enrich_due``: due contacts by cadence, the enrichment cache, ingest of bought profiles (both backends)."""
+"""``enrich_due``: due contacts by cadence, the enrichment cache, ingest of bought profiles."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from fakes.pdl import FakePdl
 from sqlalchemy import inspect, text
 
+from fakes.pdl import FakePdl
 from jobshift.config import PdlSection
 from jobshift.connectors.pdl import PdlClient
 from jobshift.services.enriching import enrich_due

@@ -1,4 +1,4 @@
-"""``jobshift crm check`` / ``crm pull`` / ``enrich`` end to end against the fake Salesforce and PDL servers."""
+"""``jobshift crm check`` / ``crm pull`` / ``enrich`` end to end against the fake servers."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from fakes.pdl import FakePdl
 from fakes.salesforce import FakeSalesforce
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS
-
 from jobshift.cli.main import main
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm import count_rows

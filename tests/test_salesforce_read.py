@@ -7,9 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
 from fakes.salesforce import FakeSalesforce
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS, sf_settings
-
 from jobshift.connectors.crm_protocol import CrmConnector
 from jobshift.connectors.salesforce import SalesforceConnector
 from jobshift.errors import ConfigError, FatalError, RetryableError
@@ -146,7 +146,7 @@ def test_transient_faults_are_retried_then_classified(tmp_path: Path) -> None:
         assert len(list(conn.read("contacts"))) == 20
         assert conn.stats.retries > 0 and sum(fake.faults.values()) == conn.stats.retries
         fake.fault_share = 1.0
-        with pytest.raises(RetryableError, match="SERVER_UNAVAILABLE|REQUEST_LIMIT_EXCEEDED"):
+        with pytest.raises(RetryableError, match=r"SERVER_UNAVAILABLE|REQUEST_LIMIT_EXCEEDED"):
             list(conn.read("contacts"))
 
 

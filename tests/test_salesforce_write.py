@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+
 from fakes.salesforce import FakeSalesforce
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS, sf_settings
-
 from jobshift.connectors.crm_protocol import ContactUpdate, LeadCreate
 from jobshift.connectors.salesforce import SalesforceConnector
 from jobshift.errors import FatalError, RetryableError

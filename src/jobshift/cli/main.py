@@ -15,6 +15,7 @@ from jobshift.cli import (
     cmd_detect,
     cmd_import,
     cmd_ingest,
+    cmd_notify,
     cmd_program,
     cmd_scorecard,
     cmd_web,
@@ -72,6 +73,7 @@ for _module in (
     cmd_scorecard,
     cmd_program,
     cmd_connectors,
+    cmd_notify,
 ):
     _module.register(app, state)
 

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from operator import attrgetter
 from typing import Any
 
 from jobshift.domain.normalize import normalize_domain, normalize_email, normalize_linkedin_person
@@ -28,6 +29,7 @@ _PLAIN_LINKEDIN = re.compile(
     r"(?:https?://)?(?:www\.)?linkedin\.com/in/[-_.]*([a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?)[-_.]*/?"
 )
 _MISSING = object()
+_TZINFO = attrgetter("tzinfo")
 _BOOL_CELLS: dict[str | None, bool | None] = {None: None}
 for _k, _v in _BOOLS.items():
     _BOOL_CELLS.update({_k: _v, _k.upper(): _v, _k.capitalize(): _v})
@@ -182,6 +184,8 @@ def _datetime_column(values: Column) -> tuple[Column, list[int]]:
     except ValueError:
         return _convert_slowly(values, to_datetime)
     bad: list[int] = []
+    if not any(map(_TZINFO, filter(None, out))):
+        return out, bad
     for i, d in enumerate(out):
         if d is not None and d.tzinfo is not None:
             try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -216,29 +217,35 @@ def company(raw: Any) -> Company:
     return hit if hit is not None else _COMPANIES.put(key, _company_parts(key))  # type: ignore[no-any-return]
 
 
-def _title_parts(key: tuple[Any, Any, Any]) -> Title:
-    n, lv, r = s(key[0]), tuple(strs(key[1])), s(key[2])
+def _title_parts(name: Any, levels: Any, role: Any) -> Title:
+    n, lv, r = s(name), tuple(strs(levels)), s(role)
     return n, lv, r, _dumps({"title": n, "title_levels": lv, "title_role": r}).decode()[1:-1]
 
 
-_NO_TITLE = _title_parts((None, None, None))
+_NO_TITLE = _title_parts(None, None, None)
+
+
+def _title_cached(name: Any, role: Any, levels: list[Any] | None) -> Title:
+    """A title by its cache key ``(name, role, *levels)``."""
+    key = (name, role, *levels) if levels else (name, role)
+    try:
+        hit = _TITLES.get(key)
+    except TypeError:  # unhashable values
+        return _title_parts(name, levels, role)
+    return hit if hit is not None else _TITLES.put(key, _title_parts(name, levels, role))  # type: ignore[no-any-return]
 
 
 def title(raw: Any) -> Title:
     """The title of an experience entry (an object with name/levels/role, or a bare name)."""
     if raw is None:
         return _NO_TITLE
-    if isinstance(raw, dict):
-        get = raw.get
-        levels = get("levels")
-        key = (get("name"), tuple(levels) if type(levels) is list else levels, get("role"))
-    else:
-        key = (raw, None, None)
-    try:
-        hit = _TITLES.get(key)
-    except TypeError:
-        return _title_parts(key)
-    return hit if hit is not None else _TITLES.put(key, _title_parts(key))  # type: ignore[no-any-return]
+    if not isinstance(raw, dict):
+        return _title_cached(raw, None, None)
+    get = raw.get
+    levels = get("levels")
+    if levels is None or type(levels) is list:
+        return _title_cached(get("name"), get("role"), levels)
+    return _title_parts(get("name"), levels, get("role"))
 
 
 def job(raw: Any) -> Job | None:
@@ -258,45 +265,39 @@ def job(raw: Any) -> Job | None:
     return c, t, start, end, primary, text
 
 
+_ENTRY = itemgetter("company", "title", "start_date", "end_date", "is_primary")
+_COMPANY = itemgetter("name", "website", "linkedin_url", "location")
+_LOCATION = itemgetter("country", "region")
+_TITLE = itemgetter("name", "role", "levels")
+
+
 def experience_jobs(entries: list[Any]) -> list[Job]:
     """The compact experience entries of a profile's ``experience`` list (non-objects skipped).
 
     Equal to ``[job(e) for e in entries if job(e)]``, with the cache lookups inlined for the common
-    case (plain objects whose company, title and dates were seen before).
+    case: entries with every key (as People Data Labs writes them) whose values were seen before.
     """
     out: list[Job] = []
     companies, titles, dates = _COMPANIES.get, _TITLES.get, _DATES.get
     for raw in entries:
-        if type(raw) is not dict:
-            if isinstance(raw, dict):
-                out.append(job(dict(raw)))  # type: ignore[arg-type]
-            continue
-        get = raw.get
-        co, ti = get("company"), get("title")
         c = t = sd = ed = None
         try:
-            if type(co) is dict:
-                cg = co.get
-                loc = cg("location")
-                if type(loc) is dict:
-                    c = companies(
-                        (cg("name"), cg("website"), cg("linkedin_url"), loc.get("country"), loc.get("region"))
-                    )
-                elif loc is None:
-                    c = companies((cg("name"), cg("website"), cg("linkedin_url"), None, None))
-            if type(ti) is dict:
-                tg = ti.get
-                lv = tg("levels")
-                t = titles((tg("name"), tuple(lv) if type(lv) is list else lv, tg("role")))
-            elif ti is None:
-                t = _NO_TITLE
-            sd, ed = dates(get("start_date")), dates(get("end_date"))
-        except TypeError:  # unhashable values: the slow path below copes with them
+            co, ti, start, end, primary = _ENTRY(raw)
+            name, website, linkedin, loc = _COMPANY(co)
+            c = companies(
+                (name, website, linkedin, *_LOCATION(loc)) if loc else (name, website, linkedin, None, None)
+            )
+            tn, tr, tl = _TITLE(ti)
+            # levels: a list, or none (a string or an object takes the general path)
+            t = titles((tn, tr, *tl)) if type(tl) is list else titles((tn, tr)) if tl is None else None
+            sd, ed = dates(start), dates(end)
+        except (KeyError, TypeError):  # missing keys, unhashable or odd values: the general path
             pass
-        if c is None or t is None or sd is None or ed is None:
-            out.append(job(raw))  # type: ignore[arg-type]
+        if c is None or t is None or sd is None or ed is None or type(raw) is not dict:
+            if isinstance(raw, dict):
+                out.append(job(raw))  # type: ignore[arg-type]
             continue
-        primary = get("is_primary") is True
+        primary = primary is True
         text = (
             f'{{{c[6]},{t[3]},"start_date":{sd[1]},"end_date":{ed[1]},'
             f'"is_primary":{"true" if primary else "false"}}}'

@@ -132,6 +132,8 @@ class EmailSender:
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
             raise UnknownOutcome(f"SMTP connection lost during DATA: {exc}") from None
+        if code != 250:  # smtplib returns the final reply of DATA without raising
+            self._fail(code, resp, "DATA")
         self.sent += 1
         return str(msg["Message-ID"])
 

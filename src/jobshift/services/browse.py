@@ -40,6 +40,10 @@ COUNT_CAP = 1000
 (an index-only count), else the total is reported as "more than COUNT_CAP" (``total_exact`` false)."""
 
 
+SORT_MATCHES_UP_TO = 5000
+"""When at most this many rows match, SQLite sorts them instead of walking the sort column's index."""
+
+
 @dataclass
 class Page:
     """One page of a list."""
@@ -456,8 +460,8 @@ def list_page(
                 True,
             )
         # Few matches: sort them rather than walk the sort column's index looking for them (SQLite
-        # would otherwise scan the whole created_at index for a rare search term).
-        key_order = [unindexed(o) for o in order] if exact and total <= COUNT_CAP else order
+        # would otherwise scan much of the created_at index for a rare search term).
+        key_order = [unindexed(o) for o in order] if exact and total <= SORT_MATCHES_UP_TO else order
         keys = select(spec.key).select_from(narrow).where(*where).order_by(*key_order)
         page_keys = [r[0] for r in conn.execute(keys.limit(per_page + 1).offset(offset))]
         has_more = len(page_keys) > per_page

@@ -87,7 +87,11 @@ def prefix_search(
         terms += [PrefixMatch(c, text.lower()) for c in lowered]
         if first_last is not None and " " in text:
             first, _, last = text.partition(" ")
-            terms.append(and_(prefix_any(first_last[0], first), prefix_any(first_last[1], last)))
+            # one OR term per first-name form, so that each is an index range on the first name
+            terms += [
+                and_(PrefixMatch(first_last[0], f), prefix_any(first_last[1], last))
+                for f in case_forms(first)
+            ]
         if extra is not None:
             terms.append(extra(text))
         return or_(*terms)

@@ -346,3 +346,17 @@ def run_notify(
     with store.connect() as conn:
         counts = nstore.status_counts(conn)
     return NotifyResult(send_date.isoformat(), report, skipped, digests, sent, counts)
+
+
+def set_preference(store: Store, user_id: str, channel: str) -> None:
+    """Set a user's notification channel (slack | email | both | digest | none)."""
+    with store.begin() as conn:
+        nstore.set_pref(conn, user_id, channel, utcnow())
+
+
+def explain_routing(store: Store, lead_id: str) -> dict[str, Any] | None:
+    """The stored routing decision of a lead (``jobshift route --explain``)."""
+    from jobshift.services.routing import explain
+
+    with store.connect() as conn:
+        return explain(conn, lead_id)

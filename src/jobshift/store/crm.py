@@ -23,6 +23,11 @@ from jobshift.store.crm_bulk import (
     upsert_rows,
 )
 
+PG_INDEX_BUILD_MEMORY = "256MB"
+"""``maintenance_work_mem`` for rebuilding deferred indexes on PostgreSQL (this transaction only)."""
+SQLITE_SORT_THREADS = 2
+"""Helper threads SQLite may use to sort while it rebuilds deferred indexes."""
+
 __all__ = [
     "BulkWriter",
     "RowEncoding",
@@ -45,15 +50,22 @@ def deferred_indexes(conn: Connection, table_name: str) -> Iterator[None]:
     """Drop the secondary indexes of ``table_name`` for a bulk load and rebuild them afterwards.
 
     Building an index once over loaded rows is much faster than maintaining it row by row. Runs
-    inside the caller's transaction: on error everything, index drops included, rolls back.
+    inside the caller's transaction: on error everything, index drops included, rolls back. The
+    rebuild may sort with more memory (PostgreSQL) or helper threads (SQLite).
     """
     table = table_of(table_name)
     indexes = sorted(table.indexes, key=lambda ix: str(ix.name))
     for ix in indexes:
         ix.drop(conn)
     yield
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{PG_INDEX_BUILD_MEMORY}'")
+    else:
+        conn.exec_driver_sql(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
     for ix in indexes:
         ix.create(conn)
+    if conn.dialect.name != "postgresql":
+        conn.exec_driver_sql("PRAGMA threads = 0")
 
 
 def is_empty(conn: Connection, table_name: str) -> bool:

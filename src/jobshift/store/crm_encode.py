@@ -91,6 +91,8 @@ def _sqlite_packed(kinds: Sequence[str], cols: Sequence[Sequence[Any]]) -> Packe
             out.append(["" if v is None else ("1" if v else "0") for v in col])
         elif kind == "int":
             out.append(["" if v is None else str(v) for v in col])
+        elif kind == "datetime":
+            out.append(["" if v is None else v.isoformat(" ", "microseconds") for v in col])
         else:
             out.append(["" if v is None else v for v in _sqlite_value(kind, col)])
     return PackedRows(RECORD_SEP.join(map(UNIT_SEP.join, zip(*out, strict=True))))

@@ -29,10 +29,9 @@ from jobshift.connectors.crm_protocol import (
 )
 from jobshift.connectors.crm_values import email_key, linkedin_person_key, to_datetime
 from jobshift.connectors.salesforce.client import CallStats, SalesforceClient
-from jobshift.connectors.salesforce.fields import MODSTAMP, FieldMap, soql_datetime, soql_string
+from jobshift.connectors.salesforce.fields import MODSTAMP, FieldMap, column_kinds, soql_datetime, soql_string
 from jobshift.connectors.salesforce.writes import Outcome, bulk_write, rest_write
 from jobshift.errors import FatalError, RetryableError
-from jobshift.store.schema import CRM_TABLES
 
 PAUSE_RETRY_AFTER = 3600.0
 
@@ -94,9 +93,9 @@ class SalesforceConnector:
     def check_fields(self, object: CrmObject, fields: Sequence[str]) -> None:
         """Raise ``FatalError`` naming the first mapped field ``object`` lacks in Salesforce."""
         fmap = self.field_map(object)
-        table = CRM_TABLES[object]
+        kinds = column_kinds(object)
         for canonical in fields:
-            if canonical not in table.c:
+            if canonical not in kinds:
                 raise FatalError(f"{object}.{canonical} is not a jobshift column")
             sf_name = fmap.to_sf.get(canonical)
             if not sf_name:
@@ -127,11 +126,11 @@ class SalesforceConnector:
         """Canonical column → Salesforce field read for ``obj`` (fields the org lacks are skipped;
         a *configured* field the org lacks is a ``FatalError``)."""
         fmap = self.field_map(obj)
-        table = CRM_TABLES[obj]
+        kinds = column_kinds(obj)
         cols: dict[str, str] = {}
         skipped: list[str] = []
         for canonical, sf_name in fmap.to_sf.items():
-            if canonical not in table.c:
+            if canonical not in kinds:
                 continue
             if self.has_field(fmap.sobject, sf_name):
                 cols[canonical] = sf_name

@@ -16,12 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer
-
 from jobshift.connectors.crm_columns import OBJECTS
 from jobshift.connectors.crm_values import CONVERTERS, DERIVATIONS
 from jobshift.errors import ConfigError
-from jobshift.store.schema import CRM_TABLES
 
 SOBJECTS: dict[str, str] = {
     "accounts": "Account",
@@ -74,15 +71,22 @@ def default_field_map(obj: str) -> dict[str, str]:
     return out
 
 
-def _kind(type_: Any) -> str:
-    for cls, kind in ((DateTime, "datetime"), (Date, "date"), (Boolean, "bool")):
-        if isinstance(type_, cls):
-            return kind
-    if isinstance(type_, Integer):
-        return "int"
-    if isinstance(type_, Float):
-        return "float"
-    return "str"
+# Lead columns jobshift sets that are not importable (see store.schema.leads): their value kinds.
+_EXTRA_KINDS: dict[str, dict[str, str]] = {
+    "leads": {
+        **{c: "str" for c in _WRITE_DEFAULTS["leads"]},
+        "is_target_company": "bool",
+        "is_customer_company": "bool",
+    },
+}
+
+
+def column_kinds(obj: str) -> dict[str, str]:
+    """Canonical column → value kind (``str``/``bool``/``int``/``float``/``date``/``datetime``) of ``obj``."""
+    out = {c.name: c.type for c in OBJECTS[obj].columns}
+    for extra, kind in _EXTRA_KINDS.get(obj, {}).items():
+        out.setdefault(extra, kind)
+    return out
 
 
 @dataclass(frozen=True)
@@ -97,10 +101,10 @@ class FieldMap:
     @classmethod
     def build(cls, obj: str, overrides: Mapping[str, str] | None = None) -> FieldMap:
         """Defaults merged with ``overrides`` (from ``[salesforce.fields.<obj>]``)."""
-        table = CRM_TABLES[obj]
+        kinds = column_kinds(obj)
         mapping = default_field_map(obj)
         for canonical, sf_name in (overrides or {}).items():
-            if canonical not in table.c:
+            if canonical not in kinds:
                 raise ConfigError(
                     f"unknown {obj} column {canonical!r}", f"salesforce.fields.{obj}.{canonical}"
                 )
@@ -116,7 +120,7 @@ class FieldMap:
 
     def kind(self, canonical: str) -> str:
         """Value kind of a canonical column (``str``/``bool``/``int``/``float``/``date``/``datetime``)."""
-        return _kind(CRM_TABLES[self.object].c[canonical].type)
+        return column_kinds(self.object)[canonical]
 
     def to_canonical(self, record: Mapping[str, Any], columns: Mapping[str, str]) -> dict[str, Any]:
         """A Salesforce record (query JSON) → canonical row of the given ``columns`` (canonical → field).
@@ -127,9 +131,9 @@ class FieldMap:
         for canonical, sf_name in columns.items():
             value = _lookup(record, sf_name)
             row[canonical] = _convert(self.kind(canonical), value, canonical)
-        table = CRM_TABLES[self.object]
+        derived_cols = OBJECTS[self.object].derived
         for derived, (source, fn) in DERIVATIONS.items():
-            if derived in table.c and source in row:
+            if derived in derived_cols and source in row:
                 row[derived] = fn(row[source]) if row[source] is not None else None
         return row
 
