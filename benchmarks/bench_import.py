@@ -21,6 +21,7 @@ import csv
 import json
 import os
 import random
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -83,11 +84,13 @@ def generate(path: Path, rows: int, seed: int = 42) -> None:
 
 
 INDEXED = ("account_id", "email", "linkedin_url")
+LAST_CPU: dict[str, float] = {}
+"""CPU seconds of the last baseline / jobshift run (client side: the PostgreSQL server's is not counted)."""
 
 
 def sqlite_baseline(csv_path: Path, db_path: Path, indexes: bool = False) -> float:
     """Seconds for stdlib csv + sqlite3 executemany into an equivalent table (+ 3 indexes after the load)."""
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_self()
     con = sqlite3.connect(db_path)
     cols = ", ".join(f"{c} TEXT" if c != "id" else "id TEXT PRIMARY KEY" for c in COLUMNS)
     con.execute(f"CREATE TABLE contacts ({cols})")
@@ -107,6 +110,7 @@ def sqlite_baseline(csv_path: Path, db_path: Path, indexes: bool = False) -> flo
             con.execute(f"CREATE INDEX ix_{c} ON contacts ({c})")
     con.commit()
     con.close()
+    LAST_CPU["baseline"] = cpu_self() - cpu0
     return time.perf_counter() - t0
 
 
@@ -115,7 +119,7 @@ def pg_baseline(csv_path: Path, schema: str, indexes: bool = False) -> float:
     import psycopg
 
     dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_self()
     with psycopg.connect(dsn) as con, con.cursor() as cur:
         cur.execute(f'CREATE SCHEMA "{schema}"')
         cols = ", ".join(f"{c} text" if c != "id" else "id varchar(64) PRIMARY KEY" for c in COLUMNS)
@@ -130,6 +134,7 @@ def pg_baseline(csv_path: Path, schema: str, indexes: bool = False) -> float:
             for c in INDEXED:
                 cur.execute(f'CREATE INDEX ON "{schema}".contacts ({c})')
         con.commit()
+    LAST_CPU["baseline"] = cpu_self() - cpu0
     return time.perf_counter() - t0
 
 
@@ -141,9 +146,22 @@ def drop_schema(schema: str) -> None:
         con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
+def cpu_self() -> float:
+    """CPU seconds (user + system) used by this process so far."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def cpu_children() -> float:
+    """CPU seconds used by waited-for child processes (and theirs) so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_jobshift(args: list[str], env: dict[str, str]) -> tuple[float, int, dict[str, object]]:
     """Run the jobshift CLI; returns (seconds, peak RSS bytes of it and its children, --json output)."""
     t0 = time.perf_counter()
+    cpu0 = cpu_children()
     proc = subprocess.Popen(
         [str(JOBSHIFT), *args, "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )
@@ -159,6 +177,7 @@ def run_jobshift(args: list[str], env: dict[str, str]) -> tuple[float, int, dict
         time.sleep(0.05)
     out, err = proc.communicate()
     seconds = time.perf_counter() - t0
+    LAST_CPU["jobshift"] = cpu_children() - cpu0
     if proc.returncode != 0:
         raise SystemExit(f"jobshift failed ({proc.returncode}): {err.decode()[-2000:]}")
     return seconds, peak, json.loads(out)[0]
@@ -184,12 +203,13 @@ def main() -> None:
         print(f"generated {a.rows:,} rows ({result['file_mb']} MB)", file=sys.stderr)
 
         base = sqlite_baseline(csv_path, tmpd / "baseline.db")
+        base_cpu = LAST_CPU["baseline"]
         base_ix = sqlite_baseline(csv_path, tmpd / "baseline_ix.db", indexes=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("JOBSHIFT_")}
         ws = tmpd / "ws"
         ws.mkdir()
         secs, peak, summary = run_jobshift(["-w", str(ws), "import", "contacts", str(csv_path)], env)
-        result["sqlite"] = _entry(a.rows, base, base_ix, secs, peak, summary)
+        result["sqlite"] = {**_entry(a.rows, base, base_ix, secs, peak, summary), **cpu_seconds(base_cpu)}
         print(f"sqlite: {result['sqlite']}", file=sys.stderr)
 
         if not a.no_postgres:
@@ -197,6 +217,7 @@ def main() -> None:
             s_ix = f"bench_i_{uuid.uuid4().hex[:8]}"
             try:
                 base = pg_baseline(csv_path, s_base)
+                base_cpu = LAST_CPU["baseline"]
                 base_ix = pg_baseline(csv_path, s_ix, indexes=True)
                 import psycopg
 
@@ -208,7 +229,10 @@ def main() -> None:
                 secs, peak, summary = run_jobshift(
                     ["-w", str(ws_pg), "import", "contacts", str(csv_path)], env_pg
                 )
-                result["postgresql"] = _entry(a.rows, base, base_ix, secs, peak, summary)
+                result["postgresql"] = {
+                    **_entry(a.rows, base, base_ix, secs, peak, summary),
+                    **cpu_seconds(base_cpu),
+                }
                 print(f"postgresql: {result['postgresql']}", file=sys.stderr)
             finally:
                 drop_schema(s_base)
@@ -218,6 +242,11 @@ def main() -> None:
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
+
+
+def cpu_seconds(base_cpu: float) -> dict[str, float]:
+    """Client-side CPU seconds of the PK-only baseline and of the last jobshift run."""
+    return {"baseline_cpu_s": round(base_cpu, 2), "jobshift_cpu_s": round(LAST_CPU["jobshift"], 2)}
 
 
 def _entry(

@@ -113,7 +113,7 @@ def test_rules_recipients_content_and_exactly_once(store: Store, slack: FakeSlac
     assert "https://js.example/leads/L-1C" in flat and "https://crm.example/Lead/L-1C" in flat
     assert "https://js.example/contacts/c-old" in flat
     # e-mail: multipart with text and HTML, the recipient, the deterministic Message-ID
-    rcpts, m = next((r, m) for r, m in smtp.messages if "rm1@" in r[0] and "1C" in str(m["Subject"]))
+    _rcpts, m = next((r, m) for r, m in smtp.messages if "rm1@" in r[0] and "1C" in str(m["Subject"]))
     assert m.is_multipart() and [p.get_content_type() for p in m.get_payload()] == ["text/plain", "text/html"]
     html = m.get_payload()[1].get_payload(decode=True).decode()
     assert "4-Proposal" in html and "renewal manager" in html and m["Message-ID"].endswith("@jobshift.local>")
@@ -181,9 +181,6 @@ def test_crash_between_send_and_mark(store: Store, slack: FakeSlack, smtp: FakeS
     seed(store, users=TEAM, accounts=[account("none")], leads=[lead("L1", account_id="none")])
     cfg = config(smtp, send_lease_seconds=1)
 
-    class Crash(Exception):
-        pass
-
     sender = Sender(store, cfg, slack=SlackNotifier(TOKEN, base_url=slack.base_url), email=None)
     notify(store, cfg, slack, smtp, dry_run=False, send_date=SEND)  # plans and sends normally ...
     assert len(slack.posted()) == 1
@@ -197,7 +194,6 @@ def test_crash_between_send_and_mark(store: Store, slack: FakeSlack, smtp: FakeS
     res = Sender(store, cfg, slack=SlackNotifier(TOKEN, base_url=slack.base_url), email=None).run()
     assert res.sent == 1 and res.verified_already_sent == 1
     assert list(slack.keys().values()) == [1]
-    del Crash
 
 
 def test_email_temporary_failure_retried(store: Store, slack: FakeSlack, smtp: FakeSmtp) -> None:
@@ -266,4 +262,3 @@ def test_cli_notify_dry_run_json(backend_workspace: Any, monkeypatch: pytest.Mon
     out = json.loads(buf.getvalue())
     assert out["planned"]["fired"] == {"1C": 1, "1A": 1, "3B": 1}
     assert len(out["planned"]["rows"]) == 6
-    del date

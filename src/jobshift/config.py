@@ -333,6 +333,10 @@ class RoutingSection(Section):
 Recipient = Literal["lead_owner", "account_bdr", "account_ae", "account_renewal_manager"]
 
 
+def _lead_owner_only() -> list[Recipient]:
+    return ["lead_owner"]
+
+
 class NotificationRule(Section):
     """One notification rule (``[notifications.rules.<id>]``): when it fires and who is told."""
 
@@ -347,7 +351,7 @@ class NotificationRule(Section):
     or_customer_open_renewal: bool = Field(False, description="also fire for customers with an open renewal")
     started_within_months: int | None = Field(None, ge=1, le=240)
     started_within: Literal["yes", "no", "any"] = "any"
-    recipients: list[Recipient] = Field(default_factory=lambda: ["lead_owner"])
+    recipients: list[Recipient] = Field(default_factory=_lead_owner_only)
 
 
 def _default_rules() -> dict[str, NotificationRule]:

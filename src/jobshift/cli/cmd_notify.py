@@ -99,7 +99,8 @@ def _print(out: dict[str, Any], dry_run: bool) -> None:
     if p:
         console.print(
             f"plan for {out['send_date']} (items {p['window'][0]} .. {p['window'][1]}): {p['leads']} leads, "
-            f"{p['contacts']} contacts, {p['backfill_skipped']} backfilled skipped; rules fired {p['fired'] or '{}'}; "
+            f"{p['contacts']} contacts, {p['backfill_skipped']} backfilled skipped; "
+            f"rules fired {p['fired'] or '{}'}; "
             f"{len(p['rows'])} notifications" + ("" if dry_run else f", {p['inserted']} new")
         )
         if dry_run:
@@ -114,7 +115,8 @@ def _print(out: dict[str, Any], dry_run: bool) -> None:
     if s:
         console.print(
             f"sent {s['sent']}, retry later {s['retry_later']}, failed {s['failed']}, "
-            f"429s {s['rate_limited']} (waited {s['waited_seconds']:.1f}s), already delivered {s['verified_already_sent']}"
+            f"429s {s['rate_limited']} (waited {s['waited_seconds']:.1f}s), "
+            f"already delivered {s['verified_already_sent']}"
         )
         for ch, n in s["skipped_channels"].items():
             console.print(f"{ch}: {n} waiting (not configured: set JOBSHIFT_SLACK_TOKEN / SMTP settings)")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -265,39 +264,52 @@ def job(raw: Any) -> Job | None:
     return c, t, start, end, primary, text
 
 
-_ENTRY = itemgetter("company", "title", "start_date", "end_date", "is_primary")
-_COMPANY = itemgetter("name", "website", "linkedin_url", "location")
-_LOCATION = itemgetter("country", "region")
-_TITLE = itemgetter("name", "role", "levels")
-
-
 def experience_jobs(entries: list[Any]) -> list[Job]:
     """The compact experience entries of a profile's ``experience`` list (non-objects skipped).
 
     Equal to ``[job(e) for e in entries if job(e)]``, with the cache lookups inlined for the common
-    case: entries with every key (as People Data Labs writes them) whose values were seen before.
+    case (companies, titles and dates seen before); a miss or an odd value takes the general path.
     """
     out: list[Job] = []
     companies, titles, dates = _COMPANIES.get, _TITLES.get, _DATES.get
     for raw in entries:
+        if type(raw) is not dict:
+            if isinstance(raw, dict):
+                out.append(job(dict(raw)))  # type: ignore[arg-type]
+            continue
+        get = raw.get
+        co, ti, start, end = get("company"), get("title"), get("start_date"), get("end_date")
         c = t = sd = ed = None
         try:
-            co, ti, start, end, primary = _ENTRY(raw)
-            name, website, linkedin, loc = _COMPANY(co)
-            c = companies(
-                (name, website, linkedin, *_LOCATION(loc)) if loc else (name, website, linkedin, None, None)
-            )
-            tn, tr, tl = _TITLE(ti)
-            # levels: a list, or none (a string or an object takes the general path)
-            t = titles((tn, tr, *tl)) if type(tl) is list else titles((tn, tr)) if tl is None else None
+            if type(co) is dict:
+                cg = co.get
+                loc = cg("location")
+                if isinstance(loc, dict):
+                    c = companies(
+                        (cg("name"), cg("website"), cg("linkedin_url"), loc.get("country"), loc.get("region"))
+                    )
+                else:
+                    c = companies((cg("name"), cg("website"), cg("linkedin_url"), None, None))
+            if type(ti) is dict:
+                tg = ti.get
+                tl = tg("levels")
+                # levels: a list or none (a string or an object takes the general path)
+                if type(tl) is list:
+                    t = titles((tg("name"), tg("role"), *tl))
+                elif tl is None:
+                    t = titles((tg("name"), tg("role")))
             sd, ed = dates(start), dates(end)
-        except (KeyError, TypeError):  # missing keys, unhashable or odd values: the general path
+        except TypeError:  # unhashable values: the general path below copes with them
             pass
-        if c is None or t is None or sd is None or ed is None or type(raw) is not dict:
-            if isinstance(raw, dict):
-                out.append(job(raw))  # type: ignore[arg-type]
-            continue
-        primary = primary is True
+        if c is None:
+            c = company(co)
+        if t is None:
+            t = title(ti)
+        if sd is None:
+            sd = _date_json(start)
+        if ed is None:
+            ed = _date_json(end)
+        primary = get("is_primary") is True
         text = (
             f'{{{c[6]},{t[3]},"start_date":{sd[1]},"end_date":{ed[1]},'
             f'"is_primary":{"true" if primary else "false"}}}'

@@ -231,7 +231,10 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
     cands = _with_history(ctx, obs, cands, prof)
     cands = cands.join(obs.select("person_key", "observed_at"), on="person_key", how="left")
     hires = _new_hires(ctx, prof)
-    prof = prof.select(*PROFILE_COLUMNS, "first_name", "last_name")
+    # profiles of "quiet" candidates (still at the CRM company with the CRM title) cannot make a signal:
+    # keep only what finalize can use, so a run's results stay small
+    loud = pl.concat([cands.filter(~pl.col("quiet")).select("person_key"), hires.select("person_key")])
+    prof = prof.join(loud, on="person_key", how="semi").select(*PROFILE_COLUMNS, "first_name", "last_name")
     return BatchResult(cands, prof, hires.select("person_key", "start_age_days"), obs.height)
 
 
@@ -247,11 +250,22 @@ def _with_history(
         ctx.contacts.select("contact_id", "acc_root"), on="contact_id", how="left"
     )
     stays = (pl.col("rule") != "name") & pl.col("_cr").is_not_null() & (pl.col("_cr") == pl.col("acc_root"))
-    easy = df.filter(stays).with_columns(
+    easy = df.filter(stays).join(
+        ctx.contacts.select("contact_id", pl.col("title").alias("past_title")), on="contact_id", how="left"
+    )
+    easy = easy.join(
+        ctx.title_changes(easy.select("past_title", pl.col("cur_title").alias("new_title"))),
+        left_on=["past_title", "cur_title"],
+        right_on=["past_title", "new_title"],
+        how="left",
+        nulls_equal=True,
+    ).with_columns(
         pl.lit(True).alias("history_ok"),
         pl.lit(True).alias("open_at_crm"),
         pl.col("cur_title").alias("crm_open_title"),
         pl.lit(None, dtype=pl.String).alias("crm_end_date"),
+        (~pl.col("title_changed").fill_null(False)).alias("quiet"),
     )
     hard = _pair_history(ctx, obs, df.filter(~stays).select(cands.columns))
+    hard = hard.with_columns(pl.lit(False).alias("quiet"))
     return pl.concat([easy.select(hard.columns), hard], how="vertical_relaxed")

@@ -176,8 +176,10 @@ def finalize(ctx: DetectContext, results: list[BatchResult]) -> Detection:
         "acc_root",
         pl.col("acc_name").alias("past_company"),
     )
-    df = decided.join(c, on="contact_id", how="left").join(
-        prof.drop("observed_at"), on="person_key", how="left"
+    df = (
+        decided.filter(~pl.col("quiet").fill_null(False))
+        .join(c, on="contact_id", how="left")
+        .join(prof.drop("observed_at"), on="person_key", how="left")
     )
     df = df.join(acc_cur, on="cur_account_id", how="left")
     same = pl.col("cur_root").is_not_null() & (pl.col("cur_root") == pl.col("acc_root"))

@@ -454,7 +454,9 @@ def list_page(
     with ws.store.connect() as conn:
         total = int(conn.execute(capped).scalar_one())
         exact = total <= COUNT_CAP
-        if not exact and isinstance(narrow, Table) and not _has_subquery(where):  # an index-only count
+        searching = bool((filters.get("q") or "").strip())
+        if not exact and isinstance(narrow, Table) and not searching and not _has_subquery(where):
+            # one table, equality/range filters: an index-only count
             total, exact = (
                 int(conn.execute(select(func.count()).select_from(narrow).where(*where)).scalar_one()),
                 True,

@@ -11,9 +11,10 @@ search by *prefix* instead, on plain indexed columns (see the ``_prefix_index`` 
   lower case;
 - a query of two or more words also matches first name + last name ("jane do" finds Jane Doe).
 
-On SQLite a prefix is the index range ``col >= 'Doe' AND col < 'Doe' || U+10FFFF`` (SQLite's LIKE
-is case-insensitive and cannot use a plain index); on PostgreSQL it is ``col LIKE 'Doe%'``, which
-the ``text_pattern_ops`` indexes answer whatever the database collation.
+A prefix is the index range ``col >= 'Doe' AND col < 'Doe' || U+10FFFF`` (SQLite's LIKE is
+case-insensitive and cannot use a plain index; PostgreSQL's LIKE uses one only under the C
+collation); PostgreSQL also checks ``col LIKE 'Doe%'`` so that the answer stays exact under any
+collation. The same plain indexes serve the sort by name.
 """
 
 from __future__ import annotations
@@ -41,15 +42,25 @@ class PrefixMatch(ColumnElement[Any]):
 
 
 @compiles(PrefixMatch)
-def _prefix_like(element: PrefixMatch, compiler: SQLCompiler, **kw: Any) -> str:
+def _prefix_range_like(element: PrefixMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    # the range lets a plain b-tree index answer (whatever the collation, unlike LIKE); the LIKE
+    # keeps the answer exact where a collation orders differently from code points
+    col = element.column
     escaped = element.prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return "(" + compiler.process(element.column.like(literal(escaped + "%"), escape="\\"), **kw) + ")"
+    cond = and_(
+        col >= literal(element.prefix),
+        col < literal(element.prefix + _TOP),
+        col.like(literal(escaped + "%"), escape="\\"),
+    )
+    return "(" + compiler.process(cond, **kw) + ")"
 
 
 @compiles(PrefixMatch, "sqlite")
 def _prefix_range(element: PrefixMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite compares text by code points (BINARY): the range is exact (its LIKE is case-insensitive)
     col = element.column
-    return compiler.process(and_(col >= literal(element.prefix), col < literal(element.prefix + _TOP)), **kw)
+    cond = and_(col >= literal(element.prefix), col < literal(element.prefix + _TOP))
+    return "(" + compiler.process(cond, **kw) + ")"
 
 
 def case_forms(text: str) -> list[str]:

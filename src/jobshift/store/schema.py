@@ -35,9 +35,9 @@ ID = String(64)
 
 
 def _prefix_index(column: str) -> Index:
-    """A plain index for prefix search on ``column`` (``text_pattern_ops`` on PostgreSQL so that
-    ``LIKE 'abc%'`` can use it whatever the database collation; SQLite uses it for range scans)."""
-    return Index(None, column, postgresql_ops={column: "text_pattern_ops"})
+    """An index for the web lists' prefix search and name sort on ``column`` (see
+    ``services/browse_search.py``: index range scans on both SQLite and PostgreSQL)."""
+    return Index(None, column)
 
 
 def _custom() -> Column[object]:

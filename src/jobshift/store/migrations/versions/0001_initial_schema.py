@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 14:36:58.945001
+Create Date: 2026-11-23 14:46:36.345782
 """
 
 from __future__ import annotations
@@ -59,12 +59,7 @@ def upgrade() -> None:
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_accounts_bdr_id"), ["bdr_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_accounts_domain"), ["domain"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_accounts_name"),
-            ["name"],
-            unique=False,
-            postgresql_ops={"name": "text_pattern_ops"},
-        )
+        batch_op.create_index(batch_op.f("ix_accounts_name"), ["name"], unique=False)
         batch_op.create_index(batch_op.f("ix_accounts_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_accounts_renewal_manager_id"), ["renewal_manager_id"], unique=False
@@ -160,18 +155,8 @@ def upgrade() -> None:
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contacts_account_id"), ["account_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_email_norm"), ["email_norm"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_contacts_first_name"),
-            ["first_name"],
-            unique=False,
-            postgresql_ops={"first_name": "text_pattern_ops"},
-        )
-        batch_op.create_index(
-            batch_op.f("ix_contacts_last_name"),
-            ["last_name"],
-            unique=False,
-            postgresql_ops={"last_name": "text_pattern_ops"},
-        )
+        batch_op.create_index(batch_op.f("ix_contacts_first_name"), ["first_name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contacts_last_name"), ["last_name"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_linkedin_norm"), ["linkedin_norm"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_owner_id"), ["owner_id"], unique=False)
 
@@ -240,26 +225,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_leads")),
     )
     with op.batch_alter_table("leads", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_leads_company"),
-            ["company"],
-            unique=False,
-            postgresql_ops={"company": "text_pattern_ops"},
-        )
+        batch_op.create_index(batch_op.f("ix_leads_company"), ["company"], unique=False)
         batch_op.create_index(batch_op.f("ix_leads_created_at_id"), ["created_at", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_leads_email_norm"), ["email_norm"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_leads_first_name"),
-            ["first_name"],
-            unique=False,
-            postgresql_ops={"first_name": "text_pattern_ops"},
-        )
-        batch_op.create_index(
-            batch_op.f("ix_leads_last_name"),
-            ["last_name"],
-            unique=False,
-            postgresql_ops={"last_name": "text_pattern_ops"},
-        )
+        batch_op.create_index(batch_op.f("ix_leads_first_name"), ["first_name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_leads_last_name"), ["last_name"], unique=False)
         batch_op.create_index(batch_op.f("ix_leads_lead_source"), ["lead_source"], unique=False)
         batch_op.create_index(batch_op.f("ix_leads_linkedin_norm"), ["linkedin_norm"], unique=False)
         batch_op.create_index(
@@ -620,19 +590,9 @@ def upgrade() -> None:
             ["detected_at", "signal_id", "lead_id", "contact_id"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_signals_full_name"),
-            ["full_name"],
-            unique=False,
-            postgresql_ops={"full_name": "text_pattern_ops"},
-        )
+        batch_op.create_index(batch_op.f("ix_signals_full_name"), ["full_name"], unique=False)
         batch_op.create_index(batch_op.f("ix_signals_lead_id"), ["lead_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_signals_new_company"),
-            ["new_company"],
-            unique=False,
-            postgresql_ops={"new_company": "text_pattern_ops"},
-        )
+        batch_op.create_index(batch_op.f("ix_signals_new_company"), ["new_company"], unique=False)
         batch_op.create_index(batch_op.f("ix_signals_type"), ["type"], unique=False)
 
     op.create_table(
@@ -657,13 +617,9 @@ def downgrade() -> None:
     op.drop_table("users")
     with op.batch_alter_table("signals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_signals_type"))
-        batch_op.drop_index(
-            batch_op.f("ix_signals_new_company"), postgresql_ops={"new_company": "text_pattern_ops"}
-        )
+        batch_op.drop_index(batch_op.f("ix_signals_new_company"))
         batch_op.drop_index(batch_op.f("ix_signals_lead_id"))
-        batch_op.drop_index(
-            batch_op.f("ix_signals_full_name"), postgresql_ops={"full_name": "text_pattern_ops"}
-        )
+        batch_op.drop_index(batch_op.f("ix_signals_full_name"))
         batch_op.drop_index(batch_op.f("ix_signals_detected_at_signal_id_lead_id_contact_id"))
         batch_op.drop_index(batch_op.f("ix_signals_contact_id"))
 
@@ -713,15 +669,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_leads_owner_id_created_at"))
         batch_op.drop_index(batch_op.f("ix_leads_linkedin_norm"))
         batch_op.drop_index(batch_op.f("ix_leads_lead_source"))
-        batch_op.drop_index(
-            batch_op.f("ix_leads_last_name"), postgresql_ops={"last_name": "text_pattern_ops"}
-        )
-        batch_op.drop_index(
-            batch_op.f("ix_leads_first_name"), postgresql_ops={"first_name": "text_pattern_ops"}
-        )
+        batch_op.drop_index(batch_op.f("ix_leads_last_name"))
+        batch_op.drop_index(batch_op.f("ix_leads_first_name"))
         batch_op.drop_index(batch_op.f("ix_leads_email_norm"))
         batch_op.drop_index(batch_op.f("ix_leads_created_at_id"))
-        batch_op.drop_index(batch_op.f("ix_leads_company"), postgresql_ops={"company": "text_pattern_ops"})
+        batch_op.drop_index(batch_op.f("ix_leads_company"))
 
     op.drop_table("leads")
     with op.batch_alter_table("enrichment_cache", schema=None) as batch_op:
@@ -731,12 +683,8 @@ def downgrade() -> None:
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contacts_owner_id"))
         batch_op.drop_index(batch_op.f("ix_contacts_linkedin_norm"))
-        batch_op.drop_index(
-            batch_op.f("ix_contacts_last_name"), postgresql_ops={"last_name": "text_pattern_ops"}
-        )
-        batch_op.drop_index(
-            batch_op.f("ix_contacts_first_name"), postgresql_ops={"first_name": "text_pattern_ops"}
-        )
+        batch_op.drop_index(batch_op.f("ix_contacts_last_name"))
+        batch_op.drop_index(batch_op.f("ix_contacts_first_name"))
         batch_op.drop_index(batch_op.f("ix_contacts_email_norm"))
         batch_op.drop_index(batch_op.f("ix_contacts_account_id"))
 
@@ -757,7 +705,7 @@ def downgrade() -> None:
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_accounts_renewal_manager_id"))
         batch_op.drop_index(batch_op.f("ix_accounts_owner_id"))
-        batch_op.drop_index(batch_op.f("ix_accounts_name"), postgresql_ops={"name": "text_pattern_ops"})
+        batch_op.drop_index(batch_op.f("ix_accounts_name"))
         batch_op.drop_index(batch_op.f("ix_accounts_domain"))
         batch_op.drop_index(batch_op.f("ix_accounts_bdr_id"))
 
