@@ -18,15 +18,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fakes.slack import TOKEN, FakeSlack  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from jobshift.config import parse_config  # noqa: E402
-from jobshift.notify.email import EmailSender  # noqa: E402
-from jobshift.notify.slack import SlackNotifier  # noqa: E402
-from jobshift.services.notifying import run_notify  # noqa: E402
-from jobshift.store import Store  # noqa: E402
-from jobshift.store.schema import leads, users  # noqa: E402
+from fakes.slack import TOKEN, FakeSlack
+from jobshift.config import parse_config
+from jobshift.notify.email import EmailSender
+from jobshift.notify.slack import SlackNotifier
+from jobshift.services.notifying import run_notify
+from jobshift.store import Store
+from jobshift.store.schema import leads, users
 
 SEND = date(2024, 9, 25)
 

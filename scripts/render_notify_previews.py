@@ -62,6 +62,7 @@ LEFT = {
     "past_account": "Hooli",
     "role": "account_bdr",
     "email": None,
+    "linkedin_url": "https://www.linkedin.com/in/marcus-webb",
     "why_it_matters": "Hooli has 1 open opportunity, furthest at 1-Discovery (Hooli - New Business); "
     "the deal just lost a contact: re-map the buying group.",
     "links": [{"label": "Open contact in jobshift", "url": "https://jobshift.example/contacts/003B7"}],

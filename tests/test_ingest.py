@@ -226,3 +226,18 @@ def test_truncated_gzip_fails_after_keeping_whole_batches(ws: Workspace, tmp_pat
         [run] = list_runs(conn, kind="ingest")
     assert 0 < n < 3000 and n % 100 == 0
     assert run["status"] == "failed" and "unreadable" in run["error"] and run["counts"]["inserted"] == n
+
+
+def test_partly_stored_batch_inserts_only_what_is_missing(ws: Workspace, tmp_path: Path) -> None:
+    """A batch mixing stored, new and repeated observations (PostgreSQL: the staging-table path)."""
+    first = write_jsonl(tmp_path / "a.jsonl", [profile(i) for i in range(10)])
+    assert ingest_people(ws, first).inserted == 10
+    lines = [profile(i) for i in range(5, 15)] + [profile(12, job_title="Changed")]
+    rep = ingest_people(ws, write_jsonl(tmp_path / "b.jsonl", lines))
+    assert (rep.lines_read, rep.inserted, rep.already_present) == (11, 5, 6)
+    with ws.store.connect() as conn:
+        assert count_observations(conn) == 15
+        [row] = observations_of(conn, "pdl:p-12")
+        [old] = observations_of(conn, "pdl:p-5")
+    assert row["job_title"] == "Director of Sales" and row["source_line"] == 8
+    assert old["source_file"].endswith("a.jsonl")

@@ -5,9 +5,18 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import orjson
 import pytest
 
-from jobshift.domain.profiles import Observation, ProfileError, observation_id, profile_to_observation
+from jobshift.domain.profiles import (
+    JSON_FIELDS,
+    OBSERVATION_FIELDS,
+    Observation,
+    ProfileError,
+    observation_id,
+    profile_to_observation,
+    profile_to_row,
+)
 
 JANE: dict[str, Any] = {
     "id": "p-123",
@@ -276,3 +285,50 @@ def test_same_person_other_date_gets_other_id_same_key() -> None:
     b = profile_to_observation(jane(observed_at="2025-01-01"))
     assert a.person_key == b.person_key and a.obs_id != b.obs_id
     assert profile_to_observation(JANE).obs_id == a.obs_id
+
+
+def _row_of(o: Observation) -> tuple[Any, ...]:
+    """The row form of an Observation, built the slow obvious way."""
+    values = []
+    for name in OBSERVATION_FIELDS:
+        v = getattr(o, name)
+        values.append(orjson.dumps(v).decode() if name in JSON_FIELDS else v)
+    return tuple(values)
+
+
+@pytest.mark.parametrize("repeat", [1, 2])  # the second time the caches answer
+def test_row_equals_the_observation(repeat: int) -> None:
+    weird = {
+        "id": 7,
+        "linkedin_url": "https://www.linkedin.com/in/Bob_Smith-1/",
+        "emails": [{"address": "a\\b@acme.com"}, "plain@acme.com"],
+        "job_title_levels": ["vp", 1, True],
+        "experience": [
+            {"company": {"name": 'Quote "Co"', "location": "nowhere"}, "title": {"levels": "vp"}},
+            {"company": {"name": "X", "location": {"country": 1}}, "title": {"name": 1, "levels": [1]}},
+            {
+                "company": {"name": "X", "location": {"country": True}},
+                "title": {"name": True, "levels": [True]},
+            },
+            {"company": "Just A Name", "title": "Boss", "start_date": 2020, "end_date": [2021]},
+            {"company": {"name": ["x"], "website": {"a": 1}}, "title": {"levels": [["x"]]}},
+        ],
+        "observed_at": "2025-06-01",
+    }
+    for _ in range(repeat):
+        for p in (JANE, weird, jane(id=..., linkedin_url="linkedin.com/in/jane-doe"), jane(experience=None)):
+            o = profile_to_observation(p, source_file="f.jsonl", source_line=9)
+            row = profile_to_row(p, "f.jsonl", 9)
+            assert row == _row_of(o)
+            assert orjson.loads(row[OBSERVATION_FIELDS.index("experience")]) == o.experience
+
+
+def test_cached_values_keep_their_types_apart() -> None:
+    """``1 == True`` must not let a cached company or title of one stand for the other."""
+    base = {"full_name": "Bob", "observed_at": "2025-01-02", "linkedin_url": "linkedin.com/in/bob"}
+    one = profile_to_observation({**base, "experience": [{"company": {"name": 1}, "title": {"levels": [1]}}]})
+    yes = profile_to_observation(
+        {**base, "experience": [{"company": {"name": True}, "title": {"levels": [True]}}]}
+    )
+    assert one.experience[0]["company_name"] == "1" and one.experience[0]["title_levels"] == ["1"]
+    assert yes.experience[0]["company_name"] is None and yes.experience[0]["title_levels"] == []

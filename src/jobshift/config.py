@@ -271,6 +271,9 @@ class PushSection(Section):
     retry_base_seconds: float = Field(60.0, ge=0)
     retry_max_seconds: float = Field(21_600.0, ge=0)
     max_attempts: int = Field(8, ge=1, le=100, description="retryable failures before a row is failed")
+    crm: Literal["store", "salesforce"] = Field(
+        "store", description="where push, backfill and the scheduler write: the built-in store or Salesforce"
+    )
 
 
 class BackfillSection(Section):
@@ -281,6 +284,30 @@ class BackfillSection(Section):
         "weekly", description="one batch per period; none = every batch now"
     )
     order: Literal["oldest", "priority"] = "oldest"
+
+
+_HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+SCHEDULE_JOB_NAMES = ("tiers", "notify", "scorecard")
+
+
+class ScheduleSection(Section):
+    """The scheduler (``jobshift schedule run``; docs/scheduler.md). Times are local to
+    ``[workspace] timezone``."""
+
+    tick_seconds: float = Field(60.0, gt=0, le=3600, description="how often due periods are looked for")
+    max_catch_up: int = Field(
+        3, ge=1, le=100, description="missed periods run per job after downtime; older ones are skipped"
+    )
+    jobs: list[str] = Field(
+        default_factory=lambda: list(SCHEDULE_JOB_NAMES),
+        description="enabled jobs: tiers (every tier check) or tier names, notify, scorecard",
+    )
+    notify_time: str = Field("09:00", pattern=_HHMM, description="notifications, the day after a push")
+    notify_digest: bool = Field(True, description="the notify job also builds the weekly digests")
+    scorecard_time: str = Field("06:00", pattern=_HHMM, description="on the 1st, for the previous month")
+    track_before_check: bool = Field(True, description="rebuild the tracked set before each tier check")
+    enrich_before_check: bool = Field(True, description="enrich due contacts first (if JOBSHIFT_PDL_API_KEY)")
+    pull_before_check: bool = Field(True, description="pull CRM changes first when [push] crm = salesforce")
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -496,6 +523,7 @@ class Config(BaseSettings):
     pdl: PdlSection = Field(default_factory=PdlSection)
     routing: RoutingSection = Field(default_factory=RoutingSection)
     notifications: NotificationsSection = Field(default_factory=NotificationsSection)
+    schedule: ScheduleSection = Field(default_factory=ScheduleSection)
 
     @classmethod
     def settings_customise_sources(
@@ -563,6 +591,38 @@ def _check_program(cfg: Config) -> None:
         raise ConfigError(
             "the last tier must take the rest (no size, cohorts or top_cohort)", key_path=f"tiers.{last_name}"
         )
+    _check_schedule(cfg)
+
+
+def _check_schedule(cfg: Config) -> None:
+    """The time zone exists, every tier cadence fires, ``[schedule] jobs`` names known jobs."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from jobshift.domain.cadence import next_due
+
+    try:
+        ZoneInfo(cfg.workspace.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"unknown time zone {cfg.workspace.timezone!r} (an IANA name such as Europe/Berlin)",
+            key_path="workspace.timezone",
+        ) from None
+    for name, t in cfg.tiers.items():
+        if name in SCHEDULE_JOB_NAMES:
+            raise ConfigError(
+                f"{name!r} is reserved for a scheduler job; rename the tier", key_path=f"tiers.{name}"
+            )
+        try:
+            next_due(t.cadence, datetime(2000, 1, 1))
+        except ValueError as exc:
+            raise ConfigError(str(exc), key_path=f"tiers.{name}.cadence") from None
+    known = (*SCHEDULE_JOB_NAMES, *cfg.tiers)
+    for i, job in enumerate(cfg.schedule.jobs):
+        if job not in known:
+            raise ConfigError(
+                f"unknown job {job!r} (one of {', '.join(known)})", key_path=f"schedule.jobs[{i}]"
+            )
 
 
 def load_config(workspace: Path) -> Config:
@@ -817,6 +877,9 @@ api_usage_threshold = 0.9
 retry_base_seconds = 60.0
 retry_max_seconds = 21600.0
 max_attempts = 8
+# Where push, backfill and the scheduler write: "store" (the built-in CRM tables) or "salesforce"
+# (the [salesforce] connector; docs/salesforce.md).
+crm = "store"
 
 [backfill]
 # The retro-active push of the historical backlog: signals per batch, one batch per period
@@ -951,6 +1014,26 @@ title = "Contact left a company with an open opp at stage 0, 1 or 2"
 item = "contact"
 open_opps = "early"
 recipients = ["account_bdr", "account_ae", "account_renewal_manager"]
+
+[schedule]
+# jobshift schedule run (docs/scheduler.md): tier checks on their cadences ([tiers.*]), notifications
+# the day after each push, the scorecard on the 1st for the previous month. Times are local to
+# [workspace] timezone. Each period runs once (runs ledger); after downtime at most max_catch_up missed
+# periods run per job, older ones are recorded as skipped.
+tick_seconds = 60.0
+max_catch_up = 3
+# Enabled jobs: "tiers" (every tier check) or tier names such as "tier1", "notify", "scorecard".
+jobs = ["tiers", "notify", "scorecard"]
+notify_time = "09:00"
+# The notify job also builds the weekly digests (users whose channel is "digest").
+notify_digest = true
+scorecard_time = "06:00"
+# A tier check: [pull CRM changes] + [rebuild the tracked set] + [enrich due contacts] + detect + push.
+track_before_check = true
+# Only when JOBSHIFT_PDL_API_KEY is set.
+enrich_before_check = true
+# Only when [push] crm = "salesforce".
+pull_before_check = true
 
 # Column mapping for CRM files whose headers are neither canonical nor Salesforce API names:
 # [mapping.contacts]

@@ -17,6 +17,7 @@ from jobshift.cli import (
     cmd_ingest,
     cmd_notify,
     cmd_program,
+    cmd_schedule,
     cmd_scorecard,
     cmd_web,
     cmd_workspace,
@@ -74,6 +75,7 @@ for _module in (
     cmd_program,
     cmd_connectors,
     cmd_notify,
+    cmd_schedule,
 ):
     _module.register(app, state)
 

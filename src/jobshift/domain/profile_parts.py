@@ -216,6 +216,26 @@ def company(raw: Any) -> Company:
     return hit if hit is not None else _COMPANIES.put(key, _company_parts(key))  # type: ignore[no-any-return]
 
 
+JobCompany = tuple[str | None, str | None, str | None, str | None, str | None]
+_JOB_COMPANIES = _Cache(131_072)
+
+
+def job_company(name: Any, website: Any, linkedin: Any) -> JobCompany:
+    """(name, website, domain, linkedin, linkedin_norm) of a profile's ``job_company_*`` fields."""
+    key = (name, website, linkedin)
+    try:
+        hit = _JOB_COMPANIES.get(key)
+    except TypeError:  # unhashable values
+        hit = None
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    n, w, li = s(name), s(website), s(linkedin)
+    try:
+        return _JOB_COMPANIES.put(key, (n, w, normalize_domain(w), li, li_company(li)))  # type: ignore[no-any-return]
+    except TypeError:
+        return n, w, normalize_domain(w), li, li_company(li)
+
+
 def _title_parts(name: Any, levels: Any, role: Any) -> Title:
     n, lv, r = s(name), tuple(strs(levels)), s(role)
     return n, lv, r, _dumps({"title": n, "title_levels": lv, "title_role": r}).decode()[1:-1]

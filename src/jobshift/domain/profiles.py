@@ -40,8 +40,8 @@ from jobshift.domain.profile_parts import (
     email,
     experience_jobs,
     experience_json,
+    job_company,
     job_dict,
-    li_company,
     linkedin_person,
     pdate,
     s,
@@ -220,25 +220,28 @@ def _convert(profile: Any, source_file: str | None, source_line: int | None, as_
     if observed_at is None:
         raise ProfileError(f"invalid observed_at: {obs_raw[:40]!r}", "observed_at")
 
-    first, last = s(get("first_name")), s(get("last_name"))
-    full = s(get("full_name")) or (" ".join(x for x in (first, last) if x) or None)
-    linkedin_url = s(get("linkedin_url"))
+    first, last = (
+        (v.strip() or None if type(v := get("first_name")) is str and "\x00" not in v else s(v)),
+        (v.strip() or None if type(v := get("last_name")) is str and "\x00" not in v else s(v)),
+    )
+    full = (v.strip() or None if type(v := get("full_name")) is str and "\x00" not in v else s(v)) or (
+        " ".join(x for x in (first, last) if x) or None
+    )
+    linkedin_url = v.strip() or None if type(v := get("linkedin_url")) is str and "\x00" not in v else s(v)
     linkedin_norm = linkedin_person(linkedin_url)
-    work_email = s(get("work_email"))
+    work_email = v.strip() or None if type(v := get("work_email")) is str and "\x00" not in v else s(v)
     work_norm = email(work_email) if work_email else None
     personal, emails = _emails(profile, work_norm)
     exp_raw = get("experience")
     jobs: list[Job] = experience_jobs(exp_raw) if type(exp_raw) is list else []
 
-    title = s(get("job_title"))
+    title = v.strip() or None if type(v := get("job_title")) is str and "\x00" not in v else s(v)
     levels_raw = get("job_title_levels")
     levels: list[str] | tuple[str, ...] = strs(levels_raw) if levels_raw is not None else []
-    role = s(get("job_title_role"))
-    name = s(get("job_company_name"))
-    website = s(get("job_company_website"))
-    domain = normalize_domain(website)
-    li_raw = s(get("job_company_linkedin_url"))
-    li = li_company(li_raw)
+    role = v.strip() or None if type(v := get("job_title_role")) is str and "\x00" not in v else s(v)
+    name, website, domain, li_raw, li = job_company(
+        get("job_company_name"), get("job_company_website"), get("job_company_linkedin_url")
+    )
     country = s(get("job_company_location_country"))
     region = s(get("job_company_location_region"))
     start = pdate(get("job_start_date"))
@@ -269,7 +272,7 @@ def _convert(profile: Any, source_file: str | None, source_line: int | None, as_
     if source and not domain:
         domain = _email_company_domain(work_norm, jobs, current)
 
-    person_id = s(get("id"))
+    person_id = v.strip() or None if type(v := get("id")) is str and "\x00" not in v else s(v)
     if not (linkedin_norm or emails):
         any_company = _any_company(domain, name, jobs)
         if not (full and any_company):
@@ -311,8 +314,8 @@ def _convert(profile: Any, source_file: str | None, source_line: int | None, as_
         region,
         start,
         source,
-        s(get("location_country")),
-        s(get("location_region")),
+        (v.strip() or None if type(v := get("location_country")) is str and "\x00" not in v else s(v)),
+        (v.strip() or None if type(v := get("location_region")) is str and "\x00" not in v else s(v)),
         experience_json(jobs) if as_row else [job_dict(j) for j in jobs],
         source_file,
         source_line,

@@ -72,6 +72,12 @@ class DetectContext:
     _change_cache: dict[tuple[str, str], tuple[bool, bool]] = field(default_factory=dict)
     _name_cache: dict[tuple[str, str, str], PersonName | None] = field(default_factory=dict)
     _domain_frame: pl.DataFrame | None = None
+    linkedin_index: pl.DataFrame = field(default_factory=pl.DataFrame)
+    """(``linkedin_norm``, ``ci``) of the contacts with a LinkedIn key (``ci`` = row in ``contacts``)."""
+    email_index: pl.DataFrame = field(default_factory=pl.DataFrame)
+    """(``e``, ``ci``): contact e-mail → row."""
+    block_index: pl.DataFrame = field(default_factory=pl.DataFrame)
+    """(``block``, ``ci``): name blocking key → row."""
 
     @classmethod
     def build(
@@ -124,7 +130,12 @@ class DetectContext:
         c = contacts.join(
             acc.select("account_id", "acc_root", "acc_name", "acc_norm"), on="account_id", how="left"
         )
-        ctx.contacts = c.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
+        c = c.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
+        ctx.contacts = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.UInt32))
+        cc = ctx.contacts
+        ctx.linkedin_index = cc.select("linkedin_norm", "ci").drop_nulls("linkedin_norm")
+        ctx.email_index = cc.select(pl.col("email_norm").alias("e"), "ci").drop_nulls("e")
+        ctx.block_index = cc.select("block", "ci").filter(pl.col("block").str.len_chars() > 2)
         return ctx
 
     # -- names ----------------------------------------------------------------------------------
@@ -154,45 +165,33 @@ class DetectContext:
         return self._name_cache[key]
 
     def score_names(self, pairs: pl.DataFrame, obs: pl.DataFrame) -> pl.DataFrame:
-        """Add ``name_score`` (0..100) and ``name_exact`` to (contact_id, person_key) ``pairs``.
+        """Add ``name_score`` (0..100) and ``name_exact`` to (``ci``, ``pi``) ``pairs``.
 
         Equal blocking keys (same last name, same canonical first name) score 100 without Python work;
         the rest are scored once per distinct name pair. A profile without any name scores 100 (no
         evidence against the match). ``name_exact``: the same first and last name as written (accents
         and case folded), which ranks "Charlie" above a "Charlotte" who may go by Charlie.
         """
-        p_block = pl.col("p_block") if "p_block" in obs.columns else self.block_key("first_name", "last_name")
-        prof = obs.join(pairs.select("person_key").unique(), on="person_key", how="semi").select(
-            "person_key", "first_name", "last_name", "full_name", p_block.alias("p_block")
-        )
-        df = pairs.join(prof, on="person_key", how="left").join(
-            self.contacts.select(
-                "contact_id",
-                pl.col("first_name").alias("c_first"),
-                pl.col("last_name").alias("c_last"),
-                "block",
-            ),
-            on="contact_id",
-            how="left",
-        )
+        ci, pi = pairs["ci"], pairs["pi"]
+        df = pairs.with_columns(
+            *(obs[c].gather(pi) for c in ("first_name", "last_name", "full_name", "p_block")),
+            self.contacts["first_name"].gather(ci).alias("c_first"),
+            self.contacts["last_name"].gather(ci).alias("c_last"),
+            self.contacts["block"].gather(ci),
+        ).with_row_index("_r")
         nameless = (
             pl.col("first_name").is_null() & pl.col("last_name").is_null() & pl.col("full_name").is_null()
         )
         easy = nameless | ((pl.col("p_block") == pl.col("block")) & (pl.col("block").str.len_chars() > 2))
-        hard = df.filter(~easy.fill_null(False)).select(
-            "first_name", "last_name", "full_name", "c_first", "c_last"
-        )
-        hard = hard.unique()
-        scores = [self.name_score_full(f, ln, full, cf, cl) for f, ln, full, cf, cl in hard.iter_rows()]
-        hard = hard.with_columns(pl.Series("_hs", scores, dtype=pl.Float64))
-        df = df.join(
-            hard,
-            on=["first_name", "last_name", "full_name", "c_first", "c_last"],
-            how="left",
-            nulls_equal=True,
-        )
-        df = df.with_columns(
-            pl.when(easy.fill_null(False))
+        df = df.with_columns(easy.fill_null(False).alias("_easy"))
+        keys = ["first_name", "last_name", "full_name", "c_first", "c_last"]
+        hard = df.filter(~pl.col("_easy")).select("_r", *keys)
+        uniq = hard.select(keys).unique()
+        scores = [self.name_score_full(f, ln, full, cf, cl) for f, ln, full, cf, cl in uniq.iter_rows()]
+        uniq = uniq.with_columns(pl.Series("_hs", scores, dtype=pl.Float64))
+        hard = hard.join(uniq, on=keys, how="left", nulls_equal=True).select("_r", "_hs")
+        df = df.join(hard, on="_r", how="left").with_columns(
+            pl.when(pl.col("_easy"))
             .then(pl.lit(100.0))
             .otherwise(pl.col("_hs").fill_null(0.0))
             .alias("name_score")
@@ -263,7 +262,12 @@ class DetectContext:
             }
         )
         return df.join(
-            res, left_on=[name, domain, linkedin], right_on=["_n", "_d", "_l"], how="left", nulls_equal=True
+            res,
+            left_on=[name, domain, linkedin],
+            right_on=["_n", "_d", "_l"],
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
         )
 
     def _unique_domains(self) -> pl.DataFrame:

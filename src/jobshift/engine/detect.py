@@ -6,7 +6,12 @@
   whether an experience entry at that company is still open, when it ended);
 - ``profiles``: the per-profile facts a signal needs (current job, resolved account, title class);
 - ``new_hires``: profiles that started at a target account within the window with a persona title.
-No I/O; the same function runs on Dask workers. :func:`jobshift.engine.signals.finalize` merges results.
+No I/O; the same function runs on Dask workers. :func:`jobshift.engine.finalize.finalize` merges results.
+
+Inside a batch, contacts and profiles are referred to by integer row numbers (``ci`` in
+``ctx.contacts``, ``pi`` in the batch): looking a column up is then a gather, 20x cheaper than a
+string-keyed join against a million contacts. Only LinkedIn keys, e-mails and name blocking keys are
+joined as strings, because that is what links them.
 """
 
 from __future__ import annotations
@@ -64,45 +69,84 @@ class BatchResult:
     n_observations: int
 
 
-def _email_candidates(obs: pl.DataFrame, contacts: pl.DataFrame) -> pl.DataFrame:
-    emails = (
-        pl.concat(
-            [
-                obs.select("person_key", pl.col("work_email_norm").alias("e")),
-                obs.select("person_key", pl.col("emails_norm").alias("e")).explode("e"),
-            ]
-        )
-        .drop_nulls("e")
-        .unique()
-    )
-    hits = emails.join(
-        contacts.select("contact_id", "email_norm").drop_nulls("email_norm"),
-        left_on="e",
-        right_on="email_norm",
-    )
+def _gather(df: pl.DataFrame, idx: pl.Series, *cols: str) -> list[pl.Series]:
+    """Columns ``cols`` of ``df`` at row numbers ``idx``."""
+    return [df.get_column(c).gather(idx) for c in cols]
+
+
+def _email_candidates(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
+    emails = pl.concat(
+        [
+            obs.select("pi", pl.col("work_email_norm").alias("e")),
+            obs.select("pi", pl.col("emails_norm").alias("e")).explode("e"),
+        ]
+    ).drop_nulls("e")
+    hits = emails.join(ctx.email_index, on="e")
     free = _domain_of(pl.col("e")).is_in(_FREE)
-    return hits.select(
-        "contact_id",
-        "person_key",
-        pl.when(free).then(pl.lit("personal_email")).otherwise(pl.lit("email")).alias("rule"),
+    return hits.select("ci", "pi", pl.when(free).then(2).otherwise(1).cast(pl.Int8).alias("_rank"))
+
+
+def _strong_candidates(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
+    """LinkedIn and e-mail candidates, minus e-mail matches that the names or LinkedIn keys contradict.
+
+    CRMs hold one address on several contacts (``jdoe@`` for John and Jane Doe) and addresses get
+    reused, so an e-mail match counts only when the names agree (``email_name_threshold``), the two
+    LinkedIn keys (when both are known) are equal, and no other contact linked to that profile fits its
+    name better (an exact name beats a nickname). A LinkedIn match stands on its own. Names are scored
+    only where that matters (e-mail-only pairs, profiles linked to several contacts).
+    """
+    by_li = (
+        obs.select("pi", "linkedin_norm")
+        .drop_nulls("linkedin_norm")
+        .join(ctx.linkedin_index, on="linkedin_norm")
+        .select("ci", "pi", pl.lit(0, dtype=pl.Int8).alias("_rank"))
     )
+    pairs = (
+        pl.concat([by_li, _email_candidates(ctx, obs)])
+        .group_by("ci", "pi")
+        .agg(pl.col("_rank").min())
+        .with_columns(pl.len().over("pi").alias("_n"))
+    )
+    need = (pl.col("_rank") != 0) | (pl.col("_n") > 1)
+    easy = pairs.filter(~need).select(
+        "ci", "pi", "_rank", pl.lit(100.0).alias("name_score"), pl.lit(True).alias("name_exact")
+    )
+    hard = ctx.score_names(pairs.filter(need).select("ci", "pi", "_rank"), obs)
+    p_li, c_li = (
+        obs.get_column("linkedin_norm").gather(hard["pi"]),
+        ctx.contacts["linkedin_norm"].gather(hard["ci"]),
+    )
+    hard = hard.with_columns(p_li.alias("p_li"), c_li.alias("c_li"))
+    conflict = (
+        pl.col("p_li").is_not_null() & pl.col("c_li").is_not_null() & (pl.col("p_li") != pl.col("c_li"))
+    )
+    is_email = pl.col("_rank") != 0
+    ok = ~is_email | (~conflict & (pl.col("name_score") >= ctx.settings.email_name_threshold))
+    fit = pl.col("name_score") * 2 + pl.col("name_exact").cast(pl.Float64)
+    hard = hard.filter(ok).with_columns(fit.alias("_fit"))
+    hard = hard.filter(~is_email | (pl.col("_fit") >= pl.col("_fit").max().over("pi")))
+    cols = ["ci", "pi", "_rank", "name_score"]
+    out = pl.concat([easy.select(cols), hard.select(cols)])
+    return out.with_columns(
+        pl.col("_rank").replace_strict(_RANK_RULE, return_dtype=pl.String).alias("rule")
+    ).drop("_rank")
 
 
 def _name_candidates(ctx: DetectContext, obs: pl.DataFrame, strong: pl.DataFrame) -> pl.DataFrame:
-    contacts = ctx.contacts.join(strong.select("contact_id").unique(), on="contact_id", how="anti")
-    profiles = obs.join(strong.select("person_key").unique(), on="person_key", how="anti")
-    pairs = profiles.select("person_key", pl.col("p_block").alias("block")).join(
-        contacts.select("contact_id", "block"), on="block"
+    """Same blocking key (last name + canonical first name); contacts and profiles without a strong match."""
+    profiles = obs.select("pi", pl.col("p_block").alias("block")).join(
+        strong.select("pi").unique(), on="pi", how="anti"
     )
-    pairs = pairs.filter(pl.col("block").str.len_chars() > 2).select("contact_id", "person_key")
-    return ctx.score_names(pairs, obs).with_columns(pl.lit("name").alias("rule"))
+    pairs = profiles.join(ctx.block_index, on="block").select("ci", "pi")
+    pairs = pairs.join(strong.select("ci").unique(), on="ci", how="anti")
+    return ctx.score_names(pairs, obs).select("ci", "pi", pl.lit("name").alias("rule"), "name_score")
 
 
 def _pair_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
     """Per (contact, profile): history contains the CRM company? still open there? ended when?"""
-    keys = cands.select("person_key").unique()
+    keys = cands.select("pi").unique()
     exp = (
-        decode_experience(obs.join(keys, on="person_key", how="semi").select("person_key", "experience"))
+        decode_experience(obs.join(keys, on="pi", how="semi").select("pi", "experience"))
         .explode("experience")
         .drop_nulls("experience")
         .unnest("experience")
@@ -113,33 +157,30 @@ def _pair_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) ->
         on="e_account_id",
         how="left",
     )
-    pairs = (
-        cands.select("contact_id", "person_key")
-        .unique()
-        .join(ctx.contacts.select("contact_id", "acc_root"), on="contact_id", how="left")
-    )
-    hit = pairs.join(exp.select("person_key", "e_root", "end_date", "title"), on="person_key").filter(
+    pairs = cands.select("ci", "pi").unique()
+    pairs = pairs.with_columns(ctx.contacts["acc_root"].gather(pairs["ci"]).alias("acc_root"))
+    hit = pairs.join(exp.select("pi", "e_root", "end_date", "title"), on="pi").filter(
         pl.col("e_root") == pl.col("acc_root")
     )
-    agg = hit.group_by("contact_id", "person_key").agg(
+    agg = hit.group_by("ci", "pi").agg(
         pl.lit(True).alias("history_ok"),
         pl.col("end_date").is_null().any().alias("open_at_crm"),
         pl.col("title").filter(pl.col("end_date").is_null()).first().alias("crm_open_title"),
         pl.col("end_date").max().alias("crm_end_date"),
     )
-    return cands.join(agg, on=["contact_id", "person_key"], how="left").with_columns(
+    return cands.join(agg, on=["ci", "pi"], how="left").with_columns(
         pl.col("history_ok").fill_null(False), pl.col("open_at_crm").fill_null(False)
     )
 
 
-def _profiles(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
-    df = ctx.resolve_companies(obs, "cur_name", "cur_domain", "cur_linkedin", "cur_")
+def _profiles(obs: pl.DataFrame) -> pl.DataFrame:
+    """Free-mail-only flag and a contact e-mail for the profiles a signal may need."""
     emails = pl.col("emails_norm").fill_null([])
     work_free = _domain_of(pl.col("work_email_norm")).is_in(_FREE)
     list_free = emails.list.eval(_domain_of(pl.element()).is_in(_FREE)).list.all()
     has_any = pl.col("work_email_norm").is_not_null() | (emails.list.len() > 0)
     free_only = has_any & work_free.fill_null(True) & list_free
-    return df.with_columns(
+    return obs.with_columns(
         free_only.alias("free_mail_only"),
         pl.coalesce(pl.col("work_email"), emails.list.first()).alias("email"),
     )
@@ -164,95 +205,21 @@ def _new_hires(ctx: DetectContext, prof: pl.DataFrame) -> pl.DataFrame:
     return df.filter(pl.col("start_age_days").is_between(0, ctx.settings.new_hire_window_days))
 
 
-def _strong_candidates(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
-    """LinkedIn and e-mail candidates, minus e-mail matches that the names or LinkedIn keys contradict.
+def _with_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
+    """History facts per pair; a strong match still at the CRM company (most) needs no history read.
 
-    CRMs hold one address on several contacts (``jdoe@`` for John and Jane Doe) and addresses get
-    reused, so an e-mail match counts only when the names agree (``email_name_threshold``), the two
-    LinkedIn keys (when both are known) are equal, and no other contact linked to that profile fits its
-    name better (an exact name beats a nickname). A LinkedIn match stands on its own. Names are scored
-    only where that matters (e-mail-only pairs, profiles linked to several contacts).
+    Such a pair is ``quiet`` when the title did not change either: it cannot make a signal, and its
+    profile is not kept in the batch result.
     """
-    c = ctx.contacts
-    by_li = (
-        obs.select("person_key", "linkedin_norm")
-        .drop_nulls("linkedin_norm")
-        .join(c.select("contact_id", "linkedin_norm").drop_nulls("linkedin_norm"), on="linkedin_norm")
-        .select("contact_id", "person_key", pl.lit("linkedin").alias("rule"))
-    )
-    pairs = (
-        pl.concat([by_li, _email_candidates(obs, c)])
-        .with_columns(pl.col("rule").replace_strict(_RULE_RANK, return_dtype=pl.Int8).alias("_rank"))
-        .group_by("contact_id", "person_key")
-        .agg(pl.col("_rank").min())
-        .with_columns(
-            pl.col("_rank").replace_strict(_RANK_RULE, return_dtype=pl.String).alias("rule"),
-            pl.len().over("person_key").alias("_n"),
-        )
-    )
-    need = (pl.col("rule") != "linkedin") | (pl.col("_n") > 1)
-    easy = pairs.filter(~need).select(
-        "contact_id",
-        "person_key",
-        "rule",
-        pl.lit(100.0).alias("name_score"),
-        pl.lit(True).alias("name_exact"),
-    )
-    hard = ctx.score_names(pairs.filter(need).select("contact_id", "person_key", "rule"), obs)
-    li = obs.select("person_key", pl.col("linkedin_norm").alias("p_li"))
-    hard = hard.join(li, on="person_key", how="left").join(
-        c.select("contact_id", pl.col("linkedin_norm").alias("c_li")), on="contact_id", how="left"
-    )
-    conflict = (
-        pl.col("p_li").is_not_null() & pl.col("c_li").is_not_null() & (pl.col("p_li") != pl.col("c_li"))
-    )
-    is_email = pl.col("rule") != "linkedin"
-    ok = ~is_email | (~conflict & (pl.col("name_score") >= ctx.settings.email_name_threshold))
-    fit = pl.col("name_score") * 2 + pl.col("name_exact").cast(pl.Float64)
-    hard = hard.filter(ok).with_columns(fit.alias("_fit"))
-    hard = hard.filter(~is_email | (pl.col("_fit") >= pl.col("_fit").max().over("person_key")))
-    cols = ["contact_id", "person_key", "rule", "name_score"]
-    return pl.concat([easy.select(cols), hard.select(cols)])
-
-
-def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
-    """Detect on one batch of newest observations (see the module docstring)."""
-    obs = decode_observations(raw)
-    obs = obs.with_columns(ctx.block_key("first_name", "last_name").alias("p_block"))
-    strong = _strong_candidates(ctx, obs)
-    names = _name_candidates(ctx, obs, strong)
-    cands = pl.concat([strong, names.select(strong.columns)]).unique(["contact_id", "person_key", "rule"])
-    # only candidates and recent starters need their current company resolved
-    recent = obs.filter(pl.col("has_job")).filter(
-        _start_age_days().is_between(0, ctx.settings.new_hire_window_days)
-    )
-    keep = pl.concat([cands.select("person_key"), recent.select("person_key")]).unique()
-    prof = _profiles(ctx, obs.join(keep, on="person_key", how="semi"))
-    cands = _with_history(ctx, obs, cands, prof)
-    cands = cands.join(obs.select("person_key", "observed_at"), on="person_key", how="left")
-    hires = _new_hires(ctx, prof)
-    # profiles of "quiet" candidates (still at the CRM company with the CRM title) cannot make a signal:
-    # keep only what finalize can use, so a run's results stay small
-    loud = pl.concat([cands.filter(~pl.col("quiet")).select("person_key"), hires.select("person_key")])
-    prof = prof.join(loud, on="person_key", how="semi").select(*PROFILE_COLUMNS, "first_name", "last_name")
-    return BatchResult(cands, prof, hires.select("person_key", "start_age_days"), obs.height)
-
-
-def _with_history(
-    ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame, prof: pl.DataFrame
-) -> pl.DataFrame:
-    """History facts per pair; a strong match still at the CRM company (most) needs no history read."""
-    roots = ctx.accounts.select(pl.col("account_id").alias("cur_account_id"), pl.col("acc_root").alias("_cr"))
-    cur = prof.select("person_key", "cur_account_id", "cur_title").join(
-        roots, on="cur_account_id", how="left"
-    )
-    df = cands.join(cur.select("person_key", "_cr", "cur_title"), on="person_key", how="left").join(
-        ctx.contacts.select("contact_id", "acc_root"), on="contact_id", how="left"
+    ci, pi = cands["ci"], cands["pi"]
+    df = cands.with_columns(
+        obs["cur_root"].gather(pi).alias("_cr"),
+        obs["cur_title"].gather(pi).alias("cur_title"),
+        ctx.contacts["acc_root"].gather(ci).alias("acc_root"),
+        ctx.contacts["title"].gather(ci).alias("past_title"),
     )
     stays = (pl.col("rule") != "name") & pl.col("_cr").is_not_null() & (pl.col("_cr") == pl.col("acc_root"))
-    easy = df.filter(stays).join(
-        ctx.contacts.select("contact_id", pl.col("title").alias("past_title")), on="contact_id", how="left"
-    )
+    easy = df.filter(stays)
     easy = easy.join(
         ctx.title_changes(easy.select("past_title", pl.col("cur_title").alias("new_title"))),
         left_on=["past_title", "cur_title"],
@@ -269,3 +236,45 @@ def _with_history(
     hard = _pair_history(ctx, obs, df.filter(~stays).select(cands.columns))
     hard = hard.with_columns(pl.lit(False).alias("quiet"))
     return pl.concat([easy.select(hard.columns), hard], how="vertical_relaxed")
+
+
+def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
+    """Detect on one batch of newest observations (see the module docstring)."""
+    obs = decode_observations(raw).with_columns(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("pi"),
+        ctx.block_key("first_name", "last_name").alias("p_block"),
+    )
+    obs = ctx.resolve_companies(obs, "cur_name", "cur_domain", "cur_linkedin", "cur_").sort("pi")
+    roots = ctx.accounts.select(
+        pl.col("account_id").alias("cur_account_id"), pl.col("acc_root").alias("cur_root")
+    )
+    obs = obs.join(roots, on="cur_account_id", how="left").sort("pi")
+    strong = _strong_candidates(ctx, obs)
+    names = _name_candidates(ctx, obs, strong)
+    cands = pl.concat([strong, names.select(strong.columns)]).unique(["ci", "pi", "rule"])
+    cands = _with_history(ctx, obs, cands)
+    cands = cands.with_columns(
+        ctx.contacts["contact_id"].gather(cands["ci"]).alias("contact_id"),
+        obs["person_key"].gather(cands["pi"]).alias("person_key"),
+        obs["observed_at"].gather(cands["pi"]).alias("observed_at"),
+    )
+    recent = obs.filter(
+        pl.col("has_job") & _start_age_days().is_between(0, ctx.settings.new_hire_window_days)
+    )
+    hires = _new_hires(ctx, _profiles(recent))
+    # profiles of quiet candidates cannot make a signal: keep only what finalize can use
+    loud = pl.concat([cands.filter(~pl.col("quiet")).select("pi"), hires.select("pi")]).unique()
+    prof = _profiles(obs.join(loud, on="pi", how="semi")).select(*PROFILE_COLUMNS, "first_name", "last_name")
+    out = cands.select(
+        "contact_id",
+        "person_key",
+        "rule",
+        "name_score",
+        "history_ok",
+        "open_at_crm",
+        "crm_open_title",
+        "crm_end_date",
+        "observed_at",
+        "quiet",
+    )
+    return BatchResult(out, prof, hires.select("person_key", "start_age_days"), obs.height)

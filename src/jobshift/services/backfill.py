@@ -20,6 +20,7 @@ from jobshift.connectors.crm_protocol import CrmConnector
 from jobshift.errors import FatalError
 from jobshift.services.push_plan import PlanCounts, plan
 from jobshift.services.pushing import ApplyCounts, Clock, apply_pending, default_connector
+from jobshift.services.routing import Router
 from jobshift.services.workspace import Workspace
 from jobshift.store import outbox as ob
 from jobshift.store.runs import finish_run, start_run
@@ -101,7 +102,15 @@ def backfill(
     size = batch_size or cfg.backfill.batch_size
     now = clock()
     with ws.store.begin() as conn:
-        planned = plan(conn, crm, cfg, is_backfill=True, now=now, order=order or cfg.backfill.order)
+        planned = plan(
+            conn,
+            crm,
+            cfg,
+            is_backfill=True,
+            now=now,
+            order=order or cfg.backfill.order,
+            route=Router(conn, cfg, now=now),
+        )
     out = BackfillSummary(planned)
     with ws.store.connect() as conn:
         unfinished = ob.pending_batch_ids(conn)

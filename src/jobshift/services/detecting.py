@@ -217,7 +217,7 @@ def detect(
     by_status = {str(s): int(n) for s, n in df.group_by("status").len().sort("status").iter_rows()}
     with store.begin() as conn:
         run_id = start_run(conn, "detect")
-        write = signal_store.upsert_signals(conn, signal_rows(df), utcnow())
+        write = signal_store.upsert_tuples(conn, df.select(signal_store.ROW_COLUMNS).iter_rows(), utcnow())
         counts = {
             "observations": n_obs,
             "tracked": ctx.contacts.height,

@@ -25,6 +25,7 @@ from jobshift.connectors.crm_protocol import ContactUpdate, CrmConnector, LeadCr
 from jobshift.connectors.store_crm import StoreCrmConnector
 from jobshift.errors import FatalError, RetryableError
 from jobshift.services.push_plan import PlanCounts, plan
+from jobshift.services.routing import Router
 from jobshift.services.workspace import Workspace
 from jobshift.store import Store
 from jobshift.store import outbox as ob
@@ -66,7 +67,11 @@ class PushSummary:
 
 
 def default_connector(ws: Workspace) -> CrmConnector:
-    """The CRM this workspace writes to: the built-in store (Salesforce plugs in here)."""
+    """The CRM this workspace writes to (``[push] crm``): the built-in store, or Salesforce."""
+    if ws.config.push.crm == "salesforce":
+        from jobshift.connectors.salesforce import SalesforceConnector  # requests etc.: only when used
+
+        return SalesforceConnector(ws.config.salesforce)
     return StoreCrmConnector(ws.store.engine, CRM_TABLES)
 
 
@@ -347,7 +352,7 @@ def push(
         with store.engine.connect() as conn:
             trans = conn.begin()
             try:
-                planned = plan(conn, crm, cfg, is_backfill=False, now=now)
+                planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
                 intended = ob.pending_rows(conn, is_backfill=False, limit=intended_limit)
                 pending = ob.count_by(conn, is_backfill=False)
             finally:
@@ -355,7 +360,7 @@ def push(
         return PushSummary(None, True, planned, ApplyCounts(), pending, [_intent(r) for r in intended])
     with store.begin() as conn:
         run_id = start_run(conn, "push", source=crm.name)
-        planned = plan(conn, crm, cfg, is_backfill=False, now=now)
+        planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
     try:
         applied = apply_pending(store, crm, cfg, run_id=run_id, clock=clock)
     except FatalError as exc:

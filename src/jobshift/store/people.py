@@ -1,9 +1,12 @@
 """People-data observations: bulk append (idempotent by ``obs_id``) and simple reads.
 
 Observations are append-only: a row is never updated; inserting an observation whose ``obs_id``
-(person key + observed_at) is already stored does nothing. Bulk paths: SQLite through the raw DBAPI
-``executemany``; PostgreSQL through ``COPY`` into a temporary table, then one
-``INSERT … SELECT … ON CONFLICT (obs_id) DO NOTHING``. Both run inside the caller's transaction.
+(person key + observed_at) is already stored does nothing. Bulk paths, both inside the caller's
+transaction: SQLite through one prepared raw-DBAPI ``executemany`` (JSON columns arrive as text, no
+SQLAlchemy bind processing); PostgreSQL through a binary ``COPY`` straight into the table (rows whose
+``obs_id`` repeats inside the batch dropped first), in a savepoint: when an ``obs_id`` is already stored
+(a re-ingest) the savepoint is rolled back and the batch goes through ``COPY`` into a temporary table
+and one ``INSERT … SELECT … ON CONFLICT (person_key, observed_at) DO NOTHING``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from operator import attrgetter
 from typing import Any
 
 import orjson
+import psycopg
 from sqlalchemy import Connection, func, select
 
 from jobshift.domain.profiles import Observation
@@ -66,7 +70,7 @@ def _insert_sqlite(conn: Connection, rows: Sequence[tuple[Any, ...]], ingested_a
     stamp = str(bind(ingested_at) if bind else ingested_at)
     marks = ", ".join("?" for _ in OBS_FIELDS)
     # the run's timestamp is one literal (our own formatted datetime), not a parameter of every row
-    sql = f"INSERT INTO {_TABLE} ({_COLS}) VALUES ({marks}, '{stamp}') ON CONFLICT (obs_id) DO NOTHING"
+    sql = f"INSERT INTO {_TABLE} ({_COLS}) VALUES ({marks}, '{stamp}') ON CONFLICT (person_key, observed_at) DO NOTHING"
     cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cur.executemany(sql, rows)
@@ -75,16 +79,50 @@ def _insert_sqlite(conn: Connection, rows: Sequence[tuple[Any, ...]], ingested_a
         cur.close()
 
 
+# binary COPY types in COLUMNS order (JSON columns as text: the binary form of json is its text)
+_PG_TYPES = [
+    {"Integer": "int4", "DateTime": "timestamp"}.get(type(people_observations.c[c].type).__name__, "text")
+    for c in COLUMNS
+]
+
+
+def _first_per_id(rows: Sequence[tuple[Any, ...]]) -> Sequence[tuple[Any, ...]]:
+    """The rows without those whose ``obs_id`` came earlier in the batch (the first one stored wins)."""
+    if len({row[0] for row in rows}) == len(rows):
+        return rows
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        if row[0] not in seen:
+            seen.add(row[0])
+            out.append(row)
+    return out
+
+
 def _insert_postgresql(conn: Connection, rows: Sequence[tuple[Any, ...]], ingested_at: datetime) -> int:
     raw = conn.connection.dbapi_connection
+    unique = _first_per_id(rows)
+    tail = (ingested_at,)
     with raw.cursor() as cur:  # type: ignore[union-attr]
+        try:
+            with (
+                raw.transaction(),  # type: ignore[union-attr]  # a savepoint
+                cur.copy(f"COPY {_TABLE} ({_COLS}) FROM STDIN (FORMAT BINARY)") as copy,
+            ):
+                copy.set_types(_PG_TYPES)
+                for row in unique:
+                    copy.write_row(row + tail)
+            return len(unique)
+        except psycopg.errors.UniqueViolation:
+            pass  # some are stored already: insert what is missing through a staging table
         cur.execute(f"CREATE TEMP TABLE _obs_in (LIKE {_TABLE} INCLUDING DEFAULTS) ON COMMIT DROP")
-        with cur.copy(f"COPY _obs_in ({_OBS_COLS}) FROM STDIN") as copy:
-            for row in rows:
+        with cur.copy(f"COPY _obs_in ({_OBS_COLS}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(_PG_TYPES[: len(OBS_FIELDS)])
+            for row in unique:
                 copy.write_row(row)
         cur.execute(
             f"INSERT INTO {_TABLE} ({_COLS}) SELECT {_OBS_COLS}, %s FROM _obs_in"
-            " ON CONFLICT (obs_id) DO NOTHING",
+            " ON CONFLICT (person_key, observed_at) DO NOTHING",
             (ingested_at,),
         )
         inserted = int(cur.rowcount)

@@ -220,12 +220,17 @@ people_observations = Table(
     "people_observations",
     metadata,
     # Append-only: one row per person per observed_at (see docs/people-data.md for every column).
-    Column("obs_id", String(32), primary_key=True, comment="hash of person_key and observed_at"),
+    # The key is (person_key, observed_at); obs_id is its hash, unique by construction, so it needs no
+    # index of its own (one index less per row: ingest is bound by index maintenance).
+    Column("obs_id", String(32), nullable=False, comment="hash of person_key and observed_at"),
     Column(
-        "person_key", Text, nullable=False, comment="pdl:<id> | li:<linkedin> | em:<email> | nm:<name|co>"
+        "person_key",
+        Text,
+        primary_key=True,
+        comment="pdl:<id> | li:<linkedin> | em:<email> | nm:<name|co>",
     ),
     Column("person_id", Text, comment="the profile id of the source"),
-    Column("observed_at", String(10), nullable=False, comment="YYYY-MM-DD (or partial)"),
+    Column("observed_at", String(10), primary_key=True, comment="YYYY-MM-DD (or partial)"),
     Column("full_name", Text),
     Column("first_name", Text),
     Column("last_name", Text),
@@ -257,9 +262,9 @@ people_observations = Table(
     Column("source_file", Text),
     Column("source_line", Integer),
     Column("ingested_at", DateTime),
-    # Only the per-person history index: detection scans the newest observation of every person
-    # (GROUP BY person_key) and matches in memory; every extra index costs ingest ~25% (docs/people-data.md).
-    Index(None, "person_key", "observed_at"),
+    # No index besides the primary key (person_key, observed_at), which serves the per-person history:
+    # detection scans the newest observation of every person (GROUP BY person_key) and matches in
+    # memory; every extra index costs ingest ~25% (docs/people-data.md).
 )
 
 runs = Table(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 14:46:36.345782
+Create Date: 2026-11-23 14:55:01.141138
 """
 
 from __future__ import annotations
@@ -450,15 +450,8 @@ def upgrade() -> None:
         sa.Column("source_file", sa.Text(), nullable=True),
         sa.Column("source_line", sa.Integer(), nullable=True),
         sa.Column("ingested_at", sa.DateTime(), nullable=True),
-        sa.PrimaryKeyConstraint("obs_id", name=op.f("pk_people_observations")),
+        sa.PrimaryKeyConstraint("person_key", "observed_at", name=op.f("pk_people_observations")),
     )
-    with op.batch_alter_table("people_observations", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_people_observations_person_key_observed_at"),
-            ["person_key", "observed_at"],
-            unique=False,
-        )
-
     op.create_table(
         "quarantine",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -636,9 +629,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_quarantine_run_id"))
 
     op.drop_table("quarantine")
-    with op.batch_alter_table("people_observations", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_people_observations_person_key_observed_at"))
-
     op.drop_table("people_observations")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_status_is_backfill_id"))
