@@ -99,10 +99,8 @@ class _Builder:
         self.n_contacts, self.n_profiles = n_contacts, n_profiles
         self.n_acc = max(10, n_contacts // 20)
         self.firsts, self.lasts = _names(self.rng)
-        self.outside = [
-            (f"{_word(self.rng, 4).capitalize()} Systems", None) for _ in range(max(10, n_contacts // 40))
-        ]
-        self.outside = [(n, f"{n.split()[0].lower()}{i}.io") for i, (n, _) in enumerate(self.outside)]
+        names = [f"{_word(self.rng, 4).capitalize()} Systems" for _ in range(max(10, n_contacts // 40))]
+        self.outside = [(n, f"{n.split()[0].lower()}{i}.io") for i, n in enumerate(names)]
         self.n_obs = 0
 
     def account(self, i: int) -> tuple[Any, ...]:
@@ -220,7 +218,7 @@ OBS_COLS = [
 ]
 
 
-def build(db: Path, feed: Path, n_contacts: int, n_profiles: int, seed: int = 7) -> dict[str, int]:
+def build(db: Path, feed: Path, n_contacts: int, n_profiles: int, seed: int = 7) -> dict[str, Any]:
     """Fill the (migrated, empty) SQLite database ``db`` and write the JSONL ``feed``; returns counts."""
     b = _Builder(n_contacts, n_profiles, seed)
     con = sqlite3.connect(db)

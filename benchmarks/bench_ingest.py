@@ -3,7 +3,9 @@
 Generates a deterministic PDL-style JSONL feed (``--profiles``, default 1,000,000; ~1 KB a line, 2–3
 experience entries, realistic repetition of companies), then measures
 (a) baseline: read lines + ``orjson.loads`` + ``sqlite3.executemany`` of (id, observed_at, raw line) into
-    an equivalent table (primary key, same pragmas, 20,000-row transactions), in-process;
+    an equivalent table (primary key, same pragmas, 20,000-row transactions), in-process; and a second
+    baseline with the same parse into a table with jobshift's own DDL (every column, raw values, lists as
+    JSON text, no normalization) to show what the width of the table alone costs;
 (b) ``jobshift ingest people FILE --json`` (default: parser workers chosen by file size and CPUs; the
     small feed is also run with ``--workers 0``) into a fresh SQLite workspace, as a subprocess whose peak RSS
     is polled with psutil (main process, and main + parser worker processes, whose forked pages are
@@ -195,6 +197,61 @@ def baseline(path: Path, db: Path) -> dict[str, Any]:
     return {"lines": n, "seconds": round(s, 2), "lines_per_s": round(n / s)}
 
 
+def baseline_same_columns(path: Path, db: Path) -> dict[str, Any]:
+    """Like :func:`baseline`, into a table with jobshift's own DDL (every column, same primary key).
+
+    Each parsed line's values go into the columns as they are (no normalization): the raw fields where
+    a column has their name, lists as JSON text. It separates what the wider table costs from what
+    jobshift's conversion costs.
+    """
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateTable
+
+    from jobshift.store.schema import people_observations
+
+    t0 = time.perf_counter()
+    con = sqlite3.connect(db)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-65536", "temp_store=MEMORY"):
+        con.execute(f"PRAGMA {pragma}")
+    con.execute(str(CreateTable(people_observations).compile(dialect=sqlite.dialect())))
+    cols = len(people_observations.c)
+    sql = f"INSERT INTO people_observations VALUES ({', '.join('?' * cols)}) ON CONFLICT DO NOTHING"
+    src, stamp, dumps = str(path), "2026-01-01 00:00:00.000000", orjson.dumps
+    n = 0
+    rows: list[tuple[Any, ...]] = []
+    with open(path, "rb") as fh:
+        for n, line in enumerate(fh, 1):
+            d = orjson.loads(line)
+            g = d.get
+            pid, li, em, site, cli = (
+                g("id"),
+                g("linkedin_url"),
+                g("work_email"),
+                g("job_company_website"),
+                g("job_company_linkedin_url"),
+            )
+            rows.append(
+                (
+                    *(pid, f"pdl:{pid}", pid, g("observed_at"), g("full_name"), g("first_name")),
+                    *(g("last_name"), li, li, em, em, dumps(g("personal_emails")).decode()),
+                    *(dumps(g("emails")).decode(), g("job_title"), dumps(g("job_title_levels")).decode()),
+                    *(g("job_title_role"), g("job_company_name"), site, site, cli, cli),
+                    *(g("job_company_location_country"), g("job_company_location_region")),
+                    *(g("job_start_date"), "job_fields", g("location_country"), g("location_region")),
+                    *(dumps(g("experience")).decode(), src, n, stamp),
+                )
+            )
+            if len(rows) == 20_000:
+                with con:
+                    con.executemany(sql, rows)
+                rows.clear()
+    with con:
+        con.executemany(sql, rows)
+    con.close()
+    s = time.perf_counter() - t0
+    return {"lines": n, "seconds": round(s, 2), "lines_per_s": round(n / s)}
+
+
 def run_jobshift(path: Path, ws: Path, env: dict[str, str], workers: int | None = None) -> dict[str, Any]:
     """``jobshift init`` (untimed), then ``jobshift ingest people`` timed, with peak RSS."""
     subprocess.run([str(JOBSHIFT), "-w", str(ws), "init"], check=True, env=env, capture_output=True)
@@ -269,12 +326,27 @@ def main() -> None:
                 "bytes_per_line": round(feed.stat().st_size / n),
             }
             base = baseline(feed, tmp / f"baseline_{n}.db")
+            wide = baseline_same_columns(feed, tmp / f"baseline_wide_{n}.db")
             js = run_jobshift(feed, tmp / f"ws_{n}", env)
             assert js["inserted"] == n and js["quarantined"] == 0, js
             ratio = round(js["lines_per_s"] / base["lines_per_s"], 3)
-            result[label] = {"n": n, **gen, "baseline": base, "jobshift_sqlite": js, "ratio": ratio}
-            print(f"{label} n={n:,}: baseline {base['lines_per_s']:,}/s, jobshift {js['lines_per_s']:,}/s, "
-                  f"ratio {ratio}, peak RSS {js['peak_rss_mb']} MB", flush=True)  # fmt: skip
+            ratio_wide = round(js["lines_per_s"] / wide["lines_per_s"], 3)
+            result[label] = {
+                "n": n,
+                **gen,
+                "baseline": base,
+                "baseline_same_columns": wide,
+                "jobshift_sqlite": js,
+                "ratio": ratio,
+                "ratio_vs_same_columns": ratio_wide,
+            }
+            print(
+                f"{label} n={n:,}: baseline {base['lines_per_s']:,}/s"
+                f" (same columns: {wide['lines_per_s']:,}/s), jobshift {js['lines_per_s']:,}/s"
+                f" (workers {js.get('workers')}), ratio {ratio} (vs same columns {ratio_wide}),"
+                f" peak RSS {js['peak_rss_mb']} MB",
+                flush=True,
+            )
             if label == "small":
                 one = run_jobshift(feed, tmp / f"ws1_{n}", env, workers=0)
                 result[label]["jobshift_sqlite_in_process"] = one

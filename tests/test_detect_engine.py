@@ -18,6 +18,7 @@ pytest.importorskip("jobshift.domain.normalize.persona")
 
 from jobshift.services.detecting import detect, export_signals
 from jobshift.services.evaluating import evaluate
+from jobshift.services.exporting import export_object
 from jobshift.services.importing import import_dir
 from jobshift.services.ingesting import ingest_people
 from jobshift.services.workspace import init_workspace
@@ -235,6 +236,10 @@ def test_detect_end_to_end(ws_with_data, tmp_path: Path) -> None:  # type: ignor
     assert by[("promotion", "c-5")]["new_title"] == "VP Engineering"
     assert by[("new_hire", None)]["matched_account_id"] == "a-2"
 
+    csv_out = tmp_path / "signals.csv"
+    assert export_object(ws, "signals", "csv", csv_out) == len(rows)  # the generic `export` path
+    assert csv_out.read_text().splitlines()[0].split(",")[:3] == ["signal_id", "type", "contact_id"]
+
     again = detect(ws)
     assert again.write["inserted"] == 0  # re-running creates nothing new
 
@@ -242,7 +247,9 @@ def test_detect_end_to_end(ws_with_data, tmp_path: Path) -> None:  # type: ignor
     for t in ("job_change", "left_company", "promotion", "new_hire"):
         assert report["per_type"][t]["precision"] == 1.0 and report["per_type"][t]["recall"] == 1.0, t
     assert report["matched_account_accuracy"] == 1.0 and report["filter_accuracy"] == 1.0
-    assert report["baseline"]["per_type"]["job_change"]["fp"] >= 1  # "Acme Labs" != "Acme Inc."
+    base = report["baseline"]["per_type"]
+    assert base["job_change"]["fp"] >= 1  # the naive baseline: "acme labs" != "acme inc."
+    assert set(base) == {"job_change", "left_company", "promotion", "new_hire"}
 
 
 def _truth(tmp_path: Path) -> Path:

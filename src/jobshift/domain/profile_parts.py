@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
@@ -29,9 +29,21 @@ Title = tuple[str | None, tuple[str, ...], str | None, str]
 Job = tuple[Company, Title, str | None, str | None, bool, str]
 
 # Job / Company / Title indexes
-J_COMPANY, J_TITLE, J_START, J_END, J_PRIMARY, J_JSON = range(6)
-C_NAME, C_WEBSITE, C_DOMAIN, C_LINKEDIN, C_COUNTRY, C_REGION = range(6)
-T_NAME, T_LEVELS, T_ROLE = range(3)
+J_COMPANY: Final = 0
+J_TITLE: Final = 1
+J_START: Final = 2
+J_END: Final = 3
+J_PRIMARY: Final = 4
+J_JSON: Final = 5
+C_NAME: Final = 0
+C_WEBSITE: Final = 1
+C_DOMAIN: Final = 2
+C_LINKEDIN: Final = 3
+C_COUNTRY: Final = 4
+C_REGION: Final = 5
+T_NAME: Final = 0
+T_LEVELS: Final = 1
+T_ROLE: Final = 2
 
 EXPERIENCE_KEYS = (
     "company_name",
@@ -173,7 +185,7 @@ def _date_json(value: Any) -> tuple[str | None, str]:
     if hit is None:
         d = pdate(value)
         hit = _DATES.put(value, (d, "null" if d is None else f'"{d}"'))  # only digits and "-" inside
-    return hit  # type: ignore[no-any-return]
+    return hit
 
 
 @lru_cache(maxsize=65_536)
@@ -213,7 +225,7 @@ def company(raw: Any) -> Company:
         hit = _COMPANIES.get(key)
     except TypeError:  # unhashable values
         return _company_parts(key)
-    return hit if hit is not None else _COMPANIES.put(key, _company_parts(key))  # type: ignore[no-any-return]
+    return hit if hit is not None else _COMPANIES.put(key, _company_parts(key))
 
 
 JobCompany = tuple[str | None, str | None, str | None, str | None, str | None]
@@ -228,10 +240,10 @@ def job_company(name: Any, website: Any, linkedin: Any) -> JobCompany:
     except TypeError:  # unhashable values
         hit = None
     if hit is not None:
-        return hit  # type: ignore[no-any-return]
+        return hit
     n, w, li = s(name), s(website), s(linkedin)
     try:
-        return _JOB_COMPANIES.put(key, (n, w, normalize_domain(w), li, li_company(li)))  # type: ignore[no-any-return]
+        return _JOB_COMPANIES.put(key, (n, w, normalize_domain(w), li, li_company(li)))
     except TypeError:
         return n, w, normalize_domain(w), li, li_company(li)
 
@@ -251,7 +263,7 @@ def _title_cached(name: Any, role: Any, levels: list[Any] | None) -> Title:
         hit = _TITLES.get(key)
     except TypeError:  # unhashable values
         return _title_parts(name, levels, role)
-    return hit if hit is not None else _TITLES.put(key, _title_parts(name, levels, role))  # type: ignore[no-any-return]
+    return hit if hit is not None else _TITLES.put(key, _title_parts(name, levels, role))
 
 
 def title(raw: Any) -> Title:

@@ -168,15 +168,18 @@ def _emails(profile: dict[str, Any], work_norm: str | None) -> tuple[list[str], 
             if n and n not in personal:
                 personal.append(n)
     items = profile.get("emails")
-    for item in items if type(items) is list else [items]:
-        if isinstance(item, dict):
-            n = (a := s(item.get("address"))) and email(a)
-            if n and s(item.get("type")) == "personal" and n not in personal:
-                personal.append(n)
-        else:
-            n = (a := s(item)) and email(a)
-        if n:
-            others.append(n)
+    if items:  # a falsy value (None, [], "", 0) holds no address
+        for item in items if type(items) is list else (items,):
+            if isinstance(item, dict):
+                a = item.get("address")
+                a = (a.strip() or None) if type(a) is str and "\x00" not in a else s(a)
+                n = a and email(a)
+                if n and (k := item.get("type")) is not None and s(k) == "personal" and n not in personal:
+                    personal.append(n)
+            else:
+                n = (a := s(item)) and email(a)
+            if n:
+                others.append(n)
     if not personal and not others:
         return personal, [work_norm] if work_norm else []
     every: list[str] = [work_norm] if work_norm else []
@@ -300,7 +303,7 @@ def _convert(profile: Any, source_file: str | None, source_line: int | None, as_
         linkedin_norm,
         work_email,
         work_norm,
-        _dumps(personal).decode() if as_row else personal,
+        (_dumps(personal).decode() if personal else "[]") if as_row else personal,
         _dumps(emails).decode() if as_row else emails,
         title,
         _dumps(levels).decode() if as_row else list(levels),
@@ -320,14 +323,14 @@ def _convert(profile: Any, source_file: str | None, source_line: int | None, as_
         source_file,
         source_line,
     )
-    return values if as_row else Observation(*values)
+    return values if as_row else Observation(*values)  # type: ignore[arg-type]
 
 
 def profile_to_observation(
     profile: Any, *, source_file: str | None = None, source_line: int | None = None
 ) -> Observation:
     """Turn one parsed profile into an :class:`Observation`; raise :class:`ProfileError` if unusable."""
-    return _convert(profile, source_file, source_line, False)  # type: ignore[no-any-return]
+    return _convert(profile, source_file, source_line, False)
 
 
 def profile_to_row(
@@ -338,4 +341,4 @@ def profile_to_row(
     The fields in ``JSON_FIELDS`` are compact JSON text, ready to insert. Same rules and errors as
     :func:`profile_to_observation`, without building the dataclass and the experience dicts (ingest).
     """
-    return _convert(profile, source_file, source_line, True)  # type: ignore[no-any-return]
+    return _convert(profile, source_file, source_line, True)

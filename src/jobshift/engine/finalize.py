@@ -7,6 +7,8 @@ rule); contacts with only name candidates go through :func:`choose_identity` one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import polars as pl
@@ -58,8 +60,9 @@ def _decide(
     rows: list[dict[str, Any]] = []
     ambiguous: list[dict[str, Any]] = []
     threshold = ctx.settings.name_match_threshold
-    for (contact_id,), grp in weak.group_by(["contact_id"], maintain_order=True):
-        recs = grp.to_dicts()
+    weak_rows = weak.sort("contact_id", maintain_order=True).to_dicts()
+    for contact_id, grp in groupby(weak_rows, key=itemgetter("contact_id")):
+        recs = list(grp)
         dec = choose_identity(
             [
                 IdentityCandidate(

@@ -8,9 +8,11 @@ one, and the activity timeline. Out-of-scope or unknown ids give ``None`` (the c
 
 from __future__ import annotations
 
+import time
+import weakref
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, Table, and_, func, inspect, select
+from sqlalchemy import Connection, Engine, MetaData, Table, and_, func, inspect, select
 
 from jobshift.services.auth import AppUser
 from jobshift.services.browse import account_scope, contact_scope, lead_scope, signal_scope
@@ -109,13 +111,35 @@ NOTIFICATIONS_TABLE = "notifications"
 _NOTIFICATION_TIME_COLUMNS = ("sent_at", "created_at")
 
 
+_REFLECTED: weakref.WeakKeyDictionary[Engine, tuple[float, Table | None]] = weakref.WeakKeyDictionary()
+_REFLECT_TTL = 60.0
+
+
+def _notifications_table(conn: Connection) -> Table | None:
+    """The reflected ``notifications`` table, or ``None``; looked up at most once a minute per
+    engine (reflection costs several catalog queries on PostgreSQL)."""
+    hit = _REFLECTED.get(conn.engine)
+    if hit is not None and time.monotonic() - hit[0] < _REFLECT_TTL:
+        return hit[1]
+    table = None
+    if inspect(conn).has_table(NOTIFICATIONS_TABLE):
+        table = Table(NOTIFICATIONS_TABLE, MetaData(), autoload_with=conn)
+    _REFLECTED[conn.engine] = (time.monotonic(), table)
+    return table
+
+
+def forget_reflected_tables() -> None:
+    """Drop the cached reflection (after creating or dropping the notifications table)."""
+    _REFLECTED.clear()
+
+
 def lead_notifications(conn: Connection, lead_id: str, *, limit: int = 50) -> list[dict[str, Any]] | None:
     """Notifications about a lead (``item_type`` 'lead', ``item_id`` the lead), newest first, each with
     ``recipient_name``; ``None`` when the database has no ``notifications`` table (the lead page then
     omits the section). The table is reflected, so this works whichever migration created it."""
-    if not inspect(conn).has_table(NOTIFICATIONS_TABLE):
+    table = _notifications_table(conn)
+    if table is None:
         return None
-    table = Table(NOTIFICATIONS_TABLE, MetaData(), autoload_with=conn)
     c = table.c
     if "item_id" in c:
         cond = c.item_id == lead_id

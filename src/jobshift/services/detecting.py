@@ -35,7 +35,7 @@ from jobshift.store.runs import finish_run, start_run
 from jobshift.store.schema import accounts, contacts, opportunities, people_observations
 from jobshift.utils.timeutil import utcnow
 
-BATCH_ROWS = 250_000
+BATCH_ROWS = 100_000
 
 
 class TrackedSet(Protocol):

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, exists, func, or_, select
+from sqlalchemy import Connection, and_, case, exists, func, inspect, or_, select
 
 from jobshift.services.auth import AppUser
 from jobshift.services.browse import contact_scope, lead_scope, signal_scope
-from jobshift.services.tracked_set import tracked_contacts_query
+from jobshift.services.tracked_set import TRACKED_TABLE, tracked_contacts_query
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import activities, contacts, leads, opportunities, signals
 from jobshift.utils.timeutil import utcnow
@@ -45,10 +45,11 @@ class FunnelReport:
 
 
 def month_key(conn: Connection, col: Any) -> Any:
-    """``YYYY-MM`` of a timestamp column, in the connection's SQL dialect."""
+    """``YYYY-MM`` of a timestamp column, in the connection's SQL dialect (SQLite stores timestamps
+    as ISO text, so the first 7 characters are the month — much cheaper than ``strftime``)."""
     if conn.dialect.name == "postgresql":
         return func.to_char(col, "YYYY-MM")
-    return func.strftime("%Y-%m", col)
+    return func.substr(col, 1, 7)
 
 
 def last_months(n: int, now: datetime | None = None) -> list[str]:
@@ -97,14 +98,19 @@ def funnel_report(
     sources = [program.contact_tracking_lead_source, program.target_tracking_lead_source]
     window = last_months(months, now)
     with ws.store.connect() as conn:
-        tracked_ids = tracked_contacts_query(conn).subquery()
         tm = month_key(conn, contacts.c.created_at).label("m")
+        if inspect(conn).has_table(TRACKED_TABLE):
+            tracked_ids = tracked_contacts_query(conn).subquery()
+            tracked_from: Any = contacts.join(tracked_ids, tracked_ids.c.contact_id == contacts.c.id)
+            tracked_where: Any = contact_scope(viewer)
+        else:  # the default tracked set, without joining contacts to themselves
+            tracked_from, tracked_where = (
+                contacts,
+                and_(contacts.c.account_id.isnot(None), contact_scope(viewer)),
+            )
         tracked = _grouped(
             conn,
-            select(tm, func.count().label("n"))
-            .select_from(contacts.join(tracked_ids, tracked_ids.c.contact_id == contacts.c.id))
-            .where(contact_scope(viewer))
-            .group_by(tm),
+            select(tm, func.count().label("n")).select_from(tracked_from).where(tracked_where).group_by(tm),
         )
         dm = month_key(conn, signals.c.detected_at).label("m")
         detected = _grouped(

@@ -104,6 +104,7 @@ class ChildReader:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", __name__, str(write_fd)],
                 stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
                 pass_fds=(write_fd,),
             )

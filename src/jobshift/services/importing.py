@@ -1,8 +1,10 @@
 """Import CRM CSV files into the store: one transaction and one run per file.
 
-``import_file`` streams a file through :class:`~jobshift.connectors.crm_csv.CrmCsvReader`, upserts the
-good rows batch by batch, quarantines the bad ones (same transaction, tagged with the run id), then
-reports dangling references (rows that point at ids the store does not know; they still land).
+``import_file`` streams a file through :class:`~jobshift.connectors.crm_csv.CrmCsvReader` (in a second
+process for large files, see :mod:`~jobshift.services.import_pipeline`), upserts the good rows batch by
+batch with a :class:`~jobshift.store.crm.BulkWriter`, quarantines the bad ones (same transaction, tagged
+with the run id), then reports dangling references (rows that point at ids the store does not know; they
+still land).
 A file that cannot be read raises ``InputFileError``: nothing of it is kept, and the run is recorded as
 failed. ``import_dir`` imports the canonical files of a directory in dependency order.
 """

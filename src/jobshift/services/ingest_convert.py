@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -53,8 +54,16 @@ def convert_chunk(source: str, first_line: int, items: list[bytes] | list[dict[s
     rows: list[tuple[Any, ...]] = []
     bad: list[BadLine] = []
     lines = 0
+    loads, to_row, append = orjson.loads, profile_to_row, rows.append
     for line, item in enumerate(items, first_line):
-        rec = parse_line(item) if isinstance(item, bytes) else item
+        rec: Any = item
+        if type(item) is bytes:
+            try:
+                rec = loads(item)
+            except orjson.JSONDecodeError:
+                rec = parse_line(item)  # blank (None) or a LineError with the reason
+            if type(rec) is not dict:
+                rec = parse_line(item)  # not an object: the same LineError as the reader's
         if rec is None:
             continue  # blank line
         lines += 1
@@ -62,32 +71,53 @@ def convert_chunk(source: str, first_line: int, items: list[bytes] | list[dict[s
             bad.append(BadLine(line, None, rec.reason, rec.raw))
             continue
         try:
-            rows.append(profile_to_row(rec, source, line))
+            append(to_row(rec, source, line))
         except ProfileError as exc:
             bad.append(BadLine(line, exc.field, exc.reason, _raw(rec)))
     return ChunkResult(lines, rows, bad)
 
 
 def default_workers(file_size: int) -> int:
-    """Worker processes worth starting for a file of ``file_size`` bytes (0 = convert in-process)."""
+    """Worker processes worth starting for a file of ``file_size`` bytes (0 = convert in-process).
+
+    Workers cost CPU of their own (each fills its caches, rows are pickled to the writer), so they
+    pay off only on idle cores: one per CPU not busy by the 1-minute load average, at most
+    ``MAX_WORKERS``, and none for files under 16 MB.
+    """
     if file_size < 16 * 2**20:
         return 0
-    return min(os.cpu_count() or 1, MAX_WORKERS) if (os.cpu_count() or 1) > 1 else 0
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:  # not available on this platform
+        busy = 0.0
+    return max(0, min(MAX_WORKERS, int((os.cpu_count() or 1) - busy)))
 
 
-def convert_chunks(source: str, chunks: Iterable[Chunk], workers: int = 0) -> Iterator[ChunkResult]:
-    """Convert every chunk, in file order; ``workers`` > 0 uses that many worker processes."""
-    if workers <= 0:
-        for first, items in chunks:
+def convert_chunks(
+    source: str, chunks: Iterable[Chunk], workers: int = 0, ahead: int = 0
+) -> Iterator[ChunkResult]:
+    """Convert every chunk, in file order; ``workers`` > 0 uses that many worker processes.
+
+    With workers, the first ``ahead`` chunks are converted here before the workers start: forked
+    workers inherit the normalization caches warmed by them (companies, titles and dates repeat), and
+    a small file never starts the pool. Then ``2 * workers + ahead`` chunks are in flight: the caller
+    sets ``ahead`` to the chunks of one write batch, so that the workers keep converting while it writes.
+    """
+    it = iter(chunks)
+    if workers > 0:
+        for first, items in islice(it, ahead):
+            yield convert_chunk(source, first, items)
+    else:
+        for first, items in it:
             yield convert_chunk(source, first, items)
         return
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(workers, mp_context=mp.get_context(method), initializer=gc.disable)
     pending: deque[Future[ChunkResult]] = deque()
     try:
-        for first, items in chunks:
+        for first, items in it:
             pending.append(pool.submit(convert_chunk, source, first, items))
-            if len(pending) >= 2 * workers:
+            if len(pending) >= 2 * workers + ahead:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()

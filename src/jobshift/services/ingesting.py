@@ -53,6 +53,7 @@ class IngestReport:
     source: str
     format: str
     run_id: int
+    workers: int = 0
     lines_read: int = 0
     inserted: int = 0
     already_present: int = 0
@@ -91,7 +92,8 @@ def ingest_people(
     """
     p = Path(path)
     fmt = people_file_format(p)
-    chunks = read_people_chunks(p, min(CHUNK_LINES, batch_size))
+    chunk_lines = min(CHUNK_LINES, batch_size)
+    chunks = read_people_chunks(p, chunk_lines)
     if workers is None:
         workers = default_workers(p.stat().st_size)
     source = str(p.resolve())
@@ -100,7 +102,7 @@ def ingest_people(
     ingested_at = utcnow()
     with store.begin() as conn:
         run_id = start_run(conn, "ingest", object="people", source=source)
-    report = IngestReport(source=source, format=fmt, run_id=run_id)
+    report = IngestReport(source=source, format=fmt, run_id=run_id, workers=workers)
     rows: list[tuple[Any, ...]] = []
     bad: list[QuarantinedRow] = []
     pending = 0
@@ -125,7 +127,7 @@ def ingest_people(
     gc_enabled = gc.isenabled()
     gc.disable()
     try:
-        for res in convert_chunks(source, chunks, workers):
+        for res in convert_chunks(source, chunks, workers, ahead=batch_size // chunk_lines):
             pending += res.lines
             rows.extend(res.rows)
             for b in res.bad:

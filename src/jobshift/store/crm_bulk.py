@@ -105,6 +105,10 @@ class BulkWriter:
         self.columns = list(columns)
         self.dialect = conn.dialect.name
         self.encoding = row_encoding(self.dialect, table_name, columns)
+        if self.dialect == "postgresql" and empty is not False:
+            # batches may be COPYed straight in: keep other writers out until commit, then look again
+            conn.exec_driver_sql(f"LOCK TABLE {_q(self.table.name)} IN SHARE ROW EXCLUSIVE MODE")
+            empty = None
         if empty is None:
             empty = conn.execute(select(literal(1)).select_from(self.table).limit(1)).first() is None
         self.empty = empty

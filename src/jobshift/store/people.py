@@ -6,7 +6,8 @@ transaction: SQLite through one prepared raw-DBAPI ``executemany`` (JSON columns
 SQLAlchemy bind processing); PostgreSQL through a binary ``COPY`` straight into the table (rows whose
 ``obs_id`` repeats inside the batch dropped first), in a savepoint: when an ``obs_id`` is already stored
 (a re-ingest) the savepoint is rolled back and the batch goes through ``COPY`` into a temporary table
-and one ``INSERT … SELECT … ON CONFLICT (person_key, observed_at) DO NOTHING``.
+and one ``INSERT … SELECT … ON CONFLICT DO NOTHING``. The primary key is (person_key, observed_at),
+whose hash ``obs_id`` is: the two identify the same rows.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import orjson
 import psycopg
 from sqlalchemy import Connection, func, select
 
+from jobshift.domain.profiles import JSON_FIELDS as ROW_JSON_FIELDS
 from jobshift.domain.profiles import Observation
 from jobshift.errors import StoreError
 from jobshift.store.schema import people_observations
@@ -34,8 +36,11 @@ _TABLE = people_observations.name
 _COLS = ", ".join(f'"{c}"' for c in COLUMNS)
 _OBS_COLS = ", ".join(f'"{c}"' for c in OBS_FIELDS)
 _dumps = orjson.dumps
+# the primary key; obs_id is its hash, so "obs_id stored" and "(person_key, observed_at) stored" agree
+_SKIP_STORED = "ON CONFLICT (person_key, observed_at) DO NOTHING"
 
 assert set(COLUMNS) == {c.name for c in people_observations.c}, "Observation and table columns differ"
+assert JSON_FIELDS == ROW_JSON_FIELDS, "profile_to_row serializes other columns than the JSON ones"
 
 
 def observation_row(obs: Observation) -> tuple[Any, ...]:
@@ -70,7 +75,7 @@ def _insert_sqlite(conn: Connection, rows: Sequence[tuple[Any, ...]], ingested_a
     stamp = str(bind(ingested_at) if bind else ingested_at)
     marks = ", ".join("?" for _ in OBS_FIELDS)
     # the run's timestamp is one literal (our own formatted datetime), not a parameter of every row
-    sql = f"INSERT INTO {_TABLE} ({_COLS}) VALUES ({marks}, '{stamp}') ON CONFLICT (person_key, observed_at) DO NOTHING"
+    sql = f"INSERT INTO {_TABLE} ({_COLS}) VALUES ({marks}, '{stamp}') {_SKIP_STORED}"
     cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cur.executemany(sql, rows)
@@ -121,8 +126,7 @@ def _insert_postgresql(conn: Connection, rows: Sequence[tuple[Any, ...]], ingest
             for row in unique:
                 copy.write_row(row)
         cur.execute(
-            f"INSERT INTO {_TABLE} ({_COLS}) SELECT {_OBS_COLS}, %s FROM _obs_in"
-            " ON CONFLICT (person_key, observed_at) DO NOTHING",
+            f"INSERT INTO {_TABLE} ({_COLS}) SELECT {_OBS_COLS}, %s FROM _obs_in {_SKIP_STORED}",
             (ingested_at,),
         )
         inserted = int(cur.rowcount)

@@ -272,6 +272,7 @@ def make_accounts(
         return rng.choice(cands or [u.id for u in active if u.role == role])
 
     accounts: list[Account] = []
+    sub_countries: dict[int, set[str]] = {}
     offset = 0
     for i in range(n):
         seg = rng.choices(SEGMENTS, _SEGMENT_W)[0]
@@ -287,8 +288,12 @@ def make_accounts(
                 and a.renamed_to is None
             ]
             parent = rng.choice(big) if big else None
+        free = sorted(set(SUBSIDIARY_SUFFIX) - sub_countries.get(parent.idx, set())) if parent else []
+        if parent is not None and not free:
+            parent = None  # one subsidiary per country: two identical accounts would make the truth arbitrary
         if parent is not None:
-            ctry = rng.choice(sorted(SUBSIDIARY_SUFFIX))
+            ctry = rng.choice(free)
+            sub_countries.setdefault(parent.idx, set()).add(ctry)
             pc = parent.company
             base = f"{pc.base} {SUBSIDIARY_SUFFIX[ctry]}"
             legal = {

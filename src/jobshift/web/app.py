@@ -55,6 +55,7 @@ def create_app(ws_path: str | Path) -> FastAPI:
     app.state.ws = ws
     app.state.codec = SessionCodec(session_secret(ws.path))
     app.state.ttl_cache = {}
+    app.state.ttl_refreshing = set()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (
         routes_login.router,
