@@ -16,7 +16,7 @@ import pytest
 
 from jobshift.domain.filters import months_between
 from jobshift.domain.normalize.persona import PersonaSpec
-from jobshift.domain.signals import make_signal_id
+from jobshift.domain.signals import company_key, make_signal_id, signal_ids_from_keys
 from jobshift.engine.batches import ACCOUNT_SCHEMA, CONTACT_SCHEMA, OBSERVATION_SCHEMA, frame
 from jobshift.engine.context import DetectContext, DetectSettings
 from jobshift.engine.detect import detect_batch
@@ -26,6 +26,7 @@ ACCOUNTS = [
     # id, name, domain, linkedin, parent, type, is_target, n_contacts, has_open_opp
     ("a-1", "Acme Inc.", "acme.com", None, None, "Customer", False, 3, False),
     ("a-2", "Globex", "globex.com", None, None, "Prospect", True, 0, False),
+    ("a-3", "Acme India Pvt. Ltd.", "acme.in", None, "a-1", "Prospect", False, 0, False),
 ]
 
 
@@ -181,6 +182,27 @@ def test_tracked_contact_moving_into_a_target_account_is_not_also_a_new_hire() -
     assert hire["person_id"] == "p-9" and hire["matched_account_id"] == "a-2"
 
 
+def test_same_name_hire_at_a_subsidiary_is_not_the_parent_contact() -> None:
+    contacts = [_contact("c-1", "Kavya", "Sharma", None, None, "VP Marketing")]
+    # compact experience entries, as the ingest stores them
+    subsidiary = {"company_name": "Acme India", "company_domain": "acme.in", "title": "VP of Product"}
+    people = [
+        _obs(
+            "p-1",
+            "Kavya",
+            "Sharma",
+            job_company_name="Acme India",
+            job_company_domain="acme.in",
+            job_title="VP of Product",
+            job_start_date="2026-10",
+            experience=[{**subsidiary, "start_date": "2026-10", "end_date": None, "is_primary": True}],
+        )
+    ]
+    sig = _by_contact(_run(contacts, people))
+    # only the family (not the contact's own account) is in the history: not proof of identity
+    assert sig["c-1"]["status"] == "uncertain"
+
+
 @pytest.mark.parametrize(
     ("start", "ref"),
     [
@@ -217,8 +239,6 @@ def test_vectorized_signal_ids_agree_with_make_signal_id() -> None:
     ]
     df = pl.DataFrame(rows, schema=dict.fromkeys(cols, pl.String), orient="row")
     keys = df.select(signal_id_keys()).to_series().to_list()
-    from jobshift.domain.signals import company_key, signal_ids_from_keys
-
     expected = [
         make_signal_id(
             t,

@@ -1,4 +1,4 @@
-"""DESIGN.md's import direction: ``domain`` is pure; ``cli``/``web`` reach the rest only through ``services``."""
+"""DESIGN.md's import direction: ``domain`` is pure; ``cli``/``web`` reach the rest through ``services``."""
 
 from __future__ import annotations
 

@@ -158,12 +158,17 @@ def _pair_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) ->
         how="left",
     )
     pairs = cands.select("ci", "pi").unique()
-    pairs = pairs.with_columns(ctx.contacts["acc_root"].gather(pairs["ci"]).alias("acc_root"))
-    hit = pairs.join(exp.select("pi", "e_root", "end_date", "title"), on="pi").filter(
+    pairs = pairs.with_columns(
+        ctx.contacts["acc_root"].gather(pairs["ci"]).alias("acc_root"),
+        ctx.contacts["account_id"].gather(pairs["ci"]).alias("acc_id"),
+    )
+    hit = pairs.join(exp.select("pi", "e_account_id", "e_root", "end_date", "title"), on="pi").filter(
         pl.col("e_root") == pl.col("acc_root")
     )
+    # identity proof for a name-only match is the contact's own account in the history; the family
+    # (parent/subsidiary) is not enough: a same-name hire at a subsidiary is someone else
     agg = hit.group_by("ci", "pi").agg(
-        pl.lit(True).alias("history_ok"),
+        (pl.col("e_account_id") == pl.col("acc_id")).any().alias("history_ok"),
         pl.col("end_date").is_null().any().alias("open_at_crm"),
         pl.col("title").filter(pl.col("end_date").is_null()).first().alias("crm_open_title"),
         pl.col("end_date").max().alias("crm_end_date"),

@@ -30,7 +30,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union,
 )
 from sqlalchemy.sql.elements import KeyedColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
@@ -130,18 +129,9 @@ def signal_scope(viewer: AppUser) -> ColumnElement[bool]:
         return true()
     # Unindexed: SQLite should walk signals newest first and probe these sets, not gather every
     # in-scope signal through the lead_id / contact_id indexes and sort them.
-    # The contact set is a UNION so that each branch is an index lookup (an OR of the owner and the
-    # account subquery makes PostgreSQL scan every contact).
-    team = team_ids(viewer)
-    visible_contacts = union(
-        select(contacts.c.id).where(_in(contacts.c.owner_id, team)),
-        select(contacts.c.id).where(
-            contacts.c.account_id.in_(select(accounts.c.id).where(account_scope(viewer)))
-        ),
-    )
     return or_(
         Unindexed(signals.c.lead_id).in_(select(leads.c.id).where(lead_scope(viewer))),
-        Unindexed(signals.c.contact_id).in_(visible_contacts),
+        Unindexed(signals.c.contact_id).in_(select(contacts.c.id).where(contact_scope(viewer))),
     )
 
 

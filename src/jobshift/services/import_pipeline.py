@@ -108,6 +108,9 @@ class ChildReader:
                 stderr=subprocess.PIPE,
                 pass_fds=(write_fd,),
             )
+        except BaseException:
+            os.close(read_fd)
+            raise
         finally:
             os.close(write_fd)
         self.stream: BinaryIO = os.fdopen(read_fd, "rb")
