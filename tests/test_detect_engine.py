@@ -263,3 +263,21 @@ def test_detect_tier_needs_cohorts(ws_with_data) -> None:  # type: ignore[no-unt
 
     with pytest.raises(UsageError):
         detect(ws_with_data, tier=1)
+
+
+def test_store_stays_writable_after_detect(ws_with_data) -> None:  # type: ignore[no-untyped-def]
+    """Detection's fast SQLite reader must not disturb this process's connections (POSIX locks)."""
+    from sqlalchemy import func, select, update
+
+    from jobshift.store.schema import contacts
+
+    ws = ws_with_data
+    detect(ws)
+    for _ in range(3):  # the pooled connections are reused: every one must still work
+        with ws.store.begin() as conn:
+            conn.execute(update(contacts).where(contacts.c.id == "c-1").values(title="Director, Engineering"))
+        with ws.store.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(contacts)).scalar_one() == 6
+    detect(ws)
+    with ws.store.begin() as conn:
+        conn.execute(update(contacts).where(contacts.c.id == "c-2").values(title="VP of Engineering"))

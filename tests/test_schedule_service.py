@@ -22,7 +22,8 @@ from jobshift.services.schedule_jobs import JobContext
 from jobshift.services.scheduler import Scheduler, claim, status
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import leads, runs
-from program_data import add_signals, seed_crm, signal
+from program_data import add_signals, seed_crm
+from program_data import signal as job_signal
 
 NOW = datetime(2026, 11, 24, 9, 0)  # a Tuesday, UTC
 ALL = {
@@ -70,7 +71,7 @@ def test_real_jobs_run_once_per_period(backend_workspace: Path) -> None:
     ws = _ws(backend_workspace)
     try:
         seed_crm(ws.store)
-        add_signals(ws.store, [signal("s-1")])
+        add_signals(ws.store, [job_signal("s-1")])
         rep = Scheduler(ws, now=NOW).tick()
         assert {o.period_key for o in rep.ran} == ALL
         assert [o.status for o in rep.ran] == ["ok"] * 4, [o.error for o in rep.ran]
@@ -216,7 +217,7 @@ def test_push_to_salesforce_without_credentials_fails_the_tier_check_only(backen
     try:
         assert isinstance(default_connector(ws), SalesforceConnector)
         seed_crm(ws.store)
-        add_signals(ws.store, [signal("s-1")])
+        add_signals(ws.store, [job_signal("s-1")])
         rep = Scheduler(ws, now=NOW).tick()
         status_of = {o.job: o for o in rep.ran}
         t1 = status_of["tier1"]
@@ -239,7 +240,12 @@ def test_sigterm_during_a_job_finishes_it_and_starts_no_new_one(backend_workspac
             return {"finished": True}
 
         sched = Scheduler(ws, now=NOW, runners={"tier_check": slow, "notify": slow, "scorecard": slow})
-        reports = sched.run()  # not --once: only the signal ends it
+        guard = threading.Timer(30, lambda: sched.request_stop("guard timer: the signal did not stop it"))
+        guard.start()
+        try:
+            reports = sched.run()  # not --once: only the signal ends it
+        finally:
+            guard.cancel()
         assert done == ["schedule:scorecard:2026-10"]
         assert reports[-1].stopped and sched.stop_reason == "SIGTERM"
         assert {k: r["status"] for k, r in _ledger(ws).items()} == {"schedule:scorecard:2026-10": "ok"}
@@ -266,7 +272,9 @@ def test_cli_run_once_and_status(backend_workspace: Path, capsys: pytest.Capture
 
 
 def test_time_zone_moves_periods_to_local_days(backend_workspace: Path) -> None:
-    ws = _ws(backend_workspace, '[workspace]\ntimezone = "America/Los_Angeles"\n[schedule]\njobs = ["tier1"]\n')
+    ws = _ws(
+        backend_workspace, '[workspace]\ntimezone = "America/Los_Angeles"\n[schedule]\njobs = ["tier1"]\n'
+    )
     try:
         rec = Recorder()
         # 24 Nov 07:00 UTC is still Monday 23 Nov in Los Angeles: Tuesday's period is not due yet
@@ -278,3 +286,25 @@ def test_time_zone_moves_periods_to_local_days(backend_workspace: Path) -> None:
         assert st["jobs"][0]["next_due_utc"] == "2026-12-01T08:00"
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize(
+    ("toml", "key_path", "fragment"),
+    [
+        ('[schedule]\njobs = ["tiers", "weekly"]\n', "schedule.jobs[1]", "unknown job 'weekly'"),
+        ('[workspace]\ntimezone = "Mars/Olympus"\n', "workspace.timezone", "unknown time zone"),
+        ('[tiers.tier1]\ncadence = "0 0 30 2 *"\n', "tiers.tier1.cadence", "never fires"),
+        ('[tiers.notify]\ncadence = "daily"\n', "tiers.notify", "reserved"),
+        ('[schedule]\nnotify_time = "25:00"\n', "schedule.notify_time", ""),
+        ('[push]\ncrm = "hubspot"\n', "push.crm", ""),
+    ],
+)
+def test_invalid_schedule_config_names_the_key(toml: str, key_path: str, fragment: str) -> None:
+    import tomllib
+
+    from jobshift.config import parse_config
+    from jobshift.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        parse_config(tomllib.loads(toml))
+    assert info.value.key_path == key_path and fragment in str(info.value)

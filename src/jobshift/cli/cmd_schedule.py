@@ -39,11 +39,8 @@ def _print_tick(rep: dict[str, Any]) -> None:
         console.print(f"{key}: already in the ledger (ran here or in another scheduler)")
     for key in rep["waiting"]:
         console.print(f"{key}: waiting (the month is not over in UTC yet)")
-    for o in rep["ran"]:
-        line = f"{o['period_key']}: {o['status']} in {o['seconds']:.1f}s (run {o['run_id']})"
-        if o["error"]:
-            line += f" — {o['error']}"
-        console.print(line)
+    if not rep["ran"] and not rep["skipped"]:
+        console.print(f"{rep['local_now']}: nothing due")
 
 
 def register(app: typer.Typer, state: State) -> None:
@@ -108,12 +105,12 @@ def register(app: typer.Typer, state: State) -> None:
                     j["job"],
                     j["schedule"],
                     j["next_due_local"] or "—",
-                    j["last_period"] or "—",
+                    j["last_period_at"] or "—",
                     j["last_status"] or "—",
                 )
                 for j in out["jobs"]
             ],
-            ("job", "when", "next due (local)", "last period", "status"),
+            ("job", "when", "next due (local)", "last period (local)", "status"),
         )
         print_table(
             "recent runs",

@@ -100,14 +100,6 @@ def strs(value: Any) -> list[str]:
     return out
 
 
-def _plain(values: tuple[Any, ...]) -> bool:
-    """True when every value is a ``str`` (safe inside a cache key: no ``1 == True``)."""
-    for v in values:  # noqa: SIM110 - a plain loop is faster than all() on this hot path
-        if type(v) is not str:
-            return False
-    return True
-
-
 def email(raw: str) -> str | None:
     """A normalized email (not cached: addresses rarely repeat, a cache would only grow).
 
@@ -138,9 +130,10 @@ class _Cache(dict[Any, Any]):
     """A bounded memo of a pure function of plain values, cheaper than ``lru_cache`` on the hot path.
 
     Keys are tuples (or single values) straight from parsed JSON. Only keys made of ``str`` and
-    ``None`` (and tuples of ``str``) are stored, so a lookup key holding ``1`` or ``True`` can never hit
-    a stored entry (``1 == True`` but ``1 != "1"``); unhashable keys raise ``TypeError`` on lookup, which
-    callers answer by computing without the cache. Full: it is emptied (memory stays bounded).
+    ``None`` (strings of at most ``_MAX_KEY_CHARS``) are stored, so a lookup key holding ``1`` or
+    ``True`` can never hit a stored entry (``1 == True`` but ``1 != "1"``); unhashable keys raise
+    ``TypeError`` on lookup, which callers answer by computing without the cache. Full: it is emptied,
+    so memory stays bounded (≈ 40 MB for 65,536 typical companies, ≤ 200 MB whatever the input).
     """
 
     __slots__ = ("maxsize",)
@@ -158,21 +151,23 @@ class _Cache(dict[Any, Any]):
         return value
 
 
+_MAX_KEY_CHARS = 200  # longer values are not cached: memory stays bounded whatever the input
+
+
 def _plain_key(key: Any) -> bool:
+    """True when ``key`` is ``None``, a short ``str`` or a tuple of those (see :class:`_Cache`)."""
     if type(key) is not tuple:
-        return key is None or type(key) is str
+        return key is None or (type(key) is str and len(key) <= _MAX_KEY_CHARS)
     for v in key:
-        if v is None or type(v) is str:
-            continue
-        if type(v) is tuple and _plain(v):
+        if v is None or (type(v) is str and len(v) <= _MAX_KEY_CHARS):
             continue
         return False
     return True
 
 
-_DATES = _Cache(65_536)
-_COMPANIES = _Cache(131_072)
-_TITLES = _Cache(32_768)
+_DATES = _Cache(16_384)
+_COMPANIES = _Cache(65_536)
+_TITLES = _Cache(16_384)
 
 
 def _date_json(value: Any) -> tuple[str | None, str]:
@@ -229,7 +224,7 @@ def company(raw: Any) -> Company:
 
 
 JobCompany = tuple[str | None, str | None, str | None, str | None, str | None]
-_JOB_COMPANIES = _Cache(131_072)
+_JOB_COMPANIES = _Cache(65_536)
 
 
 def job_company(name: Any, website: Any, linkedin: Any) -> JobCompany:

@@ -46,10 +46,10 @@ class Job:
         """Human text of when the job fires."""
         hhmm = self.at.strftime("%H:%M")
         if self.kind == "tier_check" and self.cadence is not None:
-            return f"tier {self.tier} check, {self.cadence.describe()}"
+            return self.cadence.describe()
         if self.kind == "notify":
-            return f"notifications at {hhmm}, the day after each push"
-        return f"scorecard of the previous month, on the 1st at {hhmm}"
+            return f"{hhmm}, the day after a push"
+        return f"{hhmm} on the 1st (previous month)"
 
 
 @dataclass(frozen=True)

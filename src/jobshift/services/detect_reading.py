@@ -1,8 +1,9 @@
 """Reading what detection needs from the store as typed polars frames, fast.
 
 On SQLite, when ``connectorx`` is installed, queries are read straight into Arrow by it (no Python object
-per value: ~2.5x faster than a DB-API cursor); otherwise (PostgreSQL, or no connectorx) rows come from
-the SQLAlchemy connection in partitions and are turned into frames column by column. The newest
+per value: ~2.5x faster than a DB-API cursor) in a separate reader process (see ``cx_worker``: connectorx
+must never open the database file inside this process); otherwise (PostgreSQL, or no connectorx) rows
+come from the SQLAlchemy connection in partitions and are turned into frames column by column. The newest
 observations are read in person-key ranges of about ``batch_rows`` rows, so one batch is in memory at
 a time whichever path is used.
 """
@@ -17,6 +18,7 @@ import polars as pl
 from sqlalchemy import Connection, Select, func, select
 
 from jobshift.engine.batches import OBSERVATION_SCHEMA
+from jobshift.services.cx_worker import read_sqlite_frame
 from jobshift.store.schema import people_observations
 
 try:  # optional accelerator
@@ -55,7 +57,7 @@ def read_frame(conn: Connection, stmt: Select[Any], schema: dict[str, Any]) -> p
     uri = _sqlite_uri(conn)
     if uri is not None:
         sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-        df = pl.read_database_uri(sql, uri, engine="connectorx")
+        df = read_sqlite_frame(sql, uri)
         df.columns = list(schema)
         return df.with_columns(pl.col(n).cast(t, strict=False) for n, t in schema.items())
     return columns_frame([tuple(r) for r in conn.execute(stmt)], schema)

@@ -97,14 +97,7 @@ def _detect(ws: Workspace, job: Job) -> dict[str, Any]:
     from jobshift.services.detecting import detect
     from jobshift.services.tracking import CohortTrackedSet
 
-    try:
-        s = detect(ws, tier=job.tier, tracked=CohortTrackedSet())
-    finally:
-        if ws.store.dialect == "sqlite":
-            # detection may read SQLite through connectorx (its own SQLite library): closing that file
-            # drops this process's POSIX locks, and the pooled connections then fail with "disk I/O
-            # error". Fresh connections for the steps after it.
-            ws.store.engine.dispose()
+    s = detect(ws, tier=job.tier, tracked=CohortTrackedSet())
     return {"run_id": s.run_id, "tracked": s.tracked_contacts, "by_type": s.by_type, "write": s.write}
 
 

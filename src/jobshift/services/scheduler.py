@@ -216,7 +216,7 @@ class Scheduler:
         return rep
 
     def _run(self, job: Job, p: Period, run_id: int, now: datetime) -> JobOutcome:
-        self.log(f"{p.key}: running ({job.describe()})")
+        self.log(f"{p.key}: running")
         ctx = self.context or JobContext(now=now, clock=self.now_utc)
         ctx = JobContext(now=now, clock=ctx.clock, connector=ctx.connector)
         started = _time.perf_counter()
@@ -234,7 +234,7 @@ class Scheduler:
         with self.ws.store.begin() as conn:
             finish_run(conn, run_id, status=status, counts=counts, error=error)
         seconds = round(_time.perf_counter() - started, 3)
-        self.log(f"{p.key}: {status} in {seconds:.1f}s" + (f" ({error})" if error else ""))
+        self.log(f"{p.key}: {status} in {seconds:.1f}s (run {run_id})" + (f" — {error}" if error else ""))
         return JobOutcome(job.name, p.key, p.label, status, run_id, seconds, counts, error)
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
@@ -298,6 +298,7 @@ def status(ws: Workspace, *, now: datetime | None = None, last_n: int = 10) -> d
                 "job": job.name,
                 "schedule": job.describe(),
                 "last_period": last["period_key"] if last else None,
+                "last_period_at": last["source"] if last else None,
                 "last_status": last["status"] if last else None,
                 "next_due_local": nxt.isoformat(timespec="minutes") if nxt else None,
                 "next_due_utc": to_utc(nxt, tz).isoformat(timespec="minutes") if nxt else None,
