@@ -114,3 +114,21 @@ def test_invalid_cohort_or_cadence_config_exits_2_with_key_path(
     (tmp_path / "jobshift.toml").write_text(toml)
     assert main(["-w", str(tmp_path), "track"]) == 2
     assert f"{path}: " in capsys.readouterr().err
+
+
+def test_detect_follows_the_tracked_set_once_track_has_run(backend_workspace: Path) -> None:
+    from jobshift.errors import UsageError
+    from jobshift.services.detecting import AllContactsWithAccount, default_tracked_set, detect
+
+    ws = _ws(backend_workspace, "[program]\ntracking_cap = 3\n")
+    with ws.store.connect() as conn:
+        assert isinstance(default_tracked_set(conn), AllContactsWithAccount)
+    with pytest.raises(UsageError, match="jobshift track"):
+        detect(ws, tier=1)
+    before = detect(ws).tracked_contacts
+    track(ws, as_of=AS_OF)
+    with ws.store.connect() as conn:
+        assert isinstance(default_tracked_set(conn), CohortTrackedSet)
+    assert detect(ws).tracked_contacts == 3 < before  # only what track selected
+    assert detect(ws, tier=1).tracked_contacts == 2
+    ws.close()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from jobshift.cli.output import console, print_json, print_table, progress, warn
-from jobshift.services.demo import DemoReport, generate_data, serve_available, serve_workspace
+from jobshift.services.demo import DemoReport, generate_data, serve_workspace
 from jobshift.services.demo import load_demo as _load_demo
 from jobshift.services.workspace import Workspace, init_workspace
 
@@ -44,8 +44,31 @@ def _print_demo(report: DemoReport) -> None:
             "quarantined",
             highlight=False,
         )
+    if "track" in report.steps:
+        tr = report.steps["track"]
+        tiers = ", ".join(f"{t['name']}: {t['contacts']:,}" for t in tr["tiers"])
+        console.print(
+            f"tracked {tr['tracked']:,} contacts ({tiers}); {tr['over_cap']:,} over the cap", highlight=False
+        )
     if "detect" in report.steps:
-        print_table("Detected signals", report.steps["detect"]["by_type"], ("type", "signals"))
+        print_table("Detected signals", report.steps["detect"]["by_status"], ("status", "signals"))
+    if "push" in report.steps:
+        ap = report.steps["push"]["applied"]
+        console.print(
+            f"pushed: {ap['created']:,} leads created, {ap['updated']:,} contacts marked no longer at "
+            f"company, {ap['linked']:,} linked to existing records",
+            highlight=False,
+        )
+    if "scorecard" in report.steps:
+        sc = report.steps["scorecard"]
+        grades = ", ".join(f"{k} {v}" for k, v in sc["grades"].items())
+        console.print(f"scorecard {sc['month']}: {grades}", highlight=False, soft_wrap=True)
+    if report.steps.get("logins"):
+        print_table(
+            "Web logins (change these passwords)",
+            [(x["username"], x["password"], x["role"]) for x in report.steps["logins"]],
+            ("username", "password", "role"),
+        )
     for step, why in report.skipped.items():
         warn(f"{step}: {why}")
     if report.next_commands:
@@ -109,7 +132,7 @@ def register(app: typer.Typer, state: State) -> None:
             bool, typer.Option("--json", help="print the report as JSON (implies --no-serve)")
         ] = False,
     ) -> None:
-        """The one-command tour: init a workspace, generate demo data, import, ingest, detect, serve."""
+        """The one-command tour: init, generate, import, ingest, track, detect, push, scorecard, serve."""
         ws, created = init_workspace(directory or Path("demo-workspace"))
         try:
             if json_out:
@@ -118,9 +141,6 @@ def register(app: typer.Typer, state: State) -> None:
             console.print(f"{'Created' if created else 'Using'} workspace {ws.path}", highlight=False)
             load_demo(ws, seed=seed, scale=scale)
             if no_serve:
-                return
-            if not serve_available():
-                warn("this build has no web server; skipping serve")
                 return
             console.print(f"Serving the web UI on http://{host}:{port} (Ctrl-C to stop)", highlight=False)
             serve_workspace(ws, host=host, port=port)

@@ -1,24 +1,26 @@
 """The demo: generate the synthetic data set into a workspace and run the pipeline over it.
 
 ``generate_data`` writes the files (see :mod:`jobshift.synth`); ``load_demo`` generates into
-``<workspace>/demo-data`` and loads it with the import and ingest services, then runs the later
-steps that exist in this build (detection today; push and notifications when they are added), and
-reports what it did and which commands come next.
+``<workspace>/demo-data``, loads it and runs the program over it (track, detect, push, scorecard),
+and reports what it did, the demo logins and which commands come next.
 """
 
 from __future__ import annotations
 
-import importlib
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jobshift.errors import JobshiftError, UsageError
+from jobshift.errors import UsageError
 from jobshift.services.workspace import Workspace
 from jobshift.synth.generate import DEFAULT_AS_OF, PEOPLE_FORMATS, Manifest, generate
+from jobshift.utils.files import atomic_write_text
 
 DEMO_DATA_DIR = "demo-data"
+LOADED_MARKER = ".demo-loaded.json"
 ProgressFn = Callable[[int, int], None]
 
 
@@ -54,75 +56,65 @@ class DemoReport:
         return self.__dict__.copy()
 
 
-def _optional(module: str) -> Any | None:
-    """The service module ``jobshift.services.<module>`` if this build has it."""
-    try:
-        return importlib.import_module(f"jobshift.services.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"jobshift.services.{module}":
-            return None
-        raise
-
-
 def load_demo(
     ws: Workspace, seed: int = 7, scale: float = 1.0, progress: ProgressFn | None = None
 ) -> DemoReport:
-    """Generate the demo data into ``ws`` and import, ingest and detect it.
+    """Generate the demo data into ``ws`` and run the program over it.
 
-    Idempotent: regenerating with the same seed writes identical files, and re-importing /
-    re-ingesting them changes nothing.
+    import → ingest → track (cohorts and tiers) → detect → push (into the built-in store: leads,
+    contact updates, routing) → the scorecard of the last complete month → demo logins. Idempotent:
+    regenerating with the same seed writes identical files, and every later step changes nothing
+    the second time.
     """
+    from jobshift.services import auth, detecting, importing, ingesting, pushing, scorecard, tracking
+
     data_dir = ws.path / DEMO_DATA_DIR
+    loaded = _loaded_manifest(ws, data_dir)
     manifest = generate_data(data_dir, seed=seed, scale=scale, progress=progress)
     report = DemoReport(str(data_dir), manifest.to_dict())
-    importing = _optional("importing")
-    ingesting = _optional("ingesting")
-    if importing is None or ingesting is None:
-        raise JobshiftError(
-            f"the demo data is in {data_dir}, but this build cannot load it "
-            "(jobshift.services.importing / ingesting missing)"
-        )
-    imports = importing.import_dir(ws, data_dir)
-    report.steps["import"] = {Path(r.source).name: r.counts() for r in imports}
-    ingest = ingesting.ingest_people(ws, data_dir / manifest.people_file)
-    report.steps["ingest"] = ingest.counts()
-    detecting = _optional("detecting")
-    if detecting is not None:
-        try:
-            summary = detecting.detect(ws)
-        except Exception as exc:  # the data stays loaded; the demo goes on and says what failed
-            report.skipped["detect"] = (
-                f"failed: {type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:300]}"
-            )
-            report.next_commands.append(f"jobshift -w {ws.path} detect")
-        else:
-            report.steps["detect"] = {"by_type": summary.by_type, "by_status": summary.by_status}
+    if loaded == manifest.to_dict():
+        # Already loaded: importing the files again would undo what push changed in the CRM mirror
+        # (contacts marked no longer at company) while the outbox, rightly, would not redo it.
+        report.skipped["import"] = "the same demo data is already loaded"
     else:
-        report.skipped["detect"] = "not in this build"
-        report.next_commands.append("jobshift detect")
-    for step, module, command in (
-        ("push", "pushing", "jobshift push --dry-run"),
-        ("notify", "notifying", "jobshift notify"),
-    ):
-        if _optional(module) is None:
-            report.skipped[step] = "not in this build"
-        report.next_commands.append(f"jobshift -w {ws.path} {command.removeprefix('jobshift ')}")
-    if _optional("evaluating") is not None:
-        report.next_commands.append(
-            f"jobshift -w {ws.path} export signals --format jsonl --out {data_dir / 'signals.jsonl'}"
-        )
-    report.next_commands.append(f"jobshift -w {ws.path} serve")
+        imports = importing.import_dir(ws, data_dir)
+        report.steps["import"] = {Path(r.source).name: r.counts() for r in imports}
+        report.steps["ingest"] = ingesting.ingest_people(ws, data_dir / manifest.people_file).counts()
+        atomic_write_text(ws.path / LOADED_MARKER, json.dumps(manifest.to_dict(), sort_keys=True))
+    tracked = tracking.track(ws, as_of=date.fromisoformat(str(manifest.as_of)))
+    report.steps["track"] = {"tracked": tracked.tracked, "over_cap": tracked.over_cap, "tiers": tracked.tiers}
+    detected = detecting.detect(ws)
+    report.steps["detect"] = {"by_type": detected.by_type, "by_status": detected.by_status}
+    pushed = pushing.push(ws)
+    report.steps["push"] = {"planned": asdict(pushed.planned), "applied": asdict(pushed.applied)}
+    card = scorecard.get_scorecard(ws.store, ws.config)
+    report.steps["scorecard"] = {
+        "month": card.get("month"),
+        "grades": {c["name"]: c.get("grade") for c in card.get("categories", [])},
+    }
+    report.steps["logins"] = [
+        {"username": u, "password": pw, "role": role} for u, pw, role in auth.ensure_demo_logins(ws)
+    ]
+    report.next_commands += [
+        f"jobshift -w {ws.path} eval --truth {data_dir / 'truth.jsonl'}",
+        f"jobshift -w {ws.path} notify --dry-run --any-day",
+        f"jobshift -w {ws.path} scorecard",
+        f"jobshift -w {ws.path} serve",
+    ]
     return report
 
 
-def serve_available() -> bool:
-    """Whether this build has the web server."""
-    return _optional("serving") is not None
+def _loaded_manifest(ws: Workspace, data_dir: Path) -> dict[str, Any] | None:
+    """The manifest of the demo data last loaded into ``ws`` (``None`` if none or unreadable)."""
+    try:
+        loaded = json.loads((ws.path / LOADED_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) and (data_dir / "manifest.json").exists() else None
 
 
 def serve_workspace(ws: Workspace, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Run the web UI of ``ws`` until interrupted."""
-    serving = _optional("serving")
-    if serving is None:
-        raise JobshiftError("this build has no web server (jobshift.services.serving missing)")
+    from jobshift.services import serving
+
     serving.serve(ws.path, host=host, port=port)

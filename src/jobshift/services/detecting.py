@@ -13,7 +13,19 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
-from sqlalchemy import Connection, Select, Text, and_, cast, exists, func, literal, select, type_coerce
+from sqlalchemy import (
+    Connection,
+    Select,
+    Text,
+    and_,
+    cast,
+    exists,
+    func,
+    inspect,
+    literal,
+    select,
+    type_coerce,
+)
 
 from jobshift.config import Config
 from jobshift.domain.filters import FilterSpec
@@ -29,6 +41,7 @@ from jobshift.engine.finalize import Detection, finalize
 from jobshift.errors import UsageError
 from jobshift.services.detect_reading import columns_frame, iter_newest, read_frame
 from jobshift.services.exporting import register_exporter, write_records
+from jobshift.services.tracked_set import TRACKED_TABLE
 from jobshift.services.workspace import Workspace
 from jobshift.store import signals as signal_store
 from jobshift.store.runs import finish_run, start_run
@@ -52,7 +65,7 @@ class AllContactsWithAccount:
     def query(self, tier: int | None) -> Select[Any]:
         """All contacts with an account (``tier`` is rejected: there are no cohorts yet)."""
         if tier is not None:
-            raise UsageError("--tier needs cohorts and tiers (jobshift track); none are configured yet")
+            raise UsageError("--tier needs the tracked set: run `jobshift track` first")
         return select(
             contacts.c.id,
             contacts.c.account_id,
@@ -63,6 +76,15 @@ class AllContactsWithAccount:
             contacts.c.title,
             contacts.c.email_opt_out,
         ).where(contacts.c.account_id.is_not(None))
+
+
+def default_tracked_set(conn: Connection) -> TrackedSet:
+    """The tracked set of ``jobshift track`` once it has run, else every contact with an account."""
+    if inspect(conn).has_table(TRACKED_TABLE):
+        from jobshift.services.tracking import CohortTrackedSet
+
+        return CohortTrackedSet()
+    return AllContactsWithAccount()
 
 
 @dataclass
@@ -208,8 +230,8 @@ def detect(
 ) -> DetectSummary:
     """``jobshift detect``: detect and upsert signals in one transaction; a run row records the counts."""
     store = ws.store
-    tracked = tracked or AllContactsWithAccount()
     with store.connect() as conn:
+        tracked = tracked or default_tracked_set(conn)
         ctx = build_context(conn, ws.config, tracked, tier)
         detection, n_obs = run_detection(conn, ctx, executor)
     df = detection.signals
