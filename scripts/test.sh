@@ -18,4 +18,4 @@ echo "== mypy"
 .venv/bin/mypy
 echo "== pytest (SQLite and PostgreSQL at ${JOBSHIFT_TEST_PG_URL:-127.0.0.1:5432})"
 export JOBSHIFT_REQUIRE_PG=1
-.venv/bin/pytest -q -n 2 --dist loadfile "$@"
+.venv/bin/pytest -q -n 2 --dist loadfile --timeout 900 --durations 15 "$@"
