@@ -41,7 +41,7 @@ from jobshift.engine.finalize import Detection, finalize
 from jobshift.errors import UsageError
 from jobshift.services.detect_reading import columns_frame, iter_newest, read_frame
 from jobshift.services.exporting import register_exporter, write_records
-from jobshift.services.tracked_set import TRACKED_TABLE
+from jobshift.services.tracked_set import TRACKED_TABLE, tracked_contact_columns
 from jobshift.services.workspace import Workspace
 from jobshift.store import signals as signal_store
 from jobshift.store.runs import finish_run, start_run
@@ -66,16 +66,7 @@ class AllContactsWithAccount:
         """All contacts with an account (``tier`` is rejected: there are no cohorts yet)."""
         if tier is not None:
             raise UsageError("--tier needs the tracked set: run `jobshift track` first")
-        return select(
-            contacts.c.id,
-            contacts.c.account_id,
-            contacts.c.first_name,
-            contacts.c.last_name,
-            contacts.c.email_norm,
-            contacts.c.linkedin_norm,
-            contacts.c.title,
-            contacts.c.email_opt_out,
-        ).where(contacts.c.account_id.is_not(None))
+        return tracked_contact_columns().where(contacts.c.account_id.is_not(None))
 
 
 def default_tracked_set(conn: Connection) -> TrackedSet:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 from jobshift.config import Config, NotificationRule
 from jobshift.domain.notification_rules import RuleContext, RuleSpec, matching_rules, recipients_for
 from jobshift.store import notifications as nstore
+from jobshift.store.lookups import rows_by_id
 from jobshift.store.schema import accounts, contacts, leads, opportunities, outbox, signals, users
 
 _CHUNK = 900
@@ -64,15 +65,6 @@ def window_for(send_date: date, cfg: Config) -> tuple[datetime, datetime]:
     start = end - timedelta(days=cfg.notifications.lookback_days)
     utc = ZoneInfo("UTC")
     return start.astimezone(utc).replace(tzinfo=None), end.astimezone(utc).replace(tzinfo=None)
-
-
-def _by_id(conn: Connection, table: Any, ids: Iterable[Any]) -> dict[str, dict[str, Any]]:
-    wanted = sorted({str(i) for i in ids if i})
-    out: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(wanted), _CHUNK):
-        q = select(table).where(table.c.id.in_(wanted[i : i + _CHUNK]))
-        out.update({r["id"]: dict(r) for r in conn.execute(q).mappings()})
-    return out
 
 
 def _open_opps(conn: Connection, account_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
@@ -201,7 +193,7 @@ def _items(
     kept_contacts = [r for r in contact_rows if r["id"] not in bf_contacts]
     report.backfill_skipped = len(lead_rows) - len(kept_leads) + len(contact_rows) - len(kept_contacts)
     report.leads, report.contacts = len(kept_leads), len(kept_contacts)
-    accs = _by_id(
+    accs = rows_by_id(
         conn,
         accounts,
         [r.get("matched_account_id") for r in kept_leads]
@@ -317,7 +309,7 @@ def plan(conn: Connection, cfg: Config, send_date: date, *, now: datetime, write
     specs = rule_specs(cfg)
     n = cfg.notifications
     items = _items(conn, cfg, start, end, report)
-    people = _by_id(conn, users, (uid for _c, _v, team in items for uid in team.values()))
+    people = rows_by_id(conn, users, (uid for _c, _v, team in items for uid in team.values()))
     prefs = nstore.get_prefs(conn)
     for ctx, view, team in items:
         told: set[str] = set()

@@ -7,7 +7,7 @@ leads already planned or applied in the outbox for the same person + company, th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +28,7 @@ from jobshift.domain.actions import (
 from jobshift.domain.normalize.emails import normalize_email
 from jobshift.domain.normalize.linkedin import normalize_linkedin_person
 from jobshift.store import outbox as ob
+from jobshift.store.lookups import rows_by_id
 from jobshift.store.schema import accounts, contacts, people_observations, signals
 from jobshift.store.tracking import tier_of_contacts
 
@@ -68,15 +69,6 @@ def pushable_signals(conn: Connection) -> list[dict[str, Any]]:
         .order_by(signals.c.detected_at, signals.c.signal_id)
     )
     return [dict(r) for r in conn.execute(q).mappings() if r["signal_id"] not in planned]
-
-
-def _by_id(conn: Connection, table: Any, ids: Iterable[Any]) -> dict[str, dict[str, Any]]:
-    wanted = sorted({str(i) for i in ids if i})
-    out: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(wanted), _CHUNK):
-        q = select(table).where(table.c.id.in_(wanted[i : i + _CHUNK]))
-        out.update({r["id"]: dict(r) for r in conn.execute(q).mappings()})
-    return out
 
 
 def _locations(conn: Connection, sigs: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], tuple[Any, ...]]:
@@ -124,8 +116,8 @@ def plan(
     if not sigs:
         return counts
     settings = action_settings(cfg)
-    accs = _by_id(conn, accounts, (s.get("matched_account_id") for s in sigs))
-    past = _by_id(conn, contacts, (s.get("contact_id") for s in sigs))
+    accs = rows_by_id(conn, accounts, (s.get("matched_account_id") for s in sigs))
+    past = rows_by_id(conn, contacts, (s.get("contact_id") for s in sigs))
     locs = _locations(conn, sigs)
     tiers = tier_of_contacts(conn) if order == "priority" else {}
     live = ob.live_leads_by_dedupe_key(conn)

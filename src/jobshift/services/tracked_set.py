@@ -26,3 +26,17 @@ def tracked_contacts_query(conn: Connection | None = None) -> Select[Any]:
         tc = table(TRACKED_TABLE, column("contact_id"))
         return select(tc.c.contact_id).distinct()
     return select(contacts.c.id.label("contact_id")).where(contacts.c.account_id.is_not(None))
+
+
+def tracked_contact_columns() -> Select[Any]:
+    """The contact columns detection reads, as a SELECT over ``contacts`` (callers add the set)."""
+    return select(
+        contacts.c.id,
+        contacts.c.account_id,
+        contacts.c.first_name,
+        contacts.c.last_name,
+        contacts.c.email_norm,
+        contacts.c.linkedin_norm,
+        contacts.c.title,
+        contacts.c.email_opt_out,
+    )

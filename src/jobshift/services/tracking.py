@@ -11,13 +11,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 
 from jobshift.config import Config
 from jobshift.domain.cadence import parse_cadence
 from jobshift.domain.cohorts import CohortSpec, TierSpec, explain_contact, select_tracked
 from jobshift.domain.normalize.persona import PersonaSpec
 from jobshift.errors import UsageError
+from jobshift.services.tracked_set import tracked_contact_columns
 from jobshift.services.workspace import Workspace
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.schema import contacts
@@ -183,16 +184,7 @@ class CohortTrackedSet:
 
     def query(self, tier: int | None) -> Select[Any]:
         """Contact columns of the tracked contacts (of ``tier`` when given)."""
-        q = select(
-            contacts.c.id,
-            contacts.c.account_id,
-            contacts.c.first_name,
-            contacts.c.last_name,
-            contacts.c.email_norm,
-            contacts.c.linkedin_norm,
-            contacts.c.title,
-            contacts.c.email_opt_out,
-        ).join(tracked_contacts, tracked_contacts.c.contact_id == contacts.c.id)
+        q = tracked_contact_columns().join(tracked_contacts, tracked_contacts.c.contact_id == contacts.c.id)
         if tier is not None:
             q = q.where(tracked_contacts.c.tier == tier)
         return q

@@ -1,0 +1,20 @@
+"""Small set-based lookups shared by the planners (push, notifications)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+CHUNK = 900  # stays under SQLite's bound-parameter limit
+
+
+def rows_by_id(conn: Connection, table: Table, ids: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """``{id: row}`` of the rows of ``table`` whose ``id`` is in ``ids`` (empty ids ignored)."""
+    wanted = sorted({str(i) for i in ids if i})
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(wanted), CHUNK):
+        q = select(table).where(table.c.id.in_(wanted[i : i + CHUNK]))
+        out.update({r["id"]: dict(r) for r in conn.execute(q).mappings()})
+    return out
