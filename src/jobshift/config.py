@@ -157,6 +157,10 @@ class ScorecardSection(Section):
     meeting_activity_types: list[str] = Field(default_factory=lambda: ["Meeting"])
     trend_months: int = Field(3, ge=0, le=24)
     drilldown_limit: int = Field(50, ge=1, le=100_000)
+    email_roles: list[str] = Field(
+        default_factory=lambda: ["Admin", "Manager"], description="CRM user roles that get the monthly email"
+    )
+    email_to: list[str] = Field(default_factory=list, description="extra recipients of the monthly email")
     grade_cutoffs: dict[str, float] = Field(default_factory=_default_cutoffs)
     weights: CohortWeights = Field(default_factory=CohortWeights)
     benchmarks: ScorecardBenchmarks = Field(default_factory=ScorecardBenchmarks)
@@ -728,6 +732,10 @@ meeting_activity_types = ["Meeting"]
 # How many previous months' snapshots show as the trend; records listed per drill-down.
 trend_months = 3
 drilldown_limit = 50
+# The monthly email (jobshift scorecard --email, the scheduler's scorecard job) goes to active CRM
+# users with one of these roles and an email address, plus the addresses in email_to.
+email_roles = ["Admin", "Manager"]
+email_to = []
 
 [scorecard.grade_cutoffs]
 # s = value / benchmark (lower-is-better: benchmark / value); a grade needs s at or above its cut-off.

@@ -1,16 +1,17 @@
-"""``jobshift scorecard``: the monthly grades as a terminal table, JSON (stable) or a simple HTML page."""
+"""``jobshift scorecard``: the monthly grades as a table, JSON (stable) or the HTML e-mail; ``--email``."""
 
 from __future__ import annotations
 
-import html
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from jobshift.cli.output import console, print_json
+from jobshift.cli.output import console, print_json, warn
+from jobshift.errors import ConnectorError
 from jobshift.services.scorecard import get_scorecard
+from jobshift.services.scorecard_email import scorecard_html, send_scorecard_email
 from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -120,25 +121,6 @@ def render_text(payload: dict[str, Any]) -> None:
     console.print(f"[dim]source: {payload.get('source')}, computed at {payload['computed_at']}[/dim]")
 
 
-def render_html(payload: dict[str, Any]) -> str:
-    """A plain, self-contained HTML page of the grades (the HTML email builds on the same JSON)."""
-    e = html.escape
-    rows = "".join(
-        f"<tr><td>{c['number']}</td><td>{e(c['name'])}</td><td><b>{e(c['grade'])}</b></td>"
-        f"<td>{e(fmt_value(c['value'], c['unit']))}</td><td>{e(fmt_value(c['benchmark'], c['unit']))}</td>"
-        f"<td>{e(' '.join(t['grade'] for t in c.get('trend', [])))}</td>"
-        f"<td>{e(c['reason'] or ('' if c['at_or_above_benchmark'] else c['fix']))}</td></tr>"
-        for c in payload["categories"]
-    )
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>Scorecard {e(payload['month'])}</title></head>"
-        f"<body><h1>Scorecard {e(payload['month'])}</h1><table border='1' cellpadding='4'>"
-        "<tr><th>#</th><th>Category</th><th>Grade</th><th>Value</th><th>Benchmark</th><th>Trend</th>"
-        f"<th>Note</th></tr>{rows}</table></body></html>\n"
-    )
-
-
 def register(app: typer.Typer, state: State) -> None:
     """Add the ``scorecard`` command to ``app``."""
 
@@ -151,16 +133,32 @@ def register(app: typer.Typer, state: State) -> None:
         recompute: Annotated[
             bool, typer.Option("--recompute", help="recompute and replace the stored snapshot of the month")
         ] = False,
+        email: Annotated[
+            bool,
+            typer.Option("--email", help="also e-mail the HTML scorecard to admins, managers and email_to"),
+        ] = False,
     ) -> None:
         """Grade the program for a month: 11 categories, funnel, attribution (stored per month)."""
         ws = Workspace.open(state.workspace)
         try:
             payload = get_scorecard(ws.store, ws.config, month, recompute=recompute)
+            report = send_scorecard_email(ws.store, ws.config, payload) if email else None
+            html_page = scorecard_html(payload, ws.config) if format is Format.html else ""
         finally:
             ws.close()
         if format is Format.json:
-            print_json(payload)
+            print_json(payload if report is None else {**payload, "email": report.as_dict()})
         elif format is Format.html:
-            typer.echo(render_html(payload), nl=False)
+            typer.echo(html_page, nl=False)
         else:
             render_text(payload)
+        if report is not None:
+            note = f"e-mailed the scorecard to {report.sent} of {len(report.recipients)} recipients"
+            typer.echo(note, err=format is not Format.text)
+            for f in report.failed:
+                warn(f"e-mail to {f['to']} failed: {f['error']}")
+            if not report.recipients:
+                warn("no scorecard recipients: no active Admin/Manager user with an email, email_to is empty")
+            if report.failed:
+                n, total = len(report.failed), len(report.recipients)
+                raise ConnectorError(f"{n} of {total} scorecard e-mails failed")

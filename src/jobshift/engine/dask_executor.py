@@ -1,0 +1,111 @@
+"""Feed-mode detection on Dask (``dask.distributed``): one task per feed partition, same pure code.
+
+The run's :class:`~jobshift.engine.context.DetectContext` (tracked contacts, accounts, company index) is
+scattered once to every worker (broadcast); each partition task reads its file, converts the profiles and
+runs :func:`~jobshift.engine.feed.detect_partition`. Partition results stay on the workers: only the
+small detections and the person keys that produced something travel to the client, which then asks every
+partition for its newest observation of those keys and prunes (see :mod:`jobshift.engine.feed`). A worker
+lost mid-run is handled by Dask: its tasks are recomputed from their inputs (``allowed-failures``), so the
+result is unchanged. Needs the optional extra ``pip install 'jobshift[distributed]'``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from jobshift.engine.context import DetectContext
+from jobshift.engine.detect import BatchResult
+from jobshift.engine.feed import (
+    PartitionResult,
+    batch_of,
+    detect_partition,
+    produced_keys,
+    prune,
+    seen_keys,
+)
+from jobshift.errors import UsageError
+
+PartitionFn = Callable[[DetectContext, str], PartitionResult]
+
+
+def _client_class() -> Any:
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise UsageError(
+            "the dask executor needs the optional extra: pip install 'jobshift[distributed]'"
+        ) from None
+    return Client
+
+
+class DaskExecutor:
+    """Runs feed partitions on a Dask cluster: ``scheduler`` address, or a local cluster of ``workers``.
+
+    ``client`` (an existing ``distributed.Client``) wins over both. ``partition_fn`` is the task run per
+    partition (tests inject faults through it; it must behave like :func:`detect_partition`).
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        client: Any = None,
+        partition_fn: PartitionFn = detect_partition,
+    ) -> None:
+        self.scheduler = scheduler
+        self.workers = workers
+        self.client = client
+        self.partition_fn = partition_fn
+        self.stats: dict[str, int] = {}
+
+    def _open(self) -> tuple[Any, Any]:
+        """(client, cluster or None): the given client, a remote scheduler, or a new LocalCluster."""
+        if self.client is not None:
+            return self.client, None
+        client_cls = _client_class()
+        if self.scheduler:
+            return client_cls(self.scheduler), None
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(
+            n_workers=self.workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        return client_cls(cluster), cluster
+
+    def detect_feed(self, ctx: DetectContext, paths: list[str]) -> list[BatchResult]:
+        """Pruned batch results of every partition (feed it to :func:`~jobshift.engine.finalize.finalize`)."""
+        client, cluster = self._open()
+        try:
+            return self._run(client, ctx, paths)
+        finally:
+            if client is not self.client:
+                client.close()
+            if cluster is not None:
+                cluster.close()
+
+    def _run(self, client: Any, ctx: DetectContext, paths: list[str]) -> list[BatchResult]:
+        run = uuid.uuid4().hex[:12]
+        ctx_f = client.scatter(ctx, broadcast=True, hash=False)
+        parts = [
+            client.submit(self.partition_fn, ctx_f, p, key=f"jobshift-part-{run}-{i}", retries=2)
+            for i, p in enumerate(paths)
+        ]
+        batches = [client.submit(batch_of, f, key=f"jobshift-batch-{run}-{i}") for i, f in enumerate(parts)]
+        counts = [client.submit(_counts, f, key=f"jobshift-counts-{run}-{i}") for i, f in enumerate(parts)]
+        results: list[BatchResult] = client.gather(batches)
+        keys_f = client.scatter(produced_keys(results), broadcast=True, hash=False)
+        seen = client.gather(
+            [client.submit(seen_keys, f, keys_f, key=f"jobshift-seen-{run}-{i}") for i, f in enumerate(parts)]
+        )
+        rows_bad = client.gather(counts)
+        self.stats = {"rows": sum(r for r, _ in rows_bad), "bad": sum(b for _, b in rows_bad)}
+        del parts
+        return prune(results, seen)
+
+
+def _counts(part: PartitionResult) -> tuple[int, int]:
+    return part.rows, part.bad

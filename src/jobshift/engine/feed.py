@@ -1,0 +1,154 @@
+"""Feed-mode detection: the people feed read straight from its files, one partition per file.
+
+Each partition (a JSONL / JSONL.gz / Parquet file) is converted to observations with the same rules as
+the ingest (:func:`jobshift.domain.profiles.profile_to_row`), reduced to the newest observation of each
+person *within the partition*, and run through the pure :func:`~jobshift.engine.detect.detect_batch`.
+
+One person may appear in several partitions. Rather than shuffling the whole feed by person key, the
+merge keeps, for every person that produced something (a candidate or a new hire), only the rows of the
+partition holding that person's globally newest observation (ties: the lowest partition index):
+
+1. detect per partition → small :class:`BatchResult` + the partition's (person_key, observed_at) table,
+   which stays where it was computed (a Dask worker's memory, or this process);
+2. the union of person keys that produced something (small) is sent to every partition, which answers
+   with the newest ``observed_at`` it holds for those keys;
+3. :func:`prune` drops every row coming from a partition that is not the newest for its person.
+
+A person whose newest observation links to nobody therefore also cancels links from older partitions,
+exactly as if the feed had been deduplicated first. Local and Dask executors run the same functions, so
+their exports are identical (:func:`detect_feed_local` is the reference).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from jobshift.connectors.people_files import parse_line, read_people_chunks
+from jobshift.domain.profiles import OBSERVATION_FIELDS, ProfileError, profile_to_row
+from jobshift.engine.batches import OBSERVATION_SCHEMA
+from jobshift.engine.context import DetectContext
+from jobshift.engine.detect import BatchResult, detect_batch
+from jobshift.errors import UsageError
+
+FEED_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".parquet")
+_POS = [OBSERVATION_FIELDS.index(c) for c in OBSERVATION_SCHEMA]
+KEYS_SCHEMA = {"person_key": pl.String, "observed_at": pl.String}
+
+
+@dataclass
+class PartitionResult:
+    """What one partition gives: its detection, its newest (person_key, observed_at), row counts."""
+
+    result: BatchResult
+    keys: pl.DataFrame
+    rows: int
+    bad: int
+
+
+def feed_partitions(spec: str) -> list[str]:
+    """The feed files of ``spec``: a file, a directory (its feed files), a glob, or a comma list; sorted."""
+    out: list[str] = []
+    for part in (s.strip() for s in spec.split(",")):
+        if not part:
+            continue
+        if "://" in part and not part.startswith("file://"):
+            raise UsageError(f"{part}: remote feeds are not supported yet (copy the files locally)")
+        part = part.removeprefix("file://")
+        if os.path.isdir(part):
+            hits = [str(p) for p in sorted(Path(part).iterdir()) if p.name.lower().endswith(FEED_SUFFIXES)]
+        else:
+            hits = sorted(glob.glob(part)) if glob.has_magic(part) else [part]
+        out.extend(h for h in hits if os.path.isfile(h))
+    if not out:
+        raise UsageError(f"--feed {spec!r}: no feed files found (.jsonl, .jsonl.gz, .parquet)")
+    return out
+
+
+def read_partition(path: str) -> tuple[pl.DataFrame, int, int]:
+    """Observations (``OBSERVATION_SCHEMA``) of one feed file, newest per person; + (rows, bad rows)."""
+    rows: list[tuple[object, ...]] = []
+    bad = n = 0
+    for first, items in read_people_chunks(path):
+        for line, item in enumerate(items, first):
+            rec = parse_line(item) if isinstance(item, bytes) else item
+            if rec is None:
+                continue
+            n += 1
+            if not isinstance(rec, dict):
+                bad += 1
+                continue
+            try:
+                values = profile_to_row(rec, path, line)
+            except ProfileError:
+                bad += 1
+                continue
+            rows.append(tuple(values[i] for i in _POS))
+    df = pl.DataFrame(rows, schema=OBSERVATION_SCHEMA, orient="row", infer_schema_length=0)
+    newest = df.sort(["person_key", "observed_at"], descending=[False, True], maintain_order=True).unique(
+        "person_key", keep="first", maintain_order=True
+    )
+    return newest, n, bad
+
+
+def detect_partition(ctx: DetectContext, path: str) -> PartitionResult:
+    """Read one partition and run the pure detection on it (the task a Dask worker runs)."""
+    obs, n, bad = read_partition(path)
+    return PartitionResult(detect_batch(ctx, obs), obs.select(*KEYS_SCHEMA), n, bad)
+
+
+def batch_of(part: PartitionResult) -> BatchResult:
+    """The detection part of a partition result (what is gathered to the client)."""
+    return part.result
+
+
+def produced_keys(results: list[BatchResult]) -> pl.DataFrame:
+    """Person keys that produced a candidate or a new hire in any partition."""
+    keys = [r.candidates.select("person_key") for r in results] + [
+        r.new_hires.select("person_key") for r in results
+    ]
+    if not keys:
+        return pl.DataFrame(schema={"person_key": pl.String})
+    return pl.concat(keys).unique()
+
+
+def seen_keys(part: PartitionResult, keys: pl.DataFrame) -> pl.DataFrame:
+    """The partition's newest ``observed_at`` for each of ``keys`` it holds."""
+    return part.keys.join(keys, on="person_key", how="semi")
+
+
+def prune(results: list[BatchResult], seen: list[pl.DataFrame]) -> list[BatchResult]:
+    """Keep each person's rows only from the partition with their newest observation (see module doc)."""
+    tagged = [s.with_columns(pl.lit(i, pl.UInt32).alias("part")) for i, s in enumerate(seen)]
+    winners = (
+        pl.concat(tagged)
+        .sort(["person_key", "observed_at", "part"], descending=[False, True, False])
+        .unique("person_key", keep="first")
+        if tagged
+        else pl.DataFrame(schema={"person_key": pl.String, "observed_at": pl.String, "part": pl.UInt32})
+    )
+    out = []
+    for i, r in enumerate(results):
+        mine = winners.filter(pl.col("part") == i).select("person_key")
+        out.append(
+            BatchResult(
+                r.candidates.join(mine, on="person_key", how="semi"),
+                r.profiles.join(mine, on="person_key", how="semi"),
+                r.new_hires.join(mine, on="person_key", how="semi"),
+                r.n_observations,
+            )
+        )
+    return out
+
+
+def detect_feed_local(ctx: DetectContext, paths: list[str]) -> tuple[list[BatchResult], int, int]:
+    """The reference feed run in this process: pruned batch results, profiles read, bad rows."""
+    parts = [detect_partition(ctx, p) for p in paths]
+    results = [p.result for p in parts]
+    keys = produced_keys(results)
+    seen = [seen_keys(p, keys) for p in parts]
+    return prune(results, seen), sum(p.rows for p in parts), sum(p.bad for p in parts)
