@@ -161,6 +161,9 @@ class ScorecardSection(Section):
         default_factory=lambda: ["Admin", "Manager"], description="CRM user roles that get the monthly email"
     )
     email_to: list[str] = Field(default_factory=list, description="extra recipients of the monthly email")
+    weekly_lookback_days: int = Field(
+        365, ge=7, le=3650, description="weekly summary: opportunities created this far back are followed"
+    )
     grade_cutoffs: dict[str, float] = Field(default_factory=_default_cutoffs)
     weights: CohortWeights = Field(default_factory=CohortWeights)
     benchmarks: ScorecardBenchmarks = Field(default_factory=ScorecardBenchmarks)
@@ -291,7 +294,7 @@ class BackfillSection(Section):
 
 
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
-SCHEDULE_JOB_NAMES = ("tiers", "notify", "scorecard")
+SCHEDULE_JOB_NAMES = ("tiers", "notify", "scorecard", "weekly_emails")
 
 
 class ScheduleSection(Section):
@@ -303,12 +306,14 @@ class ScheduleSection(Section):
         3, ge=1, le=100, description="missed periods run per job after downtime; older ones are skipped"
     )
     jobs: list[str] = Field(
-        default_factory=lambda: list(SCHEDULE_JOB_NAMES),
-        description="enabled jobs: tiers (every tier check) or tier names, notify, scorecard",
+        default_factory=lambda: ["tiers", "notify", "scorecard"],
+        description="enabled jobs: tiers (every tier check) or tier names, notify, scorecard, weekly_emails",
     )
     notify_time: str = Field("09:00", pattern=_HHMM, description="notifications, the day after a push")
     notify_digest: bool = Field(True, description="the notify job also builds the weekly digests")
     scorecard_time: str = Field("06:00", pattern=_HHMM, description="on the 1st, for the previous month")
+    scorecard_email: bool = Field(True, description="the scorecard job e-mails it to admins and managers")
+    weekly_time: str = Field("07:00", pattern=_HHMM, description="weekly_emails: Mondays at this time")
     track_before_check: bool = Field(True, description="rebuild the tracked set before each tier check")
     enrich_before_check: bool = Field(True, description="enrich due contacts first (if JOBSHIFT_PDL_API_KEY)")
     pull_before_check: bool = Field(True, description="pull CRM changes first when [push] crm = salesforce")
@@ -736,6 +741,8 @@ drilldown_limit = 50
 # users with one of these roles and an email address, plus the addresses in email_to.
 email_roles = ["Admin", "Manager"]
 email_to = []
+# The Monday pipeline summary follows credited opportunities created in the last N days.
+weekly_lookback_days = 365
 
 [scorecard.grade_cutoffs]
 # s = value / benchmark (lower-is-better: benchmark / value); a grade needs s at or above its cut-off.
@@ -1036,6 +1043,10 @@ notify_time = "09:00"
 # The notify job also builds the weekly digests (users whose channel is "digest").
 notify_digest = true
 scorecard_time = "06:00"
+# E-mail the monthly scorecard to [scorecard] email_roles users and email_to.
+scorecard_email = true
+# Add "weekly_emails" to jobs for the Monday pipeline summary and per-rep weekly e-mails.
+weekly_time = "07:00"
 # A tier check: [pull CRM changes] + [rebuild the tracked set] + [enrich due contacts] + detect + push.
 track_before_check = true
 # Only when JOBSHIFT_PDL_API_KEY is set.

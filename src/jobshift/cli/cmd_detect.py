@@ -28,13 +28,40 @@ def register(app: typer.Typer, state: State) -> None:
             typer.Option("--tier", help="only this tier (needs cohorts/tiers from `jobshift track`)"),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary")] = False,
+        feed: Annotated[
+            str | None,
+            typer.Option(
+                "--feed",
+                help="read the people feed from these files (path, directory, glob or comma list; "
+                "JSONL/Parquet) instead of the store's observations",
+            ),
+        ] = None,
+        executor: Annotated[
+            str, typer.Option("--executor", help="local | dask | dask-local (dask executors need --feed)")
+        ] = "local",
+        scheduler: Annotated[
+            str | None, typer.Option("--scheduler", help="Dask scheduler address tcp://HOST:PORT")
+        ] = None,
+        workers: Annotated[
+            int | None, typer.Option("--workers", min=1, help="worker processes of --executor dask-local")
+        ] = None,
     ) -> None:
         """Run detection over the newest observations; print counts per signal type."""
+        from jobshift.errors import UsageError
         from jobshift.services import detecting  # heavy (polars, engine): imported on use
 
+        if feed is None and executor != "local":
+            raise UsageError(f"--executor {executor} needs --feed (the store mode runs locally)")
         ws = Workspace.open(state.workspace)
         try:
-            summary = detecting.detect(ws, tier=tier)
+            if feed is not None:
+                from jobshift.services.detecting_feed import detect_feed
+
+                summary = detect_feed(
+                    ws, feed, executor=executor, scheduler=scheduler, workers=workers, tier=tier
+                )
+            else:
+                summary = detecting.detect(ws, tier=tier)
         finally:
             ws.close()
         if as_json:

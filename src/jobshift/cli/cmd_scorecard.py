@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -9,9 +10,10 @@ import typer
 from rich.table import Table
 
 from jobshift.cli.output import console, print_json, warn
-from jobshift.errors import ConnectorError
+from jobshift.errors import ConnectorError, UsageError
 from jobshift.services.scorecard import get_scorecard
 from jobshift.services.scorecard_email import scorecard_html, send_scorecard_email
+from jobshift.services.scorecard_weekly import pipeline_summary, rep_summaries, send_weekly_emails
 from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -121,6 +123,51 @@ def render_text(payload: dict[str, Any]) -> None:
     console.print(f"[dim]source: {payload.get('source')}, computed at {payload['computed_at']}[/dim]")
 
 
+def _weekly(state: State, *, email: bool, as_json: bool, as_of: str | None) -> None:
+    """``--weekly``: show (and with ``--email`` send) the Monday e-mails' content."""
+    now = None
+    if as_of is not None:
+        try:
+            now = datetime.combine(date.fromisoformat(as_of), datetime.min.time())
+        except ValueError:
+            raise UsageError(f"--as-of must be YYYY-MM-DD, got {as_of!r}") from None
+    ws = Workspace.open(state.workspace)
+    try:
+        summary = pipeline_summary(ws.store, ws.config, now=now)
+        reps = rep_summaries(ws.store, ws.config, now=now)
+        sent = send_weekly_emails(ws.store, ws.config, now=now) if email else None
+    finally:
+        ws.close()
+    if as_json:
+        print_json({"pipeline": summary, "reps": reps, "email": sent})
+    else:
+        console.print(
+            f"[bold]Pipeline {summary['week_start'][:10]} – {summary['week_end'][:10]}[/bold]: "
+            f"{len(summary['won'])} closed-won ({summary['won_amount']:,.0f}), "
+            f"{len(summary['stage_changes'])} stage changes",
+            highlight=False,
+        )
+        for o in summary["won"]:
+            console.print(f"  won: {o['name'] or o['id']} ({o['attribution']}) {o['amount'] or 0:,.0f}")
+        for o in summary["stage_changes"]:
+            console.print(f"  stage: {o['name'] or o['id']} {o['previous_stage']} → {o['stage']}")
+        table = Table(title="Reps", title_justify="left")
+        for col in ("Rep", "New leads", "Not contacted", "Activity rate"):
+            table.add_column(col, justify="left" if col == "Rep" else "right")
+        for r in reps:
+            rate = "—" if r["activity_rate"] is None else f"{r['activity_rate'] * 100:.0f}%"
+            table.add_row(r["name"], str(r["new_leads"]), str(r["uncontacted_count"]), rate)
+        console.print(table)
+    if sent is not None:
+        failed = sent["pipeline_email"]["failed"] + sent["rep_emails"]["failed"]
+        n = sent["pipeline_email"]["sent"] + sent["rep_emails"]["sent"]
+        typer.echo(f"e-mailed {n} weekly summaries", err=as_json)
+        for f in failed:
+            warn(f"e-mail to {f['to']} failed: {f['error']}")
+        if failed:
+            raise ConnectorError(f"{len(failed)} weekly e-mails failed")
+
+
 def register(app: typer.Typer, state: State) -> None:
     """Add the ``scorecard`` command to ``app``."""
 
@@ -137,8 +184,19 @@ def register(app: typer.Typer, state: State) -> None:
             bool,
             typer.Option("--email", help="also e-mail the HTML scorecard to admins, managers and email_to"),
         ] = False,
+        weekly: Annotated[
+            bool,
+            typer.Option("--weekly", help="the weekly pipeline summary and per-rep summaries instead"),
+        ] = False,
+        as_of: Annotated[
+            str | None,
+            typer.Option("--as-of", help="--weekly: the week ending on YYYY-MM-DD"),
+        ] = None,
     ) -> None:
         """Grade the program for a month: 11 categories, funnel, attribution (stored per month)."""
+        if weekly:
+            _weekly(state, email=email, as_json=format is Format.json, as_of=as_of)
+            return
         ws = Workspace.open(state.workspace)
         try:
             payload = get_scorecard(ws.store, ws.config, month, recompute=recompute)

@@ -5,7 +5,8 @@ Three kinds of job (docs/scheduler.md):
 - ``tier_check`` — one per tier, fires on the tier's cadence (``weekly:tue``, ``monthly:first-tue``, cron);
 - ``notify`` — the day after each push period of the enabled tier checks, at a time of day (one per day
   even when several tiers pushed the day before);
-- ``scorecard`` — on the 1st of each month at a time of day, for the previous month.
+- ``scorecard`` — on the 1st of each month at a time of day, for the previous month;
+- ``weekly`` — every Monday at a time of day (the weekly pipeline and per-rep e-mails).
 
 All times are naive *local* times of the workspace time zone. A period is identified by its
 ``period_key`` (``schedule:tier1:2026-11-24``, ``schedule:notify:2026-11-25``,
@@ -25,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 
 from jobshift.domain.cadence import Cadence, next_due
 
-KINDS = ("tier_check", "notify", "scorecard")
+KINDS = ("tier_check", "notify", "scorecard", "weekly")
 KEY_PREFIX = "schedule:"
 MAX_KEY = 80
 _SEARCH_DAYS = 366 * 5
@@ -49,6 +50,8 @@ class Job:
             return self.cadence.describe()
         if self.kind == "notify":
             return f"{hhmm}, the day after a push"
+        if self.kind == "weekly":
+            return f"{hhmm} on Mondays"
         return f"{hhmm} on the 1st (previous month)"
 
 
@@ -118,6 +121,8 @@ def fires_on(job: Job, day: date) -> list[datetime]:
         return [datetime.combine(day, job.at)] if any(cadence_fires(c, before) for c in job.follows) else []
     if job.kind == "scorecard":
         return [datetime.combine(day, job.at)] if day.day == 1 else []
+    if job.kind == "weekly":
+        return [datetime.combine(day, job.at)] if day.weekday() == 0 else []
     raise ValueError(f"unknown job kind {job.kind!r}")
 
 

@@ -72,7 +72,7 @@ class DaskExecutor:
         from distributed import LocalCluster
 
         cluster = LocalCluster(
-            n_workers=self.workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=self.workers or 2, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         return client_cls(cluster), cluster
 

@@ -76,6 +76,19 @@ def benchmark_bar(value: float | None, benchmark: float, direction: str, width: 
     )
 
 
+_DETAIL_KEYS = ("title", "company", "industry", "country", "owner", "reason", "class", "stage")
+
+
+def _record_text(item: Mapping[str, Any]) -> str:
+    """One drill-down record for people: its name, then a few details (no ids)."""
+    name = item.get("name") or " ".join(str(item[k]) for k in ("first_name", "last_name") if item.get(k))
+    details = [str(item[k]) for k in _DETAIL_KEYS if item.get(k) not in (None, "", [])][:2]
+    if name:
+        return f"{name} ({', '.join(details)})" if details else str(name)
+    pairs = [(k, x) for k, x in item.items() if not k.endswith("id") and x not in (None, "", [])]
+    return ", ".join(f"{k.replace('_', ' ')} {x}" for k, x in pairs[:3])
+
+
 def drill_lines(drill: Mapping[str, Any], limit: int = 3) -> list[str]:
     """A few readable lines of a drill-down: count breakdowns and the first records of each list."""
     lines = []
@@ -84,10 +97,7 @@ def drill_lines(drill: Mapping[str, Any], limit: int = 3) -> list[str]:
         if isinstance(v, dict) and v and all(isinstance(x, int) for x in v.values()):
             lines.append(f"{label}: " + ", ".join(f"{k} {n:,}" for k, n in list(v.items())[:6]))
         elif isinstance(v, list) and v and isinstance(v[0], dict):
-            shown = [
-                ", ".join(f"{k} {x}" for k, x in list(item.items())[:4] if x not in (None, "", []))
-                for item in v[:limit]
-            ]
+            shown = [_record_text(item) for item in v[:limit]]
             more = f" (+{len(v) - limit} more)" if len(v) > limit else ""
             lines.append(f"{label}: " + " | ".join(shown) + more)
         elif isinstance(v, list) and v and isinstance(v[0], str):

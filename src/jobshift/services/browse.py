@@ -24,6 +24,7 @@ from sqlalchemy import (
     FromClause,
     Select,
     Table,
+    exists,
     false,
     func,
     literal,
@@ -127,11 +128,19 @@ def signal_scope(viewer: AppUser) -> ColumnElement[bool]:
     """Signals whose lead or tracked contact the viewer may see."""
     if viewer.role == "admin":
         return true()
-    # Unindexed: SQLite should walk signals newest first and probe these sets, not gather every
-    # in-scope signal through the lead_id / contact_id indexes and sort them.
+    team = team_ids(viewer)
+    mine = select(accounts.c.id).where(account_scope(viewer))
+    # The contact test is a correlated probe of contacts by primary key against the viewer's (small)
+    # account set, so the viewer's whole contact set is never built; Unindexed: SQLite should walk
+    # signals newest first and probe, not gather every in-scope signal through the lead_id index.
+    visible_contact = exists(
+        select(contacts.c.id).where(
+            contacts.c.id == signals.c.contact_id,
+            or_(_in(contacts.c.owner_id, team), contacts.c.account_id.in_(mine)),
+        )
+    )
     return or_(
-        Unindexed(signals.c.lead_id).in_(select(leads.c.id).where(lead_scope(viewer))),
-        Unindexed(signals.c.contact_id).in_(select(contacts.c.id).where(contact_scope(viewer))),
+        Unindexed(signals.c.lead_id).in_(select(leads.c.id).where(lead_scope(viewer))), visible_contact
     )
 
 

@@ -18,6 +18,7 @@ from jobshift.errors import UsageError
 from jobshift.services.workspace import Workspace
 from jobshift.synth.generate import DEFAULT_AS_OF, PEOPLE_FORMATS, Manifest, generate
 from jobshift.utils.files import atomic_write_text
+from jobshift.utils.timeutil import utcnow
 
 DEMO_DATA_DIR = "demo-data"
 LOADED_MARKER = ".demo-loaded.json"
@@ -62,11 +63,21 @@ def load_demo(
     """Generate the demo data into ``ws`` and run the program over it.
 
     import → ingest → track (cohorts and tiers) → detect → push (into the built-in store: leads,
-    contact updates, routing) → the scorecard of the last complete month → demo logins. Idempotent:
+    contact updates, routing) → demo mix (a narrow ICP, simulated low rep engagement:
+    ``demo_scorecard``) → the scorecard of the month of the push → demo logins. Idempotent:
     regenerating with the same seed writes identical files, and every later step changes nothing
     the second time.
     """
-    from jobshift.services import auth, detecting, importing, ingesting, pushing, scorecard, tracking
+    from jobshift.services import (
+        auth,
+        demo_scorecard,
+        detecting,
+        importing,
+        ingesting,
+        pushing,
+        scorecard,
+        tracking,
+    )
 
     data_dir = ws.path / DEMO_DATA_DIR
     loaded = _loaded_manifest(ws, data_dir)
@@ -87,7 +98,13 @@ def load_demo(
     report.steps["detect"] = {"by_type": detected.by_type, "by_status": detected.by_status}
     pushed = pushing.push(ws)
     report.steps["push"] = {"planned": asdict(pushed.planned), "applied": asdict(pushed.applied)}
-    card = scorecard.get_scorecard(ws.store, ws.config)
+    # a realistic mix, not all A: a narrow ICP and simulated (low) rep engagement (demo_scorecard)
+    report.steps["demo_mix"] = {
+        "narrowed_icp": demo_scorecard.narrow_demo_icp(ws),
+        "simulated_activities": demo_scorecard.simulate_rep_activity(ws),
+    }
+    month = scorecard.month_of(utcnow())  # the pushed leads and signals are of this month
+    card = scorecard.get_scorecard(ws.store, ws.config, month)
     report.steps["scorecard"] = {
         "month": card.get("month"),
         "grades": {c["name"]: c.get("grade") for c in card.get("categories", [])},
@@ -98,7 +115,7 @@ def load_demo(
     report.next_commands += [
         f"jobshift -w {ws.path} eval --truth {data_dir / 'truth.jsonl'}",
         f"jobshift -w {ws.path} notify --dry-run --any-day",
-        f"jobshift -w {ws.path} scorecard",
+        f"jobshift -w {ws.path} scorecard --month {month}",
         f"jobshift -w {ws.path} serve",
     ]
     return report

@@ -6,7 +6,9 @@
   ``failed`` with the step named); a failing detection stops before the push.
 - **notify**: ``run_notify`` for the send day = the period's day (the day after a push), any weekday,
   with the weekly digests when ``[schedule] notify_digest``.
-- **scorecard**: the previous month's scorecard, computed and snapshotted (``get_scorecard``).
+- **scorecard**: the previous month's scorecard, computed and snapshotted (``get_scorecard``), then
+  e-mailed to admins and managers when ``[schedule] scorecard_email``.
+- **weekly** (job ``weekly_emails``, Mondays): the weekly pipeline summary and per-rep e-mails.
 
 Each runner returns JSON-ready counts; :class:`StepFailed` carries the counts gathered before a failure.
 """
@@ -181,18 +183,37 @@ def run_scorecard_job(ws: Workspace, job: Job, period: Period, ctx: JobContext) 
 
     payload = get_scorecard(ws.store, ws.config, period.label, now=ctx.now)
     grades = {str(c.get("name")): c.get("grade") for c in payload.get("categories", [])}
-    return jsonable(
-        {
-            "month": payload.get("month"),
-            "source": payload.get("source"),
-            "provisional": payload.get("provisional"),
-            "grades": grades,
-        }
-    )
+    counts: dict[str, Any] = {
+        "month": payload.get("month"),
+        "source": payload.get("source"),
+        "provisional": payload.get("provisional"),
+        "grades": grades,
+    }
+    if ws.config.schedule.scorecard_email:
+        from jobshift.services.scorecard_email import send_scorecard_email
+
+        report = send_scorecard_email(ws.store, ws.config, payload)
+        counts["email"] = report.as_dict()
+        if report.failed:
+            raise StepFailed("email", f"{len(report.failed)} e-mails failed", jsonable(counts))
+    return jsonable(counts)
+
+
+def run_weekly_job(ws: Workspace, job: Job, period: Period, ctx: JobContext) -> dict[str, Any]:
+    """The Monday e-mails: the pipeline summary to admins and managers, each rep's weekly summary."""
+    from jobshift.services.scorecard_weekly import send_weekly_emails
+
+    # the week before the period's Monday (00:00), also when a missed Monday is caught up later
+    counts = send_weekly_emails(ws.store, ws.config, now=datetime.fromisoformat(period.label))
+    failed = len(counts["pipeline_email"]["failed"]) + len(counts["rep_emails"]["failed"])
+    if failed:
+        raise StepFailed("email", f"{failed} e-mails failed", jsonable(counts))
+    return jsonable(counts)
 
 
 RUNNERS: dict[str, Runner] = {
     "tier_check": run_tier_check,
     "notify": run_notify_job,
     "scorecard": run_scorecard_job,
+    "weekly": run_weekly_job,
 }

@@ -47,7 +47,7 @@ def _hhmm(text: str) -> time:
 
 
 def build_jobs(cfg: Config) -> list[Job]:
-    """The enabled jobs in order: tier checks (tier order), notify, scorecard."""
+    """The enabled jobs in order: tier checks (tier order), notify, scorecard, weekly e-mails."""
     enabled = set(cfg.schedule.jobs)
     all_tiers = [
         Job(name, "tier_check", tier=i, cadence=parse_cadence(t.cadence))
@@ -59,6 +59,8 @@ def build_jobs(cfg: Config) -> list[Job]:
         jobs.append(Job("notify", "notify", follows=follows, at=_hhmm(cfg.schedule.notify_time)))
     if "scorecard" in enabled:
         jobs.append(Job("scorecard", "scorecard", at=_hhmm(cfg.schedule.scorecard_time)))
+    if "weekly_emails" in enabled:
+        jobs.append(Job("weekly_emails", "weekly", at=_hhmm(cfg.schedule.weekly_time)))
     return jobs
 
 

@@ -199,9 +199,14 @@ def adoption(ctx: MonthContext) -> dict[str, Any]:
 def build_categories(ctx: MonthContext) -> list[dict[str, Any]]:
     """Grade the 11 categories of one month (trend is added by the caller)."""
     sc = ctx.config.scorecard
-    totals = adoption(ctx)
+    # the window's per-lead activity aggregate, built once and read by 9–11's totals and drill-downs
+    pl = sl.per_lead_table(ctx.conn, ctx.sources, ctx.window_start, ctx.end, ())
+    try:
+        totals = sl.lead_activity_totals(ctx.conn, ctx.sources, ctx.window_start, ctx.end, (), pl=pl)
+        drill = sl.lead_adoption_drilldown(ctx.conn, ctx.sources, ctx.window_start, ctx.end, ctx.limit, pl=pl)
+    finally:
+        sl.drop_per_lead_table(ctx.conn, pl)
     cohorts = sq.opp_contact_cohorts(ctx.conn, ctx.tracked, ctx.end)
-    drill = sl.lead_adoption_drilldown(ctx.conn, ctx.sources, ctx.window_start, ctx.end, ctx.limit)
     window = {
         "window_start": ctx.window_start.date().isoformat(),
         "leads": totals["leads"],

@@ -1,0 +1,157 @@
+"""Feed-mode detection: the Dask executor gives exactly the local executor's signals, even after a crash."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import polars as pl
+import pytest
+from sqlalchemy import create_engine, insert, select
+
+from jobshift.engine.context import DetectContext
+from jobshift.engine.feed import PartitionResult, detect_partition, feed_partitions
+from jobshift.services.detecting import build_context, default_tracked_set
+from jobshift.services.detecting_feed import detect_feed, run_feed
+from jobshift.services.exporting import export_object as export
+from jobshift.services.workspace import Workspace, init_workspace
+from jobshift.store.schema import accounts, contacts
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_detect_data.py"
+N_PARTS = 4
+
+
+def _builder() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_detect_data", BENCH)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DetectContext, list[str]]:
+    """A small CRM (SQLite workspace) + its people feed split round-robin into 4 JSONL partitions."""
+    d = tmp_path_factory.mktemp("feed")
+    ws, _ = init_workspace(d / "ws")
+    ws.close()
+    _builder().build(d / "ws" / "jobshift.db", d / "people.jsonl", 2_000, 2_500)
+    lines = (d / "people.jsonl").read_bytes().splitlines(keepends=True)
+    (d / "feed").mkdir()
+    for i in range(N_PARTS):
+        (d / "feed" / f"part-{i}.jsonl").write_bytes(b"".join(lines[i::N_PARTS]))
+    ws = Workspace.open(d / "ws")
+    try:
+        with ws.store.connect() as conn:
+            ctx = build_context(conn, ws.config, default_tracked_set(conn), None)
+    finally:
+        ws.close()
+    return d, ctx, feed_partitions(str(d / "feed"))
+
+
+def _sorted(df: pl.DataFrame) -> pl.DataFrame:
+    return df.sort("signal_id")
+
+
+def test_stale_copies_in_other_partitions_change_nothing(
+    data: tuple[Path, DetectContext, list[str]], tmp_path: Path
+) -> None:
+    d, ctx, paths = data
+    base, _ = run_feed(ctx, paths, "local")
+    assert base.signals.height > 50
+    # older copies of every profile, at another company and with another e-mail, in an extra partition
+    stale = []
+    for raw in (d / "feed" / "part-0.jsonl").read_bytes().splitlines():
+        rec = orjson.loads(raw)
+        rec.update(job_company_name="Old Corp", job_company_website="oldcorp.example", work_email=None)
+        rec["observed_at"] = "2020-01-01"
+        stale.append(orjson.dumps(rec))
+    extra = tmp_path / "stale.jsonl"
+    extra.write_bytes(b"\n".join(stale) + b"\n")
+    with_stale, _ = run_feed(ctx, [str(extra), *paths], "local")
+    assert _sorted(with_stale.signals).equals(_sorted(base.signals))
+    # the same records as *newer* observations win: their signals now name Old Corp
+    newer = tmp_path / "newer.jsonl"
+    newer.write_bytes(extra.read_bytes().replace(b'"2020-01-01"', b'"2026-11-20"'))
+    moved, _ = run_feed(ctx, [*paths, str(newer)], "local")
+    assert "Old Corp" in moved.signals.get_column("new_company").to_list()
+    assert not _sorted(moved.signals).equals(_sorted(base.signals))
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    distributed = pytest.importorskip("distributed")
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests/
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield c
+
+
+def test_dask_local_cluster_gives_the_local_signals(
+    data: tuple[Path, DetectContext, list[str]], client: Any
+) -> None:
+    _, ctx, paths = data
+    local, n_local = run_feed(ctx, paths, "local")
+    dask, n_dask = run_feed(ctx, paths, "dask", client=client)
+    assert n_dask == n_local == 2_500
+    assert _sorted(dask.signals).equals(_sorted(local.signals))
+
+
+def _crash_once(marker_path: str, ctx: DetectContext, path: str) -> PartitionResult:
+    """The partition task, except that the first attempt on partition 1 kills its worker process."""
+    marker = Path(marker_path)
+    if path.endswith("part-1.jsonl") and not marker.exists():
+        marker.write_text("crashed")
+        os._exit(1)
+    return detect_partition(ctx, path)
+
+
+def test_worker_killed_mid_run_is_retried_with_the_same_result(
+    data: tuple[Path, DetectContext, list[str]], client: Any, tmp_path: Path
+) -> None:
+    from jobshift.engine.dask_executor import DaskExecutor
+
+    _, ctx, paths = data
+    marker = tmp_path / "crashed"
+    local, _ = run_feed(ctx, paths, "local")
+    ex = DaskExecutor(client=client, partition_fn=functools.partial(_crash_once, str(marker)))
+    from jobshift.engine.finalize import finalize
+
+    results = ex.detect_feed(ctx, paths)
+    assert marker.exists()  # a worker really died
+    assert _sorted(finalize(ctx, results).signals).equals(_sorted(local.signals))
+
+
+def test_detect_feed_writes_the_same_export_on_each_backend(
+    data: tuple[Path, DetectContext, list[str]], backend_workspace: Path, tmp_path: Path, client: Any
+) -> None:
+    d, _, _ = data
+    src = create_engine(f"sqlite:///{d / 'ws' / 'jobshift.db'}")
+    ws = Workspace.open(backend_workspace)
+    try:
+        with src.connect() as s, ws.store.begin() as conn:
+            for t in (accounts, contacts):
+                rows = [dict(r) for r in s.execute(select(t)).mappings()]
+                conn.execute(insert(t), rows)
+        local = detect_feed(ws, str(d / "feed"), executor="local")
+        n = export(ws, "signals", "jsonl", tmp_path / "local.jsonl")
+        again = detect_feed(ws, str(d / "feed" / "part-*.jsonl"), executor="dask", client=client)
+        assert export(ws, "signals", "jsonl", tmp_path / "dask.jsonl") == n
+    finally:
+        ws.close()
+        src.dispose()
+    assert local.write["inserted"] == n > 50
+    assert again.write["inserted"] == 0 and again.write["updated"] == 0
+    assert (tmp_path / "local.jsonl").read_bytes() == (tmp_path / "dask.jsonl").read_bytes()
