@@ -48,9 +48,14 @@ def measure_e2e(ws_dir: Path) -> dict[str, Any]:
     summary = detect(ws)
     e2e = time.perf_counter() - t0
     ws.close()
+    from jobshift.services import cx_worker
+
+    cx_worker.shutdown()  # the SQLite reader process: its peak counts too
+    reader_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "e2e_s": round(e2e, 2),
         "e2e_peak_rss_mb": _rss_mb(),
+        "e2e_reader_process_peak_rss_mb": round(reader_mb, 1),
         "rss_after_imports_mb": rss_before,
         "observations": summary.observations,
         "tracked_contacts": summary.tracked_contacts,

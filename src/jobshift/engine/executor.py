@@ -1,8 +1,10 @@
 """Executors: how the pure detection function is run over batches.
 
 :class:`LocalExecutor` runs batches one after the other in this process (polars parallelizes inside a
-batch). A Dask executor implements the same :class:`Executor` protocol by mapping ``fn`` over
-partitions on a cluster; the caller merges the results the same way in both cases.
+batch). Distributed runs read the people feed from its files instead of the store: see
+:mod:`jobshift.engine.feed` (the same ``detect_batch`` per partition, locally) and
+:class:`jobshift.engine.dask_executor.DaskExecutor` (one task per partition on a Dask cluster); the
+caller merges the results with ``finalize`` the same way in every case.
 """
 
 from __future__ import annotations
