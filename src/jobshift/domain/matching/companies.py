@@ -79,6 +79,7 @@ class CompanyIndex:
     by_name: dict[str, set[str]] = field(default_factory=dict)
     _names: list[str] = field(default_factory=list)
     _blocks: dict[str, set[str]] = field(default_factory=dict)
+    _pools: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _roots: dict[str, str] = field(default_factory=dict)
     _cache: dict[tuple[str | None, str | None, str | None], CompanyMatch | None] = field(default_factory=dict)
 
@@ -150,11 +151,15 @@ class CompanyIndex:
         if not self._names:
             return set(), 0.0
         key = _sorted_tokens(norm)
-        pool = self._blocks.get(key[:_BLOCK], set()) | self._blocks.get(key[-_BLOCK:], set())
+        blocks = (key[:_BLOCK], key[-_BLOCK:])
+        pool = self._pools.get(blocks)
+        if pool is None:  # the candidate list of a block pair, sorted once (deterministic ties)
+            pool = sorted(self._blocks.get(blocks[0], set()) | self._blocks.get(blocks[1], set()))
+            self._pools[blocks] = pool
         if not pool:
             return set(), 0.0
         hits = process.extract(
-            norm, sorted(pool), scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=self.fuzzy_threshold
+            norm, pool, scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=self.fuzzy_threshold
         )
         if not hits:
             return set(), 0.0
