@@ -11,7 +11,7 @@ from rich.table import Table
 
 from jobshift.cli.output import console, print_json, warn
 from jobshift.errors import ConnectorError, UsageError
-from jobshift.services.scorecard import get_scorecard
+from jobshift.services.scorecard import format_value, get_scorecard
 from jobshift.services.scorecard_email import scorecard_html, send_scorecard_email
 from jobshift.services.scorecard_weekly import pipeline_summary, rep_summaries, send_weekly_emails
 from jobshift.services.workspace import Workspace
@@ -26,17 +26,6 @@ class Format(StrEnum):
     text = "text"
     html = "html"
     json = "json"
-
-
-def fmt_value(value: float | None, unit: str) -> str:
-    """A category value for people: shares as percent, days with one decimal."""
-    if value is None:
-        return "—"
-    if unit == "share":
-        return f"{value * 100:.1f}%"
-    if unit == "days":
-        return f"{value:.1f} d"
-    return f"{value:.2f}"
 
 
 def _summary(drill: dict[str, Any], limit: int = 3) -> list[str]:
@@ -70,13 +59,13 @@ def render_text(payload: dict[str, Any]) -> None:
     for c in payload["categories"]:
         style = "green" if c["at_or_above_benchmark"] else ("red" if c["status"] == "graded" else "dim")
         trend = " ".join(t["grade"] for t in c.get("trend", [])) or "—"
-        bench = ("≤ " if c["direction"] == "lower" else "≥ ") + fmt_value(c["benchmark"], c["unit"])
+        bench = ("≤ " if c["direction"] == "lower" else "≥ ") + format_value(c["benchmark"], c["unit"])
         note = c["reason"] or ("" if c["at_or_above_benchmark"] else c["fix"])
         table.add_row(
             str(c["number"]),
             c["name"],
             f"[{style}]{c['grade']}[/{style}]",
-            fmt_value(c["value"], c["unit"]),
+            format_value(c["value"], c["unit"]),
             bench,
             trend,
             note,

@@ -12,23 +12,13 @@ from typing import Any
 
 from markupsafe import Markup
 
+from jobshift.domain.scorecard.grades import format_value
 from jobshift.notify.render import Rendered, environment
 
 GOOD, WARN, BAD, NA = "#15803d", "#b45309", "#b91c1c", "#6b7280"
 GRADE_BG = {"A": "#dcfce7", "B": "#dbeafe", "C": "#fef3c7", "D": "#fee2e2", "F": "#fee2e2"}
 GRADE_FG = {"A": "#166534", "B": "#1e40af", "C": "#92400e", "D": "#991b1b", "F": "#991b1b"}
 _ORDER = ["F", "D", "C-", "C", "C+", "B", "B+", "A-", "A", "A+"]
-
-
-def fmt_value(value: float | None, unit: str) -> str:
-    """A category value for people: shares as percent, days with one decimal."""
-    if value is None:
-        return "—"
-    if unit == "share":
-        return f"{value * 100:.1f}%"
-    if unit == "days":
-        return f"{value:.1f} d"
-    return f"{value:.2f}"
 
 
 def grade_colors(grade: str | None) -> tuple[str, str]:
@@ -109,7 +99,7 @@ def category_view(c: Mapping[str, Any], link: str) -> dict[str, Any]:
     """What the template shows for one category."""
     bg, fg = grade_colors(c["grade"] if c["status"] == "graded" else None)
     points = [(t["month"], t["grade"]) for t in c.get("trend", [])] + [("now", c["grade"])]
-    bench = ("≤ " if c["direction"] == "lower" else "≥ ") + fmt_value(c["benchmark"], c["unit"])
+    bench = ("≤ " if c["direction"] == "lower" else "≥ ") + format_value(c["benchmark"], c["unit"])
     needs_fix = c["status"] == "graded" and not c["at_or_above_benchmark"]
     return {
         "number": c["number"],
@@ -118,7 +108,7 @@ def category_view(c: Mapping[str, Any], link: str) -> dict[str, Any]:
         "grade": c["grade"] or "n/a",
         "bg": bg,
         "fg": fg,
-        "value": fmt_value(c["value"], c["unit"]),
+        "value": format_value(c["value"], c["unit"]),
         "benchmark": bench,
         "bar": benchmark_bar(c["value"], c["benchmark"], c["direction"]),
         "spark": sparkline(points),

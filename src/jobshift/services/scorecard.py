@@ -17,7 +17,7 @@ from typing import Any
 from jobshift.config import Config
 from jobshift.domain.scorecard.attribution import ATTRIBUTIONS, summarize
 from jobshift.domain.scorecard.funnel import build_funnel
-from jobshift.domain.scorecard.grades import grade
+from jobshift.domain.scorecard.grades import format_value, grade
 from jobshift.domain.scorecard.icp import IcpCriteria
 from jobshift.domain.scorecard.metrics import cost_per_opportunity, pipeline_to_spend
 from jobshift.errors import UsageError
@@ -220,3 +220,6 @@ def get_scorecard(
     payload["source"] = source
     _add_trend(store, config, payload)
     return payload
+
+
+__all__ = ["format_value", "get_scorecard"]

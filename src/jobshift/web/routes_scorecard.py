@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from jobshift.errors import UsageError
 from jobshift.services.auth import AppUser
-from jobshift.services.scorecard import default_month, get_scorecard, parse_month, shift_month
+from jobshift.services.scorecard import default_month, format_value, get_scorecard, parse_month, shift_month
 from jobshift.services.workspace import Workspace
 from jobshift.web.deps import WS, require_roles
 from jobshift.web.render import render
@@ -41,17 +41,6 @@ def grade_class(grade: str | None) -> str:
     if not grade or grade == "n/a":
         return "grade-na"
     return f"grade-{grade[0].lower()}"
-
-
-def format_value(value: float | None, unit: str) -> str:
-    """A category value for people: shares as percent, days with one decimal, ratios with two."""
-    if value is None:
-        return "—"
-    if unit == "share":
-        return f"{value * 100:.1f}%"
-    if unit == "days":
-        return f"{value:.1f} d"
-    return f"{value:,.2f}"
 
 
 @router.get("/scorecard", include_in_schema=False)

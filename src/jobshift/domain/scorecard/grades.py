@@ -112,3 +112,14 @@ def grade(
         )
     s = score(value, benchmark, direction)
     return GradeResult("graded", grade_for_score(s, cutoffs), value, benchmark, s, sample_size, None)
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A category value for people: shares as percent, days with one decimal, ratios with two."""
+    if value is None:
+        return "—"
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if unit == "days":
+        return f"{value:.1f} d"
+    return f"{value:,.2f}"
