@@ -24,7 +24,7 @@ from sqlalchemy import (
     FromClause,
     Select,
     Table,
-    exists,
+    and_,
     false,
     func,
     literal,
@@ -125,22 +125,23 @@ def contact_scope(viewer: AppUser) -> ColumnElement[bool]:
 
 
 def signal_scope(viewer: AppUser) -> ColumnElement[bool]:
-    """Signals whose lead or tracked contact the viewer may see."""
+    """Signals whose lead the viewer sees, or whose contact (or its account at detection) is theirs."""
     if viewer.role == "admin":
         return true()
     team = team_ids(viewer)
     mine = select(accounts.c.id).where(account_scope(viewer))
-    # The contact test is a correlated probe of contacts by primary key against the viewer's (small)
-    # account set, so the viewer's whole contact set is never built; Unindexed: SQLite should walk
-    # signals newest first and probe, not gather every in-scope signal through the lead_id index.
-    visible_contact = exists(
-        select(contacts.c.id).where(
-            contacts.c.id == signals.c.contact_id,
-            or_(_in(contacts.c.owner_id, team), contacts.c.account_id.in_(mine)),
-        )
-    )
+    owned = select(contacts.c.id).where(_in(contacts.c.owner_id, team))
+    # A contact is visible when the viewer owns it or its account: for a signal, the account is the
+    # contact's account when it was detected (past_account_id). Both sets are small and come from
+    # indexes, so the viewer's whole contact set is never built. Unindexed: walk signals newest first
+    # and probe the sets rather than gather every in-scope signal through an index and sort them.
+    theirs = select(contacts.c.id).where(contacts.c.account_id.in_(mine))
     return or_(
-        Unindexed(signals.c.lead_id).in_(select(leads.c.id).where(lead_scope(viewer))), visible_contact
+        Unindexed(signals.c.lead_id).in_(select(leads.c.id).where(lead_scope(viewer))),
+        Unindexed(signals.c.past_account_id).in_(mine),
+        Unindexed(signals.c.contact_id).in_(owned),
+        # signals recorded without their past account (imported or hand-made): the contact's account
+        and_(signals.c.past_account_id.is_(None), Unindexed(signals.c.contact_id).in_(theirs)),
     )
 
 
