@@ -43,6 +43,7 @@ from jobshift.services.detect_reading import columns_frame, iter_newest, read_fr
 from jobshift.services.exporting import register_exporter, write_records
 from jobshift.services.tracked_set import TRACKED_TABLE, tracked_contact_columns
 from jobshift.services.workspace import Workspace
+from jobshift.store import Store
 from jobshift.store import signals as signal_store
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.schema import accounts, contacts, opportunities, people_observations
@@ -225,6 +226,13 @@ def detect(
         tracked = tracked or default_tracked_set(conn)
         ctx = build_context(conn, ws.config, tracked, tier)
         detection, n_obs = run_detection(conn, ctx, executor)
+    return record_detection(store, ctx, detection, n_obs)
+
+
+def record_detection(
+    store: Store, ctx: DetectContext, detection: Detection, n_obs: int, **extra_counts: int
+) -> DetectSummary:
+    """Upsert the signals of a detection and record the run (one transaction); the summary."""
     df = detection.signals
     by_type: dict[str, int] = {t: int(df.filter(pl.col("type") == t).height) for t in SIGNAL_TYPES}
     by_status = {str(s): int(n) for s, n in df.group_by("status").len().sort("status").iter_rows()}
@@ -234,6 +242,7 @@ def detect(
         counts = {
             "observations": n_obs,
             "tracked": ctx.contacts.height,
+            **extra_counts,
             **by_type,
             **write,
             "ambiguous": len(detection.ambiguous),

@@ -9,20 +9,20 @@ the store in one transaction with a run row, like a store-mode run.
 
 from __future__ import annotations
 
-import polars as pl
-
-from jobshift.domain.signals import SIGNAL_TYPES
 from jobshift.engine.batches import OBSERVATION_SCHEMA, frame
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch
 from jobshift.engine.feed import detect_feed_local, feed_partitions
 from jobshift.engine.finalize import Detection, finalize
 from jobshift.errors import UsageError
-from jobshift.services.detecting import DetectSummary, TrackedSet, build_context, default_tracked_set
+from jobshift.services.detecting import (
+    DetectSummary,
+    TrackedSet,
+    build_context,
+    default_tracked_set,
+    record_detection,
+)
 from jobshift.services.workspace import Workspace
-from jobshift.store import signals as signal_store
-from jobshift.store.runs import finish_run, start_run
-from jobshift.utils.timeutil import utcnow
 
 EXECUTORS = ("local", "dask", "dask-local")
 
@@ -72,28 +72,4 @@ def detect_feed(
         tracked = tracked or default_tracked_set(conn)
         ctx = build_context(conn, ws.config, tracked, tier)
     detection, n_rows = run_feed(ctx, paths, executor, scheduler, workers, client)
-    df = detection.signals
-    by_type: dict[str, int] = {t: int(df.filter(pl.col("type") == t).height) for t in SIGNAL_TYPES}
-    by_status = {str(s): int(n) for s, n in df.group_by("status").len().sort("status").iter_rows()}
-    with store.begin() as conn:
-        run_id = start_run(conn, "detect")
-        write = signal_store.upsert_tuples(conn, df.select(signal_store.ROW_COLUMNS).iter_rows(), utcnow())
-        counts = {
-            "observations": n_rows,
-            "tracked": ctx.contacts.height,
-            "partitions": len(paths),
-            **by_type,
-            **write,
-            "ambiguous": len(detection.ambiguous),
-        }
-        finish_run(conn, run_id, counts=counts)
-    return DetectSummary(
-        run_id,
-        n_rows,
-        ctx.contacts.height,
-        by_type,
-        by_status,
-        write,
-        len(detection.ambiguous),
-        detection.ambiguous[:20],
-    )
+    return record_detection(store, ctx, detection, n_rows, partitions=len(paths))
