@@ -71,3 +71,40 @@ def test_identity_strong_newest_wins_and_name_needs_history() -> None:
     other = IdentityCandidate("k5", "2026-05-01", "name", 97.0, True, "a-4")
     assert choose_identity([proven, other]).outcome == "ambiguous"
     assert choose_identity([IdentityCandidate("k6", "2026-01-01", "name", 50.0)]).reason == "no_candidate"
+
+
+def test_fuzzy_search_equals_token_sort_ratio_over_the_block() -> None:
+    """The pre-sorted ``ratio`` search finds exactly what ``token_sort_ratio`` over the block pool finds."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from jobshift.domain.matching import companies as mod
+
+    rng = random.Random(5)
+    words = ["acme", "global", "systems", "data", "north", "star", "labs", "nexus", "blue", "river"]
+    infos = [
+        AccountInfo(id=f"A{i:04d}", name=" ".join(rng.sample(words, rng.randint(1, 3))) + f" {i % 37}")
+        for i in range(400)
+    ]
+    idx = CompanyIndex.build(infos, fuzzy_threshold=85.0)
+    for _ in range(300):
+        base = rng.choice(infos).name
+        chars = list(base)
+        chars[rng.randrange(len(chars))] = rng.choice("abcdefgh ")
+        query = "".join(rng.sample(base.split(), len(base.split()))) if rng.random() < 0.2 else "".join(chars)
+        norm = mod.normalize_company_name(query)
+        if not norm:
+            continue
+        ids, score = idx._fuzzy(norm)
+        key = mod._sorted_tokens(norm)
+        pool = idx._blocks.get(key[: mod._BLOCK], set()) | idx._blocks.get(key[-mod._BLOCK :], set())
+        scored = {n: fuzz.token_sort_ratio(norm, n) for n in pool}
+        best = max((s for s in scored.values() if s >= 85.0), default=None)
+        if best is None:
+            assert ids == set() and score == 0.0
+            continue
+        assert score == best
+        top = sorted(n for n, s in scored.items() if s == best)
+        if len(top) <= 5:  # the search keeps the 5 best names
+            assert ids == set().union(*(idx.by_name[n] for n in top))

@@ -64,9 +64,8 @@ class DetectContext:
     accounts: pl.DataFrame
     index: CompanyIndex
     settings: DetectSettings
-    _company_cache: dict[tuple[Any, Any, Any], tuple[str | None, str | None, float, str | None]] = field(
-        default_factory=dict
-    )
+    _company_frame: pl.DataFrame | None = None
+    """Resolutions so far of (name, domain, LinkedIn) keys the domain join did not decide (a cache)."""
     _title_cache: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     _first_cache: dict[str, str] = field(default_factory=dict)
     _change_cache: dict[tuple[str, str], tuple[bool, bool]] = field(default_factory=dict)
@@ -236,23 +235,7 @@ class DetectContext:
             pl.lit(RULE_CONFIDENCE["domain"]).alias("conf"),
             pl.lit(None, dtype=pl.String).alias("tie"),
         )
-        slow = keys.filter(pl.col("aid").is_null())
-        cache = self._company_cache
-        resolved: list[tuple[str | None, str | None, float, str | None]] = []
-        for n, d, li in slow.select("_n", "_d", "_l").iter_rows():
-            k = (n, d, li)
-            hit = cache.get(k)
-            if hit is None:
-                m = self.index.resolve(n, d, li) if (n or d or li) else None
-                hit = (m.account_id, m.rule, m.confidence, m.tie_break) if m else (None, None, 0.0, None)
-                cache[k] = hit
-            resolved.append(hit)
-        slow = slow.select("_n", "_d", "_l").with_columns(
-            pl.Series("aid", [h[0] for h in resolved], dtype=pl.String),
-            pl.Series("rule", [h[1] for h in resolved], dtype=pl.String),
-            pl.Series("conf", [h[2] for h in resolved], dtype=pl.Float64),
-            pl.Series("tie", [h[3] for h in resolved], dtype=pl.String),
-        )
+        slow = self._resolve_slow(keys.filter(pl.col("aid").is_null()).select("_n", "_d", "_l"))
         res = pl.concat([fast.select(slow.columns), slow]).rename(
             {
                 "aid": f"{prefix}account_id",
@@ -269,6 +252,35 @@ class DetectContext:
             nulls_equal=True,
             maintain_order="left",
         )
+
+    def _resolve_slow(self, keys: pl.DataFrame) -> pl.DataFrame:
+        """(``_n``, ``_d``, ``_l``) keys → ``aid``, ``rule``, ``conf``, ``tie``; each key resolved once a run.
+
+        Keys seen in an earlier batch come from the cache frame by a join; only new ones go through
+        :meth:`CompanyIndex.resolve` in Python.
+        """
+        on = ["_n", "_d", "_l"]
+        known = self._company_frame
+        new = keys if known is None else keys.join(known, on=on, how="anti", nulls_equal=True)
+        resolved: list[tuple[str | None, str | None, float, str | None]] = []
+        for n, d, li in new.iter_rows():
+            m = self.index.resolve(n, d, li) if (n or d or li) else None
+            resolved.append(
+                (m.account_id, m.rule, m.confidence, m.tie_break) if m else (None, None, 0.0, None)
+            )
+        new = new.with_columns(
+            pl.Series("aid", [h[0] for h in resolved], dtype=pl.String),
+            pl.Series("rule", [h[1] for h in resolved], dtype=pl.String),
+            pl.Series("conf", [h[2] for h in resolved], dtype=pl.Float64),
+            pl.Series("tie", [h[3] for h in resolved], dtype=pl.String),
+        )
+        if known is None:
+            self._company_frame = new
+            return new
+        if new.height:
+            self._company_frame = pl.concat([known, new]).rechunk()
+        hits = keys.join(known, on=on, how="inner", nulls_equal=True)
+        return pl.concat([hits, new])
 
     def _unique_domains(self) -> pl.DataFrame:
         """Registrable domains (accounts + aliases) that belong to exactly one account."""

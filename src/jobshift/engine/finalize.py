@@ -14,7 +14,13 @@ from typing import Any
 import polars as pl
 
 from jobshift.domain.filters import FILTER_ORDER, applicable
-from jobshift.domain.matching.identity import IdentityCandidate, choose_identity, strong_confidence
+from jobshift.domain.matching.identity import (
+    NAME_UNCERTAIN_CONFIDENCE,
+    IdentityCandidate,
+    choose_identity,
+    name_confidence,
+    strong_confidence,
+)
 from jobshift.domain.signals import SIGNAL_FIELDS, SIGNAL_TYPES, signal_ids_from_keys
 from jobshift.engine.context import DetectContext, block_last, first_token
 from jobshift.engine.detect import BatchResult
@@ -56,11 +62,12 @@ def _decide(
             pl.col("cur_account_id"), pl.col("cur_domain"), pl.col("cur_name").str.to_lowercase()
         ).alias("_w"),
     )
-    weak = weak.join(where, on="person_key", how="left")
+    weak = weak.join(where, on="person_key", how="left").with_columns(pl.len().over("contact_id").alias("_k"))
+    threshold = ctx.settings.name_match_threshold
+    single = _decide_single(weak.filter(pl.col("_k") == 1), threshold).select(strong.columns)
     rows: list[dict[str, Any]] = []
     ambiguous: list[dict[str, Any]] = []
-    threshold = ctx.settings.name_match_threshold
-    weak_rows = weak.sort("contact_id", maintain_order=True).to_dicts()
+    weak_rows = weak.filter(pl.col("_k") > 1).drop("_k").sort("contact_id", maintain_order=True).to_dicts()
     for contact_id, grp in groupby(weak_rows, key=itemgetter("contact_id")):
         recs = list(grp)
         dec = choose_identity(
@@ -85,8 +92,27 @@ def _decide(
         rec = next(r for r in recs if r["person_key"] == dec.candidate.person_key)
         rec.pop("_w")
         rows.append({**rec, "id_conf": dec.confidence, "outcome": dec.outcome})
-    decided = pl.concat([strong, pl.DataFrame(rows, schema=strong.schema)]) if rows else strong
-    return decided, ambiguous
+    parts = [strong, single, pl.DataFrame(rows, schema=strong.schema)] if rows else [strong, single]
+    return pl.concat(parts, how="vertical_relaxed"), ambiguous
+
+
+def _decide_single(weak: pl.DataFrame, threshold: float) -> pl.DataFrame:
+    """:func:`choose_identity` for contacts with exactly one (name) candidate, vectorized.
+
+    Below the name threshold there is no decision (dropped, not ambiguous); otherwise the candidate is
+    ``matched`` when its history holds the contact's company and ``uncertain`` when it does not.
+    """
+    weak = weak.filter(pl.col("name_score") >= threshold)
+    scores = weak.get_column("name_score").unique().to_list()
+    conf = {s: name_confidence(s) for s in scores}
+    proven = pl.col("history_ok").fill_null(False)
+    return weak.with_columns(
+        pl.when(proven)
+        .then(pl.col("name_score").replace_strict(conf, return_dtype=pl.Float64))
+        .otherwise(pl.lit(NAME_UNCERTAIN_CONFIDENCE))
+        .alias("id_conf"),
+        pl.when(proven).then(pl.lit("matched")).otherwise(pl.lit("uncertain")).alias("outcome"),
+    )
 
 
 def months_expr(start: pl.Expr, ref: pl.Expr) -> pl.Expr:
