@@ -15,7 +15,6 @@ import polars as pl
 
 from jobshift.domain.filters import FilterSpec
 from jobshift.domain.matching.companies import RULE_CONFIDENCE, AccountInfo, Alias, CompanyIndex
-from jobshift.domain.normalize.companies import normalize_company_name
 from jobshift.domain.normalize.names import PersonName, name_similarity, parse_person_name
 from jobshift.domain.normalize.persona import PersonaSpec, persona_matches
 from jobshift.domain.normalize.titles import classify_title, is_promotion, normalize_title
@@ -108,7 +107,6 @@ class DetectContext:
                 "account_id": [a.id for a in infos],
                 "acc_root": [index.root(a.id) for a in infos],
                 "acc_name": [a.name for a in infos],
-                "acc_norm": [normalize_company_name(a.name) for a in infos],
                 "acc_domain": [a.domain for a in infos],
                 "is_customer_company": [a.is_customer for a in infos],
                 "is_target_company": [a.is_target for a in infos],
@@ -118,7 +116,6 @@ class DetectContext:
                 "account_id": pl.String,
                 "acc_root": pl.String,
                 "acc_name": pl.String,
-                "acc_norm": pl.String,
                 "acc_domain": pl.String,
                 "is_customer_company": pl.Boolean,
                 "is_target_company": pl.Boolean,
@@ -127,7 +124,7 @@ class DetectContext:
         )
         ctx = cls(contacts=contacts, accounts=acc, index=index, settings=settings)
         c = contacts.join(
-            acc.select("account_id", "acc_root", "acc_name", "acc_norm"), on="account_id", how="left"
+            acc.select("account_id", "acc_root"), on="account_id", how="left"
         )
         c = c.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
         ctx.contacts = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.UInt32))

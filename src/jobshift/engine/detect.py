@@ -234,7 +234,8 @@ def _with_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) ->
     ).with_columns(
         pl.lit(True).alias("history_ok"),
         pl.lit(True).alias("open_at_crm"),
-        pl.col("cur_title").alias("crm_open_title"),
+        # only a move away from the CRM company reads the open CRM title (a side role); not these
+        pl.lit(None, dtype=pl.String).alias("crm_open_title"),
         pl.lit(None, dtype=pl.String).alias("crm_end_date"),
         (~pl.col("title_changed").fill_null(False)).alias("quiet"),
     )

@@ -203,11 +203,15 @@ def finalize(ctx: DetectContext, results: list[BatchResult]) -> Detection:
         pl.col("title").alias("past_title"),
         "email_opt_out",
         "acc_root",
-        pl.col("acc_name").alias("past_company"),
     )
     df = (
         decided.filter(~pl.col("quiet").fill_null(False))
         .join(c, on="contact_id", how="left")
+        .join(
+            ctx.accounts.select("account_id", pl.col("acc_name").alias("past_company")),
+            on="account_id",
+            how="left",
+        )
         .join(prof.drop("observed_at"), on="person_key", how="left")
     )
     df = df.join(acc_cur, on="cur_account_id", how="left")
