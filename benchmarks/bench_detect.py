@@ -8,7 +8,8 @@ benchmarks/bench_detect_data.py, then measures, each part in a fresh child proce
            detection, upsert of the signals into an empty signals table): wall time and peak RSS;
   baseline merely reading the same feed: the JSONL file with pyarrow (`pyarrow.json.read_json`), and
            the store's newest-observation rows into polars frames (what `detect` reads);
-  detect   the pure detection step (`detect_batch` over every batch + `finalize`) over frames in memory.
+  detect   the pure detection step (`detect_batch` over every batch by the local executor, with one and
+           with two threads, + `finalize`) over frames in memory, each from a fresh context.
 Throughput ratios = detect throughput / read throughput (profiles per second), same run.
 Writes benchmarks/out/bench_detect.json.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import resource
 import sqlite3
 import subprocess
@@ -82,6 +84,7 @@ def measure_feed(feed: Path) -> dict[str, Any]:
 def measure_step(ws_dir: Path) -> dict[str, Any]:
     """Baseline: read the newest observations from the store into polars; then the pure detection step."""
     from jobshift.engine.detect import detect_batch
+    from jobshift.engine.executor import LocalExecutor
     from jobshift.engine.finalize import finalize
     from jobshift.services.detecting import AllContactsWithAccount, build_context, iter_observation_batches
     from jobshift.services.workspace import Workspace
@@ -96,9 +99,16 @@ def measure_step(ws_dir: Path) -> dict[str, Any]:
         ctx = build_context(conn, ws.config, AllContactsWithAccount(), None)
         out["context_s"] = round(time.perf_counter() - t0, 2)
     ws.close()
-    t0 = time.perf_counter()
-    det = finalize(ctx, [detect_batch(ctx, b) for b in batches])
-    out["detect_s"] = round(time.perf_counter() - t0, 2)
+    blob = pickle.dumps(ctx)  # a fresh context (empty caches) for each measured run
+    for threads in (1, 2):
+        run_ctx = pickle.loads(blob)
+        t0 = time.perf_counter()
+        det = finalize(
+            run_ctx, list(LocalExecutor(threads).run(lambda b, c=run_ctx: detect_batch(c, b), batches))
+        )
+        out[f"detect_{threads}t_s"] = round(time.perf_counter() - t0, 2)
+    # the engine's default: the local executor with two threads, as `jobshift detect` runs it
+    out["detect_s"] = out["detect_2t_s"]
     out["profiles"] = sum(b.height for b in batches)
     out["signals"] = det.signals.height
     out["step_peak_rss_mb"] = _rss_mb()

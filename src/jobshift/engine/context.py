@@ -123,9 +123,7 @@ class DetectContext:
             },
         )
         ctx = cls(contacts=contacts, accounts=acc, index=index, settings=settings)
-        c = contacts.join(
-            acc.select("account_id", "acc_root"), on="account_id", how="left"
-        )
+        c = contacts.join(acc.select("account_id", "acc_root"), on="account_id", how="left")
         c = c.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
         ctx.contacts = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.UInt32))
         cc = ctx.contacts
@@ -271,11 +269,15 @@ class DetectContext:
             pl.Series("conf", [h[2] for h in resolved], dtype=pl.Float64),
             pl.Series("tie", [h[3] for h in resolved], dtype=pl.String),
         )
-        if known is None:
-            self._company_frame = new
-            return new
         if new.height:
-            self._company_frame = pl.concat([known, new]).rechunk()
+            # batches may run on two threads: merge into the frame as it is now, without duplicates
+            # (a key another thread added meanwhile is dropped here; a lost entry only costs a lookup)
+            cur = self._company_frame
+            self._company_frame = (
+                new if cur is None else pl.concat([cur, new.join(cur, on=on, how="anti", nulls_equal=True)])
+            ).rechunk()
+        if known is None:
+            return new
         hits = keys.join(known, on=on, how="inner", nulls_equal=True)
         return pl.concat([hits, new])
 
