@@ -55,6 +55,18 @@ def first_token(col: str) -> pl.Expr:
     )
 
 
+_HASH_SEED = 0x6A6F6273
+
+
+def key_hash(col: str) -> pl.Expr:
+    """A 64-bit hash of a string key column, as ``h``: joins on it are 2-3x faster than on the strings.
+
+    Stable within one polars version (client and Dask workers run the same environment). A join on it
+    must then confirm the strings are equal (gather both sides and compare): two keys may share a hash.
+    """
+    return pl.col(col).hash(_HASH_SEED).alias("h")
+
+
 @dataclass
 class DetectContext:
     """Shared inputs and caches of a detection run."""
@@ -71,11 +83,11 @@ class DetectContext:
     _name_cache: dict[tuple[str, str, str], PersonName | None] = field(default_factory=dict)
     _domain_frame: pl.DataFrame | None = None
     linkedin_index: pl.DataFrame = field(default_factory=pl.DataFrame)
-    """(``linkedin_norm``, ``ci``) of the contacts with a LinkedIn key (``ci`` = row in ``contacts``)."""
+    """(``h``, ``ci``): hash of a contact's LinkedIn key → row in ``contacts`` (see :func:`key_hash`)."""
     email_index: pl.DataFrame = field(default_factory=pl.DataFrame)
-    """(``e``, ``ci``): contact e-mail → row."""
+    """(``h``, ``ci``): hash of a contact's e-mail → row."""
     block_index: pl.DataFrame = field(default_factory=pl.DataFrame)
-    """(``block``, ``ci``): name blocking key → row."""
+    """(``h``, ``ci``): hash of a contact's name blocking key → row."""
 
     @classmethod
     def build(
@@ -127,9 +139,9 @@ class DetectContext:
         c = c.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
         ctx.contacts = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.UInt32))
         cc = ctx.contacts
-        ctx.linkedin_index = cc.select("linkedin_norm", "ci").drop_nulls("linkedin_norm")
-        ctx.email_index = cc.select(pl.col("email_norm").alias("e"), "ci").drop_nulls("e")
-        ctx.block_index = cc.select("block", "ci").filter(pl.col("block").str.len_chars() > 2)
+        ctx.linkedin_index = cc.drop_nulls("linkedin_norm").select(key_hash("linkedin_norm"), "ci")
+        ctx.email_index = cc.drop_nulls("email_norm").select(key_hash("email_norm"), "ci")
+        ctx.block_index = cc.filter(pl.col("block").str.len_chars() > 2).select(key_hash("block"), "ci")
         return ctx
 
     # -- names ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import polars as pl
 
 from jobshift.domain.normalize.domains import FREE_MAIL_DOMAINS
 from jobshift.engine.batches import decode_experience, decode_observations, partial_to_date
-from jobshift.engine.context import DetectContext
+from jobshift.engine.context import DetectContext, key_hash
 
 PROFILE_COLUMNS = (
     "person_key",
@@ -81,7 +81,8 @@ def _email_candidates(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
             obs.select("pi", pl.col("emails_norm").alias("e")).explode("e"),
         ]
     ).drop_nulls("e")
-    hits = emails.join(ctx.email_index, on="e")
+    hits = emails.with_columns(key_hash("e")).join(ctx.email_index, on="h")
+    hits = hits.filter(hits["e"] == ctx.contacts["email_norm"].gather(hits["ci"]))
     free = _domain_of(pl.col("e")).is_in(_FREE)
     return hits.select("ci", "pi", pl.when(free).then(2).otherwise(1).cast(pl.Int8).alias("_rank"))
 
@@ -96,10 +97,10 @@ def _strong_candidates(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     only where that matters (e-mail-only pairs, profiles linked to several contacts).
     """
     by_li = (
-        obs.select("pi", "linkedin_norm")
-        .drop_nulls("linkedin_norm")
-        .join(ctx.linkedin_index, on="linkedin_norm")
-        .select("ci", "pi", pl.lit(0, dtype=pl.Int8).alias("_rank"))
+        obs.select("pi", "linkedin_norm").drop_nulls("linkedin_norm").with_columns(key_hash("linkedin_norm"))
+    ).join(ctx.linkedin_index, on="h")
+    by_li = by_li.filter(by_li["linkedin_norm"] == ctx.contacts["linkedin_norm"].gather(by_li["ci"])).select(
+        "ci", "pi", pl.lit(0, dtype=pl.Int8).alias("_rank")
     )
     pairs = (
         pl.concat([by_li, _email_candidates(ctx, obs)])
@@ -137,7 +138,8 @@ def _name_candidates(ctx: DetectContext, obs: pl.DataFrame, strong: pl.DataFrame
     profiles = obs.select("pi", pl.col("p_block").alias("block")).join(
         strong.select("pi").unique(), on="pi", how="anti"
     )
-    pairs = profiles.join(ctx.block_index, on="block").select("ci", "pi")
+    pairs = profiles.with_columns(key_hash("block")).join(ctx.block_index, on="h")
+    pairs = pairs.filter(pairs["block"] == ctx.contacts["block"].gather(pairs["ci"])).select("ci", "pi")
     pairs = pairs.join(strong.select("ci").unique(), on="ci", how="anti")
     return ctx.score_names(pairs, obs).select("ci", "pi", pl.lit("name").alias("rule"), "name_score")
 

@@ -1,0 +1,57 @@
+"""Joins on key hashes confirm the keys: colliding hashes must not link the wrong contact and profile."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from jobshift.engine import context as context_mod
+from jobshift.engine import detect as detect_mod
+from jobshift.engine.detect import detect_batch
+from jobshift.engine.finalize import finalize
+from jobshift.services.detecting import build_context, default_tracked_set, iter_observation_batches
+from jobshift.services.workspace import Workspace, init_workspace
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_detect_data.py"
+
+
+def _signals(ws_dir: Path) -> pl.DataFrame:
+    ws = Workspace.open(ws_dir)
+    try:
+        with ws.store.connect() as conn:
+            ctx = build_context(conn, ws.config, default_tracked_set(conn), None)
+            batches = list(iter_observation_batches(conn, 700))
+    finally:
+        ws.close()
+    return finalize(ctx, [detect_batch(ctx, b) for b in batches]).signals.sort("signal_id")
+
+
+def _colliding(col: str) -> pl.Expr:
+    """Only 8 distinct hash values: nearly every pair of keys collides."""
+    return (pl.col(col).str.len_bytes() % 8).cast(pl.UInt64).alias("h")
+
+
+@pytest.fixture(scope="module")
+def ws_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spec = importlib.util.spec_from_file_location("bench_detect_data", BENCH)
+    assert spec and spec.loader
+    mod: Any = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    d = tmp_path_factory.mktemp("hash")
+    ws, _ = init_workspace(d / "ws")
+    ws.close()
+    mod.build(d / "ws" / "jobshift.db", d / "people.jsonl", 600, 750)
+    return d / "ws"
+
+
+def test_colliding_hashes_give_the_same_signals(ws_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _signals(ws_dir)
+    assert expected.height > 50 and expected["type"].n_unique() >= 4
+    monkeypatch.setattr(context_mod, "key_hash", _colliding)
+    monkeypatch.setattr(detect_mod, "key_hash", _colliding)
+    got = _signals(ws_dir)
+    assert got.equals(expected)
