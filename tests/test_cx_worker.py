@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("connectorx")
 
-from jobshift.services import cx_worker  # noqa: E402
+from jobshift.services import cx_worker
 
 
 @pytest.fixture

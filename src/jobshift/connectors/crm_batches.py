@@ -1,14 +1,15 @@
 """Checking, converting and deduplicating the records of a CRM CSV file, one batch at a time.
 
-Records come from the ``csv`` module (see :mod:`jobshift.connectors.crm_csv`). Each batch is checked
-and converted column by column (C-level list operations, cached fast paths); the few rows a column check
-flags go through the per-row checks, which name the exact problem, so every bad row gets the same line,
-column and reason whichever way it was found.
+Here records come from the ``csv`` module (see :mod:`jobshift.connectors.crm_blocks`; stretches parsed
+by pyarrow go through :mod:`jobshift.connectors.crm_arrow`, which shares the per-row checks). Each batch is
+checked and converted column by column (C-level list operations, cached fast paths); the few rows a column
+check flags go through the per-row checks, which name the exact problem, so every bad row gets the same
+line, column and reason whichever way it was found.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -89,7 +90,7 @@ class BatchProcessor:
                 if not rec or (len(rec) == 1 and not rec[0].strip()):
                     continue
                 if len(rec) != width:
-                    bad.append(self._bad(lines[j], None, f"{len(rec)} fields, header has {width}", rec))
+                    bad.append(self.bad_row(lines[j], None, f"{len(rec)} fields, header has {width}", rec))
                     continue
                 cand.append(rec)
                 where.append(j)
@@ -99,7 +100,7 @@ class BatchProcessor:
             keep = []
             for rec, j in zip(cand, where, strict=True):
                 if any("\x00" in v for v in rec):
-                    bad.append(self._bad(lines[j], None, "contains a NUL character", rec))
+                    bad.append(self.bad_row(lines[j], None, "contains a NUL character", rec))
                 else:
                     keep.append((rec, j))
             cand, where = [r for r, _j in keep], [j for _r, j in keep]
@@ -120,8 +121,9 @@ class BatchProcessor:
         bad.sort(key=lambda b: b.line or 0)
         return self._dedup(cols, bad, read)
 
-    def _bad(self, line: int, column: str | None, reason: str, rec: list[str]) -> BadRow:
-        return BadRow(self.source, line, column, reason, _raw(rec, self.delim))
+    def bad_row(self, line: int, column: str | None, reason: str, rec: list[str]) -> BadRow:
+        """A quarantined row of this file."""
+        return BadRow(self.source, line, column, reason, raw_text(rec, self.delim))
 
     def _columns(self, table: list[tuple[str, ...]]) -> list[list[Any]]:
         """Trimmed cells (``None`` for empty) of every mapped column; typed columns converted later."""
@@ -166,13 +168,13 @@ class BatchProcessor:
             rec = cand[i]
             picked = self.pick(rec)
             out: list[Any] = [picked.strip() or None] if self.single else [v.strip() or None for v in picked]
-            problem = _check(out, self.required, self.limited, self.typed)
+            problem = check_row(out, self.required, self.limited, self.typed)
             if problem is None:
                 for pos, value in enumerate(out):
                     cols[pos][i] = value
             else:
                 rejected.add(i)
-                bad.append(self._bad(lines[where[i]], problem[0], problem[1], rec))
+                bad.append(self.bad_row(lines[where[i]], problem[0], problem[1], rec))
         return rejected
 
     def _custom_column(
@@ -188,10 +190,10 @@ class BatchProcessor:
             value = None
             if i not in rejected:
                 try:
-                    value = _custom(rec, self.plan)
+                    value = custom_value(rec, self.plan)
                 except ValueError as exc:
                     rejected.add(i)
-                    bad.append(self._bad(lines[where[i]], "custom", str(exc), rec))
+                    bad.append(self.bad_row(lines[where[i]], "custom", str(exc), rec))
             out.append(value)
         return out
 
@@ -227,7 +229,7 @@ def _record_lines(recs: list[list[str]], start: int, end: int) -> list[int]:
     return lines
 
 
-def _check(
+def check_row(
     out: list[Any],
     required: list[tuple[int, str]],
     limited: list[tuple[int, str, int]],
@@ -251,7 +253,8 @@ def _check(
     return None
 
 
-def _custom(rec: list[str], plan: HeaderPlan) -> dict[str, Any] | None:
+def custom_value(rec: Sequence[str] | Mapping[int, str], plan: HeaderPlan) -> dict[str, Any] | None:
+    """The ``custom`` value of a record (its cells by file position): custom fields and JSON cell."""
     data: dict[str, Any] = {}
     if plan.custom_json_index is not None:
         text = rec[plan.custom_json_index].strip()
@@ -270,6 +273,6 @@ def _custom(rec: list[str], plan: HeaderPlan) -> dict[str, Any] | None:
     return data or None
 
 
-def _raw(rec: list[str], delim: str) -> str:
+def raw_text(rec: list[str], delim: str) -> str:
     """The record as text for the quarantine; a NUL is written ``\\x00`` (databases refuse NUL in text)."""
     return delim.join(rec)[:MAX_RAW].replace("\x00", "\\x00")

@@ -1,9 +1,10 @@
 """Streaming reader of CRM CSV files: encoding and delimiter detection, header mapping, row coercion.
 
-The reader never holds the file in memory: it yields :class:`Batch` es of typed rows (tuples in the
-order of :attr:`CrmCsvReader.columns`) and the bad rows of that stretch as :class:`BadRow` with the
-physical line where the record starts, the column and the reason. A file that cannot be read at all
-raises :class:`~jobshift.errors.InputFileError` with a one-line message.
+The reader never holds the file in memory: it yields batches of typed rows (:class:`Batch` es of Python
+values, or :class:`ArrowBatch` es of pyarrow arrays for the stretches pyarrow parsed; both in the order of
+:attr:`CrmCsvReader.columns`) and the bad rows of that stretch as :class:`BadRow` with the physical line
+where the record starts, the column and the reason. A file that cannot be read at all raises
+:class:`~jobshift.errors.InputFileError` with a one-line message.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from jobshift.connectors.crm_arrow import ArrowBatch, ArrowBatchProcessor
 from jobshift.connectors.crm_batches import BadRow, Batch, BatchProcessor
+from jobshift.connectors.crm_blocks import ArrowRecords, header_end, record_batches
 from jobshift.connectors.crm_columns import ObjectSpec, squash
 from jobshift.connectors.crm_values import DERIVATIONS
 from jobshift.errors import ConfigError, InputFileError
@@ -25,7 +28,7 @@ DELIMITERS = (",", ";", "\t", "|")
 SNIFF_BYTES = 1 << 16
 IGNORE_TARGETS = {"-", ""}
 
-__all__ = ["BadRow", "Batch", "CrmCsvReader", "HeaderPlan", "detect_delimiter", "plan_header"]
+__all__ = ["ArrowBatch", "BadRow", "Batch", "CrmCsvReader", "HeaderPlan", "detect_delimiter", "plan_header"]
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -141,6 +144,7 @@ class CrmCsvReader:
         self.mapping = dict(mapping or {})
         self.ignore = tuple(ignore)
         self.source = str(path)
+        self._end = 0
         self.delimiter, self.bom = self._sniff()
         with self._open() as fh:
             try:
@@ -186,28 +190,53 @@ class CrmCsvReader:
         first = text.splitlines()[0] if text else ""
         return detect_delimiter(first), bom
 
-    def batches(self) -> Iterator[Batch]:
+    def batches(self, *, fast: bool = True) -> Iterator[Batch | ArrowBatch]:
         """Yield the file's rows in batches of at most ``batch_size`` records (header excluded).
 
-        Records are parsed by the ``csv`` module, then checked and converted column by column; the
-        few rows a column check flags go through the per-row checks, which name the exact problem.
+        With ``fast``, clean stretches of the file are parsed by pyarrow and checked and converted by
+        its compute kernels (:class:`ArrowBatch`); the rest, or everything without ``fast``, is parsed
+        by the ``csv`` module and checked column by column (:class:`Batch`). Either way the rows a
+        column check flags go through the per-row checks, which name the exact problem, and every
+        batch holds the same rows, bad rows and counts (see :mod:`~jobshift.connectors.crm_blocks`).
         """
+        if fast:
+            yield from self._guarded(self._fast_batches())
+        else:
+            yield from self._guarded(self._csv_batches())
+
+    def _fast_batches(self) -> Iterator[Batch | ArrowBatch]:
+        python = BatchProcessor(self)
+        arrow = ArrowBatchProcessor(self, python)
+        start, line = header_end(self.path, self.delimiter)
+        self._end = line
+        for part in record_batches(self.path, self.delimiter, len(self.header), self.batch_size, start, line):
+            if isinstance(part, ArrowRecords):
+                yield arrow.process(part)
+            else:
+                self._end = part.end
+                yield python.process(part.recs, part.start, part.end)
+
+    def _csv_batches(self) -> Iterator[Batch]:
         processor = BatchProcessor(self)
         with self._open() as fh:
             reader = csv.reader(fh, delimiter=self.delimiter)
-            end = 0
-            try:
-                next(reader)
-                end = reader.line_num
-                while recs := list(islice(reader, self.batch_size)):
-                    start, end = end, reader.line_num
-                    yield processor.process(recs, start, end)
-            except UnicodeDecodeError as exc:
-                line = _first_bad_utf8_line(self.path) or end
-                raise self._error(f"not UTF-8 text at line {line} ({exc.reason})") from None
-            except csv.Error as exc:
-                line = _last_good_line(self.path, self.delimiter)
-                raise self._error(f"malformed CSV after line {line}: {exc}") from None
+            next(reader)
+            self._end = reader.line_num
+            while recs := list(islice(reader, self.batch_size)):
+                start, self._end = self._end, reader.line_num
+                yield processor.process(recs, start, self._end)
+
+    def _guarded(self, batches: Iterator[Batch | ArrowBatch]) -> Iterator[Batch | ArrowBatch]:
+        """``batches``, with decoding and CSV syntax errors raised as ``InputFileError``."""
+        self._end = 0
+        try:
+            yield from batches
+        except UnicodeDecodeError as exc:
+            line = _first_bad_utf8_line(self.path) or self._end
+            raise self._error(f"not UTF-8 text at line {line} ({exc.reason})") from None
+        except csv.Error as exc:
+            line = _last_good_line(self.path, self.delimiter)
+            raise self._error(f"malformed CSV after line {line}: {exc}") from None
 
 
 def _last_good_line(path: Path, delimiter: str) -> int:

@@ -22,17 +22,17 @@ _STAGE_NUMBER = re.compile(r"^\s*(\d+)")
 _UTC_SUFFIXES = ("+0000", "Z")
 _SIMPLE_LINKEDIN = re.compile(r"(?:https?://)?(?:www\.)?linkedin\.com/in/([a-z0-9_.-]+)/?")
 # the plain forms, already trimmed and lower-cased, whose full normalization is the identity / the slug
-_PLAIN_EMAIL = re.compile(
+PLAIN_EMAIL = re.compile(
     r"[a-z0-9_+-][a-z0-9._+-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+"
 )
-_PLAIN_LINKEDIN = re.compile(
+PLAIN_LINKEDIN = re.compile(
     r"(?:https?://)?(?:www\.)?linkedin\.com/in/[-_.]*([a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?)[-_.]*/?"
 )
 _MISSING = object()
 _TZINFO = attrgetter("tzinfo")
-_BOOL_CELLS: dict[str | None, bool | None] = {None: None}
+BOOL_CELLS: dict[str | None, bool | None] = {None: None}
 for _k, _v in _BOOLS.items():
-    _BOOL_CELLS.update({_k: _v, _k.upper(): _v, _k.capitalize(): _v})
+    BOOL_CELLS.update({_k: _v, _k.upper(): _v, _k.capitalize(): _v})
 
 
 def to_bool(raw: str) -> bool:
@@ -131,7 +131,7 @@ def email_key(raw: str | None) -> str | None:
     """``normalize_email`` with a fast path for a plain address (letters, digits, ``._+-``)."""
     if raw:
         low = raw.lower()
-        if _PLAIN_EMAIL.fullmatch(low):
+        if PLAIN_EMAIL.fullmatch(low):
             return low
     return normalize_email(raw)
 
@@ -141,13 +141,13 @@ Column = list[Any]
 
 def email_column(values: Column) -> Column:
     """:func:`email_key` of every cell (trimmed, non-empty or ``None``) of a column."""
-    fm, full = _PLAIN_EMAIL.fullmatch, normalize_email
+    fm, full = PLAIN_EMAIL.fullmatch, normalize_email
     return [None if v is None else (low if fm(low := v.lower()) else full(v)) for v in values]
 
 
 def linkedin_column(values: Column) -> Column:
     """:func:`linkedin_person_key` of every cell (trimmed, non-empty or ``None``) of a column."""
-    fm, full = _PLAIN_LINKEDIN.fullmatch, normalize_linkedin_person
+    fm, full = PLAIN_LINKEDIN.fullmatch, normalize_linkedin_person
     return [
         None if v is None else ("linkedin.com/in/" + m[1] if (m := fm(v.lower())) else full(v))
         for v in values
@@ -161,7 +161,7 @@ def convert_column(type_: str, values: Column) -> tuple[Column, list[int]]:
     the caller reports those with the per-row converters, which give the exact reason.
     """
     if type_ == "bool":
-        get = _BOOL_CELLS.get
+        get = BOOL_CELLS.get
         out = [get(v, _MISSING) for v in values]
         if _MISSING in out:
             return _convert_slowly(values, to_bool)

@@ -1,7 +1,9 @@
 """The reading side of an import: parse, check, convert and encode a CRM CSV file in batches.
 
 :func:`encoded_batches` yields :class:`EncodedBatch` es ready for
-:meth:`~jobshift.store.crm.BulkWriter.write`. With ``parallel`` the reading side runs in a child Python
+:meth:`~jobshift.store.crm.BulkWriter.write`: stretches of the file that pyarrow parsed are checked and
+encoded with its compute kernels, the rest row by row (see :meth:`CrmCsvReader.batches`; the same
+payloads either way). With ``parallel`` the reading side runs in a child Python
 process (``python -m jobshift.services.import_pipeline``, which imports only the reader and the
 encoder) that pickles each batch into a pipe while the caller writes the previous one, so a large import
 uses two cores. The pipe holds at most about one batch in flight: memory stays flat. An error of the
@@ -21,10 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import pyarrow as pa
+
 from jobshift.connectors.crm_columns import resolve_object
-from jobshift.connectors.crm_csv import BadRow, CrmCsvReader
+from jobshift.connectors.crm_csv import ArrowBatch, BadRow, CrmCsvReader
 from jobshift.errors import InputFileError
 from jobshift.store.crm_encode import RowEncoding, encode_columns
+from jobshift.store.crm_encode_arrow import encode_arrays
 
 STOP_TIMEOUT = 10.0
 _END = "end"
@@ -52,6 +57,8 @@ class ReadJob:
     ignore: tuple[str, ...]
     batch_size: int
     encoding: RowEncoding
+    fast: bool = True
+    """Parse clean stretches with pyarrow (see :meth:`CrmCsvReader.batches`)."""
 
     def reader(self) -> CrmCsvReader:
         """A reader of the file."""
@@ -65,8 +72,11 @@ class ReadJob:
 
     def batches(self, reader: CrmCsvReader | None = None) -> Iterator[EncodedBatch]:
         """The file's batches, encoded."""
-        for b in (reader or self.reader()).batches():
-            payload = encode_columns(self.encoding, b.columns)
+        for b in (reader or self.reader()).batches(fast=self.fast):
+            if isinstance(b, ArrowBatch):
+                payload = encode_arrays(self.encoding, b.arrays, b.custom)
+            else:
+                payload = encode_columns(self.encoding, b.columns)
             yield EncodedBatch(payload, len(b), b.new_keys, b.bad, b.read, b.duplicates)
 
 
@@ -77,9 +87,11 @@ def read_job(
     ignore: Iterable[str],
     batch_size: int,
     encoding: RowEncoding,
+    *,
+    fast: bool = True,
 ) -> ReadJob:
     """A :class:`ReadJob` for ``path``."""
-    return ReadJob(str(path), object, dict(mapping), tuple(ignore), batch_size, encoding)
+    return ReadJob(str(path), object, dict(mapping), tuple(ignore), batch_size, encoding, fast)
 
 
 @contextmanager
@@ -174,11 +186,13 @@ def encoded_batches(
 def _child_main(fd: int) -> None:
     """Child process: read the job from stdin, pickle its batches into ``fd``, then the end mark."""
     gc.disable()
+    pool = pa.default_memory_pool()
     job = pickle.load(sys.stdin.buffer)
     with os.fdopen(fd, "wb") as out:
         try:
             for batch in job.batches():
                 pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
+                pool.release_unused()  # hand pyarrow's freed pages back: keeps the child's memory flat
             pickle.dump(_END, out)
         except BrokenPipeError:  # the parent stopped reading: it has failed or been interrupted
             return

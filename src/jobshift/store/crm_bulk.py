@@ -1,10 +1,12 @@
 """Bulk upserts into the CRM mirror tables, in two steps that may run in different processes.
 
 :func:`encode_rows` turns rows of Python values into what the database takes (it needs only the
-picklable :class:`RowEncoding`, so a reader process can do it): for SQLite, rows of bind-ready values
-(datetimes as SQLAlchemy's ISO text, JSON as text); for PostgreSQL, ``COPY`` text-format bytes.
-:class:`BulkWriter` then writes the encoded batches in the caller's transaction. SQLite goes through one
-prepared ``INSERT … ON CONFLICT DO UPDATE … WHERE … IS NOT`` and ``executemany``. PostgreSQL ``COPY``s
+picklable :class:`RowEncoding`, so a reader process can do it; :mod:`~jobshift.store.crm_encode_arrow`
+does the same from pyarrow arrays): for SQLite, packed text or rows of bind-ready values (datetimes as
+SQLAlchemy's ISO text, JSON as text); for PostgreSQL, ``COPY`` text-format bytes. :class:`BulkWriter`
+then writes the encoded batches in the caller's transaction. SQLite goes through a prepared multi-row
+``INSERT … ON CONFLICT DO UPDATE … WHERE … IS NOT`` (about 2,000 values a statement) and
+``executemany``. PostgreSQL ``COPY``s
 straight into the table while it was empty when the file started and the batch repeats no earlier key,
 otherwise into a temporary staging table merged with ``ON CONFLICT … IS DISTINCT FROM``. Either way a
 row is rewritten only when a value differs, so re-importing the same data changes nothing.
@@ -12,7 +14,8 @@ row is rewritten only when a value differs, so re-importing the same data change
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,25 +148,32 @@ class BulkWriter:
 
     def _write_sqlite(self, payload: Any, rows: int, known: int | None) -> UpsertCounts:
         tq = _q(self.table.name)
-        if isinstance(payload, PackedRows):
-            params: Any = payload.rows()
-            values = ", ".join(map(sqlite_placeholder, self.encoding.kinds))
-        else:
-            params = payload
-            values = ", ".join("?" for _ in self.columns)
-        sql = (
-            f"INSERT INTO {tq} ({self._cols}) VALUES ({values}) "
-            f"ON CONFLICT ({', '.join(map(_q, self.key))}) "
+        head = f"INSERT INTO {tq} ({self._cols}) VALUES "
+        tail = (
+            f" ON CONFLICT ({', '.join(map(_q, self.key))}) "
             f"{_set_clause(self.table, self.key, self.columns, 'IS NOT', '')}"
         )
+        if isinstance(payload, PackedRows):
+            nullable = payload.nullable or (True,) * len(self.columns)
+            row = ", ".join(map(sqlite_placeholder, self.encoding.kinds, nullable))
+            steps: list[tuple[str, Iterable[Any]]] = [(f"({row})", payload.rows())]
+            if payload.group * len(self.columns) <= self._max_variables():
+                full, rest = payload.groups()
+                steps = [(", ".join([f"({row})"] * payload.group), full)]
+                if rest:
+                    steps.append((f"({row})", rest))
+        else:
+            steps = [(f"({', '.join('?' for _ in self.columns)})", payload)]
         count_sql = f"SELECT count(*) FROM {tq}"
         cur: Any = self.conn.connection.cursor()
         try:
             if known is None:
                 cur.execute(count_sql)
                 before = int(cur.fetchone()[0])
-            cur.executemany(sql, params)
-            changed = cur.rowcount
+            changed = 0
+            for values, params in steps:
+                cur.executemany(head + values + tail, params)
+                changed += max(cur.rowcount, 0)
             if known is None:
                 cur.execute(count_sql)
                 inserted = int(cur.fetchone()[0]) - before
@@ -172,6 +182,11 @@ class BulkWriter:
         finally:
             cur.close()
         return UpsertCounts(inserted, changed - inserted, rows - changed)
+
+    def _max_variables(self) -> int:
+        """How many parameters one SQLite statement may bind (32,766 by default since SQLite 3.32)."""
+        raw: Any = self.conn.connection.driver_connection
+        return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
 
     def _write_postgresql(self, data: bytes, rows: int, known: int | None) -> UpsertCounts:
         raw: Any = self.conn.connection.driver_connection

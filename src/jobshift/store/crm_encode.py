@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from operator import methodcaller
 from typing import Any
 
@@ -36,20 +37,49 @@ RECORD_SEP = "\x1e"
 UNIT_SEP = "\x1f"
 
 
+GROUP_VALUES = 2000
+"""About this many values go into one multi-row ``INSERT`` (SQLite binds at most 32,766)."""
+
+
 @dataclass(frozen=True)
 class PackedRows:
-    """SQLite rows packed into one string: records joined by ``RECORD_SEP``, values by ``UNIT_SEP``.
+    """SQLite rows packed into one string: groups of rows joined by ``RECORD_SEP``, values by ``UNIT_SEP``.
 
-    An empty value is NULL (text values are never empty: empty cells are NULL already); booleans and
-    integers are decimal text. The writer splits it back with two C-level ``str.split`` s and binds
-    ``CAST(NULLIF(?, '') AS …)``: far cheaper to ship between processes than pickled tuples.
+    Each group holds ``group`` rows of ``width`` values in a row (the last group may hold fewer rows),
+    which the writer inserts with one multi-row ``INSERT``. An empty value is NULL (text values are never
+    empty: empty cells are NULL already); booleans and integers are decimal text. The writer splits the
+    text back with C-level ``str.split`` s and binds ``CAST(NULLIF(?, '') AS …)`` (``NULLIF`` only for
+    the columns ``nullable`` marks): far cheaper to ship between processes than pickled tuples.
     """
 
     text: str
+    width: int
+    group: int = 1
+    nullable: tuple[bool, ...] | None = None
+    """Per column, whether some value is NULL (``None``: any may be)."""
+
+    def groups(self) -> tuple[Iterator[list[str]], list[list[str]]]:
+        """The full groups (``group`` rows each, as one flat list, split lazily), and the rows of a
+        shorter last group."""
+        parts = self.text.split(RECORD_SEP)
+        if parts[-1].count(UNIT_SEP) + 1 == self.group * self.width:
+            return map(methodcaller("split", UNIT_SEP), parts), []
+        last = parts.pop().split(UNIT_SEP)
+        rest = [last[i : i + self.width] for i in range(0, len(last), self.width)]
+        return map(methodcaller("split", UNIT_SEP), parts), rest
 
     def rows(self) -> Iterator[list[str]]:
         """The records as lists of strings."""
-        return map(methodcaller("split", UNIT_SEP), self.text.split(RECORD_SEP))
+        w = self.width
+        for part in self.text.split(RECORD_SEP):
+            values = part.split(UNIT_SEP)
+            for i in range(0, len(values), w):
+                yield values[i : i + w]
+
+
+def group_size(width: int) -> int:
+    """Rows per multi-row ``INSERT`` for rows of ``width`` values."""
+    return max(1, GROUP_VALUES // max(width, 1))
 
 
 def encode_rows(encoding: RowEncoding, rows: Sequence[Sequence[Any]]) -> Any:
@@ -95,14 +125,18 @@ def _sqlite_packed(kinds: Sequence[str], cols: Sequence[Sequence[Any]]) -> Packe
             out.append(["" if v is None else v.isoformat(" ", "microseconds") for v in col])
         else:
             out.append(["" if v is None else v for v in _sqlite_value(kind, col)])
-    return PackedRows(RECORD_SEP.join(map(UNIT_SEP.join, zip(*out, strict=True))))
+    rows = list(zip(*out, strict=True))
+    k = group_size(len(out))
+    text = RECORD_SEP.join(
+        UNIT_SEP.join(chain.from_iterable(rows[j : j + k])) for j in range(0, len(rows), k)
+    )
+    return PackedRows(text, len(out), k, tuple("" in col for col in out))
 
 
-def sqlite_placeholder(kind: str) -> str:
+def sqlite_placeholder(kind: str, nullable: bool = True) -> str:
     """The SQL expression a :class:`PackedRows` value of ``kind`` is bound through."""
-    if kind in ("bool", "int"):
-        return "CAST(NULLIF(?, '') AS INTEGER)"
-    return "NULLIF(?, '')"
+    value = "NULLIF(?, '')" if nullable else "?"
+    return f"CAST({value} AS INTEGER)" if kind in ("bool", "int") else value
 
 
 def _sqlite_value(kind: str, col: Sequence[Any]) -> Sequence[Any]:
