@@ -58,6 +58,8 @@ def measure_e2e(ws_dir: Path) -> dict[str, Any]:
         "e2e_s": round(e2e, 2),
         "e2e_peak_rss_mb": _rss_mb(),
         "e2e_reader_process_peak_rss_mb": round(reader_mb, 1),
+        # both processes' peaks added (an upper bound of what they held at any one moment)
+        "e2e_peak_rss_both_processes_mb": round(_rss_mb() + reader_mb, 1),
         "rss_after_imports_mb": rss_before,
         "observations": summary.observations,
         "tracked_contacts": summary.tracked_contacts,
