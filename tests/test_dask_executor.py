@@ -84,6 +84,19 @@ def test_stale_copies_in_other_partitions_change_nothing(
     assert not _sorted(moved.signals).equals(_sorted(base.signals))
 
 
+def test_a_partition_detected_in_slices_gives_the_same_signals(
+    data: tuple[Path, DetectContext, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jobshift.engine import feed
+
+    d, ctx, paths = data
+    whole, _ = run_feed(ctx, paths, "local")
+    monkeypatch.setattr(feed, "SUB_BATCH_ROWS", 97)  # each partition (~625 people) in 7 slices
+    sliced, _ = run_feed(ctx, paths, "local")
+    assert whole.signals.height > 50
+    assert _sorted(sliced.signals).equals(_sorted(whole.signals))
+
+
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
     distributed = pytest.importorskip("distributed")

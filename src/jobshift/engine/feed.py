@@ -70,10 +70,15 @@ def feed_partitions(spec: str) -> list[str]:
 
 
 def read_partition(path: str) -> tuple[pl.DataFrame, int, int]:
-    """Observations (``OBSERVATION_SCHEMA``) of one feed file, newest per person; + (rows, bad rows)."""
-    rows: list[tuple[object, ...]] = []
+    """Observations (``OBSERVATION_SCHEMA``) of one feed file, newest per person; + (rows, bad rows).
+
+    Each chunk of the file becomes a frame before the next is read, so a partition is held as columns,
+    not as millions of Python tuples.
+    """
+    frames: list[pl.DataFrame] = []
     bad = n = 0
     for first, items in read_people_chunks(path):
+        rows: list[tuple[object, ...]] = []
         for line, item in enumerate(items, first):
             rec = parse_line(item) if isinstance(item, bytes) else item
             if rec is None:
@@ -88,17 +93,37 @@ def read_partition(path: str) -> tuple[pl.DataFrame, int, int]:
                 bad += 1
                 continue
             rows.append(tuple(values[i] for i in _POS))
-    df = pl.DataFrame(rows, schema=OBSERVATION_SCHEMA, orient="row", infer_schema_length=0)
+        frames.append(pl.DataFrame(rows, schema=OBSERVATION_SCHEMA, orient="row", infer_schema_length=0))
+    df = pl.concat(frames) if frames else pl.DataFrame(schema=OBSERVATION_SCHEMA)
     newest = df.sort(["person_key", "observed_at"], descending=[False, True], maintain_order=True).unique(
         "person_key", keep="first", maintain_order=True
     )
     return newest, n, bad
 
 
+SUB_BATCH_ROWS = 50_000
+"""A partition is detected in slices of this many people (the store path's batch size): the memory a
+detection needs grows with its batch, a partition may hold millions of profiles."""
+
+
 def detect_partition(ctx: DetectContext, path: str) -> PartitionResult:
     """Read one partition and run the pure detection on it (the task a Dask worker runs)."""
     obs, n, bad = read_partition(path)
-    return PartitionResult(detect_batch(ctx, obs), obs.select(*KEYS_SCHEMA), n, bad)
+    parts = [detect_batch(ctx, obs.slice(i, SUB_BATCH_ROWS)) for i in range(0, obs.height, SUB_BATCH_ROWS)]
+    result = merge_results(parts) if parts else detect_batch(ctx, obs)
+    return PartitionResult(result, obs.select(*KEYS_SCHEMA), n, bad)
+
+
+def merge_results(parts: list[BatchResult]) -> BatchResult:
+    """One :class:`BatchResult` of several batches of distinct people (what ``finalize`` would merge)."""
+    if len(parts) == 1:
+        return parts[0]
+    return BatchResult(
+        pl.concat([p.candidates for p in parts], how="vertical_relaxed"),
+        pl.concat([p.profiles for p in parts], how="vertical_relaxed"),
+        pl.concat([p.new_hires for p in parts], how="vertical_relaxed"),
+        sum(p.n_observations for p in parts),
+    )
 
 
 def batch_of(part: PartitionResult) -> BatchResult:
