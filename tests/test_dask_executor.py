@@ -89,7 +89,7 @@ def test_a_partition_detected_in_slices_gives_the_same_signals(
 ) -> None:
     from jobshift.engine import feed
 
-    d, ctx, paths = data
+    _d, ctx, paths = data
     whole, _ = run_feed(ctx, paths, "local")
     monkeypatch.setattr(feed, "SUB_BATCH_ROWS", 97)  # each partition (~625 people) in 7 slices
     sliced, _ = run_feed(ctx, paths, "local")

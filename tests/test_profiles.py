@@ -332,3 +332,23 @@ def test_cached_values_keep_their_types_apart() -> None:
     )
     assert one.experience[0]["company_name"] == "1" and one.experience[0]["title_levels"] == ["1"]
     assert yes.experience[0]["company_name"] is None and yes.experience[0]["title_levels"] == []
+
+
+def test_job_title_levels_cached_by_value_and_type() -> None:
+    """The ``job_title_levels`` cache: equal lists share an entry, ``1``/``True``/``"1"`` never do."""
+    base = {"full_name": "Bob", "observed_at": "2025-01-02", "linkedin_url": "linkedin.com/in/bob"}
+    levels_col = OBSERVATION_FIELDS.index("job_title_levels")
+    for _ in range(2):  # the second time the cache answers
+        for raw, expected in (
+            (["1"], ["1"]),
+            ([1], ["1"]),
+            ([True], []),
+            ([" vp ", None, "a\x00"], ["vp", "a"]),
+            ([["x"]], []),
+            ("vp", ["vp"]),
+            ([], []),
+        ):
+            o = profile_to_observation({**base, "job_title_levels": raw})
+            row = profile_to_row({**base, "job_title_levels": raw})
+            assert o.job_title_levels == expected
+            assert row[levels_col] == orjson.dumps(expected).decode()

@@ -223,6 +223,26 @@ def company(raw: Any) -> Company:
     return hit if hit is not None else _COMPANIES.put(key, _company_parts(key))
 
 
+_LEVELS = _Cache(4_096)
+
+
+def title_levels(raw: Any) -> tuple[tuple[str, ...], str]:
+    """(levels, their JSON text) of a ``job_title_levels`` value: ``strs`` of it, cached for lists."""
+    if type(raw) is list:
+        key = tuple(raw)
+        try:
+            hit: tuple[tuple[str, ...], str] | None = _LEVELS.get(key)
+        except TypeError:  # unhashable entries
+            lv = tuple(strs(raw))
+            return lv, _dumps(lv).decode()
+        if hit is None:
+            lv = tuple(strs(raw))
+            hit = _LEVELS.put(key, (lv, _dumps(lv).decode()))
+        return hit
+    lv = tuple(strs(raw))
+    return lv, _dumps(lv).decode()
+
+
 JobCompany = tuple[str | None, str | None, str | None, str | None, str | None]
 _JOB_COMPANIES = _Cache(65_536)
 

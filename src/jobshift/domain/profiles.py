@@ -46,6 +46,7 @@ from jobshift.domain.profile_parts import (
     pdate,
     s,
     strs,
+    title_levels,
 )
 
 __all__ = [
@@ -163,9 +164,9 @@ def _emails(profile: dict[str, Any], work_norm: str | None) -> tuple[list[str], 
     others: list[str] = []
     raw_personal = profile.get("personal_emails")
     if raw_personal:
-        for raw in strs(raw_personal):
-            n = email(raw)
-            if n and n not in personal:
+        for raw in raw_personal if type(raw_personal) is list else strs(raw_personal):
+            raw = raw.strip() if type(raw) is str and "\x00" not in raw else s(raw)  # as strs() does
+            if raw and (n := email(raw)) and n not in personal:
                 personal.append(n)
     items = profile.get("emails")
     if items:  # a falsy value (None, [], "", 0) holds no address
@@ -174,7 +175,12 @@ def _emails(profile: dict[str, Any], work_norm: str | None) -> tuple[list[str], 
                 a = item.get("address")
                 a = (a.strip() or None) if type(a) is str and "\x00" not in a else s(a)
                 n = a and email(a)
-                if n and (k := item.get("type")) is not None and s(k) == "personal" and n not in personal:
+                if (
+                    n
+                    and (k := item.get("type")) is not None
+                    and (k.strip() if type(k) is str and "\x00" not in k else s(k)) == "personal"
+                    and n not in personal
+                ):
                     personal.append(n)
             else:
                 n = (a := s(item)) and email(a)
@@ -240,13 +246,14 @@ def _convert(profile: Any, source_file: str | None, source_line: int | None, as_
 
     title = v.strip() or None if type(v := get("job_title")) is str and "\x00" not in v else s(v)
     levels_raw = get("job_title_levels")
-    levels: list[str] | tuple[str, ...] = strs(levels_raw) if levels_raw is not None else []
+    levels_json: str | None
+    levels, levels_json = title_levels(levels_raw) if levels_raw is not None else ((), "[]")
     role = v.strip() or None if type(v := get("job_title_role")) is str and "\x00" not in v else s(v)
     name, website, domain, li_raw, li = job_company(
         get("job_company_name"), get("job_company_website"), get("job_company_linkedin_url")
     )
-    country = s(get("job_company_location_country"))
-    region = s(get("job_company_location_region"))
+    country = None if (v := get("job_company_location_country")) is None else s(v)
+    region = None if (v := get("job_company_location_region")) is None else s(v)
     start = pdate(get("job_start_date"))
     current: Job | None
     if name or domain or li:
@@ -259,7 +266,8 @@ def _convert(profile: Any, source_file: str | None, source_line: int | None, as_
         if current:  # fill what the job_* fields left out from the matching experience entry
             c, t = current[J_COMPANY], current[J_TITLE]
             title = title or t[T_NAME]
-            levels = levels or t[T_LEVELS]
+            if not levels:
+                levels, levels_json = t[T_LEVELS], None
             role = role or t[T_ROLE]
             country = country or c[C_COUNTRY]
             region = region or c[C_REGION]
@@ -268,7 +276,7 @@ def _convert(profile: Any, source_file: str | None, source_line: int | None, as_
         current, source = _current_job(jobs)
         if current:
             c, t = current[J_COMPANY], current[J_TITLE]
-            title, levels, role = t[T_NAME], t[T_LEVELS], t[T_ROLE]
+            title, levels, levels_json, role = t[T_NAME], t[T_LEVELS], None, t[T_ROLE]
             name, website, domain = c[C_NAME], c[C_WEBSITE], c[C_DOMAIN]
             li_raw = li = c[C_LINKEDIN]
             country, region, start = c[C_COUNTRY], c[C_REGION], current[J_START]
@@ -306,7 +314,7 @@ def _convert(profile: Any, source_file: str | None, source_line: int | None, as_
         (_dumps(personal).decode() if personal else "[]") if as_row else personal,
         _dumps(emails).decode() if as_row else emails,
         title,
-        _dumps(levels).decode() if as_row else list(levels),
+        (levels_json or _dumps(levels).decode()) if as_row else list(levels),
         role,
         name,
         website,

@@ -85,10 +85,11 @@ def ingest_people(
 ) -> IngestReport:
     """Append the observations of a people-data file to the workspace's store.
 
-    ``workers``: processes that parse and normalize lines while this process writes (``None``: chosen
-    from the file size, the CPU count and the load, see ``default_workers``; ``0``: everything in this
-    process). Raises ``InputFileError`` (before anything is written) when the file cannot be opened, or
-    part-way when it breaks (complete batches before that stay stored; see the module docstring).
+    ``workers``: processes that parse and normalize lines beside this process, which writes and
+    converts chunks itself whenever the workers lag (``None``: one per spare CPU for files of 16 MB
+    and more, see ``default_workers``; ``0``: everything in this process). Raises
+    ``InputFileError`` (before anything is written) when the file cannot be opened, or part-way when
+    it breaks (complete batches before that stay stored; see the module docstring).
     """
     p = Path(path)
     fmt = people_file_format(p)
