@@ -9,9 +9,6 @@ import typer
 
 from jobshift.cli.output import console, print_json, print_table, warn
 from jobshift.errors import UsageError
-from jobshift.services.enriching import run_enrichment
-from jobshift.services.salesforce_sync import check_salesforce, pull_salesforce
-from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
@@ -43,6 +40,9 @@ def register(app: typer.Typer, state: State) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
     ) -> None:
         """Log in to Salesforce, describe the objects and check every mapped field jobshift writes."""
+        from jobshift.services.salesforce_sync import check_salesforce
+        from jobshift.services.workspace import Workspace
+
         ws = Workspace.open(state.workspace)
         try:
             report = check_salesforce(ws)
@@ -77,6 +77,9 @@ def register(app: typer.Typer, state: State) -> None:
 
         Re-pulling the same records changes nothing.
         """
+        from jobshift.services.salesforce_sync import pull_salesforce
+        from jobshift.services.workspace import Workspace
+
         ws = Workspace.open(state.workspace)
         try:
             report = pull_salesforce(ws, since=_since(since), objects=_objects(objects))
@@ -108,6 +111,9 @@ def register(app: typer.Typer, state: State) -> None:
 
         Profiles are ingested as observations; a lookup is never bought twice within its cadence.
         """
+        from jobshift.services.enriching import run_enrichment
+        from jobshift.services.workspace import Workspace
+
         ws = Workspace.open(state.workspace)
         try:
             report = run_enrichment(ws, dry_run=dry_run, limit=limit)

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from jobshift.cli.output import console, print_json, print_table, progress, warn
-from jobshift.services.demo import DemoReport, generate_data, serve_workspace
-from jobshift.services.demo import load_demo as _load_demo
-from jobshift.services.workspace import Workspace, init_workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
+    from jobshift.services.demo import DemoReport
+    from jobshift.services.workspace import Workspace
 
 
 def _print_manifest(manifest: dict[str, Any], out: str) -> None:
@@ -79,6 +78,8 @@ def _print_demo(report: DemoReport) -> None:
 
 def load_demo(ws: Workspace, seed: int = 7, scale: float = 1.0) -> DemoReport:
     """Generate the demo data into ``ws``, load it and print what happened (used by ``init --demo``)."""
+    from jobshift.services.demo import load_demo as _load_demo
+
     last = [0]
 
     def tick(done: int, total: int) -> None:
@@ -105,6 +106,8 @@ def register(app: typer.Typer, state: State) -> None:
         json_out: Annotated[bool, typer.Option("--json", help="print the manifest as JSON")] = False,
     ) -> None:
         """Generate a synthetic CRM + people-data set with its ground truth (truth.jsonl)."""
+        from jobshift.services.demo import generate_data
+
         last = [0]
 
         def tick(done: int, total: int) -> None:
@@ -133,6 +136,10 @@ def register(app: typer.Typer, state: State) -> None:
         ] = False,
     ) -> None:
         """The one-command tour: init, generate, import, ingest, track, detect, push, scorecard, serve."""
+        from jobshift.services.demo import load_demo as _load_demo
+        from jobshift.services.demo import serve_workspace
+        from jobshift.services.workspace import init_workspace
+
         ws, created = init_workspace(directory or Path("demo-workspace"))
         try:
             if json_out:

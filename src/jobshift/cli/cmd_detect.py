@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from jobshift.cli.output import console, print_json, print_table, warn
-from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
@@ -49,6 +48,7 @@ def register(app: typer.Typer, state: State) -> None:
         """Run detection over the newest observations; print counts per signal type."""
         from jobshift.errors import UsageError
         from jobshift.services import detecting  # heavy (polars, engine): imported on use
+        from jobshift.services.workspace import Workspace
 
         if feed is None and executor != "local":
             raise UsageError(f"--executor {executor} needs --feed (the store mode runs locally)")
@@ -87,6 +87,7 @@ def register(app: typer.Typer, state: State) -> None:
     ) -> None:
         """Score the signals against a truth file: precision, recall, F1 per type, beside a naive baseline."""
         from jobshift.services import evaluating
+        from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
         try:

@@ -8,12 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from jobshift.cli.output import console, print_json, print_table, progress, warn
-from jobshift.services.exporting import export_object
-from jobshift.services.importing import ImportReport, import_dir, import_file
-from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
+    from jobshift.services.importing import ImportReport
 
 
 def _print_reports(reports: list[ImportReport]) -> None:
@@ -60,6 +58,9 @@ def register(app: typer.Typer, state: State) -> None:
         json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
     ) -> None:
         """Import CRM CSV files: upsert by id; bad rows are quarantined, re-imports change nothing."""
+        from jobshift.services.importing import import_dir, import_file
+        from jobshift.services.workspace import Workspace
+
         ws = Workspace.open(state.workspace)
         try:
             with progress(f"import {object}") as bar:
@@ -85,6 +86,9 @@ def register(app: typer.Typer, state: State) -> None:
         json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
     ) -> None:
         """Export an object as CSV or JSON Lines (streamed; the file appears only when complete)."""
+        from jobshift.services.exporting import export_object
+        from jobshift.services.workspace import Workspace
+
         ws = Workspace.open(state.workspace)
         try:
             n = export_object(ws, name, fmt, out)

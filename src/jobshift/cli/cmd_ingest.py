@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from jobshift.cli.output import console, print_json, print_table, progress, warn
-from jobshift.services.ingesting import ingest_people
-from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
@@ -39,6 +37,9 @@ def register(app: typer.Typer, state: State) -> None:
 
         Re-ingesting the same file inserts nothing.
         """
+        from jobshift.services.ingesting import ingest_people
+        from jobshift.services.workspace import Workspace
+
         ws = Workspace.open(state.workspace)
         try:
             with progress(f"ingest {file.name}") as bar:

@@ -10,7 +10,6 @@ import typer
 
 from jobshift.cli.output import console, print_json, print_table
 from jobshift.errors import UsageError
-from jobshift.services.workspace import Workspace, resolve_workspace
 
 CHANNELS = ("slack", "email", "both", "digest", "none")
 
@@ -37,6 +36,7 @@ def register(app: typer.Typer, state: Any) -> None:
     ) -> None:
         """Plan notifications for the items of the day before the send day, and send what is due."""
         from jobshift.services.notifying import run_notify, set_preference
+        from jobshift.services.workspace import Workspace, resolve_workspace
 
         ws = Workspace.open(resolve_workspace(state.workspace))
         try:
@@ -74,6 +74,7 @@ def register(app: typer.Typer, state: Any) -> None:
     ) -> None:
         """Explain who a lead was routed to, and why."""
         from jobshift.services.notifying import explain_routing
+        from jobshift.services.workspace import Workspace, resolve_workspace
 
         ws = Workspace.open(resolve_workspace(state.workspace))
         try:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from jobshift.cli.output import console, print_json, print_table, warn
-from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
@@ -35,6 +34,7 @@ def register(app: typer.Typer, state: State) -> None:
     ) -> None:
         """Rebuild the tracked set from cohorts and tiers; print counts per cohort and tier."""
         from jobshift.services import tracking
+        from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
         try:
@@ -81,6 +81,7 @@ def register(app: typer.Typer, state: State) -> None:
     ) -> None:
         """Plan actions for new signals into the outbox and apply them to the CRM."""
         from jobshift.services import pushing
+        from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
         try:
@@ -130,6 +131,7 @@ def register(app: typer.Typer, state: State) -> None:
         """Push the historical backlog in batches (one per period), notifications suppressed."""
         from jobshift.errors import UsageError
         from jobshift.services import backfill as bf
+        from jobshift.services.workspace import Workspace
 
         if order is not None and order not in ("oldest", "priority"):
             raise UsageError(f"--order must be oldest or priority (got {order!r})")

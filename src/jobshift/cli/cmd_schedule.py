@@ -9,7 +9,6 @@ import typer
 
 from jobshift.cli.output import console, print_json, print_table, warn
 from jobshift.errors import UsageError
-from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
@@ -58,6 +57,7 @@ def register(app: typer.Typer, state: State) -> None:
     ) -> None:
         """Run due periods every [schedule] tick_seconds until SIGINT/SIGTERM (graceful: the job finishes)."""
         from jobshift.services.scheduler import Scheduler
+        from jobshift.services.workspace import Workspace
 
         fixed = _parse_now(now)
         ws = Workspace.open(state.workspace)
@@ -89,6 +89,7 @@ def register(app: typer.Typer, state: State) -> None:
     ) -> None:
         """Next due period per job and the newest scheduler runs."""
         from jobshift.services import scheduler
+        from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
         try:

@@ -7,14 +7,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from jobshift.cli.output import console, print_json, warn
 from jobshift.errors import ConnectorError, UsageError
-from jobshift.services.scorecard import format_value, get_scorecard
-from jobshift.services.scorecard_email import scorecard_html, send_scorecard_email
-from jobshift.services.scorecard_weekly import pipeline_summary, rep_summaries, send_weekly_emails
-from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
@@ -44,6 +39,10 @@ def _summary(drill: dict[str, Any], limit: int = 3) -> list[str]:
 
 def render_text(payload: dict[str, Any]) -> None:
     """The scorecard as rich tables on the terminal."""
+    from rich.table import Table
+
+    from jobshift.services.scorecard import format_value
+
     flag = " (provisional: month not over)" if payload.get("provisional") else ""
     table = Table(title=f"Scorecard {payload['month']}{flag}", title_justify="left")
     for col, just in (
@@ -114,6 +113,11 @@ def render_text(payload: dict[str, Any]) -> None:
 
 def _weekly(state: State, *, email: bool, as_json: bool, as_of: str | None) -> None:
     """``--weekly``: show (and with ``--email`` send) the Monday e-mails' content."""
+    from rich.table import Table
+
+    from jobshift.services.scorecard_weekly import pipeline_summary, rep_summaries, send_weekly_emails
+    from jobshift.services.workspace import Workspace
+
     now = None
     if as_of is not None:
         try:
@@ -186,6 +190,10 @@ def register(app: typer.Typer, state: State) -> None:
         if weekly:
             _weekly(state, email=email, as_json=format is Format.json, as_of=as_of)
             return
+        from jobshift.services.scorecard import get_scorecard
+        from jobshift.services.scorecard_email import scorecard_html, send_scorecard_email
+        from jobshift.services.workspace import Workspace
+
         ws = Workspace.open(state.workspace)
         try:
             payload = get_scorecard(ws.store, ws.config, month, recompute=recompute)

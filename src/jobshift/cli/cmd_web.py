@@ -9,8 +9,6 @@ import typer
 
 from jobshift.cli.output import console, print_json, print_table
 from jobshift.errors import UsageError
-from jobshift.services import auth
-from jobshift.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
@@ -26,6 +24,7 @@ def register(app: typer.Typer, state: State) -> None:
     ) -> None:
         """Serve the web UI and the REST API (/api, docs at /api/docs) of the workspace."""
         from jobshift.services.serving import serve as run_server
+        from jobshift.services.workspace import Workspace
 
         Workspace.open(state.workspace).close()  # a bad config fails here, with exit code 2
         console.print(f"jobshift serving on http://{host}:{port}  (API docs: /api/docs)")
@@ -51,6 +50,9 @@ def register(app: typer.Typer, state: State) -> None:
             secret = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         if not secret:
             raise UsageError("a password is required")
+        from jobshift.services import auth
+        from jobshift.services.workspace import Workspace
+
         ws = Workspace.open(state.workspace)
         try:
             user = auth.add_user(ws, username, role, secret, crm_user_id)
@@ -64,6 +66,9 @@ def register(app: typer.Typer, state: State) -> None:
     @users.command("token")
     def user_token(username: Annotated[str, typer.Argument(help="login name")]) -> None:
         """Create an API token for a user (printed once; only its hash is stored)."""
+        from jobshift.services import auth
+        from jobshift.services.workspace import Workspace
+
         ws = Workspace.open(state.workspace)
         try:
             token = auth.create_token(ws, username)
@@ -76,6 +81,9 @@ def register(app: typer.Typer, state: State) -> None:
         json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
     ) -> None:
         """List the app users."""
+        from jobshift.services import auth
+        from jobshift.services.workspace import Workspace
+
         ws = Workspace.open(state.workspace)
         try:
             rows = auth.list_users(ws)

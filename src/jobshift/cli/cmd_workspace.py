@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from jobshift.cli.output import console
-from jobshift.services.workspace import init_workspace
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
@@ -28,6 +27,8 @@ def register(app: typer.Typer, state: State) -> None:
         seed: Annotated[int, typer.Option(help="demo data seed")] = 7,
     ) -> None:
         """Create a workspace: jobshift.toml with commented defaults and the database."""
+        from jobshift.services.workspace import init_workspace
+
         ws, created = init_workspace(directory or state.workspace)
         console.print(f"{'Created' if created else 'Kept existing'} {ws.path / 'jobshift.toml'}")
         console.print(f"Database: {ws.database_url}")

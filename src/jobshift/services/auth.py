@@ -8,6 +8,7 @@ strings shown once; only their SHA-256 is stored. The session-signing secret com
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
@@ -27,8 +28,12 @@ ROLES = ("admin", "manager", "rep")
 SECRET_FILE = ".jobshift-secret"
 TOKEN_PREFIX = "jst_"
 _hasher = PasswordHasher()
-# A hash of a random password: verifying against it when the user is unknown costs the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user does not exist (same time as a real check); made once."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,7 @@ def authenticate(ws: Workspace, username: str, password: str) -> AppUser | None:
             select(app_users).where(app_users.c.username == username, app_users.c.active.is_(True))
         ).first()
     if row is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     stored = row._mapping["password_hash"]
     if not verify_password(stored, password):

@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from jobshift.errors import StoreError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.M)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", re.M)
+
+
+def head_revisions() -> set[str]:
+    """The head revision ids of the migration scripts, read from their text (no Alembic import)."""
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        body = script.read_text(encoding="utf-8")
+        rev = _REVISION.search(body)
+        if rev:
+            revisions.add(rev.group(1))
+        down = _DOWN.search(body)
+        if down:
+            downs.update(re.findall(r"[\"']([^\"']+)[\"']", down.group(1)))
+    return revisions - downs
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -56,7 +76,13 @@ class Store:
         return store
 
     def migrate(self) -> None:
-        """Upgrade the database to the newest Alembic revision."""
+        """Upgrade the database to the newest Alembic revision (a no-op when it is there already).
+
+        The check reads ``alembic_version`` directly, so opening an up-to-date workspace does not load
+        Alembic (~0.3 s on every CLI command).
+        """
+        if self._at_head():
+            return
         from alembic import command
         from alembic.config import Config as AlembicConfig
 
@@ -65,6 +91,13 @@ class Store:
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+    def _at_head(self) -> bool:
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version", schema=self.schema):
+                return False
+            stored = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+        return stored == head_revisions()
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
