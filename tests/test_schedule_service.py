@@ -308,3 +308,64 @@ def test_invalid_schedule_config_names_the_key(toml: str, key_path: str, fragmen
     with pytest.raises(ConfigError) as info:
         parse_config(tomllib.loads(toml))
     assert info.value.key_path == key_path and fragment in str(info.value)
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_a_period_left_running_by_a_killed_scheduler_runs_again(backend_workspace: Path) -> None:
+    import socket
+
+    from sqlalchemy import update
+
+    ws = _ws(backend_workspace)
+    try:
+        tier1 = period_of(Job("tier1", "tier_check"), datetime(2026, 11, 24))
+        notify = period_of(Job("notify", "notify"), datetime(2026, 11, 18))
+        dead = claim(ws.store, tier1)  # its scheduler is then kill -9ed: the row stays "running"
+        alive = claim(ws.store, notify)  # owned by this (live) process: another scheduler at work
+        assert dead is not None and alive is not None
+        with ws.store.begin() as conn:
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == dead)
+                .values(counts={"owner": f"{socket.gethostname()}:{_dead_pid()}"})
+            )
+        rec = Recorder()
+        rep = Scheduler(ws, now=NOW, runners=rec.runners()).tick()
+        assert rep.recovered == [tier1.key]
+        assert tier1.key in rec.ran and notify.key not in rec.ran
+        assert rep.taken == [notify.key]
+        ledger = _ledger(ws)
+        assert ledger[tier1.key]["status"] == "ok"
+        old = ledger[f"{tier1.key}~{dead}"]
+        assert old["status"] == "abandoned" and "ended without closing" in old["error"]
+        assert ledger[notify.key]["status"] == "running"
+        # nothing more to recover or run on the next tick
+        again = Scheduler(ws, now=NOW, runners=rec.runners()).tick()
+        assert again.recovered == [] and again.ran == []
+    finally:
+        ws.close()
+
+
+def test_a_running_row_of_another_host_is_left_alone(backend_workspace: Path) -> None:
+    from sqlalchemy import update
+
+    ws = _ws(backend_workspace)
+    try:
+        tier1 = period_of(Job("tier1", "tier_check"), datetime(2026, 11, 24))
+        run_id = claim(ws.store, tier1)
+        with ws.store.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(counts={"owner": "elsewhere:1"}))
+        rec = Recorder()
+        rep = Scheduler(ws, now=NOW, runners=rec.runners()).tick()
+        assert rep.recovered == [] and tier1.key not in rec.ran
+        assert _ledger(ws)[tier1.key]["status"] == "running"
+    finally:
+        ws.close()

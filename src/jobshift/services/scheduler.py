@@ -9,11 +9,16 @@ close the row ``ok`` / ``failed`` with counts and the error. A failing job does 
 
 A stop request (SIGINT / SIGTERM, or :meth:`Scheduler.request_stop`) lets the running job finish and
 starts no new one; a second signal interrupts the job (its row is closed ``failed``, "interrupted").
+A scheduler killed outright (``kill -9``, power loss) cannot close its row: the next tick on the same
+host sees that the row's owner process is gone, closes it ``abandoned`` and runs the period again
+(:func:`recover_abandoned`).
 """
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import threading
 import time as _time
 from collections.abc import Callable, Iterator
@@ -24,7 +29,7 @@ from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from jobshift.config import Config
@@ -38,6 +43,7 @@ from jobshift.store.schema import runs
 from jobshift.utils.timeutil import utcnow
 
 RUN_KIND = "schedule"
+ABANDONED = "abandoned"
 SKIP_LISTED = 50
 
 
@@ -75,11 +81,11 @@ def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
 
 
 def last_periods(store: Store) -> dict[str, datetime]:
-    """Each job's newest recorded period (any status: ok, failed, skipped, running)."""
+    """Each job's newest recorded period (ok, failed, skipped, running; not ``abandoned``: it runs again)."""
     with store.connect() as conn:
         rows = conn.execute(
             select(runs.c.object, func.max(runs.c.source))
-            .where(runs.c.kind == RUN_KIND, runs.c.object.is_not(None))
+            .where(runs.c.kind == RUN_KIND, runs.c.object.is_not(None), runs.c.status != ABANDONED)
             .group_by(runs.c.object)
         ).all()
     return {str(o): datetime.fromisoformat(str(s)) for o, s in rows if s}
@@ -89,13 +95,67 @@ def _source(p: Period) -> str:
     return p.at.isoformat(timespec="minutes")
 
 
+def _owner() -> str:
+    """This scheduler process, as recorded on the runs it claims: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by another user
+        return True
+    return True
+
+
 def claim(store: Store, period: Period) -> int | None:
-    """Insert the period's ``running`` row; ``None`` when the period is already in the ledger."""
+    """Insert the period's ``running`` row (with its owner); ``None`` when the period is in the ledger."""
     try:
         with store.begin() as conn:
-            return start_run(conn, RUN_KIND, object=period.job, source=_source(period), period_key=period.key)
+            run_id = start_run(
+                conn, RUN_KIND, object=period.job, source=_source(period), period_key=period.key
+            )
+            conn.execute(update(runs).where(runs.c.id == run_id).values(counts={"owner": _owner()}))
+            return run_id
     except IntegrityError:
         return None
+
+
+def recover_abandoned(store: Store) -> list[str]:
+    """Free the periods of schedulers that died mid-job on this host (e.g. ``kill -9``, a crash).
+
+    A ``running`` row whose owner process (same host) no longer exists is closed as ``abandoned`` with
+    the reason, and its period key gets the row id appended, so the period is due again and the next
+    tick runs it (every job is safe to re-run). Rows owned by a live process, or by another host (whose
+    processes cannot be checked from here), are left alone. Returns the freed period keys.
+    """
+    host = socket.gethostname()
+    freed: list[str] = []
+    with store.begin() as conn:
+        rows = conn.execute(
+            select(runs.c.id, runs.c.period_key, runs.c.counts).where(
+                runs.c.kind == RUN_KIND, runs.c.status == "running"
+            )
+        ).all()
+        for run_id, key, counts in rows:
+            owner = str((counts or {}).get("owner") or "")
+            o_host, _, o_pid = owner.rpartition(":")
+            if o_host != host or not o_pid.isdigit() or _alive(int(o_pid)):
+                continue
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == run_id, runs.c.status == "running")
+                .values(
+                    status=ABANDONED,
+                    finished_at=utcnow(),
+                    period_key=f"{key}~{run_id}"[-80:],
+                    error=f"scheduler process {o_pid} on {host} ended without closing this run",
+                )
+            )
+            freed.append(str(key))
+    return freed
 
 
 def record_skipped(store: Store, period: Period, reason: str) -> bool:
@@ -136,6 +196,8 @@ class TickReport:
     taken: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     older_missed_not_listed: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
+    """Periods left ``running`` by a scheduler process that died (now ``abandoned`` and due again)."""
     stopped: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -189,6 +251,9 @@ class Scheduler:
         local = to_local(now, self.tz)
         rep = TickReport(now=now.isoformat(timespec="seconds"), local_now=local.isoformat(timespec="seconds"))
         cfg = self.ws.config.schedule
+        rep.recovered = recover_abandoned(self.ws.store)
+        for key in rep.recovered:
+            self.log(f"{key}: its scheduler died while running it; due again")
         plan = due_periods(
             self.jobs,
             last_periods(self.ws.store),
