@@ -30,6 +30,8 @@ def _parse_now(text: str | None) -> datetime | None:
 
 
 def _print_tick(rep: dict[str, Any]) -> None:
+    for key in rep.get("recovered", []):
+        warn(f"{key}: its scheduler died while running it (closed 'abandoned'); running it again")
     for key in rep["skipped"]:
         console.print(f"{key}: skipped (missed, beyond max_catch_up)")
     for job in rep["older_missed_not_listed"]:
