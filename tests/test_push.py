@@ -229,3 +229,65 @@ def test_kill_9_in_the_middle_of_a_push(backend_workspace: Path) -> None:
     assert report["killed_mid_way"], report
     assert report["ok"], report
     assert report["leads"] == report["distinct_person_company"] == report["contacts_marked"] == 2000
+
+
+def test_retry_failed_requeues_failed_rows_and_the_lead_is_created(backend_workspace: Path) -> None:
+    ws = _ws(backend_workspace, "[push]\nmax_attempts = 1\n")
+    add_signals(ws.store, [signal("s-1")])
+    broken = Flaky(default_connector(ws), fail=RetryableError("503 Service Unavailable"))
+    first = push(ws, connector=broken, clock=lambda: NOW)  # the lead and the contact update give up
+    assert (first.applied.failed, first.applied.retry_later) == (2, 0) and _n(ws, leads) == 0
+    assert push(ws, clock=lambda: NOW).applied.created == 0  # failed rows stay failed
+    dry = push(ws, clock=lambda: NOW, dry_run=True, retry_failed=True)
+    assert dry.requeued == 2 and _n(ws, outbox, outbox.c.status == "failed") == 2  # nothing written
+    again = push(ws, clock=lambda: NOW, retry_failed=True)
+    assert (again.requeued, again.left_failed, again.applied.created, again.applied.updated) == (2, 0, 1, 1)
+    assert _n(ws, leads) == 1 and _n(ws, outbox, outbox.c.status == "failed") == 0
+    assert push(ws, clock=lambda: NOW, retry_failed=True).requeued == 0
+    ws.close()
+
+
+def test_retry_failed_never_plans_a_second_lead_for_one_person_and_company(backend_workspace: Path) -> None:
+    from sqlalchemy import insert
+
+    from jobshift.store.outbox import requeue_failed
+
+    ws = _ws(backend_workspace)
+
+    def row(i: int, status: str, key: str | None, kind: str = "create_lead") -> dict[str, Any]:
+        return {
+            "idempotency_key": f"k-{i}",
+            "kind": kind,
+            "signal_id": f"s-{i}",
+            "dedupe_key": key,
+            "payload": {},
+            "status": status,
+            "attempts": 8,
+            "is_backfill": False,
+            "created_at": NOW,
+        }
+
+    with ws.store.begin() as conn:
+        conn.execute(
+            insert(outbox),
+            [
+                row(1, "failed", "ann|acme"),  # a newer live row plans the same lead: stays failed
+                row(2, "pending", "ann|acme"),
+                row(3, "failed", "bob|globex"),  # two failed rows of one key: only the newest
+                row(4, "failed", "bob|globex"),
+                row(5, "failed", None, "update_contact"),
+                row(6, "failed", "cy|initech"),
+            ],
+        )
+    with ws.store.begin() as conn:
+        assert requeue_failed(conn) == (3, 2)
+    got = {r["signal_id"]: (r["status"], r["attempts"]) for r in _rows(ws, select(outbox))}
+    assert got == {
+        "s-1": ("failed", 8),
+        "s-2": ("pending", 8),
+        "s-3": ("failed", 8),
+        "s-4": ("pending", 0),
+        "s-5": ("pending", 0),
+        "s-6": ("pending", 0),
+    }
+    ws.close()

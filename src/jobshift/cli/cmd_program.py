@@ -78,6 +78,13 @@ def register(app: typer.Typer, state: State) -> None:
             bool, typer.Option("--dry-run", help="show what would change; write nothing")
         ] = False,
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary")] = False,
+        retry_failed: Annotated[
+            bool,
+            typer.Option(
+                "--retry-failed",
+                help="put failed outbox rows back to pending first (e.g. after fixing a CRM field)",
+            ),
+        ] = False,
     ) -> None:
         """Plan actions for new signals into the outbox and apply them to the CRM."""
         from jobshift.services import pushing
@@ -85,12 +92,21 @@ def register(app: typer.Typer, state: State) -> None:
 
         ws = Workspace.open(state.workspace)
         try:
-            summary = pushing.push(ws, dry_run=dry_run)
+            summary = pushing.push(ws, dry_run=dry_run, retry_failed=retry_failed)
         finally:
             ws.close()
         if as_json:
             print_json(summary.to_dict())
             return
+        if retry_failed:
+            console.print(
+                f"requeued {summary.requeued:,} failed rows"
+                + (
+                    f" ({summary.left_failed:,} left failed: a newer row plans their lead)"
+                    if summary.left_failed
+                    else ""
+                )
+            )
         p, a = summary.planned, summary.applied
         if dry_run:
             rows = [

@@ -60,6 +60,10 @@ class PushSummary:
     applied: ApplyCounts
     pending: dict[str, dict[str, int]]
     intended: list[dict[str, Any]] = field(default_factory=list)
+    requeued: int = 0
+    """Failed rows put back to pending by ``--retry-failed``."""
+    left_failed: int = 0
+    """Failed rows ``--retry-failed`` left alone (their lead is planned again by a newer row)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -235,9 +239,12 @@ def apply_pending(
                 fields_checked = True
             res_c, res_u, upd_fields = _send(connector, creates, updates, now)
         except RetryableError as exc:
+            marks = [_retry(cfg, r, str(exc), now, exc.retry_after) for r in creates + updates]
             with store.begin() as conn:
-                ob.mark(conn, [_retry(cfg, r, str(exc), now, exc.retry_after) for r in creates + updates])
-            counts.retry_later += len(creates) + len(updates)
+                ob.mark(conn, marks)
+            gave_up = sum(m["status"] == "failed" for m in marks)
+            counts.failed += gave_up
+            counts.retry_later += len(marks) - gave_up
             counts.paused = f"{connector.name}: {exc} (will retry)"
             break
         except FatalError as exc:
@@ -343,23 +350,34 @@ def push(
     connector: CrmConnector | None = None,
     clock: Clock = utcnow,
     intended_limit: int = 1000,
+    retry_failed: bool = False,
 ) -> PushSummary:
-    """``jobshift push``: plan new actions, then apply every due pending (non-backfill) outbox row."""
+    """``jobshift push``: plan new actions, then apply every due pending (non-backfill) outbox row.
+
+    ``retry_failed`` first puts the failed rows back to pending (:func:`outbox.requeue_failed`).
+    """
     store, cfg = ws.store, ws.config
     crm = connector or default_connector(ws)
     now = clock()
+    requeued = left_failed = 0
     if dry_run:
         with store.engine.connect() as conn:
             trans = conn.begin()
             try:
+                if retry_failed:
+                    requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
                 planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
                 intended = ob.pending_rows(conn, is_backfill=False, limit=intended_limit)
                 pending = ob.count_by(conn, is_backfill=False)
             finally:
                 trans.rollback()
-        return PushSummary(None, True, planned, ApplyCounts(), pending, [_intent(r) for r in intended])
+        return PushSummary(
+            None, True, planned, ApplyCounts(), pending, [_intent(r) for r in intended], requeued, left_failed
+        )
     with store.begin() as conn:
         run_id = start_run(conn, "push", source=crm.name)
+        if retry_failed:
+            requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
         planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
     try:
         applied = apply_pending(store, crm, cfg, run_id=run_id, clock=clock)
@@ -375,10 +393,10 @@ def push(
             conn,
             run_id,
             status=status,
-            counts={"planned": asdict(planned), **asdict(applied)},
+            counts={"planned": asdict(planned), **asdict(applied), "requeued": requeued},
             error=applied.paused,
         )
-    return PushSummary(run_id, False, planned, applied, pending)
+    return PushSummary(run_id, False, planned, applied, pending, [], requeued, left_failed)
 
 
 def _intent(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -171,3 +171,43 @@ def pending_batch_ids(conn: Connection) -> list[int]:
         .order_by(outbox.c.batch_id)
     )
     return [int(b) for (b,) in conn.execute(q)]
+
+
+def requeue_failed(conn: Connection, *, is_backfill: bool = False) -> tuple[int, int]:
+    """Failed rows back to ``pending`` (attempts reset, due now); returns (requeued, left failed).
+
+    A failed lead is left failed when its person and company (``dedupe_key``) has a live row by now (a
+    later signal planned that lead again), and of several failed rows of one key only the newest is
+    requeued: a retry must never create a second lead. ``last_error`` is kept until the next attempt.
+    """
+    failed = conn.execute(
+        select(outbox.c.id, outbox.c.dedupe_key)
+        .where(outbox.c.status == "failed", outbox.c.is_backfill.is_(is_backfill))
+        .order_by(outbox.c.id)
+    ).all()
+    keys = sorted({str(k) for _, k in failed if k})
+    live: set[str] = set()
+    for part in _chunks(keys):
+        live.update(
+            str(k)
+            for (k,) in conn.execute(
+                select(outbox.c.dedupe_key).where(
+                    outbox.c.dedupe_key.in_(part), outbox.c.status.in_(LIVE_STATUSES)
+                )
+            )
+        )
+    newest: dict[str, int] = {}
+    ids: list[int] = []
+    for row_id, key in failed:
+        if not key:
+            ids.append(int(row_id))
+        elif str(key) not in live:
+            newest[str(key)] = int(row_id)  # ordered by id: the last one wins
+    ids.extend(newest.values())
+    for part in _chunks(sorted(ids)):
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(part), outbox.c.status == "failed")
+            .values(status="pending", attempts=0, next_attempt_at=None)
+        )
+    return len(ids), len(failed) - len(ids)
