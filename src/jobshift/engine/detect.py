@@ -69,6 +69,18 @@ class BatchResult:
     n_observations: int
 
 
+def merge_results(parts: list[BatchResult]) -> BatchResult:
+    """The frames of several batch results, concatenated (``finalize`` keeps one profile per person)."""
+    if len(parts) == 1:
+        return parts[0]
+    return BatchResult(
+        pl.concat([p.candidates for p in parts], how="vertical_relaxed"),
+        pl.concat([p.profiles for p in parts], how="vertical_relaxed"),
+        pl.concat([p.new_hires for p in parts], how="vertical_relaxed"),
+        sum(p.n_observations for p in parts),
+    )
+
+
 def _gather(df: pl.DataFrame, idx: pl.Series, *cols: str) -> list[pl.Series]:
     """Columns ``cols`` of ``df`` at row numbers ``idx``."""
     return [df.get_column(c).gather(idx) for c in cols]

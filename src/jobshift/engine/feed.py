@@ -32,7 +32,7 @@ from jobshift.connectors.people_files import parse_line, read_people_chunks
 from jobshift.domain.profiles import OBSERVATION_FIELDS, ProfileError, profile_to_row
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.context import DetectContext
-from jobshift.engine.detect import BatchResult, detect_batch
+from jobshift.engine.detect import BatchResult, detect_batch, merge_results
 from jobshift.errors import UsageError
 
 FEED_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".parquet")
@@ -112,18 +112,6 @@ def detect_partition(ctx: DetectContext, path: str) -> PartitionResult:
     parts = [detect_batch(ctx, obs.slice(i, SUB_BATCH_ROWS)) for i in range(0, obs.height, SUB_BATCH_ROWS)]
     result = merge_results(parts) if parts else detect_batch(ctx, obs)
     return PartitionResult(result, obs.select(*KEYS_SCHEMA), n, bad)
-
-
-def merge_results(parts: list[BatchResult]) -> BatchResult:
-    """One :class:`BatchResult` of several batches of distinct people (what ``finalize`` would merge)."""
-    if len(parts) == 1:
-        return parts[0]
-    return BatchResult(
-        pl.concat([p.candidates for p in parts], how="vertical_relaxed"),
-        pl.concat([p.profiles for p in parts], how="vertical_relaxed"),
-        pl.concat([p.new_hires for p in parts], how="vertical_relaxed"),
-        sum(p.n_observations for p in parts),
-    )
 
 
 def batch_of(part: PartitionResult) -> BatchResult:

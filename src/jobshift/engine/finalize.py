@@ -23,7 +23,7 @@ from jobshift.domain.matching.identity import (
 )
 from jobshift.domain.signals import SIGNAL_FIELDS, SIGNAL_TYPES, signal_ids_from_keys
 from jobshift.engine.context import DetectContext, block_last, first_token
-from jobshift.engine.detect import BatchResult
+from jobshift.engine.detect import BatchResult, merge_results
 
 _RANK = {"linkedin": 0, "email": 1, "personal_email": 2}
 
@@ -186,9 +186,9 @@ def _titles(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
 
 def finalize(ctx: DetectContext, results: list[BatchResult]) -> Detection:
     """Merge batch results into the run's signals (columns of :data:`SIGNAL_FIELDS`, minus store-set ones)."""
-    cands = pl.concat([r.candidates for r in results], how="vertical_relaxed")
-    prof = pl.concat([r.profiles for r in results], how="vertical_relaxed").unique("person_key", keep="first")
-    hires = pl.concat([r.new_hires for r in results], how="vertical_relaxed")
+    merged = merge_results(results)
+    cands, hires = merged.candidates, merged.new_hires
+    prof = merged.profiles.unique("person_key", keep="first")
     decided, ambiguous = _decide(ctx, cands, prof)
     acc_cur = ctx.accounts.select(
         pl.col("account_id").alias("cur_account_id"),
