@@ -130,7 +130,8 @@ def test_dedupe_same_person_company_and_existing_records(backend_workspace: Path
     )  # fmt: skip
     s = push(ws, clock=lambda: NOW)
     got0 = {r["signal_id"]: (r["status"], r["lead_id"]) for r in _rows(ws, select(signals))}
-    assert (s.applied.created, s.applied.linked, s.applied.updated) == (1, 3, 3), got0
+    # s-4: a tracked contact promoted in place gets its new title (promotion_action = update_contact)
+    assert (s.applied.created, s.applied.linked, s.applied.updated) == (1, 2, 4), got0
     assert _n(ws, leads, leads.c.id.like("l-js-%")) == 1
     got = {r["signal_id"]: (r["status"], r["lead_id"]) for r in _rows(ws, select(signals))}
     lead_id = got["s-1"][1]
@@ -138,9 +139,11 @@ def test_dedupe_same_person_company_and_existing_records(backend_workspace: Path
         "s-1": ("pushed", lead_id),
         "s-2": ("duplicate", lead_id),
         "s-3": ("duplicate", "l-existing"),
-        "s-4": ("duplicate", "c-3"),
+        "s-4": ("pushed", None),
         "s-5": ("new", None),
     }
+    c3 = _rows(ws, select(contacts).where(contacts.c.id == "c-3"))[0]
+    assert c3["title"] == "VP Engineering" and not c3["no_longer_at_company"]
     ws.close()
 
 

@@ -41,6 +41,26 @@ class ProgramSection(Section):
     contact_tracking_lead_source: str = "jobshift Contact Tracking"
     target_tracking_lead_source: str = "New Hires & Promotions"
     tracking_cap: int = Field(50_000, ge=0)
+    lead_status: str = Field("New", min_length=1, description="status of every lead jobshift creates")
+    priority: str = Field("High", description="priority / rating written on leads")
+    priority_reasons: dict[Literal["job_change", "new_hire", "promotion"], str] = Field(
+        default_factory=lambda: {
+            "job_change": "Job change lead",
+            "new_hire": "New hire lead",
+            "promotion": "Promotion lead",
+        },
+        description="priority reason per lead-creating signal type",
+    )
+    contact_status: str = Field(
+        "Disqualified", min_length=1, description="status of a contact that left the company"
+    )
+    disqualified_reason: str = Field(
+        "No Longer at Company", min_length=1, description="disqualified reason of a contact that left"
+    )
+    promotion_action: Literal["update_contact", "lead"] = Field(
+        "update_contact",
+        description="a tracked contact promoted in place: update the contact's title, or create a lead",
+    )
 
 
 class ImportSection(Section):
@@ -188,8 +208,16 @@ class SalesforceSection(Section):
     username: str | None = None
     client_id: str | None = Field(None, description="consumer key of the connected app")
     ca_bundle: str | None = Field(None, description="CA file to verify TLS (private CA / test servers)")
-    timeout_seconds: float = Field(60.0, gt=0)
+    timeout_seconds: float = Field(60.0, gt=0, description="read timeout of one API call")
+    connect_timeout_seconds: float = Field(5.0, gt=0, le=120, description="TCP/TLS connect timeout")
+    login_attempts: int = Field(
+        2, ge=1, le=10, description="tries to reach the login URL before giving up (network errors)"
+    )
     lead_external_id_field: str = "Jobshift_Key__c"
+    lead_record_type_id: str | None = Field(None, description="RecordTypeId of the leads jobshift creates")
+    dedupe_in_org: bool = Field(
+        True, description="before planning leads, also query the org for existing leads/contacts"
+    )
     contact_external_id_field: str | None = None
     bulk_threshold: int = Field(2_000, ge=1, description="writes of this many records or more use Bulk 2.0")
     rest_batch_size: int = Field(200, ge=1, le=200)
@@ -673,6 +701,19 @@ contact_tracking_lead_source = "jobshift Contact Tracking"
 target_tracking_lead_source = "New Hires & Promotions"
 # How many contacts are tracked at most (filled from cohorts in priority order).
 tracking_cap = 50000
+# The org's vocabulary: values written on leads and on contacts that left. `jobshift crm check` reads the
+# org's picklists and fails naming the field, the value and the allowed values when one is not allowed.
+lead_status = "New"
+priority = "High"
+contact_status = "Disqualified"
+disqualified_reason = "No Longer at Company"
+# A tracked contact promoted in place: "update_contact" (its title) or "lead" (a new lead).
+promotion_action = "update_contact"
+
+[program.priority_reasons]
+job_change = "Job change lead"
+new_hire = "New hire lead"
+promotion = "Promotion lead"
 
 [import]
 # Rows written per database round trip.
@@ -799,9 +840,16 @@ api_version = "59.0"
 # username = "integration@mycompany.com"
 # client_id = "3MVG9..."  # consumer key of the connected app (OAuth)
 # ca_bundle = "/etc/ssl/private-ca.pem"
+# Every API call has a connect and a read timeout; an unreachable login URL fails after login_attempts.
 timeout_seconds = 60.0
+connect_timeout_seconds = 5.0
+login_attempts = 2
 # External-id field (on Lead) holding jobshift's idempotency key: creates are upserts by it.
 lead_external_id_field = "Jobshift_Key__c"
+# lead_record_type_id = "012..."  # RecordTypeId of the leads jobshift creates
+# Before planning leads, also look for existing leads/contacts in the org (batched SOQL), besides the
+# local copy that `crm pull` keeps.
+dedupe_in_org = true
 # Writes of this many records or more go through Bulk API 2.0; fewer through REST (200 per call).
 bulk_threshold = 2000
 rest_batch_size = 200

@@ -102,10 +102,19 @@ def test_sources_and_reasons_per_type_and_old_company_email_is_dropped() -> None
     assert hire[0].payload["priority_reason"] == "New hire lead"
     assert hire[0].payload["email"] is None and hire[0].payload["first_name"] == "Jane"
     assert hire[0].payload["past_contact_id"] is None
-    promo = plan_for_signal(sig(type="promotion"), None, CTX, SETTINGS)
+    # a promotion outside the CRM's contacts (a target account's new VP) is a lead
+    promo = plan_for_signal(sig(type="promotion", contact_id=None), None, CTX, SETTINGS)
     assert [a.kind for a in promo] == ["create_lead"] and promo[0].payload[
         "priority_reason"
     ] == "Promotion lead"
+    # a tracked contact promoted in place: its title is updated (default), or a lead (configured)
+    inplace = plan_for_signal(sig(type="promotion"), None, CTX, SETTINGS)
+    assert [(a.kind, a.target_id, a.payload) for a in inplace] == [
+        ("update_title", "c-1", {"title": "VP Engineering"})
+    ]
+    as_lead = ActionSettings(promotion_updates_contact=False, priority_reasons={"promotion": "Promoted!"})
+    lead = plan_for_signal(sig(type="promotion"), None, CTX, as_lead)
+    assert [a.kind for a in lead] == ["create_lead"] and lead[0].payload["priority_reason"] == "Promoted!"
     left = plan_for_signal(sig(type="left_company", new_company=None), None, CTX, SETTINGS)
     assert [a.kind for a in left] == ["update_contact"]
     assert plan_for_signal(sig(type="title_change"), None, CTX, SETTINGS) == []

@@ -21,7 +21,8 @@ CrmObject = Literal[
 
 @dataclass(frozen=True)
 class LeadCreate:
-    """A lead to create. ``fields`` uses canonical jobshift lead column names (see store.schema.leads)."""
+    """A lead to create. ``fields`` holds the canonical CRM lead fields of
+    :data:`jobshift.domain.crm_payload.LEAD_CRM_FIELDS` (never local-only columns)."""
 
     idempotency_key: str
     fields: Mapping[str, Any]
@@ -29,7 +30,8 @@ class LeadCreate:
 
 @dataclass(frozen=True)
 class ContactUpdate:
-    """Changes to one existing contact (canonical column names), e.g. no_longer_at_company."""
+    """Changes to one existing contact (canonical CRM contact fields of
+    :data:`jobshift.domain.crm_payload.WRITTEN_FIELDS`), e.g. no_longer_at_company, title."""
 
     idempotency_key: str
     contact_id: str
@@ -38,13 +40,21 @@ class ContactUpdate:
 
 @dataclass(frozen=True)
 class WriteResult:
-    """Outcome of one intent: ``ok`` with the CRM record id, or an error classified for retry."""
+    """Outcome of one intent: ``ok`` with the CRM record id, or an error classified for retry.
+
+    ``duplicate_of`` (``leads`` / ``contacts``): the CRM refused the create as a duplicate of the existing
+    record ``record_id`` (e.g. a Salesforce duplicate rule); the push links to it instead of failing.
+    ``notes``: what the connector changed to make the write fit the CRM (a value shortened to the field's
+    length, a month-only date written as the first of the month); they go into the audit log.
+    """
 
     idempotency_key: str
     ok: bool
     record_id: str | None = None
     error: str | None = None
     retryable: bool = False
+    duplicate_of: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from jobshift.connectors.crm_protocol import (
     WriteResult,
 )
 from jobshift.domain.actions import lead_id_for
+from jobshift.domain.normalize.emails import normalize_email
+from jobshift.domain.normalize.linkedin import normalize_linkedin_person
 from jobshift.errors import FatalError
 from jobshift.utils.timeutil import utcnow
 
@@ -103,6 +105,8 @@ class StoreCrmConnector:
                 for it, lid in zip(part, ids, strict=True):
                     if lid not in have:
                         row = {k: v for k, v in it.fields.items() if k in leads.c}
+                        row["email_norm"] = normalize_email(row.get("email"))
+                        row["linkedin_norm"] = normalize_linkedin_person(row.get("linkedin_url"))
                         row["id"] = lid
                         row.setdefault("created_at", now)
                         if row.get("created_at") is None:

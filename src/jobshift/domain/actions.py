@@ -3,8 +3,13 @@
 - ``job_change`` → a lead at the new company (contact-tracking lead source, "Job change lead") and the
   old contact marked No Longer At Company / Disqualified.
 - ``left_company`` → the old contact marked (no lead: there is no new company).
-- ``new_hire`` / ``promotion`` → a lead at the (target) account (new-hires-and-promotions lead source).
+- ``new_hire`` / ``promotion`` → a lead at the (target) account (new-hires-and-promotions lead source);
+  a ``promotion`` of a tracked CRM contact instead updates that contact's title when
+  ``ActionSettings.promotion_updates_contact`` (the default): the person is already in the CRM.
 - ``title_change`` → nothing.
+
+The values written (lead status, priority, priority reason per type, contact status, disqualified
+reason) are the org's vocabulary, from configuration (``[program]``).
 
 Never a second lead for the same person and company: the dedupe key is person + company, and the
 idempotency key of a lead is derived from it. When a lead or contact for that person already exists at
@@ -26,6 +31,7 @@ PRIORITY_REASONS: dict[str, str] = {
     "new_hire": "New hire lead",
     "promotion": "Promotion lead",
 }
+"""Default priority reason per lead-creating signal type."""
 LEAD_TYPES = frozenset(PRIORITY_REASONS)
 CONTACT_UPDATE_TYPES = frozenset({"job_change", "left_company"})
 PUSHABLE_TYPES = LEAD_TYPES | CONTACT_UPDATE_TYPES
@@ -39,8 +45,10 @@ class ActionSettings:
     target_tracking_lead_source: str = "New Hires & Promotions"
     lead_status: str = "New"
     priority: str = "High"
+    priority_reasons: Mapping[str, str] = field(default_factory=lambda: dict(PRIORITY_REASONS))
     disqualified_status: str = "Disqualified"
     disqualified_reason: str = "No Longer at Company"
+    promotion_updates_contact: bool = True
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ class Existing:
 class PlannedAction:
     """One outbox row to write."""
 
-    kind: str  # create_lead | update_contact | link_existing
+    kind: str  # create_lead | update_contact | update_title | link_existing (domain.crm_payload)
     idempotency_key: str
     signal_id: str
     target_id: str | None
@@ -125,6 +133,11 @@ def contact_update_key(contact_id: str) -> str:
     return f"update_contact:{contact_id}:no_longer_at_company"
 
 
+def title_update_key(contact_id: str, signal_id: str) -> str:
+    """One title update per contact and promotion signal."""
+    return f"update_title:{contact_id}:{signal_id}"
+
+
 def _split_name(full: str | None) -> tuple[str | None, str]:
     parts = (full or "").split()
     if not parts:
@@ -172,7 +185,7 @@ def lead_fields(signal: Mapping[str, Any], ctx: LeadContext, settings: ActionSet
         "status": settings.lead_status,
         "lead_source": source,
         "priority": settings.priority,
-        "priority_reason": PRIORITY_REASONS[kind],
+        "priority_reason": settings.priority_reasons.get(kind, PRIORITY_REASONS[kind]),
         "company_country": acc.get("country") or ctx.company_country,
         "company_state": acc.get("state") or ctx.company_state,
         "person_country": ctx.person_country or past.get("country"),
@@ -209,6 +222,10 @@ def plan_for_signal(
     kind = str(signal["type"])
     sid = str(signal["signal_id"])
     out: list[PlannedAction] = []
+    if kind == "promotion" and settings.promotion_updates_contact and signal.get("contact_id"):
+        cid = str(signal["contact_id"])
+        title = {"title": signal.get("new_title")}
+        return [PlannedAction("update_title", title_update_key(cid, sid), sid, cid, title)]
     if kind in LEAD_TYPES:
         dkey = dedupe_key(signal)
         if dkey is None:

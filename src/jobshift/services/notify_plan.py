@@ -186,8 +186,8 @@ def _items(
     contact_rows = [
         dict(r)
         for r in conn.execute(q2.order_by(contacts.c.id)).mappings()
-        if str(r["status"] or "").casefold() == "disqualified"
-        and str(r["disqualified_reason"] or "").casefold() == "no longer at company"
+        if str(r["status"] or "").casefold() == cfg.program.contact_status.casefold()
+        and str(r["disqualified_reason"] or "").casefold() == cfg.program.disqualified_reason.casefold()
     ]
     kept_leads = [r for r in lead_rows if not r.get("is_backfill") and r.get("signal_id") not in bf_sigs]
     kept_contacts = [r for r in contact_rows if r["id"] not in bf_contacts]

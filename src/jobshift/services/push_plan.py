@@ -44,6 +44,7 @@ class PlanCounts:
     signals: int = 0
     create_lead: int = 0
     update_contact: int = 0
+    update_title: int = 0
     link_existing: int = 0
 
     def add(self, kind: str) -> None:
@@ -57,6 +58,12 @@ def action_settings(cfg: Config) -> ActionSettings:
     return ActionSettings(
         contact_tracking_lead_source=p.contact_tracking_lead_source,
         target_tracking_lead_source=p.target_tracking_lead_source,
+        lead_status=p.lead_status,
+        priority=p.priority,
+        priority_reasons=dict(p.priority_reasons),
+        disqualified_status=p.contact_status,
+        disqualified_reason=p.disqualified_reason,
+        promotion_updates_contact=p.promotion_action == "update_contact",
     )
 
 

@@ -23,17 +23,21 @@ from sqlalchemy import Connection, bindparam, insert, update
 from jobshift.config import Config
 from jobshift.connectors.crm_protocol import ContactUpdate, CrmConnector, LeadCreate, WriteResult
 from jobshift.connectors.store_crm import StoreCrmConnector
+from jobshift.domain.crm_payload import crm_fields, crm_object, local_fields
 from jobshift.errors import FatalError, RetryableError
 from jobshift.services.push_plan import PlanCounts, plan
 from jobshift.services.routing import Router
 from jobshift.services.workspace import Workspace
 from jobshift.store import Store
 from jobshift.store import outbox as ob
+from jobshift.store.crm_writeback import record_contact_changes, record_leads
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.schema import CRM_TABLES, audit_log, signals
 from jobshift.utils.timeutil import utcnow
 
 Clock = Callable[[], datetime]
+CONTACT_ACTION_TYPES = ("left_company", "promotion")
+"""Signal types whose action is a contact update alone (no lead): pushed once the update is applied."""
 
 
 @dataclass
@@ -115,9 +119,16 @@ class _Batch:
         self.audit: list[dict[str, Any]] = []
         self.contact_signals: list[str] = []
         self.created: dict[str, str | None] = {}  # idempotency key -> record id, this batch
+        self.local_leads: list[dict[str, Any]] = []  # write-through to the local copy
+        self.local_contacts: list[tuple[str, dict[str, Any]]] = []
 
     def applied(
-        self, row: Mapping[str, Any], record_id: str | None, sent: Mapping[str, Any], action: str
+        self,
+        row: Mapping[str, Any],
+        record_id: str | None,
+        sent: Mapping[str, Any],
+        action: str,
+        notes: Sequence[str] = (),
     ) -> None:
         self.marks.append(
             {
@@ -133,7 +144,11 @@ class _Batch:
         )
         if row["kind"] == "create_lead":
             self.created[str(row["idempotency_key"])] = record_id
-        obj = {"create_lead": "leads", "update_contact": "contacts"}.get(row["kind"], "signals")
+        obj = crm_object(str(row["kind"])) if action != "link" else None
+        obj = obj or "signals"
+        after = {**_json_safe(sent), "idempotency_key": row["idempotency_key"]}
+        if notes:
+            after["notes"] = list(notes)
         self.audit.append(
             {
                 "at": self.now,
@@ -142,13 +157,17 @@ class _Batch:
                 "object": obj,
                 "record_id": record_id if obj != "signals" else row["signal_id"],
                 "before": None,
-                "after": {**_json_safe(sent), "idempotency_key": row["idempotency_key"]},
+                "after": after,
                 "run_id": self.run_id,
             }
         )
 
     def write(self, conn: Connection) -> None:
         ob.mark(conn, self.marks)
+        if self.local_leads:
+            record_leads(conn, self.local_leads, self.now)
+        if self.local_contacts:
+            record_contact_changes(conn, self.local_contacts)
         if self.sig:
             conn.execute(
                 update(signals)
@@ -158,24 +177,34 @@ class _Batch:
             )
         if self.audit:
             conn.execute(insert(audit_log), self.audit)
-        for i in range(0, len(self.contact_signals), 900):  # left_company: the contact update is the action
+        for i in range(0, len(self.contact_signals), 900):  # the contact update is the signal's action
             conn.execute(
                 update(signals)
                 .where(
                     signals.c.signal_id.in_(self.contact_signals[i : i + 900]),
-                    signals.c.type == "left_company",
+                    signals.c.type.in_(CONTACT_ACTION_TYPES),
                     signals.c.status == "new",
                 )
                 .values(status="pushed")
             )
 
 
+def contact_fields(row: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """The CRM fields of a contact action (a departure is dated when it is applied)."""
+    fields = crm_fields(str(row["kind"]), row["payload"])
+    if row["kind"] == "update_contact":
+        fields["no_longer_at_company_at"] = now
+    return fields
+
+
 def _send(
     connector: CrmConnector, creates: list[dict[str, Any]], updates: list[dict[str, Any]], now: datetime
 ) -> tuple[list[WriteResult], list[WriteResult], list[dict[str, Any]]]:
-    upd_fields = [{**u["payload"], "no_longer_at_company_at": now} for u in updates]
+    upd_fields = [contact_fields(u, now) for u in updates]
     res_c = (
-        connector.create_leads([LeadCreate(r["idempotency_key"], r["payload"]) for r in creates])
+        connector.create_leads(
+            [LeadCreate(r["idempotency_key"], crm_fields("create_lead", r["payload"])) for r in creates]
+        )
         if creates
         else []
     )
@@ -206,7 +235,7 @@ def apply_pending(
 ) -> ApplyCounts:
     """Apply due pending outbox rows batch by batch (see the module docstring for failure handling)."""
     counts = ApplyCounts()
-    fields_checked = False
+    fields_checked: set[str] = set()
     deferred: set[int] = set()
     while max_batches is None or counts.batches < max_batches:
         usage = connector.api_usage()
@@ -230,13 +259,17 @@ def apply_pending(
             break
         counts.batches += 1
         creates = [r for r in rows if r["kind"] == "create_lead"]
-        updates = [r for r in rows if r["kind"] == "update_contact"]
+        updates = [r for r in rows if r["kind"] in ("update_contact", "update_title")]
         links = [r for r in rows if r["kind"] == "link_existing"]
         batch = _Batch(actor, run_id, now)
         try:
-            if creates and not fields_checked:
-                connector.check_fields("leads", sorted({k for r in creates for k in r["payload"]}))
-                fields_checked = True
+            for obj, group in (("leads", creates), ("contacts", updates)):
+                if group and obj not in fields_checked:
+                    names = {k for r in group for k in crm_fields(str(r["kind"]), r["payload"])}
+                    if obj == "contacts" and any(r["kind"] == "update_contact" for r in group):
+                        names.add("no_longer_at_company_at")
+                    connector.check_fields(obj, sorted(names))  # type: ignore[arg-type]
+                    fields_checked.add(obj)
             res_c, res_u, upd_fields = _send(connector, creates, updates, now)
         except RetryableError as exc:
             marks = [_retry(cfg, r, str(exc), now, exc.retry_after) for r in creates + updates]
@@ -280,14 +313,24 @@ def _record(
     now: datetime,
     action: str,
 ) -> None:
+    if res.ok and res.duplicate_of:
+        # the CRM already has this person (its duplicate rule said so): link, as planning would have
+        linked = {"linked_to": res.record_id, "object": res.duplicate_of, "matched_by": "crm duplicate rule"}
+        batch.applied(row, res.record_id, linked, "link", res.notes)
+        batch.sig.append({"b_id": row["signal_id"], "b_status": "duplicate", "b_lead": res.record_id})
+        counts.linked += 1
+        return
     if res.ok:
-        batch.applied(row, res.record_id, sent, action)
+        batch.applied(row, res.record_id, sent, action, res.notes)
         if row["kind"] == "create_lead":
             counts.created += 1
             batch.sig.append({"b_id": row["signal_id"], "b_status": "pushed", "b_lead": res.record_id})
+            local = local_fields("create_lead", row["payload"])
+            batch.local_leads.append({**local, "id": res.record_id})
         else:
             counts.updated += 1
             batch.contact_signals.append(str(row["signal_id"]))
+            batch.local_contacts.append((str(row["target_id"]), dict(sent)))
         return
     if res.retryable:
         mark = _retry(cfg, row, res.error or "retryable error", now, None)
