@@ -35,6 +35,9 @@ class WorkspaceSection(Section):
     timezone: str = "UTC"
 
 
+LeadSignalType = Literal["job_change", "new_hire", "promotion"]
+
+
 class ProgramSection(Section):
     """Lead sources and the tracking cap (see spec/program.md)."""
 
@@ -43,8 +46,8 @@ class ProgramSection(Section):
     tracking_cap: int = Field(50_000, ge=0)
     lead_status: str = Field("New", min_length=1, description="status of every lead jobshift creates")
     priority: str = Field("High", description="priority / rating written on leads")
-    priority_reasons: dict[Literal["job_change", "new_hire", "promotion"], str] = Field(
-        default_factory=lambda: {
+    priority_reasons: dict[LeadSignalType, str] = Field(
+        default_factory=lambda: {  # type: ignore[arg-type]
             "job_change": "Job change lead",
             "new_hire": "New hire lead",
             "promotion": "Promotion lead",

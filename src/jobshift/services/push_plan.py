@@ -60,7 +60,7 @@ def action_settings(cfg: Config) -> ActionSettings:
         target_tracking_lead_source=p.target_tracking_lead_source,
         lead_status=p.lead_status,
         priority=p.priority,
-        priority_reasons=dict(p.priority_reasons),
+        priority_reasons={str(k): v for k, v in p.priority_reasons.items()},
         disqualified_status=p.contact_status,
         disqualified_reason=p.disqualified_reason,
         promotion_updates_contact=p.promotion_action == "update_contact",
