@@ -3,7 +3,12 @@ sObject collections) and Bulk API 2.0 ingest jobs, with in-memory state, fault i
 
 Faults: ``fault_share`` of the API calls are refused before anything happens (503 ``SERVER_UNAVAILABLE``
 or 403 ``REQUEST_LIMIT_EXCEEDED``, alternately by the seeded RNG); ``lost_share`` of the calls are
-processed and *then* answered 503 (the client cannot know it worked: only idempotent writes survive that).
+processed and *then* answered 503 (the client cannot know it worked: only idempotent writes survive that);
+``lock_share`` of the written records fail with ``UNABLE_TO_LOCK_ROW`` (a retryable per-record error).
+Writes are validated as a real org validates them (see ``fakes.salesforce_data``): types, lengths,
+restricted picklists, required fields, duplicate rules (``duplicate_rules``), partial success.
+Bulk 2.0 jobs that were closed are processed by the "server" whenever any job is polled, like a real
+org that goes on processing a job whose client died.
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from fakes import soql
-from fakes.salesforce_data import STANDARD_FIELDS, SObject, sf_now
+from fakes.salesforce_data import STANDARD_FIELDS, SObject, ValueRejected, sf_now
 from fakes.server import BackgroundServer
 from fakes.tls import self_signed_cert
+from jobshift.domain.normalize.sfid import to_18
 
 DATA = re.compile(r"^/services/data/v(\d+\.\d)/(.*)$")
 
@@ -43,7 +49,7 @@ class FakeSalesforce:
         self,
         tmp_dir: Path,
         *,
-        custom_fields: dict[str, dict[str, str]] | None = None,
+        custom_fields: dict[str, dict[str, Any]] | None = None,
         external_ids: dict[str, set[str]] | None = None,
         client_id: str = "test-client",
         client_secret: str = "test-secret",
@@ -56,11 +62,21 @@ class FakeSalesforce:
         lost_share: float = 0.0,
         seed: int = 7,
         bulk_in_progress_polls: int = 1,
+        duplicate_rules: dict[str, tuple[str, ...]] | None = None,
+        lock_share: float = 0.0,
     ) -> None:
         self.objects: dict[str, SObject] = {}
         for name, fields in STANDARD_FIELDS.items():
             extra = (custom_fields or {}).get(name, {})
-            self.objects[name] = SObject(name, {**fields, **extra}, (external_ids or {}).get(name, set()))
+            self.objects[name] = SObject(
+                name,
+                {**fields, **extra},
+                (external_ids or {}).get(name, set()),
+                duplicate_keys=(duplicate_rules or {}).get(name, ()),
+            )
+        self.objects["Lead"].peers = [self.objects["Contact"]]
+        self.objects["Contact"].peers = [self.objects["Lead"]]
+        self.lock_share = lock_share
         self.client_id, self.client_secret = client_id, client_secret
         self.username, self.password, self.security_token = username, password, security_token
         self.page_size = page_size
@@ -95,7 +111,7 @@ class FakeSalesforce:
         """Seed a record (any field, read-only ones included); returns its id."""
         with self.lock:
             obj = self.objects[sobject]
-            rid = values.pop("Id", None) or obj.new_id()
+            rid = to_18(values.pop("Id", None)) or obj.new_id()
             now = sf_now()
             rec: dict[str, Any] = {f: None for f in obj.fields}
             rec.update({"Id": rid, "CreatedDate": now, "SystemModstamp": now})
@@ -273,16 +289,28 @@ class FakeSalesforce:
             if obj is None:
                 return _errors(400, "INVALID_TYPE", f"sObject type '{sobject}' is not supported.")
             values = {k: v for k, v in rec.items() if k not in ("attributes", "id", "Id")}
-            if method == "PATCH" and len(rest) == 2:
-                if not obj.has_field(rest[1]):
-                    return _errors(400, "INVALID_FIELD", f"No such column '{rest[1]}' on entity '{sobject}'.")
-                rid, created, errs = obj.upsert(rest[1], values)
-            elif method == "PATCH":
-                rid, created, errs = obj.write(values, record_id=rec.get("id") or rec.get("Id"))
-            elif method == "POST":
-                rid, created, errs = obj.write(values)
-            else:
+            if method not in ("PATCH", "POST"):
                 return _errors(405, "METHOD_NOT_ALLOWED", method)
+            if method == "PATCH" and len(rest) == 2 and not obj.has_field(rest[1]):
+                return _errors(400, "INVALID_FIELD", f"No such column '{rest[1]}' on entity '{sobject}'.")
+            if self.lock_share and self.rng.random() < self.lock_share:
+                self.faults["UNABLE_TO_LOCK_ROW"] += 1
+                lock = {
+                    "statusCode": "UNABLE_TO_LOCK_ROW",
+                    "message": "unable to obtain exclusive access to this record or 1 records",
+                    "fields": [],
+                }
+                results.append({"id": None, "success": False, "errors": [lock]})
+                continue
+            try:
+                if method == "PATCH" and len(rest) == 2:
+                    rid, created, errs = obj.upsert(rest[1], values)
+                elif method == "PATCH":
+                    rid, created, errs = obj.write(values, record_id=rec.get("id") or rec.get("Id"))
+                else:
+                    rid, created, errs = obj.write(values)
+            except ValueRejected as exc:  # a JSON value of the wrong type fails the whole request
+                return _errors(400, "JSON_PARSER_ERROR", str(exc))
             item: dict[str, Any] = {"id": rid or None, "success": not errs, "errors": errs}
             if method == "PATCH" and len(rest) == 2:
                 item["created"] = created
@@ -336,12 +364,13 @@ class FakeSalesforce:
                 job["state"] = "Aborted"
             return JSONResponse(self._job_info(job))
         if len(rest) == 1 and method == "GET":
-            if job["state"] in ("UploadComplete", "InProgress"):
-                job["polls"] += 1
-                if job["polls"] > self.bulk_in_progress_polls:
-                    self._process(job)
-                else:
-                    job["state"] = "InProgress"
+            for other in self.jobs.values():  # the server works on every closed job, not only this one
+                if other["state"] in ("UploadComplete", "InProgress"):
+                    other["polls"] += 1
+                    if other["polls"] > self.bulk_in_progress_polls:
+                        self._process(other)
+                    else:
+                        other["state"] = "InProgress"
             return JSONResponse(self._job_info(job))
         if len(rest) == 1 and method == "DELETE":
             del self.jobs[job["id"]]
@@ -369,14 +398,18 @@ class FakeSalesforce:
         reader = csv.DictReader(io.StringIO(job["data"] or ""))
         for row in reader:
             values = {k: (None if v == "#N/A" else v) for k, v in row.items() if v != ""}
-            if job["operation"] == "upsert":
-                rid, created, errs = obj.upsert(job["externalIdFieldName"], values)
+            if self.lock_share and self.rng.random() < self.lock_share:
+                self.faults["UNABLE_TO_LOCK_ROW"] += 1
+                rid, created = "", False
+                errs = [{"statusCode": "UNABLE_TO_LOCK_ROW", "message": "unable to obtain exclusive access"}]
+            elif job["operation"] == "upsert":
+                rid, created, errs = obj.upsert(job["externalIdFieldName"], values, from_csv=True)
             elif job["operation"] == "update":
                 rid_in = values.pop("Id", None)
-                rid, created, errs = obj.write(values, record_id=rid_in)
+                rid, created, errs = obj.write(values, record_id=rid_in, from_csv=True)
             else:
                 values.pop("Id", None)
-                rid, created, errs = obj.write(values)
+                rid, created, errs = obj.write(values, from_csv=True)
             if errs:
                 err = ";".join(f"{e['statusCode']}:{e['message']}" for e in errs)
                 job["failed"].append({"sf__Id": rid, "sf__Error": err, **row})

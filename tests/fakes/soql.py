@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from jobshift.domain.normalize.sfid import to_18
+
 _TOKEN = re.compile(
     r"""\s*(?:
     (?P<str>'(?:[^'\\]|\\.)*')
@@ -208,8 +210,16 @@ def matches(node: Any, record: dict[str, Any]) -> bool:
         return not matches(node[1], record)
     _, name, lit = node
     raw = record.get(name)
-    if op == "in":
-        return raw in lit
+    if name == "Id" or name.endswith("Id"):  # ids: the 15- and 18-character forms are one record
+        raw = to_18(raw) if isinstance(raw, str) else raw
+        lit = (
+            [to_18(v) if isinstance(v, str) else v for v in lit]
+            if op == "in"
+            else (to_18(lit) if isinstance(lit, str) else lit)
+        )
+    if op == "in":  # string comparisons are case-insensitive in SOQL
+        folded = {v.lower() if isinstance(v, str) else v for v in lit}
+        return (raw.lower() if isinstance(raw, str) else raw) in folded
     if op == "like":
         if raw is None:
             return False

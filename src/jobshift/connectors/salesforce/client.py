@@ -42,6 +42,8 @@ class CallStats:
     records_written: int = 0
     records_failed: int = 0
     bulk_jobs: int = 0
+    calls_refused: int = 0
+    """Calls not made because API usage was at the pause threshold."""
 
     @property
     def total_calls(self) -> int:
@@ -59,23 +61,55 @@ class CallStats:
             "records_written": self.records_written,
             "records_failed": self.records_failed,
             "bulk_jobs": self.bulk_jobs,
+            "calls_refused": self.calls_refused,
         }
 
 
-class CaPinnedSession(requests.Session):
-    """A session that verifies TLS with one CA file, whatever ``REQUESTS_CA_BUNDLE`` says
-    (requests lets that variable override ``Session.verify``)."""
+class TimeoutSession(requests.Session):
+    """A session whose every request has a (connect, read) timeout unless the caller gives one
+    (simple-salesforce sets none on most calls); optionally verifying TLS with one CA file, whatever
+    ``REQUESTS_CA_BUNDLE`` says (requests lets that variable override ``Session.verify``)."""
 
-    def __init__(self, ca_bundle: str) -> None:
+    def __init__(self, timeout: tuple[float, float], ca_bundle: str | None = None) -> None:
         super().__init__()
-        self.verify = ca_bundle
+        self.timeout = timeout
         self._ca_bundle = ca_bundle
+        if ca_bundle:
+            self.verify = ca_bundle
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """``requests.Session.request`` with the default timeout."""
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().request(method, url, *args, **kwargs)
 
     def merge_environment_settings(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Environment settings, with ``verify`` pinned to the configured CA file."""
         out: dict[str, Any] = super().merge_environment_settings(*args, **kwargs)
-        out["verify"] = self._ca_bundle
+        if self._ca_bundle:
+            out["verify"] = self._ca_bundle
         return out
+
+
+def _net_reason(exc: requests.RequestException) -> str:
+    """A short reason for a network failure (requests' own messages run to several hundred characters)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connection timed out"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "no answer within the read timeout"
+    text = str(exc)
+    for marker, reason in (
+        ("Connection refused", "connection refused"),
+        ("Name or service not known", "host name not found"),
+        ("nodename nor servname", "host name not found"),
+        ("Temporary failure in name resolution", "host name not found"),
+        ("Network is unreachable", "network unreachable"),
+        ("No route to host", "no route to host"),
+        ("timed out", "connection timed out"),
+    ):
+        if marker in text:
+            return reason
+    return type(exc).__name__
 
 
 class SalesforceClient:
@@ -93,7 +127,8 @@ class SalesforceClient:
         self.settings = settings
         self._env = os.environ if env is None else env
         if session is None:
-            session = CaPinnedSession(settings.ca_bundle) if settings.ca_bundle else requests.Session()
+            timeout = (settings.connect_timeout_seconds, settings.timeout_seconds)
+            session = TimeoutSession(timeout, settings.ca_bundle)
         self.session = session
         self.sleep = sleep
         self._rng = rng or random.Random()
@@ -127,11 +162,15 @@ class SalesforceClient:
         url = self.settings.login_url.rstrip("/") + "/services/oauth2/token"
         self.stats.calls["oauth"] += 1
         try:
-            resp = self.session.post(url, data=self._token_request(), timeout=self.settings.timeout_seconds)
+            resp = self.session.post(
+                url,
+                data=self._token_request(),
+                timeout=(self.settings.connect_timeout_seconds, self.settings.timeout_seconds),
+            )
         except requests.exceptions.SSLError as exc:
             raise FatalError(f"Salesforce login: TLS verification failed for {url}: {exc}") from None
         except requests.RequestException as exc:
-            raise RetryableError(f"Salesforce login: cannot reach {url}: {exc}") from None
+            raise RetryableError(f"Salesforce login: cannot reach {url} ({_net_reason(exc)})") from None
         try:
             payload = resp.json()
         except ValueError:
@@ -158,7 +197,7 @@ class SalesforceClient:
     def sf(self) -> Salesforce:
         """The authenticated ``simple_salesforce.Salesforce`` (logs in on first use)."""
         if self._sf is None:
-            self._with_retries("oauth", self.login, count=False)
+            self._with_retries("oauth", self.login, count=False, attempts=self.settings.login_attempts)
         assert self._sf is not None
         return self._sf
 
@@ -169,8 +208,10 @@ class SalesforceClient:
         ceiling = min(s.retry_backoff_max_seconds, s.retry_backoff_seconds * (2 ** (attempt - 1)))
         return ceiling * (0.5 + self._rng.random() / 2)
 
-    def _with_retries(self, kind: str, fn: Callable[[], T], *, count: bool = True) -> T:
-        attempts = self.settings.retry_attempts
+    def _with_retries(
+        self, kind: str, fn: Callable[[], T], *, count: bool = True, attempts: int | None = None
+    ) -> T:
+        attempts = attempts or self.settings.retry_attempts
         reauthed = False
         attempt = 0
         while True:
@@ -197,8 +238,29 @@ class SalesforceClient:
                 self.stats.retries += 1
                 self.sleep(err.retry_after if err.retry_after is not None else self.backoff(attempt))
 
+    def guard(self) -> None:
+        """Raise ``RetryableError`` when the org's API usage (from the last response's
+        ``Sforce-Limit-Info`` header: no extra call) is at or above ``api_usage_pause_share``."""
+        usage = self.header_usage()
+        if usage is None:
+            return
+        used, limit = usage
+        share = self.settings.api_usage_pause_share
+        if limit and used / limit >= share:
+            self.stats.calls_refused += 1
+            raise RetryableError(
+                f"Salesforce API usage {used:,}/{limit:,} reached {share:.0%} of the daily limit: paused",
+                retry_after=3600.0,
+            )
+
     def call(self, kind: str, fn: Callable[[Salesforce], T]) -> T:
-        """Run ``fn(sf)`` (one API call) with counting, re-authentication and bounded retries."""
+        """Run ``fn(sf)`` (one API call) with counting, re-authentication and bounded retries.
+
+        Every call but ``/limits`` is guarded: near the daily API limit it is not made at all
+        (:meth:`guard`), reads and dedupe queries included.
+        """
+        if kind != "limits":
+            self.guard()
         return self._with_retries(kind, lambda: fn(self.sf))
 
     # -- reads ------------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ from jobshift.connectors.crm_values import email_key, linkedin_person_key, to_da
 from jobshift.connectors.salesforce.client import CallStats, SalesforceClient
 from jobshift.connectors.salesforce.fields import MODSTAMP, FieldMap, column_kinds, soql_datetime, soql_string
 from jobshift.connectors.salesforce.writes import Outcome, bulk_write, rest_write
+from jobshift.domain.crm_payload import WRITTEN_FIELDS
+from jobshift.domain.normalize.sfid import to_18
 from jobshift.errors import FatalError, RetryableError
 
 PAUSE_RETRY_AFTER = 3600.0
@@ -276,38 +278,91 @@ class SalesforceConnector:
             before_batch=self._pause_reason,
         )
 
+    def _values(self, obj: str, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """Canonical fields → the org's field values (fitted to describe) and the notes on what changed."""
+        fmap = self.field_map(obj)
+        values, unmapped, notes = fmap.to_salesforce(fields, self.sobject_fields(fmap.sobject))
+        self.unmapped_written.update(unmapped)
+        values.pop("Id", None)
+        return values, notes
+
     def create_leads(self, intents: Sequence[LeadCreate]) -> list[WriteResult]:
-        """Upsert leads by the external-id field (idempotent); one result per intent, same order."""
+        """Upsert leads by the external-id field (idempotent); one result per intent, same order.
+
+        A record the org's duplicate rule refuses (``DUPLICATES_DETECTED``) comes back ``ok`` with
+        ``duplicate_of`` and the existing record's id: the push links to it instead of failing.
+        """
         if not intents:
             return []
         fmap = self.field_map("leads")
         ext = self.settings.lead_external_id_field
         self.check_external_id(fmap.sobject, ext)
         self._prepare("leads", [i.fields for i in intents])
+        record_type = self.settings.lead_record_type_id
         unique: dict[str, dict[str, Any]] = {}
+        notes: dict[str, list[str]] = {}
         for intent in intents:
-            values, unmapped = fmap.to_salesforce(intent.fields)
-            self.unmapped_written.update(unmapped)
-            values.pop("Id", None)
+            values, notes[intent.idempotency_key] = self._values("leads", intent.fields)
+            if record_type:
+                values["RecordTypeId"] = record_type
             unique[intent.idempotency_key] = {**values, ext: intent.idempotency_key}
         outcomes = dict(zip(unique, self._write(fmap.sobject, list(unique.values()), ext), strict=True))
-        return [_result(i.idempotency_key, outcomes[i.idempotency_key]) for i in intents]
+        results = []
+        for i in intents:
+            o = outcomes[i.idempotency_key]
+            if o.is_duplicate:
+                results.append(self._duplicate(i.idempotency_key, o, unique[i.idempotency_key]))
+            else:
+                results.append(_result(i.idempotency_key, o, notes[i.idempotency_key]))
+        return results
+
+    def _duplicate(self, key: str, o: Outcome, values: Mapping[str, Any]) -> WriteResult:
+        """The existing record a duplicate rule pointed at (asked back by e-mail when the org's error
+        did not name it, as Bulk API results do not)."""
+        rid = o.duplicates[0] if o.duplicates else None
+        if rid is None and values.get("Email"):
+            email = str(values["Email"])
+            for obj in ("leads", "contacts"):
+                found = self._find_in(obj, email_key(email), None, None, None)
+                if found:
+                    rid = found.record_id
+                    break
+        if rid is None:
+            return _result(key, o, ())
+        obj = "contacts" if rid.startswith("003") else "leads"
+        return WriteResult(key, True, record_id=rid, duplicate_of=obj, notes=(f"{o.error}",))
 
     def update_contacts(self, intents: Sequence[ContactUpdate]) -> list[WriteResult]:
-        """Update contacts by id (several intents for one contact are merged, later fields win)."""
+        """Update contacts by id (several intents for one contact are merged, later fields win; a 15- and
+        an 18-character id of one contact are one contact)."""
         if not intents:
             return []
         fmap = self.field_map("contacts")
         self._prepare("contacts", [i.fields for i in intents])
         merged: dict[str, dict[str, Any]] = {}
+        notes: dict[str, list[str]] = {}
         for intent in intents:
-            values, unmapped = fmap.to_salesforce(intent.fields)
-            self.unmapped_written.update(unmapped)
-            values.pop("Id", None)
-            merged.setdefault(intent.contact_id, {"Id": intent.contact_id}).update(values)
+            cid = to_18(intent.contact_id) or intent.contact_id
+            values, notes[intent.idempotency_key] = self._values("contacts", intent.fields)
+            merged.setdefault(cid, {"Id": cid}).update(values)
         outcomes = dict(zip(merged, self._write(fmap.sobject, list(merged.values()), None), strict=True))
-        return [_result(i.idempotency_key, outcomes[i.contact_id]) for i in intents]
+        return [
+            _result(
+                i.idempotency_key, outcomes[to_18(i.contact_id) or i.contact_id], notes[i.idempotency_key]
+            )
+            for i in intents
+        ]
+
+    def written_fields(self) -> dict[str, dict[str, str]]:
+        """Per object, canonical field → the org's field that jobshift writes (mapped ones only)."""
+        out: dict[str, dict[str, str]] = {}
+        for obj, names in WRITTEN_FIELDS.items():
+            fmap = self.field_map(obj)
+            out[obj] = {c: fmap.to_sf[c] for c in names if fmap.to_sf.get(c) and "." not in fmap.to_sf[c]}
+        return out
 
 
-def _result(key: str, o: Outcome) -> WriteResult:
-    return WriteResult(key, o.ok, record_id=o.record_id, error=o.error, retryable=o.retryable)
+def _result(key: str, o: Outcome, notes: Sequence[str]) -> WriteResult:
+    return WriteResult(
+        key, o.ok, record_id=o.record_id, error=o.error, retryable=o.retryable, notes=tuple(notes)
+    )

@@ -18,6 +18,7 @@ from typing import Any
 
 from jobshift.connectors.crm_columns import OBJECTS
 from jobshift.connectors.crm_values import CONVERTERS, DERIVATIONS
+from jobshift.connectors.salesforce.values import fit_value
 from jobshift.errors import ConfigError
 
 SOBJECTS: dict[str, str] = {
@@ -137,17 +138,29 @@ class FieldMap:
                 row[derived] = fn(row[source]) if row[source] is not None else None
         return row
 
-    def to_salesforce(self, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        """Canonical values → Salesforce JSON values; also the canonical names that have no mapping."""
+    def to_salesforce(
+        self, fields: Mapping[str, Any], describe: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> tuple[dict[str, Any], list[str], list[str]]:
+        """Canonical values → Salesforce JSON values fitted to the org's fields (``describe``: field name
+        → describe entry; see :mod:`.values`); also the canonical names with no mapping, and notes on
+        what was changed to fit."""
         out: dict[str, Any] = {}
         unmapped: list[str] = []
+        notes: list[str] = []
         for canonical, value in fields.items():
             sf_name = self.to_sf.get(canonical)
             if not sf_name or "." in sf_name:
                 unmapped.append(canonical)
                 continue
-            out[sf_name] = sf_value(value)
-        return out, unmapped
+            if describe is None:
+                out[sf_name] = sf_value(value)
+                continue
+            sent, note, keep = fit_value(canonical, value, describe.get(sf_name))
+            if note:
+                notes.append(note)
+            if keep:
+                out[sf_name] = sent
+        return out, unmapped, notes
 
 
 def _lookup(record: Mapping[str, Any], name: str) -> Any:

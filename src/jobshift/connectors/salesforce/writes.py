@@ -23,20 +23,43 @@ from jobshift.errors import FatalError, RetryableError
 NULL = "#N/A"
 
 
+DUPLICATES = "DUPLICATES_DETECTED"
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """Result of writing one record."""
+    """Result of writing one record. ``duplicates``: ids of the existing records a duplicate rule named
+    (``DUPLICATES_DETECTED``; empty when the org did not say which)."""
 
     ok: bool
     record_id: str | None = None
     error: str | None = None
     retryable: bool = False
+    duplicates: tuple[str, ...] = ()
+
+    @property
+    def is_duplicate(self) -> bool:
+        """Whether the org refused the record as a duplicate of an existing one."""
+        return not self.ok and DUPLICATES in (self.error or "")
 
 
 def _record_error(errors: Sequence[dict[str, Any]]) -> tuple[str, bool]:
     codes = [str(e.get("statusCode") or e.get("errorCode") or "") for e in errors]
     text = "; ".join(f"{c}: {e.get('message', '')}".strip() for c, e in zip(codes, errors, strict=True))
     return text or "unknown error", any(c in RETRYABLE_CODES for c in codes)
+
+
+def _duplicate_ids(errors: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    """Record ids named by a ``DUPLICATES_DETECTED`` error's ``duplicateResult``, best match first."""
+    found: list[tuple[float, str]] = []
+    for e in errors:
+        result = e.get("duplicateResult") or {}
+        for match in result.get("matchResults") or []:
+            for rec in match.get("matchRecords") or []:
+                rid = (rec.get("record") or {}).get("Id")
+                if rid:
+                    found.append((-float(rec.get("matchConfidence") or 0), str(rid)))
+    return tuple(rid for _, rid in sorted(found))
 
 
 def rest_write(
@@ -80,8 +103,17 @@ def rest_write(
             if res.get("success"):
                 out.append(Outcome(True, record_id=res.get("id")))
             else:
-                err, retry = _record_error(res.get("errors") or [])
-                out.append(Outcome(False, record_id=res.get("id"), error=err, retryable=retry))
+                errs = res.get("errors") or []
+                err, retry = _record_error(errs)
+                out.append(
+                    Outcome(
+                        False,
+                        record_id=res.get("id"),
+                        error=err,
+                        retryable=retry,
+                        duplicates=_duplicate_ids(errs),
+                    )
+                )
     ok = sum(o.ok for o in out)
     client.stats.records_written += ok
     client.stats.records_failed += len(out) - ok
