@@ -55,8 +55,8 @@ class Flaky:
     def check_fields(self, object: Any, fields: Sequence[str]) -> None:
         self.inner.check_fields(object, fields)
 
-    def find_existing(self, **kw: Any) -> Any:
-        return self.inner.find_existing(**kw)
+    def find_existing(self, people: Any) -> Any:
+        return self.inner.find_existing(people)
 
     def create_leads(self, intents: Sequence[LeadCreate]) -> list[WriteResult]:
         self.calls += 1

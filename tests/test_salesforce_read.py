@@ -10,7 +10,7 @@ import pytest
 
 from fakes.salesforce import FakeSalesforce
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS, sf_settings
-from jobshift.connectors.crm_protocol import CrmConnector
+from jobshift.connectors.crm_protocol import CrmConnector, PersonLookup
 from jobshift.connectors.salesforce import SalesforceConnector
 from jobshift.errors import ConfigError, FatalError, RetryableError
 
@@ -161,18 +161,23 @@ def test_find_existing(fake: FakeSalesforce) -> None:
         IsConverted=False,
         LinkedIn_URL__c="linkedin.com/in/rick-roe",
     )
+    same_name = fake.add("Contact", AccountId=acc, FirstName="Ann", LastName="Lee", Email="ann@gmail.com")
     conn = SalesforceConnector(sf_settings(fake), env=ENV)
-    hit = conn.find_existing(
-        email="Jane@NewCo.com", linkedin_norm=None, account_id=acc, company_domain="newco.com"
-    )
-    assert hit is not None and (hit.object, hit.record_id, hit.matched_by) == ("contacts", c, "email")
-    hit = conn.find_existing(
-        email=None, linkedin_norm="linkedin.com/in/rick-roe", account_id=None, company_domain="newco.com"
-    )
-    assert hit is not None and (hit.object, hit.record_id, hit.matched_by) == ("leads", lead, "linkedin")
-    assert (
-        conn.find_existing(
-            email="x@other.com", linkedin_norm=None, account_id=acc, company_domain="newco.com"
-        )
-        is None
-    )
+    people = [
+        PersonLookup("by-email", emails=("Jane@NewCo.com",), account_id=acc, company_domain="newco.com"),
+        PersonLookup("by-li", linkedin_norm="linkedin.com/in/rick-roe", company_domain="newco.com"),
+        PersonLookup("other", emails=("x@other.com",), account_id=acc, company_domain="newco.com"),
+        # the 15-character form of the account id, and a name typed in another case
+        PersonLookup("by-name", first_name="ANN", last_name="lee", account_id=acc[:15], company_name="NewCo"),
+        PersonLookup("personal", emails=("nobody@newco.com", "ann@gmail.com"), account_id=acc),
+        PersonLookup("name-elsewhere", first_name="Ann", last_name="Lee", company_name="Other Inc"),
+    ]
+    before = fake.calls["query"]
+    hits = {k: (h.object, h.record_id, h.matched_by) for k, h in conn.find_existing(people).items()}
+    assert hits == {
+        "by-email": ("contacts", c, "email"),
+        "by-li": ("leads", lead, "linkedin"),
+        "by-name": ("contacts", same_name, "name"),
+        "personal": ("contacts", same_name, "email"),
+    }
+    assert fake.calls["query"] - before == 2  # one query per object for the whole batch

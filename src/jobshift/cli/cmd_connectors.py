@@ -59,8 +59,11 @@ def register(app: typer.Typer, state: State) -> None:
             "Salesforce objects", rows, headers=("object", "sObject", "fields read", "mapped, not in org")
         )
         console.print(
-            f"API usage today: {report.api_used:,} / {report.api_limit:,}; written fields: all present"
+            f"API usage today: {report.api_used:,} / {report.api_limit:,}; written fields: all present; "
+            "configured values: allowed"
         )
+        for w in report.warnings:
+            warn(w)
 
     @crm_app.command("pull")
     def pull(

@@ -66,6 +66,22 @@ class ExistingPerson:
     matched_by: str
 
 
+@dataclass(frozen=True)
+class PersonLookup:
+    """Who to look for in the CRM before creating a lead: any of the person's e-mails (work and
+    personal), the normalized LinkedIn URL, or the name, at the new company (matched account, company
+    domain or company name). ``key`` is the caller's (a signal id)."""
+
+    key: str
+    emails: tuple[str, ...] = ()
+    linkedin_norm: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    account_id: str | None = None
+    company_domain: str | None = None
+    company_name: str | None = None
+
+
 @dataclass
 class ApiUsage:
     """API calls used and allowed today (Salesforce ``/limits`` DailyApiRequests)."""
@@ -94,15 +110,13 @@ class CrmConnector(Protocol):
         """Raise ``FatalError`` naming the first mapped field that does not exist — before any write."""
         ...
 
-    def find_existing(
-        self,
-        *,
-        email: str | None,
-        linkedin_norm: str | None,
-        account_id: str | None,
-        company_domain: str | None,
-    ) -> ExistingPerson | None:
-        """A lead or contact for this person at that company, if the CRM already has one."""
+    def find_existing(self, people: Sequence[PersonLookup]) -> dict[str, ExistingPerson]:
+        """Leads or contacts the CRM already has for these people at their new companies, by key.
+
+        Matching: the same e-mail (any of the person's) or LinkedIn URL at the company, or the same
+        first and last name at the company. A connector batches its lookups (a few calls per hundred
+        people, not one per person).
+        """
         ...
 
     def create_leads(self, intents: Sequence[LeadCreate]) -> list[WriteResult]:

@@ -22,6 +22,7 @@ from jobshift.connectors.crm_protocol import (
     CrmObject,
     ExistingPerson,
     LeadCreate,
+    PersonLookup,
     WriteResult,
 )
 from jobshift.domain.actions import lead_id_for
@@ -59,36 +60,46 @@ class StoreCrmConnector:
             if f not in t.c:
                 raise FatalError(f"{object}: no field {f!r} in the built-in store")
 
-    def find_existing(
-        self,
-        *,
-        email: str | None,
-        linkedin_norm: str | None,
-        account_id: str | None,
-        company_domain: str | None,
-    ) -> ExistingPerson | None:
-        """A lead (first) or contact for the person at the company: same LinkedIn or e-mail, and the
-        matched/converted account, or an e-mail at the company's domain."""
-        if not (email or linkedin_norm):
-            return None
+    def find_existing(self, people: Sequence[PersonLookup]) -> dict[str, ExistingPerson]:
+        """A lead (first) or contact per person at the company: same LinkedIn, any of the e-mails, or the
+        same first + last name (case-insensitive); at the matched/converted account, an e-mail at the
+        company's domain, or (leads) the same company name."""
+        out: dict[str, ExistingPerson] = {}
         leads, contacts = self._t["leads"], self._t["contacts"]
         with self._engine.connect() as conn:
-            for obj, t, company in (
-                ("leads", leads, _lead_company(leads, account_id, company_domain)),
-                ("contacts", contacts, _contact_company(contacts, account_id, company_domain)),
-            ):
-                if company is None:
-                    continue
-                for how, cond in (
-                    ("linkedin", t.c.linkedin_norm == linkedin_norm if linkedin_norm else None),
-                    ("email", t.c.email_norm == email if email else None),
-                ):
-                    if cond is None:
-                        continue
-                    q = select(t.c.id).where(cond, company).order_by(t.c.id).limit(1)
-                    rid = conn.execute(q).scalar()
-                    if rid is not None:
-                        return ExistingPerson(obj, str(rid), f"{how}+company")  # type: ignore[arg-type]
+            for person in people:
+                for obj, t in (("leads", leads), ("contacts", contacts)):
+                    found = self._find_one(conn, obj, t, person)
+                    if found is not None:
+                        out[person.key] = found
+                        break
+        return out
+
+    def _find_one(self, conn: Any, obj: str, t: Table, p: PersonLookup) -> ExistingPerson | None:
+        if obj == "leads":
+            company = _lead_company(t, p.account_id, p.company_domain, p.company_name)
+        else:
+            company = _contact_company(t, p.account_id, p.company_domain)
+        if company is None:
+            return None
+        emails = sorted({e for e in p.emails if e})
+        name = None
+        if p.first_name and p.last_name:
+            name = and_(
+                func.lower(t.c.first_name) == p.first_name.casefold(),
+                func.lower(t.c.last_name) == p.last_name.casefold(),
+            )
+        for how, cond in (
+            ("linkedin", t.c.linkedin_norm == p.linkedin_norm if p.linkedin_norm else None),
+            ("email", t.c.email_norm.in_(emails) if emails else None),
+            ("name", name),
+        ):
+            if cond is None:
+                continue
+            q = select(t.c.id).where(cond, company).order_by(t.c.id).limit(1)
+            rid = conn.execute(q).scalar()
+            if rid is not None:
+                return ExistingPerson(obj, str(rid), f"{how}+company")  # type: ignore[arg-type]
         return None
 
     def create_leads(self, intents: Sequence[LeadCreate]) -> list[WriteResult]:
@@ -158,12 +169,14 @@ def _b(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {f"b_{k}": v for k, v in fields.items()}
 
 
-def _lead_company(t: Table, account_id: str | None, domain: str | None) -> Any:
+def _lead_company(t: Table, account_id: str | None, domain: str | None, name: str | None) -> Any:
     conds = []
     if account_id:
         conds += [t.c.matched_account_id == account_id, t.c.converted_account_id == account_id]
     if domain:
         conds.append(t.c.email_norm.like(f"%@{domain.lower()}"))
+    if name and name.strip():
+        conds.append(func.lower(t.c.company) == name.strip().casefold())
     return or_(*conds) if conds else None
 
 

@@ -1,8 +1,10 @@
 """Planning the push: pushable signals → outbox rows (create lead / update contact / link existing).
 
-A signal is planned once (its outbox rows exist from then on). Dedupe runs in three places, in order:
-leads already planned or applied in the outbox for the same person + company, the CRM itself
-(``connector.find_existing``), and earlier signals of the same plan.
+A signal is planned once (its outbox rows exist from then on). Dedupe runs in four places, in order:
+leads already planned or applied in the outbox for the same person + company, the local copy of the CRM,
+the CRM itself (``connector.find_existing``, batched; not for the built-in store, whose copy is the
+CRM), and earlier signals of the same plan. A match is by any of the person's e-mails (work or
+personal), the LinkedIn URL, or first + last name, at the new company.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from jobshift.config import Config
-from jobshift.connectors.crm_protocol import CrmConnector
+from jobshift.connectors.crm_protocol import CrmConnector, ExistingPerson, PersonLookup
+from jobshift.connectors.store_crm import StoreCrmConnector
 from jobshift.domain.actions import (
     PUSHABLE_TYPES,
     ActionSettings,
@@ -29,7 +32,7 @@ from jobshift.domain.normalize.emails import normalize_email
 from jobshift.domain.normalize.linkedin import normalize_linkedin_person
 from jobshift.store import outbox as ob
 from jobshift.store.lookups import rows_by_id
-from jobshift.store.schema import accounts, contacts, people_observations, signals
+from jobshift.store.schema import CRM_TABLES, accounts, contacts, people_observations, signals
 from jobshift.store.tracking import tier_of_contacts
 
 Router = Callable[[Mapping[str, Any], Mapping[str, Any] | None], tuple[str | None, str]]
@@ -90,10 +93,64 @@ def _locations(conn: Connection, sigs: Sequence[Mapping[str, Any]]) -> dict[tupl
             o.c.location_region,
             o.c.job_company_country,
             o.c.job_company_region,
+            o.c.emails_norm,
         ).where(o.c.person_key.in_(keys[i : i + _CHUNK]))
         for pk, at, *rest in conn.execute(q):
             out[(pk, at)] = tuple(rest)
     return out
+
+
+def _lookup_for(
+    s: Mapping[str, Any], past: Mapping[str, Any] | None, emails: Sequence[str] | None
+) -> PersonLookup:
+    first, last = (
+        (past.get("first_name"), past.get("last_name")) if past and past.get("last_name") else (None, None)
+    )
+    if not last:
+        parts = str(s.get("full_name") or "").split()
+        first, last = (" ".join(parts[:-1]) or None, parts[-1]) if len(parts) > 1 else (None, None)
+    all_emails = [normalize_email(s.get("email")), *(emails or [])]
+    return PersonLookup(
+        key=str(s["signal_id"]),
+        emails=tuple(dict.fromkeys(e for e in all_emails if e)),
+        linkedin_norm=normalize_linkedin_person(s.get("linkedin_url")),
+        first_name=first,
+        last_name=last,
+        account_id=s.get("matched_account_id"),
+        company_domain=s.get("new_company_domain"),
+        company_name=s.get("new_company"),
+    )
+
+
+def _existing_in_crm(
+    conn: Connection,
+    connector: CrmConnector,
+    cfg: Config,
+    sigs: Sequence[Mapping[str, Any]],
+    past: Mapping[str, Mapping[str, Any]],
+    locs: Mapping[tuple[str, str], tuple[Any, ...]],
+    live: Mapping[str, Any],
+) -> dict[str, ExistingPerson]:
+    """Leads/contacts the CRM already has for the signals' people at their new companies, by signal id:
+    first the local copy (what ``crm pull`` or ``import`` brought, plus what jobshift pushed), then the
+    CRM itself (batched) when it is not the built-in store and ``[salesforce] dedupe_in_org``."""
+    people = []
+    for s in sigs:
+        dkey = dedupe_key(s)
+        if dkey is None or s["type"] == "left_company" or dkey in live:
+            continue
+        loc = locs.get((str(s.get("person_key")), str(s.get("observed_at"))))
+        emails = loc[4] if loc and isinstance(loc[4], list) else None
+        people.append(_lookup_for(s, past.get(str(s.get("contact_id"))), emails))
+    if not people:
+        return {}
+    found = StoreCrmConnector(conn.engine, CRM_TABLES).find_existing(people)
+    in_org = connector.name != "store" and (connector.name != "salesforce" or cfg.salesforce.dedupe_in_org)
+    if in_org:
+        rest = [p for p in people if p.key not in found]
+        if rest:
+            found.update(connector.find_existing(rest))
+    return found
 
 
 def sort_key(signal: Mapping[str, Any], order: str, tiers: Mapping[str, int]) -> str:
@@ -128,6 +185,7 @@ def plan(
     locs = _locations(conn, sigs)
     tiers = tier_of_contacts(conn) if order == "priority" else {}
     live = ob.live_leads_by_dedupe_key(conn)
+    found = _existing_in_crm(conn, connector, cfg, sigs, past, locs, live)
     rows: list[dict[str, Any]] = []
     for s in sigs:
         dkey = dedupe_key(s)
@@ -138,16 +196,10 @@ def plan(
                 existing = Existing(
                     "outbox", hit.get("crm_record_id"), "planned lead", hit["idempotency_key"]
                 )
-            else:
-                found = connector.find_existing(
-                    email=normalize_email(s.get("email")),
-                    linkedin_norm=normalize_linkedin_person(s.get("linkedin_url")),
-                    account_id=s.get("matched_account_id"),
-                    company_domain=s.get("new_company_domain"),
-                )
-                if found is not None:
-                    existing = Existing(found.object, found.record_id, found.matched_by)
-        loc = locs.get((str(s.get("person_key")), str(s.get("observed_at"))), (None, None, None, None))
+            elif str(s["signal_id"]) in found:
+                f = found[str(s["signal_id"])]
+                existing = Existing(f.object, f.record_id, f.matched_by)
+        loc = locs.get((str(s.get("person_key")), str(s.get("observed_at"))), (None, None, None, None, None))
         ctx = LeadContext(
             past_contact=past.get(str(s.get("contact_id"))),
             matched_account=accs.get(str(s.get("matched_account_id"))),

@@ -238,7 +238,11 @@ def apply_pending(
     fields_checked: set[str] = set()
     deferred: set[int] = set()
     while max_batches is None or counts.batches < max_batches:
-        usage = connector.api_usage()
+        try:
+            usage = connector.api_usage()
+        except RetryableError as exc:
+            counts.paused = f"{connector.name}: {exc} (will retry)"
+            break
         if usage is not None and usage.share >= cfg.push.api_usage_threshold:
             counts.paused = (
                 f"API usage {usage.used:,}/{usage.limit:,} ({usage.share:.0%}) is at or above the "
@@ -419,14 +423,16 @@ def push(
         )
     with store.begin() as conn:
         run_id = start_run(conn, "push", source=crm.name)
-        if retry_failed:
-            requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
-        planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
+    planned = PlanCounts()
     try:
-        applied = apply_pending(store, crm, cfg, run_id=run_id, clock=clock)
-    except FatalError as exc:
         with store.begin() as conn:
-            finish_run(conn, run_id, status="failed", counts=asdict(planned), error=str(exc))
+            if retry_failed:
+                requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
+            planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
+        applied = apply_pending(store, crm, cfg, run_id=run_id, clock=clock)
+    except BaseException as exc:  # every run ends in the runs log with its reason, also when interrupted
+        with store.begin() as conn:
+            finish_run(conn, run_id, status="failed", counts=asdict(planned), error=str(exc) or repr(exc))
         raise
     with store.connect() as conn:
         pending = ob.count_by(conn, is_backfill=False)

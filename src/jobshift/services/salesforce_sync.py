@@ -16,11 +16,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from jobshift.config import Config
 from jobshift.connectors.crm_columns import OBJECTS, resolve_object
 from jobshift.connectors.crm_protocol import CrmObject
 from jobshift.connectors.crm_values import to_datetime
 from jobshift.connectors.salesforce import SalesforceConnector
 from jobshift.connectors.salesforce.fields import SOBJECTS
+from jobshift.domain.crm_payload import WRITTEN_FIELDS
+from jobshift.errors import FatalError
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm import upsert_rows
 from jobshift.store.quarantine import QuarantinedRow, add_quarantined
@@ -44,6 +47,7 @@ class CheckReport:
     api_limit: int
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -65,12 +69,34 @@ def check_salesforce(ws: Workspace, *, connector: SalesforceConnector | None = N
             "fields_read": len(cols),
             "not_in_org": conn.skipped_fields.get(obj, []),
         }
-    conn.check_fields("contacts", list(conn.field_map("contacts").to_sf))
-    lead_fields = [c for c in conn.field_map("leads").to_sf if c not in ("id", "created_at")]
-    conn.check_fields("leads", lead_fields)
+    missing = [f for obj, names in WRITTEN_FIELDS.items() for f in conn.missing_fields(obj, names)]  # type: ignore[arg-type]
+    if missing:
+        raise FatalError(
+            f"the org lacks {len(missing)} field(s) jobshift writes: {', '.join(missing)}; deploy them "
+            "(`jobshift crm setup` prints the command) or map other fields in [salesforce.fields.*]"
+        )
     conn.check_external_id("Lead", ws.config.salesforce.lead_external_id_field)
+    report.warnings = conn.check_values(vocabulary(ws.config))
     report.stats = conn.stats.to_dict()
     return report
+
+
+def vocabulary(cfg: Config) -> list[tuple[str, str, str, str]]:
+    """Every configured value jobshift writes into a CRM field: (object, canonical field, value, key)."""
+    p = cfg.program
+    out = [
+        ("leads", "status", p.lead_status, "[program] lead_status"),
+        ("leads", "lead_source", p.contact_tracking_lead_source, "[program] contact_tracking_lead_source"),
+        ("leads", "lead_source", p.target_tracking_lead_source, "[program] target_tracking_lead_source"),
+        ("leads", "priority", p.priority, "[program] priority"),
+        ("contacts", "status", p.contact_status, "[program] contact_status"),
+        ("contacts", "disqualified_reason", p.disqualified_reason, "[program] disqualified_reason"),
+    ]
+    out += [
+        ("leads", "priority_reason", v, f"[program.priority_reasons] {k}")
+        for k, v in p.priority_reasons.items()
+    ]
+    return out
 
 
 @dataclass

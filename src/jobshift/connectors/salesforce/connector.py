@@ -25,6 +25,7 @@ from jobshift.connectors.crm_protocol import (
     CrmObject,
     ExistingPerson,
     LeadCreate,
+    PersonLookup,
     WriteResult,
 )
 from jobshift.connectors.crm_values import email_key, linkedin_person_key, to_datetime
@@ -36,6 +37,8 @@ from jobshift.domain.normalize.sfid import to_18
 from jobshift.errors import FatalError, RetryableError
 
 PAUSE_RETRY_AFTER = 3600.0
+LOOKUP_BATCH = 100
+"""People per dedupe query (keeps the SOQL under the URL length limit)."""
 
 
 class SalesforceConnector:
@@ -112,6 +115,41 @@ class SalesforceConnector:
                     f"create it or change [salesforce.fields.{object}] {canonical} in jobshift.toml"
                 )
 
+    def missing_fields(self, object: CrmObject, fields: Sequence[str]) -> list[str]:
+        """The org's field names (``Lead.Jobshift_Past_Title__c``) of mapped ``fields`` it does not have."""
+        fmap = self.field_map(object)
+        out = []
+        for canonical in fields:
+            sf_name = fmap.to_sf.get(canonical)
+            if sf_name and "." not in sf_name and not self.has_field(fmap.sobject, sf_name):
+                out.append(f"{fmap.sobject}.{sf_name}")
+        return out
+
+    def check_values(self, values: Sequence[tuple[str, str, str, str]]) -> list[str]:
+        """Check configured values against the org's picklists: ``(object, canonical field, value, config
+        key)``. Raises ``FatalError`` naming the field, the value and the allowed values when a
+        restricted picklist does not allow it; returns warnings for unrestricted picklists."""
+        warnings: list[str] = []
+        for obj, canonical, value, key in values:
+            fmap = self.field_map(obj)
+            sf_name = fmap.to_sf.get(canonical)
+            if not sf_name or "." in sf_name:
+                continue
+            info = self.sobject_fields(fmap.sobject).get(sf_name)
+            if not info or info.get("type") not in ("picklist", "multipicklist"):
+                continue
+            allowed = [str(v["value"]) for v in info.get("picklistValues") or [] if v.get("active", True)]
+            if value in allowed:
+                continue
+            where = f"Salesforce {fmap.sobject}.{sf_name}"
+            shown = ", ".join(repr(a) for a in allowed) or "none"
+            if info.get("restrictedPicklist"):
+                raise FatalError(
+                    f"{where} does not allow {value!r} (configured as {key}); allowed values: {shown}"
+                )
+            warnings.append(f"{where}: {value!r} ({key}) is not one of its picklist values ({shown})")
+        return warnings
+
     def check_external_id(self, sobject: str, name: str) -> None:
         """Raise ``FatalError`` unless ``sobject.name`` exists and is an External ID field."""
         info = self.sobject_fields(sobject).get(name)
@@ -169,25 +207,64 @@ class SalesforceConnector:
             except ValueError as exc:
                 self.rejected.append((object, str(rec.get("Id")), str(exc)))
 
-    def find_existing(
-        self,
-        *,
-        email: str | None,
-        linkedin_norm: str | None,
-        account_id: str | None,
-        company_domain: str | None,
-    ) -> ExistingPerson | None:
-        """A contact at ``account_id`` or an unconverted lead at ``company_domain`` for this person."""
-        email = email_key(email) if email else None
-        if not email and not linkedin_norm:
-            return None
-        for obj in ("contacts", "leads"):
-            if obj == "contacts" and not account_id:
-                continue
-            found = self._find_in(obj, email, linkedin_norm, account_id, company_domain)
-            if found:
-                return found
-        return None
+    def find_existing(self, people: Sequence[PersonLookup]) -> dict[str, ExistingPerson]:
+        """Contacts at the account and unconverted leads at the company for these people, in batches of
+        ``LOOKUP_BATCH``: one SOQL query per object and batch (e-mails, LinkedIn URLs, last names)."""
+        out: dict[str, ExistingPerson] = {}
+        todo = [p for p in people if p.emails or p.linkedin_norm or (p.first_name and p.last_name)]
+        for i in range(0, len(todo), LOOKUP_BATCH):
+            chunk = todo[i : i + LOOKUP_BATCH]
+            contacts = [p for p in chunk if p.account_id or p.company_domain]
+            found = self._lookup("contacts", contacts) if contacts else {}
+            rest = [p for p in chunk if p.key not in found]
+            if rest:
+                found.update(self._lookup("leads", rest))
+            out.update(found)
+        return out
+
+    def _lookup(self, obj: str, people: Sequence[PersonLookup]) -> dict[str, ExistingPerson]:
+        fmap = self.field_map(obj)
+        li_field = fmap.to_sf.get("linkedin_url")
+        if li_field and not self.has_field(fmap.sobject, li_field):
+            li_field = None
+        emails = sorted({e for p in people for e in (email_key(x) for x in p.emails) if e})
+        slugs = sorted({p.linkedin_norm.rsplit("/", 1)[-1] for p in people if p.linkedin_norm and li_field})
+        names = sorted({p.last_name for p in people if p.first_name and p.last_name})
+        ors = []
+        if emails:
+            ors.append(f"Email IN ({', '.join(soql_string(e) for e in emails)})")
+        ors += [f"{li_field} LIKE {soql_string('%/in/' + slug + '%')}" for slug in slugs]
+        if names and obj == "contacts":
+            accounts = sorted({to_18(p.account_id) or "" for p in people if p.account_id})
+            if accounts:
+                ors.append(
+                    f"(LastName IN ({', '.join(soql_string(n) for n in names)}) AND "
+                    f"AccountId IN ({', '.join(soql_string(a) for a in accounts)}))"
+                )
+        elif names:
+            companies = sorted({p.company_name for p in people if p.company_name})
+            if companies:
+                ors.append(
+                    f"(LastName IN ({', '.join(soql_string(n) for n in names)}) AND "
+                    f"Company IN ({', '.join(soql_string(c) for c in companies)}))"
+                )
+        if not ors:
+            return {}
+        cols = ["Id", "Email", "FirstName", "LastName", *([li_field] if li_field else [])]
+        cols += ["AccountId"] if obj == "contacts" else ["Company"]
+        where = f"({' OR '.join(ors)})"
+        if obj == "leads" and self.has_field("Lead", "IsConverted"):
+            where = f"IsConverted = false AND {where}"
+        soql = f"SELECT {', '.join(cols)} FROM {fmap.sobject} WHERE {where} ORDER BY CreatedDate, Id"
+        records = list(self.client.query(soql))
+        out: dict[str, ExistingPerson] = {}
+        for p in people:
+            for rec in records:
+                how = _same_person(obj, p, rec, li_field)
+                if how:
+                    out[p.key] = ExistingPerson(obj, str(rec["Id"]), how)  # type: ignore[arg-type]
+                    break
+        return out
 
     def _find_in(
         self, obj: str, email: str | None, li: str | None, account_id: str | None, domain: str | None
@@ -366,3 +443,37 @@ def _result(key: str, o: Outcome, notes: Sequence[str]) -> WriteResult:
     return WriteResult(
         key, o.ok, record_id=o.record_id, error=o.error, retryable=o.retryable, notes=tuple(notes)
     )
+
+
+def _same_person(obj: str, p: PersonLookup, rec: Mapping[str, Any], li_field: str | None) -> str | None:
+    """How ``rec`` is the person ``p`` at the company (``email`` / ``linkedin`` / ``name``), or ``None``."""
+    rec_email = email_key(rec.get("Email")) if rec.get("Email") else None
+    domain = (p.company_domain or "").lower() or None
+    if obj == "contacts":
+        at_company = bool(p.account_id) and to_18(str(rec.get("AccountId") or "")) == to_18(p.account_id)
+        at_company = at_company or bool(domain and rec_email and rec_email.endswith("@" + domain))
+    else:
+        same_name = bool(p.company_name) and _fold(rec.get("Company")) == _fold(p.company_name)
+        at_company = same_name or bool(domain and rec_email and rec_email.endswith("@" + domain))
+    if not at_company:
+        return None
+    emails = {email_key(e) for e in p.emails if e}
+    if rec_email and rec_email in emails:
+        return "email"
+    if p.linkedin_norm and li_field and linkedin_person_key(rec.get(li_field)) == p.linkedin_norm:
+        return "linkedin"
+    if (
+        p.first_name
+        and p.last_name
+        and (_fold(rec.get("FirstName")), _fold(rec.get("LastName")))
+        == (
+            _fold(p.first_name),
+            _fold(p.last_name),
+        )
+    ):
+        return "name"
+    return None
+
+
+def _fold(value: Any) -> str:
+    return " ".join(str(value or "").casefold().split())
