@@ -322,10 +322,22 @@ class BackfillSection(Section):
         "weekly", description="one batch per period; none = every batch now"
     )
     order: Literal["oldest", "priority"] = "oldest"
+    cadence: str = Field(
+        "weekly:sun",
+        description="when the scheduler's backfill job (enable it in [schedule] jobs) pushes the next batch",
+    )
+
+    @field_validator("cadence")
+    @classmethod
+    def _cadence(cls, v: str) -> str:
+        from jobshift.domain.cadence import parse_cadence
+
+        parse_cadence(v)
+        return v
 
 
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
-SCHEDULE_JOB_NAMES = ("tiers", "notify", "scorecard", "weekly_emails")
+SCHEDULE_JOB_NAMES = ("tiers", "notify", "scorecard", "weekly_emails", "backfill")
 
 
 class ScheduleSection(Section):
@@ -338,7 +350,8 @@ class ScheduleSection(Section):
     )
     jobs: list[str] = Field(
         default_factory=lambda: ["tiers", "notify", "scorecard"],
-        description="enabled jobs: tiers (every tier check) or tier names, notify, scorecard, weekly_emails",
+        description="enabled jobs: tiers (every tier check) or tier names, notify, scorecard, weekly_emails, "
+        "backfill",
     )
     notify_time: str = Field("09:00", pattern=_HHMM, description="notifications, the day after a push")
     notify_digest: bool = Field(True, description="the notify job also builds the weekly digests")
@@ -953,6 +966,9 @@ crm = "store"
 batch_size = 9000
 period = "weekly"
 order = "oldest"
+# When the scheduler's "backfill" job pushes the next batch (add "backfill" to [schedule] jobs);
+# the seed pushed its backlog on Sundays, ahead of the Tuesday syncs.
+cadence = "weekly:sun"
 
 [routing]
 # Owner of a new lead: the matched account's BDR (when active); SMB accounts without one: round-robin
@@ -1088,7 +1104,8 @@ recipients = ["account_bdr", "account_ae", "account_renewal_manager"]
 # periods run per job, older ones are recorded as skipped.
 tick_seconds = 60.0
 max_catch_up = 3
-# Enabled jobs: "tiers" (every tier check) or tier names such as "tier1", "notify", "scorecard".
+# Enabled jobs: "tiers" (every tier check) or tier names such as "tier1", "notify", "scorecard",
+# "weekly_emails", "backfill" (one backfill batch per [backfill] cadence).
 jobs = ["tiers", "notify", "scorecard"]
 notify_time = "09:00"
 # The notify job also builds the weekly digests (users whose channel is "digest").

@@ -46,7 +46,7 @@ class Job:
     def describe(self) -> str:
         """Human text of when the job fires."""
         hhmm = self.at.strftime("%H:%M")
-        if self.kind == "tier_check" and self.cadence is not None:
+        if self.kind in ("tier_check", "backfill") and self.cadence is not None:
             return self.cadence.describe()
         if self.kind == "notify":
             return f"{hhmm}, the day after a push"
@@ -92,7 +92,7 @@ def period_of(job: Job, at: datetime) -> Period:
     """The period of ``job`` that fires at ``at`` (labels: date, date+time for cron, month for scorecard)."""
     if job.kind == "scorecard":
         label = _previous_month(at.date())
-    elif job.kind == "tier_check" and job.cadence is not None and job.cadence.kind == "cron":
+    elif job.kind in ("tier_check", "backfill") and job.cadence is not None and job.cadence.kind == "cron":
         label = at.strftime("%Y-%m-%dT%H:%M")
     else:
         label = at.date().isoformat()
@@ -114,7 +114,7 @@ def cadence_fires(c: Cadence, day: date) -> list[datetime]:
 
 def fires_on(job: Job, day: date) -> list[datetime]:
     """The times ``job`` fires on ``day``, ascending."""
-    if job.kind == "tier_check":
+    if job.kind in ("tier_check", "backfill"):
         return cadence_fires(job.cadence, day) if job.cadence is not None else []
     if job.kind == "notify":
         before = day - timedelta(days=1)

@@ -9,6 +9,7 @@
 - **scorecard**: the previous month's scorecard, computed and snapshotted (``get_scorecard``), then
   e-mailed to admins and managers when ``[schedule] scorecard_email``.
 - **weekly** (job ``weekly_emails``, Mondays): the weekly pipeline summary and per-rep e-mails.
+- **backfill** (``[backfill] cadence``, when enabled): the next batch of the historical backlog.
 
 Each runner returns JSON-ready counts; :class:`StepFailed` carries the counts gathered before a failure.
 """
@@ -211,7 +212,19 @@ def run_weekly_job(ws: Workspace, job: Job, period: Period, ctx: JobContext) -> 
     return jsonable(counts)
 
 
+def run_backfill_job(ws: Workspace, job: Job, period: Period, ctx: JobContext) -> dict[str, Any]:
+    """Push the next backfill batch (notifications suppressed; resumes a batch a crash left behind)."""
+    from jobshift.services.backfill import backfill
+
+    s = backfill(ws, connector=ctx.connector, clock=ctx.clock)
+    counts = jsonable(s.to_dict())
+    if s.paused:
+        raise StepFailed("backfill", f"paused: {s.paused}", counts)
+    return counts
+
+
 RUNNERS: dict[str, Runner] = {
+    "backfill": run_backfill_job,
     "tier_check": run_tier_check,
     "notify": run_notify_job,
     "scorecard": run_scorecard_job,

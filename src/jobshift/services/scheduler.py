@@ -53,7 +53,7 @@ def _hhmm(text: str) -> time:
 
 
 def build_jobs(cfg: Config) -> list[Job]:
-    """The enabled jobs in order: tier checks (tier order), notify, scorecard, weekly e-mails."""
+    """The enabled jobs in order: tier checks (tier order), notify, scorecard, weekly e-mails, backfill."""
     enabled = set(cfg.schedule.jobs)
     all_tiers = [
         Job(name, "tier_check", tier=i, cadence=parse_cadence(t.cadence))
@@ -67,6 +67,8 @@ def build_jobs(cfg: Config) -> list[Job]:
         jobs.append(Job("scorecard", "scorecard", at=_hhmm(cfg.schedule.scorecard_time)))
     if "weekly_emails" in enabled:
         jobs.append(Job("weekly_emails", "weekly", at=_hhmm(cfg.schedule.weekly_time)))
+    if "backfill" in enabled:
+        jobs.append(Job("backfill", "backfill", cadence=parse_cadence(cfg.backfill.cadence)))
     return jobs
 
 
