@@ -15,6 +15,7 @@ The model enforces what a real org enforces on writes (Salesforce REST API and B
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -155,9 +156,14 @@ def field_spec(obj: str, name: str, value: str | FieldSpec | dict[str, Any]) -> 
     return spec
 
 
+CLOCK: list[Callable[[], datetime] | None] = [None]
+"""A test may set ``CLOCK[0]`` to a function giving the org's "now" (naive UTC): simulated days."""
+
+
 def sf_now() -> str:
-    """Now in Salesforce's datetime format."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"
+    """Now in Salesforce's datetime format (the org's clock, see ``CLOCK``)."""
+    now = CLOCK[0]() if CLOCK[0] is not None else datetime.now(UTC).replace(tzinfo=None)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"
 
 
 class ValueRejected(Exception):

@@ -10,7 +10,7 @@ The tables are handed in by the service (connectors do not import the store pack
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -39,9 +39,12 @@ class StoreCrmConnector:
 
     name = "store"
 
-    def __init__(self, engine: Engine, tables: Mapping[str, Table]) -> None:
+    def __init__(
+        self, engine: Engine, tables: Mapping[str, Table], *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self._engine = engine
         self._t = tables
+        self._clock = clock
 
     def read(self, object: CrmObject, since: datetime | None = None) -> Iterator[dict[str, Any]]:
         """Rows of ``object`` (created at or after ``since`` when the table has ``created_at``)."""
@@ -105,7 +108,7 @@ class StoreCrmConnector:
     def create_leads(self, intents: Sequence[LeadCreate]) -> list[WriteResult]:
         """Insert the leads that do not exist yet; each result carries the (deterministic) lead id."""
         leads = self._t["leads"]
-        now = utcnow()
+        now = self._clock()
         results: list[WriteResult] = []
         with self._engine.begin() as conn:
             for i in range(0, len(intents), _CHUNK):

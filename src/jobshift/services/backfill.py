@@ -98,7 +98,7 @@ def backfill(
 ) -> BackfillSummary:
     """Plan the backlog, resume unfinished batches, then push the next batch (or all with ``all_batches``)."""
     cfg = ws.config
-    crm = connector or default_connector(ws)
+    crm = connector or default_connector(ws, clock)
     size = batch_size or cfg.backfill.batch_size
     now = clock()
     with ws.store.begin() as conn:

@@ -74,13 +74,16 @@ class PushSummary:
         return asdict(self)
 
 
-def default_connector(ws: Workspace) -> CrmConnector:
-    """The CRM this workspace writes to (``[push] crm``): the built-in store, or Salesforce."""
+def default_connector(ws: Workspace, clock: Clock = utcnow) -> CrmConnector:
+    """The CRM this workspace writes to (``[push] crm``): the built-in store, or Salesforce.
+
+    ``clock`` is the built-in store's "now" (the creation time of its leads); a remote CRM keeps its own.
+    """
     if ws.config.push.crm == "salesforce":
         from jobshift.connectors.salesforce import SalesforceConnector  # requests etc.: only when used
 
         return SalesforceConnector(ws.config.salesforce)
-    return StoreCrmConnector(ws.store.engine, CRM_TABLES)
+    return StoreCrmConnector(ws.store.engine, CRM_TABLES, clock=clock)
 
 
 def _backoff(cfg: Config, attempts: int, retry_after: float | None) -> timedelta:
@@ -404,7 +407,7 @@ def push(
     ``retry_failed`` first puts the failed rows back to pending (:func:`outbox.requeue_failed`).
     """
     store, cfg = ws.store, ws.config
-    crm = connector or default_connector(ws)
+    crm = connector or default_connector(ws, clock)
     now = clock()
     requeued = left_failed = 0
     if dry_run:

@@ -1,0 +1,132 @@
+"""A fake Salesforce org laid out as jobshift's metadata deploys it, loaded with a generated company.
+
+``org_fields(gen_dir)`` gives the custom fields and picklists of such an org: jobshift's fields with the
+types the DX metadata gives them (Date for the job start, lookups for past account / contact, checkboxes),
+restricted picklists whose values are the company's own (from the generated CSVs) plus jobshift's
+vocabulary. ``load_company(fake, gen_dir)`` creates every user, account, contact, opportunity, role, lead
+and activity of a ``jobshift generate`` directory as Salesforce records (generator ids → Salesforce ids,
+returned as a map).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from fakes.salesforce import FakeSalesforce
+from jobshift.connectors.salesforce.fields import SOBJECTS, default_field_map
+
+ORDER = ("users", "accounts", "contacts", "opportunities", "opportunity_contact_roles", "leads", "activities")
+VOCABULARY = {
+    ("Lead", "Status"): {"New"},
+    ("Lead", "LeadSource"): {"jobshift Contact Tracking", "New Hires & Promotions"},
+    ("Contact", "Status__c"): {"Disqualified"},
+    ("Contact", "Disqualified_Reason__c"): {"No Longer at Company"},
+}
+_BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+
+
+def _rows(gen_dir: Path, obj: str) -> list[dict[str, str]]:
+    path = gen_dir / f"{obj}.csv"
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _picklist(values: set[str]) -> dict[str, Any]:
+    return {"type": "picklist", "picklist": tuple(sorted(v for v in values if v)), "restricted": True}
+
+
+def org_fields(gen_dir: Path) -> dict[str, dict[str, Any]]:
+    """Custom fields (and restricted standard picklists) of the org for ``fake = FakeSalesforce(...)``."""
+    used: dict[tuple[str, str], set[str]] = {k: set(v) for k, v in VOCABULARY.items()}
+    for r in _rows(gen_dir, "leads"):
+        used[("Lead", "Status")].add(r.get("status") or "")
+        used[("Lead", "LeadSource")].add(r.get("lead_source") or "")
+    for r in _rows(gen_dir, "contacts"):
+        used[("Contact", "Status__c")].add(r.get("status") or "")
+    lead_text = {f: {"type": "string", "length": 80} for f in (
+        "Jobshift_Company_Country__c", "Jobshift_Company_State__c", "Jobshift_Person_Country__c",
+        "Jobshift_Person_State__c",
+    )}  # fmt: skip
+    return {
+        "Lead": {
+            "Status": _picklist(used[("Lead", "Status")]),
+            "LeadSource": _picklist(used[("Lead", "LeadSource")]),
+            "Jobshift_Key__c": "string",
+            "Jobshift_Signal_Id__c": {"type": "string", "length": 64},
+            "Jobshift_Priority__c": _picklist({"High", "Medium", "Low"}),
+            "Jobshift_Priority_Reason__c": "string",
+            **lead_text,
+            "Jobshift_Is_Target_Company__c": "boolean",
+            "Jobshift_Is_Customer_Company__c": "boolean",
+            "Jobshift_Job_Started_Date__c": "date",
+            "Jobshift_Past_Account__c": "reference",
+            "Jobshift_Past_Contact__c": "reference",
+            "Jobshift_Matched_Account__c": "reference",
+            "Jobshift_Past_Title__c": "string",
+            "LinkedIn_URL__c": "url",
+        },
+        "Contact": {
+            "LinkedIn_URL__c": "url",
+            "No_Longer_at_Company__c": "boolean",
+            "No_Longer_at_Company_Date__c": "datetime",
+            "Status__c": _picklist(used[("Contact", "Status__c")]),
+            "Disqualified_Reason__c": _picklist(used[("Contact", "Disqualified_Reason__c")] | {"Bad Data"}),
+        },
+        "Account": {
+            "Segment__c": "picklist",
+            "Is_Target__c": "boolean",
+            "BDR__c": "reference",
+            "Renewal_Manager__c": "reference",
+        },
+        "User": {"Segment__c": "string", "Region__c": "string", "Slack_User_ID__c": "string"},
+    }
+
+
+def _value(fake: FakeSalesforce, sobject: str, field: str, raw: str, ids: dict[str, str]) -> Any:
+    if raw == "":
+        return None
+    kind = fake.objects[sobject].fields.get(field, "string")
+    if kind in ("reference", "id"):
+        return ids.get(raw, raw)
+    if kind == "boolean":
+        return _BOOL.get(raw.strip().lower())
+    if kind in ("int", "double", "currency", "percent"):
+        return float(raw)
+    if kind == "datetime" and "T" in raw and "+" not in raw:
+        return raw + ".000+0000"
+    if kind == "date":
+        return raw[:10]
+    return raw
+
+
+def load_company(fake: FakeSalesforce, gen_dir: Path) -> dict[str, str]:
+    """Create every record of ``gen_dir`` in ``fake``; returns generator id → Salesforce id."""
+    ids: dict[str, str] = {}
+    for obj in ORDER:
+        sobject = SOBJECTS[obj]
+        mapping = default_field_map(obj)
+        for row in _rows(gen_dir, obj):
+            values: dict[str, Any] = {}
+            for canonical, raw in row.items():
+                sf_name = mapping.get(canonical)
+                if canonical == "id" or not sf_name:
+                    continue
+                if canonical == "who_id":
+                    values[sf_name] = ids.get(raw, raw)
+                    continue
+                if "." in sf_name:
+                    values[sf_name] = raw or None
+                    continue
+                if not fake.objects[sobject].has_field(sf_name):
+                    continue
+                values[sf_name] = _value(fake, sobject, sf_name, raw, ids)
+            if row.get("created_at"):
+                values["CreatedDate"] = row["created_at"] + ".000+0000"
+            rid = fake.add(sobject, **values)
+            if row.get("id"):
+                ids[row["id"]] = rid
+    return ids

@@ -1,0 +1,282 @@
+"""The seed's weekly motion end to end, in every CRM mode, through the CLI and through the scheduler.
+
+A generated company lives either in the built-in store (imported from CSV) or in a fake Salesforce org
+that enforces what a real org enforces (``tests/fakes/salesforce.py``: types, restricted picklists,
+lengths, required fields, duplicate rules). The same people feed arrives; then:
+
+- Tuesday: ``crm check`` → ``crm pull`` (Salesforce) → ``track`` → ``detect`` → ``push``;
+- Wednesday: ``notify`` sends rules 1A–3B for what Tuesday pushed, with no manual step in between;
+- the 1st: the scorecard.
+
+Both modes must create the same leads and contact updates and fire the same rules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from fakes.salesforce import FakeSalesforce
+from fakes.salesforce_data import CLOCK
+from fakes.salesforce_org import load_company, org_fields
+from fakes.salesforce_setup import ENV
+from fakes.slack import TOKEN, FakeSlack
+from jobshift.cli.main import main
+from jobshift.services.workspace import Workspace
+from jobshift.store.schema import notifications, runs, signals
+from smtp_fake import FakeSmtp
+
+TUESDAY = datetime(2026, 11, 24, 9, 0)
+LEAD_TYPES = ("job_change", "new_hire", "promotion")
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gen")
+    assert main(["generate", "--out", str(out), "--seed", "3", "--scale", "0.02"]) == 0
+    return out
+
+
+@pytest.fixture
+def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeSlack, FakeSmtp]]:
+    for k, v in ENV.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("JOBSHIFT_SLACK_TOKEN", TOKEN)
+    monkeypatch.delenv("JOBSHIFT_DATABASE_URL", raising=False)
+    monkeypatch.delenv("JOBSHIFT_PDL_API_KEY", raising=False)
+    with FakeSlack() as slack, FakeSmtp() as smtp:
+        yield slack, smtp
+    CLOCK[0] = None
+
+
+def _toml(ws: Path, slack: FakeSlack, smtp: FakeSmtp, sf: FakeSalesforce | None) -> None:
+    text = f"""
+[notifications]
+slack_base_url = "{slack.base_url}"
+smtp_host = "{smtp.host}"
+smtp_port = {smtp.port}
+retry_base_seconds = 0
+
+[schedule]
+enrich_before_check = false
+scorecard_email = false
+"""
+    if sf is not None:
+        text += f"""
+[push]
+crm = "salesforce"
+
+[salesforce]
+login_url = "{sf.url}"
+username = "integration@example.com"
+client_id = "test-client"
+ca_bundle = "{sf.cert}"
+retry_backoff_seconds = 0.001
+retry_backoff_max_seconds = 0.01
+"""
+    (ws / "jobshift.toml").write_text(text, encoding="utf-8")
+
+
+def _ok(*argv: str) -> None:
+    assert main(list(argv)) == 0, argv
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    capsys.readouterr()
+    _ok(*argv, "--json")
+    return json.loads(capsys.readouterr().out)
+
+
+def _fake_org(tmp: Path, company: Path) -> FakeSalesforce:
+    return FakeSalesforce(
+        tmp,
+        custom_fields=org_fields(company),
+        external_ids={"Lead": {"Jobshift_Key__c"}},
+        duplicate_rules={"Lead": ("Email",)},
+    )
+
+
+def _outcome(ws_dir: Path) -> dict[str, Any]:
+    """What the week produced, in CRM-independent terms."""
+    ws = Workspace.open(ws_dir)
+    try:
+        with ws.store.connect() as conn:
+            sigs = [dict(r) for r in conn.execute(select(signals)).mappings()]
+            notes = [dict(r) for r in conn.execute(select(notifications)).mappings()]
+            ledger = {r.period_key: r.status for r in conn.execute(select(runs)) if r.period_key}
+    finally:
+        ws.close()
+    return {
+        "signals": Counter((s["type"], s["status"]) for s in sigs),
+        "with_lead": sum(1 for s in sigs if s["status"] == "pushed" and s["lead_id"]),
+        "people": sorted((s["type"], s["full_name"], s["status"]) for s in sigs if s["status"] != "new"),
+        "rules": Counter(n["rule"] for n in notes),
+        "sent": Counter(n["status"] for n in notes),
+        "ledger": ledger,
+    }
+
+
+def _check_salesforce_writes(fake: FakeSalesforce, ws_dir: Path) -> None:
+    """Every pushed lead exists once in the org, with typed values and the org's vocabulary."""
+    leads = [r for r in fake.records("Lead") if r.get("Jobshift_Key__c")]
+    assert leads, "no lead reached Salesforce"
+    keys = Counter(r["Jobshift_Key__c"] for r in leads)
+    assert set(keys.values()) == {1}
+    for r in leads:
+        assert r["Status"] == "New" and r["LastName"] and r["Company"]
+        assert r["LeadSource"] in ("jobshift Contact Tracking", "New Hires & Promotions")
+        assert r["Jobshift_Priority__c"] == "High"
+        start = r["Jobshift_Job_Started_Date__c"]
+        assert start is None or (len(start) == 10 and date.fromisoformat(start))
+        assert not any(k in r for k in ("email_norm", "linkedin_norm", "is_backfill", "routing_reason"))
+    ws = Workspace.open(ws_dir)
+    try:
+        with ws.store.connect() as conn:
+            pushed = [
+                dict(r) for r in conn.execute(select(signals).where(signals.c.status == "pushed")).mappings()
+            ]
+    finally:
+        ws.close()
+    gone = {s["contact_id"] for s in pushed if s["type"] == "left_company"}
+    contacts = {r["Id"]: r for r in fake.records("Contact")}
+    assert gone and all(
+        contacts[c]["No_Longer_at_Company__c"] is True
+        and contacts[c]["Status__c"] == "Disqualified"
+        and contacts[c]["Disqualified_Reason__c"] == "No Longer at Company"
+        and contacts[c]["No_Longer_at_Company_Date__c"]
+        for c in gone
+    )
+    promoted = [s for s in pushed if s["type"] == "promotion" and s["contact_id"]]
+    assert promoted and all(contacts[s["contact_id"]]["Title"] == s["new_title"] for s in promoted)
+    sf_ids = {r["Id"] for r in leads}
+    lead_signals = [s for s in pushed if s["type"] in LEAD_TYPES and s["lead_id"]]
+    assert lead_signals and all(s["lead_id"] in sf_ids for s in lead_signals)
+
+
+def _tuesday_by_cli(
+    ws: Path, company: Path, capsys: pytest.CaptureFixture[str], sf: FakeSalesforce | None
+) -> dict[str, Any]:
+    w = str(ws)
+    if sf is None:
+        _ok("-w", w, "import", "all", str(company))
+    else:
+        checked = _json(capsys, "-w", w, "crm", "check")
+        assert checked["warnings"] == []
+        pulled = _json(capsys, "-w", w, "crm", "pull")
+        assert pulled["objects"]["contacts"]["inserted"] > 300
+    _ok("-w", w, "ingest", "people", str(company / "people.jsonl"))
+    _ok("-w", w, "track")
+    _ok("-w", w, "detect")
+    dry = _json(capsys, "-w", w, "push", "--dry-run")
+    assert dry["planned"]["create_lead"] > 0
+    pushed = _json(capsys, "-w", w, "push")
+    applied = pushed["applied"]
+    assert applied["failed"] == 0 and applied["retry_later"] == 0 and applied["created"] > 0
+    assert applied["paused"] is None
+    again = _json(capsys, "-w", w, "push")  # nothing twice
+    assert again["planned"]["signals"] == 0 and again["applied"]["created"] == 0
+    return pushed
+
+
+@pytest.mark.parametrize("mode", ["store", "salesforce"])
+def test_weekly_motion_through_the_cli(
+    mode: str,
+    company: Path,
+    tmp_path: Path,
+    services: tuple[FakeSlack, FakeSmtp],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    slack, smtp = services
+    ws = tmp_path / "ws"
+    _ok("init", str(ws))
+    if mode == "salesforce":
+        with _fake_org(tmp_path, company) as sf:
+            load_company(sf, company)
+            _toml(ws, slack, smtp, sf)
+            pushed = _tuesday_by_cli(ws, company, capsys, sf)
+            _check_salesforce_writes(sf, ws)
+    else:
+        _toml(ws, slack, smtp, None)
+        pushed = _tuesday_by_cli(ws, company, capsys, None)
+    # Wednesday: the notifications fire from what was pushed "yesterday", with no pull in between
+    tomorrow = (datetime.utcnow() + timedelta(days=1)).date().isoformat()
+    sent = _json(capsys, "-w", str(ws), "notify", "--date", tomorrow, "--any-day")
+    out = _outcome(ws)
+    assert sent["planned"]["leads"] > 0 and sent["planned"]["contacts"] > 0, sent
+    assert out["rules"], "no rule fired"
+    assert set(out["sent"]) == {"sent"} and len(slack.posted()) == sum(out["rules"].values())
+    assert pushed["applied"]["created"] == out["with_lead"] > 0
+    # a promotion of a tracked contact updates its title: pushed, no lead
+    assert out["signals"][("promotion", "pushed")] > 0
+    _RESULTS.setdefault("cli", {})[mode] = {k: out[k] for k in ("signals", "people", "rules")}
+    if len(_RESULTS["cli"]) == 2:
+        assert _RESULTS["cli"]["store"] == _RESULTS["cli"]["salesforce"]
+
+
+_RESULTS: dict[str, dict[str, Any]] = {}
+
+
+@pytest.mark.parametrize("mode", ["store", "salesforce"])
+def test_weekly_motion_on_schedule(
+    mode: str,
+    company: Path,
+    tmp_path: Path,
+    services: tuple[FakeSlack, FakeSmtp],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    slack, smtp = services
+    ws = tmp_path / "ws"
+    w = str(ws)
+    _ok("init", w)
+
+    def tick(at: datetime) -> list[dict[str, Any]]:
+        CLOCK[0] = lambda: at  # the org's clock follows the simulated day (CreatedDate of new leads)
+        capsys.readouterr()
+        code = main(["-w", w, "schedule", "run", "--once", "--now", at.isoformat(), "--json"])
+        text, docs, dec = capsys.readouterr().out, [], json.JSONDecoder()
+        i = 0
+        while i < len(text):
+            if text[i] == "{":
+                doc, i = dec.raw_decode(text, i)
+                docs.append(doc)
+            else:
+                i += 1
+        assert code == 0, docs
+        return docs
+
+    def week() -> dict[str, Any]:
+        _ok("-w", w, "ingest", "people", str(company / "people.jsonl"))
+        tuesday = tick(TUESDAY)  # tier checks: [pull] → track → detect → push
+        ran = [r for t in tuesday for r in t["ran"]]
+        assert any(r["job"] == "tier1" and r["status"] == "ok" for r in ran), ran
+        wednesday = tick(TUESDAY + timedelta(days=1))
+        ran = [r for t in wednesday for r in t["ran"]]
+        assert [(r["job"], r["status"]) for r in ran] == [("notify", "ok")], ran
+        first = tick(datetime(2026, 12, 1, 6, 0))
+        ran = [r for t in first for r in t["ran"]]
+        assert ("scorecard", "ok") in [(r["job"], r["status"]) for r in ran], ran
+        return _outcome(ws)
+
+    if mode == "salesforce":
+        with _fake_org(tmp_path, company) as sf:
+            load_company(sf, company)
+            _toml(ws, slack, smtp, sf)
+            out = week()
+            _check_salesforce_writes(sf, ws)
+    else:
+        _toml(ws, slack, smtp, None)
+        _ok("-w", w, "import", "all", str(company))
+        out = week()
+    assert out["rules"], "the Wednesday notify fired no rule"
+    assert set(out["sent"]) == {"sent"} and len(slack.posted()) == sum(out["rules"].values())
+    assert out["ledger"]["schedule:notify:2026-11-25"] == "ok"
+    _RESULTS.setdefault("schedule", {})[mode] = {k: out[k] for k in ("signals", "people", "rules")}
+    if len(_RESULTS["schedule"]) == 2:
+        assert _RESULTS["schedule"]["store"] == _RESULTS["schedule"]["salesforce"]
