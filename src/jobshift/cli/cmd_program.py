@@ -123,11 +123,20 @@ def register(app: typer.Typer, state: State) -> None:
             )
             return
         console.print(
-            f"planned {p.create_lead:,} leads, {p.update_contact:,} contact updates, "
+            f"planned {p.create_lead:,} leads, {p.update_contact + p.update_title:,} contact updates, "
             f"{p.link_existing:,} links; "
             f"applied: {a.created:,} leads created, {a.updated:,} contacts updated, {a.linked:,} duplicates "
             f"linked, {a.failed:,} failed, {a.retry_later:,} to retry (run {summary.run_id})"
         )
+        for f in a.failures:
+            warn(f"failed: {f['kind']} {f['target']} (signal {f['signal_id']}): {f['error']}")
+        if a.failed > len(a.failures):
+            warn(
+                f"... {a.failed - len(a.failures):,} more: "
+                "jobshift export outbox --format csv --out outbox.csv"
+            )
+        if a.failed:
+            warn("fix the cause in the CRM or jobshift.toml, then: jobshift push --retry-failed")
         if a.paused:
             warn(f"paused: {a.paused}")
 

@@ -30,7 +30,7 @@ Exporter = Callable[[Workspace, str, Path], int]
 _EXPORTERS: dict[str, Exporter] = {}
 _LAZY: dict[str, str] = {"signals": "jobshift.services.detecting"}
 """Exporters registered when their (heavier) module is imported: imported on first use."""
-_TABLES = {"quarantine": "quarantine", "runs": "runs", "audit": "audit_log"}
+_TABLES = {"quarantine": "quarantine", "runs": "runs", "audit": "audit_log", "outbox": "outbox"}
 
 
 def register_exporter(name: str, fn: Exporter) -> None:

@@ -36,6 +36,7 @@ from jobshift.store.schema import CRM_TABLES, audit_log, signals
 from jobshift.utils.timeutil import utcnow
 
 Clock = Callable[[], datetime]
+MAX_LISTED = 20
 CONTACT_ACTION_TYPES = ("left_company", "promotion")
 """Signal types whose action is a contact update alone (no lead): pushed once the update is applied."""
 
@@ -52,6 +53,8 @@ class ApplyCounts:
     retry_later: int = 0
     deferred: int = 0
     paused: str | None = None
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    """The first ``MAX_LISTED`` rows that failed for good: kind, target, signal, the CRM's error."""
 
 
 @dataclass
@@ -351,6 +354,16 @@ def _record(
     batch.marks.append(mark)
     if mark["status"] == "failed":
         counts.failed += 1
+        if len(counts.failures) < MAX_LISTED:
+            counts.failures.append(
+                {
+                    "kind": row["kind"],
+                    "target": row["target_id"] or str(row["payload"].get("company") or ""),
+                    "signal_id": row["signal_id"],
+                    "idempotency_key": row["idempotency_key"],
+                    "error": mark["last_error"],
+                }
+            )
     else:
         counts.retry_later += 1
 
