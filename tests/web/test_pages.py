@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from jobshift.services.workspace import Workspace
-from jobshift.store.schema import audit_log, leads
+from jobshift.store.schema import audit_log, leads, outbox
 from web.conftest import login
 
 
@@ -116,6 +117,23 @@ def test_runs_page_and_quarantine_csv(client: TestClient) -> None:
     rows = list(csv.DictReader(io.StringIO(client.get("/runs/1/quarantine.csv").text)))
     assert [(r["line"], r["column"]) for r in rows] == [("7", "last_name"), ("9", "email")]
     assert client.get("/runs/99/quarantine.csv").status_code == 404
+    assert 'data-testid="failed-writes"' not in page  # nothing failed yet
+
+
+def test_runs_page_lists_failed_crm_writes(client: TestClient, seeded: Workspace) -> None:
+    error = "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: Jobshift_Company_Country__c: bad value: Atlantis"
+    with seeded.store.begin() as conn:
+        conn.execute(
+            insert(outbox),
+            [
+                {"idempotency_key": "create_lead:x", "kind": "create_lead", "signal_id": "s-x", "payload": {},
+                 "status": "failed", "attempts": 1, "last_error": error, "is_backfill": False,
+                 "created_at": datetime(2026, 11, 24, 9)},
+            ],
+        )  # fmt: skip
+    login(client, "manager")
+    page = client.get("/runs").text
+    assert 'data-testid="failed-writes"' in page and "Atlantis" in page and "--retry-failed" in page
 
 
 def test_settings_validate_and_save(client: TestClient, seeded: Workspace) -> None:

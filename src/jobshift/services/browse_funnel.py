@@ -18,7 +18,7 @@ from jobshift.services.funnel_report import STAGES, FunnelReport, funnel_report
 from jobshift.services.workspace import Workspace
 from jobshift.store.quarantine import list_quarantined
 from jobshift.store.runs import get_run
-from jobshift.store.schema import quarantine, runs
+from jobshift.store.schema import outbox, quarantine, runs
 
 __all__ = [
     "STAGES",
@@ -52,6 +52,27 @@ def runs_with_counts(ws: Workspace, *, kind: str | None = None, limit: int = 200
     )
     if kind:
         q = q.where(runs.c.kind == kind)
+    with ws.store.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def failed_writes(ws: Workspace, *, limit: int = 100) -> list[dict[str, Any]]:
+    """Outbox rows that failed for good (newest first): what, for which signal, the CRM's error."""
+    q = (
+        select(
+            outbox.c.id,
+            outbox.c.kind,
+            outbox.c.signal_id,
+            outbox.c.target_id,
+            outbox.c.attempts,
+            outbox.c.last_error,
+            outbox.c.created_at,
+            outbox.c.is_backfill,
+        )
+        .where(outbox.c.status == "failed")
+        .order_by(outbox.c.id.desc())
+        .limit(limit)
+    )
     with ws.store.connect() as conn:
         return [dict(r) for r in conn.execute(q).mappings()]
 

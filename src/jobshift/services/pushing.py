@@ -458,7 +458,11 @@ def push(
             conn,
             run_id,
             status=status,
-            counts={"planned": asdict(planned), **asdict(applied), "requeued": requeued},
+            counts={
+                "planned": asdict(planned),
+                **{k: v for k, v in asdict(applied).items() if k != "failures"},  # listed in the outbox
+                "requeued": requeued,
+            },
             error=applied.paused,
         )
     return PushSummary(run_id, False, planned, applied, pending, [], requeued, left_failed)

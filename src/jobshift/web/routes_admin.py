@@ -47,8 +47,14 @@ def dashboard(request: Request, ws: WS, user: PageUser) -> Response:
 
 @router.get("/runs")
 def runs_page(request: Request, ws: WS, user: Staff, kind: str | None = None) -> Response:
-    """Every run: when, kind, counts, errors, quarantined rows."""
-    return render(request, "runs.html", runs=browse_funnel.runs_with_counts(ws, kind=kind or None), kind=kind)
+    """Every run: when, kind, counts, errors, quarantined rows; and the CRM writes that failed for good."""
+    return render(
+        request,
+        "runs.html",
+        runs=browse_funnel.runs_with_counts(ws, kind=kind or None),
+        kind=kind,
+        failed=browse_funnel.failed_writes(ws),
+    )
 
 
 @router.get("/runs/{run_id}/quarantine.csv")
