@@ -1,8 +1,9 @@
-"""Commands: ``jobshift crm check``, ``jobshift crm pull`` (Salesforce) and ``jobshift enrich`` (PDL API)."""
+"""Commands: ``jobshift crm setup`` / ``check`` / ``pull`` (Salesforce) and ``jobshift enrich`` (PDL API)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -31,9 +32,70 @@ def _since(value: str | None) -> datetime | None:
 def register(app: typer.Typer, state: State) -> None:
     """Add the ``crm`` command group and ``enrich`` to ``app``."""
     crm_app = typer.Typer(
-        help="Connect a CRM (Salesforce): check the mapping, pull records.", no_args_is_help=True
+        help="Connect a CRM (Salesforce): set up the org, check the mapping, pull records.",
+        no_args_is_help=True,
     )
     app.add_typer(crm_app, name="crm")
+
+    @crm_app.command("setup")
+    def setup(
+        out: Annotated[
+            Path | None,
+            typer.Option("--out", help="copy the Salesforce DX project to this directory to edit and deploy"),
+        ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="write over an existing --out directory")
+        ] = False,
+        target_org: Annotated[
+            str, typer.Option("--target-org", help="Salesforce CLI alias of the org, used in the commands")
+        ] = "prod",
+        as_json: Annotated[bool, typer.Option("--json", help="print the instructions as JSON")] = False,
+    ) -> None:
+        """Where the org metadata (fields, permission set, list views, layout) is and how to deploy it.
+
+        Needs no Salesforce connection: prints the Salesforce CLI commands (`sf project deploy start`,
+        `sf org assign permset`) and the steps to do by hand in Setup.
+        """
+        from rich.markup import escape
+
+        from jobshift.services.salesforce_setup import setup_salesforce
+        from jobshift.services.workspace import Workspace
+
+        ws = Workspace.open(state.workspace)
+        try:
+            report = setup_salesforce(ws.config, out=out, force=force, target_org=target_org)
+        finally:
+            ws.close()
+        if as_json:
+            print_json(report.to_dict())
+            return
+        if report.copied_to:
+            console.print(
+                f"Copied the Salesforce DX project to {report.copied_to} (edit it, then deploy).",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
+            )
+        console.print(
+            f"Salesforce DX project: {report.project}", highlight=False, soft_wrap=True, markup=False
+        )
+        for sobject, names in report.fields.items():
+            console.print(f"  {sobject}: {', '.join(names)}", highlight=False, soft_wrap=True, markup=False)
+        console.print(
+            f"  permission set {report.permission_set}; list views {', '.join(report.list_views)}; "
+            f"layout {', '.join(report.layouts)}",
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
+        console.print("\nDeploy with the Salesforce CLI (sf):", highlight=False)
+        for command in report.commands:
+            console.print(f"  {command}", highlight=False, soft_wrap=True, markup=False)
+        console.print("\nThen:")
+        for i, step in enumerate(report.manual_steps, 1):
+            console.print(f"  {i}. {step}", highlight=False, soft_wrap=True, markup=False)
+        for w in report.warnings:
+            warn(escape(w))
 
     @crm_app.command("check")
     def check(
