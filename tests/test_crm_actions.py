@@ -25,7 +25,8 @@ NOW = DETECTED.replace(hour=9)
 def _signal(sid: str, kind: str, **kw: Any) -> dict[str, Any]:
     base = {
         "signal_id": sid, "type": kind, "contact_id": None, "person_key": f"pk:{sid}", "full_name": None,
-        "linkedin_url": None, "email": None, "past_account_id": None, "past_company": None, "past_title": None,
+        "linkedin_url": None, "email": None, "past_account_id": None, "past_company": None,
+        "past_title": None,
         "new_company": "NewCo", "new_company_domain": "newco.com", "new_title": "VP Engineering",
         "matched_account_id": None, "is_customer_company": False, "is_target_company": True,
         "job_started_date": "2026-09", "persona_match": True, "confidence": 0.95, "detected_at": DETECTED,
@@ -74,7 +75,10 @@ def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -
         ("c2", "old", "Pat", "Climbs", "pat@oldco.com", "Director"),
         ("c3", "old", "Sam", "Again", "sam@oldco.com", "Analyst"),
     ]
-    crm_only = [("c4", "new", "Sam", "Again", "sam.again@gmail.com", None), ("c5", "new", "Ann", "Lee", "ann@newco.com", None)]  # fmt: skip
+    crm_only = [
+        ("c4", "new", "Sam", "Again", "sam.again@gmail.com", None),
+        ("c5", "new", "Ann", "Lee", "ann@newco.com", None),
+    ]
     with ws.store.begin() as conn:
         conn.execute(
             insert(accounts), [{"id": ids["old"], "name": "OldCo"}, {"id": ids["new"], "name": "NewCo"}]
@@ -82,14 +86,15 @@ def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -
         rows = local_contacts + (crm_only if fake is None else [])  # Salesforce: the org alone has them
         conn.execute(
             insert(contacts),
-            [{"id": ids[k], "account_id": ids[a], "first_name": f, "last_name": la, "email": e, "email_norm": e,
-              "title": t, "no_longer_at_company": False} for k, a, f, la, e, t in rows],
+            [{"id": ids[k], "account_id": ids[a], "first_name": f, "last_name": la, "email": e,
+              "email_norm": e, "title": t, "no_longer_at_company": False} for k, a, f, la, e, t in rows],
         )  # fmt: skip
         if fake is None:
             conn.execute(
                 insert(leads),
                 [{"id": "l-existing", "last_name": "Roe", "company": "NewCo",
-                  "linkedin_url": "https://linkedin.com/in/rick-roe", "linkedin_norm": "linkedin.com/in/rick-roe"}],
+                  "linkedin_url": "https://linkedin.com/in/rick-roe",
+                  "linkedin_norm": "linkedin.com/in/rick-roe"}],
             )  # fmt: skip
         conn.execute(
             insert(signals),
@@ -99,7 +104,8 @@ def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -
                 _signal("s-title", "promotion", contact_id=ids["c2"], full_name="Pat Climbs",
                         new_company="OldCo", matched_account_id=ids["old"], new_title="VP Sales"),
                 _signal("s-personal", "job_change", contact_id=ids["c3"], full_name="Sam Again",
-                        email="sam.again@gmail.com", past_account_id=ids["old"], matched_account_id=ids["new"]),
+                        email="sam.again@gmail.com", past_account_id=ids["old"],
+                        matched_account_id=ids["new"]),
                 _signal("s-linkedin", "new_hire", full_name="Rick Roe",
                         linkedin_url="https://www.linkedin.com/in/rick-roe/"),
                 _signal("s-name", "new_hire", full_name="Ann Lee", matched_account_id=ids["new"]),
