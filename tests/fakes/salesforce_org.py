@@ -1,9 +1,10 @@
 """A fake Salesforce org laid out as jobshift's metadata deploys it, loaded with a generated company.
 
-``org_fields(gen_dir)`` gives the custom fields and picklists of such an org: jobshift's fields with the
-types the DX metadata gives them (Date for the job start, lookups for past account / contact, checkboxes),
-restricted picklists whose values are the company's own (from the generated CSVs) plus jobshift's
-vocabulary. ``load_company(fake, gen_dir)`` creates every user, account, contact, opportunity, role, lead
+``org_fields(gen_dir)`` gives the custom fields and picklists of such an org: jobshift's fields parsed from
+the DX metadata it ships (``src/jobshift/salesforce_dx``: Date for the job start, lookups for past account
+/ contact, checkboxes, restricted picklists), and restricted standard picklists whose values are the
+company's own (from the generated CSVs) plus the values the setup guide has the admin add.
+``load_company(fake, gen_dir)`` creates every user, account, contact, opportunity, role, lead
 and activity of a ``jobshift generate`` directory as Salesforce records (generator ids → Salesforce ids,
 returned as a map).
 """
@@ -16,14 +17,14 @@ from typing import Any
 
 from fakes.salesforce import FakeSalesforce
 from jobshift.connectors.salesforce.fields import SOBJECTS, default_field_map
+from jobshift.services.salesforce_setup import metadata_fields
 
 ORDER = ("users", "accounts", "contacts", "opportunities", "opportunity_contact_roles", "leads", "activities")
 VOCABULARY = {
     ("Lead", "Status"): {"New"},
     ("Lead", "LeadSource"): {"jobshift Contact Tracking", "New Hires & Promotions"},
-    ("Contact", "Status__c"): {"Disqualified"},
-    ("Contact", "Disqualified_Reason__c"): {"No Longer at Company"},
 }
+"""Standard picklist values the admin adds by hand (docs/salesforce.md, "Set up the org")."""
 _BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
 
@@ -39,43 +40,45 @@ def _picklist(values: set[str]) -> dict[str, Any]:
     return {"type": "picklist", "picklist": tuple(sorted(v for v in values if v)), "restricted": True}
 
 
+_DESCRIBE_TYPE = {
+    "Text": "string", "Checkbox": "boolean", "Date": "date", "DateTime": "datetime", "Lookup": "reference",
+    "Url": "url", "Picklist": "picklist", "LongTextArea": "textarea", "TextArea": "textarea",
+    "Number": "double", "Email": "email", "Phone": "phone",
+}  # fmt: skip
+
+
+def deployed_fields(sobject: str, extra_values: dict[str, set[str]] | None = None) -> dict[str, Any]:
+    """The custom fields of ``sobject`` as jobshift's shipped DX metadata deploys them (describe types,
+    lengths, restricted picklists); ``extra_values`` adds the org's own values to a picklist."""
+    out: dict[str, Any] = {}
+    for name, meta in metadata_fields().get(sobject, {}).items():
+        spec: dict[str, Any] = {"type": _DESCRIBE_TYPE[meta["type"]]}
+        if meta.get("length"):
+            spec["length"] = int(meta["length"])
+        if meta["type"] == "Picklist":
+            spec["picklist"] = tuple(
+                sorted(set(meta["picklist_values"]) | (extra_values or {}).get(name, set()))
+            )
+            spec["restricted"] = bool(meta.get("restricted"))
+        out[name] = spec
+    return out
+
+
 def org_fields(gen_dir: Path) -> dict[str, dict[str, Any]]:
-    """Custom fields (and restricted standard picklists) of the org for ``fake = FakeSalesforce(...)``."""
+    """Custom fields (and restricted standard picklists) of the org for ``fake = FakeSalesforce(...)``:
+    jobshift's fields exactly as its DX metadata deploys them, the company's own picklist values kept."""
     used: dict[tuple[str, str], set[str]] = {k: set(v) for k, v in VOCABULARY.items()}
     for r in _rows(gen_dir, "leads"):
         used[("Lead", "Status")].add(r.get("status") or "")
         used[("Lead", "LeadSource")].add(r.get("lead_source") or "")
-    for r in _rows(gen_dir, "contacts"):
-        used[("Contact", "Status__c")].add(r.get("status") or "")
-    lead_text = {f: {"type": "string", "length": 80} for f in (
-        "Jobshift_Company_Country__c", "Jobshift_Company_State__c", "Jobshift_Person_Country__c",
-        "Jobshift_Person_State__c",
-    )}  # fmt: skip
+    contact_status = {r.get("status") or "" for r in _rows(gen_dir, "contacts")} - {""}
     return {
         "Lead": {
             "Status": _picklist(used[("Lead", "Status")]),
             "LeadSource": _picklist(used[("Lead", "LeadSource")]),
-            "Jobshift_Key__c": "string",
-            "Jobshift_Signal_Id__c": {"type": "string", "length": 64},
-            "Jobshift_Priority__c": _picklist({"High", "Medium", "Low"}),
-            "Jobshift_Priority_Reason__c": "string",
-            **lead_text,
-            "Jobshift_Is_Target_Company__c": "boolean",
-            "Jobshift_Is_Customer_Company__c": "boolean",
-            "Jobshift_Job_Started_Date__c": "date",
-            "Jobshift_Past_Account__c": "reference",
-            "Jobshift_Past_Contact__c": "reference",
-            "Jobshift_Matched_Account__c": "reference",
-            "Jobshift_Past_Title__c": "string",
-            "LinkedIn_URL__c": "url",
+            **deployed_fields("Lead"),
         },
-        "Contact": {
-            "LinkedIn_URL__c": "url",
-            "No_Longer_at_Company__c": "boolean",
-            "No_Longer_at_Company_Date__c": "datetime",
-            "Status__c": _picklist(used[("Contact", "Status__c")]),
-            "Disqualified_Reason__c": _picklist(used[("Contact", "Disqualified_Reason__c")] | {"Bad Data"}),
-        },
+        "Contact": deployed_fields("Contact", {"Status__c": contact_status}),
         "Account": {
             "Segment__c": "picklist",
             "Is_Target__c": "boolean",
