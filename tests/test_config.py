@@ -68,3 +68,12 @@ def test_init_is_idempotent(workspace_env: Path) -> None:
 
 def test_init_on_postgres(backend_workspace: Path) -> None:
     assert main(["--workspace", str(backend_workspace), "init"]) == 0
+
+
+def test_jobshift_workspace_env_names_the_directory_not_the_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOBSHIFT_WORKSPACE", str(tmp_path))
+    monkeypatch.setenv("JOBSHIFT_WORKSPACE__NAME", "Acme")
+    cfg = parse_config({})
+    assert cfg.workspace.name == "Acme"

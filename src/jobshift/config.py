@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from jobshift.errors import ConfigError
 
@@ -588,7 +589,16 @@ class Config(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Environment first, then the values read from ``jobshift.toml`` (passed as init kwargs)."""
-        return (env_settings, init_settings)
+        return (_EnvSource(settings_cls), init_settings)
+
+
+class _EnvSource(EnvSettingsSource):
+    """``JOBSHIFT_*`` variables, except ``JOBSHIFT_WORKSPACE``: that one names the workspace directory
+    (the CLI's ``--workspace``), not the ``[workspace]`` section (``JOBSHIFT_WORKSPACE__NAME`` is)."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        env = super()._load_env_vars()
+        return {k: v for k, v in env.items() if k.lower() != "jobshift_workspace"}
 
 
 def _format_validation_error(exc: ValidationError) -> ConfigError:
