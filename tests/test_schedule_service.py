@@ -369,3 +369,32 @@ def test_a_running_row_of_another_host_is_left_alone(backend_workspace: Path) ->
         assert _ledger(ws)[tier1.key]["status"] == "running"
     finally:
         ws.close()
+
+
+def test_backfill_job_pushes_one_batch_per_cadence_with_notifications_suppressed(
+    backend_workspace: Path,
+) -> None:
+    toml = '[schedule]\njobs = ["backfill"]\n[backfill]\nbatch_size = 1\ncadence = "weekly:sun"\n'
+    ws = _ws(backend_workspace, toml)
+    try:
+        seed_crm(ws.store)
+        add_signals(
+            ws.store,
+            [
+                job_signal("s-1"),
+                job_signal("s-2", contact_id="c-2", person_key="li:p-2", linkedin_url="linkedin.com/in/p-2",
+                           email="p2@newco.com", full_name="F2 L2", job_started_date="2026-10"),
+            ],
+        )  # fmt: skip
+        sunday = datetime(2026, 11, 22, 6, 0)
+        rep = Scheduler(ws, now=sunday).tick()
+        assert [(r["job"], r["status"]) for r in rep.to_dict()["ran"]] == [("backfill", "ok")]
+        assert _count(ws, leads) == 1 and _count(ws, leads, leads.c.is_backfill.is_(True)) == 1
+        assert Scheduler(ws, now=sunday.replace(hour=9)).tick().ran == []  # once per period
+        Scheduler(ws, now=datetime(2026, 11, 29, 6, 0)).tick()  # the next Sunday: the next batch
+        assert _count(ws, leads, leads.c.is_backfill.is_(True)) == 2
+        ledger = _ledger(ws)
+        assert ledger["schedule:backfill:2026-11-22"]["status"] == "ok"
+        assert ledger["schedule:backfill:2026-11-29"]["status"] == "ok"
+    finally:
+        ws.close()
