@@ -172,7 +172,8 @@ def test_find_existing(fake: FakeSalesforce) -> None:
         PersonLookup("personal", emails=("nobody@newco.com", "ann@gmail.com"), account_id=acc),
         PersonLookup("name-elsewhere", first_name="Ann", last_name="Lee", company_name="Other Inc"),
     ]
-    before = fake.calls["query"]
+    conn.sobject_fields("Contact"), conn.sobject_fields("Lead")  # log in and describe first
+    before = fake.calls["total"]
     hits = {k: (h.object, h.record_id, h.matched_by) for k, h in conn.find_existing(people).items()}
     assert hits == {
         "by-email": ("contacts", c, "email"),
@@ -180,4 +181,5 @@ def test_find_existing(fake: FakeSalesforce) -> None:
         "by-name": ("contacts", same_name, "name"),
         "personal": ("contacts", same_name, "email"),
     }
-    assert fake.calls["query"] - before == 2  # one query per object for the whole batch
+    # one query per object and 200 people, sent in Composite calls of up to five queries
+    assert fake.calls["total"] - before == 2 == fake.calls["composite_query"]

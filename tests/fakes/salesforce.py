@@ -217,6 +217,8 @@ class FakeSalesforce:
             if len(parts) == 2:
                 return "query_more", self._query_more(parts[1])
             return "query", self._query(request.query_params.get("q", ""))
+        if rest == "composite" and method == "POST":
+            return "composite_query", self._composite_requests(body)
         if parts[0] == "composite" and len(parts) >= 2 and parts[1] == "sobjects":
             return "composite", self._composite(method, parts[2:], body)
         if parts[:2] == ["jobs", "ingest"]:
@@ -271,6 +273,46 @@ class FakeSalesforce:
             return _errors(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
         rows, start = self.cursors[locator]
         return self._page(rows, start)
+
+    # -- composite (several requests, one API call) --------------------------------------------------
+    def _composite_requests(self, body: bytes) -> Response:
+        """``POST /composite``: up to 25 subrequests, at most 5 of them queries; only query subrequests
+        are supported here (what the connector sends)."""
+        import json
+        from urllib.parse import parse_qs, urlsplit
+
+        subs = json.loads(body or b"{}").get("compositeRequest", [])
+        if len(subs) > 25:
+            return _errors(
+                400, "INVALID_API_INPUT", "Composite requests cannot have more than 25 subrequests"
+            )
+        if sum("/query" in str(s.get("url")) for s in subs) > 5:
+            return _errors(400, "INVALID_API_INPUT", "Composite requests may contain up to 5 queries")
+        out = []
+        for sub in subs:
+            url = urlsplit(str(sub.get("url") or ""))
+            if sub.get("method") != "GET" or not url.path.endswith("/query"):
+                out.append(
+                    {
+                        "referenceId": sub.get("referenceId"),
+                        "httpStatusCode": 400,
+                        "body": [
+                            {
+                                "errorCode": "NOT_SUPPORTED",
+                                "message": "the fake supports query subrequests only",
+                            }
+                        ],
+                    }
+                )
+                continue
+            resp = self._query((parse_qs(url.query).get("q") or [""])[0])
+            out.append({
+                "referenceId": sub.get("referenceId"),
+                "httpStatusCode": resp.status_code,
+                "httpHeaders": {},
+                "body": json.loads(bytes(resp.body)),
+            })  # fmt: skip
+        return JSONResponse({"compositeResponse": out})
 
     # -- composite sObject collections --------------------------------------------------------------
     def _composite(self, method: str, rest: list[str], body: bytes) -> Response:

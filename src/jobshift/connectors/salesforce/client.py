@@ -17,9 +17,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import requests
 from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import SalesforceError
 
 from jobshift.config import SalesforceSection
 from jobshift.connectors.salesforce.errors import classify, is_session_error
@@ -29,6 +31,8 @@ T = TypeVar("T")
 ENV_PASSWORD = "JOBSHIFT_SF_PASSWORD"
 ENV_TOKEN = "JOBSHIFT_SF_TOKEN"
 ENV_CLIENT_SECRET = "JOBSHIFT_SF_CLIENT_SECRET"
+COMPOSITE_QUERIES = 5
+"""Query subrequests Salesforce allows in one Composite request."""
 
 
 @dataclass
@@ -277,6 +281,41 @@ class SalesforceClient:
                 return
             page = self.call("query_more", _query_more(nxt))
 
+    def query_many(self, soqls: list[str]) -> list[list[dict[str, Any]]]:
+        """The records of several SOQL queries, up to ``COMPOSITE_QUERIES`` per Composite call (the whole
+        Composite request counts as one API call); pages beyond the first are read with ``query_more``."""
+        out: list[list[dict[str, Any]]] = []
+        base = f"/services/data/v{self.settings.api_version}/query"
+        for i in range(0, len(soqls), COMPOSITE_QUERIES):
+            part = soqls[i : i + COMPOSITE_QUERIES]
+            body = {
+                "allOrNone": False,
+                "compositeRequest": [
+                    {"method": "GET", "url": f"{base}?q={quote(q)}", "referenceId": f"q{j}"}
+                    for j, q in enumerate(part)
+                ],
+            }
+            res: Any = self.call("composite_query", _composite_post(body))
+            answers = {a.get("referenceId"): a for a in (res or {}).get("compositeResponse", [])}
+            for j in range(len(part)):
+                ans = answers.get(f"q{j}") or {}
+                status = int(ans.get("httpStatusCode") or 500)
+                if status != 200:
+                    raise classify(SalesforceError(base, status, "composite", ans.get("body")), "query")  # type: ignore[arg-type]
+                page = ans.get("body") or {}
+                records: list[dict[str, Any]] = []
+                while True:
+                    for rec in page.get("records", []):
+                        rec.pop("attributes", None)
+                        self.stats.records_read += 1
+                        records.append(rec)
+                    nxt = page.get("nextRecordsUrl")
+                    if page.get("done", True) or not nxt:
+                        break
+                    page = self.call("query_more", _query_more(nxt))
+                out.append(records)
+        return out
+
     def describe(self, sobject: str) -> dict[str, Any]:
         """The describe payload of ``sobject``."""
         out = self.call("describe", lambda sf: sf.restful(f"sobjects/{sobject}/describe"))
@@ -305,6 +344,10 @@ class SalesforceClient:
     def bulk2(self, sobject: str) -> Any:
         """The Bulk 2.0 client of ``sobject`` for the current session."""
         return getattr(self.sf.bulk2, sobject)._client
+
+
+def _composite_post(body: dict[str, Any]) -> Callable[[Salesforce], Any]:
+    return lambda sf: sf.restful("composite", method="POST", json=body)
 
 
 def _query_more(url: str) -> Callable[[Salesforce], Any]:
