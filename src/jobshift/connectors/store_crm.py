@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Engine, Table, bindparam, func, insert, or_, select, update
 
 from jobshift.connectors.crm_protocol import (
     ApiUsage,
@@ -66,44 +66,50 @@ class StoreCrmConnector:
     def find_existing(self, people: Sequence[PersonLookup]) -> dict[str, ExistingPerson]:
         """A lead (first) or contact per person at the company: same LinkedIn, any of the e-mails, or the
         same first + last name (case-insensitive); at the matched/converted account, an e-mail at the
-        company's domain, or (leads) the same company name."""
+        company's domain, or (leads) the same company name. One query per object and ``_CHUNK`` people."""
         out: dict[str, ExistingPerson] = {}
-        leads, contacts = self._t["leads"], self._t["contacts"]
         with self._engine.connect() as conn:
-            for person in people:
-                for obj, t in (("leads", leads), ("contacts", contacts)):
-                    found = self._find_one(conn, obj, t, person)
-                    if found is not None:
-                        out[person.key] = found
-                        break
+            for i in range(0, len(people), _CHUNK // 3):
+                chunk = people[i : i + _CHUNK // 3]
+                for obj in ("leads", "contacts"):
+                    rest = [p for p in chunk if p.key not in out]
+                    if rest:
+                        out.update(self._find_in(conn, obj, rest))
         return out
 
-    def _find_one(self, conn: Any, obj: str, t: Table, p: PersonLookup) -> ExistingPerson | None:
-        if obj == "leads":
-            company = _lead_company(t, p.account_id, p.company_domain, p.company_name)
-        else:
-            company = _contact_company(t, p.account_id, p.company_domain)
-        if company is None:
-            return None
-        emails = sorted({e for e in p.emails if e})
-        name = None
-        if p.first_name and p.last_name:
-            name = and_(
-                func.lower(t.c.first_name) == p.first_name.casefold(),
-                func.lower(t.c.last_name) == p.last_name.casefold(),
-            )
-        for how, cond in (
-            ("linkedin", t.c.linkedin_norm == p.linkedin_norm if p.linkedin_norm else None),
-            ("email", t.c.email_norm.in_(emails) if emails else None),
-            ("name", name),
-        ):
-            if cond is None:
-                continue
-            q = select(t.c.id).where(cond, company).order_by(t.c.id).limit(1)
-            rid = conn.execute(q).scalar()
-            if rid is not None:
-                return ExistingPerson(obj, str(rid), f"{how}+company")  # type: ignore[arg-type]
-        return None
+    def _find_in(self, conn: Any, obj: str, people: Sequence[PersonLookup]) -> dict[str, ExistingPerson]:
+        t = self._t[obj]
+        lis = sorted({p.linkedin_norm for p in people if p.linkedin_norm})
+        emails = sorted({e for p in people for e in p.emails if e})
+        lasts = sorted({p.last_name.casefold() for p in people if p.first_name and p.last_name})
+        conds = []
+        if lis:
+            conds.append(t.c.linkedin_norm.in_(lis))
+        if emails:
+            conds.append(t.c.email_norm.in_(emails))
+        if lasts:
+            conds.append(func.lower(t.c.last_name).in_(lasts))
+        if not conds:
+            return {}
+        company_cols = (
+            [t.c.company, t.c.matched_account_id, t.c.converted_account_id]
+            if obj == "leads"
+            else [t.c.account_id]
+        )
+        q = select(
+            t.c.id, t.c.linkedin_norm, t.c.email_norm, t.c.first_name, t.c.last_name, *company_cols
+        ).where(or_(*conds))
+        if obj == "contacts":
+            q = q.where(func.coalesce(t.c.no_longer_at_company, False).is_(False))
+        rows = [dict(r) for r in conn.execute(q.order_by(t.c.id)).mappings()]
+        out: dict[str, ExistingPerson] = {}
+        for p in people:
+            for how in ("linkedin", "email", "name"):
+                hit = next((r for r in rows if _same(how, p, r) and _at_company(obj, p, r)), None)
+                if hit is not None:
+                    out[p.key] = ExistingPerson(obj, str(hit["id"]), f"{how}+company")  # type: ignore[arg-type]
+                    break
+        return out
 
     def create_leads(self, intents: Sequence[LeadCreate]) -> list[WriteResult]:
         """Insert the leads that do not exist yet; each result carries the (deterministic) lead id."""
@@ -172,23 +178,28 @@ def _b(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {f"b_{k}": v for k, v in fields.items()}
 
 
-def _lead_company(t: Table, account_id: str | None, domain: str | None, name: str | None) -> Any:
-    conds = []
-    if account_id:
-        conds += [t.c.matched_account_id == account_id, t.c.converted_account_id == account_id]
-    if domain:
-        conds.append(t.c.email_norm.like(f"%@{domain.lower()}"))
-    if name and name.strip():
-        conds.append(func.lower(t.c.company) == name.strip().casefold())
-    return or_(*conds) if conds else None
+def _same(how: str, p: PersonLookup, row: Mapping[str, Any]) -> bool:
+    if how == "linkedin":
+        return bool(p.linkedin_norm) and row["linkedin_norm"] == p.linkedin_norm
+    if how == "email":
+        return bool(row["email_norm"]) and row["email_norm"] in p.emails
+    return (
+        bool(p.first_name and p.last_name)
+        and _fold(row["first_name"]) == _fold(p.first_name)
+        and _fold(row["last_name"]) == _fold(p.last_name)
+    )
 
 
-def _contact_company(t: Table, account_id: str | None, domain: str | None) -> Any:
-    conds = []
-    if account_id:
-        conds.append(t.c.account_id == account_id)
-    if domain:
-        conds.append(t.c.email_norm.like(f"%@{domain.lower()}"))
-    if not conds:
-        return None
-    return and_(or_(*conds), func.coalesce(t.c.no_longer_at_company, False).is_(False))
+def _at_company(obj: str, p: PersonLookup, row: Mapping[str, Any]) -> bool:
+    domain = (p.company_domain or "").lower()
+    if domain and str(row["email_norm"] or "").endswith("@" + domain):
+        return True
+    if obj == "contacts":
+        return bool(p.account_id) and row["account_id"] == p.account_id
+    if p.account_id and p.account_id in (row["matched_account_id"], row["converted_account_id"]):
+        return True
+    return bool(p.company_name and p.company_name.strip()) and _fold(row["company"]) == _fold(p.company_name)
+
+
+def _fold(value: Any) -> str:
+    return " ".join(str(value or "").casefold().split())
