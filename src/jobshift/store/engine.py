@@ -46,6 +46,22 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def hold_write_lock(conn: Connection) -> None:
+    """Start the transaction of ``conn`` now, holding the write lock, so DDL in it rolls back too.
+
+    pysqlite (legacy transaction control) begins a transaction only before INSERT / UPDATE / DELETE:
+    a ``DROP INDEX`` or ``CREATE INDEX`` issued before the first of them runs in autocommit and
+    survives a rollback or a killed process. On SQLite this issues ``BEGIN IMMEDIATE`` (waiting up to
+    the busy timeout for other writers) unless a transaction is open already; on PostgreSQL, where
+    DDL is transactional, it does nothing.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi = conn.connection.dbapi_connection
+    if not getattr(dbapi, "in_transaction", False):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 class Store:
     """A handle on the jobshift database (SQLite file or PostgreSQL).
 
