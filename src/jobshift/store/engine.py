@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from jobshift.errors import StoreError
+from jobshift.errors import StoreBusyError, StoreError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -35,15 +35,27 @@ def head_revisions() -> set[str]:
     return revisions - downs
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=OFF")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.execute("PRAGMA cache_size=-65536")
-    cur.execute("PRAGMA temp_store=MEMORY")
-    cur.close()
+DEFAULT_BUSY_TIMEOUT = 30.0
+"""Seconds a SQLite connection waits for another writer's lock before giving up."""
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's ``database is locked`` (the busy timeout ran out)."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+def _sqlite_pragmas(busy_timeout: float) -> Any:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=OFF")
+        cur.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")
+        cur.execute("PRAGMA cache_size=-65536")
+        cur.execute("PRAGMA temp_store=MEMORY")
+        cur.close()
+
+    return on_connect
 
 
 def hold_write_lock(conn: Connection) -> None:
@@ -66,11 +78,16 @@ class Store:
     """A handle on the jobshift database (SQLite file or PostgreSQL).
 
     ``schema`` (PostgreSQL only) puts every table in that schema; tests use one schema each.
+    ``busy_timeout`` (SQLite only) is how long a write waits for another process's write lock; when
+    it runs out, :meth:`begin` raises :class:`~jobshift.errors.StoreBusyError`.
     """
 
-    def __init__(self, engine: Engine, schema: str | None = None) -> None:
+    def __init__(
+        self, engine: Engine, schema: str | None = None, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    ) -> None:
         self.engine = engine
         self.schema = schema
+        self.busy_timeout = busy_timeout
 
     @property
     def dialect(self) -> str:
@@ -78,14 +95,23 @@ class Store:
         return self.engine.dialect.name
 
     @classmethod
-    def open(cls, url: str, *, schema: str | None = None, migrate: bool = True) -> Store:
+    def open(
+        cls,
+        url: str,
+        *,
+        schema: str | None = None,
+        migrate: bool = True,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> Store:
         """Connect to ``url`` and apply pending migrations."""
         try:
-            engine = _make_engine(url, schema)
-            store = cls(engine, schema)
+            engine = _make_engine(url, schema, busy_timeout)
+            store = cls(engine, schema, busy_timeout)
             if migrate:
                 store.migrate()
         except SQLAlchemyError as exc:
+            if is_locked(exc):
+                raise StoreBusyError(busy_timeout) from exc
             raise StoreError(
                 f"cannot open database {_redact(url)}: {exc.__class__.__name__}: {exc}"
             ) from None
@@ -117,9 +143,18 @@ class Store:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """A connection in a transaction: committed on success, rolled back on error."""
-        with self.engine.begin() as conn:
-            yield conn
+        """A connection in a transaction: committed on success, rolled back on error.
+
+        SQLite's ``database is locked`` (another process kept the write lock for longer than the busy
+        timeout) becomes :class:`~jobshift.errors.StoreBusyError`.
+        """
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            if is_locked(exc):
+                raise StoreBusyError(self.busy_timeout) from exc
+            raise
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -132,13 +167,13 @@ class Store:
         self.engine.dispose()
 
 
-def _make_engine(url: str, schema: str | None) -> Engine:
+def _make_engine(url: str, schema: str | None, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, future=True)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout))
         return engine
     kwargs: dict[str, Any] = {"future": True, "pool_pre_ping": True}
     if schema:
