@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, select
 
+from jobshift.cli.main import main
 from jobshift.errors import InputFileError
 from jobshift.services import importing
 from jobshift.services.importing import import_file
@@ -145,7 +146,9 @@ def _wait_for(predicate: Any, timeout: float) -> bool:
     return False
 
 
-def test_sigkill_mid_import_leaves_table_as_before(backend_workspace: Path, tmp_path: Path) -> None:
+def test_sigkill_mid_import_leaves_table_as_before(
+    backend_workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     big = _contacts(tmp_path / "big.csv", 400_000)
     assert big.stat().st_size > importing.BULK_LOAD_BYTES
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
@@ -191,6 +194,10 @@ def test_sigkill_mid_import_leaves_table_as_before(backend_workspace: Path, tmp_
             proc.wait(10)
     assert proc.returncode == -signal.SIGKILL, f"killed after {time.monotonic() - started:.1f}s"
     assert _state(backend_workspace) == (0, CONTACT_INDEXES)
+    # the killed import's run is left 'running'; doctor sees that its process is gone and closes it
+    assert main(["-w", str(backend_workspace), "doctor"]) == 1
+    assert "(import contacts)" in capsys.readouterr().out
+    assert main(["-w", str(backend_workspace), "doctor", "--repair"]) == 0
     ws = Workspace.open(backend_workspace)
     try:
         assert import_file(ws, "contacts", _contacts(tmp_path / "small.csv", 300)).inserted == 300

@@ -20,6 +20,16 @@ _REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.M)
 _DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", re.M)
 
 
+def known_revisions() -> set[str]:
+    """Every revision id of the migration scripts (a database at another one is from a newer jobshift)."""
+    out: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        rev = _REVISION.search(script.read_text(encoding="utf-8"))
+        if rev:
+            out.add(rev.group(1))
+    return out
+
+
 def head_revisions() -> set[str]:
     """The head revision ids of the migration scripts, read from their text (no Alembic import)."""
     revisions: set[str] = set()
@@ -135,11 +145,14 @@ class Store:
             command.upgrade(cfg, "head")
 
     def _at_head(self) -> bool:
+        return self.revisions() == head_revisions()
+
+    def revisions(self) -> set[str]:
+        """The Alembic revisions the database is at (empty when it was never migrated)."""
         with self.engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version", schema=self.schema):
-                return False
-            stored = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
-        return stored == head_revisions()
+                return set()
+            return {str(r[0]) for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
