@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 def _print_doctor(report: DoctorReport) -> None:
     console.print(f"workspace {report.workspace}\ndatabase  {report.database}", highlight=False)
     for check in report.checks:
-        mark = "[green]ok[/green]     " if check.ok else "[red]PROBLEM[/red]"
+        mark = (
+            "[red]PROBLEM[/red]"
+            if not check.ok
+            else ("[yellow]skipped[/yellow]" if check.skipped else "[green]ok[/green]     ")
+        )
         console.print(f"{mark} {check.name}", highlight=False)
         for line in check.problems:
             console.print(f"    problem:  {line}", highlight=False, soft_wrap=True)

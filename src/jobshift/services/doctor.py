@@ -26,6 +26,7 @@ class Check:
     """One check: ``ok`` once nothing is wrong (any more); problems, repairs done, and notes."""
 
     name: str
+    skipped: bool = False
     problems: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -40,6 +41,7 @@ class Check:
         return {
             "name": self.name,
             "ok": self.ok,
+            "skipped": self.skipped,
             "problems": self.problems,
             "repaired": self.repaired,
             "notes": self.notes,
@@ -93,6 +95,7 @@ def examine(ws: Workspace, *, repair: bool = False) -> DoctorReport:
             check = Check(name)
             report.checks.append(check)
             if name in ("indexes", "runs") and not _schema_ok(report):
+                check.skipped = True
                 check.notes.append("not checked: the schema is not at the newest revision")
                 continue
             try:
