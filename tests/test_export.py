@@ -39,6 +39,7 @@ def test_csv_round_trip_into_a_fresh_workspace(
     )
     import_dir(src, crm)
     out = tmp_path / "out"
+    out.mkdir()
     for name in CRM_TABLES:
         assert export_object(src, name, "csv", out / f"{name}.csv") == len(dump(src, name))
     dst_dir = tmp_path / "fresh"

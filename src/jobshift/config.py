@@ -67,6 +67,17 @@ class ProgramSection(Section):
     )
 
 
+class StoreSection(Section):
+    """The database connection."""
+
+    busy_timeout_seconds: float = Field(
+        30.0,
+        ge=0.0,
+        le=3600.0,
+        description="SQLite: how long a write waits for another jobshift process's write lock",
+    )
+
+
 class ImportSection(Section):
     """CSV import behaviour."""
 
@@ -558,6 +569,7 @@ class Config(BaseSettings):
 
     database_url: str | None = None
     workspace: WorkspaceSection = Field(default_factory=WorkspaceSection)
+    store: StoreSection = Field(default_factory=StoreSection)
     program: ProgramSection = Field(default_factory=ProgramSection)
     mapping: dict[str, dict[str, str]] = Field(
         default_factory=dict,
@@ -720,6 +732,11 @@ DEFAULT_CONFIG_TOML = """\
 [workspace]
 name = "My company"
 timezone = "UTC"
+
+[store]
+# SQLite: seconds a write waits while another jobshift command holds the write lock; then the command
+# stops with "the workspace database is busy" (exit 1) and nothing of it is written.
+busy_timeout_seconds = 30.0
 
 [program]
 # Lead source of job-change leads from tracked contacts, and of new hires & promotions at target accounts.

@@ -47,6 +47,22 @@ class StoreError(JobshiftError):
     """The database cannot be opened or migrated."""
 
 
+BUSY_MESSAGE = "the workspace database is busy: another jobshift command is writing; try again"
+
+
+class StoreBusyError(StoreError):
+    """Another process held the SQLite write lock for longer than ``[store] busy_timeout_seconds``."""
+
+    def __init__(self, waited_seconds: float | None = None) -> None:
+        self.waited_seconds = waited_seconds
+        hint = (
+            f" (waited {waited_seconds:g} s; [store] busy_timeout_seconds)"
+            if waited_seconds is not None
+            else ""
+        )
+        super().__init__(BUSY_MESSAGE + hint)
+
+
 class ConnectorError(JobshiftError):
     """A remote system (CRM, people-data API, Slack, SMTP) failed."""
 

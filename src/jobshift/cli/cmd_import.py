@@ -83,6 +83,9 @@ def register(app: typer.Typer, state: State) -> None:
         ],
         out: Annotated[Path, typer.Option("--out", "-o", help="file to write (replaced atomically)")],
         fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl")] = "csv",
+        mkdir: Annotated[
+            bool, typer.Option("--mkdir", help="create the folder of --out when it does not exist")
+        ] = False,
         json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
     ) -> None:
         """Export an object as CSV or JSON Lines (streamed; the file appears only when complete)."""
@@ -91,7 +94,7 @@ def register(app: typer.Typer, state: State) -> None:
 
         ws = Workspace.open(state.workspace)
         try:
-            n = export_object(ws, name, fmt, out)
+            n = export_object(ws, name, fmt, out, mkdir=mkdir)
         finally:
             ws.close()
         if json_out:

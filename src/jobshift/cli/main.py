@@ -22,6 +22,7 @@ from jobshift.cli import (
     cmd_web,
     cmd_workspace,
 )
+from jobshift.cli.crash import unexpected
 from jobshift.cli.output import error
 from jobshift.errors import JobshiftError
 
@@ -38,6 +39,7 @@ class State:
     """Options shared by every command."""
 
     workspace: Path | None = None
+    debug: bool = False
 
 
 state = State()
@@ -60,8 +62,15 @@ def _global(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", envvar="JOBSHIFT_DEBUG", help="show the traceback of an unexpected error on stderr"
+        ),
+    ] = False,
 ) -> None:
     state.workspace = workspace
+    state.debug = debug
 
 
 for _module in (
@@ -81,9 +90,14 @@ for _module in (
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script: maps ``JobshiftError`` to its exit code and one line."""
+    """Entry point of the console script: returns the exit code, never shows a traceback by default.
+
+    ``JobshiftError`` → its exit code and one line; a busy SQLite database → one line, exit 1; any
+    other exception → one line naming the log file that holds the traceback (``--debug`` prints it).
+    """
+    state.workspace, state.debug = None, False
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
     except JobshiftError as exc:
         error(str(exc))
         return exc.exit_code
@@ -95,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         error("interrupted")
         return 130
-    except Exception as exc:  # click usage errors
+    except Exception as exc:
         import click
 
         # typer >= 0.20 vendors click: its usage errors are TyperExceptions, not click's own
@@ -105,9 +119,10 @@ def main(argv: list[str] | None = None) -> int:
                 show()
             else:
                 error(str(exc))
-            return int(exc.exit_code)
-        raise
-    return 0
+            return int(getattr(exc, "exit_code", 1))
+        return unexpected(exc, workspace=state.workspace, debug=state.debug)
+    # standalone_mode=False hands back the code of a ``typer.Exit`` raised in a command
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

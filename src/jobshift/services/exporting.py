@@ -43,11 +43,30 @@ def exportable_names() -> list[str]:
     return [*OBJECTS, *_TABLES, *sorted(set(_EXPORTERS) | set(_LAZY))]
 
 
-def export_object(ws: Workspace, name: str, fmt: str, out: str | Path) -> int:
-    """Write object ``name`` to ``out`` as ``csv`` or ``jsonl``; returns the number of rows written."""
+def check_out_dir(out: str | Path, *, mkdir: bool = False) -> None:
+    """The folder of ``out`` must exist (``UsageError`` otherwise), unless ``mkdir`` creates it.
+
+    A mistyped path then fails loudly instead of leaving the file in a new folder nobody looks at.
+    """
+    parent = Path(out).expanduser().absolute().parent
+    if parent.is_dir():
+        return
+    if parent.exists():
+        raise UsageError(f"cannot write {out}: {parent} is not a directory")
+    if not mkdir:
+        raise UsageError(f"cannot write {out}: folder {parent} does not exist (create it, or pass --mkdir)")
+    parent.mkdir(parents=True, exist_ok=True)
+
+
+def export_object(ws: Workspace, name: str, fmt: str, out: str | Path, *, mkdir: bool = False) -> int:
+    """Write object ``name`` to ``out`` as ``csv`` or ``jsonl``; returns the number of rows written.
+
+    ``out``'s folder must exist unless ``mkdir`` (see :func:`check_out_dir`).
+    """
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; expected csv or jsonl")
+    check_out_dir(out, mkdir=mkdir)
     key = name.strip().lower()
     if key not in _EXPORTERS and key in _LAZY:
         importlib.import_module(_LAZY[key])  # registers itself on import

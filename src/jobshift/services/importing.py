@@ -27,10 +27,12 @@ from jobshift.store.crm import (
     UpsertCounts,
     dangling_references,
     deferred_indexes,
+    ensure_indexes,
     is_empty,
     row_encoding,
     table_of,
 )
+from jobshift.store.engine import hold_write_lock
 from jobshift.store.quarantine import QuarantinedRow, add_quarantined
 from jobshift.store.runs import finish_run, start_run
 
@@ -143,6 +145,8 @@ def _import(
     try:
         totals = UpsertCounts()
         with ws.store.begin() as conn, ExitStack() as stack:
+            hold_write_lock(conn)  # SQLite: one transaction from here, index DDL included
+            ensure_indexes(conn, spec.table)
             empty = is_empty(conn, spec.table)
             if empty and path.stat().st_size >= BULK_LOAD_BYTES:
                 stack.enter_context(deferred_indexes(conn, spec.table))

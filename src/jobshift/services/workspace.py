@@ -28,8 +28,16 @@ class Workspace:
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Workspace:
-        """Read the configuration of the workspace at ``path`` (raises ``ConfigError`` if invalid)."""
+        """Read the configuration of the workspace at ``path`` (raises ``ConfigError`` if invalid).
+
+        ``path`` must be an existing directory (``UsageError`` otherwise): a mistyped ``--workspace``
+        does not silently become a new, empty workspace. ``init_workspace`` creates one.
+        """
         p = resolve_workspace(path)
+        if not p.exists():
+            raise UsageError(f"workspace {p} does not exist (create it with: jobshift init {p})")
+        if not p.is_dir():
+            raise UsageError(f"workspace {p} is not a directory")
         return cls(path=p, config=load_config(p))
 
     @property
@@ -41,7 +49,7 @@ class Workspace:
     def store(self) -> Store:
         """The store, opened (and migrated) on first use."""
         if self._store is None:
-            self._store = Store.open(self.database_url)
+            self._store = Store.open(self.database_url, busy_timeout=self.config.store.busy_timeout_seconds)
         return self._store
 
     def close(self) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, literal, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, inspect, literal, select
 
 from jobshift.store.crm_bulk import (
     BulkWriter,
@@ -22,6 +22,7 @@ from jobshift.store.crm_bulk import (
     table_of,
     upsert_rows,
 )
+from jobshift.store.engine import hold_write_lock
 
 PG_INDEX_BUILD_MEMORY = "256MB"
 """``maintenance_work_mem`` for rebuilding deferred indexes on PostgreSQL (this transaction only)."""
@@ -36,6 +37,7 @@ __all__ = [
     "dangling_references",
     "deferred_indexes",
     "encode_rows",
+    "ensure_indexes",
     "is_empty",
     "iter_rows",
     "primary_key",
@@ -50,13 +52,19 @@ def deferred_indexes(conn: Connection, table_name: str) -> Iterator[None]:
     """Drop the secondary indexes of ``table_name`` for a bulk load and rebuild them afterwards.
 
     Building an index once over loaded rows is much faster than maintaining it row by row. Runs
-    inside the caller's transaction: on error everything, index drops included, rolls back. The
-    rebuild may sort with more memory (PostgreSQL) or helper threads (SQLite).
+    inside the caller's transaction: on error everything, index drops included, rolls back (on
+    SQLite the transaction is begun explicitly first, see
+    :func:`~jobshift.store.engine.hold_write_lock`; pysqlite would otherwise autocommit the drops).
+    An index that is missing already is skipped and built afterwards like the others. The rebuild
+    may sort with more memory (PostgreSQL) or helper threads (SQLite).
     """
+    hold_write_lock(conn)
     table = table_of(table_name)
     indexes = sorted(table.indexes, key=lambda ix: str(ix.name))
+    present = _index_names(conn, table_name)
     for ix in indexes:
-        ix.drop(conn)
+        if ix.name in present:
+            ix.drop(conn)
     yield
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{PG_INDEX_BUILD_MEMORY}'")
@@ -66,6 +74,25 @@ def deferred_indexes(conn: Connection, table_name: str) -> Iterator[None]:
         ix.create(conn)
     if conn.dialect.name != "postgresql":
         conn.exec_driver_sql("PRAGMA threads = 0")
+
+
+def _index_names(conn: Connection, table_name: str) -> set[str]:
+    return {str(ix["name"]) for ix in inspect(conn).get_indexes(table_name)}
+
+
+def ensure_indexes(conn: Connection, table_name: str) -> list[str]:
+    """Create the secondary indexes of ``table_name`` that the database lacks; returns their names.
+
+    A workspace damaged by an older jobshift (whose interrupted SQLite imports lost the indexes)
+    heals on its next import; ``jobshift doctor --repair`` does the same for every table.
+    """
+    present = _index_names(conn, table_name)
+    missing = sorted(
+        (ix for ix in table_of(table_name).indexes if ix.name not in present), key=lambda ix: str(ix.name)
+    )
+    for ix in missing:
+        ix.create(conn)
+    return [str(ix.name) for ix in missing]
 
 
 def is_empty(conn: Connection, table_name: str) -> bool:

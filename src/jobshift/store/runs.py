@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from jobshift.store.schema import runs
+from jobshift.utils.process import this_process
 from jobshift.utils.timeutil import utcnow
 
 
@@ -18,7 +19,11 @@ def start_run(
     source: str | None = None,
     period_key: str | None = None,
 ) -> int:
-    """Insert a ``running`` run and return its id."""
+    """Insert a ``running`` run and return its id.
+
+    The run's ``counts`` record its owner (``{"owner": "host:pid"}``) until it is finished, so that
+    ``jobshift doctor`` can tell a run in progress from one whose process was killed.
+    """
     result = conn.execute(
         insert(runs)
         .values(
@@ -28,6 +33,7 @@ def start_run(
             period_key=period_key,
             status="running",
             started_at=utcnow(),
+            counts={"owner": this_process()},
         )
         .returning(runs.c.id)
     )
@@ -62,3 +68,16 @@ def list_runs(conn: Connection, *, kind: str | None = None, limit: int = 100) ->
     if kind:
         q = q.where(runs.c.kind == kind)
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def close_abandoned(conn: Connection, run_id: int, error: str) -> bool:
+    """Close a run left ``running`` by a process that no longer exists as ``abandoned``.
+
+    Returns whether the row was still ``running`` (another process may have closed it meanwhile).
+    """
+    result = conn.execute(
+        update(runs)
+        .where(runs.c.id == run_id, runs.c.status == "running")
+        .values(status="abandoned", finished_at=utcnow(), error=error)
+    )
+    return bool(result.rowcount)
