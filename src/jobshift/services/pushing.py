@@ -446,6 +446,8 @@ def push(
                 requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
             planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
         applied = apply_pending(store, crm, cfg, run_id=run_id, clock=clock)
+    except RetryableError as exc:  # planning paused (API limit, network): nothing planned, try later
+        applied = ApplyCounts(paused=f"{crm.name}: {exc} (planning paused; run again later)")
     except BaseException as exc:  # every run ends in the runs log with its reason, also when interrupted
         with store.begin() as conn:
             finish_run(conn, run_id, status="failed", counts=asdict(planned), error=str(exc) or repr(exc))
