@@ -148,3 +148,28 @@ def test_unreachable_login_url_fails_fast_with_one_line(
         run = conn.execute(select(runs).where(runs.c.kind == "push")).mappings().one()
     ws.close()
     assert run["status"] == "failed" and "cannot reach" in run["error"]
+
+
+def test_api_guard_tripping_while_planning_is_a_paused_run(
+    workspace_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for k, v in ENV.items():
+        monkeypatch.setenv(k, v)
+    with _org(tmp_path) as fake:
+        _toml(workspace_env, fake.url, fake.cert)
+        ws = Workspace.open(workspace_env)
+        seed_crm(ws.store)
+        add_signals(ws.store, [signal("s-1", type="new_hire", contact_id=None, past_account_id=None)])
+        ws.close()
+        fake.daily_limit, fake.api_used = 10, 8  # the first answer says 9/10 used: over the 90% threshold
+        out = _push(workspace_env, capsys)
+        assert out["planned"]["create_lead"] == 0 and "paused" in out["applied"]["paused"]
+        assert fake.api_used <= 10 and fake.records("Lead") == []
+        ws = Workspace.open(workspace_env)
+        with ws.store.connect() as conn:
+            run = conn.execute(select(runs).where(runs.c.kind == "push")).mappings().one()
+        ws.close()
+        assert run["status"] == "paused" and "daily limit" in run["error"]
+        fake.daily_limit, fake.api_used = 1_000_000, 0  # the next day
+        again = _push(workspace_env, capsys)
+        assert again["applied"]["created"] == 1 and len(fake.records("Lead")) == 1

@@ -77,3 +77,8 @@ class RetryableError(ConnectorError):
 
 class FatalError(ConnectorError):
     """A permanent failure: stop and tell the admin (bad credentials, invalid field)."""
+
+
+class PausedError(RetryableError):
+    """Work held back on purpose (e.g. the CRM's API usage is near its daily limit): not a failure; the
+    run is recorded ``paused`` and the next run resumes."""

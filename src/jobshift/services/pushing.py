@@ -24,7 +24,7 @@ from jobshift.config import Config
 from jobshift.connectors.crm_protocol import ContactUpdate, CrmConnector, LeadCreate, WriteResult
 from jobshift.connectors.store_crm import StoreCrmConnector
 from jobshift.domain.crm_payload import crm_fields, crm_object, local_fields
-from jobshift.errors import FatalError, RetryableError
+from jobshift.errors import FatalError, PausedError, RetryableError
 from jobshift.services.push_plan import PlanCounts, plan
 from jobshift.services.routing import Router
 from jobshift.services.workspace import Workspace
@@ -446,7 +446,7 @@ def push(
                 requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
             planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
         applied = apply_pending(store, crm, cfg, run_id=run_id, clock=clock)
-    except RetryableError as exc:  # planning paused (API limit, network): nothing planned, try later
+    except PausedError as exc:  # planning held back (API usage near the limit): nothing planned, try later
         applied = ApplyCounts(paused=f"{crm.name}: {exc} (planning paused; run again later)")
     except BaseException as exc:  # every run ends in the runs log with its reason, also when interrupted
         with store.begin() as conn:

@@ -25,7 +25,7 @@ from simple_salesforce.exceptions import SalesforceError
 
 from jobshift.config import SalesforceSection
 from jobshift.connectors.salesforce.errors import classify, is_session_error
-from jobshift.errors import ConfigError, FatalError, JobshiftError, RetryableError
+from jobshift.errors import ConfigError, FatalError, JobshiftError, PausedError, RetryableError
 
 T = TypeVar("T")
 ENV_PASSWORD = "JOBSHIFT_SF_PASSWORD"
@@ -252,7 +252,7 @@ class SalesforceClient:
         share = self.settings.api_usage_pause_share
         if limit and used / limit >= share:
             self.stats.calls_refused += 1
-            raise RetryableError(
+            raise PausedError(
                 f"Salesforce API usage {used:,}/{limit:,} reached {share:.0%} of the daily limit: paused",
                 retry_after=3600.0,
             )

@@ -34,7 +34,7 @@ from jobshift.connectors.salesforce.fields import MODSTAMP, FieldMap, column_kin
 from jobshift.connectors.salesforce.writes import Outcome, bulk_write, rest_write
 from jobshift.domain.crm_payload import WRITTEN_FIELDS
 from jobshift.domain.normalize.sfid import to_18
-from jobshift.errors import FatalError, RetryableError
+from jobshift.errors import FatalError, PausedError, RetryableError
 
 PAUSE_RETRY_AFTER = 3600.0
 LOOKUP_BATCH = 200
@@ -337,7 +337,7 @@ class SalesforceConnector:
         u = self.api_usage()
         reason = self._pause_reason((u.used, u.limit))
         if reason:
-            raise RetryableError(reason, retry_after=PAUSE_RETRY_AFTER)
+            raise PausedError(reason, retry_after=PAUSE_RETRY_AFTER)
 
     def _write(self, sobject: str, records: list[dict[str, Any]], external_id: str | None) -> list[Outcome]:
         s = self.settings
