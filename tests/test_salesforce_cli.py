@@ -127,3 +127,32 @@ def test_enrich_cli(
         assert json.loads(capsys.readouterr().out)["cached"] == 1 and fake.calls["total"] == 1
         monkeypatch.delenv("JOBSHIFT_PDL_API_KEY")
         assert main(["-w", ws, "enrich"]) == 2  # a config error: the key is missing
+
+
+def test_crm_check_names_a_configured_value_the_org_does_not_allow(
+    workspace_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fakes.salesforce_data import FieldSpec
+
+    for k, v in ENV.items():
+        monkeypatch.setenv(k, v)
+    lead = {
+        **ORG_FIELDS["Lead"],
+        "Status": FieldSpec("picklist", picklist=("Open", "Working"), restricted=True),
+        "LeadSource": FieldSpec("picklist", picklist=("Web",), restricted=False),
+    }
+    with FakeSalesforce(
+        tmp_path, custom_fields={**ORG_FIELDS, "Lead": lead}, external_ids=ORG_EXTERNAL_IDS
+    ) as fake:
+        _toml(workspace_env, fake)
+        ws = str(workspace_env)
+        assert main(["-w", ws, "crm", "check"]) == 1
+        err = capsys.readouterr().err
+        assert "Lead.Status does not allow 'New'" in err and "[program] lead_status" in err
+        assert "'Open', 'Working'" in err
+        with (workspace_env / "jobshift.toml").open("a", encoding="utf-8") as f:
+            f.write('\n[program]\nlead_status = "Open"\n')
+        assert main(["-w", ws, "crm", "check", "--json"]) == 0
+        warnings = json.loads(capsys.readouterr().out)["warnings"]
+        # an unrestricted picklist accepts other values: a warning, not a stop
+        assert any("LeadSource" in w and "jobshift Contact Tracking" in w for w in warnings)
