@@ -51,6 +51,7 @@ FUNCTION_PRIORITY: tuple[str, ...] = (
     "product",
     "it",
     "engineering",
+    "quality",
     "operations",
     "strategy",
     "executive",
@@ -109,20 +110,14 @@ _MAXLEN = max(len(k.split()) for k in _TABLE)
 _HEADS = tuple(sorted(lad.COMPOUND_HEADS, key=len, reverse=True))
 _STEMS = tuple(sorted(lad.FUNCTION_STEMS.items(), key=lambda kv: -len(kv[0])))
 _GENDER = re.compile(r"\(?(?<![^\W\d_])[mwfdxh]\s*[/|]\s*[mwfdxh](?:\s*[/|]\s*[mwfdxh])?(?![^\W\d_])\)?")
-_JOINED = (
-    (re.compile(r"\bfp\s*&\s*a\b"), " fpa "),
-    (re.compile(r"\br\s*&\s*d\b"), " rnd "),
-    (re.compile(r"\bp\s*&\s*l\b"), " pnl "),
-    (re.compile(r"\bm\s*&\s*a\b"), " mna "),
-    (
-        re.compile(
-            r"\b(?:research|recherche|forschung|investigacion|ricerca|pesquisa|onderzoek|etudes)"
-            r"\s*(?:&|and|et|und|y|e|en)\s*(?:development|developpement|entwicklung|desarrollo|sviluppo|"
-            r"desenvolvimento|ontwikkeling)\b"
-        ),
-        " rnd ",
-    ),
+# "&"/"and" inside one name ("R&D", "FP&A", "Recherche et développement") must not split the title
+_JOINED = re.compile(
+    r"\b(?:(fp\s*&\s*a)|(r\s*&\s*d)|(p\s*&\s*l)|(m\s*&\s*a)|"
+    r"((?:research|recherche|forschung|investigacion|ricerca|pesquisa|onderzoek|etudes)"
+    r"\s*(?:&|and|et|und|y|e|en)\s*(?:development|developpement|entwicklung|desarrollo|sviluppo|"
+    r"desenvolvimento|ontwikkeling)))\b"
 )
+_JOINED_AS = ("", " fpa ", " rnd ", " pnl ", " mna ", " rnd ")
 _CUT = re.compile(r"\s(?:at|bei|chez|@)\s.*$")
 _ASSISTANT_TO = re.compile(
     r"\b(assistant|assistante|assistent|assistentin|asistente|assistente)\s+(?:to|of|der|des|de|du|del|al)\b.*$"
@@ -290,10 +285,13 @@ def _clean(raw: str) -> str:
     s = s.replace("'", " ").replace("’", " ")
     if "." in s:
         s = _INITIALS.sub(lambda m: m.group(0).replace(".", ""), s)
-    for pattern, repl in _JOINED:
-        s = pattern.sub(repl, s)
-    s = _CUT.sub("", s)
-    return _ASSISTANT_TO.sub(r"\1", s)
+    if "&" in s or " e" in s or " y " in s or " und " in s or " and " in s:
+        s = _JOINED.sub(lambda m: _JOINED_AS[m.lastindex or 0], s)
+    if " at " in s or " bei " in s or " chez " in s or "@" in s:
+        s = _CUT.sub("", s)
+    if "ssist" in s or "sistente" in s:
+        s = _ASSISTANT_TO.sub(r"\1", s)
+    return s
 
 
 def _expand(tokens: list[str]) -> list[str]:
@@ -351,7 +349,7 @@ def parse_role(raw: str | None) -> TitleRole:
     operating_seats = seats & {"founder", "owner", "partner"}
     if operating_seats:
         return TitleRole(lad.C_LEVEL, frozenset(orphans), frozenset(seats), words=words_t)
-    if seats - {"authority"}:
+    if seats:
         return TitleRole(None, frozenset(), frozenset(seats), board_only=True, words=words_t)
     if orphans:
         return TitleRole(lad.IC, frozenset(orphans), frozenset(seats), words=words_t)
@@ -375,7 +373,8 @@ def _decide(a: TitleRole, b: TitleRole) -> Decision:
         return "same" if a.words == b.words else "lateral"
     if a.board_only or b.board_only:
         return "same" if a.board_only and b.board_only else "lateral"
-    assert a.level is not None and b.level is not None
+    if a.level is None or b.level is None:  # e.g. a Prokura alone: no level to compare
+        return "same" if a.words == b.words else "lateral"
     if b.level > a.level:
         return "promotion"
     if b.level < a.level:
