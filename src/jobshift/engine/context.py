@@ -17,7 +17,7 @@ from jobshift.domain.filters import FilterSpec
 from jobshift.domain.matching.companies import RULE_CONFIDENCE, AccountInfo, Alias, CompanyIndex
 from jobshift.domain.normalize.names import PersonName, name_similarity, parse_person_name
 from jobshift.domain.normalize.persona import PersonaSpec, persona_matches
-from jobshift.domain.normalize.title_model import compare_titles
+from jobshift.domain.normalize.title_model import title_decision
 from jobshift.domain.normalize.titles import classify_title, normalize_title
 
 CUSTOMER_TYPES = frozenset({"customer"})
@@ -362,10 +362,9 @@ class DetectContext:
         key = (old or "", new or "")
         hit = self._change_cache.get(key)
         if hit is None:
-            if normalize_title(old) == normalize_title(new):
+            if old == new or normalize_title(old) == normalize_title(new):
                 hit = ("same", "same: equal titles")
             else:
-                change = compare_titles(old, new)
-                hit = (change.decision, change.reason)
+                hit = title_decision(old, new)
             self._change_cache[key] = hit
         return hit

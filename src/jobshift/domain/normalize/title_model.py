@@ -21,7 +21,8 @@ Decisions: level up → ``promotion``; level down → ``demotion``; same level a
 side names none: ``Director`` vs ``Director, Operations``) → ``same``; same level, other functions (or a
 function added/removed: ``VP Sales`` → ``VP Sales & Marketing``), or an operating role ↔ a board seat only
 → ``lateral``. Titles the vocabulary cannot read at all are ``same`` when their words are equal, else
-``lateral``. Parsing is cached per raw string; comparison per pair.
+``lateral``. Parsing is cached per raw title (and per part: parts repeat across titles), the decision
+per distinct pair of parsed roles.
 """
 
 from __future__ import annotations
@@ -106,7 +107,10 @@ def _build() -> dict[str, _Entry]:
 
 
 _TABLE = _build()
-_MAXLEN = max(len(k.split()) for k in _TABLE)
+_FIRST: dict[str, int] = {}  # token → length of the longest phrase starting with it
+for _k in _TABLE:
+    _t = _k.split()
+    _FIRST[_t[0]] = max(_FIRST.get(_t[0], 0), len(_t))
 _HEADS = tuple(sorted(lad.COMPOUND_HEADS, key=len, reverse=True))
 _STEMS = tuple(sorted(lad.FUNCTION_STEMS.items(), key=lambda kv: -len(kv[0])))
 _GENDER = re.compile(r"\(?(?<![^\W\d_])[mwfdxh]\s*[/|]\s*[mwfdxh](?:\s*[/|]\s*[mwfdxh])?(?![^\W\d_])\)?")
@@ -184,7 +188,12 @@ def level_name(level: int | None) -> str:
     return f"{lad.LEVEL_NAMES[below]}+{level - below}"
 
 
-def _compound(tok: str) -> list[_Entry]:
+@lru_cache(maxsize=65_536)
+def _compound(tok: str) -> tuple[_Entry, ...]:
+    return tuple(_compound_entries(tok))
+
+
+def _compound_entries(tok: str) -> list[_Entry]:
     if len(tok) < 6:
         return []
     for head in _HEADS:
@@ -222,12 +231,19 @@ class _Part:
     strength: int = 0
 
 
+@lru_cache(maxsize=131_072)
+def _read_part_cached(tokens: tuple[str, ...]) -> tuple[int | None, str | None, frozenset[str], int]:
+    """One part's level, function, seats and function strength (cached: parts repeat across titles)."""
+    p = _read_part(list(tokens))
+    return p.level, p.function, frozenset(p.seats), p.strength
+
+
 def _read_part(tokens: list[str]) -> _Part:
     entries: list[_Entry] = []
     i, n = 0, len(tokens)
     while i < n:
-        for k in range(min(_MAXLEN, n - i), 0, -1):
-            hit = _TABLE.get(" ".join(tokens[i : i + k]))
+        for k in range(min(_FIRST.get(tokens[i], 0), n - i), 0, -1):
+            hit = _TABLE.get(" ".join(tokens[i : i + k]) if k > 1 else tokens[i])
             if hit is not None:
                 entries.append(hit)
                 i += k
@@ -285,7 +301,7 @@ def _clean(raw: str) -> str:
     s = s.replace("'", " ").replace("’", " ")
     if "." in s:
         s = _INITIALS.sub(lambda m: m.group(0).replace(".", ""), s)
-    if "&" in s or " e" in s or " y " in s or " und " in s or " and " in s:
+    if "&" in s or any(f" {w} " in s for w in ("and", "et", "und", "y", "e", "en")):
         s = _JOINED.sub(lambda m: _JOINED_AS[m.lastindex or 0], s)
     if " at " in s or " bei " in s or " chez " in s or "@" in s:
         s = _CUT.sub("", s)
@@ -323,8 +339,9 @@ def parse_role(raw: str | None) -> TitleRole:
         if not tokens:
             continue
         all_words.extend(tokens)
-        part = _read_part(tokens)
-        seats |= part.seats
+        level, function, part_seats, strength = _read_part_cached(tuple(tokens))
+        part = _Part(level, function, set(part_seats), strength)
+        seats |= part_seats
         if part.level is not None:
             if part.function is None and pending:
                 part.function = pending.pop(0)
@@ -341,7 +358,7 @@ def parse_role(raw: str | None) -> TitleRole:
                 # a qualifier fills a function the role lacks or only implies ("Engineer, Security")
                 roles[-1].function, roles[-1].strength = part.function, part.strength
     orphans.extend(pending)
-    words_t = tuple(sorted(set(all_words)))
+    words_t: tuple[str, ...] = ()  # compared only when the vocabulary reads nothing
     if roles:
         top = max(r.level for r in roles if r.level is not None)
         funs = frozenset(r.function for r in roles if r.level == top and r.function)
@@ -353,19 +370,29 @@ def parse_role(raw: str | None) -> TitleRole:
         return TitleRole(None, frozenset(), frozenset(seats), board_only=True, words=words_t)
     if orphans:
         return TitleRole(lad.IC, frozenset(orphans), frozenset(seats), words=words_t)
-    return TitleRole(None, frozenset(), frozenset(seats), words=words_t)
+    return TitleRole(None, frozenset(), frozenset(seats), words=tuple(sorted(set(all_words))))
 
 
-@lru_cache(maxsize=262_144)
 def compare_titles(old: str | None, new: str | None) -> TitleChange:
-    """How the role changed from the CRM title ``old`` to the profile title ``new`` (cached).
+    """How the role changed from the CRM title ``old`` to the profile title ``new``.
 
     A missing title on either side is ``same``: there is nothing to compare."""
-    a, b = parse_role(old), parse_role(new)
+    decision, reason = title_decision(old, new)
+    return TitleChange(decision, parse_role(old), parse_role(new), reason)
+
+
+def title_decision(old: str | None, new: str | None) -> tuple[Decision, str]:
+    """``(decision, reason)`` of :func:`compare_titles`, without building the comparison object: the
+    engine's per-pair path (titles parsed once each, the decision once per distinct pair of roles)."""
     if not (old and old.strip()) or not (new and new.strip()):
-        return TitleChange("same", a, b, "same: a title is missing")
+        return "same", "same: a title is missing"
+    return _decision(parse_role(old), parse_role(new))
+
+
+@lru_cache(maxsize=65_536)
+def _decision(a: TitleRole, b: TitleRole) -> tuple[Decision, str]:
     decision = _decide(a, b)
-    return TitleChange(decision, a, b, f"{decision}: {a.describe()} → {b.describe()}")
+    return decision, f"{decision}: {a.describe()} → {b.describe()}"
 
 
 def _decide(a: TitleRole, b: TitleRole) -> Decision:
