@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from jobshift.domain.normalize.title_model import compare_titles, level_name, parse_role
+from jobshift.domain.normalize.title_model import DECISIONS, compare_titles, level_name, parse_role
 
 
 @pytest.mark.parametrize(
@@ -99,3 +101,19 @@ def test_unknown_and_empty_titles() -> None:
 def test_level_names() -> None:
     assert level_name(70) == "director" and level_name(None) == "unknown"
     assert level_name(32) == "individual contributor+2"
+
+
+_SEPARATED = st.lists(
+    st.one_of(
+        st.text(max_size=12), st.sampled_from(["&", ",", " - ", "/", "(", ")", " und ", "VP", "Leiter"])
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.text(), _SEPARATED), st.one_of(st.none(), st.text(), _SEPARATED))
+def test_compare_is_total_and_reflexive(old: str | None, new: str | None) -> None:
+    change = compare_titles(old, new)
+    assert change.decision in DECISIONS and change.reason.startswith(change.decision)
+    assert compare_titles(old, old).decision == "same"
