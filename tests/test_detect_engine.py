@@ -234,6 +234,9 @@ def test_detect_end_to_end(ws_with_data, tmp_path: Path) -> None:  # type: ignor
     assert by[("job_change", "c-6")]["status"] == "uncertain"  # stranger: reported, not acted on
     assert by[("left_company", "c-4")]["new_company"] is None
     assert by[("promotion", "c-5")]["new_title"] == "VP Engineering"
+    evidence = by[("promotion", "c-5")]["evidence"]
+    evidence = json.loads(evidence) if isinstance(evidence, str) else evidence
+    assert evidence["title_change"] == "promotion: director/engineering → vp/engineering"
     assert by[("new_hire", None)]["matched_account_id"] == "a-2"
 
     csv_out = tmp_path / "signals.csv"
@@ -250,6 +253,27 @@ def test_detect_end_to_end(ws_with_data, tmp_path: Path) -> None:  # type: ignor
     base = report["baseline"]["per_type"]
     assert base["job_change"]["fp"] >= 1  # the naive baseline: "acme labs" != "acme inc."
     assert set(base) == {"job_change", "left_company", "promotion", "new_hire"}
+
+
+def test_co_titles_and_qualifiers_are_not_title_changes(ws_with_data) -> None:  # type: ignore[no-untyped-def]
+    """The CRM says more (or less) than the profile about the same role: no title_change; a real
+    lateral move at the same company is one, and its evidence says why."""
+    from sqlalchemy import update
+
+    from jobshift.store.schema import contacts
+
+    ws = ws_with_data
+    with ws.store.begin() as conn:  # John's profile says "VP Engineering"
+        conn.execute(
+            update(contacts)
+            .where(contacts.c.id == "c-2")
+            .values(title="Co-Founder & V.P., Engineering (Platform)")
+        )
+    assert detect(ws).by_type["title_change"] == 0
+    with ws.store.begin() as conn:
+        conn.execute(update(contacts).where(contacts.c.id == "c-2").values(title="VP of Product"))
+    summary = detect(ws)
+    assert summary.by_type["title_change"] == 1 and summary.by_type["promotion"] == 1
 
 
 def _truth(tmp_path: Path) -> Path:

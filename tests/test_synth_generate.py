@@ -306,7 +306,8 @@ def test_bad_arguments() -> None:
 def test_generated_titles_agree_with_the_title_classifier() -> None:
     """Signals depend on these titles: the detection's classifier must read them as the generator means."""
     from jobshift.domain.normalize.persona import PersonaSpec, persona_matches
-    from jobshift.domain.normalize.titles import classify_title, is_promotion
+    from jobshift.domain.normalize.title_model import compare_titles
+    from jobshift.domain.normalize.titles import classify_title
     from jobshift.synth import titles as t
 
     spec = PersonaSpec(seniorities=("c_suite", "vp", "director"), functions=t.PERSONA_FUNCTIONS_DEFAULT)
@@ -316,11 +317,12 @@ def test_generated_titles_agree_with_the_title_classifier() -> None:
         assert persona_matches(title.name, spec) == title.persona, title
     for old, news in t.PROMOTIONS.items():
         for new in news:
-            assert is_promotion(classify_title(old), classify_title(new)), (old, new)
+            assert compare_titles(old, new).decision == "promotion", (old, new)
     for old, news in t.LATERAL.items():
         for new in news:
-            a, b = classify_title(old), classify_title(new)
-            assert not is_promotion(a, b) and a.normalized != b.normalized, (old, new)
+            assert compare_titles(old, new).decision == "lateral", (old, new)
+    for title in t.TITLES:  # an unchanged title (any casing) is never a title change
+        assert compare_titles(title.name, title.name.lower()).decision == "same", title
     flags = {"advisor": "is_advisor", "board_member": "is_board", "investor": "is_investor"}
     for kind, names in t.SIDE_ROLES.items():
         assert all(getattr(classify_title(n), flags[kind]) for n in names), kind

@@ -36,18 +36,34 @@ def test_company_key_prefers_account_then_domain_then_name() -> None:
 
 
 def test_classification() -> None:
-    kw = {"title_changed": False, "promoted": False}
-    assert classify_contact_change(has_current_job=False, same_company=False, **kw) == "left_company"
-    assert classify_contact_change(has_current_job=True, same_company=False, **kw) == "job_change"
-    assert classify_contact_change(has_current_job=True, same_company=True, **kw) is None
-    assert (
-        classify_contact_change(has_current_job=True, same_company=True, title_changed=True, promoted=True)
-        == "promotion"
-    )
-    assert (
-        classify_contact_change(has_current_job=True, same_company=True, title_changed=True, promoted=False)
-        == "title_change"
-    )
+    def kind(job: bool, same: bool, decision: str | None, side: bool = False) -> str | None:
+        return classify_contact_change(
+            has_current_job=job, same_company=same, title_decision=decision, side_role=side
+        )
+
+    assert kind(False, False, None) == "left_company"
+    assert kind(False, True, "promotion") == "left_company"
+    assert kind(True, False, "same") == "job_change"
+    assert kind(True, True, None) is None
+    assert kind(True, True, "same") is None  # co-titles, qualifiers, abbreviations: no signal
+    assert kind(True, True, "promotion") == "promotion"
+    assert kind(True, True, "lateral") == "title_change"
+    assert kind(True, True, "demotion") == "title_change"
+    # a side role (advisor seat elsewhere) while the CRM job is open: classified by the CRM title
+    assert kind(True, False, "same", side=True) is None
+    assert kind(True, False, "promotion", side=True) == "promotion"
+
+
+def test_title_pairs_through_the_classification() -> None:
+    from jobshift.domain.normalize.title_model import compare_titles
+
+    def kind(old: str, new: str) -> str | None:
+        decision = compare_titles(old, new).decision
+        return classify_contact_change(has_current_job=True, same_company=True, title_decision=decision)
+
+    assert kind("Chairman & Chief Executive Officer", "Chief Executive Officer") is None
+    assert kind("Referent", "Teamleiter") == "promotion"
+    assert kind("VP Sales", "VP Marketing") == "title_change"
 
 
 def test_filters_order_and_switches() -> None:

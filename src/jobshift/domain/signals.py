@@ -145,23 +145,28 @@ def classify_contact_change(
     *,
     has_current_job: bool,
     same_company: bool,
-    title_changed: bool,
-    promoted: bool,
+    title_decision: str | None,
+    side_role: bool = False,
 ) -> str | None:
     """The contact signal type for what the newest observation says, or ``None`` for "no change".
 
+    The one classification of contact signals: the engine calls it once per distinct combination of its
+    arguments and joins the answer back onto its rows.
+
     - no known employer → ``left_company``;
-    - another company → ``job_change``;
-    - same company (or its parent/subsidiary), more senior → ``promotion``;
-    - same company, another title → ``title_change``.
+    - another company (unless the new job is a side role — advisor, board, investor — held while the
+      CRM-company job is still open) → ``job_change``;
+    - same company (or its parent/subsidiary), ``title_decision`` (``title_model.compare_titles``)
+      ``promotion`` → ``promotion``;
+    - ``lateral`` or ``demotion`` → ``title_change``; ``same`` or no title → no signal.
     """
     if not has_current_job:
         return "left_company"
-    if not same_company:
+    if not same_company and not side_role:
         return "job_change"
-    if promoted:
+    if title_decision == "promotion":
         return "promotion"
-    if title_changed:
+    if title_decision in ("lateral", "demotion"):
         return "title_change"
     return None
 

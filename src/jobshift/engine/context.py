@@ -17,7 +17,8 @@ from jobshift.domain.filters import FilterSpec
 from jobshift.domain.matching.companies import RULE_CONFIDENCE, AccountInfo, Alias, CompanyIndex
 from jobshift.domain.normalize.names import PersonName, name_similarity, parse_person_name
 from jobshift.domain.normalize.persona import PersonaSpec, persona_matches
-from jobshift.domain.normalize.titles import classify_title, is_promotion, normalize_title
+from jobshift.domain.normalize.title_model import title_decision
+from jobshift.domain.normalize.titles import classify_title, normalize_title
 
 CUSTOMER_TYPES = frozenset({"customer"})
 
@@ -79,7 +80,7 @@ class DetectContext:
     """Resolutions so far of (name, domain, LinkedIn) keys the domain join did not decide (a cache)."""
     _title_cache: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     _first_cache: dict[str, str] = field(default_factory=dict)
-    _change_cache: dict[tuple[str, str], tuple[bool, bool]] = field(default_factory=dict)
+    _change_cache: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     _name_cache: dict[tuple[str, str, str], PersonName | None] = field(default_factory=dict)
     _domain_frame: pl.DataFrame | None = None
     linkedin_index: pl.DataFrame = field(default_factory=pl.DataFrame)
@@ -344,23 +345,26 @@ class DetectContext:
         )
 
     def title_changes(self, pairs: pl.DataFrame) -> pl.DataFrame:
-        """``promoted`` and ``title_changed`` per distinct (``past_title``, ``new_title``) of ``pairs``."""
+        """Per distinct (``past_title``, ``new_title``) of ``pairs``: ``title_decision`` (``same`` /
+        ``promotion`` / ``lateral`` / ``demotion``, see ``domain/normalize/title_model.py``),
+        ``title_reason`` (``"promotion: director/engineering → vp/engineering"``) and ``title_changed``
+        (any decision but ``same``). Each distinct pair is compared once per run (cached)."""
         keys = pairs.unique()
         res = [self.title_change(o, n) for o, n in keys.iter_rows()]
         return keys.with_columns(
-            pl.Series("promoted", [p for p, _ in res], dtype=pl.Boolean),
-            pl.Series("title_changed", [ch for _, ch in res], dtype=pl.Boolean),
+            pl.Series("title_decision", [d for d, _ in res], dtype=pl.String),
+            pl.Series("title_reason", [r for _, r in res], dtype=pl.String),
+            pl.Series("title_changed", [d != "same" for d, _ in res], dtype=pl.Boolean),
         )
 
-    def title_change(self, old: str | None, new: str | None) -> tuple[bool, bool]:
-        """(promoted, changed) between the CRM title and the profile's title."""
+    def title_change(self, old: str | None, new: str | None) -> tuple[str, str]:
+        """(decision, reason) from the CRM title to the profile's title."""
         key = (old or "", new or "")
         hit = self._change_cache.get(key)
         if hit is None:
-            if not old or not new:
-                hit = (False, False)
+            if old == new or normalize_title(old) == normalize_title(new):
+                hit = ("same", "same: equal titles")
             else:
-                changed = normalize_title(old) != normalize_title(new)
-                hit = (changed and is_promotion(classify_title(old), classify_title(new)), changed)
+                hit = title_decision(old, new)
             self._change_cache[key] = hit
         return hit

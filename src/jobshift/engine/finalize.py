@@ -21,7 +21,12 @@ from jobshift.domain.matching.identity import (
     name_confidence,
     strong_confidence,
 )
-from jobshift.domain.signals import SIGNAL_FIELDS, SIGNAL_TYPES, signal_ids_from_keys
+from jobshift.domain.signals import (
+    SIGNAL_FIELDS,
+    SIGNAL_TYPES,
+    classify_contact_change,
+    signal_ids_from_keys,
+)
 from jobshift.engine.context import DetectContext, block_last, first_token
 from jobshift.engine.detect import BatchResult, merge_results
 
@@ -241,18 +246,7 @@ def finalize(ctx: DetectContext, results: list[BatchResult]) -> Detection:
         how="left",
         nulls_equal=True,
     )
-    kind = (
-        pl.when(~pl.col("has_job"))
-        .then(pl.lit("left_company"))
-        .when(~pl.col("same_company") & ~pl.col("side_role"))
-        .then(pl.lit("job_change"))
-        .when(pl.col("promoted"))
-        .then(pl.lit("promotion"))
-        .when(pl.col("title_changed"))
-        .then(pl.lit("title_change"))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    )
-    df = df.with_columns(kind.alias("type")).filter(pl.col("type").is_not_null())
+    df = _classify(df).filter(pl.col("type").is_not_null())
     left = pl.col("type") == "left_company"
     df = df.with_columns(
         pl.when(left).then(None).otherwise(pl.col("new_title")).alias("new_title"),
@@ -273,6 +267,29 @@ def finalize(ctx: DetectContext, results: list[BatchResult]) -> Detection:
     df = _add_new_hires(ctx, df, decided, prof, hires)
     df = _status(ctx, df)
     return Detection(_finish(df), ambiguous, {"candidates": cands.height, "ambiguous": len(ambiguous)})
+
+
+_KIND_KEYS = ("_has_job", "_same", "_side", "title_decision")
+
+
+def _classify(df: pl.DataFrame) -> pl.DataFrame:
+    """``type`` of each contact row by :func:`classify_contact_change`, called once per distinct
+    combination of its inputs and joined back. An unknown fact (null) never makes a signal on its own:
+    an unknown employer is not "left", an unknown company family is not "another company"."""
+    df = df.with_columns(
+        pl.col("has_job").fill_null(True).alias("_has_job"),
+        pl.col("same_company").fill_null(True).alias("_same"),
+        pl.col("side_role").fill_null(True).alias("_side"),
+    )
+    combos = df.select(_KIND_KEYS).unique()
+    kinds = [
+        classify_contact_change(has_current_job=h, same_company=s, side_role=r, title_decision=d)
+        for h, s, r, d in combos.iter_rows()
+    ]
+    combos = combos.with_columns(pl.Series("type", kinds, dtype=pl.String))
+    return df.join(combos, on=list(_KIND_KEYS), how="left", nulls_equal=True, maintain_order="left").drop(
+        "_has_job", "_same", "_side"
+    )
 
 
 def _add_new_hires(
@@ -355,6 +372,10 @@ def _finish(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("cur_tie").alias("company_tie_break"),
         pl.col("observed_at"),
         pl.col("job_started_date"),
+        pl.when(pl.col("type").is_in(["promotion", "title_change"]))
+        .then(pl.col("title_reason"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+        .alias("title_change"),
     ).struct.json_encode()
     df = df.with_columns(
         pl.Series("signal_id", ids, dtype=pl.String),

@@ -143,20 +143,22 @@ PROMOTIONS: dict[str, tuple[str, ...]] = {
 """Promotions: same function, strictly higher seniority."""
 
 LATERAL: dict[str, tuple[str, ...]] = {
-    "Director of Engineering": ("Director of Platform Engineering",),
-    "Director of IT": ("Director of IT Operations",),
-    "VP of Engineering": ("VP of Infrastructure",),
-    "Engineering Manager": ("Engineering Manager, Platform",),
-    "Engineering Manager, Platform": ("Manager, Cloud Infrastructure",),
-    "Marketing Manager": ("Product Marketing Manager",),
-    "Sales Manager": ("Partner Sales Manager",),
-    "Director of Sales": ("Director of Business Development",),
-    "Data Analyst": ("Business Intelligence Analyst",),
-    "Software Engineer": ("Backend Engineer",),
-    "VP of Sales": ("VP of Business Development",),
-    "Director of Information Security": ("Director, Security Operations",),
+    "Director of Engineering": ("Director of IT",),
+    "Director of IT": ("Director of Information Security",),
+    "VP of Engineering": ("VP of Product",),
+    "Engineering Manager": ("Data Engineering Manager",),
+    "Engineering Manager, Platform": ("IT Manager",),
+    "Marketing Manager": ("Sales Manager",),
+    "Sales Manager": ("Marketing Manager",),
+    "Director of Sales": ("Director of Marketing",),
+    "Data Analyst": ("Financial Analyst",),
+    "Software Engineer": ("Security Analyst",),
+    "VP of Sales": ("VP Marketing",),
+    "Director of Information Security": ("Director of IT",),
 }
-"""Title changes without promotion: same seniority, another title."""
+"""Title changes without promotion: same level, another function (a lateral move). A specialty or
+qualifier inside one function ("Director of Engineering" → "Director of Platform Engineering") is not a
+title change for the title model (domain/normalize/title_model.py), so it is not planted as one."""
 
 PERSONA: list[Title] = [t for t in TITLES if t.persona]
 NON_PERSONA: list[Title] = [t for t in TITLES if not t.persona]

@@ -12,6 +12,7 @@ from jobshift.domain.normalize.linkedin import normalize_linkedin_company, norma
 from jobshift.domain.normalize.names import PersonName, name_key, name_similarity, parse_person_name
 from jobshift.domain.normalize.nicknames import canonical_first_name, nickname_compatible
 from jobshift.domain.normalize.persona import PersonaSpec, persona_matches, persona_spec_errors
+from jobshift.domain.normalize.title_model import TitleChange, TitleRole, compare_titles, parse_role
 from jobshift.domain.normalize.titles import (
     FUNCTIONS,
     RANKS,
@@ -30,11 +31,14 @@ __all__ = [
     "PartialDate",
     "PersonName",
     "PersonaSpec",
+    "TitleChange",
     "TitleInfo",
+    "TitleRole",
     "canonical_first_name",
     "classify_title",
     "company_domain",
     "company_similarity",
+    "compare_titles",
     "email_domain",
     "is_free_mail",
     "is_promotion",
@@ -49,6 +53,7 @@ __all__ = [
     "normalize_title",
     "parse_partial_date",
     "parse_person_name",
+    "parse_role",
     "persona_matches",
     "persona_spec_errors",
 ]
