@@ -23,6 +23,7 @@ from jobshift.services.pushing import ApplyCounts, Clock, apply_pending, default
 from jobshift.services.routing import Router
 from jobshift.services.workspace import Workspace
 from jobshift.store import outbox as ob
+from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.schema import outbox, runs
 from jobshift.utils.timeutil import utcnow
@@ -87,6 +88,7 @@ def _run_batch(
     return summary
 
 
+@locked("push")
 def backfill(
     ws: Workspace,
     *,

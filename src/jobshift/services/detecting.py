@@ -45,6 +45,7 @@ from jobshift.services.tracked_set import TRACKED_TABLE, tracked_contact_columns
 from jobshift.services.workspace import Workspace
 from jobshift.store import Store
 from jobshift.store import signals as signal_store
+from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.schema import accounts, contacts, opportunities, people_observations
 from jobshift.utils.timeutil import utcnow
@@ -216,6 +217,7 @@ def signal_rows(df: pl.DataFrame) -> Iterator[dict[str, Any]]:
         yield dict(zip(cols, values, strict=True))
 
 
+@locked("detect")
 def detect(
     ws: Workspace,
     *,

@@ -23,6 +23,7 @@ from jobshift.services.detecting import (
     record_detection,
 )
 from jobshift.services.workspace import Workspace
+from jobshift.store.run_lock import locked
 
 EXECUTORS = ("local", "dask", "dask-local")
 
@@ -54,6 +55,7 @@ def run_feed(
     return finalize(ctx, results), rows
 
 
+@locked("detect")
 def detect_feed(
     ws: Workspace,
     feed: str,

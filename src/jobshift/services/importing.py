@@ -34,6 +34,7 @@ from jobshift.store.crm import (
 )
 from jobshift.store.engine import hold_write_lock
 from jobshift.store.quarantine import QuarantinedRow, add_quarantined
+from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run
 
 Progress = Callable[[int], None]
@@ -104,6 +105,7 @@ def _not_importable(spec: ObjectSpec) -> set[str]:
     return {c.name for c in table_of(spec.table).columns} - set(spec.column_names) - {"custom"}
 
 
+@locked("import")
 def import_file(
     ws: Workspace, object: str, path: str | Path, *, progress: Progress | None = None
 ) -> ImportReport:

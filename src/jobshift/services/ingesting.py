@@ -26,6 +26,7 @@ from jobshift.services.ingest_convert import convert_chunks, default_workers
 from jobshift.services.workspace import Workspace
 from jobshift.store.people import insert_observation_rows
 from jobshift.store.quarantine import QuarantinedRow, add_quarantined
+from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run
 from jobshift.utils.timeutil import utcnow
 
@@ -75,6 +76,7 @@ class IngestReport:
         return asdict(self)
 
 
+@locked("ingest")
 def ingest_people(
     ws: Workspace,
     path: str | Path,

@@ -31,6 +31,7 @@ from jobshift.services.workspace import Workspace
 from jobshift.store import Store
 from jobshift.store import outbox as ob
 from jobshift.store.crm_writeback import record_contact_changes, record_leads
+from jobshift.store.run_lock import run_lock
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.schema import CRM_TABLES, audit_log, signals
 from jobshift.utils.timeutil import utcnow
@@ -437,6 +438,14 @@ def push(
         return PushSummary(
             None, True, planned, ApplyCounts(), pending, [_intent(r) for r in intended], requeued, left_failed
         )
+    with run_lock(store, "push"):
+        return _push(ws, crm, clock, now, retry_failed)
+
+
+def _push(ws: Workspace, crm: CrmConnector, clock: Clock, now: datetime, retry_failed: bool) -> PushSummary:
+    """``push`` without ``--dry-run``, under the workspace's push lock."""
+    store, cfg = ws.store, ws.config
+    requeued = left_failed = 0
     with store.begin() as conn:
         run_id = start_run(conn, "push", source=crm.name)
     planned = PlanCounts()
