@@ -44,6 +44,8 @@ from jobshift.services.workspace import Workspace
 from jobshift.store.schema import accounts, contacts, leads, signals, users
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000
+"""The highest page number a list accepts (deeper OFFSETs overflow the databases\' integers)."""
 ENTITIES = ("leads", "signals", "contacts", "accounts")
 
 
@@ -463,8 +465,8 @@ def list_page(
     """
     spec = SPECS[entity]
     filters = filters or {}
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise UsageError(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
+        raise UsageError(f"page must be between 1 and {MAX_PAGE:,} and per_page between 1 and {MAX_PER_PAGE}")
     where = _where(spec, viewer, filters, mine)
     order = _order(spec, sort)
     narrow = _paging_source(spec, filters, sort)
