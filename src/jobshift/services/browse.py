@@ -42,6 +42,7 @@ from jobshift.services.auth import AppUser
 from jobshift.services.browse_search import Unindexed, prefix_any, prefix_search, unindexed
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import accounts, contacts, leads, signals, users
+from jobshift.utils.csv_safe import escape_formula
 
 MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000
@@ -509,7 +510,9 @@ def _csv_value(v: Any) -> str:
         return v.isoformat()
     if isinstance(v, bool):
         return "true" if v else "false"
-    return str(v)
+    if isinstance(v, int | float):
+        return str(v)
+    return escape_formula(str(v))
 
 
 def iter_csv(

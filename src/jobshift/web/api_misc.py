@@ -1,4 +1,5 @@
-"""REST API: who am I, the funnel, the runs ledger (admins and managers) and settings validation."""
+"""REST API: who am I, the funnel, the runs ledger (admins and managers) and settings validation
+(admins)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from jobshift.web.deps import WS, ApiUser, require_roles
 
 router = APIRouter(prefix="/api", tags=["program"])
 Staff = Annotated[AppUser, Depends(require_roles("admin", "manager", api=True))]
+Admin = Annotated[AppUser, Depends(require_roles("admin", api=True))]
 
 
 @router.get("/me")
@@ -44,9 +46,9 @@ def get_run(ws: WS, user: Staff, run_id: int) -> dict[str, Any]:
 
 @router.post("/settings/validate")
 def validate_settings(
-    user: Staff, text: Annotated[str, Body(media_type="text/plain", description="a jobshift.toml")]
+    user: Admin, text: Annotated[str, Body(media_type="text/plain", description="a jobshift.toml")]
 ) -> dict[str, Any]:
-    """Validate a jobshift.toml text: ``{"valid": true}`` or the error with its key path."""
+    """Validate a jobshift.toml text: ``{"valid": true}`` or the error with its key path (admins)."""
     try:
         settings_file.validate_config_text(text)
     except ConfigError as exc:
