@@ -286,6 +286,7 @@ def session_secret(ws_path: Path) -> str:
         if secret:
             return secret
         raise UsageError(f"{path} is empty: delete it to generate a new secret") from None
+    os.fchmod(fd, 0o600)  # whatever the umask
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         secret = secrets.token_urlsafe(48)
         fh.write(secret + "\n")

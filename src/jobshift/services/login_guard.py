@@ -11,6 +11,7 @@ password-hash slot (``auth.hash_slot``), so parallel guesses cannot slip past th
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,7 +38,7 @@ class SignIn:
         """Seconds until the lockout ends (0 when not locked)."""
         if self.locked_until is None:
             return 0
-        return max(1, int((self.locked_until - utcnow()).total_seconds()) + 1)
+        return max(1, math.ceil((self.locked_until - utcnow()).total_seconds()))
 
 
 def _lock_end(
