@@ -101,15 +101,29 @@ def test_absurd_page_and_month_are_4xx_with_headers(client: TestClient, seeded: 
         "/scorecard?month=0000-01",
         "/scorecard?month=2026-13",
         "/leads/does-not-exist",
+        "/runs/99999999999999999999/quarantine.csv",
+        "/leads?q=%00",
+        "/leads/%00",
     ):
         r = client.get(path)
         assert r.status_code in (400, 404, 422), path
         assert _has_security_headers(r), path
     token = create_token(seeded, "admin")
-    for path in ("/api/leads?page=99999999999999999999", "/api/scorecard?month=9999-12"):
+    for path in (
+        "/api/leads?page=99999999999999999999",
+        "/api/scorecard?month=9999-12",
+        "/api/runs/99999999999999999999",
+        "/api/leads?q=a%00b",
+    ):
         r = client.get(path, headers=bearer(token))
         assert r.status_code == 422 and _has_security_headers(r), path
     assert client.get("/leads.csv?page=99999999999999999999").status_code == 200  # CSV ignores page
+
+
+def test_a_nul_in_the_user_name_is_a_failed_sign_in(seeded: Workspace) -> None:
+    from jobshift.services import login_guard
+
+    assert login_guard.sign_in(seeded, "adm\x00in", "whatever-pw", "127.0.0.1").user is None
 
 
 @pytest.fixture

@@ -92,6 +92,7 @@ def record_attempt(ws: Workspace, username: str, ip: str, outcome: str, now: dat
 
 def sign_in(ws: Workspace, username: str, password: str, ip: str) -> SignIn:
     """Check the lockout, then the password; record the attempt. Throttled and hash-bounded."""
+    username = username.replace("\x00", "\ufffd")  # no user has a NUL; PostgreSQL text cannot hold one
     with auth.hash_slot():
         until = locked_until(ws, username, ip)
         if until is not None:

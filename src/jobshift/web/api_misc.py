@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException
 from jobshift.errors import ConfigError
 from jobshift.services import browse_funnel, settings_file
 from jobshift.services.auth import AppUser
-from jobshift.web.deps import WS, ApiUser, require_roles
+from jobshift.web.deps import WS, ApiUser, DbId, require_roles
 
 router = APIRouter(prefix="/api", tags=["program"])
 Staff = Annotated[AppUser, Depends(require_roles("admin", "manager", api=True))]
@@ -36,7 +36,7 @@ def list_runs(ws: WS, user: Staff, kind: str | None = None) -> list[dict[str, An
 
 
 @router.get("/runs/{run_id}")
-def get_run(ws: WS, user: Staff, run_id: int) -> dict[str, Any]:
+def get_run(ws: WS, user: Staff, run_id: DbId) -> dict[str, Any]:
     """One run."""
     run = browse_funnel.run_detail(ws, run_id)
     if run is None:

@@ -157,7 +157,12 @@ def _add_handlers(app: FastAPI) -> None:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         try:
-            response = await call_next(request)
+            if _has_nul(request):  # PostgreSQL text cannot hold NUL: refuse it before any query
+                response: Response = JSONResponse(
+                    {"detail": "NUL characters are not allowed"}, status_code=422
+                )
+            else:
+                response = await call_next(request)
         except Exception:  # unexpected: a bare 500 that still carries the headers below
             log.exception("unhandled error on %s %s", request.method, request.url.path)
             response = (
@@ -175,6 +180,13 @@ def _add_handlers(app: FastAPI) -> None:
         if not request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _has_nul(request: Request) -> bool:
+    """Whether the path or a query parameter holds a NUL character."""
+    return "\x00" in request.url.path or any(
+        "\x00" in k or "\x00" in v for k, v in request.query_params.multi_items()
+    )
 
 
 def _domain_status(exc: JobshiftError) -> tuple[int, str]:

@@ -7,7 +7,7 @@ nested dependency in ``require_roles`` at run time.
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 
 from jobshift.services import auth as auth_service
 from jobshift.services import web_sessions
@@ -100,6 +100,8 @@ async def csrf_protect(request: Request, user: Annotated[AppUser, Depends(page_u
 
 
 WS = Annotated[Workspace, Depends(get_ws)]
+DbId = Annotated[int, Path(ge=1, le=2**31 - 1, description="a numeric id")]
+"""A numeric id in a path: larger values answer 422 instead of overflowing the database's integers."""
 PageUser = Annotated[AppUser, Depends(page_user)]
 ApiUser = Annotated[AppUser, Depends(api_user)]
 CsrfUser = Annotated[AppUser, Depends(csrf_protect)]

@@ -20,7 +20,7 @@ from jobshift.services import browse_funnel, login_guard, settings_file, user_ad
 from jobshift.services.auth import AppUser
 from jobshift.web.cache import cached
 from jobshift.web.charts import monthly_charts
-from jobshift.web.deps import WS, CsrfUser, PageUser, require_roles
+from jobshift.web.deps import WS, CsrfUser, DbId, PageUser, require_roles
 from jobshift.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -61,7 +61,7 @@ def runs_page(request: Request, ws: WS, user: Staff, kind: str | None = None) ->
 
 
 @router.get("/runs/{run_id}/quarantine.csv")
-def run_quarantine_csv(ws: WS, user: Staff, run_id: int) -> Response:
+def run_quarantine_csv(ws: WS, user: Staff, run_id: DbId) -> Response:
     """The rows a run quarantined, as CSV."""
     if browse_funnel.run_detail(ws, run_id) is None:
         raise HTTPException(404, f"no run {run_id}")
@@ -186,7 +186,7 @@ def user_set_password(
 
 
 @router.post("/admin/tokens/{token_id}/revoke", dependencies=_ADMIN_ONLY)
-def token_revoke(request: Request, ws: WS, user: CsrfUser, token_id: int) -> Response:
+def token_revoke(request: Request, ws: WS, user: CsrfUser, token_id: DbId) -> Response:
     """Revoke an API token."""
 
     def change() -> str:
