@@ -352,6 +352,27 @@ _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 SCHEDULE_JOB_NAMES = ("tiers", "notify", "scorecard", "weekly_emails", "backfill")
 
 
+class WebSection(Section):
+    """The web UI and REST API (``jobshift serve``; docs/security.md): cookies behind TLS, sign-in
+    throttling, sessions, API tokens."""
+
+    secure_cookies: bool = Field(
+        False, description="always mark cookies Secure and send HSTS (serve behind TLS only)"
+    )
+    hsts_max_age: int = Field(31_536_000, ge=0, description="HSTS max-age in seconds with secure_cookies")
+    login_max_failures: int = Field(5, ge=1, le=1000, description="failed sign-ins per user name")
+    login_ip_max_failures: int = Field(20, ge=1, le=100_000, description="failed sign-ins per client IP")
+    login_window_minutes: int = Field(15, ge=1, le=1440, description="window the failures are counted in")
+    login_lockout_minutes: int = Field(15, ge=1, le=1440, description="how long a lockout lasts")
+    max_concurrent_hashes: int = Field(
+        2, ge=1, le=64, description="argon2 password checks at once (64 MiB each); others wait"
+    )
+    session_hours: int = Field(12, ge=1, le=24 * 30, description="a session ends this long after sign-in")
+    token_expires_days: int = Field(
+        90, ge=0, le=3650, description="default lifetime of new API tokens (0 = never expire)"
+    )
+
+
 class ScheduleSection(Section):
     """The scheduler (``jobshift schedule run``; docs/scheduler.md). Times are local to
     ``[workspace] timezone``."""
@@ -590,6 +611,7 @@ class Config(BaseSettings):
     routing: RoutingSection = Field(default_factory=RoutingSection)
     notifications: NotificationsSection = Field(default_factory=NotificationsSection)
     schedule: ScheduleSection = Field(default_factory=ScheduleSection)
+    web: WebSection = Field(default_factory=WebSection)
 
     @classmethod
     def settings_customise_sources(
@@ -1148,6 +1170,24 @@ track_before_check = true
 enrich_before_check = true
 # Only when [push] crm = "salesforce".
 pull_before_check = true
+
+[web]
+# jobshift serve (docs/security.md). Behind a TLS proxy: mark cookies Secure and send
+# Strict-Transport-Security (max-age in seconds); same as `jobshift serve --secure-cookies`.
+secure_cookies = false
+hsts_max_age = 31536000
+# Sign-in throttling: this many failures per user name (or per client IP) within the window lock
+# that name (or IP) out for the lockout time. Every attempt is recorded in login_attempts.
+login_max_failures = 5
+login_ip_max_failures = 20
+login_window_minutes = 15
+login_lockout_minutes = 15
+# argon2 checks use 64 MiB each: at most this many run at once, other sign-ins wait.
+max_concurrent_hashes = 2
+# Sessions end after this many hours (and at sign-out, password change or deactivation).
+session_hours = 12
+# Default lifetime of API tokens from `jobshift user token` (0 = never expire).
+token_expires_days = 90
 
 # Column mapping for CRM files whose headers are neither canonical nor Salesforce API names:
 # [mapping.contacts]

@@ -30,6 +30,10 @@ class UsageError(JobshiftError):
     exit_code = 2
 
 
+class NotFoundError(UsageError):
+    """A named object does not exist (or is outside the caller's scope); the web answers 404."""
+
+
 class InputError(JobshiftError):
     """One input row is bad; it is quarantined with file, line, column and reason."""
 

@@ -269,14 +269,17 @@ def test_settings_validation_api(client: TestClient, tokens: dict[str, str]) -> 
     assert ok.json() == {"valid": True}
     bad = client.post(
         "/api/settings/validate",
-        headers={**bearer(tokens["manager"]), "Content-Type": "text/plain"},
+        headers={**bearer(tokens["admin"]), "Content-Type": "text/plain"},
         content="[program]\ntracking_cap = -1\n",
     )
     assert bad.json()["valid"] is False and bad.json()["key_path"] == "program.tracking_cap"
-    rep = client.post(
-        "/api/settings/validate", headers={**bearer(tokens["rep"]), "Content-Type": "text/plain"}, content=""
-    )
-    assert rep.status_code == 403
+    for role in ("manager", "rep"):  # settings are for admins only
+        denied = client.post(
+            "/api/settings/validate",
+            headers={**bearer(tokens[role]), "Content-Type": "text/plain"},
+            content="",
+        )
+        assert denied.status_code == 403
 
 
 def test_openapi_documents_the_api(client: TestClient, tokens: dict[str, str]) -> None:

@@ -130,7 +130,8 @@ def test_each_role_sees_only_what_it_may(page_for, server: str) -> None:  # type
 
     manager = page_for("manager")
     manager.goto(server + "/settings")
-    assert "read-only" in manager.content()
+    assert "Not allowed" in manager.locator("h1").inner_text()  # settings are for admins only
+    assert manager.locator("header nav a[href='/settings']").count() == 0
     assert manager.locator("header nav a[href='/admin/users']").count() == 0
 
 
@@ -205,10 +206,11 @@ def test_screenshots(page_for, server: str) -> None:  # type: ignore[no-untyped-
         ("contact", "/contacts/c-1"),
         ("runs", "/runs"),
         ("settings", "/settings"),
+        ("users", "/admin/users"),
     ):
         page.goto(server + path)
         page.screenshot(
-            path=str(SHOTS / f"{name}.png"), full_page=name not in ("leads", "signals", "settings")
+            path=str(SHOTS / f"{name}.png"), full_page=name not in ("leads", "signals", "settings", "users")
         )
     login = page.context.browser.new_page()
     login.goto(server + "/login")

@@ -137,17 +137,21 @@ def test_runs_page_lists_failed_crm_writes(client: TestClient, seeded: Workspace
 
 
 def test_settings_validate_and_save(client: TestClient, seeded: Workspace) -> None:
-    csrf = login(client, "manager")
+    csrf = login(client, "manager")  # settings are for admins only
+    assert client.get("/settings").status_code == 403
+    assert (
+        client.post("/settings/validate", data={"text": "[program]\n", "csrf_token": csrf}).status_code == 403
+    )
+    assert client.post("/settings", data={"text": "[program]\n", "csrf_token": csrf}).status_code == 403
+    csrf = login(client, "admin")
     page = client.get("/settings")
-    assert page.status_code == 200 and "tracking_cap" in page.text and "read-only" in page.text
+    assert page.status_code == 200 and "tracking_cap" in page.text and "read-only" not in page.text
     bad = client.post(
         "/settings/validate", data={"text": "[program]\ntracking_cap = -5\n", "csrf_token": csrf}
     )
     assert bad.status_code == 422 and "program.tracking_cap" in bad.text
     ok = client.post("/settings/validate", data={"text": "[program]\ntracking_cap = 5\n", "csrf_token": csrf})
     assert "Valid configuration" in ok.text
-    assert client.post("/settings", data={"text": "[program]\n", "csrf_token": csrf}).status_code == 403
-    csrf = login(client, "admin")
     new = "[program]\ntracking_cap = 1234\n"
     assert client.post("/settings", data={"text": "[nope]\n", "csrf_token": csrf}).status_code == 422
     saved = client.post("/settings", data={"text": new, "csrf_token": csrf})

@@ -42,8 +42,11 @@ from jobshift.services.auth import AppUser
 from jobshift.services.browse_search import Unindexed, prefix_any, prefix_search, unindexed
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import accounts, contacts, leads, signals, users
+from jobshift.utils.csv_safe import escape_formula
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000
+"""The highest page number a list accepts (deeper OFFSETs overflow the databases\' integers)."""
 ENTITIES = ("leads", "signals", "contacts", "accounts")
 
 
@@ -463,8 +466,8 @@ def list_page(
     """
     spec = SPECS[entity]
     filters = filters or {}
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise UsageError(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
+        raise UsageError(f"page must be between 1 and {MAX_PAGE:,} and per_page between 1 and {MAX_PER_PAGE}")
     where = _where(spec, viewer, filters, mine)
     order = _order(spec, sort)
     narrow = _paging_source(spec, filters, sort)
@@ -507,7 +510,9 @@ def _csv_value(v: Any) -> str:
         return v.isoformat()
     if isinstance(v, bool):
         return "true" if v else "false"
-    return str(v)
+    if isinstance(v, int | float):
+        return str(v)
+    return escape_formula(str(v))
 
 
 def iter_csv(

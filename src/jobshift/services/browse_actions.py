@@ -36,7 +36,7 @@ def mark_contacted(
     """Record that the viewer contacted the lead; returns the new activity, or ``None`` if not visible."""
     if activity_type not in ACTIVITY_TYPES:
         raise UsageError(f"activity type must be one of {', '.join(ACTIVITY_TYPES)}")
-    note = note.strip()[:500]
+    note = note.replace("\x00", "").strip()[:500]  # PostgreSQL text cannot hold NUL
     now = utcnow()
     with ws.store.begin() as conn:
         lead = conn.execute(

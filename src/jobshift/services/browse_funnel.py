@@ -19,6 +19,7 @@ from jobshift.services.workspace import Workspace
 from jobshift.store.quarantine import list_quarantined
 from jobshift.store.runs import get_run
 from jobshift.store.schema import outbox, quarantine, runs
+from jobshift.utils.csv_safe import escape_formula
 
 __all__ = [
     "STAGES",
@@ -99,7 +100,7 @@ def iter_quarantine_csv(ws: Workspace, run_id: int) -> Iterator[str]:
     with ws.store.connect() as conn:
         rows = list_quarantined(conn, run_id=run_id)
     for i, r in enumerate(rows, 1):
-        writer.writerow(["" if r[c] is None else str(r[c]) for c in QUARANTINE_COLUMNS])
+        writer.writerow(["" if r[c] is None else escape_formula(str(r[c])) for c in QUARANTINE_COLUMNS])
         if i % 2000 == 0:
             yield buf.getvalue()
             buf.seek(0)

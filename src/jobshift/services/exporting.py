@@ -3,7 +3,9 @@
 ``export_object(ws, name, fmt, out)`` knows the CRM objects (``accounts`` … ``activities``, ``roles``)
 and ``quarantine``, ``runs``, ``audit``. Other features add their own names with
 :func:`register_exporter` (e.g. ``signals``), usually through :func:`export_table` or
-:func:`write_records`. A CSV export of a CRM object imports back unchanged (``custom`` is a JSON cell).
+:func:`write_records`. A CSV export of a CRM object imports back unchanged (``custom`` is a JSON
+cell), except that text starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'`` so
+that spreadsheets do not run it as a formula (``utils/csv_safe.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from jobshift.connectors.crm_columns import OBJECTS, resolve_object
 from jobshift.errors import UsageError
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm import iter_rows, table_of
+from jobshift.utils.csv_safe import escape_formula
 from jobshift.utils.files import atomic_open
 
 FORMATS = ("csv", "jsonl")
@@ -113,7 +116,8 @@ def write_records(
 
 
 def csv_cell(value: Any) -> str:
-    """One value as CSV text: empty for NULL, ``true``/``false``, ISO 8601 dates, JSON for structures."""
+    """One value as CSV text: empty for NULL, ``true``/``false``, ISO 8601 dates, JSON for structures;
+    text that a spreadsheet would run as a formula gets a leading ``'``."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -124,4 +128,6 @@ def csv_cell(value: Any) -> str:
         return orjson.dumps(value).decode()
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return escape_formula(str(value))

@@ -4,7 +4,9 @@
 calls. A month that has ended is stored in ``scorecard_snapshots`` the first time it is computed
 and read back afterwards, so its grades and trend do not move when the CRM changes later;
 ``recompute=True`` replaces the stored snapshot explicitly. The running month is computed live,
-marked ``provisional`` and never stored. The payload is JSON-ready and versioned
+marked ``provisional`` and never stored; a month after it is refused (``UsageError``), and a month
+before the workspace's first data (``first_data_at``) is computed but not stored either, so looking
+at ``1900-01`` leaves no permanent row behind. The payload is JSON-ready and versioned
 (``schema_version``); see docs/scorecard.md for every field.
 """
 
@@ -30,7 +32,12 @@ from jobshift.services.scorecard_categories import (
 from jobshift.services.tracked_set import tracked_contacts_query
 from jobshift.store import Store
 from jobshift.store import scorecard_leads as sl
-from jobshift.store.scorecard_snapshots import get_snapshot, save_snapshot, snapshots_between
+from jobshift.store.scorecard_snapshots import (
+    first_data_at,
+    get_snapshot,
+    save_snapshot,
+    snapshots_between,
+)
 from jobshift.utils.timeutil import utcnow
 
 SCHEMA_VERSION = 1
@@ -38,9 +45,12 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def parse_month(text: str) -> str:
-    """Validate ``YYYY-MM`` (raises :class:`UsageError`)."""
-    if not _MONTH.match(text.strip()):
+    """Validate ``YYYY-MM`` from 1900-01 on (raises :class:`UsageError`)."""
+    m = _MONTH.match(text.strip())
+    if not m:
         raise UsageError(f"--month must be YYYY-MM, got {text!r}")
+    if int(m.group(1)) < 1900:
+        raise UsageError(f"--month must be 1900-01 or later, got {text!r}")
     return text.strip()
 
 
@@ -190,6 +200,15 @@ def _add_trend(store: Store, config: Config, payload: dict[str, Any]) -> None:
         ]
 
 
+def _closed_month_with_data(store: Store, month: str, now: datetime) -> bool:
+    """Whether ``month`` has ended and the workspace holds data from that month or before."""
+    if month >= month_of(now):
+        return False
+    with store.connect() as conn:
+        first = first_data_at(conn)
+    return first is not None and month >= month_of(first)
+
+
 def get_scorecard(
     store: Store,
     config: Config,
@@ -206,6 +225,8 @@ def get_scorecard(
     """
     now = now or utcnow()
     month = parse_month(month) if month else default_month(now)
+    if month > month_of(now):
+        raise UsageError(f"--month {month} is in the future (the running month is {month_of(now)})")
     payload: dict[str, Any] | None = None
     source = "snapshot"
     if not recompute:
@@ -214,7 +235,7 @@ def get_scorecard(
     if payload is None:
         payload = compute_scorecard(store, config, month, now=now, title_matcher=title_matcher)
         source = "recomputed" if recompute else "computed"
-        if not payload["provisional"]:
+        if _closed_month_with_data(store, month, now) and not payload["provisional"]:
             with store.begin() as conn:
                 save_snapshot(conn, month, now, payload)
     payload["source"] = source

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -180,11 +181,26 @@ class Store:
         self.engine.dispose()
 
 
+def create_private_file(path: Path) -> bool:
+    """Create ``path`` empty with mode 0600 whatever the umask (an empty file is a valid SQLite
+    database; SQLite gives its -wal and -shm files the same mode). ``False`` if it existed."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    return True
+
+
 def _make_engine(url: str, schema: str | None, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        path = url.split("///", 1)[-1].split("?", 1)[0]
+        if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(path))
         engine = create_engine(url, future=True)
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout))
         return engine

@@ -385,7 +385,33 @@ api_tokens = Table(
     Column("user_id", Integer, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("last_used_at", DateTime),
+    Column("expires_at", DateTime, comment="refused from then on; NULL = never expires"),
+    Column("revoked_at", DateTime, comment="set by `jobshift user revoke` or the Users page"),
     Index(None, "user_id"),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_hash", String(64), nullable=False, unique=True, comment="sha256 of the session id"),
+    Column("user_id", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("ended_at", DateTime, comment="sign-out, password change, deactivation"),
+    Index(None, "user_id"),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("username", String(80), nullable=False, comment="as typed (truncated to 80)"),
+    Column("ip", String(64), nullable=False),
+    Column("outcome", String(20), nullable=False, comment="ok | failed | locked"),
+    Index(None, "username", "at"),
+    Index(None, "ip", "at"),
 )
 
 scorecard_snapshots = Table(

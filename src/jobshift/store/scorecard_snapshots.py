@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
+from jobshift.store.schema import activities, leads, opportunities, runs, signals
 from jobshift.store.schema import scorecard_snapshots as t
 
 
@@ -31,3 +32,20 @@ def snapshots_between(conn: Connection, first: str, last: str) -> dict[str, dict
 def list_snapshot_months(conn: Connection) -> list[str]:
     """Every month with a stored snapshot, oldest first."""
     return [m for (m,) in conn.execute(select(t.c.month).order_by(t.c.month))]
+
+
+def first_data_at(conn: Connection) -> datetime | None:
+    """The earliest timestamp of the workspace's own data (runs, opportunities, leads, signals,
+    activities), or ``None`` when it holds none: months before it have nothing to snapshot."""
+    found = [
+        conn.execute(select(func.min(col))).scalar()
+        for col in (
+            runs.c.started_at,
+            opportunities.c.created_at,
+            leads.c.created_at,
+            signals.c.detected_at,
+            activities.c.occurred_at,
+        )
+    ]
+    stamps = [v for v in found if isinstance(v, datetime)]
+    return min(stamps) if stamps else None

@@ -47,7 +47,7 @@ class DismissIn(BaseModel):
     reason: Literal["wrong_person", "wrong_company", "stale", "not_relevant"] = "wrong_person"
 
 
-Page = Annotated[int, Query(ge=1, description="1-based page number")]
+Page = Annotated[int, Query(ge=1, le=browse.MAX_PAGE, description="1-based page number")]
 PerPage = Annotated[int, Query(ge=1, le=browse.MAX_PER_PAGE)]
 Sort = Annotated[str | None, Query(description="sort key, '-' prefix for descending")]
 From = Annotated[date | None, Query(alias="from")]

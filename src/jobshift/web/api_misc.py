@@ -1,4 +1,5 @@
-"""REST API: who am I, the funnel, the runs ledger (admins and managers) and settings validation."""
+"""REST API: who am I, the funnel, the runs ledger (admins and managers) and settings validation
+(admins)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from fastapi import APIRouter, Body, Depends, HTTPException
 from jobshift.errors import ConfigError
 from jobshift.services import browse_funnel, settings_file
 from jobshift.services.auth import AppUser
-from jobshift.web.deps import WS, ApiUser, require_roles
+from jobshift.web.deps import WS, ApiUser, DbId, require_roles
 
 router = APIRouter(prefix="/api", tags=["program"])
 Staff = Annotated[AppUser, Depends(require_roles("admin", "manager", api=True))]
+Admin = Annotated[AppUser, Depends(require_roles("admin", api=True))]
 
 
 @router.get("/me")
@@ -34,7 +36,7 @@ def list_runs(ws: WS, user: Staff, kind: str | None = None) -> list[dict[str, An
 
 
 @router.get("/runs/{run_id}")
-def get_run(ws: WS, user: Staff, run_id: int) -> dict[str, Any]:
+def get_run(ws: WS, user: Staff, run_id: DbId) -> dict[str, Any]:
     """One run."""
     run = browse_funnel.run_detail(ws, run_id)
     if run is None:
@@ -44,9 +46,9 @@ def get_run(ws: WS, user: Staff, run_id: int) -> dict[str, Any]:
 
 @router.post("/settings/validate")
 def validate_settings(
-    user: Staff, text: Annotated[str, Body(media_type="text/plain", description="a jobshift.toml")]
+    user: Admin, text: Annotated[str, Body(media_type="text/plain", description="a jobshift.toml")]
 ) -> dict[str, Any]:
-    """Validate a jobshift.toml text: ``{"valid": true}`` or the error with its key path."""
+    """Validate a jobshift.toml text: ``{"valid": true}`` or the error with its key path (admins)."""
     try:
         settings_file.validate_config_text(text)
     except ConfigError as exc:

@@ -1,12 +1,15 @@
 """The FastAPI application: server-rendered pages (Jinja2 + HTMX) and the REST API under /api.
 
 ``create_app(ws_path)`` opens the workspace (migrating its database) and wires the routers, the
-static files, the error handlers (401 JSON for the API, a redirect to /login for pages) and the
-security headers.
+static files, the error handlers (401 JSON for the API, a redirect to /login for pages; jobshift's
+domain errors as 4xx; anything unexpected as a bare 500) and the security headers, which every
+response carries — errors included. ``secure_cookies`` (``jobshift serve --secure-cookies`` or
+``[web] secure_cookies``) marks cookies Secure and adds ``Strict-Transport-Security``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jobshift import __version__
-from jobshift.services.auth import session_secret
+from jobshift.errors import ConfigError, InputError, JobshiftError, NotFoundError, UsageError
+from jobshift.services.auth import configure_hash_slots, session_secret
 from jobshift.services.workspace import Workspace
 from jobshift.web import (
     api_lists,
@@ -37,10 +41,13 @@ from jobshift.web.render import render
 STATIC_DIR = Path(__file__).parent / "static"
 _CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
 _CSP_DOCS = _CSP + "; script-src 'self' 'unsafe-inline'"
+log = logging.getLogger(__name__)
 
 
-def create_app(ws_path: str | Path) -> FastAPI:
-    """The web app serving the workspace at ``ws_path``."""
+def create_app(ws_path: str | Path, *, secure_cookies: bool | None = None) -> FastAPI:
+    """The web app serving the workspace at ``ws_path``.
+
+    ``secure_cookies`` (default: ``[web] secure_cookies``) always marks cookies Secure and sends HSTS."""
     ws = Workspace.open(ws_path)
     ws.store  # noqa: B018 - open and migrate now so errors surface at start
     app = FastAPI(
@@ -53,7 +60,15 @@ def create_app(ws_path: str | Path) -> FastAPI:
         openapi_url=None,
     )
     app.state.ws = ws
-    app.state.codec = SessionCodec(session_secret(ws.path))
+    web_cfg = ws.config.web
+    app.state.codec = SessionCodec(session_secret(ws.path), max_age=web_cfg.session_hours * 3600)
+    app.state.secure_cookies = web_cfg.secure_cookies if secure_cookies is None else secure_cookies
+    app.state.hsts = (
+        f"max-age={web_cfg.hsts_max_age}; includeSubDomains"
+        if app.state.secure_cookies and web_cfg.hsts_max_age
+        else None
+    )
+    configure_hash_slots(web_cfg.max_concurrent_hashes)
     app.state.ttl_cache = {}
     app.state.ttl_refreshing = set()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -119,6 +134,16 @@ def _add_handlers(app: FastAPI) -> None:
             message=str(exc.detail),
         )
 
+    @app.exception_handler(JobshiftError)
+    async def domain_error(request: Request, exc: JobshiftError) -> Response:
+        status, title = _domain_status(exc)
+        message = str(exc) if status < 500 else "Something went wrong on the server; see its log."
+        if status >= 500:
+            log.error("request %s failed: %s: %s", request.url.path, type(exc).__name__, exc)
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=status)
+        return render(request, "error.html", status_code=status, title=title, message=message)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
@@ -131,7 +156,22 @@ def _add_handlers(app: FastAPI) -> None:
     async def security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        response = await call_next(request)
+        try:
+            if _has_nul(request):  # PostgreSQL text cannot hold NUL: refuse it before any query
+                response: Response = JSONResponse(
+                    {"detail": "NUL characters are not allowed"}, status_code=422
+                )
+            else:
+                response = await call_next(request)
+        except Exception:  # unexpected: a bare 500 that still carries the headers below
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            response = (
+                JSONResponse({"detail": "internal server error"}, status_code=500)
+                if _is_api(request)
+                else HTMLResponse("<h1>Internal server error</h1>", status_code=500)
+            )
+        if request.app.state.hsts:
+            response.headers.setdefault("Strict-Transport-Security", request.app.state.hsts)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -140,3 +180,21 @@ def _add_handlers(app: FastAPI) -> None:
         if not request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _has_nul(request: Request) -> bool:
+    """Whether the path or a query parameter holds a NUL character."""
+    return "\x00" in request.url.path or any(
+        "\x00" in k or "\x00" in v for k, v in request.query_params.multi_items()
+    )
+
+
+def _domain_status(exc: JobshiftError) -> tuple[int, str]:
+    """The HTTP status and page title of a jobshift error raised while answering a request."""
+    if isinstance(exc, NotFoundError):
+        return 404, "Not found"
+    if isinstance(exc, UsageError | InputError):
+        return 422, "Invalid request"
+    if isinstance(exc, ConfigError):
+        return 400, "Invalid configuration"
+    return 500, "Server error"

@@ -1,7 +1,10 @@
 """Signed session cookies and CSRF tokens for the server-rendered pages.
 
-The session cookie holds ``{"u": app user id, "c": csrf token}`` signed (and time-stamped) with
-itsdangerous; it is HttpOnly, SameSite=Lax, and Secure when the request came over https. Every
+The session cookie holds ``{"u": app user id, "c": csrf token, "s": session id}`` signed (and
+time-stamped) with itsdangerous; the session id names a server-side session row
+(``services/web_sessions.py``), so sign-out, a password change or a deactivation end it at once. The
+cookie is HttpOnly, SameSite=Lax, and Secure when the request came over https or the server runs with
+``--secure-cookies``. Every
 state-changing form carries the session's CSRF token (a hidden field, or the ``X-CSRF-Token`` header
 that HTMX sends). The login form is protected by a short-lived pre-session cookie with its own token.
 """
@@ -26,24 +29,27 @@ CSRF_FIELD = "csrf_token"
 class SessionCodec:
     """Signs and reads the session and login cookies."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, max_age: int = SESSION_MAX_AGE) -> None:
         self._session = URLSafeTimedSerializer(secret, salt="jobshift.session")
         self._login = URLSafeTimedSerializer(secret, salt="jobshift.login")
+        self.max_age = max_age
 
-    def new_session(self, user_id: int) -> tuple[str, str]:
-        """A cookie value for a fresh session of ``user_id`` and its CSRF token."""
+    def new_session(self, user_id: int, session_id: str) -> tuple[str, str]:
+        """A cookie value for the server-side session ``session_id`` of ``user_id``, and its CSRF token."""
         csrf = secrets.token_urlsafe(24)
-        return self._session.dumps({"u": user_id, "c": csrf}), csrf
+        return self._session.dumps({"u": user_id, "c": csrf, "s": session_id}), csrf
 
     def read_session(self, value: str | None) -> dict[str, Any] | None:
         """The session payload, or ``None`` when missing, tampered with or expired."""
         if not value:
             return None
         try:
-            data = self._session.loads(value, max_age=SESSION_MAX_AGE)
+            data = self._session.loads(value, max_age=self.max_age)
         except BadSignature:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not data.get("c"):
+            return None
+        if not isinstance(data.get("s"), str) or not data["s"]:
             return None
         return data
 
@@ -64,12 +70,13 @@ class SessionCodec:
 
 
 def is_https(request: Request) -> bool:
-    """Whether the client reached us over https (uvicorn applies X-Forwarded-Proto from trusted proxies)."""
-    return request.url.scheme == "https"
+    """Whether cookies must be Secure: the client reached us over https (uvicorn applies
+    X-Forwarded-Proto from trusted proxies), or the app runs with ``--secure-cookies``."""
+    return request.url.scheme == "https" or bool(getattr(request.app.state, "secure_cookies", False))
 
 
 def set_cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
-    """Set an HttpOnly, SameSite=Lax cookie, Secure over https."""
+    """Set an HttpOnly, SameSite=Lax cookie, Secure over https (or always with ``--secure-cookies``)."""
     response.set_cookie(
         name, value, max_age=max_age, httponly=True, samesite="lax", secure=is_https(request), path="/"
     )

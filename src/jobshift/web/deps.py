@@ -7,9 +7,10 @@ nested dependency in ``require_roles`` at run time.
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 
 from jobshift.services import auth as auth_service
+from jobshift.services import web_sessions
 from jobshift.services.auth import AppUser
 from jobshift.services.workspace import Workspace
 from jobshift.web.auth import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, SessionCodec, csrf_ok
@@ -35,15 +36,25 @@ def get_codec(request: Request) -> SessionCodec:
     return codec
 
 
+def session_of(request: Request) -> tuple[AppUser, dict[str, Any]] | None:
+    """The active user and payload of the request's session cookie, if its server-side session is open."""
+    session = get_codec(request).read_session(request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        return None
+    user = web_sessions.session_user(get_ws(request), session["u"], session["s"])
+    return (user, session) if user else None
+
+
 def page_user(request: Request) -> AppUser:
     """The signed-in user of a page request; redirects to /login when there is none."""
-    session = get_codec(request).read_session(request.cookies.get(SESSION_COOKIE))
-    user = auth_service.get_user(get_ws(request), session["u"]) if session else None
-    if user is None or session is None:
+    found = session_of(request)
+    if found is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target)
+    user, session = found
     request.state.user = user
     request.state.csrf = session["c"]
+    request.state.session_id = session["s"]
     return user
 
 
@@ -56,8 +67,8 @@ def api_user(request: Request) -> AppUser:
     if scheme.lower() == "bearer" and token.strip():
         user = auth_service.user_for_token(get_ws(request), token.strip())
     elif not header and request.method == "GET":
-        session = get_codec(request).read_session(request.cookies.get(SESSION_COOKIE))
-        user = auth_service.get_user(get_ws(request), session["u"]) if session else None
+        found = session_of(request)
+        user = found[0] if found else None
     if user is None:
         raise HTTPException(401, "not authenticated", headers={"WWW-Authenticate": "Bearer"})
     request.state.user = user
@@ -89,6 +100,8 @@ async def csrf_protect(request: Request, user: Annotated[AppUser, Depends(page_u
 
 
 WS = Annotated[Workspace, Depends(get_ws)]
+DbId = Annotated[int, Path(ge=1, le=2**31 - 1, description="a numeric id")]
+"""A numeric id in a path: larger values answer 422 instead of overflowing the database's integers."""
 PageUser = Annotated[AppUser, Depends(page_user)]
 ApiUser = Annotated[AppUser, Depends(api_user)]
 CsrfUser = Annotated[AppUser, Depends(csrf_protect)]

@@ -1,23 +1,26 @@
-"""Pages: the dashboard (funnel), the runs ledger (admins and managers), settings and users.
+"""Pages: the dashboard (funnel), the runs ledger (admins and managers), settings and users (admins).
 
-Settings: admins and managers may view ``jobshift.toml`` and validate an edited version (same errors
-as the CLI); only admins save it. Reps get 403 on runs, settings and users.
+Settings: admins view ``jobshift.toml`` with its secrets masked, validate an edited version (same
+errors as the CLI) and save it. Users: admins deactivate / reactivate users, change roles, reset
+passwords and revoke API tokens (``services/user_admin.py``; every change audited). Managers and reps
+get 403 on settings and users, reps also on runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
-from jobshift.errors import ConfigError
+from jobshift.errors import ConfigError, UsageError
 from jobshift.services import auth as auth_service
-from jobshift.services import browse_funnel, settings_file
+from jobshift.services import browse_funnel, login_guard, settings_file, user_admin
 from jobshift.services.auth import AppUser
 from jobshift.web.cache import cached
 from jobshift.web.charts import monthly_charts
-from jobshift.web.deps import WS, CsrfUser, PageUser, require_roles
+from jobshift.web.deps import WS, CsrfUser, DbId, PageUser, require_roles
 from jobshift.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +61,7 @@ def runs_page(request: Request, ws: WS, user: Staff, kind: str | None = None) ->
 
 
 @router.get("/runs/{run_id}/quarantine.csv")
-def run_quarantine_csv(ws: WS, user: Staff, run_id: int) -> Response:
+def run_quarantine_csv(ws: WS, user: Staff, run_id: DbId) -> Response:
     """The rows a run quarantined, as CSV."""
     if browse_funnel.run_detail(ws, run_id) is None:
         raise HTTPException(404, f"no run {run_id}")
@@ -84,12 +87,12 @@ def _settings_page(
 
 
 @router.get("/settings")
-def settings_page(request: Request, ws: WS, user: Staff) -> Response:
-    """The program configuration (jobshift.toml)."""
-    return _settings_page(request, user, settings_file.read_config_text(ws))
+def settings_page(request: Request, ws: WS, user: Admin) -> Response:
+    """The program configuration (jobshift.toml), secrets masked."""
+    return _settings_page(request, user, settings_file.read_config_text_masked(ws))
 
 
-@router.post("/settings/validate", dependencies=[Depends(require_roles("admin", "manager"))])
+@router.post("/settings/validate", dependencies=[Depends(require_roles("admin"))])
 def settings_validate(request: Request, user: CsrfUser, text: Annotated[str, Form()] = "") -> Response:
     """Validate an edited configuration without saving it."""
     try:
@@ -105,11 +108,89 @@ def settings_save(request: Request, ws: WS, user: CsrfUser, text: Annotated[str,
     try:
         settings_file.save_config_text(ws, user, text)
     except ConfigError as exc:
-        return _settings_page(request, user, text, error=str(exc))
-    return _settings_page(request, user, settings_file.read_config_text(ws), ok="Saved.")
+        return _settings_page(request, user, settings_file.mask_secrets(text), error=str(exc))
+    return _settings_page(request, user, settings_file.read_config_text_masked(ws), ok="Saved.")
+
+
+def _users_page(
+    request: Request, ws: WS, *, error: str | None = None, ok: str | None = None, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "users.html",
+        status_code=422 if error else status_code,
+        users=auth_service.list_users(ws),
+        roles=auth_service.ROLES,
+        tokens=user_admin.list_tokens(ws),
+        attempts=login_guard.recent_attempts(ws, limit=20),
+        error=error,
+        ok=ok,
+    )
 
 
 @router.get("/admin/users")
 def users_page(request: Request, ws: WS, user: Admin) -> Response:
-    """The app users and their roles."""
-    return render(request, "users.html", users=auth_service.list_users(ws))
+    """The app users and their roles, API tokens, recent sign-in attempts; forms to change them."""
+    return _users_page(request, ws)
+
+
+def _admin_change(request: Request, ws: WS, change: Callable[[], str]) -> Response:
+    try:
+        ok = change()
+    except UsageError as exc:
+        return _users_page(request, ws, error=str(exc))
+    return _users_page(request, ws, ok=ok)
+
+
+_ADMIN_ONLY = [Depends(require_roles("admin"))]
+
+
+@router.post("/admin/users/{username}/active", dependencies=_ADMIN_ONLY)
+def user_set_active(
+    request: Request, ws: WS, user: CsrfUser, username: str, active: Annotated[str, Form()] = ""
+) -> Response:
+    """Deactivate (``active=no``; their sessions end) or reactivate (``active=yes``) a user."""
+    on = active == "yes"
+
+    def change() -> str:
+        user_admin.set_active(ws, username, on, actor=f"web:{user.username}")
+        return f"{username} {'reactivated' if on else 'deactivated'}."
+
+    return _admin_change(request, ws, change)
+
+
+@router.post("/admin/users/{username}/role", dependencies=_ADMIN_ONLY)
+def user_set_role(
+    request: Request, ws: WS, user: CsrfUser, username: str, role: Annotated[str, Form()] = ""
+) -> Response:
+    """Change a user's role (their sessions end)."""
+
+    def change() -> str:
+        user_admin.set_role(ws, username, role, actor=f"web:{user.username}")
+        return f"{username} is now {role}."
+
+    return _admin_change(request, ws, change)
+
+
+@router.post("/admin/users/{username}/password", dependencies=_ADMIN_ONLY)
+def user_set_password(
+    request: Request, ws: WS, user: CsrfUser, username: str, password: Annotated[str, Form()] = ""
+) -> Response:
+    """Reset a user's password (every session of theirs ends)."""
+
+    def change() -> str:
+        user_admin.set_password(ws, username, password, actor=f"web:{user.username}")
+        return f"Password of {username} changed; their sessions ended."
+
+    return _admin_change(request, ws, change)
+
+
+@router.post("/admin/tokens/{token_id}/revoke", dependencies=_ADMIN_ONLY)
+def token_revoke(request: Request, ws: WS, user: CsrfUser, token_id: DbId) -> Response:
+    """Revoke an API token."""
+
+    def change() -> str:
+        info = user_admin.revoke_token(ws, token_id, actor=f"web:{user.username}")
+        return f"Token {info.id} of {info.username} revoked."
+
+    return _admin_change(request, ws, change)
