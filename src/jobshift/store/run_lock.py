@@ -52,8 +52,11 @@ def _identity(store: Store) -> str:
     return f"{store.engine.url.render_as_string(hide_password=True)}|{store.schema or ''}"
 
 
-def _advisory_key(store: Store, lock: str) -> int:
-    digest = hashlib.sha256(f"jobshift:{store.schema or 'public'}:{lock}".encode()).digest()
+def _advisory_key(conn: Any, lock: str) -> int:
+    """The advisory-lock key of ``lock`` in this database and schema (the schema may come from the URL's
+    ``search_path``, so it is asked of the connection)."""
+    db, schema = conn.execute(select(func.current_database(), func.current_schema())).one()
+    digest = hashlib.sha256(f"jobshift:{db}:{schema}:{lock}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
@@ -115,9 +118,9 @@ def _sqlite_lock(store: Store, lock: str) -> Iterator[None]:
 
 @contextmanager
 def _postgres_lock(store: Store, lock: str) -> Iterator[None]:
-    key = _advisory_key(store, lock)
     conn: Any = store.engine.connect()
     try:
+        key = _advisory_key(conn, lock)
         got = conn.execute(select(func.pg_try_advisory_lock(key))).scalar()
         conn.commit()
         if not got:
