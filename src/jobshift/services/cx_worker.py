@@ -173,4 +173,7 @@ def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through read_sqlite_frame
+    from jobshift.utils.process import die_with_parent
+
+    die_with_parent()  # a parent killed with -9 takes this reader (and its memory) with it
     _serve(sys.stdin.buffer, sys.stdout.buffer)

@@ -25,6 +25,7 @@ import orjson
 
 from jobshift.connectors.people_files import Chunk, LineError, parse_line
 from jobshift.domain.profiles import ProfileError, profile_to_row
+from jobshift.utils.process import die_with_parent, sweep_orphans
 
 MAX_WORKERS = 4
 #: free space ``/dev/shm`` needs to hold the workers' results (else the temporary directory does)
@@ -114,6 +115,15 @@ def _read_result(path: str) -> ChunkResult:
     return ChunkResult(lines, rows, bad)
 
 
+SPOOL_PREFIX = "jobshift-ingest-"
+
+
+def _worker_init() -> None:
+    """Worker start: no cyclic GC (the chunks are acyclic), and end with the ingest process."""
+    gc.disable()
+    die_with_parent()
+
+
 def _spool_dir() -> str | None:
     """Where workers leave their results: memory-backed ``/dev/shm`` when it has room to spare
     (containers often give it 64 MB), else the temporary directory (``None``)."""
@@ -182,10 +192,12 @@ def convert_chunks(
         return
     it = chain((peek,), it)
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    spool_root = _spool_dir() or tempfile.gettempdir()
+    sweep_orphans(spool_root, SPOOL_PREFIX)  # what a killed ingest left behind
     spool = tempfile.TemporaryDirectory(
-        prefix="jobshift-ingest-", dir=_spool_dir(), ignore_cleanup_errors=True
+        prefix=f"{SPOOL_PREFIX}{os.getpid()}-", dir=spool_root, ignore_cleanup_errors=True
     )
-    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context(method), initializer=gc.disable)
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context(method), initializer=_worker_init)
     depth = POOL_DEPTH * workers
     window: deque[_Submitted | ChunkResult] = deque()  # file order
     in_pool = 0
