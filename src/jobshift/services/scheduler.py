@@ -16,7 +16,6 @@ host sees that the row's owner process is gone, closes it ``abandoned`` and runs
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import threading
@@ -40,6 +39,7 @@ from jobshift.services.workspace import Workspace
 from jobshift.store import Store
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.schema import runs
+from jobshift.utils.process import owner_state, this_process
 from jobshift.utils.timeutil import utcnow
 
 RUN_KIND = "schedule"
@@ -97,21 +97,6 @@ def _source(p: Period) -> str:
     return p.at.isoformat(timespec="minutes")
 
 
-def _owner() -> str:
-    """This scheduler process, as recorded on the runs it claims: ``host:pid``."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by another user
-        return True
-    return True
-
-
 def claim(store: Store, period: Period) -> int | None:
     """Insert the period's ``running`` row (with its owner); ``None`` when the period is in the ledger."""
     try:
@@ -119,7 +104,7 @@ def claim(store: Store, period: Period) -> int | None:
             run_id = start_run(
                 conn, RUN_KIND, object=period.job, source=_source(period), period_key=period.key
             )
-            conn.execute(update(runs).where(runs.c.id == run_id).values(counts={"owner": _owner()}))
+            conn.execute(update(runs).where(runs.c.id == run_id).values(counts={"owner": this_process()}))
             return run_id
     except IntegrityError:
         return None
@@ -143,9 +128,9 @@ def recover_abandoned(store: Store) -> list[str]:
         ).all()
         for run_id, key, counts in rows:
             owner = str((counts or {}).get("owner") or "")
-            o_host, _, o_pid = owner.rpartition(":")
-            if o_host != host or not o_pid.isdigit() or _alive(int(o_pid)):
+            if owner_state(owner) != "gone":  # alive, on another host, or not recorded: leave it
                 continue
+            o_pid = owner.rpartition(":")[2]
             conn.execute(
                 update(runs)
                 .where(runs.c.id == run_id, runs.c.status == "running")
