@@ -117,6 +117,8 @@ def generated_file(rnd: random.Random, path: Path, spec: ObjectSpec) -> None:
             out.write("\n")
         if rnd.random() < 0.003:
             out.write('x,5"10,y\n')
+        if rnd.random() < 0.002:  # an unterminated quote: quarantined, reading resumes after it
+            out.write(rnd.choice(['k-q,"open,y\n', 'k-q,x,"open\n', '"k-q\n']))
     text = out.getvalue()
     if len(text) > 70_000 and rnd.random() < 0.5:  # NUL after the first 64 KB (else: a binary file)
         k = text.rfind("v", 66_000)
@@ -216,6 +218,12 @@ FALLBACKS = {
     "no final line break": "id,last_name\nc-1,A\nc-2,B",
     "header only": "id,last_name\n",
     "whitespace line": "id,last_name\nc-1,A\n   \nc-2,B\n",
+    "unterminated quote": 'id,last_name\nc-1,A\nc-2,"B\nc-3,C\nc-4,D\n',
+    "unterminated quote, no final line break": 'id,last_name\nc-1,A\nc-2,"B',
+    "unterminated quote closed later": 'id,last_name,title\nc-1,"A,x\nc-2,B,y\nc-3,"C",z\nc-4,D,w\n',
+    "unterminated quote before a multi-line record": 'id,last_name,title\nc-1,"A,x\nc-2,B,"y\nz"\nc-3,C,w\n',
+    "runaway quote with the right field count": 'id,last_name,title\nc-1,"A,x\nc-2,B,y",z\nc-3,C,"w"\n',
+    "blank lines before the header": "\n  \n,,\nid,last_name\nc-1,A\n",
 }
 
 

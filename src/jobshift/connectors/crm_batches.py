@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from jobshift.connectors.crm_records import BrokenRecord
 from jobshift.connectors.crm_values import CONVERTERS, DERIVATIONS, convert_column, derive_column
 
 if TYPE_CHECKING:
@@ -87,6 +88,9 @@ class BatchProcessor:
         else:
             cand, where = [], []
             for j, rec in enumerate(recs):
+                if type(rec) is BrokenRecord:
+                    bad.append(BadRow(self.source, lines[j], None, rec.reason, raw_text(rec, self.delim)))
+                    continue
                 if not rec or (len(rec) == 1 and not rec[0].strip()):
                     continue
                 if len(rec) != width:

@@ -2,16 +2,20 @@
 
 :func:`record_batches` yields batches of exactly ``batch_size`` records (the last one fewer), each either
 :class:`ArrowRecords` (a pyarrow table of the file's columns as text) or :class:`CsvRecords` (lists of
-strings from the ``csv`` module, as :class:`~jobshift.connectors.crm_csv.CrmCsvReader` has always read
-them). Both give the same records: pyarrow's CSV parser follows the ``csv`` module's state machine for
-the excel dialect (quotes open only at a field's start, ``""`` inside quotes, text after a closing quote
-kept; ``tests/test_import_fast.py`` checks this on random text), and a parsed block is only used when:
+strings read by :class:`~jobshift.connectors.crm_records.Records`, the ``csv`` module with recovery from
+unterminated quotes). Both give the same records: pyarrow's CSV parser follows the ``csv`` module's
+state machine for the excel dialect (quotes open only at a field's start, ``""`` inside quotes, text
+after a closing quote kept; ``tests/test_import_fast.py`` checks this on random text), and a parsed
+block is only used when:
 
 - it was cut after a line break preceded by an even number of quote characters, parsed without error
   (so every record has the header's field count and the text is valid UTF-8), and its last value does
   not end with a line break (a quoted field still open where the block was cut);
 - its physical lines (``\\n``, ``\\r``, ``\\r\\n``) equal its records plus the line breaks inside values,
   so no blank line was skipped and every record's line number is exact.
+- no record may hold a runaway quote (see :mod:`~jobshift.connectors.crm_records`): a block whose records
+  span lines must read in the ``csv`` module's ``strict`` mode, and the block at the end of a file that
+  holds a quote must end with a line break.
 
 Any other block (blank lines, wrong field counts, a stray quote that moved the cut into a quoted field,
 invalid UTF-8, a record larger than :data:`BLOCK_MAX`) is read by the ``csv`` module from the last record
@@ -31,6 +35,8 @@ from typing import BinaryIO
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+
+from jobshift.connectors.crm_records import Records, skip_blank
 
 BLOCK_MIN = 1 << 14
 BLOCK_MAX = 1 << 26
@@ -75,15 +81,20 @@ class CsvRecords:
 
 
 def header_end(path: Path, delimiter: str) -> tuple[int, int]:
-    """Byte offset and physical line count of the end of the header record."""
+    """Byte offset and physical line count of the end of the header record (blank lines above it
+    skipped, see :func:`~jobshift.connectors.crm_records.skip_blank`)."""
     with open(path, "rb") as raw:
         bom = raw.read(3) == b"\xef\xbb\xbf"
         raw.seek(3 if bom else 0)
         lines = _Lines(raw)
-        reader = csv.reader(lines, delimiter=delimiter)
-        next(reader, None)
+        records = Records(lines, delimiter, -1)
+        skip_blank(records)
         lines.close()
-        return lines.start + lines.consumed, reader.line_num
+        return lines.start + lines.consumed - _size(records.unread), records.line
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line.encode()) for line in lines)
 
 
 class _Lines:
@@ -188,6 +199,9 @@ class _Cutter:
             self.slow_until = self.pos + len(data)
             return None
         data = data[:cut]
+        if at_eof and b'"' in data and not data.endswith((b"\n", b"\r")):
+            self.slow_until = self.pos + cut  # the last record may end inside a quote
+            return None
         lines = _physical_lines(data)
         block = _parse_block(data, lines, self.names, self.delimiter, self.line + 1)
         if block is None:
@@ -211,12 +225,12 @@ class _Cutter:
         self.raw.seek(self.pos)
         lines = _Lines(self.raw)
         try:
-            reader = csv.reader(lines, delimiter=self.delimiter)
+            reader = Records(lines, self.delimiter, self.width, self.line)
             got = list(islice(reader, need))
         finally:
             lines.close()
-        self.pos += lines.consumed
-        self.line += reader.line_num
+        self.pos += lines.consumed - _size(reader.unread)
+        self.line = reader.line
         self.eof = len(got) < need
         return CsvRecords(recs + got, start, self.line)
 
@@ -284,9 +298,21 @@ def _parse_block(
         if b'"' not in data:
             return None
         embedded = _embedded_breaks(table)
-        if lines != rows + int(pc.sum(embedded).as_py() or 0):
+        if lines != rows + int(pc.sum(embedded).as_py() or 0) or not _strictly_quoted(data, delimiter):
             return None
     return ArrowRecords(table, first_line, embedded, b"\x00" in data)
+
+
+def _strictly_quoted(data: bytes, delimiter: str) -> bool:
+    """Whether the ``csv`` module's ``strict`` mode reads ``data`` (no text after a closing quote): a
+    block whose records span lines is refused otherwise, as one of them may be a runaway quote that
+    :class:`~jobshift.connectors.crm_records.Records` resynchronizes."""
+    try:
+        for _rec in csv.reader(io.StringIO(data.decode(), newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return False
+    return True
 
 
 def _embedded_breaks(table: pa.Table) -> pa.Array:

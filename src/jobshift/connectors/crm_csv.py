@@ -13,7 +13,7 @@ import csv
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from jobshift.connectors.crm_arrow import ArrowBatch, ArrowBatchProcessor
 from jobshift.connectors.crm_batches import BadRow, Batch, BatchProcessor
 from jobshift.connectors.crm_blocks import ArrowRecords, header_end, record_batches
 from jobshift.connectors.crm_columns import ObjectSpec, squash
+from jobshift.connectors.crm_records import BrokenRecord, Records, skip_blank
 from jobshift.connectors.crm_values import DERIVATIONS
 from jobshift.errors import ConfigError, InputFileError
 
@@ -148,11 +149,13 @@ class CrmCsvReader:
         self.delimiter, self.bom = self._sniff()
         with self._open() as fh:
             try:
-                header = next(csv.reader(fh, delimiter=self.delimiter), None)
+                header = skip_blank(Records(fh, self.delimiter, -1))
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise self._error(f"cannot read the header: {exc}") from None
-        if not header or not any(h.strip() for h in header):
+        if not header:
             raise self._error("no header row (empty file)")
+        if isinstance(header, BrokenRecord):
+            raise self._error(f"cannot read the header: {header.reason}")
         self.header = header
         try:
             self.plan = plan_header(header, spec, self.mapping, self.ignore)
@@ -219,11 +222,12 @@ class CrmCsvReader:
     def _csv_batches(self) -> Iterator[Batch]:
         processor = BatchProcessor(self)
         with self._open() as fh:
-            reader = csv.reader(fh, delimiter=self.delimiter)
-            next(reader)
-            self._end = reader.line_num
+            head = Records(fh, self.delimiter, -1)
+            skip_blank(head)
+            reader = Records(chain(head.unread, fh), self.delimiter, len(self.header), head.line)
+            self._end = reader.line
             while recs := list(islice(reader, self.batch_size)):
-                start, self._end = self._end, reader.line_num
+                start, self._end = self._end, reader.line
                 yield processor.process(recs, start, self._end)
 
     def _guarded(self, batches: Iterator[Batch | ArrowBatch]) -> Iterator[Batch | ArrowBatch]:
