@@ -74,3 +74,74 @@ def test_a_runaway_quote_spanning_lines_is_quarantined_with_its_range(ws: Worksp
     assert (q["line"], r.read, r.quarantined) == (2, 3, 1)
     assert q["reason"] == "unterminated quote: lines 2-3 skipped, reading resumed at line 4"
     assert q["raw"] == 'c-1,"Doe,CTO\nc-2,Roe'
+
+
+EXCEL_TEXT = "id\tlast_name\ttitle\r\nc-1\tMüller\tGeschäftsführer\r\nc-2\tO’Neil\tVP €\r\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (EXCEL_TEXT.encode("utf-16"), "utf-16 (byte-order mark)"),  # Excel "Unicode Text": LE with BOM
+        (b"\xfe\xff" + EXCEL_TEXT.encode("utf-16-be"), "utf-16 (byte-order mark)"),
+        (EXCEL_TEXT.encode("utf-16-le"), "utf-16-le"),
+        (b"\xef\xbb\xbf" + EXCEL_TEXT.encode(), "utf-8 (byte-order mark)"),
+        (EXCEL_TEXT.encode("cp1252"), "cp1252"),
+    ],
+)
+@pytest.mark.parametrize("parallel", [False, True])
+def test_encodings_are_detected_and_named(
+    ws: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    data: bytes,
+    encoding: str,
+    parallel: bool,
+) -> None:
+    from jobshift.services import importing
+
+    monkeypatch.setattr(importing, "PARALLEL_BYTES", 1 if parallel else 10**15)
+    f = tmp_path / "contacts.csv"
+    f.write_bytes(data)
+    r = import_file(ws, "contacts", f)
+    assert (r.read, r.inserted, r.quarantined, r.encoding) == (2, 2, 0, encoding)
+    t = CRM_TABLES["contacts"]
+    with ws.store.connect() as conn:
+        got = [tuple(x) for x in conn.execute(select(t.c.last_name, t.c.title).order_by(t.c.id))]
+    assert got == [("Müller", "Geschäftsführer"), ("O’Neil", "VP €")]
+    guessed = [w for w in r.warnings if "Windows-1252" in w or "no byte-order mark" in w]
+    assert bool(guessed) == (encoding in ("cp1252", "utf-16-le"))
+
+
+def test_encoding_option_and_config(
+    backend_workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "contacts.csv"
+    f.write_bytes("id,last_name\nc-1,Ærø\n".encode("latin-1"))
+    w = ["-w", str(backend_workspace)]
+    assert main([*w, "import", "contacts", str(f), "--encoding", "latin-1", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)[0]
+    assert report["encoding"] == "iso8859-1" and report["warnings"] == []
+    assert main([*w, "import", "contacts", str(f), "--encoding", "klingon"]) == 2
+    assert "klingon" in capsys.readouterr().err
+    (backend_workspace / "jobshift.toml").write_text('[import]\nencoding = "utf-8"\n')
+    assert main([*w, "import", "contacts", str(f)]) == 1
+    assert "not UTF-8 text at line 2" in capsys.readouterr().err
+
+
+def test_a_nul_byte_quarantines_its_row_only(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "contacts.csv"
+    f.write_bytes(b"id,last_name\nc-1,Doe\nc-2,Ro\x00e\nc-3,Poe\n")
+    r = import_file(ws, "contacts", f)
+    assert ids(ws) == ["c-1", "c-3"]
+    (q,) = quarantined(ws, r.run_id)
+    assert (q["line"], q["reason"], q["raw"]) == (3, "contains a NUL character", "c-2,Ro\\x00e")
+
+
+def test_blank_lines_before_the_header_are_skipped(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "contacts.csv"
+    f.write_text("\n\r\n ,, \nid,last_name\nc-1,Doe\nc-2,\n")
+    r = import_file(ws, "contacts", f)
+    assert ids(ws) == ["c-1"]
+    (q,) = quarantined(ws, r.run_id)
+    assert q["line"] == 6 and q["column"] == "last_name"

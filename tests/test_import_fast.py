@@ -117,9 +117,14 @@ def generated_file(rnd: random.Random, path: Path, spec: ObjectSpec) -> None:
             out.write("\n")
         if rnd.random() < 0.003:
             out.write('x,5"10,y\n')
-        if rnd.random() < 0.002:  # an unterminated quote: quarantined, reading resumes after it
-            out.write(rnd.choice(['k-q,"open,y\n', 'k-q,x,"open\n', '"k-q\n']))
     text = out.getvalue()
+    odd = random.Random(len(text))  # apart from rnd, which the files above depend on
+    if odd.random() < 0.25:  # unterminated quotes: quarantined, reading resumes after them
+        for _ in range(odd.randrange(1, 4)):
+            at = text.find("\n", odd.randrange(text.find("\n"), len(text))) + 1 or len(text)
+            text = (
+                text[:at] + odd.choice(['k-q,"open,y\n', 'k-q,x,"open\n', '"k-q\n', 'k-q,"a""b']) + text[at:]
+            )
     if len(text) > 70_000 and rnd.random() < 0.5:  # NUL after the first 64 KB (else: a binary file)
         k = text.rfind("v", 66_000)
         text = text[:k] + "\x00" + text[k:]
@@ -159,7 +164,7 @@ def test_generated_files_read_the_same_both_ways(tmp_path: Path) -> None:
         assert fast == slow, (seed, spec.name)
         fast_batches += arrow
         files += arrow > 0
-    assert files > 30 and fast_batches > 300  # the fast path was taken often, and not always
+    assert files > 30 and fast_batches > 250  # the fast path was taken often, and not always
 
 
 def _random_csv(rnd: random.Random, delim: str, width: int) -> str:
@@ -290,7 +295,7 @@ def test_bad_utf8_in_a_later_block_is_the_same_error(tmp_path: Path, fast: bool)
 
     f = tmp_path / "c.csv"
     f.write_bytes(b"id,last_name\n" + b"c-1,Doe\n" * 50_000 + b"c-2,M\xe9\n" + b"c-3,Doe\n" * 10)
-    reader = CrmCsvReader(f, resolve_object("contacts"), batch_size=1000)
+    reader = CrmCsvReader(f, resolve_object("contacts"), batch_size=1000, encoding="utf-8")  # not auto
     with pytest.raises(InputFileError, match="not UTF-8 text at line 50002"):
         list(reader.batches(fast=fast))
 

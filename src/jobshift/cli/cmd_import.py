@@ -56,18 +56,33 @@ def register(app: typer.Typer, state: State) -> None:
         ],
         path: Annotated[Path, typer.Argument(help="CSV file (or directory with 'all')")],
         json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+        encoding: Annotated[
+            str | None,
+            typer.Option(
+                "--encoding",
+                help="text encoding of files without a byte-order mark (overrides [import] encoding): "
+                "auto, utf-8, cp1252, latin-1, …",
+            ),
+        ] = None,
     ) -> None:
         """Import CRM CSV files: upsert by id; bad rows are quarantined, re-imports change nothing."""
+        from jobshift.connectors.crm_encoding import codec_name
+        from jobshift.errors import UsageError
         from jobshift.services.importing import import_dir, import_file
         from jobshift.services.workspace import Workspace
 
+        if encoding is not None:
+            try:
+                encoding = codec_name(encoding)
+            except ValueError as exc:
+                raise UsageError(f"--encoding: {exc}") from None
         ws = Workspace.open(state.workspace)
         try:
             with progress(f"import {object}") as bar:
                 if object.strip().lower() == "all":
-                    reports = import_dir(ws, path, progress=bar.advance)
+                    reports = import_dir(ws, path, progress=bar.advance, encoding=encoding)
                 else:
-                    reports = [import_file(ws, object, path, progress=bar.advance)]
+                    reports = [import_file(ws, object, path, progress=bar.advance, encoding=encoding)]
         finally:
             ws.close()
         if json_out:

@@ -59,6 +59,8 @@ class ReadJob:
     encoding: RowEncoding
     fast: bool = True
     """Parse clean stretches with pyarrow (see :meth:`CrmCsvReader.batches`)."""
+    text_encoding: str = "auto"
+    """The file's text encoding (as detected by the first reader, so that a second one need not)."""
 
     def reader(self) -> CrmCsvReader:
         """A reader of the file."""
@@ -68,16 +70,23 @@ class ReadJob:
             mapping=self.mapping,
             ignore=self.ignore,
             batch_size=self.batch_size,
+            encoding=self.text_encoding,
         )
 
     def batches(self, reader: CrmCsvReader | None = None) -> Iterator[EncodedBatch]:
         """The file's batches, encoded."""
-        for b in (reader or self.reader()).batches(fast=self.fast):
-            if isinstance(b, ArrowBatch):
-                payload = encode_arrays(self.encoding, b.arrays, b.custom)
-            else:
-                payload = encode_columns(self.encoding, b.columns)
-            yield EncodedBatch(payload, len(b), b.new_keys, b.bad, b.read, b.duplicates)
+        own = reader is None
+        reader = reader or self.reader()
+        try:
+            for b in reader.batches(fast=self.fast):
+                if isinstance(b, ArrowBatch):
+                    payload = encode_arrays(self.encoding, b.arrays, b.custom)
+                else:
+                    payload = encode_columns(self.encoding, b.columns)
+                yield EncodedBatch(payload, len(b), b.new_keys, b.bad, b.read, b.duplicates)
+        finally:
+            if own:
+                reader.close()
 
 
 def read_job(
@@ -89,9 +98,10 @@ def read_job(
     encoding: RowEncoding,
     *,
     fast: bool = True,
+    text_encoding: str = "auto",
 ) -> ReadJob:
     """A :class:`ReadJob` for ``path``."""
-    return ReadJob(str(path), object, dict(mapping), tuple(ignore), batch_size, encoding, fast)
+    return ReadJob(str(path), object, dict(mapping), tuple(ignore), batch_size, encoding, fast, text_encoding)
 
 
 @contextmanager

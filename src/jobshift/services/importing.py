@@ -62,6 +62,8 @@ class ImportReport:
     custom_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+    """The text encoding the file was read with (see :mod:`~jobshift.connectors.crm_encoding`)."""
 
     @property
     def dangling_total(self) -> int:
@@ -103,16 +105,24 @@ def _not_importable(spec: ObjectSpec) -> set[str]:
 
 
 def import_file(
-    ws: Workspace, object: str, path: str | Path, *, progress: Progress | None = None
+    ws: Workspace,
+    object: str,
+    path: str | Path,
+    *,
+    progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
-    """Import one CSV file of CRM object ``object`` (e.g. ``contacts`` or ``roles``) into the workspace."""
+    """Import one CSV file of CRM object ``object`` (e.g. ``contacts`` or ``roles``) into the workspace.
+
+    ``encoding`` overrides ``[import] encoding`` (``auto``: byte-order mark, UTF-8, else Windows-1252).
+    """
     spec = resolve_object(object)
     store = ws.store
     report = ImportReport(object=spec.name, source=str(path))
     with store.begin() as conn:
         report.run_id = start_run(conn, "import", object=spec.name, source=str(path))
     try:
-        _import(ws, spec, Path(path), report, progress)
+        _import(ws, spec, Path(path), report, progress, encoding or ws.config.import_.encoding)
     except BaseException as exc:
         with store.begin() as conn:
             finish_run(conn, report.run_id, status="failed", error=str(exc) or exc.__class__.__name__)
@@ -121,7 +131,12 @@ def import_file(
 
 
 def _import(
-    ws: Workspace, spec: ObjectSpec, path: Path, report: ImportReport, progress: Progress | None
+    ws: Workspace,
+    spec: ObjectSpec,
+    path: Path,
+    report: ImportReport,
+    progress: Progress | None,
+    text_encoding: str,
 ) -> None:
     assert report.run_id is not None
     reader = CrmCsvReader(
@@ -130,14 +145,38 @@ def _import(
         mapping=_mapping(ws, spec),
         ignore=_not_importable(spec),
         batch_size=ws.config.import_.batch_size,
+        encoding=text_encoding,
     )
+    try:
+        _import_with(ws, spec, path, report, progress, reader)
+    finally:
+        reader.close()
+
+
+def _import_with(
+    ws: Workspace,
+    spec: ObjectSpec,
+    path: Path,
+    report: ImportReport,
+    progress: Progress | None,
+    reader: CrmCsvReader,
+) -> None:
+    assert report.run_id is not None
+    report.encoding = reader.encoding.name + (" (byte-order mark)" if reader.encoding.bom else "")
     report.custom_columns = [name for _i, name in reader.plan.custom]
     report.ignored_columns = list(reader.plan.ignored)
-    report.warnings = list(reader.plan.warnings)
+    report.warnings = [w for w in (reader.encoding.warning,) if w] + list(reader.plan.warnings)
     parallel = ws.config.import_.parallel and path.stat().st_size >= PARALLEL_BYTES
     encoding = row_encoding(ws.store.dialect, spec.table, reader.columns)
     job = read_job(
-        path, spec.name, reader.mapping, reader.ignore, reader.batch_size, encoding, fast=FAST_READER
+        path,
+        spec.name,
+        reader.mapping,
+        reader.ignore,
+        reader.batch_size,
+        encoding,
+        fast=FAST_READER,
+        text_encoding=reader.encoding.name,
     )
     child = start_reading(job, parallel=parallel)  # boots while the transaction starts
     try:
@@ -188,7 +227,7 @@ def _import(
 
 
 def import_dir(
-    ws: Workspace, directory: str | Path, *, progress: Progress | None = None
+    ws: Workspace, directory: str | Path, *, progress: Progress | None = None, encoding: str | None = None
 ) -> list[ImportReport]:
     """Import every canonical CRM file (``accounts.csv``, ``contacts.csv``, …) found in ``directory``.
 
@@ -202,4 +241,4 @@ def import_dir(
     if not found:
         names = ", ".join(s.file_name for s in OBJECTS.values())
         raise InputFileError(f"{d}: no CRM files found (expected any of {names})")
-    return [import_file(ws, spec.name, p, progress=progress) for spec, p in found]
+    return [import_file(ws, spec.name, p, progress=progress, encoding=encoding) for spec, p in found]
