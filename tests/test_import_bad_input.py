@@ -145,3 +145,33 @@ def test_blank_lines_before_the_header_are_skipped(ws: Workspace, tmp_path: Path
     assert ids(ws) == ["c-1"]
     (q,) = quarantined(ws, r.run_id)
     assert q["line"] == 6 and q["column"] == "last_name"
+
+
+def test_quarantined_raw_text_is_kept_whole_and_exported(
+    backend_workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_title = "word, " * 5000  # 30,000 characters, with the delimiter inside
+    f = tmp_path / "contacts.csv"
+    f.write_text(f'id,last_name,title\nc-1,,"{long_title}"\nc-2,Ro\x00e,x\nc-3,Doe,"said ""hi"""\n')
+    w = ["-w", str(backend_workspace)]
+    assert main([*w, "import", "contacts", str(f)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "q.jsonl"
+    assert main([*w, "export", "quarantine", "--format", "jsonl", "--out", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["raw"] for r in rows] == [f'c-1,,"{long_title}"', "c-2,Ro\x00e,x"]
+    assert "raw_zip" not in rows[0] and rows[0]["end_line"] is None
+    csv_out = tmp_path / "q.csv"
+    assert main([*w, "export", "quarantine", "--format", "csv", "--out", str(csv_out)]) == 0
+    import csv
+
+    with open(csv_out, newline="", encoding="utf-8") as fh:
+        exported = list(csv.DictReader(fh))
+    recovered = next(csv.reader([exported[0]["raw"]]))
+    assert recovered == ["c-1", "", long_title]  # the row can be read back and fixed
+    ws = Workspace.open(backend_workspace)
+    try:
+        shown = quarantined(ws, None)
+    finally:
+        ws.close()
+    assert len(shown[0]["raw"]) == 4000 and shown[1]["raw"] == "c-2,Ro\\x00e,x"

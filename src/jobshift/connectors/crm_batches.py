@@ -9,6 +9,8 @@ line, column and reason whichever way it was found.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -22,8 +24,6 @@ from jobshift.connectors.crm_values import CONVERTERS, DERIVATIONS, convert_colu
 if TYPE_CHECKING:
     from jobshift.connectors.crm_csv import CrmCsvReader, HeaderPlan
 
-MAX_RAW = 2000
-
 
 @dataclass(frozen=True)
 class BadRow:
@@ -34,6 +34,9 @@ class BadRow:
     column: str | None
     reason: str
     raw: str | None = None
+    """The record as CSV text in the file's delimiter, whole (an unterminated quote: its lines as read)."""
+    end_line: int | None = None
+    """The last line of a stretch quarantined as one row (an unterminated quote), else ``None``."""
 
 
 @dataclass
@@ -89,7 +92,7 @@ class BatchProcessor:
             cand, where = [], []
             for j, rec in enumerate(recs):
                 if type(rec) is BrokenRecord:
-                    bad.append(BadRow(self.source, lines[j], None, rec.reason, raw_text(rec, self.delim)))
+                    bad.append(BadRow(self.source, lines[j], None, rec.reason, rec[0], rec.last))
                     continue
                 if not rec or (len(rec) == 1 and not rec[0].strip()):
                     continue
@@ -278,5 +281,10 @@ def custom_value(rec: Sequence[str] | Mapping[int, str], plan: HeaderPlan) -> di
 
 
 def raw_text(rec: list[str], delim: str) -> str:
-    """The record as text for the quarantine; a NUL is written ``\\x00`` (databases refuse NUL in text)."""
-    return delim.join(rec)[:MAX_RAW].replace("\x00", "\\x00")
+    """The record as one CSV line for the quarantine, whole (quoted only where needed, so that the row
+    can be read back); the store keeps it readable and compressed, see :mod:`jobshift.store.quarantine`."""
+    if not any('"' in v or delim in v or "\n" in v or "\r" in v for v in rec):
+        return delim.join(rec)
+    out = io.StringIO()
+    csv.writer(out, delimiter=delim, lineterminator="").writerow(rec)
+    return out.getvalue()

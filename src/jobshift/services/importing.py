@@ -193,7 +193,10 @@ def _import_with(
                         conn,
                         report.run_id,
                         spec.name,
-                        (QuarantinedRow(b.source, b.line, b.column, b.reason, b.raw) for b in batch.bad),
+                        (
+                            QuarantinedRow(b.source, b.line, b.column, b.reason, b.raw, b.end_line)
+                            for b in batch.bad
+                        ),
                     )
                     report.read += batch.read
                     report.duplicates += batch.duplicates
