@@ -175,3 +175,21 @@ def test_quarantined_raw_text_is_kept_whole_and_exported(
     finally:
         ws.close()
     assert len(shown[0]["raw"]) == 4000 and shown[1]["raw"] == "c-2,Ro\\x00e,x"
+
+
+def test_salesforce_ids_of_15_and_18_characters_are_one_key(ws: Workspace, tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("Account ID,Account Name\n001A0000006Vm9r,Acme\n")  # a report: 15 characters
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        "Id,AccountId,LastName\n"  # the API / data loader: 18 characters
+        "003A0000001AbCdIAK,001A0000006Vm9rIAC,Doe\n"
+        "003A0000001AbCd,001A0000006Vm9r,Doe again\n"  # the same contact, 15 characters
+        "c-123,001a0000006vm9r,Other\n"  # not Salesforce, and another (case-sensitive) account
+    )
+    a = import_file(ws, "accounts", accounts)
+    c = import_file(ws, "contacts", contacts)
+    assert ids(ws, "accounts") == ["001A0000006Vm9rIAC"]
+    assert ids(ws) == ["003A0000001AbCdIAK", "c-123"]
+    assert (a.inserted, c.inserted, c.duplicates) == (1, 2, 1)
+    assert c.dangling["account_id"]["examples"] == [{"id": "c-123", "account_id": "001a0000006vm9rAAA"}]

@@ -242,6 +242,24 @@ def test_odd_files_read_the_same_both_ways(tmp_path: Path, name: str, batch_size
     assert fast == slow
 
 
+SF_IDS = ["001A0000006Vm9r", " 001A0000006Vm9rIAC", "001A0000006Vm9riac", "001A0000006VM9R",
+          "c-123456789012", "001234567890123", "003A0000001AbCd", "003A0000001AbCdIAK", "003A0000001AbCdXXX",
+          "k-1", ""]  # fmt: skip
+
+
+@pytest.mark.parametrize("batch_size", [7, 1000])
+def test_salesforce_ids_read_the_same_both_ways(tmp_path: Path, batch_size: int) -> None:
+    rnd = random.Random(5)
+    f = tmp_path / "c.csv"
+    rows = [f"{rnd.choice(SF_IDS[:-1])},{rnd.choice(SF_IDS)},N{i}\n" for i in range(3000)]
+    f.write_text("id,account_id,last_name\n" + "".join(rows))
+    fast, slow, arrow = both_ways(CrmCsvReader(f, resolve_object("contacts"), batch_size=batch_size))
+    assert fast == slow and arrow
+    keys = {r[0] for batch in fast for r in batch[0]}
+    assert keys == {"001A0000006Vm9rIAC", "001A0000006VM9RIAW", "c-123456789012", "001234567890123",
+                    "003A0000001AbCdIAK", "003A0000001AbCdXXX", "k-1"}  # fmt: skip
+
+
 def test_clean_stretches_resume_after_a_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(crm_blocks, "BLOCK_MIN", 64)
     f = tmp_path / "c.csv"

@@ -24,6 +24,7 @@ from jobshift.connectors.crm_arrow_values import (
     convert_array,
     derive_array,
     flagged_rows,
+    key_array,
     row_mask,
     trimmed,
 )
@@ -114,8 +115,11 @@ class ArrowBatchProcessor:
         """Trimmed and converted mapped columns; the mask of rows some column check flags."""
         cols: list[pa.Array] = []
         suspect: list[pa.Array] = []
-        for i, _pos, _name, type_, required, max_len in self.py.fields:
+        ids = set(self.py.id_cols)
+        for i, pos, _name, type_, required, max_len in self.py.fields:
             col = trimmed(table.column(i).combine_chunks())
+            if pos in ids:
+                col = key_array(col)
             if required and col.null_count:
                 suspect.append(pc.is_null(col))
             if max_len is not None:
@@ -136,8 +140,7 @@ class ArrowBatchProcessor:
             return fixed
         lines = part.lines()
         for i, rec in zip(flagged, part.records(flagged), strict=True):
-            picked = py.pick(rec)
-            out: list[Any] = [picked.strip() or None] if py.single else [v.strip() or None for v in picked]
+            out = py.row_values(rec)
             problem = check_row(out, py.required, py.limited, py.typed)
             if problem is None:
                 fixed[i] = out + [derive_column(name, [out[src]])[0] for name, src in py.derived]

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from jobshift.connectors.crm_records import BrokenRecord
-from jobshift.connectors.crm_values import CONVERTERS, DERIVATIONS, convert_column, derive_column
+from jobshift.connectors.crm_values import CONVERTERS, DERIVATIONS, convert_column, derive_column, key_column
+from jobshift.domain.normalize.salesforce_keys import record_key
 
 if TYPE_CHECKING:
     from jobshift.connectors.crm_csv import CrmCsvReader, HeaderPlan
@@ -79,6 +80,8 @@ class BatchProcessor:
         self.derived = [(d, plan.columns.index(DERIVATIONS[d][0])) for d in plan.columns if d in DERIVATIONS]
         self.has_custom = "custom" in plan.columns
         self.key_pos = [plan.columns.index(c) for c in reader.spec.key]
+        self.id_cols = [pos for _i, pos, name, *_rest in plan.fields if reader.spec.column(name).key]
+        """Positions of id and reference columns (Salesforce ids become 18 characters)."""
         self.seen: set[Any] = set()
 
     def process(self, recs: list[list[str]], start: int, end: int) -> Batch:
@@ -142,7 +145,18 @@ class BatchProcessor:
             if "" in col:
                 col = [v or None for v in col]
             cols.append(col)
+        for pos in self.id_cols:
+            cols[pos] = key_column(cols[pos])
         return cols
+
+    def row_values(self, rec: list[str]) -> list[Any]:
+        """The mapped cells of one record, trimmed (``None`` for empty), ids as record keys."""
+        picked = self.pick(rec)
+        out: list[Any] = [picked.strip() or None] if self.single else [v.strip() or None for v in picked]
+        for pos in self.id_cols:
+            if out[pos] is not None:
+                out[pos] = record_key(out[pos])
+        return out
 
     def _suspects(self, cols: list[list[Any]]) -> set[int]:
         """Convert typed columns in place; the rows that fail some check (exact reason found later)."""
@@ -173,8 +187,7 @@ class BatchProcessor:
         rejected: set[int] = set()
         for i in sorted(suspects):
             rec = cand[i]
-            picked = self.pick(rec)
-            out: list[Any] = [picked.strip() or None] if self.single else [v.strip() or None for v in picked]
+            out = self.row_values(rec)
             problem = check_row(out, self.required, self.limited, self.typed)
             if problem is None:
                 for pos, value in enumerate(out):
