@@ -193,3 +193,49 @@ def test_salesforce_ids_of_15_and_18_characters_are_one_key(ws: Workspace, tmp_p
     assert ids(ws) == ["003A0000001AbCdIAK", "c-123"]
     assert (a.inserted, c.inserted, c.duplicates) == (1, 2, 1)
     assert c.dangling["account_id"]["examples"] == [{"id": "c-123", "account_id": "001a0000006vm9rAAA"}]
+
+
+EMAILS_FILE = (
+    "id,last_name,email\n"
+    "c-1,Doe,jane@acme.com\n"
+    "c-2,Roe,jane.acme.com\n"  # no @
+    "c-3,Poe,Jane <jane@acme.io>\n"  # a display name: fine
+    "c-4,Moe,j doe@acme.com\n"  # a space
+    "c-5,Zoe,a@@b.com\n"  # two @
+    "c-6,Noe,x@acme\n"  # bad domain
+)
+
+
+@pytest.mark.parametrize("mode", ["keep", "blank", "quarantine", None])
+@pytest.mark.parametrize("fast", [True, False])
+def test_invalid_emails_follow_the_configuration(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str | None, fast: bool
+) -> None:
+    from jobshift.services import importing
+
+    monkeypatch.setattr(importing, "FAST_READER", fast)
+    if mode is not None:
+        ws.config.import_.invalid_email = mode  # type: ignore[assignment]
+    f = tmp_path / "contacts.csv"
+    f.write_text(EMAILS_FILE)
+    r = import_file(ws, "contacts", f)
+    t = CRM_TABLES["contacts"]
+    with ws.store.connect() as conn:
+        stored = {row.id: row.email for row in conn.execute(select(t.c.id, t.c.email))}
+    q = quarantined(ws, r.run_id)
+    if mode == "quarantine":
+        assert sorted(stored) == ["c-1", "c-3"] and r.invalid_emails == 0
+        assert [(x["line"], x["column"], x["reason"]) for x in q] == [
+            (3, "email", "invalid e-mail address (no @): 'jane.acme.com'"),
+            (5, "email", "invalid e-mail address (contains a space): 'j doe@acme.com'"),
+            (6, "email", "invalid e-mail address (more than one @): 'a@@b.com'"),
+            (7, "email", "invalid e-mail address (bad domain 'acme'): 'x@acme'"),
+        ]
+        return
+    assert len(stored) == 6 and q == [] and r.invalid_emails == 4
+    (warning,) = [w for w in r.warnings if "invalid e-mail" in w]
+    assert warning.startswith("4 rows have an invalid e-mail address") and "'jane.acme.com'" in warning
+    if mode == "blank":
+        assert stored["c-2"] is None and stored["c-6"] is None and stored["c-3"] == "Jane <jane@acme.io>"
+    else:
+        assert stored["c-2"] == "jane.acme.com" and "kept as they are" in warning

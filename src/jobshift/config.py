@@ -59,6 +59,12 @@ class ImportSection(Section):
         "with a warning) or a codec name such as utf-8, cp1252, latin-1",
     )
 
+    invalid_email: Literal["keep", "blank", "quarantine"] = Field(
+        "keep",
+        description="a malformed e-mail address: keep it (counted, with a warning), blank it, or "
+        "quarantine its row",
+    )
+
     @field_validator("encoding")
     @classmethod
     def _known_encoding(cls, value: str) -> str:
@@ -701,6 +707,9 @@ parallel = true
 # Text encoding of files without a byte-order mark: "auto" reads UTF-8, else Windows-1252 (cp1252,
 # Excel's "CSV" on Windows) and says so in the summary; or a codec name: "utf-8", "cp1252", "latin-1".
 encoding = "auto"
+# A malformed e-mail address (no @, a space, two @, a bad domain): "keep" it as it is (the summary
+# counts such rows), "blank" it, or "quarantine" its row.
+invalid_email = "keep"
 
 [detection]
 # A person who started at a target account within this many days is a new hire.

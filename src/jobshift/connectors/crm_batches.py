@@ -12,14 +12,22 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from jobshift.connectors.crm_records import BrokenRecord
-from jobshift.connectors.crm_values import CONVERTERS, DERIVATIONS, convert_column, derive_column, key_column
+from jobshift.connectors.crm_values import (
+    CONVERTERS,
+    DERIVATIONS,
+    convert_column,
+    derive_column,
+    email_column,
+    key_column,
+)
+from jobshift.domain.normalize.email_check import email_problem
 from jobshift.domain.normalize.salesforce_keys import record_key
 
 if TYPE_CHECKING:
@@ -51,6 +59,8 @@ class Batch:
     duplicates: int
     new_keys: int = 0
     """Rows whose key no earlier batch of the file had (the rest repeat a key of an earlier batch)."""
+    invalid_emails: list[str] = field(default_factory=list)
+    """The invalid e-mail addresses of good rows, kept or blanked (see ``[import] invalid_email``)."""
 
     @property
     def rows(self) -> list[tuple[Any, ...]]:
@@ -82,6 +92,12 @@ class BatchProcessor:
         self.key_pos = [plan.columns.index(c) for c in reader.spec.key]
         self.id_cols = [pos for _i, pos, name, *_rest in plan.fields if reader.spec.column(name).key]
         """Positions of id and reference columns (Salesforce ids become 18 characters)."""
+        self.email_mode = reader.invalid_email
+        has_email = any(f[2] == "email" for f in plan.fields)
+        self.email_pos = plan.columns.index("email") if has_email else None
+        self.email_norm_pos = plan.columns.index("email_norm") if "email_norm" in plan.columns else None
+        self.email_check = self.email_pos if self.email_mode == "quarantine" else None
+        """Position of the e-mail column when an invalid address quarantines its row."""
         self.seen: set[Any] = set()
 
     def process(self, recs: list[list[str]], start: int, end: int) -> Batch:
@@ -126,10 +142,27 @@ class BatchProcessor:
                 custom = [custom[i] for i in keep_idx]
         for name, src in self.derived:
             cols.append(derive_column(name, cols[src]))
+        invalid = self._invalid_emails(cols)
         if custom is not None:
             cols.append(custom)
         bad.sort(key=lambda b: b.line or 0)
-        return self._dedup(cols, bad, read)
+        batch = self._dedup(cols, bad, read)
+        batch.invalid_emails = invalid
+        return batch
+
+    def _invalid_emails(self, cols: list[list[Any]]) -> list[str]:
+        """The invalid addresses of the good rows (blanked with ``invalid_email = "blank"``)."""
+        pos = self.email_pos
+        if pos is None or self.email_mode == "quarantine":
+            return []
+        emails = cols[pos]
+        norm = cols[self.email_norm_pos] if self.email_norm_pos is not None else email_column(emails)
+        bad = [i for i, (v, k) in enumerate(zip(emails, norm, strict=True)) if k is None and v is not None]
+        found = [emails[i] for i in bad]
+        if bad and self.email_mode == "blank":
+            for i in bad:
+                emails[i] = None
+        return found
 
     def bad_row(self, line: int, column: str | None, reason: str, rec: list[str]) -> BadRow:
         """A quarantined row of this file."""
@@ -172,6 +205,11 @@ class BatchProcessor:
             if type_ in CONVERTERS:
                 cols[pos], failed = convert_column(type_, cols[pos])
                 suspects.update(failed)
+        if self.email_check is not None:
+            emails = cols[self.email_check]
+            suspects.update(
+                i for i, k in enumerate(email_column(emails)) if k is None and emails[i] is not None
+            )
         return suspects
 
     def _recheck(
@@ -188,7 +226,7 @@ class BatchProcessor:
         for i in sorted(suspects):
             rec = cand[i]
             out = self.row_values(rec)
-            problem = check_row(out, self.required, self.limited, self.typed)
+            problem = check_row(out, self.required, self.limited, self.typed, self.email_check)
             if problem is None:
                 for pos, value in enumerate(out):
                     cols[pos][i] = value
@@ -254,8 +292,10 @@ def check_row(
     required: list[tuple[int, str]],
     limited: list[tuple[int, str, int]],
     typed: list[tuple[int, str, Callable[[str], Any]]],
+    email: int | None = None,
 ) -> tuple[str, str] | None:
-    """Check required values and lengths, convert typed cells in place; the first problem or ``None``."""
+    """Check required values and lengths, convert typed cells in place, check the e-mail address at
+    position ``email`` if given; the first problem or ``None``."""
     for pos, name in required:
         if out[pos] is None:
             return name, "required value missing"
@@ -270,6 +310,10 @@ def check_row(
                 out[pos] = conv(v)
             except ValueError as exc:
                 return name, str(exc)
+    if email is not None and out[email] is not None:
+        problem = email_problem(out[email])
+        if problem is not None:
+            return "email", problem
     return None
 
 

@@ -141,6 +141,7 @@ class CrmCsvReader:
         ignore: Iterable[str] = (),
         batch_size: int = 20_000,
         encoding: str = AUTO,
+        invalid_email: str = "keep",
     ) -> None:
         self.path = Path(path)
         """The file parsed: ``path``, or its UTF-8 copy when it is in another encoding."""
@@ -149,6 +150,8 @@ class CrmCsvReader:
         self.mapping = dict(mapping or {})
         self.ignore = tuple(ignore)
         self.source = str(path)
+        self.invalid_email = invalid_email
+        """What an invalid e-mail address does: ``keep`` (counted), ``blank`` or ``quarantine`` its row."""
         self._end = 0
         self._copy: TemporaryDirectory[str] | None = None
         self.encoding, self.delimiter = self._sniff(encoding)

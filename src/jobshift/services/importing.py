@@ -36,6 +36,7 @@ from jobshift.store.runs import finish_run, start_run
 
 Progress = Callable[[int], None]
 DANGLING_EXAMPLES = 3
+EMAIL_EXAMPLES = 3
 BULK_LOAD_BYTES = 4_000_000
 """Files this large loaded into an empty table build its secondary indexes once, at the end."""
 PARALLEL_BYTES = 4_000_000
@@ -64,6 +65,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     """The text encoding the file was read with (see :mod:`~jobshift.connectors.crm_encoding`)."""
+    invalid_emails: int = 0
+    """Imported rows whose e-mail address is invalid (kept or blanked, see ``[import] invalid_email``)."""
 
     @property
     def dangling_total(self) -> int:
@@ -146,6 +149,7 @@ def _import(
         ignore=_not_importable(spec),
         batch_size=ws.config.import_.batch_size,
         encoding=text_encoding,
+        invalid_email=ws.config.import_.invalid_email,
     )
     try:
         _import_with(ws, spec, path, report, progress, reader)
@@ -177,10 +181,12 @@ def _import_with(
         encoding,
         fast=FAST_READER,
         text_encoding=reader.encoding.name,
+        invalid_email=reader.invalid_email,
     )
     child = start_reading(job, parallel=parallel)  # boots while the transaction starts
     try:
         totals = UpsertCounts()
+        bad_emails: list[str] = []
         with ws.store.begin() as conn, ExitStack() as stack:
             empty = is_empty(conn, spec.table)
             if empty and path.stat().st_size >= BULK_LOAD_BYTES:
@@ -200,6 +206,8 @@ def _import_with(
                     )
                     report.read += batch.read
                     report.duplicates += batch.duplicates
+                    report.invalid_emails += len(batch.invalid_emails)
+                    bad_emails += batch.invalid_emails[: EMAIL_EXAMPLES - len(bad_emails)]
                     if progress:
                         progress(batch.read)
             writer.finish()
@@ -217,6 +225,13 @@ def _import_with(
                 )
             if report.duplicates:
                 report.warnings.append(f"{report.duplicates:,} rows repeat an earlier id; the last one wins")
+            if report.invalid_emails:
+                done = "blanked" if reader.invalid_email == "blank" else "kept as they are"
+                report.warnings.append(
+                    f"{report.invalid_emails:,} rows have an invalid e-mail address, {done} "
+                    f"(e.g. {', '.join(repr(e) for e in bad_emails)}); [import] invalid_email = "
+                    '"quarantine" quarantines such rows'
+                )
             for column, targets in spec.references:
                 n, examples = dangling_references(
                     conn, spec.table, column, targets, examples=DANGLING_EXAMPLES
