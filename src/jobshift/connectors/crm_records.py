@@ -32,6 +32,7 @@ TRIAL_LINES = 50
 _EOF_IN_QUOTE = "unexpected end of data"
 _START, _FIELD, _QUOTED, _CLOSING = range(4)
 _BREAKS = ("\n", "\r")
+_BLANK = " \t,;|"
 
 
 class BrokenRecord(list[str]):
@@ -54,9 +55,9 @@ class BrokenRecord(list[str]):
 
 def skip_blank(records: Records) -> list[str] | None:
     """The first record of ``records`` with a non-blank cell (``None`` at the end): the header, after
-    any blank lines (or lines of empty cells, as spreadsheets write them) above it."""
+    any blank lines above it (also lines of nothing but ``, ; | TAB``, as spreadsheets write them)."""
     for rec in records:
-        if any(cell.strip() for cell in rec):
+        if any(cell.strip(_BLANK) for cell in rec):
             return rec
     return None
 
