@@ -66,16 +66,10 @@ def register(app: typer.Typer, state: State) -> None:
         ] = None,
     ) -> None:
         """Import CRM CSV files: upsert by id; bad rows are quarantined, re-imports change nothing."""
-        from jobshift.connectors.crm_encoding import codec_name
-        from jobshift.errors import UsageError
-        from jobshift.services.importing import import_dir, import_file
+        from jobshift.services.importing import encoding_option, import_dir, import_file
         from jobshift.services.workspace import Workspace
 
-        if encoding is not None:
-            try:
-                encoding = codec_name(encoding)
-            except ValueError as exc:
-                raise UsageError(f"--encoding: {exc}") from None
+        encoding = encoding_option(encoding)
         ws = Workspace.open(state.workspace)
         try:
             with progress(f"import {object}") as bar:

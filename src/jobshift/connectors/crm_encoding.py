@@ -123,19 +123,30 @@ def _utf16_without_bom(head: bytes) -> str | None:
 def _first_error(path: Path, encoding: str) -> int | None:
     """The line of the first byte sequence of ``path`` that is not ``encoding`` text (``None``: none)."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    line = 1
+    offset = 0
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                return line + chunk.count(b"\n", 0, exc.start)
-            line += chunk.count(b"\n")
+            if not (chunk.isascii() and not decoder.getstate()[0]):  # ASCII is UTF-8 and cp1252
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    return _line_at(path, offset + exc.start)
+            offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return line
+            return _line_at(path, offset)
     return None
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """The physical line (``\\n``-separated) holding byte ``offset`` of ``path`` (error paths only)."""
+    line = 1
+    with open(path, "rb") as fh:
+        while offset > 0 and (chunk := fh.read(min(CHUNK, offset))):
+            line += chunk.count(b"\n")
+            offset -= len(chunk)
+    return line
 
 
 def utf8_copy(path: Path, encoding: Encoding, directory: str) -> Path:

@@ -142,6 +142,8 @@ Column = list[Any]
 
 def key_column(values: Column) -> Column:
     """:func:`~jobshift.domain.normalize.salesforce_keys.record_key` of every cell of an id column."""
+    if not {15, 18} & set(map(len, filter(None, values))):
+        return values
     return [v if v is None or len(v) not in (15, 18) else record_key(v) for v in values]
 
 

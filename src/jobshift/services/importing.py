@@ -19,7 +19,8 @@ from typing import Any
 
 from jobshift.connectors.crm_columns import OBJECTS, ObjectSpec, resolve_object
 from jobshift.connectors.crm_csv import CrmCsvReader
-from jobshift.errors import InputFileError
+from jobshift.connectors.crm_encoding import codec_name
+from jobshift.errors import InputFileError, UsageError
 from jobshift.services.import_pipeline import encoded_batches, gc_paused, read_job, start_reading
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm import (
@@ -83,6 +84,7 @@ class ImportReport:
             "quarantined": self.quarantined,
             "duplicates": self.duplicates,
             "dangling": self.dangling_total,
+            "invalid_emails": self.invalid_emails,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,6 +92,16 @@ class ImportReport:
         data = asdict(self)
         data["dangling_total"] = self.dangling_total
         return data
+
+
+def encoding_option(name: str | None) -> str | None:
+    """The codec name of ``jobshift import --encoding NAME`` (``UsageError`` if Python knows none)."""
+    if name is None:
+        return None
+    try:
+        return codec_name(name)
+    except ValueError as exc:
+        raise UsageError(f"--encoding: {exc}") from None
 
 
 def _mapping(ws: Workspace, spec: ObjectSpec) -> dict[str, str]:
