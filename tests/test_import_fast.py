@@ -31,6 +31,7 @@ from jobshift.connectors.crm_blocks import (
 )
 from jobshift.connectors.crm_columns import OBJECTS, ObjectSpec, resolve_object
 from jobshift.connectors.crm_csv import CrmCsvReader
+from jobshift.connectors.crm_records import BrokenRecord, Records
 from jobshift.connectors.crm_values import CONVERTERS, derive_column
 from jobshift.services import importing
 from jobshift.services.importing import import_file
@@ -210,6 +211,27 @@ def test_pyarrow_blocks_match_the_csv_module_or_are_refused() -> None:
             line = 4 + reader.line_num
         assert (block.records(), block.lines()) == (recs, lines), repr(text)
     assert accepted > 1500 and refused > 1500
+
+
+def test_records_are_the_csv_modules_unless_a_quote_ran_away() -> None:
+    rnd = random.Random(8)
+    broken = 0
+    for _ in range(5000):
+        delim, width = rnd.choice([",", ";", "\t", "|"]), rnd.choice([2, 3])
+        text = _random_csv(rnd, delim, width)
+        lines = io.StringIO(text, newline="").readlines()
+        reader = Records(lines, delim, width, 1)
+        got: list[list[str]] = []
+        while batch := reader.take(rnd.choice([1, 2, 50])):
+            got += batch
+        assert reader.line == 1 + len(lines), repr(text)  # every line belongs to a record
+        if any(isinstance(r, BrokenRecord) for r in got):
+            broken += 1
+            spans = [r.last - r.first + 1 for r in got if isinstance(r, BrokenRecord)]
+            assert all(s >= 1 for s in spans)
+        else:
+            assert got == list(csv.reader(io.StringIO(text, newline=""), delimiter=delim)), repr(text)
+    assert 100 < broken < 4000
 
 
 FALLBACKS = {

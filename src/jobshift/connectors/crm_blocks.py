@@ -28,7 +28,6 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -226,7 +225,7 @@ class _Cutter:
         lines = _Lines(self.raw)
         try:
             reader = Records(lines, self.delimiter, self.width, self.line)
-            got = list(islice(reader, need))
+            got = reader.take(need)
         finally:
             lines.close()
         self.pos += lines.consumed - _size(reader.unread)

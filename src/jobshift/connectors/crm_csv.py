@@ -13,7 +13,7 @@ import csv
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -260,7 +260,7 @@ class CrmCsvReader:
             skip_blank(head)
             reader = Records(chain(head.unread, fh), self.delimiter, len(self.header), head.line)
             self._end = reader.line
-            while recs := list(islice(reader, self.batch_size)):
+            while recs := reader.take(self.batch_size):
                 start, self._end = self._end, reader.line
                 yield processor.process(recs, start, self._end)
 

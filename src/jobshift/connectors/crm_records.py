@@ -22,13 +22,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import chain, islice
+from typing import Any
 
 RESYNC_LINES = 200
 """How many lines after the opening quote are tried as the place where reading resumes."""
 TRIAL_LINES = 50
 """A record tried at a resynchronization point must end within this many lines."""
+CHUNK_LINES = 1024
+CHUNK_CHARS = 1 << 18
+"""Lines are read from the source in chunks of at most this many lines, or about this many characters."""
 _EOF_IN_QUOTE = "unexpected end of data"
 _START, _FIELD, _QUOTED, _CLOSING = range(4)
 _BREAKS = ("\n", "\r")
@@ -71,7 +75,11 @@ def chomp(line: str) -> str:
 
 class Records:
     """The records of ``lines`` (physical lines with their line breaks, as ``open(newline="")`` gives
-    them), the first one starting after physical line ``line``; see the module docstring."""
+    them), the first one starting after physical line ``line``; see the module docstring.
+
+    :meth:`take` reads a batch with the ``csv`` module in C; only a batch where some record spans lines,
+    or whose last record may end inside a quote, is read again record by record with the checks.
+    """
 
     def __init__(self, lines: Iterable[str], delimiter: str, width: int, line: int = 0) -> None:
         """``width`` is the header's field count (``-1``: not known yet, while reading the header)."""
@@ -79,36 +87,90 @@ class Records:
         self.line = line
         """The physical line where the last record handed out ends."""
         self._src = iter(lines)
-        self._ahead: deque[str] = deque()
-        self._taken: list[str] = []
-        self._reader = csv.reader(self._feed(), delimiter=delimiter)
+        self._buf: list[str] = []
+        """Lines read from the source, from physical line ``_base + 1`` on."""
+        self._base = line
+        self._ahead: list[str] = []
+        """Lines to hand to the reader before the source's next ones."""
+        self._reader = self._restart()
 
-    def _feed(self) -> Iterator[str]:
+    def _restart(self) -> Any:
+        """A ``csv`` reader from the line after :attr:`line` on."""
+        self._ahead = self._buf[self.line - self._base :] + self._ahead
+        self._buf, self._base = [], self.line
+        self._reader = csv.reader(chain.from_iterable(self._chunks()), delimiter=self.delimiter)
+        return self._reader
+
+    def _chunks(self) -> Iterator[list[str]]:
+        """Lines for the reader, a chunk at a time, kept in :attr:`_buf` until their records are out."""
         while True:
-            line = self._ahead.popleft() if self._ahead else next(self._src, None)
-            if line is None:
-                return
-            self._taken.append(line)
-            yield line
+            if self._ahead:
+                chunk, self._ahead = self._ahead, []
+            else:
+                chunk, size = [], 0
+                for line in self._src:
+                    chunk.append(line)
+                    size += len(line)
+                    if size >= CHUNK_CHARS or len(chunk) >= CHUNK_LINES:
+                        break
+                if not chunk:
+                    return
+            done = self.line - self._base
+            if done > 0:
+                del self._buf[:done]
+                self._base = self.line
+            self._buf += chunk
+            yield chunk
 
     @property
     def unread(self) -> list[str]:
         """Lines read from the source but not part of a record handed out yet."""
-        return list(self._ahead)
+        return self._buf[self.line - self._base :] + self._ahead
 
     def __iter__(self) -> Iterator[list[str]]:
         return self
 
     def __next__(self) -> list[str]:
-        self._taken = []
-        rec = next(self._reader)
-        taken = self._taken
-        may_run_away = (
-            len(taken) > 1 or not taken[-1].endswith(_BREAKS) or (rec and rec[-1].endswith(_BREAKS))
-        )
+        recs = self.take(1)
+        if not recs:
+            raise StopIteration
+        return recs[0]
+
+    def take(self, n: int) -> list[list[str]]:
+        """The next ``n`` records (fewer at the end), broken ones as :class:`BrokenRecord`."""
+        reader = self._reader
+        before = reader.line_num
+        recs = list(islice(reader, n))
+        used = reader.line_num - before
+        if not recs:
+            return recs
+        if used == len(recs):  # one line per record: only the last may end inside a quote (at the end)
+            last = self._buf[self.line + used - 1 - self._base]
+            if '"' not in last or (
+                last.endswith(_BREAKS) and not (recs[-1] and recs[-1][-1].endswith(_BREAKS))
+            ):
+                self.line += used
+                return recs
+        self._restart()
+        out: list[list[str]] = []
+        while len(out) < n and (rec := self._next_checked()) is not None:
+            out.append(rec)
+        return out
+
+    def _next_checked(self) -> list[str] | None:
+        """The next record, checked for a runaway quote (``None`` at the end)."""
+        reader = self._reader
+        before = reader.line_num
+        rec = next(reader, None)
+        if rec is None:
+            return None
+        k = reader.line_num - before
+        i = self.line - self._base
+        taken = self._buf[i : i + k]
+        may_run_away = k > 1 or not taken[-1].endswith(_BREAKS) or (rec and rec[-1].endswith(_BREAKS))
         if may_run_away and '"' in taken[0] and self._broken(taken, rec):
             return self._resync(taken)
-        self.line += len(taken)
+        self.line += k
         return rec
 
     def _broken(self, taken: list[str], rec: list[str]) -> bool:
@@ -126,9 +188,7 @@ class Records:
     def _resync(self, taken: list[str]) -> BrokenRecord:
         """Quarantine the broken record read from ``taken``; resume at the next line that parses."""
         opened = _quote_opened(taken, self.delimiter)
-        lines = list(taken)  # lines of the broken record and the lookahead, from its first line
-        lines += self._ahead
-        self._ahead.clear()
+        lines = self.unread  # the broken record's lines and those read after them
         resume = opened + 1
         for at in range(opened + 1, opened + 1 + RESYNC_LINES):
             while len(lines) < at + TRIAL_LINES and (more := next(self._src, None)) is not None:
@@ -143,8 +203,8 @@ class Records:
         first = self.line + 1
         rec = BrokenRecord(chomp("".join(lines[:resume])), first, self.line + resume)
         self.line += resume
-        self._ahead.extend(lines[resume:])
-        self._reader = csv.reader(self._feed(), delimiter=self.delimiter)  # the old one may have hit the end
+        self._buf, self._base, self._ahead = [], self.line, lines[resume:]
+        self._restart()
         return rec
 
     def _parses(self, window: list[str], more: bool) -> bool:
