@@ -17,17 +17,19 @@ if TYPE_CHECKING:
 def _print_reports(reports: list[ImportReport]) -> None:
     for r in reports:
         name = Path(r.source).name
-        print_table(
-            f"{name} → {r.object}",
-            {
-                "read": r.read,
-                "inserted": r.inserted,
-                "updated": r.updated,
-                "unchanged": r.unchanged,
-                "quarantined": r.quarantined,
-                "dangling references": r.dangling_total,
-            },
-        )
+        rows: dict[str, int | str] = {
+            "read": r.read,
+            "inserted": r.inserted,
+            "updated": r.updated,
+            "unchanged": r.unchanged,
+            "quarantined": r.quarantined,
+            "dangling references": r.dangling_total,
+        }
+        if r.invalid_emails:
+            rows["invalid e-mails"] = r.invalid_emails
+        if r.encoding != "utf-8":
+            rows["encoding"] = r.encoding
+        print_table(f"{name} → {r.object}", rows)
         for w in r.warnings:
             warn(f"{name}: {w}")
         if r.custom_columns:
@@ -60,8 +62,8 @@ def register(app: typer.Typer, state: State) -> None:
             str | None,
             typer.Option(
                 "--encoding",
-                help="text encoding of files without a byte-order mark (overrides [import] encoding): "
-                "auto, utf-8, cp1252, latin-1, …",
+                help="text encoding of files without a byte-order mark, overriding import.encoding of "
+                "jobshift.toml: auto, utf-8, cp1252, latin-1, …",
             ),
         ] = None,
     ) -> None:

@@ -211,7 +211,7 @@ class CrmCsvReader:
             line = head.count(b"\n", 0, exc.start) + 1
             raise self._error(
                 f"not UTF-8 text at line {line} ({exc.reason}): save the file as UTF-8 "
-                "or name its encoding ([import] encoding, --encoding)"
+                "or name its encoding (--encoding, or import.encoding in jobshift.toml)"
             ) from None
         first = next((line for line in text.splitlines() if line.strip(" \t,;|")), "")
         return encoding, detect_delimiter(first)

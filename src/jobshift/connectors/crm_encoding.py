@@ -97,11 +97,11 @@ def detect_encoding(path: Path, head: bytes, configured: str = AUTO) -> Encoding
         return Encoding(
             FALLBACK,
             warning=f"not UTF-8 (line {bad}): read as Windows-1252 (cp1252); "
-            "set [import] encoding or --encoding if that is wrong",
+            "name the encoding with --encoding or import.encoding in jobshift.toml if that is wrong",
         )
     raise InputFileError(
         f"not UTF-8 text (line {bad}) nor Windows-1252: save the file as UTF-8, "
-        "or name its encoding with [import] encoding / --encoding"
+        "or name its encoding with --encoding or import.encoding in jobshift.toml"
     )
 
 

@@ -241,7 +241,7 @@ def _import_with(
                 done = "blanked" if reader.invalid_email == "blank" else "kept as they are"
                 report.warnings.append(
                     f"{report.invalid_emails:,} rows have an invalid e-mail address, {done} "
-                    f"(e.g. {', '.join(repr(e) for e in bad_emails)}); [import] invalid_email = "
+                    f"(e.g. {', '.join(repr(e) for e in bad_emails)}); import.invalid_email = "
                     '"quarantine" quarantines such rows'
                 )
             for column, targets in spec.references:
