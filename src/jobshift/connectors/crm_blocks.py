@@ -297,15 +297,38 @@ def _parse_block(
         if b'"' not in data:
             return None
         embedded = _embedded_breaks(table)
-        if lines != rows + int(pc.sum(embedded).as_py() or 0) or not _strictly_quoted(data, delimiter):
+        if lines != rows + int(pc.sum(embedded).as_py() or 0) or not _spanning_strict(
+            data, embedded, delimiter
+        ):
             return None
     return ArrowRecords(table, first_line, embedded, b"\x00" in data)
 
 
+def _spanning_strict(data: bytes, embedded: pa.Array, delimiter: str) -> bool:
+    """Whether every record of ``data`` that spans lines (``embedded`` line breaks per record) reads in
+    the ``csv`` module's ``strict`` mode: else it may be a runaway quote, which
+    :class:`~jobshift.connectors.crm_records.Records` checks and resynchronizes record by record."""
+    if data.count(b"\r") != data.count(b"\r\n"):  # lone CRs end lines too: check the whole block
+        return _strictly_quoted(data, delimiter)
+    spanning = pc.indices_nonzero(embedded)
+    before = pc.take(pc.subtract(pc.cumulative_sum(embedded), embedded), spanning).to_pylist()
+    counts = pc.take(embedded, spanning).to_pylist()
+    if not counts:
+        return True
+    wanted: list[int] = []
+    for r, b, n in zip(spanning.to_pylist(), before, counts, strict=True):
+        wanted += range(r + b, r + b + n + 1)
+    lines = pc.list_flatten(pc.split_pattern(pa.array([data], pa.binary()), "\n"))
+    # the records one after the other: each ends where the csv module starts a new record (it reads this
+    # block as pyarrow does), so strict mode fails on them together iff it fails on one of them
+    return _strictly_quoted(
+        b"\n".join(lines.take(pa.array(wanted, pa.int64())).to_pylist()) + b"\n", delimiter
+    )
+
+
 def _strictly_quoted(data: bytes, delimiter: str) -> bool:
-    """Whether the ``csv`` module's ``strict`` mode reads ``data`` (no text after a closing quote): a
-    block whose records span lines is refused otherwise, as one of them may be a runaway quote that
-    :class:`~jobshift.connectors.crm_records.Records` resynchronizes."""
+    """Whether the ``csv`` module's ``strict`` mode reads ``data`` (no text after a closing quote, no
+    quote open at the end)."""
     try:
         for _rec in csv.reader(io.StringIO(data.decode(), newline=""), delimiter=delimiter, strict=True):
             pass
