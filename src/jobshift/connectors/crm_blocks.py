@@ -13,9 +13,9 @@ block is only used when:
   not end with a line break (a quoted field still open where the block was cut);
 - its physical lines (``\\n``, ``\\r``, ``\\r\\n``) equal its records plus the line breaks inside values,
   so no blank line was skipped and every record's line number is exact.
-- no record may hold a runaway quote (see :mod:`~jobshift.connectors.crm_records`): a block whose records
-  span lines must read in the ``csv`` module's ``strict`` mode, and the block at the end of a file that
-  holds a quote must end with a line break.
+- no record may hold a runaway quote (see :mod:`~jobshift.connectors.crm_records`): the records of a
+  block that span lines must read in the ``csv`` module's ``strict`` mode, and the block at the end of a
+  file that holds a quote must end with a line break.
 
 Any other block (blank lines, wrong field counts, a stray quote that moved the cut into a quoted field,
 invalid UTF-8, a record larger than :data:`BLOCK_MAX`) is read by the ``csv`` module from the last record
