@@ -131,7 +131,8 @@ def test_duplicate_ids_last_wins(tmp_path: Path) -> None:
     [
         (b"", "no header"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
-        ("id,last_name\nc-1,Mé\n".encode("latin-1"), "not UTF-8"),
+        (b"id,last_name\nc-1,M\x81\n", "not UTF-8 text \\(line 2\\) nor Windows-1252"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "xlsx"),
     ],
 )
 def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
@@ -150,7 +151,7 @@ def test_late_encoding_error_is_a_file_error(tmp_path: Path) -> None:
     f = tmp_path / "c.csv"
     f.write_bytes(b"id,last_name\n" + b"c-1,Doe\n" * 20000 + "c-2,Mé\n".encode("latin-1"))
     with pytest.raises(InputFileError, match="not UTF-8 text at line 20002"):
-        read_all(f)
+        read_all(f, encoding="utf-8")
 
 
 def test_value_coercion() -> None:

@@ -100,7 +100,7 @@ def test_unreadable_file_imports_nothing_and_records_a_failed_run(ws: Workspace,
     f = tmp_path / "contacts.csv"
     f.write_bytes(b"id,last_name\n" + b"c-1,Doe\n" * 30000 + "c-2,Mé\n".encode("latin-1"))
     with pytest.raises(InputFileError, match="not UTF-8"):
-        import_file(ws, "contacts", f)
+        import_file(ws, "contacts", f, encoding="utf-8")  # auto would read it as Windows-1252
     assert rows(ws, "contacts") == []
     with ws.store.connect() as conn:
         run = list_runs(conn)[0]

@@ -88,6 +88,29 @@ class ImportSection(Section):
     parallel: bool = Field(
         True, description="read and check large files in a second process while the first one writes"
     )
+    encoding: str = Field(
+        "auto",
+        description="text encoding of CSV files without a byte-order mark: auto (UTF-8, else Windows-1252, "
+        "with a warning) or a codec name such as utf-8, cp1252, latin-1",
+    )
+
+    invalid_email: Literal["keep", "blank", "quarantine"] = Field(
+        "keep",
+        description="a malformed e-mail address: keep it (counted, with a warning), blank it, or "
+        "quarantine its row",
+    )
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        import codecs
+
+        if value.strip().lower() == "auto":
+            return "auto"
+        try:
+            return codecs.lookup(value.strip()).name
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r} (e.g. auto, utf-8, cp1252, latin-1)") from None
 
 
 class DetectionSection(Section):
@@ -787,6 +810,12 @@ batch_size = 20000
 max_quarantine_share = 1.0
 # Read and check large files (4 MB and more) in a second process while the first writes: two cores.
 parallel = true
+# Text encoding of files without a byte-order mark: "auto" reads UTF-8, else Windows-1252 (cp1252,
+# Excel's "CSV" on Windows) and says so in the summary; or a codec name: "utf-8", "cp1252", "latin-1".
+encoding = "auto"
+# A malformed e-mail address (no @, a space, two @, a bad domain): "keep" it as it is (the summary
+# counts such rows), "blank" it, or "quarantine" its row.
+invalid_email = "keep"
 
 [detection]
 # A person who started at a target account within this many days is a new hire.

@@ -17,17 +17,19 @@ if TYPE_CHECKING:
 def _print_reports(reports: list[ImportReport]) -> None:
     for r in reports:
         name = Path(r.source).name
-        print_table(
-            f"{name} → {r.object}",
-            {
-                "read": r.read,
-                "inserted": r.inserted,
-                "updated": r.updated,
-                "unchanged": r.unchanged,
-                "quarantined": r.quarantined,
-                "dangling references": r.dangling_total,
-            },
-        )
+        rows: dict[str, int | str] = {
+            "read": r.read,
+            "inserted": r.inserted,
+            "updated": r.updated,
+            "unchanged": r.unchanged,
+            "quarantined": r.quarantined,
+            "dangling references": r.dangling_total,
+        }
+        if r.invalid_emails:
+            rows["invalid e-mails"] = r.invalid_emails
+        if r.encoding != "utf-8":
+            rows["encoding"] = r.encoding
+        print_table(f"{name} → {r.object}", rows)
         for w in r.warnings:
             warn(f"{name}: {w}")
         if r.custom_columns:
@@ -56,18 +58,27 @@ def register(app: typer.Typer, state: State) -> None:
         ],
         path: Annotated[Path, typer.Argument(help="CSV file (or directory with 'all')")],
         json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+        encoding: Annotated[
+            str | None,
+            typer.Option(
+                "--encoding",
+                help="text encoding of files without a byte-order mark, overriding import.encoding of "
+                "jobshift.toml: auto, utf-8, cp1252, latin-1, …",
+            ),
+        ] = None,
     ) -> None:
         """Import CRM CSV files: upsert by id; bad rows are quarantined, re-imports change nothing."""
-        from jobshift.services.importing import import_dir, import_file
+        from jobshift.services.importing import encoding_option, import_dir, import_file
         from jobshift.services.workspace import Workspace
 
+        encoding = encoding_option(encoding)
         ws = Workspace.open(state.workspace)
         try:
             with progress(f"import {object}") as bar:
                 if object.strip().lower() == "all":
-                    reports = import_dir(ws, path, progress=bar.advance)
+                    reports = import_dir(ws, path, progress=bar.advance, encoding=encoding)
                 else:
-                    reports = [import_file(ws, object, path, progress=bar.advance)]
+                    reports = [import_file(ws, object, path, progress=bar.advance, encoding=encoding)]
         finally:
             ws.close()
         if json_out:

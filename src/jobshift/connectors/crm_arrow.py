@@ -11,7 +11,7 @@ pyarrow arrays, so the store can encode them without a Python object per cell.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ from jobshift.connectors.crm_arrow_values import (
     convert_array,
     derive_array,
     flagged_rows,
+    key_array,
     row_mask,
     trimmed,
 )
@@ -50,6 +51,7 @@ class ArrowBatch:
     read: int
     duplicates: int
     new_keys: int = 0
+    invalid_emails: list[str] = field(default_factory=list)
 
     @property
     def columns(self) -> list[list[Any]]:
@@ -97,7 +99,28 @@ class ArrowBatchProcessor:
             cols = [c.filter(keep) for c in cols]
             if custom is not None:
                 custom = [v for i, v in enumerate(custom) if i not in bad_rows]
-        return self._dedup(cols, custom, sorted(bad_rows.values(), key=lambda b: b.line or 0), n)
+        invalid = self._invalid_emails(cols)
+        batch = self._dedup(cols, custom, sorted(bad_rows.values(), key=lambda b: b.line or 0), n)
+        batch.invalid_emails = invalid
+        return batch
+
+    def _invalid_emails(self, cols: list[pa.Array]) -> list[str]:
+        """As :meth:`BatchProcessor._invalid_emails`, over arrays."""
+        py, pos = self.py, self.py.email_pos
+        if pos is None or py.email_mode == "quarantine":
+            return []
+        emails = cols[pos]
+        norm = (
+            cols[py.email_norm_pos] if py.email_norm_pos is not None else derive_array("email_norm", emails)
+        )
+        invalid = pc.and_(pc.is_valid(emails), pc.is_null(norm))
+        idx = flagged_rows(invalid)
+        if not idx:
+            return []
+        found = emails.take(pa.array(idx, pa.int64())).to_pylist()
+        if py.email_mode == "blank":
+            cols[pos] = pc.if_else(invalid, pa.scalar(None, pa.string()), emails)
+        return found
 
     def _nul_rows(self, part: ArrowRecords) -> dict[int, BadRow]:
         """The rows holding a NUL character, quarantined."""
@@ -114,8 +137,11 @@ class ArrowBatchProcessor:
         """Trimmed and converted mapped columns; the mask of rows some column check flags."""
         cols: list[pa.Array] = []
         suspect: list[pa.Array] = []
-        for i, _pos, _name, type_, required, max_len in self.py.fields:
+        ids = set(self.py.id_cols)
+        for i, pos, _name, type_, required, max_len in self.py.fields:
             col = trimmed(table.column(i).combine_chunks())
+            if pos in ids:
+                col = key_array(col)
             if required and col.null_count:
                 suspect.append(pc.is_null(col))
             if max_len is not None:
@@ -123,6 +149,8 @@ class ArrowBatchProcessor:
             if type_ != "str":
                 col, failed = convert_array(type_, col)
                 suspect.append(failed)
+            if pos == self.py.email_check:
+                suspect.append(pc.and_(pc.is_valid(col), pc.is_null(derive_array("email_norm", col))))
             cols.append(col)
         return cols, reduce(pc.or_kleene, suspect) if suspect else None
 
@@ -136,9 +164,8 @@ class ArrowBatchProcessor:
             return fixed
         lines = part.lines()
         for i, rec in zip(flagged, part.records(flagged), strict=True):
-            picked = py.pick(rec)
-            out: list[Any] = [picked.strip() or None] if py.single else [v.strip() or None for v in picked]
-            problem = check_row(out, py.required, py.limited, py.typed)
+            out = py.row_values(rec)
+            problem = check_row(out, py.required, py.limited, py.typed, py.email_check)
             if problem is None:
                 fixed[i] = out + [derive_column(name, [out[src]])[0] for name, src in py.derived]
             else:

@@ -20,6 +20,7 @@ from jobshift.connectors.crm_values import (
     PLAIN_LINKEDIN,
     convert_column,
     derive_column,
+    key_column,
 )
 
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -128,6 +129,21 @@ def _plain_or_python(name: str, source: pa.Array, fast: Callable[[pa.Array], pa.
         return out
     cells = source.take(pa.array(idx, pa.int64())).to_pylist()
     return pc.replace_with_mask(out, rest, pa.array(derive_column(name, cells), pa.string()))
+
+
+def key_array(values: pa.Array) -> pa.Array:
+    """:func:`~jobshift.connectors.crm_values.key_column` of trimmed id cells: only cells of 15 or 18
+    characters can be Salesforce ids, and only those go through Python."""
+    lengths = pc.utf8_length(values)
+    maybe = pc.or_(pc.equal(lengths, 15), pc.equal(lengths, 18))
+    idx = flagged_rows(maybe)
+    if not idx:
+        return values
+    cells = values.take(pa.array(idx, pa.int64())).to_pylist()
+    keys = key_column(cells)
+    if keys == cells:
+        return values
+    return pc.replace_with_mask(values, row_mask(len(values), set(idx)), pa.array(keys, pa.string()))
 
 
 def row_mask(n: int, positions: Collection[int]) -> pa.Array:

@@ -9,19 +9,29 @@ line, column and reason whichever way it was found.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from jobshift.connectors.crm_values import CONVERTERS, DERIVATIONS, convert_column, derive_column
+from jobshift.connectors.crm_records import BrokenRecord
+from jobshift.connectors.crm_values import (
+    CONVERTERS,
+    DERIVATIONS,
+    convert_column,
+    derive_column,
+    email_column,
+    key_column,
+)
+from jobshift.domain.normalize.email_check import email_problem
+from jobshift.domain.normalize.salesforce_keys import record_key
 
 if TYPE_CHECKING:
     from jobshift.connectors.crm_csv import CrmCsvReader, HeaderPlan
-
-MAX_RAW = 2000
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,9 @@ class BadRow:
     column: str | None
     reason: str
     raw: str | None = None
+    """The record as CSV text in the file's delimiter, whole (an unterminated quote: its lines as read)."""
+    end_line: int | None = None
+    """The last line of a stretch quarantined as one row (an unterminated quote), else ``None``."""
 
 
 @dataclass
@@ -46,6 +59,8 @@ class Batch:
     duplicates: int
     new_keys: int = 0
     """Rows whose key no earlier batch of the file had (the rest repeat a key of an earlier batch)."""
+    invalid_emails: list[str] = field(default_factory=list)
+    """The invalid e-mail addresses of good rows, kept or blanked (see ``[import] invalid_email``)."""
 
     @property
     def rows(self) -> list[tuple[Any, ...]]:
@@ -75,6 +90,14 @@ class BatchProcessor:
         self.derived = [(d, plan.columns.index(DERIVATIONS[d][0])) for d in plan.columns if d in DERIVATIONS]
         self.has_custom = "custom" in plan.columns
         self.key_pos = [plan.columns.index(c) for c in reader.spec.key]
+        self.id_cols = [pos for _i, pos, name, *_rest in plan.fields if reader.spec.column(name).key]
+        """Positions of id and reference columns (Salesforce ids become 18 characters)."""
+        self.email_mode = reader.invalid_email
+        has_email = any(f[2] == "email" for f in plan.fields)
+        self.email_pos = plan.columns.index("email") if has_email else None
+        self.email_norm_pos = plan.columns.index("email_norm") if "email_norm" in plan.columns else None
+        self.email_check = self.email_pos if self.email_mode == "quarantine" else None
+        """Position of the e-mail column when an invalid address quarantines its row."""
         self.seen: set[Any] = set()
 
     def process(self, recs: list[list[str]], start: int, end: int) -> Batch:
@@ -87,6 +110,9 @@ class BatchProcessor:
         else:
             cand, where = [], []
             for j, rec in enumerate(recs):
+                if type(rec) is BrokenRecord:
+                    bad.append(BadRow(self.source, lines[j], None, rec.reason, rec[0], rec.last))
+                    continue
                 if not rec or (len(rec) == 1 and not rec[0].strip()):
                     continue
                 if len(rec) != width:
@@ -116,10 +142,27 @@ class BatchProcessor:
                 custom = [custom[i] for i in keep_idx]
         for name, src in self.derived:
             cols.append(derive_column(name, cols[src]))
+        invalid = self._invalid_emails(cols)
         if custom is not None:
             cols.append(custom)
         bad.sort(key=lambda b: b.line or 0)
-        return self._dedup(cols, bad, read)
+        batch = self._dedup(cols, bad, read)
+        batch.invalid_emails = invalid
+        return batch
+
+    def _invalid_emails(self, cols: list[list[Any]]) -> list[str]:
+        """The invalid addresses of the good rows (blanked with ``invalid_email = "blank"``)."""
+        pos = self.email_pos
+        if pos is None or self.email_mode == "quarantine":
+            return []
+        emails = cols[pos]
+        norm = cols[self.email_norm_pos] if self.email_norm_pos is not None else email_column(emails)
+        bad = [i for i, (v, k) in enumerate(zip(emails, norm, strict=True)) if k is None and v is not None]
+        found = [emails[i] for i in bad]
+        if bad and self.email_mode == "blank":
+            for i in bad:
+                emails[i] = None
+        return found
 
     def bad_row(self, line: int, column: str | None, reason: str, rec: list[str]) -> BadRow:
         """A quarantined row of this file."""
@@ -135,7 +178,18 @@ class BatchProcessor:
             if "" in col:
                 col = [v or None for v in col]
             cols.append(col)
+        for pos in self.id_cols:
+            cols[pos] = key_column(cols[pos])
         return cols
+
+    def row_values(self, rec: list[str]) -> list[Any]:
+        """The mapped cells of one record, trimmed (``None`` for empty), ids as record keys."""
+        picked = self.pick(rec)
+        out: list[Any] = [picked.strip() or None] if self.single else [v.strip() or None for v in picked]
+        for pos in self.id_cols:
+            if out[pos] is not None:
+                out[pos] = record_key(out[pos])
+        return out
 
     def _suspects(self, cols: list[list[Any]]) -> set[int]:
         """Convert typed columns in place; the rows that fail some check (exact reason found later)."""
@@ -151,6 +205,11 @@ class BatchProcessor:
             if type_ in CONVERTERS:
                 cols[pos], failed = convert_column(type_, cols[pos])
                 suspects.update(failed)
+        if self.email_check is not None:
+            emails = cols[self.email_check]
+            suspects.update(
+                i for i, k in enumerate(email_column(emails)) if k is None and emails[i] is not None
+            )
         return suspects
 
     def _recheck(
@@ -166,9 +225,8 @@ class BatchProcessor:
         rejected: set[int] = set()
         for i in sorted(suspects):
             rec = cand[i]
-            picked = self.pick(rec)
-            out: list[Any] = [picked.strip() or None] if self.single else [v.strip() or None for v in picked]
-            problem = check_row(out, self.required, self.limited, self.typed)
+            out = self.row_values(rec)
+            problem = check_row(out, self.required, self.limited, self.typed, self.email_check)
             if problem is None:
                 for pos, value in enumerate(out):
                     cols[pos][i] = value
@@ -234,8 +292,10 @@ def check_row(
     required: list[tuple[int, str]],
     limited: list[tuple[int, str, int]],
     typed: list[tuple[int, str, Callable[[str], Any]]],
+    email: int | None = None,
 ) -> tuple[str, str] | None:
-    """Check required values and lengths, convert typed cells in place; the first problem or ``None``."""
+    """Check required values and lengths, convert typed cells in place, check the e-mail address at
+    position ``email`` if given; the first problem or ``None``."""
     for pos, name in required:
         if out[pos] is None:
             return name, "required value missing"
@@ -250,6 +310,10 @@ def check_row(
                 out[pos] = conv(v)
             except ValueError as exc:
                 return name, str(exc)
+    if email is not None and out[email] is not None:
+        problem = email_problem(out[email])
+        if problem is not None:
+            return "email", problem
     return None
 
 
@@ -274,5 +338,10 @@ def custom_value(rec: Sequence[str] | Mapping[int, str], plan: HeaderPlan) -> di
 
 
 def raw_text(rec: list[str], delim: str) -> str:
-    """The record as text for the quarantine; a NUL is written ``\\x00`` (databases refuse NUL in text)."""
-    return delim.join(rec)[:MAX_RAW].replace("\x00", "\\x00")
+    """The record as one CSV line for the quarantine, whole (quoted only where needed, so that the row
+    can be read back); the store keeps it readable and compressed, see :mod:`jobshift.store.quarantine`."""
+    if not any('"' in v or delim in v or "\n" in v or "\r" in v for v in rec):
+        return delim.join(rec)
+    out = io.StringIO()
+    csv.writer(out, delimiter=delim, lineterminator="").writerow(rec)
+    return out.getvalue()

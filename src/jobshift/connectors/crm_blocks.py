@@ -2,16 +2,20 @@
 
 :func:`record_batches` yields batches of exactly ``batch_size`` records (the last one fewer), each either
 :class:`ArrowRecords` (a pyarrow table of the file's columns as text) or :class:`CsvRecords` (lists of
-strings from the ``csv`` module, as :class:`~jobshift.connectors.crm_csv.CrmCsvReader` has always read
-them). Both give the same records: pyarrow's CSV parser follows the ``csv`` module's state machine for
-the excel dialect (quotes open only at a field's start, ``""`` inside quotes, text after a closing quote
-kept; ``tests/test_import_fast.py`` checks this on random text), and a parsed block is only used when:
+strings read by :class:`~jobshift.connectors.crm_records.Records`, the ``csv`` module with recovery from
+unterminated quotes). Both give the same records: pyarrow's CSV parser follows the ``csv`` module's
+state machine for the excel dialect (quotes open only at a field's start, ``""`` inside quotes, text
+after a closing quote kept; ``tests/test_import_fast.py`` checks this on random text), and a parsed
+block is only used when:
 
 - it was cut after a line break preceded by an even number of quote characters, parsed without error
   (so every record has the header's field count and the text is valid UTF-8), and its last value does
   not end with a line break (a quoted field still open where the block was cut);
 - its physical lines (``\\n``, ``\\r``, ``\\r\\n``) equal its records plus the line breaks inside values,
   so no blank line was skipped and every record's line number is exact.
+- no record may hold a runaway quote (see :mod:`~jobshift.connectors.crm_records`): the records of a
+  block that span lines must read in the ``csv`` module's ``strict`` mode, and the block at the end of a
+  file that holds a quote must end with a line break.
 
 Any other block (blank lines, wrong field counts, a stray quote that moved the cut into a quoted field,
 invalid UTF-8, a record larger than :data:`BLOCK_MAX`) is read by the ``csv`` module from the last record
@@ -24,13 +28,14 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+
+from jobshift.connectors.crm_records import Records, skip_blank
 
 BLOCK_MIN = 1 << 14
 BLOCK_MAX = 1 << 26
@@ -75,15 +80,20 @@ class CsvRecords:
 
 
 def header_end(path: Path, delimiter: str) -> tuple[int, int]:
-    """Byte offset and physical line count of the end of the header record."""
+    """Byte offset and physical line count of the end of the header record (blank lines above it
+    skipped, see :func:`~jobshift.connectors.crm_records.skip_blank`)."""
     with open(path, "rb") as raw:
         bom = raw.read(3) == b"\xef\xbb\xbf"
         raw.seek(3 if bom else 0)
         lines = _Lines(raw)
-        reader = csv.reader(lines, delimiter=delimiter)
-        next(reader, None)
+        records = Records(lines, delimiter, -1)
+        skip_blank(records)
         lines.close()
-        return lines.start + lines.consumed, reader.line_num
+        return lines.start + lines.consumed - _size(records.unread), records.line
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line.encode()) for line in lines)
 
 
 class _Lines:
@@ -188,6 +198,9 @@ class _Cutter:
             self.slow_until = self.pos + len(data)
             return None
         data = data[:cut]
+        if at_eof and b'"' in data and not data.endswith((b"\n", b"\r")):
+            self.slow_until = self.pos + cut  # the last record may end inside a quote
+            return None
         lines = _physical_lines(data)
         block = _parse_block(data, lines, self.names, self.delimiter, self.line + 1)
         if block is None:
@@ -211,12 +224,12 @@ class _Cutter:
         self.raw.seek(self.pos)
         lines = _Lines(self.raw)
         try:
-            reader = csv.reader(lines, delimiter=self.delimiter)
-            got = list(islice(reader, need))
+            reader = Records(lines, self.delimiter, self.width, self.line)
+            got = reader.take(need)
         finally:
             lines.close()
-        self.pos += lines.consumed
-        self.line += reader.line_num
+        self.pos += lines.consumed - _size(reader.unread)
+        self.line = reader.line
         self.eof = len(got) < need
         return CsvRecords(recs + got, start, self.line)
 
@@ -284,9 +297,44 @@ def _parse_block(
         if b'"' not in data:
             return None
         embedded = _embedded_breaks(table)
-        if lines != rows + int(pc.sum(embedded).as_py() or 0):
+        if lines != rows + int(pc.sum(embedded).as_py() or 0) or not _spanning_strict(
+            data, embedded, delimiter
+        ):
             return None
     return ArrowRecords(table, first_line, embedded, b"\x00" in data)
+
+
+def _spanning_strict(data: bytes, embedded: pa.Array, delimiter: str) -> bool:
+    """Whether every record of ``data`` that spans lines (``embedded`` line breaks per record) reads in
+    the ``csv`` module's ``strict`` mode: else it may be a runaway quote, which
+    :class:`~jobshift.connectors.crm_records.Records` checks and resynchronizes record by record."""
+    if data.count(b"\r") != data.count(b"\r\n"):  # lone CRs end lines too: check the whole block
+        return _strictly_quoted(data, delimiter)
+    spanning = pc.indices_nonzero(embedded)
+    before = pc.take(pc.subtract(pc.cumulative_sum(embedded), embedded), spanning).to_pylist()
+    counts = pc.take(embedded, spanning).to_pylist()
+    if not counts:
+        return True
+    wanted: list[int] = []
+    for r, b, n in zip(spanning.to_pylist(), before, counts, strict=True):
+        wanted += range(r + b, r + b + n + 1)
+    lines = pc.list_flatten(pc.split_pattern(pa.array([data], pa.binary()), "\n"))
+    # the records one after the other: each ends where the csv module starts a new record (it reads this
+    # block as pyarrow does), so strict mode fails on them together iff it fails on one of them
+    return _strictly_quoted(
+        b"\n".join(lines.take(pa.array(wanted, pa.int64())).to_pylist()) + b"\n", delimiter
+    )
+
+
+def _strictly_quoted(data: bytes, delimiter: str) -> bool:
+    """Whether the ``csv`` module's ``strict`` mode reads ``data`` (no text after a closing quote, no
+    quote open at the end)."""
+    try:
+        for _rec in csv.reader(io.StringIO(data.decode(), newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return False
+    return True
 
 
 def _embedded_breaks(table: pa.Table) -> pa.Array:

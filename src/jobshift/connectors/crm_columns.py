@@ -26,6 +26,8 @@ class ColumnSpec:
     type: str = "str"
     required: bool = False
     max_len: int | None = None
+    key: bool = False
+    """A record id or a reference to one: a Salesforce id in it becomes its 18-character form."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def squash(header: str) -> str:
 
 
 def _id(name: str, required: bool = False) -> ColumnSpec:
-    return ColumnSpec(name, "str", required, ID_LEN)
+    return ColumnSpec(name, "str", required, ID_LEN, key=True)
 
 
 def _s(name: str, required: bool = False, max_len: int | None = None) -> ColumnSpec:

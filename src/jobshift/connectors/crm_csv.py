@@ -13,14 +13,17 @@ import csv
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 from jobshift.connectors.crm_arrow import ArrowBatch, ArrowBatchProcessor
 from jobshift.connectors.crm_batches import BadRow, Batch, BatchProcessor
 from jobshift.connectors.crm_blocks import ArrowRecords, header_end, record_batches
 from jobshift.connectors.crm_columns import ObjectSpec, squash
+from jobshift.connectors.crm_encoding import AUTO, Encoding, detect_encoding, temporary_directory, utf8_copy
+from jobshift.connectors.crm_records import BrokenRecord, Records, skip_blank
 from jobshift.connectors.crm_values import DERIVATIONS
 from jobshift.errors import ConfigError, InputFileError
 
@@ -137,22 +140,31 @@ class CrmCsvReader:
         mapping: Mapping[str, str] | None = None,
         ignore: Iterable[str] = (),
         batch_size: int = 20_000,
+        encoding: str = AUTO,
+        invalid_email: str = "keep",
     ) -> None:
         self.path = Path(path)
+        """The file parsed: ``path``, or its UTF-8 copy when it is in another encoding."""
         self.spec = spec
         self.batch_size = batch_size
         self.mapping = dict(mapping or {})
         self.ignore = tuple(ignore)
         self.source = str(path)
+        self.invalid_email = invalid_email
+        """What an invalid e-mail address does: ``keep`` (counted), ``blank`` or ``quarantine`` its row."""
         self._end = 0
-        self.delimiter, self.bom = self._sniff()
+        self._copy: TemporaryDirectory[str] | None = None
+        self.encoding, self.delimiter = self._sniff(encoding)
+        self.bom = self.encoding.bom
         with self._open() as fh:
             try:
-                header = next(csv.reader(fh, delimiter=self.delimiter), None)
+                header = skip_blank(Records(fh, self.delimiter, -1))
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise self._error(f"cannot read the header: {exc}") from None
-        if not header or not any(h.strip() for h in header):
+        if not header:
             raise self._error("no header row (empty file)")
+        if isinstance(header, BrokenRecord):
+            raise self._error(f"cannot read the header: {header.reason}")
         self.header = header
         try:
             self.plan = plan_header(header, spec, self.mapping, self.ignore)
@@ -165,30 +177,55 @@ class CrmCsvReader:
         return self.plan.columns
 
     def _error(self, message: str) -> InputFileError:
-        return InputFileError(f"{self.path}: {message}")
+        return InputFileError(f"{self.source}: {message}")
+
+    def close(self) -> None:
+        """Remove the UTF-8 copy of a file in another encoding (also done when the reader is collected)."""
+        if self._copy is not None:
+            self._copy.cleanup()
+            self._copy = None
 
     def _open(self) -> Any:
         return open(self.path, encoding="utf-8-sig", newline="", errors="strict")
 
-    def _sniff(self) -> tuple[str, bool]:
+    def _sniff(self, configured: str) -> tuple[Encoding, str]:
+        """The file's encoding (making a UTF-8 copy if needed) and delimiter."""
+        head = self._head(self.path)
         try:
-            with open(self.path, "rb") as fh:
-                head = fh.read(SNIFF_BYTES)
+            encoding = detect_encoding(self.path, head, configured)
+        except ValueError as exc:
+            raise ConfigError(str(exc), key_path="import.encoding") from None
+        except InputFileError as exc:
+            raise self._error(str(exc)) from None
+        if not encoding.is_utf8:
+            self._copy = temporary_directory()
+            try:
+                self.path = utf8_copy(self.path, encoding, self._copy.name)
+            except InputFileError as exc:
+                self.close()
+                raise self._error(str(exc)) from None
+            head = self._head(self.path)
+        try:
+            text = head.decode("utf-8-sig") if len(head) < SNIFF_BYTES else _decode_prefix(head)
+        except UnicodeDecodeError as exc:
+            line = head.count(b"\n", 0, exc.start) + 1
+            raise self._error(
+                f"not UTF-8 text at line {line} ({exc.reason}): save the file as UTF-8 "
+                "or name its encoding (--encoding, or import.encoding in jobshift.toml)"
+            ) from None
+        first = next((line for line in text.splitlines() if line.strip(" \t,;|")), "")
+        return encoding, detect_delimiter(first)
+
+    def _head(self, path: Path) -> bytes:
+        try:
+            with open(path, "rb") as fh:
+                return fh.read(SNIFF_BYTES)
         except FileNotFoundError:
             raise self._error("no such file") from None
         except IsADirectoryError:
             raise self._error("is a directory, not a CSV file") from None
         except OSError as exc:
             raise self._error(f"cannot open: {exc.strerror or exc}") from None
-        if b"\x00" in head:
-            raise self._error("binary data, not a CSV text file")
-        bom = head.startswith(b"\xef\xbb\xbf")
-        try:
-            text = head.decode("utf-8-sig") if len(head) < SNIFF_BYTES else _decode_prefix(head)
-        except UnicodeDecodeError as exc:
-            raise self._error(f"not UTF-8 text (byte {exc.start}): save the file as UTF-8") from None
-        first = text.splitlines()[0] if text else ""
-        return detect_delimiter(first), bom
 
     def batches(self, *, fast: bool = True) -> Iterator[Batch | ArrowBatch]:
         """Yield the file's rows in batches of at most ``batch_size`` records (header excluded).
@@ -219,11 +256,12 @@ class CrmCsvReader:
     def _csv_batches(self) -> Iterator[Batch]:
         processor = BatchProcessor(self)
         with self._open() as fh:
-            reader = csv.reader(fh, delimiter=self.delimiter)
-            next(reader)
-            self._end = reader.line_num
-            while recs := list(islice(reader, self.batch_size)):
-                start, self._end = self._end, reader.line_num
+            head = Records(fh, self.delimiter, -1)
+            skip_blank(head)
+            reader = Records(chain(head.unread, fh), self.delimiter, len(self.header), head.line)
+            self._end = reader.line
+            while recs := reader.take(self.batch_size):
+                start, self._end = self._end, reader.line
                 yield processor.process(recs, start, self._end)
 
     def _guarded(self, batches: Iterator[Batch | ArrowBatch]) -> Iterator[Batch | ArrowBatch]:

@@ -15,6 +15,7 @@ from operator import attrgetter
 from typing import Any
 
 from jobshift.domain.normalize import normalize_domain, normalize_email, normalize_linkedin_person
+from jobshift.domain.normalize.salesforce_keys import record_key
 
 INT32 = 2**31 - 1
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
@@ -137,6 +138,13 @@ def email_key(raw: str | None) -> str | None:
 
 
 Column = list[Any]
+
+
+def key_column(values: Column) -> Column:
+    """:func:`~jobshift.domain.normalize.salesforce_keys.record_key` of every cell of an id column."""
+    if not {15, 18} & set(map(len, filter(None, values))):
+        return values
+    return [v if v is None or len(v) not in (15, 18) else record_key(v) for v in values]
 
 
 def email_column(values: Column) -> Column:

@@ -98,7 +98,7 @@ def iter_quarantine_csv(ws: Workspace, run_id: int) -> Iterator[str]:
     writer = csv.writer(buf)
     writer.writerow(QUARANTINE_COLUMNS)
     with ws.store.connect() as conn:
-        rows = list_quarantined(conn, run_id=run_id)
+        rows = list_quarantined(conn, run_id=run_id, whole=True)
     for i, r in enumerate(rows, 1):
         writer.writerow(["" if r[c] is None else escape_formula(str(r[c])) for c in QUARANTINE_COLUMNS])
         if i % 2000 == 0:

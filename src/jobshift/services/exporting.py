@@ -23,6 +23,7 @@ from jobshift.connectors.crm_columns import OBJECTS, resolve_object
 from jobshift.errors import UsageError
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm import iter_rows, table_of
+from jobshift.store.quarantine import iter_quarantined
 from jobshift.utils.csv_safe import escape_formula
 from jobshift.utils.files import atomic_open
 
@@ -75,6 +76,8 @@ def export_object(ws: Workspace, name: str, fmt: str, out: str | Path, *, mkdir:
         importlib.import_module(_LAZY[key])  # registers itself on import
     if key in _EXPORTERS:
         return _EXPORTERS[key](ws, fmt, Path(out))
+    if key == "quarantine":
+        return _export_quarantine(ws, fmt, Path(out))
     if key in _TABLES:
         return export_table(ws, _TABLES[key], fmt, out)
     try:
@@ -84,6 +87,13 @@ def export_object(ws: Workspace, name: str, fmt: str, out: str | Path, *, mkdir:
             f"unknown export {name!r}; expected one of: {', '.join(exportable_names())}"
         ) from None
     return export_table(ws, spec.table, fmt, out)
+
+
+def _export_quarantine(ws: Workspace, fmt: str, out: Path) -> int:
+    """The quarantine with each row's whole original raw text (decompressed, NUL characters kept)."""
+    columns = [str(c.name) for c in table_of("quarantine").columns if c.name != "raw_zip"]
+    with ws.store.connect() as conn:
+        return write_records(columns, iter_quarantined(conn, whole=True), fmt, out)
 
 
 def export_table(ws: Workspace, table_name: str, fmt: str, out: str | Path) -> int:

@@ -19,7 +19,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -45,6 +45,7 @@ class EncodedBatch:
     bad: list[BadRow]
     read: int
     duplicates: int
+    invalid_emails: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ class ReadJob:
     encoding: RowEncoding
     fast: bool = True
     """Parse clean stretches with pyarrow (see :meth:`CrmCsvReader.batches`)."""
+    text_encoding: str = "auto"
+    """The file's text encoding (as detected by the first reader, so that a second one need not)."""
+    invalid_email: str = "keep"
+    """``[import] invalid_email``."""
 
     def reader(self) -> CrmCsvReader:
         """A reader of the file."""
@@ -68,16 +73,24 @@ class ReadJob:
             mapping=self.mapping,
             ignore=self.ignore,
             batch_size=self.batch_size,
+            encoding=self.text_encoding,
+            invalid_email=self.invalid_email,
         )
 
     def batches(self, reader: CrmCsvReader | None = None) -> Iterator[EncodedBatch]:
         """The file's batches, encoded."""
-        for b in (reader or self.reader()).batches(fast=self.fast):
-            if isinstance(b, ArrowBatch):
-                payload = encode_arrays(self.encoding, b.arrays, b.custom)
-            else:
-                payload = encode_columns(self.encoding, b.columns)
-            yield EncodedBatch(payload, len(b), b.new_keys, b.bad, b.read, b.duplicates)
+        own = reader is None
+        reader = reader or self.reader()
+        try:
+            for b in reader.batches(fast=self.fast):
+                if isinstance(b, ArrowBatch):
+                    payload = encode_arrays(self.encoding, b.arrays, b.custom)
+                else:
+                    payload = encode_columns(self.encoding, b.columns)
+                yield EncodedBatch(payload, len(b), b.new_keys, b.bad, b.read, b.duplicates, b.invalid_emails)
+        finally:
+            if own:
+                reader.close()
 
 
 def read_job(
@@ -89,9 +102,21 @@ def read_job(
     encoding: RowEncoding,
     *,
     fast: bool = True,
+    text_encoding: str = "auto",
+    invalid_email: str = "keep",
 ) -> ReadJob:
     """A :class:`ReadJob` for ``path``."""
-    return ReadJob(str(path), object, dict(mapping), tuple(ignore), batch_size, encoding, fast)
+    return ReadJob(
+        str(path),
+        object,
+        dict(mapping),
+        tuple(ignore),
+        batch_size,
+        encoding,
+        fast,
+        text_encoding,
+        invalid_email,
+    )
 
 
 @contextmanager

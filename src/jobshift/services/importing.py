@@ -19,7 +19,8 @@ from typing import Any
 
 from jobshift.connectors.crm_columns import OBJECTS, ObjectSpec, resolve_object
 from jobshift.connectors.crm_csv import CrmCsvReader
-from jobshift.errors import InputFileError
+from jobshift.connectors.crm_encoding import codec_name
+from jobshift.errors import InputFileError, UsageError
 from jobshift.services.import_pipeline import encoded_batches, gc_paused, read_job, start_reading
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm import (
@@ -39,6 +40,7 @@ from jobshift.store.runs import finish_run, start_run
 
 Progress = Callable[[int], None]
 DANGLING_EXAMPLES = 3
+EMAIL_EXAMPLES = 3
 BULK_LOAD_BYTES = 4_000_000
 """Files this large loaded into an empty table build its secondary indexes once, at the end."""
 PARALLEL_BYTES = 4_000_000
@@ -65,6 +67,10 @@ class ImportReport:
     custom_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+    """The text encoding the file was read with (see :mod:`~jobshift.connectors.crm_encoding`)."""
+    invalid_emails: int = 0
+    """Imported rows whose e-mail address is invalid (kept or blanked, see ``[import] invalid_email``)."""
 
     @property
     def dangling_total(self) -> int:
@@ -81,6 +87,7 @@ class ImportReport:
             "quarantined": self.quarantined,
             "duplicates": self.duplicates,
             "dangling": self.dangling_total,
+            "invalid_emails": self.invalid_emails,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,6 +95,16 @@ class ImportReport:
         data = asdict(self)
         data["dangling_total"] = self.dangling_total
         return data
+
+
+def encoding_option(name: str | None) -> str | None:
+    """The codec name of ``jobshift import --encoding NAME`` (``UsageError`` if Python knows none)."""
+    if name is None:
+        return None
+    try:
+        return codec_name(name)
+    except ValueError as exc:
+        raise UsageError(f"--encoding: {exc}") from None
 
 
 def _mapping(ws: Workspace, spec: ObjectSpec) -> dict[str, str]:
@@ -107,16 +124,24 @@ def _not_importable(spec: ObjectSpec) -> set[str]:
 
 @locked("import")
 def import_file(
-    ws: Workspace, object: str, path: str | Path, *, progress: Progress | None = None
+    ws: Workspace,
+    object: str,
+    path: str | Path,
+    *,
+    progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
-    """Import one CSV file of CRM object ``object`` (e.g. ``contacts`` or ``roles``) into the workspace."""
+    """Import one CSV file of CRM object ``object`` (e.g. ``contacts`` or ``roles``) into the workspace.
+
+    ``encoding`` overrides ``[import] encoding`` (``auto``: byte-order mark, UTF-8, else Windows-1252).
+    """
     spec = resolve_object(object)
     store = ws.store
     report = ImportReport(object=spec.name, source=str(path))
     with store.begin() as conn:
         report.run_id = start_run(conn, "import", object=spec.name, source=str(path))
     try:
-        _import(ws, spec, Path(path), report, progress)
+        _import(ws, spec, Path(path), report, progress, encoding or ws.config.import_.encoding)
     except BaseException as exc:
         with store.begin() as conn:
             finish_run(conn, report.run_id, status="failed", error=str(exc) or exc.__class__.__name__)
@@ -125,7 +150,12 @@ def import_file(
 
 
 def _import(
-    ws: Workspace, spec: ObjectSpec, path: Path, report: ImportReport, progress: Progress | None
+    ws: Workspace,
+    spec: ObjectSpec,
+    path: Path,
+    report: ImportReport,
+    progress: Progress | None,
+    text_encoding: str,
 ) -> None:
     assert report.run_id is not None
     reader = CrmCsvReader(
@@ -134,18 +164,45 @@ def _import(
         mapping=_mapping(ws, spec),
         ignore=_not_importable(spec),
         batch_size=ws.config.import_.batch_size,
+        encoding=text_encoding,
+        invalid_email=ws.config.import_.invalid_email,
     )
+    try:
+        _import_with(ws, spec, path, report, progress, reader)
+    finally:
+        reader.close()
+
+
+def _import_with(
+    ws: Workspace,
+    spec: ObjectSpec,
+    path: Path,
+    report: ImportReport,
+    progress: Progress | None,
+    reader: CrmCsvReader,
+) -> None:
+    assert report.run_id is not None
+    report.encoding = reader.encoding.name + (" (byte-order mark)" if reader.encoding.bom else "")
     report.custom_columns = [name for _i, name in reader.plan.custom]
     report.ignored_columns = list(reader.plan.ignored)
-    report.warnings = list(reader.plan.warnings)
+    report.warnings = [w for w in (reader.encoding.warning,) if w] + list(reader.plan.warnings)
     parallel = ws.config.import_.parallel and path.stat().st_size >= PARALLEL_BYTES
     encoding = row_encoding(ws.store.dialect, spec.table, reader.columns)
     job = read_job(
-        path, spec.name, reader.mapping, reader.ignore, reader.batch_size, encoding, fast=FAST_READER
+        path,
+        spec.name,
+        reader.mapping,
+        reader.ignore,
+        reader.batch_size,
+        encoding,
+        fast=FAST_READER,
+        text_encoding=reader.encoding.name,
+        invalid_email=reader.invalid_email,
     )
     child = start_reading(job, parallel=parallel)  # boots while the transaction starts
     try:
         totals = UpsertCounts()
+        bad_emails: list[str] = []
         with ws.store.begin() as conn, ExitStack() as stack:
             hold_write_lock(conn)  # SQLite: one transaction from here, index DDL included
             ensure_indexes(conn, spec.table)
@@ -160,10 +217,15 @@ def _import(
                         conn,
                         report.run_id,
                         spec.name,
-                        (QuarantinedRow(b.source, b.line, b.column, b.reason, b.raw) for b in batch.bad),
+                        (
+                            QuarantinedRow(b.source, b.line, b.column, b.reason, b.raw, b.end_line)
+                            for b in batch.bad
+                        ),
                     )
                     report.read += batch.read
                     report.duplicates += batch.duplicates
+                    report.invalid_emails += len(batch.invalid_emails)
+                    bad_emails += batch.invalid_emails[: EMAIL_EXAMPLES - len(bad_emails)]
                     if progress:
                         progress(batch.read)
             writer.finish()
@@ -181,6 +243,13 @@ def _import(
                 )
             if report.duplicates:
                 report.warnings.append(f"{report.duplicates:,} rows repeat an earlier id; the last one wins")
+            if report.invalid_emails:
+                done = "blanked" if reader.invalid_email == "blank" else "kept as they are"
+                report.warnings.append(
+                    f"{report.invalid_emails:,} rows have an invalid e-mail address, {done} "
+                    f"(e.g. {', '.join(repr(e) for e in bad_emails)}); import.invalid_email = "
+                    '"quarantine" quarantines such rows'
+                )
             for column, targets in spec.references:
                 n, examples = dangling_references(
                     conn, spec.table, column, targets, examples=DANGLING_EXAMPLES
@@ -194,7 +263,7 @@ def _import(
 
 
 def import_dir(
-    ws: Workspace, directory: str | Path, *, progress: Progress | None = None
+    ws: Workspace, directory: str | Path, *, progress: Progress | None = None, encoding: str | None = None
 ) -> list[ImportReport]:
     """Import every canonical CRM file (``accounts.csv``, ``contacts.csv``, …) found in ``directory``.
 
@@ -208,4 +277,4 @@ def import_dir(
     if not found:
         names = ", ".join(s.file_name for s in OBJECTS.values())
         raise InputFileError(f"{d}: no CRM files found (expected any of {names})")
-    return [import_file(ws, spec.name, p, progress=progress) for spec, p in found]
+    return [import_file(ws, spec.name, p, progress=progress, encoding=encoding) for spec, p in found]

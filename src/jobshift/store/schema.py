@@ -17,6 +17,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -294,6 +295,12 @@ quarantine = Table(
     Column("reason", Text, nullable=False),
     Column("raw", Text),
     Column("created_at", DateTime, nullable=False),
+    Column(
+        "raw_zip",
+        LargeBinary,
+        comment="the whole raw text, zlib-compressed UTF-8, when raw is cut or holds a NUL",
+    ),
+    Column("end_line", Integer, comment="the last physical line of the record, when it spans several"),
     Index(None, "run_id"),
 )
 
