@@ -11,7 +11,7 @@ lines swallowed by an unterminated quote), so that ``read + extra_lines`` is eve
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -170,10 +170,36 @@ CASES = [
 ]  # fmt: skip
 
 
+def variants(cases: list[Case], per_kind: int = 24) -> list[Case]:
+    """The same mistakes as Windows and Excel save them: each of the first ``per_kind`` small UTF-8
+    ``.csv`` cases that import (exit 0) again with CRLF line endings, and again as UTF-16 with a
+    byte-order mark ("Unicode Text"). The counts are the original's: only the bytes differ."""
+    base = [
+        c
+        for c in cases
+        if c.exit == 0
+        and c.encoding == "utf-8"
+        and c.file.endswith(".csv")
+        and b"\r" not in c.data
+        and len(c.data) < 20_000
+    ]
+    out: list[Case] = []
+    for c in base[:per_kind]:
+        stem = c.file.removesuffix(".csv")
+        out.append(replace(c, file=f"{stem}__crlf.csv", data=c.data.replace(b"\n", b"\r\n")))
+        text = c.data.decode("utf-8")
+        out.append(
+            replace(
+                c, file=f"{stem}__utf16.csv", data=text.encode("utf-16"), encoding="utf-16 (byte-order mark)"
+            )
+        )
+    return out
+
+
 def main() -> None:
-    """Write every case and the manifest."""
+    """Write every case (and its variants) and the manifest."""
     manifest = {}
-    for case in CASES:
+    for case in CASES + variants(CASES):
         (HERE / case.file).write_bytes(case.data)
         entry = asdict(case)
         del entry["data"], entry["file"]
