@@ -29,6 +29,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,8 @@ from sqlalchemy import create_engine, func, select, text
 JOBSHIFT = [sys.executable, "-m", "jobshift.cli.main"]
 PG_URL = os.environ.get("JOBSHIFT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 STEPS = ("import", "ingest", "detect", "push", "notify")
-NOTIFY_DAY = "2030-01-02"  # any day: notify --any-day with e-mail to a closed port fails nothing
+NOTIFY_DAY = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+"""Tomorrow: ``notify`` plans the rules for the leads and contacts pushed "yesterday", i.e. today."""
 
 
 def _argv(step: str, gen: Path) -> list[list[str]]:
@@ -47,7 +49,7 @@ def _argv(step: str, gen: Path) -> list[list[str]]:
         "ingest": [["ingest", "people", str(gen / "people.jsonl")]],
         "detect": [["track"], ["detect"]],
         "push": [["push"]],
-        "notify": [["notify", "--date", NOTIFY_DAY, "--any-day", "--dry-run"]],
+        "notify": [["notify", "--date", NOTIFY_DAY, "--any-day"]],
     }[step]
 
 
@@ -129,7 +131,7 @@ def _state(ws: Path, env: dict[str, str]) -> dict[str, Any]:
                     "contacts_marked": n(contacts, contacts.c.no_longer_at_company.is_(True)),
                     "outbox": by(outbox.c.status),
                     "audit": n(audit_log),
-                    "notifications": n(notifications),
+                    "notifications": by(notifications.c.status),
                 }
         finally:
             w.close()
@@ -156,12 +158,17 @@ def _backend_env(backend: str) -> tuple[dict[str, str], Callable[[], None]]:
     return env, drop
 
 
+SMTP: list[Any] = []
+"""The local SMTP server every workspace sends its notification e-mails to (started by ``run``)."""
+
+
 def _workspace(root: Path, env: dict[str, str]) -> Path:
     ws = root / f"ws-{uuid.uuid4().hex[:8]}"
     subprocess.run([*JOBSHIFT, "init", str(ws)], env=env, check=True, capture_output=True)
-    # notifications by e-mail to a port nobody listens on: planned rows are the state compared
+    smtp = SMTP[0]
     (ws / "jobshift.toml").write_text(
-        '[notifications]\ndefault_channel = "email"\nsmtp_host = "127.0.0.1"\nsmtp_port = 9\n',
+        f'[notifications]\ndefault_channel = "email"\nsmtp_host = "{smtp.host}"\nsmtp_port = {smtp.port}\n'
+        "retry_base_seconds = 0\n",
         encoding="utf-8",
     )
     return ws
@@ -226,7 +233,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Every trial on every backend; the report."""
     rng = random.Random(args.seed)
     report: dict[str, Any] = {"trials": [], "faults_injected": 0, "faults_survived": 0}
-    with tempfile.TemporaryDirectory() as tmp:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from smtp_fake import FakeSmtp
+
+    with tempfile.TemporaryDirectory() as tmp, FakeSmtp() as smtp:
+        SMTP[:] = [smtp]
         root = Path(tmp)
         gen = root / "gen"
         subprocess.run(

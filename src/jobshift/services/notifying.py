@@ -29,6 +29,7 @@ from jobshift.notify.slack import RateLimited, SlackNotifier, UnknownOutcome
 from jobshift.services.notify_plan import PlanReport, plan
 from jobshift.store import notifications as nstore
 from jobshift.store.engine import Store
+from jobshift.store.run_lock import run_lock
 from jobshift.store.schema import notifications, users
 from jobshift.utils.timeutil import utcnow
 
@@ -140,12 +141,14 @@ class Sender:
         """Channels this sender can deliver on."""
         return [c for c, ok in (("slack", self.slack is not None), ("email", self.email is not None)) if ok]
 
-    def run(self, limit: int | None = None) -> SendReport:
-        """Send every due row (at most ``limit``); returns the report."""
+    def run(self, limit: int | None = None, *, sole_sender: bool = False) -> SendReport:
+        """Send every due row (at most ``limit``); returns the report. ``sole_sender``: the caller holds
+        the workspace's notify lock, so every row still ``sending`` belongs to a dead process."""
         n = self.cfg.notifications
         now = self.clock()
+        lease = timedelta(seconds=0 if sole_sender else n.send_lease_seconds)
         with self.store.begin() as conn:
-            nstore.mark_stale_unconfirmed(conn, now - timedelta(seconds=n.send_lease_seconds))
+            nstore.mark_stale_unconfirmed(conn, now - lease + timedelta(microseconds=1))
             self._users = {r["id"]: dict(r) for r in conn.execute(select(users)).mappings()}
             for ch in ("slack", "email"):
                 if ch not in self.channels():
@@ -334,7 +337,7 @@ def run_notify(
     if not dry_run:
         if digest:
             digests = build_digests(store, cfg, week=iso_week(send_date))
-        with email or email_from_config(cfg) as em:
+        with run_lock(store, "notify"), email or email_from_config(cfg) as em:
             sender = Sender(
                 store,
                 cfg,
@@ -342,7 +345,9 @@ def run_notify(
                 email=em,
                 sleep=sleep,
             )
-            sent = sender.run()
+            # holding the notify lock proves no other sender is alive: rows left ``sending`` were cut off
+            # by a dead process and are unconfirmed now, not only once their lease is over
+            sent = sender.run(sole_sender=True)
     with store.connect() as conn:
         counts = nstore.status_counts(conn)
     return NotifyResult(send_date.isoformat(), report, skipped, digests, sent, counts)

@@ -1,5 +1,5 @@
 """One writer at a time per workspace and kind of run: ``push`` (and ``backfill``), ``detect``,
-``import``, ``ingest``.
+``import``, ``ingest``, ``notify`` (sending).
 
 The lock lives outside any transaction and dies with its process, so a crash never leaves it held:
 - SQLite: an exclusive ``flock`` on ``<database>.<kind>.lock`` beside the database file;
@@ -35,6 +35,7 @@ RUN_KINDS: dict[str, tuple[str, ...]] = {
     "detect": ("detect",),
     "import": ("import",),
     "ingest": ("ingest",),
+    "notify": ("notify",),
 }
 """Lock name → the ``runs.kind`` values it covers (backfill writes through the same outbox as push)."""
 
