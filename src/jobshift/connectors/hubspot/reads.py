@@ -1,0 +1,137 @@
+"""Reading HubSpot into canonical rows: search by last modification, past the 10,000-result window.
+
+HubSpot's search API returns at most 10,000 results per query (100 per page, ``after`` paging). A read
+asks for records with ``<modstamp> GTE cursor`` sorted ascending by the modstamp; when a query's window is
+used up, it asks again from the newest modstamp seen (skipping the records already read at exactly that
+instant). Deals get their company from the deal→company association and their stage mapped through
+``[hubspot.deal_stages]``; deal→contact associations become opportunity contact roles (the association
+label is the role); owners become users (role: the owner's primary team).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from jobshift.config import HubSpotSection
+from jobshift.connectors.crm_values import stage_number
+from jobshift.connectors.hubspot.client import HubSpotClient
+from jobshift.connectors.hubspot.fields import KEY_PROPERTY, MODSTAMP
+from jobshift.errors import FatalError
+
+WINDOW = 10_000
+"""Results one search query can page through."""
+
+
+def epoch_ms(value: datetime) -> str:
+    """A naive-UTC datetime as HubSpot's filter value (epoch milliseconds)."""
+    return str(int(value.replace(tzinfo=UTC).timestamp() * 1000))
+
+
+def search_changed(
+    client: HubSpotClient,
+    object_type: str,
+    properties: list[str],
+    since: datetime | None,
+    extra_filters: list[dict[str, Any]] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Every record of ``object_type`` modified at or after ``since``, oldest change first."""
+    stamp = MODSTAMP[object_type]
+    cursor = epoch_ms(since) if since is not None else None
+    seen_at_cursor: set[str] = set()
+    page_size = client.settings.search_page_size
+    while True:
+        filters = list(extra_filters or [])
+        if cursor is not None:
+            filters.append({"propertyName": stamp, "operator": "GTE", "value": cursor})
+        body: dict[str, Any] = {
+            "filterGroups": [{"filters": filters}] if filters else [],
+            "sorts": [{"propertyName": stamp, "direction": "ASCENDING"}],
+            "properties": sorted({*properties, stamp}),
+            "limit": page_size,
+        }
+        read = 0
+        newest: str | None = None
+        at_newest: set[str] = set()
+        for rec in client.search_all(object_type, body):
+            read += 1
+            rid = str(rec.get("id"))
+            value = _ms((rec.get("properties") or {}).get(stamp))
+            if value == cursor and rid in seen_at_cursor:
+                continue
+            if value is not None:
+                if value != newest:
+                    newest, at_newest = value, set()
+                at_newest.add(rid)
+            yield rec
+        if read < WINDOW or newest is None:
+            return
+        if newest == cursor:
+            raise FatalError(
+                f"HubSpot {object_type}: more than {WINDOW:,} records changed at the same instant; "
+                "read them with a narrower filter"
+            )
+        seen_at_cursor = at_newest
+        cursor = newest
+
+
+def _ms(value: Any) -> str | None:
+    """A modstamp property value (ISO 8601 or epoch ms) as epoch milliseconds."""
+    if value in (None, ""):
+        return None
+    text = str(value)
+    if text.isdigit():
+        return text
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return str(int(dt.timestamp() * 1000))
+
+
+def modstamp(rec: dict[str, Any], object_type: str) -> datetime | None:
+    """The record's last modification as naive UTC."""
+    ms = _ms((rec.get("properties") or {}).get(MODSTAMP[object_type]))
+    return datetime.fromtimestamp(int(ms) / 1000, UTC).replace(tzinfo=None) if ms else None
+
+
+def contact_filters(obj: str) -> list[dict[str, Any]]:
+    """Contacts jobshift created are its leads; every other contact is a contact."""
+    op = "HAS_PROPERTY" if obj == "leads" else "NOT_HAS_PROPERTY"
+    return [{"propertyName": KEY_PROPERTY, "operator": op}]
+
+
+def deal_row(
+    settings: HubSpotSection, row: dict[str, Any], stage_id: str | None, labels: dict[str, str]
+) -> dict[str, Any]:
+    """Stage id → ``"N-Label"`` (configuration first, then the pipeline's label) and closed/won flags."""
+    if stage_id is not None:
+        row["stage"] = settings.deal_stages.get(stage_id) or labels.get(stage_id) or stage_id
+        won = stage_id in settings.closed_won_stages
+        row["is_won"] = won
+        row["is_closed"] = won or stage_id in settings.closed_lost_stages
+        row["stage_number"] = stage_number(row["stage"])
+    return row
+
+
+def stage_labels(client: HubSpotClient) -> dict[str, str]:
+    """Deal stage id → label over every deal pipeline."""
+    body = client.call("pipelines deals", client.pipelines.get_all, "deals")
+    return {
+        str(s.get("id")): str(s.get("label"))
+        for p in body.get("results") or []
+        for s in p.get("stages") or []
+    }
+
+
+def owner_rows(client: HubSpotClient, default_role: str = "AE") -> Iterator[dict[str, Any]]:
+    """Owners as canonical users."""
+    for o in client.owner_list():
+        teams = o.get("teams") or []
+        primary = next((t for t in teams if t.get("primary")), teams[0] if teams else None)
+        name = " ".join(x for x in (o.get("firstName"), o.get("lastName")) if x) or o.get("email") or ""
+        yield {
+            "id": str(o.get("id")),
+            "name": name,
+            "email": o.get("email"),
+            "role": str((primary or {}).get("name") or default_role),
+            "active": not bool(o.get("archived")),
+        }
