@@ -57,7 +57,8 @@ def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -
 
     def contact(key: str, acc: str, first: str, last: str, email: str, **kw: Any) -> None:
         if hs is not None:
-            ids[key] = hs.add("contacts", firstname=first, lastname=last, email=email, jobtitle=kw.get("Title"))
+            title = kw.get("Title")
+            ids[key] = hs.add("contacts", firstname=first, lastname=last, email=email, jobtitle=title)
             hs.associate("contacts", ids[key], "companies", ids[acc], 1)
         elif fake is not None:
             ids[key] = fake.add(

@@ -133,7 +133,7 @@ class HubSpotClient:
                 data = raw.data
                 return json.loads(data) if data else {}
             except Exception as exc:
-                if type(exc).__name__ == "ApiException":  # one class per generated package, same shape
+                if _is_api_exception(exc):
                     status, body = int(getattr(exc, "status", 0) or 0), _json(getattr(exc, "body", None))
                     headers = getattr(exc, "headers", None)
                     self._headers(headers)
@@ -240,6 +240,12 @@ def _retry_after(headers: Any) -> float | None:
         return float(value) if value is not None else None
     except ValueError:
         return None
+
+
+def _is_api_exception(exc: BaseException) -> bool:
+    """An ``ApiException`` (or subclass: ``ServiceException``…) of any generated package: one class per
+    package, all with ``status``, ``body`` and ``headers``."""
+    return any(c.__name__ == "ApiException" for c in type(exc).__mro__)
 
 
 def _is_network(exc: BaseException) -> bool:
