@@ -32,7 +32,14 @@ class Api:
 
     def __init__(self, *, clock: Callable[[], datetime] | None = None) -> None:
         self.clock = clock or datetime.utcnow
-        self.objects: dict[str, dict[str, dict[str, Any]]] = {"contacts": {}, "companies": {}, "deals": {}}
+        self.objects: dict[str, dict[str, dict[str, Any]]] = {
+            "contacts": {},
+            "companies": {},
+            "deals": {},
+            "users": {},
+        }
+        self.labels: dict[tuple[str, str, str, str], str] = {}
+        self.stages: list[tuple[str, str]] = [(s, s.title()) for s in STAGES]
         self.groups: dict[str, dict[str, dict[str, Any]]] = {}
         self.owners: list[dict[str, Any]] = []
         self.assoc: set[tuple[str, str, str, str, int]] = set()
@@ -49,7 +56,7 @@ class Api:
         self._next += 1
         rid = str(self._next)
         now = self._now()
-        made = ms(created) if created else now
+        made = ms(created) if created else ms(self.clock())  # the modstamp only is kept monotonic
         values = {
             k: (None if v is None else str(v).lower() if isinstance(v, bool) else str(v))
             for k, v in props.items()
@@ -78,10 +85,18 @@ class Api:
         return str(self._next)
 
     def associate(
-        self, from_type: str, from_id: str, to_type: str, to_id: str, type_id: int | None = None
+        self,
+        from_type: str,
+        from_id: str,
+        to_type: str,
+        to_id: str,
+        type_id: int | None = None,
+        label: str | None = None,
     ) -> None:
-        """Seed an association (both directions, as HubSpot keeps them)."""
+        """Seed an association (both directions, as HubSpot keeps them), optionally labelled."""
         tid = type_id or DEFAULT_TYPES[(from_type, to_type)]
+        if label:
+            self.labels[(from_type, from_id, to_type, to_id)] = label
         self.assoc.add((from_type, from_id, to_type, to_id, tid))
         self.assoc.add((to_type, to_id, from_type, from_id, DEFAULT_TYPES.get((to_type, from_type), tid)))
         if PRIMARY.get(tid) == ("contacts", "companies"):
@@ -132,7 +147,9 @@ class Api:
                 out["paging"] = {"next": {"after": str(after + limit)}}
             return "owners", 200, out
         if path == "/crm/v3/pipelines/deals":
-            stages = [{"id": s, "label": s.title(), "displayOrder": i} for i, s in enumerate(STAGES)]
+            stages = [
+                {"id": s, "label": label, "displayOrder": i} for i, (s, label) in enumerate(self.stages)
+            ]
             return (
                 "pipelines",
                 200,
@@ -250,15 +267,25 @@ class Api:
         inputs = body.get("inputs") or []
         if op == "read":
             results = []
+            index: dict[str, list[tuple[str, int]]] = {}
+            for ft, f, tt, t, tid in sorted(self.assoc):
+                if ft == from_type and tt == to_type:
+                    index.setdefault(f, []).append((t, tid))
             for i in inputs:
                 fid = str(i["id"])
                 to = [
                     {
                         "toObjectId": int(t),
-                        "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": tid, "label": None}],
+                        "associationTypes": [
+                            {
+                                "category": "HUBSPOT_DEFINED" if not label else "USER_DEFINED",
+                                "typeId": tid,
+                                "label": label,
+                            }
+                        ],
                     }
-                    for (ft, f, tt, t, tid) in sorted(self.assoc)
-                    if ft == from_type and f == fid and tt == to_type
+                    for t, tid in index.get(fid, [])
+                    for label in [self.labels.get((from_type, fid, to_type, t))]
                 ]
                 if to:
                     results.append({"from": {"id": fid}, "to": to})

@@ -122,12 +122,20 @@ STANDARD: dict[str, list[dict[str, Any]]] = {
         _p("hs_deal_stage_probability", "number"),
         _p("hs_object_id", "number"),
     ],
+    "users": [
+        _p("hs_email"),
+        _p("hs_internal_user_id", "number"),
+        _p("createdate", "datetime"),
+        _p("hs_lastmodifieddate", "datetime"),
+        _p("hs_object_id", "number"),
+    ],
 }
 READ_ONLY = {"hs_object_id", "createdate", "lastmodifieddate", "hs_lastmodifieddate", "hs_email_domain"}
 MODSTAMP = {
     "contacts": "lastmodifieddate",
     "companies": "hs_lastmodifieddate",
     "deals": "hs_lastmodifieddate",
+    "users": "hs_lastmodifieddate",
 }
 
 

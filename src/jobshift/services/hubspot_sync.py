@@ -80,10 +80,12 @@ def check_hubspot(ws: Workspace, *, connector: HubSpotConnector | None = None) -
         )
     if not conn.properties("contacts")["jobshift_key"].get("hasUniqueValue"):
         raise FatalError("HubSpot contacts.jobshift_key must have unique values (hasUniqueValue)")
+    lead_status = conn.property_map("leads").to_hs.get("status") or "hs_lead_status"
+    contact_status = conn.property_map("contacts").to_hs.get("status") or "hs_lead_status"
     conn.check_values(
         [
-            ("hs_lead_status", s.lead_status, "[hubspot] lead_status"),
-            ("hs_lead_status", s.departed_lead_status, "[hubspot] departed_lead_status"),
+            (lead_status, s.lead_status, "[hubspot] lead_status"),
+            (contact_status, s.departed_lead_status, "[hubspot] departed_lead_status"),
             ("lifecyclestage", s.lead_lifecycle_stage, "[hubspot] lead_lifecycle_stage"),
             ("lifecyclestage", s.departed_lifecycle_stage, "[hubspot] departed_lifecycle_stage"),
         ]

@@ -208,8 +208,15 @@ class HubSpotClient:
                 return
 
     def association_ids(self, from_type: str, to_type: str, ids: list[str]) -> dict[str, list[str]]:
-        """Associated record ids per ``from`` id (``POST /crm/v4/associations/{from}/{to}/batch/read``)."""
-        out: dict[str, list[str]] = {}
+        """Associated record ids per ``from`` id."""
+        links = self.association_links(from_type, to_type, ids)
+        return {k: [t for t, _ in v] for k, v in links.items()}
+
+    def association_links(
+        self, from_type: str, to_type: str, ids: list[str]
+    ) -> dict[str, list[tuple[str, str | None]]]:
+        """(associated id, label) per ``from`` id (``POST /crm/v4/associations/{from}/{to}/batch/read``)."""
+        out: dict[str, list[tuple[str, str | None]]] = {}
         for i in range(0, len(ids), 1000):
             body = {"inputs": [{"id": x} for x in ids[i : i + 1000]]}
             page = self.call(
@@ -217,7 +224,9 @@ class HubSpotClient:
             )
             for r in page.get("results") or []:
                 src = str((r.get("from") or {}).get("id"))
-                out[src] = [str(t.get("toObjectId")) for t in r.get("to") or []]
+                for t in r.get("to") or []:
+                    labels = [a.get("label") for a in t.get("associationTypes") or [] if a.get("label")]
+                    out.setdefault(src, []).append((str(t.get("toObjectId")), labels[0] if labels else None))
         return out
 
 

@@ -30,7 +30,7 @@ from jobshift.connectors.hubspot.client import CallStats, HubSpotClient, HubSpot
 from jobshift.connectors.hubspot.dedupe import find_people
 from jobshift.connectors.hubspot.fields import KEY_PROPERTY, PropertyMap, fit
 from jobshift.connectors.hubspot.reads import (
-    contact_filters,
+    contact_groups,
     deal_row,
     modstamp,
     owner_rows,
@@ -140,7 +140,7 @@ class HubSpotConnector:
     def read(self, object: CrmObject, since: datetime | None = None) -> Iterator[dict[str, Any]]:
         """Records of ``object`` changed at or after ``since`` (all when ``None``), oldest change first."""
         if object == "users":
-            yield from owner_rows(self.client)
+            yield from owner_rows(self.client, dict(self.settings.fields.get("users") or {}))
             return
         if object == "opportunity_contact_roles":
             yield from self._roles(since)
@@ -151,7 +151,7 @@ class HubSpotConnector:
         props = self.properties(pmap.object_type)
         cols = {c: p for c, p in pmap.to_hs.items() if p in props}
         self.skipped_fields[object] = [p for p in pmap.to_hs.values() if p not in props]
-        extra = contact_filters(object) if pmap.object_type == "contacts" else None
+        extra = contact_groups(object) if pmap.object_type == "contacts" else None
         labels = stage_labels(self.client) if object == "opportunities" else {}
         for batch in _chunks(
             search_changed(self.client, pmap.object_type, list(cols.values()), since, extra)
@@ -179,10 +179,10 @@ class HubSpotConnector:
 
     def _roles(self, since: datetime | None) -> Iterator[dict[str, Any]]:
         for batch in _chunks(search_changed(self.client, "deals", ["dealname"], since)):
-            links = self.client.association_ids("deals", "contacts", [str(r["id"]) for r in batch])
-            for deal_id, contact_ids in links.items():
-                for cid in contact_ids:
-                    yield {"opportunity_id": deal_id, "contact_id": cid, "role": None, "is_primary": False}
+            links = self.client.association_links("deals", "contacts", [str(r["id"]) for r in batch])
+            for deal_id, contacts in links.items():
+                for cid, label in dict(contacts).items():  # one row per contact (the first label)
+                    yield {"opportunity_id": deal_id, "contact_id": cid, "role": label, "is_primary": False}
 
     def find_existing(self, people: Sequence[PersonLookup]) -> dict[str, ExistingPerson]:
         """Contacts (and contacts jobshift created: leads) for these people at their new companies:

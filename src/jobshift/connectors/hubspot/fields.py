@@ -31,6 +31,7 @@ MODSTAMP: dict[str, str] = {
     "companies": "hs_lastmodifieddate",
     "contacts": "lastmodifieddate",
     "deals": "hs_lastmodifieddate",
+    "users": "hs_lastmodifieddate",
 }
 KEY_PROPERTY = "jobshift_key"
 NO_LONGER_PROPERTY = "jobshift_no_longer_at_company"

@@ -17,7 +17,8 @@ from typing import Any
 from jobshift.config import HubSpotSection
 from jobshift.connectors.crm_values import stage_number
 from jobshift.connectors.hubspot.client import HubSpotClient
-from jobshift.connectors.hubspot.fields import KEY_PROPERTY, MODSTAMP
+from jobshift.connectors.hubspot.fields import KEY_PROPERTY, MODSTAMP, convert
+from jobshift.connectors.salesforce.fields import column_kinds
 from jobshift.errors import FatalError
 
 WINDOW = 10_000
@@ -34,7 +35,7 @@ def search_changed(
     object_type: str,
     properties: list[str],
     since: datetime | None,
-    extra_filters: list[dict[str, Any]] | None = None,
+    groups: list[dict[str, Any]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every record of ``object_type`` modified at or after ``since``, oldest change first."""
     stamp = MODSTAMP[object_type]
@@ -42,11 +43,10 @@ def search_changed(
     seen_at_cursor: set[str] = set()
     page_size = client.settings.search_page_size
     while True:
-        filters = list(extra_filters or [])
-        if cursor is not None:
-            filters.append({"propertyName": stamp, "operator": "GTE", "value": cursor})
+        since_filter = [{"propertyName": stamp, "operator": "GTE", "value": cursor}] if cursor else []
+        filter_groups = [{"filters": [*g["filters"], *since_filter]} for g in groups or [{"filters": []}]]
         body: dict[str, Any] = {
-            "filterGroups": [{"filters": filters}] if filters else [],
+            "filterGroups": [g for g in filter_groups if g["filters"]],
             "sorts": [{"propertyName": stamp, "direction": "ASCENDING"}],
             "properties": sorted({*properties, stamp}),
             "limit": page_size,
@@ -93,10 +93,22 @@ def modstamp(rec: dict[str, Any], object_type: str) -> datetime | None:
     return datetime.fromtimestamp(int(ms) / 1000, UTC).replace(tzinfo=None) if ms else None
 
 
-def contact_filters(obj: str) -> list[dict[str, Any]]:
-    """Contacts jobshift created are its leads; every other contact is a contact."""
-    op = "HAS_PROPERTY" if obj == "leads" else "NOT_HAS_PROPERTY"
-    return [{"propertyName": KEY_PROPERTY, "operator": op}]
+def contact_groups(obj: str) -> list[dict[str, Any]]:
+    """Filter groups (OR-ed) of contacts read as ``obj``: a contact jobshift created (``jobshift_key``)
+    or one without a company is a lead; every other contact is a contact."""
+    if obj == "leads":
+        return [
+            {"filters": [{"propertyName": KEY_PROPERTY, "operator": "HAS_PROPERTY"}]},
+            {"filters": [{"propertyName": "associatedcompanyid", "operator": "NOT_HAS_PROPERTY"}]},
+        ]
+    return [
+        {
+            "filters": [
+                {"propertyName": KEY_PROPERTY, "operator": "NOT_HAS_PROPERTY"},
+                {"propertyName": "associatedcompanyid", "operator": "HAS_PROPERTY"},
+            ]
+        }
+    ]
 
 
 def deal_row(
@@ -122,16 +134,30 @@ def stage_labels(client: HubSpotClient) -> dict[str, str]:
     }
 
 
-def owner_rows(client: HubSpotClient, default_role: str = "AE") -> Iterator[dict[str, Any]]:
-    """Owners as canonical users."""
+def owner_rows(
+    client: HubSpotClient, extra: dict[str, str] | None = None, default_role: str = "AE"
+) -> Iterator[dict[str, Any]]:
+    """Owners as canonical users; ``extra`` (canonical column → property of HubSpot's Users object, from
+    ``[hubspot.fields.users]``) adds e.g. the Slack id, segment or region, joined by e-mail."""
+    by_email: dict[str, dict[str, Any]] = {}
+    if extra:
+        body = {"properties": sorted({*extra.values(), "hs_email"}), "limit": 100}
+        for rec in client.search_all("users", body):
+            props = rec.get("properties") or {}
+            by_email[str(props.get("hs_email") or "").lower()] = props
     for o in client.owner_list():
         teams = o.get("teams") or []
         primary = next((t for t in teams if t.get("primary")), teams[0] if teams else None)
         name = " ".join(x for x in (o.get("firstName"), o.get("lastName")) if x) or o.get("email") or ""
-        yield {
+        row: dict[str, Any] = {
             "id": str(o.get("id")),
             "name": name,
             "email": o.get("email"),
             "role": str((primary or {}).get("name") or default_role),
             "active": not bool(o.get("archived")),
         }
+        props = by_email.get(str(o.get("email") or "").lower(), {})
+        for column, prop in (extra or {}).items():
+            if props.get(prop) not in (None, ""):
+                row[column] = convert(column_kinds("users")[column], props.get(prop), column)
+        yield row
