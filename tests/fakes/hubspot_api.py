@@ -39,6 +39,8 @@ class Api:
             "users": {},
         }
         self.labels: dict[tuple[str, str, str, str], str] = {}
+        self.unique: dict[tuple[str, str, str], str] = {}
+        """(object type, unique property, lower-cased value) → record id."""
         self.stages: list[tuple[str, str]] = [(s, s.title()) for s in STAGES]
         self.groups: dict[str, dict[str, dict[str, Any]]] = {}
         self.owners: list[dict[str, Any]] = []
@@ -107,6 +109,16 @@ class Api:
         return [{"id": r["id"], **r["properties"]} for r in self.objects[object_type].values()]
 
     def _derive(self, object_type: str, rec: dict[str, Any]) -> None:
+        defs = self.props.get(object_type, {})
+        for key in rec.pop("_unique", []):
+            self.unique.pop(key, None)
+        keys = [
+            (object_type, name, str(value).lower())
+            for name, value in rec["properties"].items()
+            if value and (name == "email" or defs.get(name, {}).get("hasUniqueValue"))
+        ]
+        self.unique.update({k: rec["id"] for k in keys})
+        rec["_unique"] = keys
         if object_type == "contacts":
             email = rec["properties"].get("email") or ""
             rec["properties"]["hs_email_domain"] = email.rsplit("@", 1)[-1].lower() if "@" in email else None
@@ -178,17 +190,6 @@ class Api:
                 problems.append(f"{name}: {why} (INVALID_OPTION)")
         return problems
 
-    def _unique(
-        self, object_type: str, props: dict[str, Any], taken: dict[tuple[str, str], str]
-    ) -> str | None:
-        defs = self.props[object_type]
-        for name, value in props.items():
-            if value and (name == "email" or defs.get(name, {}).get("hasUniqueValue")):
-                rid = taken.get((name, str(value).lower()))
-                if rid:
-                    return rid
-        return None
-
     def _batch(self, object_type: str, op: str, body: Any) -> tuple[int, Any]:
         inputs = body.get("inputs") or []
         if len(inputs) > 100:
@@ -239,18 +240,18 @@ class Api:
 
     def _create(self, object_type: str, inputs: list[dict[str, Any]]) -> tuple[int, Any]:
         defs = self.props[object_type]
-        taken: dict[tuple[str, str], str] = {}
-        for rec in self.objects[object_type].values():
-            for name, value in rec["properties"].items():
-                if value and (name == "email" or defs.get(name, {}).get("hasUniqueValue")):
-                    taken[(name, str(value).lower())] = rec["id"]
-        for i, inp in enumerate(inputs):
-            rid = self._unique(object_type, inp.get("properties") or {}, taken)
-            if rid:
-                raise Refused(409, "CONFLICT", f"Contact already exists. Existing ID: {rid}")
+        in_batch: set[tuple[str, str, str]] = set()
+        for inp in inputs:
             for name, value in (inp.get("properties") or {}).items():
                 if value and (name == "email" or defs.get(name, {}).get("hasUniqueValue")):
-                    taken[(name, str(value).lower())] = f"batch input {i}"
+                    key = (object_type, name, str(value).lower())
+                    if key in self.unique:
+                        raise Refused(
+                            409, "CONFLICT", f"Contact already exists. Existing ID: {self.unique[key]}"
+                        )
+                    if key in in_batch:
+                        raise Refused(400, "VALIDATION_ERROR", f"Duplicate {name} {value!r} in the batch")
+                    in_batch.add(key)
         results = []
         for inp in inputs:
             rid = self.add(object_type, **{k: v for k, v in (inp.get("properties") or {}).items() if v != ""})
