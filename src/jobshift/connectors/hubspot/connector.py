@@ -29,14 +29,7 @@ from jobshift.connectors.crm_protocol import (
 from jobshift.connectors.hubspot.client import CallStats, HubSpotClient, HubSpotHttpError
 from jobshift.connectors.hubspot.dedupe import find_people
 from jobshift.connectors.hubspot.fields import KEY_PROPERTY, PropertyMap, fit
-from jobshift.connectors.hubspot.reads import (
-    contact_groups,
-    deal_row,
-    modstamp,
-    owner_rows,
-    search_changed,
-    stage_labels,
-)
+from jobshift.connectors.hubspot.reads import read_object
 from jobshift.connectors.hubspot.writes import Outcome, write_batches
 from jobshift.connectors.salesforce.fields import column_kinds
 from jobshift.errors import ConfigError, FatalError, PausedError
@@ -139,50 +132,7 @@ class HubSpotConnector:
     # -- reads ------------------------------------------------------------------------------------
     def read(self, object: CrmObject, since: datetime | None = None) -> Iterator[dict[str, Any]]:
         """Records of ``object`` changed at or after ``since`` (all when ``None``), oldest change first."""
-        if object == "users":
-            yield from owner_rows(self.client, dict(self.settings.fields.get("users") or {}))
-            return
-        if object == "opportunity_contact_roles":
-            yield from self._roles(since)
-            return
-        if object == "activities":
-            return  # engagements are not read yet (docs/hubspot.md)
-        pmap = self.property_map(object)
-        props = self.properties(pmap.object_type)
-        cols = {c: p for c, p in pmap.to_hs.items() if p in props}
-        self.skipped_fields[object] = [p for p in pmap.to_hs.values() if p not in props]
-        extra = contact_groups(object) if pmap.object_type == "contacts" else None
-        labels = stage_labels(self.client) if object == "opportunities" else {}
-        for batch in _chunks(
-            search_changed(self.client, pmap.object_type, list(cols.values()), since, extra)
-        ):
-            companies = (
-                self.client.association_ids("deals", "companies", [str(r["id"]) for r in batch])
-                if object == "opportunities"
-                else {}
-            )
-            for rec in batch:
-                stamp = modstamp(rec, pmap.object_type)
-                if stamp and (object not in self.watermarks or stamp > self.watermarks[object]):
-                    self.watermarks[object] = stamp
-                try:
-                    row = pmap.to_canonical(rec.get("properties") or {}, cols)
-                except ValueError as exc:
-                    self.rejected.append((object, str(rec.get("id")), str(exc)))
-                    continue
-                row["id"] = str(rec["id"])
-                if object == "opportunities":
-                    ids = companies.get(row["id"]) or []
-                    row["account_id"] = ids[0] if ids else None
-                    deal_row(self.settings, row, (rec.get("properties") or {}).get("dealstage"), labels)
-                yield row
-
-    def _roles(self, since: datetime | None) -> Iterator[dict[str, Any]]:
-        for batch in _chunks(search_changed(self.client, "deals", ["dealname"], since)):
-            links = self.client.association_links("deals", "contacts", [str(r["id"]) for r in batch])
-            for deal_id, contacts in links.items():
-                for cid, label in dict(contacts).items():  # one row per contact (the first label)
-                    yield {"opportunity_id": deal_id, "contact_id": cid, "role": label, "is_primary": False}
+        yield from read_object(self, object, since)
 
     def find_existing(self, people: Sequence[PersonLookup]) -> dict[str, ExistingPerson]:
         """Contacts (and contacts jobshift created: leads) for these people at their new companies:
@@ -318,14 +268,3 @@ class HubSpotConnector:
                 WriteResult(i.idempotency_key, o.ok, o.record_id, o.error, o.retryable, notes=note)
             )
         return results
-
-
-def _chunks(records: Iterator[dict[str, Any]], size: int = 100) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for rec in records:
-        batch.append(rec)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

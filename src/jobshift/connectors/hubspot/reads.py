@@ -161,3 +161,59 @@ def owner_rows(
             if props.get(prop) not in (None, ""):
                 row[column] = convert(column_kinds("users")[column], props.get(prop), column)
         yield row
+
+
+def read_object(conn: Any, object: str, since: datetime | None) -> Iterator[dict[str, Any]]:
+    """Canonical rows of ``object`` for :meth:`HubSpotConnector.read` (``conn``: the connector, whose
+    ``watermarks``, ``skipped_fields`` and ``rejected`` this fills)."""
+    client: HubSpotClient = conn.client
+    if object == "users":
+        yield from owner_rows(client, dict(conn.settings.fields.get("users") or {}))
+        return
+    if object == "opportunity_contact_roles":
+        for batch in _chunks(search_changed(client, "deals", ["dealname"], since)):
+            links = client.association_links("deals", "contacts", [str(r["id"]) for r in batch])
+            for deal_id, contacts in links.items():
+                for cid, label in dict(contacts).items():  # one row per contact
+                    yield {"opportunity_id": deal_id, "contact_id": cid, "role": label, "is_primary": False}
+        return
+    if object == "activities":
+        return  # engagements are not read yet (docs/hubspot.md)
+    pmap = conn.property_map(object)
+    props = conn.properties(pmap.object_type)
+    cols = {c: p for c, p in pmap.to_hs.items() if p in props}
+    conn.skipped_fields[object] = [p for p in pmap.to_hs.values() if p not in props]
+    groups = contact_groups(object) if pmap.object_type == "contacts" else None
+    labels = stage_labels(client) if object == "opportunities" else {}
+    for batch in _chunks(search_changed(client, pmap.object_type, list(cols.values()), since, groups)):
+        companies = (
+            client.association_ids("deals", "companies", [str(r["id"]) for r in batch])
+            if object == "opportunities"
+            else {}
+        )
+        for rec in batch:
+            stamp = modstamp(rec, pmap.object_type)
+            if stamp and (object not in conn.watermarks or stamp > conn.watermarks[object]):
+                conn.watermarks[object] = stamp
+            try:
+                row = pmap.to_canonical(rec.get("properties") or {}, cols)
+            except ValueError as exc:
+                conn.rejected.append((object, str(rec.get("id")), str(exc)))
+                continue
+            row["id"] = str(rec["id"])
+            if object == "opportunities":
+                ids = companies.get(row["id"]) or []
+                row["account_id"] = ids[0] if ids else None
+                deal_row(conn.settings, row, (rec.get("properties") or {}).get("dealstage"), labels)
+            yield row
+
+
+def _chunks(records: Iterator[dict[str, Any]], size: int = 100) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for rec in records:
+        batch.append(rec)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
