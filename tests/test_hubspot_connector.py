@@ -150,3 +150,15 @@ def test_crm_check_names_a_configured_value_hubspot_does_not_allow(
         assert main(["-w", ws2, "crm", "check", "--json"]) == 0
         report = json.loads(capsys.readouterr().out)
         assert report["leads_object"] is True and "Leads object" in report["warnings"][0]
+
+
+def test_push_without_a_token_is_a_configuration_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("JOBSHIFT_HUBSPOT_TOKEN", raising=False)
+    with FakeHubSpot() as fake:
+        ws = _ws(tmp_path, fake)
+        capsys.readouterr()
+        assert main(["-w", ws, "push"]) == 2
+        err = capsys.readouterr().err
+        assert "JOBSHIFT_HUBSPOT_TOKEN" in err and fake.calls["total"] == 0
