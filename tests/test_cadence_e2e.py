@@ -190,6 +190,10 @@ def _tuesday_by_cli(
         assert checked["warnings"] == []
         pulled = _json(capsys, "-w", w, "crm", "pull")
         assert pulled["objects"]["contacts"]["inserted"] > 300
+        assert (
+            pulled["objects"]["activities"]["inserted"] > 300
+            and pulled["objects"]["activities"]["quarantined"] == 0
+        )
     _ok("-w", w, "ingest", "people", str(company / "people.jsonl"))
     _ok("-w", w, "track")
     _ok("-w", w, "detect")

@@ -162,3 +162,24 @@ def test_push_without_a_token_is_a_configuration_error(
         assert main(["-w", ws, "push"]) == 2
         err = capsys.readouterr().err
         assert "JOBSHIFT_HUBSPOT_TOKEN" in err and fake.calls["total"] == 0
+
+
+def test_engagements_are_read_as_activities() -> None:
+    with FakeHubSpot() as fake:
+        c = fake.add("contacts", lastname="X", associatedcompanyid="1")
+        d = fake.add("deals", dealname="D", dealstage="closedwon")
+        call = fake.add(
+            "calls", hs_timestamp="2026-01-02T10:00:00Z", hs_call_title="Check-in", hubspot_owner_id="7"
+        )
+        fake.associate("calls", call, "contacts", c)
+        fake.associate("calls", call, "deals", d)
+        task = fake.add("tasks", hs_timestamp="2026-01-03T10:00:00Z", hs_task_type="LINKED_IN")
+        fake.associate("tasks", task, "contacts", c)
+        fake.add("emails", hs_timestamp="2026-01-03T10:00:00Z")  # with no contact: not an activity
+        rows = {r["id"]: r for r in _conn(fake).read("activities")}
+        assert set(rows) == {call, task}
+        assert (rows[call]["type"], rows[call]["who_id"], rows[call]["opportunity_id"]) == ("Call", c, d)
+        assert (rows[call]["subject"], rows[call]["owner_id"], str(rows[call]["occurred_at"])) == (
+            "Check-in", "7", "2026-01-02 10:00:00",
+        )  # fmt: skip
+        assert rows[task]["type"] == "LinkedIn" and rows[task]["opportunity_id"] is None

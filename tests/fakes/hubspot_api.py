@@ -20,6 +20,10 @@ DEFAULT_TYPES = {
     ("companies", "contacts"): 280,
     ("contacts", "deals"): 4,
 }
+ENGAGEMENT_TYPES = {"calls": (194, 206), "emails": (198, 210), "meetings": (200, 212), "tasks": (204, 216)}
+for _e, (_to_contact, _to_deal) in ENGAGEMENT_TYPES.items():
+    DEFAULT_TYPES |= {(_e, "contacts"): _to_contact, ("contacts", _e): _to_contact - 1}
+    DEFAULT_TYPES |= {(_e, "deals"): _to_deal, ("deals", _e): _to_deal - 1}
 PRIMARY = {1: ("contacts", "companies"), 5: ("deals", "companies")}
 
 
@@ -32,12 +36,7 @@ class Api:
 
     def __init__(self, *, clock: Callable[[], datetime] | None = None) -> None:
         self.clock = clock or datetime.utcnow
-        self.objects: dict[str, dict[str, dict[str, Any]]] = {
-            "contacts": {},
-            "companies": {},
-            "deals": {},
-            "users": {},
-        }
+        self.objects: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in MODSTAMP}
         self.labels: dict[tuple[str, str, str, str], str] = {}
         self.unique: dict[tuple[str, str, str], str] = {}
         """(object type, unique property, lower-cased value) → record id."""

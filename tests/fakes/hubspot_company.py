@@ -118,8 +118,31 @@ def load_company(fake: FakeHubSpot, gen_dir: Path) -> dict[str, str]:
             pipeline="default",
         )  # fmt: skip
         fake.associate("deals", ids[o["id"]], "companies", ids[o["account_id"]], 5)
+    _activities(fake, gen_dir, ids)
     for r in _rows(gen_dir, "opportunity_contact_roles"):
         fake.associate(
             "deals", ids[r["opportunity_id"]], "contacts", ids[r["contact_id"]], label=r.get("role")
         )
     return ids
+
+
+ENGAGEMENT = {"Call": "calls", "Email": "emails", "Meeting": "meetings"}
+SUBJECT = {"calls": "hs_call_title", "emails": "hs_email_subject", "meetings": "hs_meeting_title"}
+
+
+def _activities(fake: FakeHubSpot, gen_dir: Path, ids: dict[str, str]) -> None:
+    """Activities → calls / e-mails / meetings, and tasks (LinkedIn, other) typed by ``hs_task_type``."""
+    for a in _rows(gen_dir, "activities"):
+        etype = ENGAGEMENT.get(a["type"], "tasks")
+        props: dict[str, Any] = {
+            "hs_timestamp": a["occurred_at"] + ("Z" if "T" in a["occurred_at"] else ""),
+            "hubspot_owner_id": ids.get(a.get("owner_id") or ""),
+            SUBJECT.get(etype, "hs_task_subject"): a.get("subject") or None,
+        }
+        if etype == "tasks":
+            props["hs_task_type"] = "LINKED_IN" if a["type"] == "LinkedIn" else "TODO"
+        rid = fake.add(etype, **props)
+        if a.get("who_id") in ids:
+            fake.associate(etype, rid, "contacts", ids[a["who_id"]])
+        if a.get("opportunity_id") in ids:
+            fake.associate(etype, rid, "deals", ids[a["opportunity_id"]])

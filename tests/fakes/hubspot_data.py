@@ -122,6 +122,27 @@ STANDARD: dict[str, list[dict[str, Any]]] = {
         _p("hs_deal_stage_probability", "number"),
         _p("hs_object_id", "number"),
     ],
+    **{
+        etype: [
+            _p("hs_timestamp", "datetime"),
+            _p("hubspot_owner_id"),
+            _p(subject),
+            *(
+                [_p("hs_task_type", "enumeration", ("CALL", "EMAIL", "LINKED_IN", "TODO"))]
+                if etype == "tasks"
+                else []
+            ),
+            _p("createdate", "datetime"),
+            _p("hs_lastmodifieddate", "datetime"),
+            _p("hs_object_id", "number"),
+        ]
+        for etype, subject in (
+            ("calls", "hs_call_title"),
+            ("emails", "hs_email_subject"),
+            ("meetings", "hs_meeting_title"),
+            ("tasks", "hs_task_subject"),
+        )
+    },
     "users": [
         _p("hs_email"),
         _p("hs_internal_user_id", "number"),
@@ -136,6 +157,10 @@ MODSTAMP = {
     "companies": "hs_lastmodifieddate",
     "deals": "hs_lastmodifieddate",
     "users": "hs_lastmodifieddate",
+    "calls": "hs_lastmodifieddate",
+    "emails": "hs_lastmodifieddate",
+    "meetings": "hs_lastmodifieddate",
+    "tasks": "hs_lastmodifieddate",
 }
 
 

@@ -32,7 +32,19 @@ MODSTAMP: dict[str, str] = {
     "contacts": "lastmodifieddate",
     "deals": "hs_lastmodifieddate",
     "users": "hs_lastmodifieddate",
+    "calls": "hs_lastmodifieddate",
+    "emails": "hs_lastmodifieddate",
+    "meetings": "hs_lastmodifieddate",
+    "tasks": "hs_lastmodifieddate",
 }
+ENGAGEMENTS: dict[str, tuple[str | None, str]] = {
+    "calls": ("Call", "hs_call_title"),
+    "emails": ("Email", "hs_email_subject"),
+    "meetings": ("Meeting", "hs_meeting_title"),
+    "tasks": (None, "hs_task_subject"),
+}
+"""Engagement object → (activity type, subject property); a task's type comes from ``hs_task_type``."""
+TASK_TYPES = {"CALL": "Call", "EMAIL": "Email", "LINKED_IN": "LinkedIn", "TODO": "Other"}
 KEY_PROPERTY = "jobshift_key"
 NO_LONGER_PROPERTY = "jobshift_no_longer_at_company"
 MAX_TEXT = 65_536

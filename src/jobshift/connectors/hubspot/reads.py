@@ -16,8 +16,8 @@ from typing import Any
 
 from jobshift.config import HubSpotSection
 from jobshift.connectors.crm_values import stage_number
-from jobshift.connectors.hubspot.client import HubSpotClient
-from jobshift.connectors.hubspot.fields import KEY_PROPERTY, MODSTAMP, convert
+from jobshift.connectors.hubspot.client import HubSpotClient, HubSpotHttpError
+from jobshift.connectors.hubspot.fields import ENGAGEMENTS, KEY_PROPERTY, MODSTAMP, TASK_TYPES, convert
 from jobshift.connectors.salesforce.fields import column_kinds
 from jobshift.errors import FatalError
 
@@ -178,7 +178,8 @@ def read_object(conn: Any, object: str, since: datetime | None) -> Iterator[dict
                     yield {"opportunity_id": deal_id, "contact_id": cid, "role": label, "is_primary": False}
         return
     if object == "activities":
-        return  # engagements are not read yet (docs/hubspot.md)
+        yield from _activities(conn, since)
+        return
     pmap = conn.property_map(object)
     props = conn.properties(pmap.object_type)
     cols = {c: p for c, p in pmap.to_hs.items() if p in props}
@@ -217,3 +218,57 @@ def _chunks(records: Iterator[dict[str, Any]], size: int = 100) -> Iterator[list
             batch = []
     if batch:
         yield batch
+
+
+def _activities(conn: Any, since: datetime | None) -> Iterator[dict[str, Any]]:
+    """Calls, e-mails, meetings and tasks as activities: who = the first associated contact (an engagement
+    with none is skipped), the deal = the first associated deal. A type the token cannot read is skipped
+    and named in ``skipped_fields["activities"]``."""
+    client: HubSpotClient = conn.client
+    skipped: list[str] = conn.skipped_fields.setdefault("activities", [])
+    for etype, (kind, subject) in ENGAGEMENTS.items():
+        props = ["hs_timestamp", "hubspot_owner_id", subject, *(["hs_task_type"] if etype == "tasks" else [])]
+        try:
+            for batch in _chunks(search_changed(client, etype, props, since)):
+                ids = [str(r["id"]) for r in batch]
+                who = client.association_ids(etype, "contacts", ids)
+                deals = client.association_ids(etype, "deals", ids)
+                for rec in batch:
+                    yield from _activity(conn, etype, kind, subject, rec, who, deals)
+        except HubSpotHttpError as exc:
+            if exc.status not in (403, 404):
+                raise
+            skipped.append(etype)
+
+
+def _activity(
+    conn: Any,
+    etype: str,
+    kind: str | None,
+    subject: str,
+    rec: dict[str, Any],
+    who: dict[str, list[str]],
+    deals: dict[str, list[str]],
+) -> Iterator[dict[str, Any]]:
+    rid, p = str(rec["id"]), rec.get("properties") or {}
+    stamp = modstamp(rec, etype)
+    if stamp and ("activities" not in conn.watermarks or stamp > conn.watermarks["activities"]):
+        conn.watermarks["activities"] = stamp
+    contacts = who.get(rid) or []
+    if not contacts:
+        return
+    try:
+        occurred = convert("datetime", p.get("hs_timestamp"), "occurred_at")
+    except ValueError as exc:
+        conn.rejected.append(("activities", rid, str(exc)))
+        return
+    linked = deals.get(rid) or []
+    yield {
+        "id": rid,
+        "who_id": contacts[0],
+        "type": kind or TASK_TYPES.get(str(p.get("hs_task_type") or ""), "Other"),
+        "occurred_at": occurred,
+        "owner_id": p.get("hubspot_owner_id") or None,
+        "subject": p.get(subject) or None,
+        "opportunity_id": linked[0] if linked else None,
+    }
