@@ -1,4 +1,5 @@
-"""The seed's weekly motion end to end, in every CRM mode, through the CLI and through the scheduler.
+"""The seed's weekly motion end to end, in every CRM mode (store, Salesforce, HubSpot), through the CLI and
+through the scheduler.
 
 A generated company lives either in the built-in store (imported from CSV) or in a fake Salesforce org
 that enforces what a real org enforces (``tests/fakes/salesforce.py``: types, restricted picklists,
@@ -8,7 +9,9 @@ lengths, required fields, duplicate rules). The same people feed arrives; then:
 - Wednesday: ``notify`` sends rules 1A–3B for what Tuesday pushed, with no manual step in between;
 - the 1st: the scorecard.
 
-Both modes must create the same leads and contact updates and fire the same rules.
+Every mode must create the same leads and contact updates and fire the same rules. HubSpot
+(``tests/fakes/hubspot.py``, loaded by ``fakes.hubspot_company``) holds the same company as HubSpot
+would: companies, contacts, deals in the company's own pipeline stages, owners, labelled associations.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from fakes.hubspot import ENV as HS_ENV
+from fakes.hubspot import FakeHubSpot
+from fakes.hubspot_company import TOML as HS_TOML
+from fakes.hubspot_company import load_company as load_hubspot
 from fakes.salesforce import FakeSalesforce
 from fakes.salesforce_data import CLOCK
 from fakes.salesforce_org import load_company, org_fields
@@ -46,7 +53,7 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeSlack, FakeSmtp]]:
-    for k, v in ENV.items():
+    for k, v in {**ENV, **HS_ENV}.items():
         monkeypatch.setenv(k, v)
     monkeypatch.setenv("JOBSHIFT_SLACK_TOKEN", TOKEN)
     monkeypatch.delenv("JOBSHIFT_DATABASE_URL", raising=False)
@@ -56,7 +63,9 @@ def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeSlack, FakeS
     CLOCK[0] = None
 
 
-def _toml(ws: Path, slack: FakeSlack, smtp: FakeSmtp, sf: FakeSalesforce | None) -> None:
+def _toml(
+    ws: Path, slack: FakeSlack, smtp: FakeSmtp, sf: FakeSalesforce | None, hs: FakeHubSpot | None = None
+) -> None:
     text = f"""
 [notifications]
 slack_base_url = "{slack.base_url}"
@@ -81,6 +90,16 @@ ca_bundle = "{sf.cert}"
 retry_backoff_seconds = 0.001
 retry_backoff_max_seconds = 0.01
 """
+    if hs is not None:
+        text += f"""
+[push]
+crm = "hubspot"
+
+[hubspot]
+base_url = "{hs.url}"
+retry_backoff_seconds = 0.001
+retry_backoff_max_seconds = 0.01
+{HS_TOML}"""
     (ws / "jobshift.toml").write_text(text, encoding="utf-8")
 
 
@@ -161,7 +180,7 @@ def _check_salesforce_writes(fake: FakeSalesforce, ws_dir: Path) -> None:
 
 
 def _tuesday_by_cli(
-    ws: Path, company: Path, capsys: pytest.CaptureFixture[str], sf: FakeSalesforce | None
+    ws: Path, company: Path, capsys: pytest.CaptureFixture[str], sf: FakeSalesforce | FakeHubSpot | None
 ) -> dict[str, Any]:
     w = str(ws)
     if sf is None:
@@ -171,6 +190,10 @@ def _tuesday_by_cli(
         assert checked["warnings"] == []
         pulled = _json(capsys, "-w", w, "crm", "pull")
         assert pulled["objects"]["contacts"]["inserted"] > 300
+        assert (
+            pulled["objects"]["activities"]["inserted"] > 300
+            and pulled["objects"]["activities"]["quarantined"] == 0
+        )
     _ok("-w", w, "ingest", "people", str(company / "people.jsonl"))
     _ok("-w", w, "track")
     _ok("-w", w, "detect")
@@ -185,7 +208,50 @@ def _tuesday_by_cli(
     return pushed
 
 
-@pytest.mark.parametrize("mode", ["store", "salesforce"])
+def _check_hubspot_writes(hs: FakeHubSpot, ws_dir: Path) -> None:
+    """Every pushed lead exists once in HubSpot as a contact with its key, lead status and stage."""
+    made = [r for r in hs.records("contacts") if r.get("jobshift_key")]
+    assert made, "no lead reached HubSpot"
+    assert set(Counter(r["jobshift_key"] for r in made).values()) == {1}
+    for r in made:
+        assert r["hs_lead_status"] == "NEW" and r["lifecyclestage"] == "lead" and r["lastname"]
+        assert r["jobshift_lead_source"] in ("jobshift Contact Tracking", "New Hires & Promotions")
+        start = r.get("jobshift_job_started_date")
+        assert start is None or (len(start) == 10 and date.fromisoformat(start))
+    ws = Workspace.open(ws_dir)
+    try:
+        with ws.store.connect() as conn:
+            pushed = [
+                dict(r) for r in conn.execute(select(signals).where(signals.c.status == "pushed")).mappings()
+            ]
+    finally:
+        ws.close()
+    contacts = {r["id"]: r for r in hs.records("contacts")}
+    gone = {s["contact_id"] for s in pushed if s["type"] == "left_company"}
+    assert gone and all(
+        contacts[c]["jobshift_no_longer_at_company"] == "true"
+        and contacts[c]["contact_status"] == "Disqualified"
+        for c in gone
+    )
+    promoted = [s for s in pushed if s["type"] == "promotion" and s["contact_id"]]
+    assert promoted and all(contacts[s["contact_id"]]["jobtitle"] == s["new_title"] for s in promoted)
+    lead_signals = [s for s in pushed if s["type"] in LEAD_TYPES and s["lead_id"]]
+    assert lead_signals and all(s["lead_id"] in {r["id"] for r in made} for s in lead_signals)
+
+
+def _same_as_store(kind: str, mode: str, out: dict[str, Any]) -> None:
+    _RESULTS.setdefault(kind, {})[mode] = {k: out[k] for k in ("signals", "people", "rules")}
+    if mode != "store" and "store" in _RESULTS[kind]:
+        assert _RESULTS[kind][mode] == _RESULTS[kind]["store"], mode
+
+
+def _hubspot(company: Path) -> FakeHubSpot:
+    fake = FakeHubSpot(clock=lambda: (CLOCK[0] or datetime.utcnow)())
+    load_hubspot(fake, company)
+    return fake
+
+
+@pytest.mark.parametrize("mode", ["store", "salesforce", "hubspot"])
 def test_weekly_motion_through_the_cli(
     mode: str,
     company: Path,
@@ -202,6 +268,11 @@ def test_weekly_motion_through_the_cli(
             _toml(ws, slack, smtp, sf)
             pushed = _tuesday_by_cli(ws, company, capsys, sf)
             _check_salesforce_writes(sf, ws)
+    elif mode == "hubspot":
+        with _hubspot(company) as hs:
+            _toml(ws, slack, smtp, None, hs)
+            pushed = _tuesday_by_cli(ws, company, capsys, hs)
+            _check_hubspot_writes(hs, ws)
     else:
         _toml(ws, slack, smtp, None)
         pushed = _tuesday_by_cli(ws, company, capsys, None)
@@ -215,15 +286,13 @@ def test_weekly_motion_through_the_cli(
     assert pushed["applied"]["created"] == out["with_lead"] > 0
     # a promotion of a tracked contact updates its title: pushed, no lead
     assert out["signals"][("promotion", "pushed")] > 0
-    _RESULTS.setdefault("cli", {})[mode] = {k: out[k] for k in ("signals", "people", "rules")}
-    if len(_RESULTS["cli"]) == 2:
-        assert _RESULTS["cli"]["store"] == _RESULTS["cli"]["salesforce"]
+    _same_as_store("cli", mode, out)
 
 
 _RESULTS: dict[str, dict[str, Any]] = {}
 
 
-@pytest.mark.parametrize("mode", ["store", "salesforce"])
+@pytest.mark.parametrize("mode", ["store", "salesforce", "hubspot"])
 def test_weekly_motion_on_schedule(
     mode: str,
     company: Path,
@@ -270,6 +339,11 @@ def test_weekly_motion_on_schedule(
             _toml(ws, slack, smtp, sf)
             out = week()
             _check_salesforce_writes(sf, ws)
+    elif mode == "hubspot":
+        with _hubspot(company) as hs:
+            _toml(ws, slack, smtp, None, hs)
+            out = week()
+            _check_hubspot_writes(hs, ws)
     else:
         _toml(ws, slack, smtp, None)
         _ok("-w", w, "import", "all", str(company))
@@ -277,6 +351,4 @@ def test_weekly_motion_on_schedule(
     assert out["rules"], "the Wednesday notify fired no rule"
     assert set(out["sent"]) == {"sent"} and len(slack.posted()) == sum(out["rules"].values())
     assert out["ledger"]["schedule:notify:2026-11-25"] == "ok"
-    _RESULTS.setdefault("schedule", {})[mode] = {k: out[k] for k in ("signals", "people", "rules")}
-    if len(_RESULTS["schedule"]) == 2:
-        assert _RESULTS["schedule"]["store"] == _RESULTS["schedule"]["salesforce"]
+    _same_as_store("schedule", mode, out)

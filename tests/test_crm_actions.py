@@ -1,4 +1,4 @@
-"""Every planned action kind through the built-in store CRM and through Salesforce, with the same
+"""Every planned action kind through the built-in store CRM, Salesforce and HubSpot, with the same
 outcome: create a lead, mark a departed contact, update a promoted contact's title, and link to a record
 the CRM already has (by e-mail, personal e-mail, LinkedIn, or name at the company)."""
 
@@ -11,8 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
+from fakes.hubspot import ENV as HS_ENV
+from fakes.hubspot import FakeHubSpot
 from fakes.salesforce import FakeSalesforce
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS, sf_settings
+from jobshift.config import HubSpotSection
+from jobshift.connectors.hubspot import HubSpotConnector
 from jobshift.connectors.salesforce import SalesforceConnector
 from jobshift.services.pushing import push
 from jobshift.services.workspace import Workspace
@@ -35,11 +39,15 @@ def _signal(sid: str, kind: str, **kw: Any) -> dict[str, Any]:
     return {**base, **kw}
 
 
-@pytest.fixture(params=["store", "salesforce"])
+@pytest.fixture(params=["store", "salesforce", "hubspot"])
 def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """A workspace and its CRM: accounts OldCo / NewCo, contacts, and records the CRM already has."""
-    fake = None
-    if request.param == "salesforce":
+    fake: Any = None
+    hs: FakeHubSpot | None = None
+    if request.param == "hubspot":
+        hs = FakeHubSpot().__enter__()
+        ids = {k: hs.add("companies", name=n) for k, n in (("old", "OldCo"), ("new", "NewCo"))}
+    elif request.param == "salesforce":
         fake = FakeSalesforce(tmp_path, custom_fields=ORG_FIELDS, external_ids=ORG_EXTERNAL_IDS).__enter__()
         ids = {
             k: fake.add(o, Name=n) for k, o, n in (("old", "Account", "OldCo"), ("new", "Account", "NewCo"))
@@ -48,7 +56,11 @@ def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -
         ids = {"old": "a-old", "new": "a-new"}
 
     def contact(key: str, acc: str, first: str, last: str, email: str, **kw: Any) -> None:
-        if fake is not None:
+        if hs is not None:
+            title = kw.get("Title")
+            ids[key] = hs.add("contacts", firstname=first, lastname=last, email=email, jobtitle=title)
+            hs.associate("contacts", ids[key], "companies", ids[acc], 1)
+        elif fake is not None:
             ids[key] = fake.add(
                 "Contact", AccountId=ids[acc], FirstName=first, LastName=last, Email=email, **kw
             )
@@ -65,7 +77,10 @@ def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -
         "Company": "NewCo",
         "LinkedIn_URL__c": "https://linkedin.com/in/rick-roe",
     }
-    if fake is not None:
+    if hs is not None:
+        ids["lead"] = hs.add("contacts", lastname="Roe", company="NewCo", lifecyclestage="lead",
+                             hs_linkedin_url="https://linkedin.com/in/rick-roe")  # fmt: skip
+    elif fake is not None:
         ids["lead"] = fake.add("Lead", IsConverted=False, **existing_lead)
     else:
         ids["lead"] = "l-existing"
@@ -83,13 +98,14 @@ def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -
         conn.execute(
             insert(accounts), [{"id": ids["old"], "name": "OldCo"}, {"id": ids["new"], "name": "NewCo"}]
         )
-        rows = local_contacts + (crm_only if fake is None else [])  # Salesforce: the org alone has them
+        remote = fake is not None or hs is not None
+        rows = local_contacts + (crm_only if not remote else [])  # a remote CRM alone has them
         conn.execute(
             insert(contacts),
             [{"id": ids[k], "account_id": ids[a], "first_name": f, "last_name": la, "email": e,
               "email_norm": e, "title": t, "no_longer_at_company": False} for k, a, f, la, e, t in rows],
         )  # fmt: skip
-        if fake is None:
+        if not remote:
             conn.execute(
                 insert(leads),
                 [{"id": "l-existing", "last_name": "Roe", "company": "NewCo",
@@ -111,13 +127,17 @@ def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -
                 _signal("s-name", "new_hire", full_name="Ann Lee", matched_account_id=ids["new"]),
             ],
         )  # fmt: skip
-    connector = None
+    connector: Any = None
     if fake is not None:
         connector = SalesforceConnector(sf_settings(fake), env=ENV)
-    yield {"ws": ws, "ids": ids, "fake": fake, "connector": connector, "mode": request.param}
+    if hs is not None:
+        connector = HubSpotConnector(HubSpotSection(base_url=hs.url, retry_backoff_seconds=0), env=HS_ENV)
+    yield {"ws": ws, "ids": ids, "fake": fake, "hs": hs, "connector": connector, "mode": request.param}
     ws.close()
     if fake is not None:
         fake.__exit__(None, None, None)
+    if hs is not None:
+        hs.__exit__(None, None, None)
 
 
 def test_each_action_kind_lands_the_same_in_every_crm(world: dict[str, Any]) -> None:
@@ -153,3 +173,13 @@ def test_each_action_kind_lands_the_same_in_every_crm(world: dict[str, Any]) -> 
         assert recs[ids["c2"]]["Title"] == "VP Sales"
         new = [r for r in fake.records("Lead") if r.get("Jobshift_Key__c")]
         assert [r["Id"] for r in new] == [sig["s-create"][1]] and new[0]["LastName"] == "Moves"
+    hs = world["hs"]
+    if hs is not None:
+        recs = {r["id"]: r for r in hs.records("contacts")}
+        assert recs[ids["c1"]]["jobshift_no_longer_at_company"] == "true"
+        assert recs[ids["c1"]]["hs_lead_status"] == recs[ids["c3"]]["hs_lead_status"] == "UNQUALIFIED"
+        assert recs[ids["c2"]]["jobtitle"] == "VP Sales"
+        new = [r for r in recs.values() if r.get("jobshift_key")]
+        assert [r["id"] for r in new] == [sig["s-create"][1]] and new[0]["lastname"] == "Moves"
+        assert new[0]["associatedcompanyid"] == ids["new"] and new[0]["lifecyclestage"] == "lead"
+        assert new[0]["hs_lead_status"] == "NEW" and new[0]["jobshift_signal_id"] == "s-create"

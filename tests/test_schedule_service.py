@@ -296,7 +296,7 @@ def test_time_zone_moves_periods_to_local_days(backend_workspace: Path) -> None:
         ('[tiers.tier1]\ncadence = "0 0 30 2 *"\n', "tiers.tier1.cadence", "never fires"),
         ('[tiers.notify]\ncadence = "daily"\n', "tiers.notify", "reserved"),
         ('[schedule]\nnotify_time = "25:00"\n', "schedule.notify_time", ""),
-        ('[push]\ncrm = "hubspot"\n', "push.crm", ""),
+        ('[push]\ncrm = "pipedrive"\n', "push.crm", ""),
     ],
 )
 def test_invalid_schedule_config_names_the_key(toml: str, key_path: str, fragment: str) -> None:

@@ -271,6 +271,59 @@ class SalesforceSection(Section):
     )
 
 
+def _default_deal_stages() -> dict[str, str]:
+    return {
+        "appointmentscheduled": "1-Appointment Scheduled",
+        "qualifiedtobuy": "2-Qualified To Buy",
+        "presentationscheduled": "3-Presentation Scheduled",
+        "decisionmakerboughtin": "4-Decision Maker Bought-In",
+        "contractsent": "5-Contract Sent",
+        "closedwon": "7-Closed Won",
+        "closedlost": "8-Closed Lost",
+    }
+
+
+class HubSpotSection(Section):
+    """The HubSpot connector (docs/hubspot.md). The private-app token comes only from the environment:
+    ``JOBSHIFT_HUBSPOT_TOKEN``."""
+
+    base_url: str = Field("https://api.hubapi.com", description="API host (a test server in tests)")
+    timeout_seconds: float = Field(30.0, gt=0, description="read timeout of one API call")
+    connect_timeout_seconds: float = Field(5.0, gt=0, le=120, description="TCP/TLS connect timeout")
+    lead_mode: Literal["contact", "leads_object"] = Field(
+        "contact", description="a lead is a contact with a lead status, or also a record of the Leads object"
+    )
+    lead_lifecycle_stage: str = Field("lead", description="lifecyclestage of the contacts jobshift creates")
+    lead_status: str = Field("NEW", description="hs_lead_status of the contacts jobshift creates")
+    departed_lead_status: str = Field("UNQUALIFIED", description="hs_lead_status of a departed contact")
+    departed_lifecycle_stage: str = Field("", description="lifecyclestage of a departed contact ('' = keep)")
+    property_group: str = "jobshift"
+    batch_size: int = Field(100, ge=1, le=100, description="records per batch create / update call")
+    daily_limit: int = Field(
+        250_000, ge=1, description="daily API calls of the account, when the daily headers are absent"
+    )
+    api_usage_pause_share: float = Field(0.9, gt=0, le=1.0)
+    retry_attempts: int = Field(6, ge=1, le=50)
+    retry_backoff_seconds: float = Field(1.0, ge=0)
+    retry_backoff_max_seconds: float = Field(60.0, ge=0)
+    search_page_size: int = Field(100, ge=1, le=200)
+    record_url_template: str = Field(
+        "https://app.hubspot.com/contacts/{portal_id}/record/0-1/{id}",
+        description="link to a record in HubSpot (web UI)",
+    )
+    portal_id: str | None = None
+    deal_stages: dict[str, str] = Field(
+        default_factory=_default_deal_stages,
+        description='deal stage id -> jobshift stage "N-Label" (closed won 7, closed lost 8 by default)',
+    )
+    closed_won_stages: list[str] = Field(default_factory=lambda: ["closedwon"])
+    closed_lost_stages: list[str] = Field(default_factory=lambda: ["closedlost"])
+    fields: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description='per CRM object: canonical column -> HubSpot property name ("" = not mapped)',
+    )
+
+
 class PdlSection(Section):
     """The People Data Labs Person Enrichment client (docs/people-data-api.md). The API key comes only
     from ``JOBSHIFT_PDL_API_KEY``."""
@@ -344,8 +397,9 @@ class PushSection(Section):
     retry_base_seconds: float = Field(60.0, ge=0)
     retry_max_seconds: float = Field(21_600.0, ge=0)
     max_attempts: int = Field(8, ge=1, le=100, description="retryable failures before a row is failed")
-    crm: Literal["store", "salesforce"] = Field(
-        "store", description="where push, backfill and the scheduler write: the built-in store or Salesforce"
+    crm: Literal["store", "salesforce", "hubspot"] = Field(
+        "store",
+        description="where push, backfill and the scheduler write: the built-in store, Salesforce or HubSpot",
     )
 
 
@@ -416,7 +470,7 @@ class ScheduleSection(Section):
     weekly_time: str = Field("07:00", pattern=_HHMM, description="weekly_emails: Mondays at this time")
     track_before_check: bool = Field(True, description="rebuild the tracked set before each tier check")
     enrich_before_check: bool = Field(True, description="enrich due contacts first (if JOBSHIFT_PDL_API_KEY)")
-    pull_before_check: bool = Field(True, description="pull CRM changes first when [push] crm = salesforce")
+    pull_before_check: bool = Field(True, description="pull CRM changes first when [push] crm is remote")
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -630,6 +684,7 @@ class Config(BaseSettings):
     push: PushSection = Field(default_factory=PushSection)
     backfill: BackfillSection = Field(default_factory=BackfillSection)
     salesforce: SalesforceSection = Field(default_factory=SalesforceSection)
+    hubspot: HubSpotSection = Field(default_factory=HubSpotSection)
     pdl: PdlSection = Field(default_factory=PdlSection)
     routing: RoutingSection = Field(default_factory=RoutingSection)
     notifications: NotificationsSection = Field(default_factory=NotificationsSection)
@@ -963,6 +1018,53 @@ bulk_timeout_seconds = 3600.0
 # [salesforce.fields.accounts]
 # segment = "Segment__c"
 
+# HubSpot connector (jobshift crm check / crm pull / crm setup; docs/hubspot.md). The private-app token
+# only from the environment: JOBSHIFT_HUBSPOT_TOKEN.
+[hubspot]
+base_url = "https://api.hubapi.com"
+# Every API call has a connect and a read timeout.
+timeout_seconds = 30.0
+connect_timeout_seconds = 5.0
+# "contact": a lead is a contact with hs_lead_status and lifecyclestage below; "leads_object": also a
+# record of HubSpot's Leads object (when `jobshift crm check` finds it in the portal).
+lead_mode = "contact"
+lead_lifecycle_stage = "lead"
+lead_status = "NEW"
+# A contact who left: jobshift_no_longer_at_company = true, this lead status ("" = keep) and stage.
+departed_lead_status = "UNQUALIFIED"
+departed_lifecycle_stage = ""
+# The property group `jobshift crm setup` creates for jobshift's properties.
+property_group = "jobshift"
+# Records per batch create / update call (HubSpot allows 100).
+batch_size = 100
+# Pause writes at this share of the daily API calls (X-HubSpot-RateLimit-Daily(-Remaining) headers, or
+# daily_limit when the account does not send them).
+daily_limit = 250000
+api_usage_pause_share = 0.9
+# 429 (Retry-After) and 5xx are retried with exponential backoff and jitter.
+retry_attempts = 6
+retry_backoff_seconds = 1.0
+retry_backoff_max_seconds = 60.0
+search_page_size = 100
+record_url_template = "https://app.hubspot.com/contacts/{portal_id}/record/0-1/{id}"
+# portal_id = "12345678"
+closed_won_stages = ["closedwon"]
+closed_lost_stages = ["closedlost"]
+
+# Deal stage id -> jobshift's "N-Label" stage (the number drives cohorts and rules 1A-3B).
+[hubspot.deal_stages]
+appointmentscheduled = "1-Appointment Scheduled"
+qualifiedtobuy = "2-Qualified To Buy"
+presentationscheduled = "3-Presentation Scheduled"
+decisionmakerboughtin = "4-Decision Maker Bought-In"
+contractsent = "5-Contract Sent"
+closedwon = "7-Closed Won"
+closedlost = "8-Closed Lost"
+
+# Property mapping per object: canonical column = "hubspot_property" ("" = do not read or write it).
+# [hubspot.fields.contacts]
+# linkedin_url = "hs_linkedin_url"
+
 # People Data Labs Person Enrichment (jobshift enrich; docs/people-data-api.md).
 # The API key only from the environment: JOBSHIFT_PDL_API_KEY.
 [pdl]
@@ -1034,8 +1136,8 @@ api_usage_threshold = 0.9
 retry_base_seconds = 60.0
 retry_max_seconds = 21600.0
 max_attempts = 8
-# Where push, backfill and the scheduler write: "store" (the built-in CRM tables) or "salesforce"
-# (the [salesforce] connector; docs/salesforce.md).
+# Where push, backfill and the scheduler write: "store" (the built-in CRM tables), "salesforce"
+# (the [salesforce] connector; docs/salesforce.md) or "hubspot" ([hubspot]; docs/hubspot.md).
 crm = "store"
 
 [backfill]
@@ -1197,7 +1299,7 @@ weekly_time = "07:00"
 track_before_check = true
 # Only when JOBSHIFT_PDL_API_KEY is set.
 enrich_before_check = true
-# Only when [push] crm = "salesforce".
+# Only when [push] crm is a remote CRM (salesforce, hubspot).
 pull_before_check = true
 
 [web]

@@ -1,10 +1,11 @@
-"""Commands: ``jobshift crm setup`` / ``check`` / ``pull`` (Salesforce) and ``jobshift enrich`` (PDL API)."""
+"""Commands: ``jobshift crm setup`` / ``check`` / ``pull`` (the remote CRM of the registry) and
+``jobshift enrich`` (PDL API)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,7 +33,7 @@ def _since(value: str | None) -> datetime | None:
 def register(app: typer.Typer, state: State) -> None:
     """Add the ``crm`` command group and ``enrich`` to ``app``."""
     crm_app = typer.Typer(
-        help="Connect a CRM (Salesforce): set up the org, check the mapping, pull records.",
+        help="Connect a CRM (Salesforce, HubSpot): set it up, check the mapping, pull records.",
         no_args_is_help=True,
     )
     app.add_typer(crm_app, name="crm")
@@ -49,23 +50,43 @@ def register(app: typer.Typer, state: State) -> None:
         target_org: Annotated[
             str, typer.Option("--target-org", help="Salesforce CLI alias of the org, used in the commands")
         ] = "prod",
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="HubSpot: only list the properties it would create")
+        ] = False,
+        crm: Annotated[
+            str | None,
+            typer.Option(
+                "--crm", help="salesforce or hubspot (default: [push] crm; Salesforce for the store)"
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print the instructions as JSON")] = False,
     ) -> None:
-        """Where the org metadata (fields, permission set, list views, layout) is and how to deploy it.
+        """Prepare the CRM for jobshift.
 
-        Needs no Salesforce connection: prints the Salesforce CLI commands (`sf project deploy start`,
-        `sf org assign permset`) and the steps to do by hand in Setup.
+        Salesforce: where the org metadata (fields, permission set, list views, layout) is and how to
+        deploy it; needs no connection: prints the Salesforce CLI commands (`sf project deploy start`,
+        `sf org assign permset`) and the steps to do by hand in Setup. HubSpot: creates the `jobshift`
+        property group and jobshift's contact properties (`--dry-run` lists them).
         """
         from rich.markup import escape
 
+        from jobshift.services.crm_registry import remote_crm
         from jobshift.services.salesforce_setup import setup_salesforce
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
         try:
-            report = setup_salesforce(ws.config, out=out, force=force, target_org=target_org)
+            entry = remote_crm(ws, crm)
+            if entry.name != "salesforce":
+                assert entry.setup is not None
+                generic = entry.setup(ws, dry_run=dry_run)
+            else:
+                report = setup_salesforce(ws.config, out=out, force=force, target_org=target_org)
         finally:
             ws.close()
+        if entry.name != "salesforce":
+            _print_setup(generic.to_dict(), entry.label, as_json)
+            return
         if as_json:
             print_json(report.to_dict())
             return
@@ -99,19 +120,30 @@ def register(app: typer.Typer, state: State) -> None:
 
     @crm_app.command("check")
     def check(
+        crm: Annotated[
+            str | None,
+            typer.Option(
+                "--crm", help="salesforce or hubspot (default: [push] crm; Salesforce for the store)"
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
     ) -> None:
-        """Log in to Salesforce, describe the objects and check every mapped field jobshift writes."""
-        from jobshift.services.salesforce_sync import check_salesforce
+        """Connect to the CRM, read its objects' fields and check every mapped field jobshift writes."""
+        from jobshift.services.crm_registry import remote_crm
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
         try:
-            report = check_salesforce(ws)
+            entry = remote_crm(ws, crm)
+            assert entry.check is not None
+            report = entry.check(ws)
         finally:
             ws.close()
         if as_json:
             print_json(report.to_dict())
+            return
+        if entry.name != "salesforce":
+            _print_check(report.to_dict(), entry.label)
             return
         rows = [
             (o, v["sobject"], v["fields_read"], ", ".join(v["not_in_org"]) or "-")
@@ -136,18 +168,26 @@ def register(app: typer.Typer, state: State) -> None:
         objects: Annotated[
             list[str] | None, typer.Option("--object", help="only this object (repeatable)")
         ] = None,
+        crm: Annotated[
+            str | None,
+            typer.Option(
+                "--crm", help="salesforce or hubspot (default: [push] crm; Salesforce for the store)"
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
     ) -> None:
-        """Read Salesforce into the local store, incrementally by SystemModstamp.
+        """Read the CRM into the local store, incrementally by last modification.
 
         Re-pulling the same records changes nothing.
         """
-        from jobshift.services.salesforce_sync import pull_salesforce
+        from jobshift.services.crm_registry import remote_crm
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
         try:
-            report = pull_salesforce(ws, since=_since(since), objects=_objects(objects))
+            entry = remote_crm(ws, crm)
+            assert entry.pull is not None
+            report = entry.pull(ws, since=_since(since), objects=_objects(objects))
         finally:
             ws.close()
         if as_json:
@@ -158,7 +198,7 @@ def register(app: typer.Typer, state: State) -> None:
             for o, c in report.objects.items()
         ]
         print_table(
-            f"Pulled from Salesforce ({report.seconds:.1f}s, {report.stats['api_calls']:,} API calls)",
+            f"Pulled from {entry.label} ({report.seconds:.1f}s, {report.stats['api_calls']:,} API calls)",
             rows,
             headers=("object", "read", "inserted", "updated", "unchanged", "quarantined"),
         )
@@ -193,6 +233,36 @@ def register(app: typer.Typer, state: State) -> None:
         print_table(title, report.counts())
         if report.stopped:
             warn(f"stopped early: {report.stopped}")
+
+
+def _print_setup(report: dict[str, Any], label: str, as_json: bool) -> None:
+    if as_json:
+        print_json(report)
+        return
+    verb = "Would create" if report["dry_run"] else "Created"
+    created = ", ".join(report["created"]) or "nothing (all present)"
+    console.print(f"{label}: property group {report['group']!r}", highlight=False, markup=False)
+    console.print(f"{verb}: {created}", highlight=False, soft_wrap=True, markup=False)
+    if report["existing"]:
+        console.print(f"Already there: {', '.join(report['existing'])}", highlight=False, markup=False)
+
+
+def _print_check(report: dict[str, Any], label: str) -> None:
+    rows = [
+        (o, v["object_type"], v["properties_read"], ", ".join(v["not_in_account"]) or "-")
+        for o, v in report["objects"].items()
+    ]
+    print_table(f"{label} objects", rows, headers=("object", "type", "properties read", "mapped, missing"))
+    console.print(
+        f"API usage today: {report['api_used']:,} / {report['api_limit']:,}; "
+        "written properties: all present; "
+        f"configured values: allowed; Leads object: {'yes' if report['leads_object'] else 'no'} "
+        f"(lead_mode {report['lead_mode']})",
+        highlight=False,
+        markup=False,
+    )
+    for w in report["warnings"]:
+        warn(w)
 
 
 def _objects(values: list[str] | None) -> list[str] | None:

@@ -80,6 +80,61 @@ def _t(name: str, type_: str) -> ColumnSpec:
 
 _COMMON = {"Id": "id", "OwnerId": "owner_id", "CreatedDate": "created_at", "Created Date": "created_at"}
 
+# HubSpot export headers (CRM → Contacts / Companies / Deals → Export). "Record ID" is HubSpot's id; the
+# owner columns hold the owner's name in an export (import users with those names as ids, or map them).
+_HS_COMMON = {"Record ID": "id", "Create Date": "created_at"}
+_HS_ACCOUNTS = {
+    **_HS_COMMON,
+    "Company name": "name",
+    "Company Domain Name": "website",
+    "Company owner": "owner_id",
+    "Number of Employees": "employees",
+    "Country/Region": "country",
+    "State/Region": "state",
+    "Parent Company ID": "parent_id",
+    "Target Account": "is_target",
+}
+_HS_CONTACTS = {
+    **_HS_COMMON,
+    "First Name": "first_name",
+    "Last Name": "last_name",
+    "Job Title": "title",
+    "Phone Number": "phone",
+    "Contact owner": "owner_id",
+    "Lifecycle Stage": "status",
+    "Country/Region": "country",
+    "State/Region": "state",
+    "LinkedIn URL": "linkedin_url",
+    "Associated Company ID": "account_id",
+    "Associated Company IDs": "account_id",
+    "Associated Company IDs (Primary)": "account_id",
+    "Primary Associated Company ID": "account_id",
+    "Unsubscribed from all email": "email_opt_out",
+}
+_HS_DEALS = {
+    **_HS_COMMON,
+    "Deal Name": "name",
+    "Deal Stage": "stage",
+    "Deal Type": "type",
+    "Deal owner": "owner_id",
+    "Deal probability": "probability",
+    "Is Closed Won": "is_won",
+    "Is Deal Closed?": "is_closed",
+    "Associated Company ID": "account_id",
+    "Associated Company IDs": "account_id",
+    "Associated Company IDs (Primary)": "account_id",
+    "Original Source Type": "lead_source",
+}
+_HS_LEADS = {
+    **_HS_COMMON,
+    "Job Title": "title",
+    "Associated Company": "company",
+    "Company Name": "company",
+    "Contact owner": "owner_id",
+    "Lead Status": "status",
+}
+_HS_USERS = {"Owner ID": "id", "User ID": "id", "Team": "role", "Primary team": "role"}
+
 ACCOUNTS = ObjectSpec(
     name="accounts",
     file_name="accounts.csv",
@@ -124,6 +179,7 @@ ACCOUNTS = ObjectSpec(
         "Target_Account__c": "is_target",
         "BDR__c": "bdr_id",
         "Renewal_Manager__c": "renewal_manager_id",
+        **_HS_ACCOUNTS,
     },
     derived=("domain",),
     references=(
@@ -181,6 +237,7 @@ CONTACTS = ObjectSpec(
         "No_Longer_at_Company__c": "no_longer_at_company",
         "Status__c": "status",
         "Contact_Status__c": "status",
+        **_HS_CONTACTS,
     },
     derived=("email_norm", "linkedin_norm"),
     references=(("account_id", ("accounts",)), ("owner_id", ("users",))),
@@ -228,6 +285,7 @@ OPPORTUNITIES = ObjectSpec(
         "LeadSource": "lead_source",
         "Lead Source": "lead_source",
         "Opportunity Owner ID": "owner_id",
+        **_HS_DEALS,
     },
     derived=("stage_number",),
     references=(("account_id", ("accounts",)), ("owner_id", ("users",))),
@@ -289,6 +347,7 @@ USERS = ObjectSpec(
         "Active": "active",
         "ManagerId": "manager_id",
         "Manager ID": "manager_id",
+        **_HS_USERS,
     },
     references=(("manager_id", ("users",)),),
 )
@@ -335,6 +394,7 @@ LEADS = ObjectSpec(
         "ConvertedContactId": "converted_contact_id",
         "ConvertedAccountId": "converted_account_id",
         "ConvertedOpportunityId": "converted_opportunity_id",
+        **_HS_LEADS,
     },
     derived=("email_norm", "linkedin_norm"),
     references=(("owner_id", ("users",)),),

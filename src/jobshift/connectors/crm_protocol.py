@@ -1,4 +1,4 @@
-"""The one protocol every CRM connector implements: the built-in store (default) and Salesforce.
+"""The one protocol every CRM connector implements: the built-in store (default), Salesforce and HubSpot.
 
 Writes are *intents* that carry an idempotency key (from the outbox); a connector must make applying the
 same intent twice harmless (e.g. Salesforce: an external-id field / a lookup of the key before create).

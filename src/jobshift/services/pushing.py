@@ -22,7 +22,6 @@ from sqlalchemy import Connection, bindparam, insert, update
 
 from jobshift.config import Config
 from jobshift.connectors.crm_protocol import ContactUpdate, CrmConnector, LeadCreate, WriteResult
-from jobshift.connectors.store_crm import StoreCrmConnector
 from jobshift.domain.crm_payload import crm_fields, crm_object, local_fields
 from jobshift.errors import FatalError, PausedError, RetryableError
 from jobshift.services.push_plan import PlanCounts, plan
@@ -33,7 +32,7 @@ from jobshift.store import outbox as ob
 from jobshift.store.crm_writeback import record_contact_changes, record_leads
 from jobshift.store.run_lock import run_lock
 from jobshift.store.runs import finish_run, start_run
-from jobshift.store.schema import CRM_TABLES, audit_log, signals
+from jobshift.store.schema import audit_log, signals
 from jobshift.utils.timeutil import utcnow
 
 Clock = Callable[[], datetime]
@@ -79,15 +78,13 @@ class PushSummary:
 
 
 def default_connector(ws: Workspace, clock: Clock = utcnow) -> CrmConnector:
-    """The CRM this workspace writes to (``[push] crm``): the built-in store, or Salesforce.
+    """The CRM this workspace writes to (``[push] crm``, looked up in the CRM registry).
 
     ``clock`` is the built-in store's "now" (the creation time of its leads); a remote CRM keeps its own.
     """
-    if ws.config.push.crm == "salesforce":
-        from jobshift.connectors.salesforce import SalesforceConnector  # requests etc.: only when used
+    from jobshift.services.crm_registry import workspace_crm
 
-        return SalesforceConnector(ws.config.salesforce)
-    return StoreCrmConnector(ws.store.engine, CRM_TABLES, clock=clock)
+    return workspace_crm(ws).connect(ws, clock)
 
 
 def _backoff(cfg: Config, attempts: int, retry_after: float | None) -> timedelta:

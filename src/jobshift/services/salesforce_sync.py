@@ -140,25 +140,37 @@ def pull_salesforce(
     connector: SalesforceConnector | None = None,
 ) -> PullReport:
     """Read Salesforce into the store (incremental by ``SystemModstamp``; see the module docstring)."""
-    started = time.perf_counter()
     conn = connector or connect(ws)
+    sources = {o: f"salesforce:{SOBJECTS[o]}" for o in OBJECTS}
+    return pull_with(ws, conn, sources, since=since, objects=objects)
+
+
+def pull_with(
+    ws: Workspace,
+    conn: Any,
+    sources: Mapping[str, str],
+    *,
+    since: datetime | None = None,
+    objects: Sequence[str] | None = None,
+) -> PullReport:
+    """Read any remote CRM connector (``read``, ``watermarks``, ``rejected``, ``stats``) into the store,
+    each object from its last watermark (or ``since``); ``sources`` names each object's origin."""
+    started = time.perf_counter()
     report = PullReport()
     for obj in objects or list(OBJECTS):
         report.objects[obj] = _pull_object(
-            ws, conn, obj, since if since is not None else last_watermark(ws, obj)
+            ws, conn, obj, since if since is not None else last_watermark(ws, obj), sources[obj]
         )
     report.stats = conn.stats.to_dict()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def _pull_object(
-    ws: Workspace, conn: SalesforceConnector, obj: str, since: datetime | None
-) -> dict[str, Any]:
+def _pull_object(ws: Workspace, conn: Any, obj: str, since: datetime | None, source: str) -> dict[str, Any]:
     spec = OBJECTS[obj]
     table = CRM_TABLES[obj]
     required = [c.name for c in spec.columns if c.required]
-    source = f"salesforce:{SOBJECTS[obj]}"
+    crm = source.split(":", 1)[0].capitalize() if not source.startswith("hubspot") else "HubSpot"
     counts: dict[str, Any] = {"read": 0, "inserted": 0, "updated": 0, "unchanged": 0, "quarantined": 0}
     with ws.store.begin() as db:
         run_id = start_run(db, PULL_KIND, object=obj, source=source)
@@ -173,7 +185,7 @@ def _pull_object(
                 counts["read"] += 1
                 missing = [c for c in required if row.get(c) in (None, "")]
                 if missing:
-                    reason = f"required column {missing[0]} is empty in Salesforce"
+                    reason = f"required column {missing[0]} is empty in {crm}"
                     bad.append(QuarantinedRow(source, None, missing[0], reason, str(row.get("id") or row)))
                     continue
                 key = tuple(row[k] for k in spec.key)

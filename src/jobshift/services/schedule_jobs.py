@@ -1,6 +1,6 @@
 """What each scheduled job does (docs/scheduler.md); the loop and the ledger are in ``scheduler``.
 
-- **tier check** (one per tier): [pull CRM changes when ``[push] crm = "salesforce"``] → [rebuild the tracked
+- **tier check** (one per tier): [pull CRM changes when ``[push] crm`` is a remote CRM] → [rebuild the tracked
   set] → [enrich due contacts when ``JOBSHIFT_PDL_API_KEY`` is set] → detect that tier → push. A failing
   pull or enrichment is recorded and the check goes on with the data already there (the job then ends
   ``failed`` with the step named); a failing detection stops before the push.
@@ -64,10 +64,18 @@ def _err(exc: BaseException) -> str:
 
 
 def _pull(ws: Workspace) -> dict[str, Any]:
-    from jobshift.services.salesforce_sync import pull_salesforce
+    from jobshift.services.crm_registry import workspace_crm
 
-    rep = pull_salesforce(ws)
+    pull = workspace_crm(ws).pull
+    assert pull is not None
+    rep = pull(ws)
     return {"objects": rep.objects, "seconds": rep.seconds}
+
+
+def _remote(ws: Workspace) -> bool:
+    from jobshift.services.crm_registry import workspace_crm
+
+    return workspace_crm(ws).remote
 
 
 def _track(ws: Workspace, ctx: JobContext) -> dict[str, Any]:
@@ -113,11 +121,11 @@ def _push(ws: Workspace, ctx: JobContext) -> dict[str, Any]:
 
 def run_tier_check(ws: Workspace, job: Job, period: Period, ctx: JobContext) -> dict[str, Any]:
     """Pull / track / enrich (optional steps) → detect the job's tier → push (see the module docstring)."""
-    cfg, s = ws.config, ws.config.schedule
+    s = ws.config.schedule
     counts: dict[str, Any] = {"tier": job.tier}
     soft_errors: list[str] = []
     optional: list[tuple[str, bool, Callable[[], dict[str, Any] | None]]] = [
-        ("pull", cfg.push.crm == "salesforce" and s.pull_before_check, lambda: _pull(ws)),
+        ("pull", _remote(ws) and s.pull_before_check, lambda: _pull(ws)),
         ("track", s.track_before_check, lambda: _track(ws, ctx)),
         ("track", not s.track_before_check, lambda: _ensure_tracked(ws, ctx)),
         ("enrich", s.enrich_before_check and bool(os.environ.get(PDL_KEY_ENV)), lambda: _enrich(ws, ctx)),
