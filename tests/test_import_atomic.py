@@ -67,7 +67,7 @@ def test_bad_utf8_mid_file_leaves_rows_and_indexes(backend_workspace: Path, tmp_
     ws = Workspace.open(backend_workspace)
     try:
         with pytest.raises(InputFileError, match="not UTF-8 text at line"):
-            import_file(ws, "contacts", bad)
+            import_file(ws, "contacts", bad, encoding="utf-8")  # auto would read it as Windows-1252
     finally:
         ws.close()
     assert _state(backend_workspace) == (0, CONTACT_INDEXES)
@@ -115,7 +115,8 @@ def test_failure_on_a_filled_table_keeps_its_rows(backend_workspace: Path, tmp_p
     try:
         import_file(ws, "contacts", _contacts(tmp_path / "first.csv", 500))
         with pytest.raises(InputFileError, match="not UTF-8"):
-            import_file(ws, "contacts", _contacts(tmp_path / "bad.csv", 800, start=400, bad_line_at=700))
+            bad = _contacts(tmp_path / "bad.csv", 800, start=400, bad_line_at=700)
+            import_file(ws, "contacts", bad, encoding="utf-8")
     finally:
         ws.close()
     assert _state(backend_workspace) == (500, CONTACT_INDEXES)
