@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
@@ -34,6 +35,12 @@ class DetectSettings:
     company_match_threshold: float = 92.0
     filters: FilterSpec = field(default_factory=FilterSpec)
     persona: PersonaSpec | None = None
+    run_date: date | None = None
+    """The day the detection runs (``too_old`` and the evidence's age count to it); ``None``: today (UTC)."""
+
+    def today(self) -> date:
+        """The run date: :attr:`run_date`, else today's UTC date."""
+        return self.run_date or datetime.now(UTC).date()
 
 
 def block_last(col: str) -> pl.Expr:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -100,7 +101,7 @@ class DetectSummary:
         return self.__dict__.copy()
 
 
-def settings_from_config(cfg: Config) -> DetectSettings:
+def settings_from_config(cfg: Config, run_date: date | None = None) -> DetectSettings:
     """Detection settings from ``[detection]``, ``[filters]`` and ``[persona]``."""
     f = cfg.filters
     spec = FilterSpec(
@@ -116,6 +117,7 @@ def settings_from_config(cfg: Config) -> DetectSettings:
         competitor_domains=frozenset(d.lower() for d in f.competitor_domains),
         competitor_names=frozenset((normalize_company_name(n) or n).lower() for n in f.competitor_names),
         max_job_change_age_months=cfg.detection.max_job_change_age_months,
+        max_evidence_age_days=cfg.detection.max_evidence_age_days,
     )
     p = cfg.persona
     persona = PersonaSpec(
@@ -133,6 +135,7 @@ def settings_from_config(cfg: Config) -> DetectSettings:
         company_match_threshold=d.company_match_threshold,
         filters=spec,
         persona=persona,
+        run_date=run_date,
     )
 
 
@@ -187,7 +190,9 @@ def iter_observation_batches(conn: Connection, batch_rows: int = BATCH_ROWS) -> 
     yield from iter_newest(conn, lambda lo, hi: newest_observations_query(conn, lo, hi), batch_rows)
 
 
-def build_context(conn: Connection, cfg: Config, tracked: TrackedSet, tier: int | None) -> DetectContext:
+def build_context(
+    conn: Connection, cfg: Config, tracked: TrackedSet, tier: int | None, run_date: date | None = None
+) -> DetectContext:
     """Tracked contacts + accounts + aliases → the shared context of a run."""
     c = read_frame(conn, tracked.query(tier), CONTACT_SCHEMA)
     a = read_accounts(conn)
@@ -195,7 +200,7 @@ def build_context(conn: Connection, cfg: Config, tracked: TrackedSet, tier: int 
         Alias(r["account_id"], r["alias_name"], r["alias_domain"], r["alias_linkedin_norm"])
         for r in signal_store.list_aliases(conn)
     ]
-    return DetectContext.build(c, a, aliases, settings_from_config(cfg))
+    return DetectContext.build(c, a, aliases, settings_from_config(cfg, run_date))
 
 
 def run_detection(
@@ -222,12 +227,15 @@ def detect(
     tier: int | None = None,
     tracked: TrackedSet | None = None,
     executor: Executor | None = None,
+    run_date: date | None = None,
 ) -> DetectSummary:
-    """``jobshift detect``: detect and upsert signals in one transaction; a run row records the counts."""
+    """``jobshift detect``: detect and upsert signals in one transaction; a run row records the counts.
+
+    ``run_date`` (default: today, UTC) is what ``too_old`` and the evidence's age are measured to."""
     store = ws.store
     with store.connect() as conn:
         tracked = tracked or default_tracked_set(conn)
-        ctx = build_context(conn, ws.config, tracked, tier)
+        ctx = build_context(conn, ws.config, tracked, tier, run_date)
         detection, n_obs = run_detection(conn, ctx, executor)
     return record_detection(store, ctx, detection, n_obs)
 

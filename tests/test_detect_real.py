@@ -1,0 +1,169 @@
+"""Detection on real-world data (issue 16): evidence age, company names of groups and subsidiaries,
+several current jobs, new hires and promotions at target accounts, identity from history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jobshift.services.detecting import detect, export_signals
+from jobshift.services.importing import import_dir
+from jobshift.services.ingesting import ingest_people
+from jobshift.services.workspace import Workspace, init_workspace
+
+ACCOUNTS = """id,name,website,type,is_target,parent_id,industry,country
+a-1,Acme Inc.,acme.com,Customer,false,,Software,US
+a-2,Siemens AG,siemens.com,Prospect,true,,Manufacturing,DE
+a-3,Siemens UK Ltd,siemens.co.uk,Prospect,false,a-2,Manufacturing,GB
+a-4,Northwind Holding AG,northwind.com,Prospect,false,,Logistics,DE
+a-5,Contoso Ltd,contoso.com,Prospect,false,,Fintech,FR
+"""
+CONTACTS = """id,account_id,first_name,last_name,email,title,linkedin_url
+c-1,a-1,Jane,Doe,jane@acme.com,Director of Engineering,linkedin.com/in/jane-doe
+c-2,a-1,Old,Timer,old@acme.com,CTO,linkedin.com/in/old-timer
+c-3,a-1,Nina,Late,nina@acme.com,VP Engineering,linkedin.com/in/nina-late
+c-4,a-1,Sam,Group,sam@acme.com,CTO,linkedin.com/in/sam-group
+c-5,a-1,Fay,Solo,fay@acme.com,Engineering Manager,linkedin.com/in/fay-solo
+c-6,a-1,Multi,Jobs,multi@acme.com,Director of IT,linkedin.com/in/multi-jobs
+c-7,a-5,Ann,Lee,,CTO,
+c-8,a-5,Tom,Brown,,CTO,
+"""
+
+
+def _exp(name: str, site: str | None, title: str, start: str | None, end: str | None, primary: bool = False):
+    return {
+        "company": {"name": name, "website": site},
+        "title": {"name": title},
+        "start_date": start,
+        "end_date": end,
+        "is_primary": primary,
+    }
+
+
+def _p(
+    pid: str, first: str, last: str, observed: str, exp: list[dict[str, Any]], **kw: Any
+) -> dict[str, Any]:
+    rec: dict[str, Any] = {
+        "id": pid,
+        "full_name": f"{first} {last}",
+        "first_name": first,
+        "last_name": last,
+        "observed_at": observed,
+        "experience": exp,
+    }
+    rec.update(kw)
+    return rec
+
+
+PEOPLE = [
+    # moved to Siemens (written as its group) 2.5 years before the run: stale evidence
+    _p(
+        "p-2",
+        "Old",
+        "Timer",
+        "2024-06-01",
+        [
+            _exp("Siemens Group", None, "CTO", "2024-03", None, True),
+            _exp("Acme", "acme.com", "CTO", "2019", "2024-02"),
+        ],
+        linkedin_url="linkedin.com/in/old-timer",
+    ),
+    # started 2025-11-15, observed 2026-11-17: 12 months at the observation, 13+ months in 2027
+    _p(
+        "p-3",
+        "Nina",
+        "Late",
+        "2026-11-17",
+        [
+            _exp("Northwind Gruppe", None, "CTO", "2025-11-15", None, True),
+            _exp("Acme", "acme.com", "VP Engineering", "2019", "2025-10"),
+        ],
+        linkedin_url="linkedin.com/in/nina-late",
+    ),
+    # moved to the UK subsidiary, written with a group word and a country qualifier
+    _p(
+        "p-4",
+        "Sam",
+        "Group",
+        "2026-11-17",
+        [
+            _exp("Siemens Holdings (UK)", None, "CTO", "2026-08", None, True),
+            _exp("Acme", "acme.com", "CTO", "2019", "2026-07"),
+        ],
+        linkedin_url="linkedin.com/in/sam-group",
+    ),
+    # self-employed: suppressed, and still matched to the account it names
+    _p(
+        "p-5",
+        "Fay",
+        "Solo",
+        "2026-11-17",
+        [
+            _exp("Contoso", "contoso.com", "Freelance Consultant", "2026-09", None, True),
+            _exp("Acme", "acme.com", "Engineering Manager", "2019", "2026-08"),
+        ],
+        linkedin_url="linkedin.com/in/fay-solo",
+    ),
+]
+
+
+def _ws(root: Path, people: list[dict[str, Any]]) -> Workspace:
+    crm = root / "crm"
+    crm.mkdir()
+    (crm / "accounts.csv").write_text(ACCOUNTS)
+    (crm / "contacts.csv").write_text(CONTACTS)
+    f = root / "people.jsonl"
+    f.write_text("".join(json.dumps(p) + "\n" for p in people))
+    ws, _ = init_workspace(root / "ws")
+    import_dir(ws, crm)
+    ingest_people(ws, f)
+    return ws
+
+
+def _signals(ws: Workspace, out: Path) -> dict[tuple[str, str | None], dict[str, Any]]:
+    export_signals(ws, "jsonl", out)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    for r in rows:
+        if isinstance(r["evidence"], str):
+            r["evidence"] = json.loads(r["evidence"])
+    return {(r["type"], r["contact_id"] or r["person_id"]): r for r in rows}
+
+
+@pytest.fixture
+def ws(tmp_path: Path):  # type: ignore[no-untyped-def]
+    w = _ws(tmp_path, PEOPLE)
+    yield w
+    w.close()
+
+
+def test_stale_evidence_and_too_old_count_to_the_run_date(ws: Workspace, tmp_path: Path) -> None:
+    detect(ws, run_date=date(2026, 12, 7))
+    by = _signals(ws, tmp_path / "s.jsonl")
+    old = by[("job_change", "c-2")]
+    assert old["status"] == "suppressed:stale_evidence"
+    assert old["evidence"]["evidence_age_days"] == (date(2026, 12, 7) - date(2024, 6, 1)).days
+    assert old["evidence"]["run_date"] == "2026-12-07"
+    assert old["matched_account_id"] == "a-2"  # matched although suppressed
+    late = by[("job_change", "c-3")]
+    assert late["status"] == "new" and late["evidence"]["job_age_months"] == 12
+
+
+def test_too_old_measured_against_a_later_run_date(ws: Workspace, tmp_path: Path) -> None:
+    detect(ws, run_date=date(2027, 1, 10))
+    late = _signals(ws, tmp_path / "s.jsonl")[("job_change", "c-3")]
+    assert late["status"] == "suppressed:too_old" and late["evidence"]["job_age_months"] == 13
+
+
+def test_group_and_country_qualifiers_find_the_account(ws: Workspace, tmp_path: Path) -> None:
+    detect(ws, run_date=date(2026, 12, 7))
+    by = _signals(ws, tmp_path / "s.jsonl")
+    assert by[("job_change", "c-3")]["matched_account_id"] == "a-4"  # Northwind Gruppe = Northwind Holding AG
+    sam = by[("job_change", "c-4")]
+    assert sam["matched_account_id"] == "a-3"  # the UK subsidiary, not its parent
+    assert sam["match_rule"] == "linkedin/core"
+    fay = by[("job_change", "c-5")]
+    assert fay["status"] == "suppressed:self_employed" and fay["matched_account_id"] == "a-5"
