@@ -167,3 +167,128 @@ def test_group_and_country_qualifiers_find_the_account(ws: Workspace, tmp_path: 
     assert sam["match_rule"] == "linkedin/core"
     fay = by[("job_change", "c-5")]
     assert fay["status"] == "suppressed:self_employed" and fay["matched_account_id"] == "a-5"
+
+
+MORE_PEOPLE = [
+    # several current jobs: the feed's primary job is at a university, the CRM account's job is open too
+    _p(
+        "p-6",
+        "Multi",
+        "Jobs",
+        "2026-11-17",
+        [
+            _exp("University of Somewhere", "somewhere.edu", "Lecturer", "2026-06", None, True),
+            _exp("Acme Inc", "acme.com", "Director of IT", "2019-01", None, False),
+        ],
+        linkedin_url="linkedin.com/in/multi-jobs",
+    ),
+    # moved: a primary job outside the CRM and an open job at a CRM account
+    _p(
+        "p-1",
+        "Jane",
+        "Doe",
+        "2026-11-17",
+        [
+            _exp("Foo Startup", "foostartup.io", "Advisor", "2026-10", None, True),
+            _exp("Siemens UK", "siemens.co.uk", "CTO", "2026-09", None, False),
+            _exp("Acme", "acme.com", "Director of Engineering", "2018", "2026-08"),
+        ],
+        linkedin_url="linkedin.com/in/jane-doe",
+    ),
+    # promoted inside a target account, not a CRM contact
+    _p(
+        "p-7",
+        "Pia",
+        "Prom",
+        "2026-11-17",
+        [
+            _exp("Siemens AG", "siemens.com", "VP Engineering", "2026-10-15", None, True),
+            _exp("Siemens AG", "siemens.com", "Director of Engineering", "2020-01", "2026-10"),
+        ],
+    ),
+    # new at a target account without a start date; the previous job ended last month
+    _p(
+        "p-8",
+        "Una",
+        "Dated",
+        "2026-11-17",
+        [
+            _exp("Siemens AG", "siemens.com", "CTO", None, None, True),
+            _exp("Wingtip Toys", "wingtip.com", "CTO", "2019", "2026-10"),
+        ],
+    ),
+    # new at an ICP account (Logistics), not flagged target
+    _p(
+        "p-9",
+        "Hal",
+        "Newman",
+        "2026-11-17",
+        [_exp("Northwind", "northwind.com", "CTO", "2026-10-20", None, True)],
+    ),
+    # name-only matches: history shows the CRM company / does not
+    _p(
+        "p-10",
+        "Ann",
+        "Lee",
+        "2026-11-17",
+        [
+            _exp("Fabrikam", "fabrikam.com", "CTO", "2026-09", None, True),
+            _exp("Contoso", "contoso.com", "CTO", "2015", "2026-08"),
+        ],
+    ),
+    _p("p-11", "Tom", "Brown", "2026-11-17", [_exp("Globex", "globex.com", "CTO", "2026-09", None, True)]),
+]
+
+
+@pytest.fixture
+def ws_more(tmp_path: Path):  # type: ignore[no-untyped-def]
+    w = _ws(tmp_path, MORE_PEOPLE)
+    w.config.icp.industries = ["Logistics"]
+    yield w
+    w.close()
+
+
+def test_several_current_jobs_prefer_the_crm_account(ws_more: Workspace, tmp_path: Path) -> None:
+    detect(ws_more, run_date=date(2026, 12, 7))
+    by = _signals(ws_more, tmp_path / "s.jsonl")
+    assert ("job_change", "c-6") not in by  # still at Acme: the university job is a second job
+    jane = by[("job_change", "c-1")]
+    assert jane["matched_account_id"] == "a-3" and jane["new_title"] == "CTO"
+    assert jane["evidence"]["current_job_choice"] == "2 current jobs: operating_role"
+
+
+def test_promotion_and_undated_hire_at_a_target_account(ws_more: Workspace, tmp_path: Path) -> None:
+    detect(ws_more, run_date=date(2026, 12, 7))
+    by = _signals(ws_more, tmp_path / "s.jsonl")
+    pia = by[("promotion", "p-7")]
+    assert pia["contact_id"] is None and pia["past_title"] == "Director of Engineering"
+    assert pia["matched_account_id"] == "a-2" and pia["status"] == "new"
+    assert pia["evidence"]["title_change"].startswith("promotion:")
+    assert ("new_hire", "p-7") not in by
+    una = by[("new_hire", "p-8")]
+    assert una["evidence"]["new_hire_rule"] == "no_start_date_previous_job_ended"
+    assert una["match_rule"].startswith("no_start_date_previous_job_ended/") and una["confidence"] < 0.9
+
+
+def test_icp_accounts_are_watched(ws_more: Workspace, tmp_path: Path) -> None:
+    detect(ws_more, run_date=date(2026, 12, 7))
+    hal = _signals(ws_more, tmp_path / "s.jsonl")[("new_hire", "p-9")]
+    assert hal["matched_account_id"] == "a-4" and hal["evidence"]["account_watched"] == "icp"
+
+
+def test_icp_watch_can_be_switched_off(ws_more: Workspace, tmp_path: Path) -> None:
+    ws_more.config.detection.watch_icp_accounts = False
+    detect(ws_more, run_date=date(2026, 12, 7))
+    assert ("new_hire", "p-9") not in _signals(ws_more, tmp_path / "s.jsonl")
+
+
+def test_name_only_identity_needs_the_crm_company_in_the_history(ws_more: Workspace, tmp_path: Path) -> None:
+    detect(ws_more, run_date=date(2026, 12, 7))
+    by = _signals(ws_more, tmp_path / "s.jsonl")
+    ann = by[("job_change", "c-7")]
+    assert ann["status"] == "new" and ann["evidence"]["identity_check"] == (
+        "name only; the profile's history shows Contoso Ltd"
+    )
+    tom = by[("job_change", "c-8")]
+    assert tom["status"] == "uncertain"
+    assert "missing evidence: Contoso Ltd in the profile's history" in tom["evidence"]["identity_check"]

@@ -20,6 +20,7 @@ from jobshift.domain.normalize.names import PersonName, name_similarity, parse_p
 from jobshift.domain.normalize.persona import PersonaSpec, persona_matches
 from jobshift.domain.normalize.title_model import title_decision
 from jobshift.domain.normalize.titles import classify_title, normalize_title
+from jobshift.domain.scorecard.icp import IcpCriteria, failed_criteria
 
 CUSTOMER_TYPES = frozenset({"customer"})
 
@@ -35,6 +36,9 @@ class DetectSettings:
     company_match_threshold: float = 92.0
     filters: FilterSpec = field(default_factory=FilterSpec)
     persona: PersonaSpec | None = None
+    icp: IcpCriteria | None = None
+    """Accounts matching these criteria are watched like target accounts (when ``watch_icp_accounts``)."""
+    watch_icp_accounts: bool = True
     run_date: date | None = None
     """The day the detection runs (``too_old`` and the evidence's age count to it); ``None``: today (UTC)."""
 
@@ -122,6 +126,14 @@ class DetectContext:
             for r in accounts.iter_rows(named=True)
         ]
         index = CompanyIndex.build(infos, aliases, fuzzy_threshold=settings.company_match_threshold)
+        icp = settings.icp if settings.watch_icp_accounts and settings.icp and settings.icp.defined else None
+        in_icp = [
+            icp is not None
+            and not failed_criteria(
+                icp, r.get("industry"), r.get("country"), r.get("segment"), r.get("employees")
+            )
+            for r in accounts.iter_rows(named=True)
+        ]
         acc = pl.DataFrame(
             {
                 "account_id": [a.id for a in infos],
@@ -131,6 +143,11 @@ class DetectContext:
                 "is_customer_company": [a.is_customer for a in infos],
                 "is_target_company": [a.is_target for a in infos],
                 "has_open_opportunity": [a.has_open_opp for a in infos],
+                "is_watched": [a.is_target or m for a, m in zip(infos, in_icp, strict=True)],
+                "watch_reason": [
+                    "target" if a.is_target else ("icp" if m else None)
+                    for a, m in zip(infos, in_icp, strict=True)
+                ],
             },
             schema={
                 "account_id": pl.String,
@@ -140,6 +157,8 @@ class DetectContext:
                 "is_customer_company": pl.Boolean,
                 "is_target_company": pl.Boolean,
                 "has_open_opportunity": pl.Boolean,
+                "is_watched": pl.Boolean,
+                "watch_reason": pl.String,
             },
         )
         ctx = cls(contacts=contacts, accounts=acc, index=index, settings=settings)

@@ -328,8 +328,10 @@ def _add_new_hires(
     h = h.sort(["observed_at", "person_key"], descending=[True, False]).unique(
         ["cur_account_id", "_who"], keep="first", maintain_order=True
     )
+    undated = pl.col("hire_rule") == "no_start_date_previous_job_ended"
     h = h.with_columns(
-        pl.lit("new_hire").alias("type"),
+        pl.col("hire_kind").alias("type"),
+        pl.col("prev_title").alias("past_title"),
         pl.lit(None, dtype=pl.String).alias("contact_id"),
         pl.col("cur_title").alias("new_title"),
         pl.col("cur_name").alias("new_company"),
@@ -337,13 +339,16 @@ def _add_new_hires(
         pl.col("cur_account_id").alias("matched_account_id"),
         pl.col("cur_start").alias("job_started_date"),
         pl.lit("matched").alias("outcome"),
-        ("start_within_window/" + pl.col("cur_rule").fill_null("none")).alias("match_rule"),
-        pl.col("cur_conf").fill_null(0.9).round(3).alias("confidence"),
+        (pl.col("hire_rule") + "/" + pl.col("cur_rule").fill_null("none")).alias("match_rule"),
+        (pl.col("cur_conf").fill_null(0.9) * pl.when(undated).then(0.7).otherwise(1.0))
+        .round(3)
+        .alias("confidence"),
         pl.lit(None, dtype=pl.Boolean).alias("email_opt_out"),
         pl.lit(None, dtype=pl.String).alias("crm_end_date"),
     )
     h = _titles(ctx, h).filter(pl.col("persona_match"))
     h = h.with_columns(pl.lit("profile").alias("rule"))
+    df = df.with_columns(pl.lit(None, dtype=pl.String).alias("hire_rule"))
     missing = [pl.lit(None, dtype=dt).alias(col) for col, dt in df.schema.items() if col not in h.columns]
     h = h.with_columns(missing)
     return pl.concat([df, h.select(df.columns)], how="vertical_relaxed")
@@ -377,12 +382,38 @@ def signal_id_keys() -> pl.Expr:
     )
 
 
+def _identity_check() -> pl.Expr:
+    """What proved (or failed to prove) a name-only match: the CRM company in the profile's history."""
+    company = pl.col("past_company").fill_null("the CRM account")
+    return (
+        pl.when(pl.col("rule") != "name")
+        .then(pl.lit(None, dtype=pl.String))
+        .when(pl.col("history_ok").fill_null(False))
+        .then("name only; the profile's history shows " + company)
+        .otherwise(
+            "name only; missing evidence: "
+            + company
+            + " in the profile's history (no shared LinkedIn or e-mail)"
+        )
+    )
+
+
 def _finish(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
+    df = df.join(
+        ctx.accounts.select(pl.col("account_id").alias("matched_account_id"), "watch_reason"),
+        on="matched_account_id",
+        how="left",
+        maintain_order="left",
+    )
     ids = signal_ids_from_keys(df.select(signal_id_keys().alias("k")).get_column("k").to_list())
     evidence = pl.struct(
         pl.col("rule").alias("identity"),
+        _identity_check().alias("identity_check"),
         pl.col("match_rule"),
         pl.col("cur_tie").alias("company_tie_break"),
+        pl.col("cur_choice").alias("current_job_choice"),
+        pl.col("watch_reason").alias("account_watched"),
+        pl.col("hire_rule").alias("new_hire_rule"),
         pl.col("observed_at"),
         pl.col("evidence_age_days"),
         pl.lit(ctx.settings.today().isoformat()).alias("run_date"),

@@ -33,8 +33,15 @@ from jobshift.domain.filters import FilterSpec
 from jobshift.domain.matching.companies import Alias
 from jobshift.domain.normalize.companies import normalize_company_name
 from jobshift.domain.normalize.persona import PersonaSpec
+from jobshift.domain.scorecard.icp import IcpCriteria
 from jobshift.domain.signals import SIGNAL_FIELDS, SIGNAL_TYPES
-from jobshift.engine.batches import ACCOUNT_SCHEMA, CONTACT_SCHEMA, OBSERVATION_SCHEMA, frame
+from jobshift.engine.batches import (
+    ACCOUNT_ICP_SCHEMA,
+    ACCOUNT_SCHEMA,
+    CONTACT_SCHEMA,
+    OBSERVATION_SCHEMA,
+    frame,
+)
 from jobshift.engine.context import DetectContext, DetectSettings
 from jobshift.engine.detect import detect_batch
 from jobshift.engine.executor import Executor, LocalExecutor
@@ -136,6 +143,14 @@ def settings_from_config(cfg: Config, run_date: date | None = None) -> DetectSet
         filters=spec,
         persona=persona,
         run_date=run_date,
+        icp=IcpCriteria.of(
+            cfg.icp.industries,
+            cfg.icp.countries,
+            cfg.icp.segments,
+            cfg.icp.min_employees,
+            cfg.icp.max_employees,
+        ),
+        watch_icp_accounts=d.watch_icp_accounts,
     )
 
 
@@ -145,7 +160,7 @@ def _json_text(conn: Connection, col: Any) -> Any:
 
 
 def read_accounts(conn: Connection) -> pl.DataFrame:
-    """Accounts with their contact counts and whether they have an open opportunity."""
+    """Accounts with their contact counts, whether they have an open opportunity, and the ICP columns."""
     n = select(func.count()).where(contacts.c.account_id == accounts.c.id).scalar_subquery()
     open_opp = exists().where(
         and_(
@@ -163,8 +178,12 @@ def read_accounts(conn: Connection) -> pl.DataFrame:
         accounts.c.is_target,
         n,
         open_opp,
+        accounts.c.industry,
+        accounts.c.country,
+        accounts.c.segment,
+        accounts.c.employees,
     )
-    return columns_frame([tuple(r) for r in conn.execute(q)], ACCOUNT_SCHEMA)
+    return columns_frame([tuple(r) for r in conn.execute(q)], {**ACCOUNT_SCHEMA, **ACCOUNT_ICP_SCHEMA})
 
 
 def newest_observations_query(conn: Connection, lo: str | None = None, hi: str | None = None) -> Select[Any]:
