@@ -292,3 +292,58 @@ def test_name_only_identity_needs_the_crm_company_in_the_history(ws_more: Worksp
     tom = by[("job_change", "c-8")]
     assert tom["status"] == "uncertain"
     assert "missing evidence: Contoso Ltd in the profile's history" in tom["evidence"]["identity_check"]
+
+
+def test_alias_csv_and_rename_history_feed_company_resolution(tmp_path: Path) -> None:
+    from jobshift.services.aliases import import_aliases
+    from jobshift.store import signals as signal_store
+
+    people = [
+        # the brand, without a website: only the alias table knows it is Contoso Ltd
+        _p(
+            "p-12",
+            "Old",
+            "Timer",
+            "2026-11-17",
+            [
+                _exp("Contoso Pay", None, "CTO", "2026-09", None, True),
+                _exp("Acme", "acme.com", "CTO", "2019", "2026-08"),
+            ],
+            linkedin_url="linkedin.com/in/old-timer",
+        ),
+        # the former name of a renamed account
+        _p(
+            "p-13",
+            "Nina",
+            "Late",
+            "2026-11-17",
+            [
+                _exp("Northwind", None, "CTO", "2026-09", None, True),
+                _exp("Acme", "acme.com", "VP Engineering", "2019", "2026-08"),
+            ],
+            linkedin_url="linkedin.com/in/nina-late",
+        ),
+    ]
+    ws = _ws(tmp_path, people)
+    try:
+        f = tmp_path / "aliases.csv"
+        f.write_text("account_id,name,domain\na-5,Contoso Pay,\na-404,Nowhere,\na-5,Contoso Pay,\n")
+        rep = import_aliases(ws, f)
+        assert (rep.added, rep.unchanged, rep.unknown_account) == (1, 1, 1)
+        crm = tmp_path / "crm2"
+        crm.mkdir()
+        (crm / "accounts.csv").write_text(
+            ACCOUNTS.replace("Northwind Holding AG,northwind.com", "Evergreen Freight AG,evergreen.com")
+        )
+        import_dir(ws, crm)
+        with ws.store.connect() as conn:
+            names = {(r["account_id"], r["alias_name"]) for r in signal_store.list_aliases(conn)}
+        assert ("a-4", "Northwind Holding AG") in names
+        detect(ws, run_date=date(2026, 12, 7))
+        by = _signals(ws, tmp_path / "s.jsonl")
+        assert by[("job_change", "c-2")]["matched_account_id"] == "a-5"
+        assert (
+            by[("job_change", "c-3")]["matched_account_id"] == "a-4"
+        )  # "Northwind" = former "Northwind Holding AG"
+    finally:
+        ws.close()
