@@ -363,19 +363,13 @@ def _choose_current_job(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
         pl.Series("_why", [choice[int(p)] for p in best["pi"]], dtype=pl.String)
     )
     # replace the feed's current job only where another company was chosen
-    cur = obs.select("pi", "cur_account_id", "cur_name", "cur_domain")
+    # replace the feed's current job only where another entry was chosen: the feed's job_* fields are
+    # one experience entry (company name and title; its domain may come from the work e-mail)
+    cur = obs.select("pi", "cur_name", "cur_title")
     best = best.join(cur, on="pi", how="left")
-    same = (
-        pl.when(pl.col("e_account_id").is_not_null() | pl.col("cur_account_id").is_not_null())
-        .then(pl.col("e_account_id").eq_missing(pl.col("cur_account_id")))
-        .otherwise(
-            pl.col("company_name").str.to_lowercase().eq_missing(pl.col("cur_name").str.to_lowercase())
-            | (
-                pl.col("company_domain").is_not_null()
-                & pl.col("company_domain").eq_missing(pl.col("cur_domain"))
-            )
-        )
-    )
+    same = pl.col("company_name").str.to_lowercase().eq_missing(
+        pl.col("cur_name").str.to_lowercase()
+    ) & pl.col("title").str.to_lowercase().eq_missing(pl.col("cur_title").str.to_lowercase())
     swap = best.filter(~same).select(
         "pi",
         pl.col("company_name").alias("_n"),
