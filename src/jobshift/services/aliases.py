@@ -44,6 +44,15 @@ class AliasReport:
         """JSON-ready."""
         return self.__dict__.copy()
 
+    def counts(self) -> dict[str, int]:
+        """The counts in the shape of an import report's (rows skipped count as quarantined)."""
+        return {
+            "read": self.read,
+            "inserted": self.added,
+            "unchanged": self.unchanged,
+            "quarantined": self.unknown_account + self.empty,
+        }
+
 
 def _key(row: Any) -> tuple[str, str | None, str | None, str | None]:
     return (row["account_id"], row["alias_name"], row["alias_domain"], row["alias_linkedin_norm"])

@@ -101,7 +101,7 @@ def load_demo(
         imports = importing.import_dir(ws, data_dir)
         report.steps["import"] = {Path(r.source).name: r.counts() for r in imports}
         if (data_dir / ALIASES_FILE).is_file():
-            report.steps["import"][ALIASES_FILE] = import_aliases(ws, data_dir / ALIASES_FILE).to_dict()
+            report.steps["import"][ALIASES_FILE] = import_aliases(ws, data_dir / ALIASES_FILE).counts()
         report.steps["ingest"] = ingesting.ingest_people(ws, data_dir / manifest.people_file).counts()
         atomic_write_text(ws.path / LOADED_MARKER, json.dumps(manifest.to_dict(), sort_keys=True))
     tracked = tracking.track(ws, as_of=date.fromisoformat(str(manifest.as_of)))
