@@ -17,6 +17,7 @@ joined as strings, because that is what links them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -344,25 +345,13 @@ def _choose_current_job(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     exp = exp.sort(
         ["pi", *keys, "_i"], descending=[False, False, True, True, True, True, False], nulls_last=True
     )
-    top = exp.group_by("pi", maintain_order=True).head(2)
-    choice: dict[int, str] = {}
-    for pi, rows in top.group_by("pi", maintain_order=True):
-        a, b = rows.row(0, named=True), rows.row(1, named=True) if rows.height > 1 else None
-        reason = "latest_start"
-        if b is not None:
-            for k in keys:
-                if a[k] != b[k]:
-                    reason = names.get(k, "latest_start")
-                    break
-            else:
-                reason = "first_listed"
-        choice[int(pi[0])] = reason
-    best = exp.group_by("pi", maintain_order=True).first()
-    counts = exp.group_by("pi").len()
-    best = best.join(counts, on="pi").with_columns(
-        pl.Series("_why", [choice[int(p)] for p in best["pi"]], dtype=pl.String)
-    )
-    # replace the feed's current job only where another company was chosen
+    # why: the first ranking key on which the chosen entry beats the runner-up (vectorized)
+    second = [pl.col(k).slice(1, 1).first().alias(f"_2{k}") for k in keys]
+    best = exp.group_by("pi", maintain_order=True).agg(pl.all().first(), pl.len().alias("len"), *second)
+    why: Any = pl.when(pl.col("len") == 1).then(pl.lit("latest_start"))
+    for k in keys:
+        why = why.when(pl.col(k).ne_missing(pl.col(f"_2{k}"))).then(pl.lit(names.get(k, "latest_start")))
+    best = best.with_columns(why.otherwise(pl.lit("first_listed")).alias("_why"))
     # replace the feed's current job only where another entry was chosen: the feed's job_* fields are
     # one experience entry (company name and title; its domain may come from the work e-mail)
     cur = obs.select("pi", "cur_name", "cur_title")
