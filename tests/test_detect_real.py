@@ -347,3 +347,49 @@ def test_alias_csv_and_rename_history_feed_company_resolution(tmp_path: Path) ->
         )  # "Northwind" = former "Northwind Holding AG"
     finally:
         ws.close()
+
+
+def test_an_untracked_contact_sharing_the_address_still_wins_the_profile(tmp_path: Path) -> None:
+    """Charlotte (tracked) and Charlie (not tracked) share croberts@; Charlie's profile is not Charlotte's."""
+    from jobshift.engine.detect import detect_batch
+    from jobshift.engine.finalize import finalize
+    from jobshift.services.detecting import build_context, iter_observation_batches
+
+    people = [
+        _p(
+            "p-20",
+            "Charlie",
+            "Roberts",
+            "2026-11-17",
+            [_exp("Acme Inc", "acme.com", "Director of Data Engineering", "2018", None, True)],
+            linkedin_url="linkedin.com/in/charlie-roberts",
+            emails=[{"address": "croberts@acme.com"}],
+        )
+    ]
+    ws = _ws(tmp_path, people)
+    try:
+        crm = tmp_path / "crm3"
+        crm.mkdir()
+        (crm / "contacts.csv").write_text(
+            "id,account_id,first_name,last_name,email,title,linkedin_url\n"
+            "c-30,a-1,Charlotte,Roberts,croberts@acme.com,CIO,\n"
+            "c-31,a-1,Charlie,Roberts,croberts@acme.com,Director of Data Engineering,"
+            "linkedin.com/in/charlie-roberts\n"
+        )
+        import_dir(ws, crm)
+
+        class OnlyCharlotte:
+            def query(self, tier: int | None) -> Any:
+                from jobshift.services.tracked_set import tracked_contact_columns
+                from jobshift.store.schema import contacts
+
+                return tracked_contact_columns().where(contacts.c.id == "c-30")
+
+        with ws.store.connect() as conn:
+            ctx = build_context(conn, ws.config, OnlyCharlotte(), None, date(2026, 12, 7))
+            batches = list(iter_observation_batches(conn))
+        sig = finalize(ctx, [detect_batch(ctx, b) for b in batches]).signals
+        assert sig.filter(sig["contact_id"] == "c-30").height == 0  # no false title change for Charlotte
+        assert ctx.n_tracked == 1 and ctx.contacts.height == 2
+    finally:
+        ws.close()

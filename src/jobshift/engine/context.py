@@ -100,6 +100,8 @@ class DetectContext:
     """(``h``, ``ci``): hash of a contact's e-mail → row."""
     block_index: pl.DataFrame = field(default_factory=pl.DataFrame)
     """(``h``, ``ci``): hash of a contact's name blocking key → row."""
+    n_tracked: int = 0
+    """Tracked contacts (``contacts`` also holds untracked e-mail rivals, ``tracked`` false)."""
 
     @classmethod
     def build(
@@ -108,8 +110,14 @@ class DetectContext:
         accounts: pl.DataFrame,
         aliases: Iterable[Alias] = (),
         settings: DetectSettings | None = None,
+        rivals: pl.DataFrame | None = None,
     ) -> DetectContext:
-        """Index accounts and prepare the contacts frame (blocking keys, account family roots)."""
+        """Index accounts and prepare the contacts frame (blocking keys, account family roots).
+
+        ``rivals``: untracked contacts (same columns) that share an e-mail address with a tracked one.
+        They are indexed by LinkedIn and e-mail only, so that a profile whose name fits such a contact
+        better is not taken for the tracked one; their own matches are dropped (``tracked`` false).
+        """
         settings = settings or DetectSettings()
         infos = [
             AccountInfo(
@@ -162,13 +170,22 @@ class DetectContext:
             },
         )
         ctx = cls(contacts=contacts, accounts=acc, index=index, settings=settings)
+        contacts = contacts.with_columns(pl.lit(True).alias("tracked"))
+        if rivals is not None and rivals.height:
+            rivals = rivals.join(contacts.select("contact_id"), on="contact_id", how="anti")
+            contacts = pl.concat(
+                [contacts, rivals.select(contacts.columns[:-1]).with_columns(pl.lit(False).alias("tracked"))]
+            )
         c = contacts.join(acc.select("account_id", "acc_root"), on="account_id", how="left")
         c = c.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
         ctx.contacts = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.UInt32))
         cc = ctx.contacts
         ctx.linkedin_index = cc.drop_nulls("linkedin_norm").select(key_hash("linkedin_norm"), "ci")
         ctx.email_index = cc.drop_nulls("email_norm").select(key_hash("email_norm"), "ci")
-        ctx.block_index = cc.filter(pl.col("block").str.len_chars() > 2).select(key_hash("block"), "ci")
+        ctx.block_index = cc.filter((pl.col("block").str.len_chars() > 2) & pl.col("tracked")).select(
+            key_hash("block"), "ci"
+        )
+        ctx.n_tracked = int(cc["tracked"].sum())
         return ctx
 
     # -- names ----------------------------------------------------------------------------------

@@ -442,6 +442,8 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
     obs = obs.join(roots, on="cur_account_id", how="left").sort("pi")
     strong = _strong_candidates(ctx, obs)
     names = _name_candidates(ctx, obs, strong)
+    # untracked e-mail rivals only compete: a profile that fits one better has no candidate left
+    strong = strong.filter(ctx.contacts["tracked"].gather(strong["ci"]))
     cands = pl.concat([strong, names.select(strong.columns)]).unique(["ci", "pi", "rule"])
     cands = _with_history(ctx, obs, cands)
     cands = cands.with_columns(

@@ -213,13 +213,23 @@ def build_context(
     conn: Connection, cfg: Config, tracked: TrackedSet, tier: int | None, run_date: date | None = None
 ) -> DetectContext:
     """Tracked contacts + accounts + aliases → the shared context of a run."""
-    c = read_frame(conn, tracked.query(tier), CONTACT_SCHEMA)
+    q = tracked.query(tier)
+    c = read_frame(conn, q, CONTACT_SCHEMA)
+    # untracked contacts that share an e-mail address with a tracked one: they compete for e-mail
+    # matches ("Charlie" untracked beats a tracked "Charlotte" for Charlie's profile), nothing more
+    sub = q.subquery()
+    rivals_q = (
+        tracked_contact_columns()
+        .where(contacts.c.email_norm.in_(select(sub.c.email_norm).where(sub.c.email_norm.is_not(None))))
+        .where(contacts.c.id.not_in(select(sub.c.id)))
+    )
+    rivals = read_frame(conn, rivals_q, CONTACT_SCHEMA)
     a = read_accounts(conn)
     aliases = [
         Alias(r["account_id"], r["alias_name"], r["alias_domain"], r["alias_linkedin_norm"])
         for r in signal_store.list_aliases(conn)
     ]
-    return DetectContext.build(c, a, aliases, settings_from_config(cfg, run_date))
+    return DetectContext.build(c, a, aliases, settings_from_config(cfg, run_date), rivals=rivals)
 
 
 def run_detection(
@@ -271,7 +281,7 @@ def record_detection(
         write = signal_store.upsert_tuples(conn, df.select(signal_store.ROW_COLUMNS).iter_rows(), utcnow())
         counts = {
             "observations": n_obs,
-            "tracked": ctx.contacts.height,
+            "tracked": ctx.n_tracked,
             **extra_counts,
             **by_type,
             **write,
@@ -281,7 +291,7 @@ def record_detection(
     return DetectSummary(
         run_id,
         n_obs,
-        ctx.contacts.height,
+        ctx.n_tracked,
         by_type,
         by_status,
         write,
