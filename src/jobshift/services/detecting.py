@@ -217,13 +217,19 @@ def build_context(
     c = read_frame(conn, q, CONTACT_SCHEMA)
     # untracked contacts that share an e-mail address with a tracked one: they compete for e-mail
     # matches ("Charlie" untracked beats a tracked "Charlotte" for Charlie's profile), nothing more
-    sub = q.subquery()
-    rivals_q = (
-        tracked_contact_columns()
-        .where(contacts.c.email_norm.in_(select(sub.c.email_norm).where(sub.c.email_norm.is_not(None))))
-        .where(contacts.c.id.not_in(select(sub.c.id)))
+    # (addresses held by several contacts: a GROUP BY over the e-mail index, then those contacts only)
+    shared = (
+        select(contacts.c.email_norm)
+        .where(contacts.c.email_norm.is_not(None))
+        .group_by(contacts.c.email_norm)
+        .having(func.count() > 1)
     )
-    rivals = read_frame(conn, rivals_q, CONTACT_SCHEMA)
+    rivals = read_frame(
+        conn, tracked_contact_columns().where(contacts.c.email_norm.in_(shared)), CONTACT_SCHEMA
+    )
+    rivals = rivals.join(c.select("contact_id"), on="contact_id", how="anti").join(
+        c.select("email_norm").drop_nulls().unique(), on="email_norm", how="semi"
+    )
     a = read_accounts(conn)
     aliases = [
         Alias(r["account_id"], r["alias_name"], r["alias_domain"], r["alias_linkedin_norm"])

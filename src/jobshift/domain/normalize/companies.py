@@ -196,8 +196,9 @@ def company_core(raw: str | None) -> tuple[str, frozenset[str]] | None:
         for t in words(m.group(1)):
             if t in _COUNTRY_WORDS:
                 quals.add(_COUNTRY_WORDS[t])
-    bare = _ANY_PAREN.sub(" ", folded)
-    norm = normalize_company_name(bare if words(bare) else raw)
+    bare = _ANY_PAREN.sub(" ", folded) if ("(" in folded or "[" in folded) else folded
+    # the plain name is usually normalized already (cached): pass the same string
+    norm = normalize_company_name(raw if bare is folded or not words(bare) else bare)
     if not norm:
         return None
     tokens = norm.split()
