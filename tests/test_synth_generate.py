@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from jobshift.domain.normalize import normalize_domain, normalize_email, normalize_linkedin_person
+from jobshift.domain.normalize.companies import company_core
 from jobshift.synth.generate import CSV_FILES, generate
 
 SCALE = 0.05
@@ -144,12 +145,21 @@ def test_truth_is_consistent_with_the_files(big: Path) -> None:
         assert newest["observed_at"] == t["observed_at"]
         if t["matched_account_id"] is not None:
             assert t["matched_account_id"] in accounts
-        if t["type"] == "new_hire":
-            assert t["contact_id"] is None and accounts[t["matched_account_id"]]["is_target"] == "true"
+        if t["contact_id"] is None:  # new hires and promotions of people not in the CRM
+            assert t["type"] in ("new_hire", "promotion")
+            assert accounts[t["matched_account_id"]]["is_target"] == "true"
             assert t["persona_match"] is True
             start = t["job_started_date"]
+            if start is None:  # no start date: the previous job ended within the window
+                assert "missing_start_date" in t["noise"]
+                ends = [e["end_date"] for e in newest["experience"] if e["end_date"]]
+                start = max(ends)
             first_day = date.fromisoformat(start + "-01" * (3 - len(start.split("-"))))
             assert (date.fromisoformat(t["observed_at"]) - first_day).days <= 90
+            if t["type"] == "promotion":
+                assert t["past_title"] and any(
+                    e["title"]["name"] == t["past_title"] for e in newest["experience"]
+                )
             continue
         c = contacts[t["contact_id"]]
         assert t["past_account_id"] == c["account_id"]
@@ -181,8 +191,11 @@ def _assert_identifiable(c: dict[str, str], p: dict[str, Any], acc: dict[str, st
         return
     assert (p["first_name"], p["last_name"]) == (c["first_name"].lower(), c["last_name"].lower())
     domain = normalize_domain(acc["website"])
+    core = company_core(acc["name"])
     assert any(
-        e["company"]["website"] == domain or e["company"]["name"].lower().startswith(acc["name"][:6].lower())
+        e["company"]["website"] == domain
+        or e["company"]["name"].lower().startswith(acc["name"][:6].lower())
+        or (core and company_core(e["company"]["name"]) and company_core(e["company"]["name"])[0] == core[0])  # type: ignore[index]
         for e in p["experience"]
     ), (c, p)
 

@@ -118,6 +118,11 @@ class DetectionSection(Section):
 
     new_hire_window_days: int = Field(90, ge=1, le=3650)
     max_job_change_age_months: int = Field(12, ge=1, le=240)
+    max_evidence_age_days: int = Field(180, ge=1, le=36500)
+    watch_icp_accounts: bool = Field(
+        True,
+        description="new hires and promotions are watched at target accounts and accounts matching [icp]",
+    )
     name_match_threshold: float = Field(90.0, ge=50.0, le=100.0)
     email_name_threshold: float = Field(85.0, ge=0.0, le=100.0)
     company_match_threshold: float = Field(92.0, ge=50.0, le=100.0)
@@ -875,8 +880,12 @@ invalid_email = "keep"
 [detection]
 # A person who started at a target account within this many days is a new hire.
 new_hire_window_days = 90
-# Job changes older than this are filtered out.
+# Job changes that started more than this many months before the run date are filtered out (too_old).
 max_job_change_age_months = 12
+# An observation older than this many days at the run date raises no lead (suppressed:stale_evidence).
+max_evidence_age_days = 180
+# New hires and promotions are watched at accounts flagged target and, when true, at accounts matching [icp].
+watch_icp_accounts = true
 # Fuzzy thresholds (0-100) for name + company identity matches and company-name matches.
 name_match_threshold = 90.0
 company_match_threshold = 92.0

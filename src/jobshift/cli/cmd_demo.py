@@ -104,6 +104,14 @@ def register(app: typer.Typer, state: State) -> None:
             str, typer.Option("--people-format", help="jsonl, jsonl.gz or parquet")
         ] = "jsonl",
         json_out: Annotated[bool, typer.Option("--json", help="print the manifest as JSON")] = False,
+        noise: Annotated[
+            str,
+            typer.Option(
+                "--noise",
+                help="real (default): CRM titles and company names typed the way people type them, "
+                "several current jobs, missing start dates, aliases; clean: without that noise",
+            ),
+        ] = "real",
     ) -> None:
         """Generate a synthetic CRM + people-data set with its ground truth (truth.jsonl)."""
         from jobshift.services.demo import generate_data
@@ -115,7 +123,9 @@ def register(app: typer.Typer, state: State) -> None:
             last[0] = done
 
         with progress("generating (contacts)") as bar:
-            manifest = generate_data(out, seed=seed, scale=scale, people_format=people_format, progress=tick)
+            manifest = generate_data(
+                out, seed=seed, scale=scale, people_format=people_format, progress=tick, noise=noise
+            )
         if json_out:
             print_json(manifest.to_dict())
         else:

@@ -44,12 +44,29 @@ def register(app: typer.Typer, state: State) -> None:
         workers: Annotated[
             int | None, typer.Option("--workers", min=1, help="worker processes of --executor dask-local")
         ] = None,
+        as_of: Annotated[
+            str | None,
+            typer.Option(
+                "--as-of",
+                help="run date YYYY-MM-DD that too_old and the evidence's age count to (default: today)",
+            ),
+        ] = None,
     ) -> None:
         """Run detection over the newest observations; print counts per signal type."""
         from jobshift.errors import UsageError
         from jobshift.services import detecting  # heavy (polars, engine): imported on use
         from jobshift.services.workspace import Workspace
 
+        run_date = None
+        if as_of is not None:
+            from datetime import date
+
+            try:
+                run_date = date.fromisoformat(as_of)
+            except ValueError:
+                raise UsageError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
+            if feed is not None:
+                raise UsageError("--as-of works with the store mode (without --feed)")
         if feed is None and executor != "local":
             raise UsageError(f"--executor {executor} needs --feed (the store mode runs locally)")
         ws = Workspace.open(state.workspace)
@@ -61,7 +78,7 @@ def register(app: typer.Typer, state: State) -> None:
                     ws, feed, executor=executor, scheduler=scheduler, workers=workers, tier=tier
                 )
             else:
-                summary = detecting.detect(ws, tier=tier)
+                summary = detecting.detect(ws, tier=tier, run_date=run_date)
         finally:
             ws.close()
         if as_json:

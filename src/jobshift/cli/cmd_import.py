@@ -53,7 +53,8 @@ def register(app: typer.Typer, state: State) -> None:
             str,
             typer.Argument(
                 help="accounts, contacts, opportunities, opportunity_contact_roles (roles), users, leads, "
-                "activities, or 'all' to import a directory"
+                "activities, aliases (account_id, name / domain / linkedin_url: other names of accounts), "
+                "or 'all' to import a directory (account_aliases.csv included)"
             ),
         ],
         path: Annotated[Path, typer.Argument(help="CSV file (or directory with 'all')")],
@@ -68,23 +69,42 @@ def register(app: typer.Typer, state: State) -> None:
         ] = None,
     ) -> None:
         """Import CRM CSV files: upsert by id; bad rows are quarantined, re-imports change nothing."""
+        from jobshift.services.aliases import ALIASES_FILE, import_aliases
         from jobshift.services.importing import encoding_option, import_dir, import_file
         from jobshift.services.workspace import Workspace
 
         encoding = encoding_option(encoding)
         ws = Workspace.open(state.workspace)
+        if object.strip().lower() == "aliases":
+            try:
+                rep = import_aliases(ws, path)
+            finally:
+                ws.close()
+            if json_out:
+                print_json(rep.to_dict())
+            else:
+                console.print(
+                    f"aliases: {rep.read:,} read, {rep.added:,} added, {rep.unchanged:,} unchanged, "
+                    f"{rep.unknown_account:,} unknown accounts, {rep.empty:,} empty"
+                )
+            return
+        alias_report = None
         try:
             with progress(f"import {object}") as bar:
                 if object.strip().lower() == "all":
                     reports = import_dir(ws, path, progress=bar.advance, encoding=encoding)
+                    if (path / ALIASES_FILE).is_file():
+                        alias_report = import_aliases(ws, path / ALIASES_FILE)
                 else:
                     reports = [import_file(ws, object, path, progress=bar.advance, encoding=encoding)]
         finally:
             ws.close()
         if json_out:
-            print_json([r.to_dict() for r in reports])
+            print_json([r.to_dict() for r in reports] + ([alias_report.to_dict()] if alias_report else []))
         else:
             _print_reports(reports)
+            if alias_report:
+                console.print(f"aliases: {alias_report.added:,} added, {alias_report.unchanged:,} unchanged")
 
     @app.command()
     def export(

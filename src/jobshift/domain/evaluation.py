@@ -92,7 +92,7 @@ def _status_kind(status: str | None) -> str:
 
 def _keys(row: Mapping[str, Any]) -> list[tuple[str, ...]]:
     t = row["type"]
-    if t == "new_hire":
+    if t == "new_hire" or not row.get("contact_id"):  # new hires, promotions of non-contacts
         persons = [row.get("person_id"), *(row.get("alt_person_ids") or [])]
         return [(t, str(row.get("matched_account_id")), str(p)) for p in persons if p]
     return [(t, str(row.get("contact_id")))]

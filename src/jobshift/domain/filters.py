@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 FILTER_ORDER: tuple[str, ...] = (
+    "stale_evidence",
     "opted_out",
     "advisor",
     "board_member",
@@ -21,7 +22,8 @@ FILTER_ORDER: tuple[str, ...] = (
     "too_old",
     "moved_to_customer",
 )
-"""Precedence of suppression reasons: who the person is (opt-out, role kind) before where they went."""
+"""Precedence of suppression reasons: evidence too old to act on first, then who the person is (opt-out,
+role kind), then where they went."""
 
 TITLE_FLAG_REASONS: dict[str, str] = {
     "is_advisor": "advisor",
@@ -49,10 +51,13 @@ class FilterSpec:
     competitor_domains: frozenset[str] = field(default_factory=frozenset)
     competitor_names: frozenset[str] = field(default_factory=frozenset)  # normalized names
     max_job_change_age_months: int = 12
+    max_evidence_age_days: int = 180
+    """An observation older than this (at the run date) raises no lead (``stale_evidence``)."""
 
     def enabled(self, reason: str) -> bool:
         """Whether the filter named ``reason`` is switched on."""
         return {
+            "stale_evidence": self.max_evidence_age_days > 0,
             "opted_out": self.skip_opted_out,
             "advisor": self.skip_advisors,
             "board_member": self.skip_board_members,
@@ -82,6 +87,8 @@ def applicable(reason: str, signal_type: str) -> bool:
         return signal_type == "job_change"
     if reason == "opted_out":
         return signal_type != "new_hire"
+    if reason == "stale_evidence":
+        return True
     if reason == "too_old":
         return signal_type in ("job_change", "left_company")
     if reason == "moved_to_customer":

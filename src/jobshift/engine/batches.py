@@ -72,6 +72,13 @@ ACCOUNT_SCHEMA: dict[str, Any] = {
     "n_contacts": pl.Int64,
     "has_open_opp": pl.Boolean,
 }
+ACCOUNT_ICP_SCHEMA: dict[str, Any] = {
+    "industry": pl.String,
+    "country": pl.String,
+    "segment": pl.String,
+    "employees": pl.Int64,
+}
+"""Optional account columns: what the ICP criteria look at (an accounts frame without them matches no ICP)."""
 
 
 def frame(rows: Sequence[Sequence[Any]], schema: dict[str, Any]) -> pl.DataFrame:

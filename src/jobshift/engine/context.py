@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
@@ -19,6 +20,7 @@ from jobshift.domain.normalize.names import PersonName, name_similarity, parse_p
 from jobshift.domain.normalize.persona import PersonaSpec, persona_matches
 from jobshift.domain.normalize.title_model import title_decision
 from jobshift.domain.normalize.titles import classify_title, normalize_title
+from jobshift.domain.scorecard.icp import IcpCriteria, failed_criteria
 
 CUSTOMER_TYPES = frozenset({"customer"})
 
@@ -34,6 +36,15 @@ class DetectSettings:
     company_match_threshold: float = 92.0
     filters: FilterSpec = field(default_factory=FilterSpec)
     persona: PersonaSpec | None = None
+    icp: IcpCriteria | None = None
+    """Accounts matching these criteria are watched like target accounts (when ``watch_icp_accounts``)."""
+    watch_icp_accounts: bool = True
+    run_date: date | None = None
+    """The day the detection runs (``too_old`` and the evidence's age count to it); ``None``: today (UTC)."""
+
+    def today(self) -> date:
+        """The run date: :attr:`run_date`, else today's UTC date."""
+        return self.run_date or datetime.now(UTC).date()
 
 
 def block_last(col: str) -> pl.Expr:
@@ -89,6 +100,8 @@ class DetectContext:
     """(``h``, ``ci``): hash of a contact's e-mail → row."""
     block_index: pl.DataFrame = field(default_factory=pl.DataFrame)
     """(``h``, ``ci``): hash of a contact's name blocking key → row."""
+    n_tracked: int = 0
+    """Tracked contacts (``contacts`` also holds untracked e-mail rivals, ``tracked`` false)."""
 
     @classmethod
     def build(
@@ -97,8 +110,14 @@ class DetectContext:
         accounts: pl.DataFrame,
         aliases: Iterable[Alias] = (),
         settings: DetectSettings | None = None,
+        rivals: pl.DataFrame | None = None,
     ) -> DetectContext:
-        """Index accounts and prepare the contacts frame (blocking keys, account family roots)."""
+        """Index accounts and prepare the contacts frame (blocking keys, account family roots).
+
+        ``rivals``: untracked contacts (same columns) that share an e-mail address with a tracked one.
+        They are indexed by LinkedIn and e-mail only, so that a profile whose name fits such a contact
+        better is not taken for the tracked one; their own matches are dropped (``tracked`` false).
+        """
         settings = settings or DetectSettings()
         infos = [
             AccountInfo(
@@ -115,6 +134,14 @@ class DetectContext:
             for r in accounts.iter_rows(named=True)
         ]
         index = CompanyIndex.build(infos, aliases, fuzzy_threshold=settings.company_match_threshold)
+        icp = settings.icp if settings.watch_icp_accounts and settings.icp and settings.icp.defined else None
+        in_icp = [
+            icp is not None
+            and not failed_criteria(
+                icp, r.get("industry"), r.get("country"), r.get("segment"), r.get("employees")
+            )
+            for r in accounts.iter_rows(named=True)
+        ]
         acc = pl.DataFrame(
             {
                 "account_id": [a.id for a in infos],
@@ -124,6 +151,11 @@ class DetectContext:
                 "is_customer_company": [a.is_customer for a in infos],
                 "is_target_company": [a.is_target for a in infos],
                 "has_open_opportunity": [a.has_open_opp for a in infos],
+                "is_watched": [a.is_target or m for a, m in zip(infos, in_icp, strict=True)],
+                "watch_reason": [
+                    "target" if a.is_target else ("icp" if m else None)
+                    for a, m in zip(infos, in_icp, strict=True)
+                ],
             },
             schema={
                 "account_id": pl.String,
@@ -133,16 +165,27 @@ class DetectContext:
                 "is_customer_company": pl.Boolean,
                 "is_target_company": pl.Boolean,
                 "has_open_opportunity": pl.Boolean,
+                "is_watched": pl.Boolean,
+                "watch_reason": pl.String,
             },
         )
         ctx = cls(contacts=contacts, accounts=acc, index=index, settings=settings)
+        contacts = contacts.with_columns(pl.lit(True).alias("tracked"))
+        if rivals is not None and rivals.height:
+            rivals = rivals.join(contacts.select("contact_id"), on="contact_id", how="anti")
+            contacts = pl.concat(
+                [contacts, rivals.select(contacts.columns[:-1]).with_columns(pl.lit(False).alias("tracked"))]
+            )
         c = contacts.join(acc.select("account_id", "acc_root"), on="account_id", how="left")
         c = c.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
         ctx.contacts = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.UInt32))
         cc = ctx.contacts
         ctx.linkedin_index = cc.drop_nulls("linkedin_norm").select(key_hash("linkedin_norm"), "ci")
         ctx.email_index = cc.drop_nulls("email_norm").select(key_hash("email_norm"), "ci")
-        ctx.block_index = cc.filter(pl.col("block").str.len_chars() > 2).select(key_hash("block"), "ci")
+        ctx.block_index = cc.filter((pl.col("block").str.len_chars() > 2) & pl.col("tracked")).select(
+            key_hash("block"), "ci"
+        )
+        ctx.n_tracked = int(cc["tracked"].sum())
         return ctx
 
     # -- names ----------------------------------------------------------------------------------

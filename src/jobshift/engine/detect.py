@@ -17,6 +17,7 @@ joined as strings, because that is what links them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -41,6 +42,7 @@ PROFILE_COLUMNS = (
     "cur_rule",
     "cur_conf",
     "cur_tie",
+    "cur_choice",
     "free_mail_only",
     "location_country",
     "location_region",
@@ -213,15 +215,183 @@ def _start_age_days() -> pl.Expr:
     ).dt.total_days()
 
 
-def _new_hires(ctx: DetectContext, prof: pl.DataFrame) -> pl.DataFrame:
-    targets = ctx.accounts.filter(pl.col("is_target_company")).select(
-        pl.col("account_id").alias("cur_account_id")
+def _watched_history(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
+    """Per profile of ``df`` (at a watched account): the latest earlier entry at the same account family
+    (``prev_title``, ``prev_end``) and when the latest job elsewhere ended (``elsewhere_end``)."""
+    exp = (
+        decode_experience(df.select("pi", "experience", "cur_root"))
+        .explode("experience")
+        .drop_nulls("experience")
+        .unnest("experience")
+        .filter(pl.col("end_date").is_not_null())
     )
-    df = prof.filter(pl.col("has_job") & pl.col("cur_start").is_not_null()).join(
-        targets, on="cur_account_id", how="semi"
+    exp = ctx.resolve_companies(exp, "company_name", "company_domain", "company_linkedin", "e_")
+    exp = exp.join(
+        ctx.accounts.select(pl.col("account_id").alias("e_account_id"), pl.col("acc_root").alias("e_root")),
+        on="e_account_id",
+        how="left",
     )
-    df = df.with_columns(_start_age_days().alias("start_age_days"))
-    return df.filter(pl.col("start_age_days").is_between(0, ctx.settings.new_hire_window_days))
+    here = pl.col("e_root").is_not_null() & (pl.col("e_root") == pl.col("cur_root"))
+    inside = (
+        exp.filter(here)
+        .sort(["pi", "end_date"], descending=[False, True])
+        .group_by("pi", maintain_order=True)
+        .agg(pl.col("title").first().alias("prev_title"), pl.col("end_date").first().alias("prev_end"))
+    )
+    away = (
+        exp.filter(~here.fill_null(False)).group_by("pi").agg(pl.col("end_date").max().alias("elsewhere_end"))
+    )
+    return df.select("pi").join(inside, on="pi", how="left").join(away, on="pi", how="left")
+
+
+def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
+    """New hires and promotions at watched accounts (flagged target, or matching the ICP).
+
+    - started within ``new_hire_window_days`` of ``observed_at`` and no earlier entry at the account
+      family → ``new_hire`` (``hire_rule`` ``start_within_window``);
+    - started within the window after an earlier entry at the account family whose title the title
+      model calls a promotion → ``promotion`` (``prev_title`` is the past title); any other move inside
+      the account is neither;
+    - no start date, no earlier entry at the account family, and a job elsewhere that ended within the
+      window → ``new_hire`` with lower confidence (``hire_rule`` ``no_start_date_previous_job_ended``).
+    """
+    watched = ctx.accounts.filter(pl.col("is_watched")).select(pl.col("account_id").alias("cur_account_id"))
+    at = obs.filter(pl.col("has_job")).join(watched, on="cur_account_id", how="semi")
+    window = ctx.settings.new_hire_window_days
+    at = at.with_columns(_start_age_days().alias("start_age_days"))
+    dated = pl.col("start_age_days").is_between(0, window).fill_null(False)
+    undated = pl.col("cur_start").is_null()
+    cand = at.filter(dated | undated)
+    hist = _watched_history(ctx, cand)
+    cand = cand.join(hist, on="pi", how="left")
+    obs_day = pl.col("observed_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    ended_recently = (obs_day - partial_to_date("elsewhere_end")).dt.total_days().is_between(0, window)
+    changes = ctx.title_changes(
+        cand.filter(pl.col("prev_title").is_not_null()).select(
+            pl.col("prev_title").alias("past_title"), pl.col("cur_title").alias("new_title")
+        )
+    )
+    cand = cand.join(
+        changes,
+        left_on=["prev_title", "cur_title"],
+        right_on=["past_title", "new_title"],
+        how="left",
+        nulls_equal=True,
+    )
+    inside = pl.col("prev_title").is_not_null()
+    kind = (
+        pl.when(dated & ~inside)
+        .then(pl.lit("new_hire"))
+        .when(dated & inside & (pl.col("title_decision") == "promotion"))
+        .then(pl.lit("promotion"))
+        .when(undated & ~inside & ended_recently.fill_null(False))
+        .then(pl.lit("new_hire"))
+    )
+    rule = (
+        pl.when(~dated & undated)
+        .then(pl.lit("no_start_date_previous_job_ended"))
+        .when(inside)
+        .then(pl.lit("promoted_within_window"))
+        .otherwise(pl.lit("start_within_window"))
+    )
+    return cand.with_columns(kind.alias("hire_kind"), rule.alias("hire_rule")).filter(
+        pl.col("hire_kind").is_not_null()
+    )
+
+
+def _choose_current_job(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
+    """Profiles with several open-ended jobs: the current job is the one at a CRM account, then at a
+    watched (target / ICP) account, then the primary one, then the most recent start — operating roles
+    before advisor / board / investor seats. ``cur_choice`` records why when another job than the
+    feed's was chosen (``"3 current jobs: crm_account"``).
+
+    Only profiles whose experience text holds two open-ended entries are decoded (a string count).
+    """
+    no_choice = pl.lit(None, dtype=pl.String).alias("cur_choice")
+    multi = obs.filter(pl.col("experience").str.count_matches('"end_date":null', literal=True) >= 2)
+    if multi.height == 0:
+        return obs.with_columns(no_choice)
+    exp = (
+        decode_experience(multi.select("pi", "experience"))
+        .explode("experience")
+        .drop_nulls("experience")
+        .unnest("experience")
+        .filter(pl.col("end_date").is_null())
+        .with_row_index("_i")
+    )
+    exp = ctx.resolve_companies(exp, "company_name", "company_domain", "company_linkedin", "e_")
+    exp = exp.join(
+        ctx.accounts.select(pl.col("account_id").alias("e_account_id"), pl.col("is_watched").alias("_w")),
+        on="e_account_id",
+        how="left",
+    )
+    tf = ctx.title_frame(exp.get_column("title")).select(
+        "title", (pl.col("f_advisor") | pl.col("f_board_member") | pl.col("f_investor")).alias("_seat")
+    )
+    exp = exp.join(tf, on="title", how="left").with_columns(
+        pl.col("_seat").fill_null(False),
+        pl.col("e_account_id").is_not_null().alias("_crm"),
+        pl.col("_w").fill_null(False),
+        pl.col("is_primary").fill_null(False),
+        partial_to_date("start_date").alias("_start"),
+    )
+    keys = ["_seat", "_crm", "_w", "is_primary", "_start"]
+    names = {
+        "_seat": "operating_role",
+        "_crm": "crm_account",
+        "_w": "watched_account",
+        "is_primary": "primary",
+    }
+    exp = exp.sort(
+        ["pi", *keys, "_i"], descending=[False, False, True, True, True, True, False], nulls_last=True
+    )
+    # why: the first ranking key on which the chosen entry beats the runner-up (vectorized)
+    second = [pl.col(k).slice(1, 1).first().alias(f"_2{k}") for k in keys]
+    best = exp.group_by("pi", maintain_order=True).agg(pl.all().first(), pl.len().alias("len"), *second)
+    why: Any = pl.when(pl.col("len") == 1).then(pl.lit("latest_start"))
+    for k in keys:
+        why = why.when(pl.col(k).ne_missing(pl.col(f"_2{k}"))).then(pl.lit(names.get(k, "latest_start")))
+    best = best.with_columns(why.otherwise(pl.lit("first_listed")).alias("_why"))
+    # replace the feed's current job only where another entry was chosen: the feed's job_* fields are
+    # one experience entry (company name and title; its domain may come from the work e-mail)
+    cur = obs.select("pi", "cur_name", "cur_title")
+    best = best.join(cur, on="pi", how="left")
+    same = pl.col("company_name").str.to_lowercase().eq_missing(
+        pl.col("cur_name").str.to_lowercase()
+    ) & pl.col("title").str.to_lowercase().eq_missing(pl.col("cur_title").str.to_lowercase())
+    swap = best.filter(~same).select(
+        "pi",
+        pl.col("company_name").alias("_n"),
+        pl.col("company_domain").alias("_d"),
+        pl.col("company_linkedin").alias("_l"),
+        pl.col("title").alias("_t"),
+        pl.col("start_date").alias("_s"),
+        pl.col("e_account_id").alias("_a"),
+        pl.col("e_rule").alias("_r"),
+        pl.col("e_conf").alias("_c"),
+        pl.col("e_tie").alias("_tb"),
+        (pl.col("len").cast(pl.String) + " current jobs: " + pl.col("_why")).alias("cur_choice"),
+    )
+    if swap.height == 0:
+        return obs.with_columns(no_choice)
+    out = obs.join(swap, on="pi", how="left")
+    hit = pl.col("cur_choice").is_not_null()
+    return out.with_columns(
+        *(
+            pl.when(hit).then(pl.col(src)).otherwise(pl.col(dst)).alias(dst)
+            for src, dst in (
+                ("_n", "cur_name"),
+                ("_d", "cur_domain"),
+                ("_l", "cur_linkedin"),
+                ("_t", "cur_title"),
+                ("_s", "cur_start"),
+                ("_a", "cur_account_id"),
+                ("_r", "cur_rule"),
+                ("_c", "cur_conf"),
+                ("_tb", "cur_tie"),
+            )
+        )
+    ).drop("_n", "_d", "_l", "_t", "_s", "_a", "_r", "_c", "_tb")
 
 
 def _with_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
@@ -265,12 +435,15 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
         ctx.block_key("first_name", "last_name").alias("p_block"),
     )
     obs = ctx.resolve_companies(obs, "cur_name", "cur_domain", "cur_linkedin", "cur_").sort("pi")
+    obs = _choose_current_job(ctx, obs).sort("pi")
     roots = ctx.accounts.select(
         pl.col("account_id").alias("cur_account_id"), pl.col("acc_root").alias("cur_root")
     )
     obs = obs.join(roots, on="cur_account_id", how="left").sort("pi")
     strong = _strong_candidates(ctx, obs)
     names = _name_candidates(ctx, obs, strong)
+    # untracked e-mail rivals only compete: a profile that fits one better has no candidate left
+    strong = strong.filter(ctx.contacts["tracked"].gather(strong["ci"]))
     cands = pl.concat([strong, names.select(strong.columns)]).unique(["ci", "pi", "rule"])
     cands = _with_history(ctx, obs, cands)
     cands = cands.with_columns(
@@ -278,10 +451,7 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
         obs["person_key"].gather(cands["pi"]).alias("person_key"),
         obs["observed_at"].gather(cands["pi"]).alias("observed_at"),
     )
-    recent = obs.filter(
-        pl.col("has_job") & _start_age_days().is_between(0, ctx.settings.new_hire_window_days)
-    )
-    hires = _new_hires(ctx, _profiles(recent))
+    hires = _new_hires(ctx, obs)
     # profiles of quiet candidates cannot make a signal: keep only what finalize can use
     loud = pl.concat([cands.filter(~pl.col("quiet")).select("pi"), hires.select("pi")]).unique()
     prof = _profiles(obs.join(loud, on="pi", how="semi")).select(*PROFILE_COLUMNS, "first_name", "last_name")
@@ -297,4 +467,5 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
         "observed_at",
         "quiet",
     )
-    return BatchResult(out, prof, hires.select("person_key", "start_age_days"), obs.height)
+    hire_cols = ("person_key", "start_age_days", "hire_kind", "hire_rule", "prev_title", "title_reason")
+    return BatchResult(out, prof, hires.select(hire_cols), obs.height)

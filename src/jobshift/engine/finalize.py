@@ -139,17 +139,30 @@ def months_expr(start: pl.Expr, ref: pl.Expr) -> pl.Expr:
     return months - day_back.fill_null(False).cast(pl.Int64)
 
 
-def _status(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
-    spec = ctx.settings.filters
-    max_age = spec.max_job_change_age_months
+def _ages(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
+    """``evidence_age_days`` (run date − ``observed_at``) and ``job_age_months`` (run date − the job
+    start; for ``left_company`` − when the CRM-company entry ended)."""
+    today = ctx.settings.today()
     age_from = (
         pl.when(pl.col("type") == "left_company")
         .then(pl.col("crm_end_date"))
         .otherwise(pl.col("job_started_date"))
     )
+    observed = pl.col("observed_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    return df.with_columns(
+        (pl.lit(today) - observed).dt.total_days().alias("evidence_age_days"),
+        months_expr(age_from, pl.lit(today.isoformat())).alias("job_age_months"),
+    )
+
+
+def _status(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
+    spec = ctx.settings.filters
+    max_age = spec.max_job_change_age_months
+    df = _ages(ctx, df)
     comp_dom = list(spec.competitor_domains)
     comp_names = list(spec.competitor_names)
     facts: dict[str, pl.Expr] = {
+        "stale_evidence": pl.col("evidence_age_days") > spec.max_evidence_age_days,
         "opted_out": pl.col("email_opt_out").fill_null(False),
         "advisor": pl.col("f_advisor"),
         "board_member": pl.col("f_board_member"),
@@ -160,7 +173,7 @@ def _status(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         "competitor": pl.col("new_company_domain").is_in(comp_dom)
         | pl.col("new_company").str.to_lowercase().is_in(comp_names),
         "free_mail_only": pl.col("free_mail_only"),
-        "too_old": months_expr(age_from, pl.col("observed_at")) > max_age,
+        "too_old": pl.col("job_age_months") > max_age,
         "moved_to_customer": pl.col("is_customer_company"),
     }
     expr: Any = pl.when(pl.col("outcome") == "uncertain").then(pl.lit("uncertain"))
@@ -266,7 +279,7 @@ def finalize(ctx: DetectContext, results: list[BatchResult]) -> Detection:
     df = _titles(ctx, df)
     df = _add_new_hires(ctx, df, decided, prof, hires)
     df = _status(ctx, df)
-    return Detection(_finish(df), ambiguous, {"candidates": cands.height, "ambiguous": len(ambiguous)})
+    return Detection(_finish(ctx, df), ambiguous, {"candidates": cands.height, "ambiguous": len(ambiguous)})
 
 
 _KIND_KEYS = ("_has_job", "_same", "_side", "title_decision")
@@ -315,8 +328,10 @@ def _add_new_hires(
     h = h.sort(["observed_at", "person_key"], descending=[True, False]).unique(
         ["cur_account_id", "_who"], keep="first", maintain_order=True
     )
+    undated = pl.col("hire_rule") == "no_start_date_previous_job_ended"
     h = h.with_columns(
-        pl.lit("new_hire").alias("type"),
+        pl.col("hire_kind").alias("type"),
+        pl.col("prev_title").alias("past_title"),
         pl.lit(None, dtype=pl.String).alias("contact_id"),
         pl.col("cur_title").alias("new_title"),
         pl.col("cur_name").alias("new_company"),
@@ -324,13 +339,16 @@ def _add_new_hires(
         pl.col("cur_account_id").alias("matched_account_id"),
         pl.col("cur_start").alias("job_started_date"),
         pl.lit("matched").alias("outcome"),
-        ("start_within_window/" + pl.col("cur_rule").fill_null("none")).alias("match_rule"),
-        pl.col("cur_conf").fill_null(0.9).round(3).alias("confidence"),
+        (pl.col("hire_rule") + "/" + pl.col("cur_rule").fill_null("none")).alias("match_rule"),
+        (pl.col("cur_conf").fill_null(0.9) * pl.when(undated).then(0.7).otherwise(1.0))
+        .round(3)
+        .alias("confidence"),
         pl.lit(None, dtype=pl.Boolean).alias("email_opt_out"),
         pl.lit(None, dtype=pl.String).alias("crm_end_date"),
     )
     h = _titles(ctx, h).filter(pl.col("persona_match"))
     h = h.with_columns(pl.lit("profile").alias("rule"))
+    df = df.with_columns(pl.lit(None, dtype=pl.String).alias("hire_rule"))
     missing = [pl.lit(None, dtype=dt).alias(col) for col, dt in df.schema.items() if col not in h.columns]
     h = h.with_columns(missing)
     return pl.concat([df, h.select(df.columns)], how="vertical_relaxed")
@@ -364,14 +382,43 @@ def signal_id_keys() -> pl.Expr:
     )
 
 
-def _finish(df: pl.DataFrame) -> pl.DataFrame:
+def _identity_check() -> pl.Expr:
+    """What proved (or failed to prove) a name-only match: the CRM company in the profile's history."""
+    company = pl.col("past_company").fill_null("the CRM account")
+    return (
+        pl.when(pl.col("rule") != "name")
+        .then(pl.lit(None, dtype=pl.String))
+        .when(pl.col("history_ok").fill_null(False))
+        .then("name only; the profile's history shows " + company)
+        .otherwise(
+            "name only; missing evidence: "
+            + company
+            + " in the profile's history (no shared LinkedIn or e-mail)"
+        )
+    )
+
+
+def _finish(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
+    df = df.join(
+        ctx.accounts.select(pl.col("account_id").alias("matched_account_id"), "watch_reason"),
+        on="matched_account_id",
+        how="left",
+        maintain_order="left",
+    )
     ids = signal_ids_from_keys(df.select(signal_id_keys().alias("k")).get_column("k").to_list())
     evidence = pl.struct(
         pl.col("rule").alias("identity"),
+        _identity_check().alias("identity_check"),
         pl.col("match_rule"),
         pl.col("cur_tie").alias("company_tie_break"),
+        pl.col("cur_choice").alias("current_job_choice"),
+        pl.col("watch_reason").alias("account_watched"),
+        pl.col("hire_rule").alias("new_hire_rule"),
         pl.col("observed_at"),
+        pl.col("evidence_age_days"),
+        pl.lit(ctx.settings.today().isoformat()).alias("run_date"),
         pl.col("job_started_date"),
+        pl.col("job_age_months"),
         pl.when(pl.col("type").is_in(["promotion", "title_change"]))
         .then(pl.col("title_reason"))
         .otherwise(pl.lit(None, dtype=pl.String))

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from jobshift.errors import UsageError
+from jobshift.services.aliases import ALIASES_FILE, import_aliases
 from jobshift.services.workspace import Workspace
-from jobshift.synth.generate import DEFAULT_AS_OF, PEOPLE_FORMATS, Manifest, generate
+from jobshift.synth.generate import DEFAULT_AS_OF, NOISE_MODES, PEOPLE_FORMATS, Manifest, generate
 from jobshift.utils.files import atomic_write_text
 from jobshift.utils.timeutil import utcnow
 
@@ -31,14 +32,23 @@ def generate_data(
     scale: float = 1.0,
     people_format: str = "jsonl",
     progress: ProgressFn | None = None,
+    noise: str = "real",
 ) -> Manifest:
-    """Write the synthetic CRM + people-data set (and its truth) into ``out_dir``."""
+    """Write the synthetic CRM + people-data set and its truth into ``out_dir`` (noise: real | clean)."""
     if scale <= 0:
         raise UsageError("--scale must be positive")
     if people_format not in PEOPLE_FORMATS:
         raise UsageError(f"--people-format must be one of: {', '.join(PEOPLE_FORMATS)}")
+    if noise not in NOISE_MODES:
+        raise UsageError(f"--noise must be one of: {', '.join(NOISE_MODES)}")
     return generate(
-        out_dir, seed=seed, scale=scale, people_format=people_format, as_of=DEFAULT_AS_OF, progress=progress
+        out_dir,
+        seed=seed,
+        scale=scale,
+        people_format=people_format,
+        as_of=DEFAULT_AS_OF,
+        progress=progress,
+        noise=noise,
     )
 
 
@@ -90,6 +100,8 @@ def load_demo(
     else:
         imports = importing.import_dir(ws, data_dir)
         report.steps["import"] = {Path(r.source).name: r.counts() for r in imports}
+        if (data_dir / ALIASES_FILE).is_file():
+            report.steps["import"][ALIASES_FILE] = import_aliases(ws, data_dir / ALIASES_FILE).counts()
         report.steps["ingest"] = ingesting.ingest_people(ws, data_dir / manifest.people_file).counts()
         atomic_write_text(ws.path / LOADED_MARKER, json.dumps(manifest.to_dict(), sort_keys=True))
     tracked = tracking.track(ws, as_of=date.fromisoformat(str(manifest.as_of)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,8 +33,15 @@ from jobshift.domain.filters import FilterSpec
 from jobshift.domain.matching.companies import Alias
 from jobshift.domain.normalize.companies import normalize_company_name
 from jobshift.domain.normalize.persona import PersonaSpec
+from jobshift.domain.scorecard.icp import IcpCriteria
 from jobshift.domain.signals import SIGNAL_FIELDS, SIGNAL_TYPES
-from jobshift.engine.batches import ACCOUNT_SCHEMA, CONTACT_SCHEMA, OBSERVATION_SCHEMA, frame
+from jobshift.engine.batches import (
+    ACCOUNT_ICP_SCHEMA,
+    ACCOUNT_SCHEMA,
+    CONTACT_SCHEMA,
+    OBSERVATION_SCHEMA,
+    frame,
+)
 from jobshift.engine.context import DetectContext, DetectSettings
 from jobshift.engine.detect import detect_batch
 from jobshift.engine.executor import Executor, LocalExecutor
@@ -101,7 +109,7 @@ class DetectSummary:
         return self.__dict__.copy()
 
 
-def settings_from_config(cfg: Config) -> DetectSettings:
+def settings_from_config(cfg: Config, run_date: date | None = None) -> DetectSettings:
     """Detection settings from ``[detection]``, ``[filters]`` and ``[persona]``."""
     f = cfg.filters
     spec = FilterSpec(
@@ -117,6 +125,7 @@ def settings_from_config(cfg: Config) -> DetectSettings:
         competitor_domains=frozenset(d.lower() for d in f.competitor_domains),
         competitor_names=frozenset((normalize_company_name(n) or n).lower() for n in f.competitor_names),
         max_job_change_age_months=cfg.detection.max_job_change_age_months,
+        max_evidence_age_days=cfg.detection.max_evidence_age_days,
     )
     p = cfg.persona
     persona = PersonaSpec(
@@ -134,6 +143,15 @@ def settings_from_config(cfg: Config) -> DetectSettings:
         company_match_threshold=d.company_match_threshold,
         filters=spec,
         persona=persona,
+        run_date=run_date,
+        icp=IcpCriteria.of(
+            cfg.icp.industries,
+            cfg.icp.countries,
+            cfg.icp.segments,
+            cfg.icp.min_employees,
+            cfg.icp.max_employees,
+        ),
+        watch_icp_accounts=d.watch_icp_accounts,
     )
 
 
@@ -143,7 +161,7 @@ def _json_text(conn: Connection, col: Any) -> Any:
 
 
 def read_accounts(conn: Connection) -> pl.DataFrame:
-    """Accounts with their contact counts and whether they have an open opportunity."""
+    """Accounts with their contact counts, whether they have an open opportunity, and the ICP columns."""
     n = select(func.count()).where(contacts.c.account_id == accounts.c.id).scalar_subquery()
     open_opp = exists().where(
         and_(
@@ -161,8 +179,12 @@ def read_accounts(conn: Connection) -> pl.DataFrame:
         accounts.c.is_target,
         n,
         open_opp,
+        accounts.c.industry,
+        accounts.c.country,
+        accounts.c.segment,
+        accounts.c.employees,
     )
-    return columns_frame([tuple(r) for r in conn.execute(q)], ACCOUNT_SCHEMA)
+    return columns_frame([tuple(r) for r in conn.execute(q)], {**ACCOUNT_SCHEMA, **ACCOUNT_ICP_SCHEMA})
 
 
 def newest_observations_query(conn: Connection, lo: str | None = None, hi: str | None = None) -> Select[Any]:
@@ -188,15 +210,33 @@ def iter_observation_batches(conn: Connection, batch_rows: int = BATCH_ROWS) -> 
     yield from iter_newest(conn, lambda lo, hi: newest_observations_query(conn, lo, hi), batch_rows)
 
 
-def build_context(conn: Connection, cfg: Config, tracked: TrackedSet, tier: int | None) -> DetectContext:
+def build_context(
+    conn: Connection, cfg: Config, tracked: TrackedSet, tier: int | None, run_date: date | None = None
+) -> DetectContext:
     """Tracked contacts + accounts + aliases → the shared context of a run."""
-    c = read_frame(conn, tracked.query(tier), CONTACT_SCHEMA)
+    q = tracked.query(tier)
+    c = read_frame(conn, q, CONTACT_SCHEMA)
+    # untracked contacts that share an e-mail address with a tracked one: they compete for e-mail
+    # matches ("Charlie" untracked beats a tracked "Charlotte" for Charlie's profile), nothing more
+    # (addresses held by several contacts: a GROUP BY over the e-mail index, then those contacts only)
+    shared = (
+        select(contacts.c.email_norm)
+        .where(contacts.c.email_norm.is_not(None))
+        .group_by(contacts.c.email_norm)
+        .having(func.count() > 1)
+    )
+    rivals = read_frame(
+        conn, tracked_contact_columns().where(contacts.c.email_norm.in_(shared)), CONTACT_SCHEMA
+    )
+    rivals = rivals.join(c.select("contact_id"), on="contact_id", how="anti").join(
+        c.select("email_norm").drop_nulls().unique(), on="email_norm", how="semi"
+    )
     a = read_accounts(conn)
     aliases = [
         Alias(r["account_id"], r["alias_name"], r["alias_domain"], r["alias_linkedin_norm"])
         for r in signal_store.list_aliases(conn)
     ]
-    return DetectContext.build(c, a, aliases, settings_from_config(cfg))
+    return DetectContext.build(c, a, aliases, settings_from_config(cfg, run_date), rivals=rivals)
 
 
 def run_detection(
@@ -224,12 +264,15 @@ def detect(
     tier: int | None = None,
     tracked: TrackedSet | None = None,
     executor: Executor | None = None,
+    run_date: date | None = None,
 ) -> DetectSummary:
-    """``jobshift detect``: detect and upsert signals in one transaction; a run row records the counts."""
+    """``jobshift detect``: detect and upsert signals in one transaction; a run row records the counts.
+
+    ``run_date`` (default: today, UTC) is what ``too_old`` and the evidence's age are measured to."""
     store = ws.store
     with store.connect() as conn:
         tracked = tracked or default_tracked_set(conn)
-        ctx = build_context(conn, ws.config, tracked, tier)
+        ctx = build_context(conn, ws.config, tracked, tier, run_date)
         detection, n_obs = run_detection(conn, ctx, executor)
     return record_detection(store, ctx, detection, n_obs)
 
@@ -246,7 +289,7 @@ def record_detection(
         write = signal_store.upsert_tuples(conn, df.select(signal_store.ROW_COLUMNS).iter_rows(), utcnow())
         counts = {
             "observations": n_obs,
-            "tracked": ctx.contacts.height,
+            "tracked": ctx.n_tracked,
             **extra_counts,
             **by_type,
             **write,
@@ -256,7 +299,7 @@ def record_detection(
     return DetectSummary(
         run_id,
         n_obs,
-        ctx.contacts.height,
+        ctx.n_tracked,
         by_type,
         by_status,
         write,

@@ -21,6 +21,7 @@ from jobshift.connectors.crm_columns import OBJECTS, ObjectSpec, resolve_object
 from jobshift.connectors.crm_csv import CrmCsvReader
 from jobshift.connectors.crm_encoding import codec_name
 from jobshift.errors import InputFileError, UsageError
+from jobshift.services.aliases import account_names, record_renames
 from jobshift.services.import_pipeline import encoded_batches, gc_paused, read_job, start_reading
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm import (
@@ -140,8 +141,15 @@ def import_file(
     report = ImportReport(object=spec.name, source=str(path))
     with store.begin() as conn:
         report.run_id = start_run(conn, "import", object=spec.name, source=str(path))
+    before = None
+    if spec.name == "accounts":  # a renamed account keeps its former name as an alias
+        with store.connect() as conn:
+            before = account_names(conn)
     try:
         _import(ws, spec, Path(path), report, progress, encoding or ws.config.import_.encoding)
+        if before:
+            with store.begin() as conn:
+                record_renames(conn, before)
     except BaseException as exc:
         with store.begin() as conn:
             finish_run(conn, report.run_id, status="failed", error=str(exc) or exc.__class__.__name__)

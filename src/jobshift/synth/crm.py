@@ -211,6 +211,7 @@ class Account:
     n_contacts: int
     contact_offset: int = 0
     renamed_to: str | None = None  # the name the people feed uses (the company was renamed)
+    alias: str | None = None  # a name in account_aliases.csv: the new name of a renamed company or a brand
     root_idx: int = -1
     lead_emails: set[str] = field(default_factory=set)
 

@@ -20,6 +20,7 @@ from typing import Any
 from jobshift.synth.companies import Company, linkedin_company_url, name_variant
 from jobshift.synth.crm import Account, ContactRec, email_for, linkedin_slug
 from jobshift.synth.names import PersonName, ascii_slug, nickname, pick_name
+from jobshift.synth.noise import company_form, crm_title
 from jobshift.synth.titles import (
     BY_NAME,
     INTERN_TITLES,
@@ -74,6 +75,8 @@ UNIVERSITIES = (
     ("INSEAD", "insead.edu"),
     ("University of Texas at Austin", "utexas.edu"),
 )
+CONCURRENT_TITLES = ("Lecturer", "Adjunct Professor", "Mentor", "Volunteer Coordinator", "Guest Lecturer")
+"""Second jobs held beside an unchanged main job (not seats: those are ``side_role``)."""
 FREE_MAIL = ("gmail.com", "gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "gmx.de", "icloud.com")
 
 
@@ -158,6 +161,10 @@ class Feed:
     noise: Counter[str] = field(default_factory=Counter)
     destinations: list[int] = field(default_factory=list)
     contact_names: Callable[[Account], frozenset[str]] | None = None
+    real_noise: bool = True
+    """Layer the real-world noise of :mod:`jobshift.synth.noise` (``generate --noise real``, the default)."""
+    nrng: random.Random = field(default_factory=lambda: random.Random(0))
+    """The real-noise stream of the current account block (set by the generator per block)."""
 
     def __post_init__(self) -> None:
         self.destinations = [a.idx for a in self.accounts if not a.is_target]
@@ -186,10 +193,21 @@ class Feed:
         name = acc.feed_name
         if acc.renamed_to:
             noise.add("renamed_company")
+            # with the website: a Salesforce-mode workspace has no alias table (its pull does not fill
+            # one), and both modes must find the same signals (tests/test_cadence_e2e.py)
             website = True
         elif variant:
             name = name_variant(rng, acc.company)
             noise.update(("name_variant", "company_name_variant"))
+        elif self.real_noise and self.nrng.random() < 0.2:
+            brand = bool(acc.alias) and self.nrng.random() < 0.5
+            if brand:
+                name, kind = str(acc.alias), "brand_name"
+            else:
+                name, kind = company_form(self.nrng, acc.company)
+            noise.update(("company_name_variant", kind))
+            if not brand and self.nrng.random() < 0.5:  # a brand keeps its website (see above)
+                website = False
         return Job(
             name,
             acc.company.domain if website else None,
@@ -367,6 +385,8 @@ class Feed:
         jobs = [main, *self.earlier_jobs(rng, start, rng.randint(0, 2))]
         pid = self.pid()
         loc = (acc.company.pdl_country, acc.company.region)
+        if self.real_noise:
+            self._unchanged_noise(acc, main, jobs, obs, noise)
         if scenario == "side_role_only":
             role = rng.choice(sorted(SIDE_ROLES))
             side_start = obs - timedelta(days=rng.randint(20, 200))
@@ -401,6 +421,30 @@ class Feed:
             self.profile(self.pid(), name, slug, work, [], old, jobs, obs, loc)
         if rng.random() < 0.01:
             self._stranger(rng, acc, c, obs, truth_noise=None)
+        if self.real_noise and self.nrng.random() < 0.35:
+            # the CRM row (written after the feed) holds the same role as a person types it
+            typed = crm_title(self.nrng, c.title)
+            if typed:
+                c.title = typed[0]
+                noise.add(f"crm_title:{typed[1]}")
+        self.noise.update(f"unchanged:{n}" for n in noise)
+
+    def _unchanged_noise(self, acc: Account, main: Job, jobs: list[Job], obs: date, noise: set[str]) -> None:
+        """Several current jobs (the feed's primary one elsewhere) and a missing start date."""
+        r = self.nrng
+        if r.random() < 0.06:
+            side = self.pool_job(
+                r, r.choice(CONCURRENT_TITLES), fmt(obs - timedelta(days=r.randint(30, 900)), "month")
+            )
+            if r.random() < 0.5:  # the feed calls the other job primary
+                side.primary, main.primary = True, False
+                jobs.insert(0, side)
+            else:
+                jobs.insert(1, side)
+            noise.add("concurrent_job")
+        if r.random() < 0.08:
+            main.start = None
+            noise.add("missing_start_date")
 
     def _changed(
         self, rng: random.Random, acc: Account, c: ContactRec, obs: date, scenario: str, noise: set[str]
@@ -423,7 +467,8 @@ class Feed:
         elif scenario == "left_company":
             d, lo, hi = obs - timedelta(days=rng.randint(20, 200)), None, None
         else:
-            d, lo, hi = obs - timedelta(days=rng.randint(20, 300)), obs - timedelta(days=330), obs
+            # within 8 months of observed_at: too_old counts to the run date, which may be weeks later
+            d, lo, hi = obs - timedelta(days=rng.randint(20, 240)), obs - timedelta(days=270), obs
         start_s, was_partial = start_text(rng, d, lo, hi, partial and scenario != "left_company")
         start_out: str | None = start_s
         if was_partial:
@@ -682,6 +727,7 @@ class Feed:
                 d, lo, hi = obs - timedelta(days=rng.randint(5, 80)), obs - timedelta(days=85), None
             else:
                 d, lo, hi = obs - timedelta(days=rng.randint(130, 1500)), None, obs - timedelta(days=100)
+            start_s: str | None
             start_s, partial = start_text(rng, d, lo, hi, rng.random() < NOISE_RATES["partial_date"])
             if partial:
                 noise.add("partial_date")
@@ -699,6 +745,28 @@ class Feed:
                 variant=variant,
             )
             jobs = [cur, *self.earlier_jobs(rng, d, rng.randint(1, 3))]
+            typ, past_title = "new_hire", None
+            promoted: str | None = None
+            if self.real_noise and kind == "new":
+                r = self.nrng
+                lower = [t for t, ups in PROMOTIONS.items() if title.name in ups]
+                if lower and r.random() < 0.25:
+                    # promoted inside the account, not a CRM contact: the earlier entry is here too
+                    promoted = r.choice(sorted(lower))
+                    typ, past_title = "promotion", promoted
+                    before = fmt(d - timedelta(days=r.randint(400, 1500)), "month")
+                    jobs.insert(
+                        1, self.account_job(r, acc, past_title, before, fmt(d, "month"), False, set())
+                    )
+                    noise.add("promoted_not_contact")
+                elif d >= obs - timedelta(days=55) and r.random() < 0.15:
+                    # no start date: the previous job (elsewhere) ended when this one started
+                    cur.start, start_s = None, None
+                    noise.discard("partial_date")
+                    noise.add("missing_start_date")
+            elif self.real_noise and kind in ("too_old", "old_not_persona") and self.nrng.random() < 0.15:
+                cur.start = None  # no start date and the previous job ended long ago: not a new hire
+                noise.add("missing_start_date")
             slug = linkedin_slug(nm, 2_000_000_000 + self.person_no)
             shown_slug: str | None = slug
             if rng.random() < NOISE_RATES["no_linkedin"]:
@@ -724,11 +792,12 @@ class Feed:
                 continue
             self.truth.write(
                 {
-                    "type": "new_hire",
+                    "type": typ,
                     "contact_id": None,
                     "person_id": pid,
                     "alt_person_ids": alts,
-                    "past_account_id": None,
+                    "past_account_id": acc.id if past_title else None,
+                    "past_title": past_title,
                     "matched_account_id": acc.id,
                     "new_company": cur.company,
                     "new_company_domain": acc.company.domain,
@@ -739,8 +808,8 @@ class Feed:
                     "full_name": nm.full,
                     "observed_at": obs.isoformat(),
                     "persona_match": True,
-                    "scenario": "new_hire",
+                    "scenario": "new_hire" if typ == "new_hire" else "promotion_not_contact",
                 }
             )
-            self.counts["truth:new_hire:new"] += 1
+            self.counts[f"truth:{typ}:new"] += 1
             self.noise.update(noise)

@@ -37,7 +37,9 @@ CSV_FILES = {
     "leads": "leads.csv",
     "activities": "activities.csv",
 }
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+NOISE_MODES = ("real", "clean")
+ALIASES_FILE = "account_aliases.csv"
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Manifest:
     traps: dict[str, int] = field(default_factory=dict)
     noise: dict[str, int] = field(default_factory=dict)
     generator_version: int = GENERATOR_VERSION
+    noise_mode: str = "real"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (the content of manifest.json)."""
@@ -76,14 +79,22 @@ def generate(
     people_format: str = "jsonl",
     as_of: date = DEFAULT_AS_OF,
     progress: Callable[[int, int], None] | None = None,
+    noise: str = "real",
 ) -> Manifest:
     """Generate the data set into ``out_dir`` and return its manifest.
+
+    ``noise``: ``real`` (default) layers the real-world noise of :mod:`jobshift.synth.noise` (CRM titles
+    typed differently, group / country / brand company names, several current jobs, missing start
+    dates, renamed companies known from ``account_aliases.csv``, promotions of non-contacts) from a
+    separate random stream per account block; ``clean`` writes the data set without it.
 
     ``scale`` 1 ≈ 2,000 accounts and 20,000 contacts; fractions are allowed (tests use 0.05).
     ``progress(contacts_done, contacts_total)`` is called every 200 account blocks.
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
+    if noise not in NOISE_MODES:
+        raise ValueError(f"noise must be one of {', '.join(NOISE_MODES)}")
     if people_format not in PEOPLE_FORMATS:
         raise ValueError(f"people format must be one of {', '.join(PEOPLE_FORMATS)}")
     out = Path(out_dir)
@@ -93,6 +104,18 @@ def generate(
     other = CompanyNamer(_rng(seed, "other-names"), crm=False)
     accounts = crm.make_accounts(rng, scale, users, as_of, other)
     pool = [other.company(rng) for _ in range(max(150, round(400 * scale)))]
+    real = noise == "real"
+    alias_rows: list[dict[str, object]] = []
+    if real:
+        arng = _rng(seed, "aliases")
+        for acc in accounts:
+            if acc.renamed_to and arng.random() < 0.6:  # the admin recorded the new name
+                acc.alias = acc.renamed_to
+            elif acc.renamed_to is None and acc.parent_id is None and arng.random() < 0.03:
+                # a brand: the same non-CRM namer hands out unique cores, so no pool company shares it
+                acc.alias = other.company(arng).base
+            if acc.alias:
+                alias_rows.append({"account_id": acc.id, "name": acc.alias, "domain": "", "linkedin_url": ""})
     total = accounts[-1].contact_offset + accounts[-1].n_contacts
     with ExitStack() as stack:
         w: dict[str, RowWriter] = {}
@@ -112,7 +135,12 @@ def generate(
         w["traps"] = stack.enter_context(JsonlWriter(out / "traps.jsonl"))
         w["users"].write_many(u.row() for u in users)
         w["accounts"].write_many(a.row() for a in accounts)
-        feed = Feed(seed, as_of, accounts, pool, w["people"], w["truth"], w["traps"])
+        feed = Feed(seed, as_of, accounts, pool, w["people"], w["truth"], w["traps"], real_noise=real)
+        if real:
+            w["aliases"] = stack.enter_context(
+                CsvWriter(out / ALIASES_FILE, ("account_id", "name", "domain", "linkedin_url"))
+            )
+            w["aliases"].write_many(alias_rows)
 
         @lru_cache(maxsize=4096)
         def names_of(idx: int) -> frozenset[str]:
@@ -132,6 +160,7 @@ def generate(
             w["opportunities"].write_many(opps)
             w["opportunity_contact_roles"].write_many(roles)
             frng = _rng(seed, "f", acc.idx)
+            feed.nrng = _rng(seed, "n", acc.idx)
             for c in contacts:
                 feed.contact(frng, acc, c)
             if acc.is_target:
@@ -208,5 +237,14 @@ def _manifest(
     noise = {k: feed.noise[k] for k in sorted(feed.noise)}
     noise_rates = {f"rate:{k}": v for k, v in NOISE_RATES.items()}
     return Manifest(
-        seed, scale, as_of.isoformat(), people_file, counts, shares | noise_rates, truth, traps, noise
+        seed,
+        scale,
+        as_of.isoformat(),
+        people_file,
+        counts,
+        shares | noise_rates,
+        truth,
+        traps,
+        noise,
+        noise_mode="real" if feed.real_noise else "clean",
     )

@@ -1,8 +1,13 @@
 """Company resolution: which CRM account (if any) is the company a profile names.
 
 Rules, strongest first: registrable domain (free-mail domains ignored) > LinkedIn company page >
-exact normalized name (legal forms stripped) > fuzzy name score (rapidfuzz) — each fed by the accounts
-themselves and by the workspace's alias table. When several accounts qualify, ties are broken
+exact normalized name (legal forms stripped) > core name (group words such as "Group", "Holding",
+"Gruppe" and country qualifiers such as "(UK)", "Deutschland" stripped too, :func:`company_core`) >
+fuzzy name score (rapidfuzz) — each fed by the accounts themselves and by the workspace's alias table.
+Core matches whose country qualifiers disagree are dropped ("Acme UK" is not "Acme France SAS"); the
+account with the same qualifiers wins. Within one account family (parent / subsidiaries) a single
+matching subsidiary wins over its parent (``subsidiary_over_parent``), otherwise the parent
+(``parent``). When several accounts qualify, ties are broken
 deterministically by the next rules in that order, then customer / open-opportunity accounts, then the
 account with the most contacts, then the smallest id; the rule that decided is recorded.
 A company renamed while keeping its domain still resolves by domain. Parent and subsidiary accounts
@@ -16,10 +21,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from jobshift.domain.normalize.companies import normalize_company_name
+from jobshift.domain.normalize.companies import company_core, normalize_company_name
 from jobshift.domain.normalize.domains import is_free_mail
 
-RULE_CONFIDENCE: dict[str, float] = {"domain": 1.0, "linkedin": 0.98, "name": 0.95}
+RULE_CONFIDENCE: dict[str, float] = {"domain": 1.0, "linkedin": 0.98, "name": 0.95, "core": 0.93}
 _BLOCK = 4
 """Fuzzy candidates share the first or the last 4 characters of their token-sorted names: a score of
 92+ leaves room for about one edit per 12 characters, so a real variant almost always keeps one end
@@ -77,6 +82,9 @@ class CompanyIndex:
     by_domain: dict[str, set[str]] = field(default_factory=dict)
     by_linkedin: dict[str, set[str]] = field(default_factory=dict)
     by_name: dict[str, set[str]] = field(default_factory=dict)
+    by_core: dict[str, set[str]] = field(default_factory=dict)
+    _quals: dict[str, set[frozenset[str]]] = field(default_factory=dict)
+    """Per account: the country qualifiers of its names (account name and aliases)."""
     _names: list[str] = field(default_factory=list)
     _blocks: dict[str, set[str]] = field(default_factory=dict)
     _pools: dict[tuple[str, str], tuple[list[str], list[str]]] = field(default_factory=dict)
@@ -109,6 +117,10 @@ class CompanyIndex:
         norm = normalize_company_name(name) if name else None
         if norm:
             self.by_name.setdefault(norm, set()).add(account_id)
+        core = company_core(name) if name else None
+        if core:
+            self.by_core.setdefault(core[0], set()).add(account_id)
+            self._quals.setdefault(account_id, set()).add(core[1])
 
     # -- families -------------------------------------------------------------------------------
     def root(self, account_id: str) -> str:
@@ -181,14 +193,27 @@ class CompanyIndex:
         by_dom = self.by_domain.get(domain, set()) if domain else set()
         by_li = self.by_linkedin.get(linkedin, set()) if linkedin else set()
         by_nm = self.by_name.get(norm, set()) if norm else set()
+        core = company_core(name) if name else None
+        by_core: set[str] = set()
+        if core:
+            by_core = self._core_candidates(core)
+        qual_tie = False
+        if by_nm and not (by_dom or by_li) and core and core[1]:
+            # "Fabrikam (UK)" names Fabrikam Inc exactly once the bracket is dropped; its UK subsidiary
+            # carries the qualifier: the subsidiary is meant
+            roots = {self.root(a) for a in by_nm}
+            sub = {a for a in by_core if core[1] in self._quals.get(a, ()) and self.root(a) in roots}
+            if sub and sub != by_nm:
+                by_nm, qual_tie = sub, True
         fuzzy_ids: set[str] = set()
         fuzzy_score = 0.0
-        if not (by_dom or by_li or by_nm) and norm:
+        if not (by_dom or by_li or by_nm or by_core) and norm:
             fuzzy_ids, fuzzy_score = self._fuzzy(norm)
         layers: list[tuple[str, set[str]]] = [
             ("domain", by_dom),
             ("linkedin", by_li),
             ("name", by_nm),
+            ("core", by_core),
             ("fuzzy", fuzzy_ids),
         ]
         rule = next((r for r, ids in layers if ids), None)
@@ -197,11 +222,38 @@ class CompanyIndex:
         cands = next(ids for r, ids in layers if r == rule)
         n = len(cands)
         chosen, tie_break = self._break_tie(cands, layers, rule, norm)
+        if qual_tie and tie_break is None:
+            tie_break = "country_qualifier"
         score = fuzzy_score if rule == "fuzzy" else 100.0
         conf = round(0.95 * score / 100.0, 3) if rule == "fuzzy" else RULE_CONFIDENCE[rule]
         if n > 1:
             conf = round(conf * 0.95, 3)
         return CompanyMatch(chosen, rule, score, conf, tie_break, n)
+
+    def _core_candidates(self, core: tuple[str, frozenset[str]]) -> set[str]:
+        """Accounts with the same core name whose country qualifiers do not contradict the query's;
+        when some share the query's qualifiers exactly, only those."""
+        key, quals = core
+        ids = self.by_core.get(key, set())
+        if not ids:
+            return set()
+        fits = {a for a in ids if any(not q or not quals or q & quals for q in self._quals.get(a, ()))}
+        exact = {a for a in fits if quals in self._quals.get(a, set())}
+        return exact or fits
+
+    def _family_choice(self, cands: set[str]) -> tuple[str, str] | None:
+        """Candidates that are one account family: a single subsidiary wins over its parent, else the
+        top account of the family (or ``None`` when they are not one family)."""
+        roots = {self.root(c) for c in cands}
+        if len(roots) != 1:
+            return None
+        root = next(iter(roots))
+        subs = cands - {root}
+        if root in cands and len(subs) == 1:
+            return next(iter(subs)), "subsidiary_over_parent"
+        if root in cands:
+            return root, "parent"
+        return None
 
     def _break_tie(
         self, cands: set[str], layers: list[tuple[str, set[str]]], rule: str, norm: str | None
@@ -216,13 +268,18 @@ class CompanyIndex:
                     for c in cands
                 }
                 best = max(scored.values())
-                narrowed = {c for c, s in scored.items() if s == best}
+                # a name far from every candidate says nothing about which one it is
+                meaningful = best >= self.fuzzy_threshold
+                narrowed = {c for c, s in scored.items() if s == best} if meaningful else set()
             else:
                 narrowed = cands & ids
             if narrowed and len(narrowed) < len(cands):
                 cands = narrowed
                 if len(cands) == 1:
                     return next(iter(cands)), r
+        family = self._family_choice(cands)
+        if family is not None:
+            return family
         active = {c for c in cands if self.accounts[c].is_customer or self.accounts[c].has_open_opp}
         if active and len(active) < len(cands):
             cands = active

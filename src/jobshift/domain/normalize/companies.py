@@ -129,3 +129,105 @@ def company_domain(raw: str | None) -> str | None:
     if d is None or is_free_mail(d):
         return None
     return d
+
+
+# Group / holding words and country qualifiers name an entity of a group rather than another company:
+# they are stripped for the *core* key only ("Siemens AG", "Siemens Group", "Siemens Deutschland GmbH"
+# all have the core "siemens"); the exact key above keeps them.
+GROUP_WORDS = frozenset(
+    """group groupe grupo groep gruppe gruppen grupa gruppo koncern koncernen konzern concern holding
+    holdings holdco""".split()  # noqa: SIM905
+)
+_COUNTRY_NAMES = {
+    "uk": "uk, gb, britain, great britain, united kingdom, england",
+    "us": "us, usa, america, united states, north america",
+    "de": "de, deutschland, germany",
+    "fr": "fr, france",
+    "es": "es, espana, spain, iberia",
+    "it": "it, italia, italy",
+    "nl": "nl, nederland, netherlands, holland, benelux",
+    "se": "se, sverige, sweden",
+    "dk": "dk, danmark, denmark",
+    "no": "norge, norway",
+    "fi": "suomi, finland",
+    "ch": "ch, schweiz, suisse, svizzera, switzerland",
+    "at": "osterreich, austria",
+    "be": "belgie, belgique, belgium",
+    "ie": "ireland",
+    "pl": "polska, poland",
+    "pt": "portugal",
+    "br": "brasil, brazil",
+    "mx": "mexico",
+    "ca": "canada",
+    "au": "australia",
+    "in": "india",
+    "jp": "japan, nihon",
+    "cn": "china",
+    "sg": "singapore",
+    "eu": "europe, emea, eu",
+    "apac": "apac, asia pacific",
+    "intl": "international, global, worldwide",
+}
+_COUNTRY_WORDS = {
+    n.strip(): c for c, names in _COUNTRY_NAMES.items() for n in names.split(",") if " " not in n.strip()
+}
+_MULTI_COUNTRY = {
+    tuple(n.split()): c for c, names in _COUNTRY_NAMES.items() for n in names.split(",") if " " in n.strip()
+}
+_OF_WORDS = frozenset("of de du des del della di da do von van voor".split())  # noqa: SIM905
+_ANY_PAREN = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+
+
+@lru_cache(maxsize=262_144)
+def company_core(raw: str | None) -> tuple[str, frozenset[str]] | None:
+    """The core of a company name and the country/region qualifiers it carried.
+
+    ``"Siemens Deutschland GmbH"`` → ``("siemens", {"de"})``; ``"Acme Holdings (UK) Ltd"`` →
+    ``("acme", {"uk"})``; ``"Siemens Group"`` → ``("siemens", set())``. Legal forms, group words
+    (:data:`GROUP_WORDS`) and country words are stripped from the end (and a bracketed qualifier
+    anywhere), repeatedly, never down to nothing: ``"Deutschland"`` stays ``"deutschland"``.
+    ``None`` when the name has no letter or digit.
+    """
+    if not raw:
+        return None
+    quals: set[str] = set()
+    folded = fold(raw)
+    for m in _ANY_PAREN.finditer(folded):
+        for t in words(m.group(1)):
+            if t in _COUNTRY_WORDS:
+                quals.add(_COUNTRY_WORDS[t])
+    bare = _ANY_PAREN.sub(" ", folded) if ("(" in folded or "[" in folded) else folded
+    # the plain name is usually normalized already (cached): pass the same string
+    norm = normalize_company_name(raw if bare is folded or not words(bare) else bare)
+    if not norm:
+        return None
+    tokens = norm.split()
+    changed = True
+    while changed and len(tokens) > 1:
+        changed = False
+        for n in (3, 2):
+            if len(tokens) > n and tuple(tokens[-n:]) in _MULTI_COUNTRY:
+                quals.add(_MULTI_COUNTRY[tuple(tokens[-n:])])
+                tokens = tokens[:-n]
+                changed = True
+                break
+        if changed:
+            continue
+        last = tokens[-1]
+        if last in _COUNTRY_WORDS and tokens[-2] in _OF_WORDS:  # "Bank of America" keeps its name
+            break
+        if last in GROUP_WORDS or last in _COUNTRY_WORDS:
+            if last in _COUNTRY_WORDS:
+                quals.add(_COUNTRY_WORDS[last])
+            tokens = tokens[:-1]
+            changed = True
+            continue
+        if tokens[0] in GROUP_WORDS and len(tokens) > 1:
+            tokens = tokens[1:]
+            changed = True
+            continue
+        stripped = _strip_legal(tokens)
+        if len(stripped) < len(tokens):
+            tokens = stripped
+            changed = True
+    return " ".join(tokens), frozenset(quals)
