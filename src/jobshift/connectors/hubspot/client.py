@@ -16,9 +16,8 @@ import json
 import os
 import random
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import urllib3
@@ -26,6 +25,7 @@ from hubspot import HubSpot
 from urllib3.util.retry import Retry
 
 from jobshift.config import HubSpotSection
+from jobshift.connectors.call_stats import CallStats as BaseCallStats
 from jobshift.errors import ConfigError, FatalError, RetryableError
 
 ENV_TOKEN = "JOBSHIFT_HUBSPOT_TOKEN"
@@ -33,32 +33,10 @@ _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass
-class CallStats:
-    """What a client did: API calls by kind (attempts, retries included), records read and written."""
+class CallStats(BaseCallStats):
+    """HubSpot's counters besides the common ones: calls answered 429 (throttled)."""
 
-    calls: Counter[str] = field(default_factory=Counter)
-    retries: int = 0
     throttled: int = 0
-    records_read: int = 0
-    records_written: int = 0
-    records_failed: int = 0
-
-    @property
-    def total_calls(self) -> int:
-        """Every HTTP call made to the API."""
-        return sum(self.calls.values())
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {
-            "api_calls": self.total_calls,
-            "calls_by_kind": dict(sorted(self.calls.items())),
-            "retries": self.retries,
-            "throttled": self.throttled,
-            "records_read": self.records_read,
-            "records_written": self.records_written,
-            "records_failed": self.records_failed,
-        }
 
 
 class HubSpotHttpError(FatalError):

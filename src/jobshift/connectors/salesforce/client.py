@@ -13,9 +13,8 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -24,6 +23,7 @@ from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
 from jobshift.config import SalesforceSection
+from jobshift.connectors.call_stats import CallStats as BaseCallStats
 from jobshift.connectors.salesforce.errors import classify, is_session_error
 from jobshift.errors import ConfigError, FatalError, JobshiftError, PausedError, RetryableError
 
@@ -36,37 +36,13 @@ COMPOSITE_QUERIES = 5
 
 
 @dataclass
-class CallStats:
-    """What a client did: API calls by kind (attempts, retries included), records read and written."""
+class CallStats(BaseCallStats):
+    """Salesforce's counters besides the common ones: re-logins, Bulk 2.0 jobs, calls the guard refused."""
 
-    calls: Counter[str] = field(default_factory=Counter)
-    retries: int = 0
     reauths: int = 0
-    records_read: int = 0
-    records_written: int = 0
-    records_failed: int = 0
     bulk_jobs: int = 0
     calls_refused: int = 0
     """Calls not made because API usage was at the pause threshold."""
-
-    @property
-    def total_calls(self) -> int:
-        """Every HTTP call made to the API."""
-        return sum(self.calls.values())
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {
-            "api_calls": self.total_calls,
-            "calls_by_kind": dict(sorted(self.calls.items())),
-            "retries": self.retries,
-            "reauths": self.reauths,
-            "records_read": self.records_read,
-            "records_written": self.records_written,
-            "records_failed": self.records_failed,
-            "bulk_jobs": self.bulk_jobs,
-            "calls_refused": self.calls_refused,
-        }
 
 
 class TimeoutSession(requests.Session):
