@@ -10,10 +10,10 @@ without a company; opportunities → deals in a pipeline whose stages are the co
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
+from fakes.company_files import company_rows
 from fakes.hubspot import FakeHubSpot
 from fakes.hubspot_data import _p
 
@@ -30,14 +30,6 @@ TOML = (
     'manager_id = "manager_owner_id"\n'
 )
 """What goes under ``[hubspot]`` in the workspace's jobshift.toml for this account."""
-
-
-def _rows(gen_dir: Path, obj: str) -> list[dict[str, str]]:
-    path = gen_dir / f"{obj}.csv"
-    if not path.exists():
-        return []
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def _custom(fake: FakeHubSpot) -> None:
@@ -61,7 +53,7 @@ def load_company(fake: FakeHubSpot, gen_dir: Path) -> dict[str, str]:
     """Create every record of ``gen_dir`` in ``fake``; returns generator id → HubSpot id."""
     _custom(fake)
     ids: dict[str, str] = {}
-    users = _rows(gen_dir, "users")
+    users = company_rows(gen_dir, "users")
     for u in users:
         first, _, last = u["name"].partition(" ")
         ids[u["id"]] = fake.add_owner(first, last, u["email"], u["role"])
@@ -75,7 +67,7 @@ def load_company(fake: FakeHubSpot, gen_dir: Path) -> dict[str, str]:
             slack_user_id=u.get("slack_user_id") or None,
             manager_owner_id=ids.get(u.get("manager_id") or "") or None,
         )
-    for a in _rows(gen_dir, "accounts"):
+    for a in company_rows(gen_dir, "accounts"):
         ids[a["id"]] = fake.add(
             "companies", _when(a.get("created_at")), name=a["name"], domain=a.get("website") or None,
             type=a.get("type") or None, segment=a.get("segment") or None, industry=a.get("industry") or None,
@@ -85,12 +77,12 @@ def load_company(fake: FakeHubSpot, gen_dir: Path) -> dict[str, str]:
             renewal_manager_owner_id=ids.get(a.get("renewal_manager_id") or ""),
             hs_is_target_account=a.get("is_target") or None,
         )  # fmt: skip
-    for a in _rows(gen_dir, "accounts"):
+    for a in company_rows(gen_dir, "accounts"):
         if a.get("parent_id"):
             fake.objects["companies"][ids[a["id"]]]["properties"]["hs_parent_company_id"] = ids[
                 a["parent_id"]
             ]
-    for c in _rows(gen_dir, "contacts"):
+    for c in company_rows(gen_dir, "contacts"):
         ids[c["id"]] = fake.add(
             "contacts", _when(c.get("created_at")), firstname=c.get("first_name") or None,
             lastname=c["last_name"], email=c.get("email") or None, jobtitle=c.get("title") or None,
@@ -102,14 +94,14 @@ def load_company(fake: FakeHubSpot, gen_dir: Path) -> dict[str, str]:
         )  # fmt: skip
         if c.get("account_id"):
             fake.associate("contacts", ids[c["id"]], "companies", ids[c["account_id"]], 1)
-    for r in _rows(gen_dir, "leads"):
+    for r in company_rows(gen_dir, "leads"):
         ids[r["id"]] = fake.add(
             "contacts", _when(r.get("created_at")), firstname=r.get("first_name") or None,
             lastname=r["last_name"], email=r.get("email") or None, company=r.get("company") or None,
             jobtitle=r.get("title") or None, hs_linkedin_url=r.get("linkedin_url") or None,
             lifecyclestage="lead", hubspot_owner_id=ids.get(r.get("owner_id") or ""),
         )  # fmt: skip
-    for o in _rows(gen_dir, "opportunities"):
+    for o in company_rows(gen_dir, "opportunities"):
         stage = f"s{int(o['stage'].split('-', 1)[0])}"
         ids[o["id"]] = fake.add(
             "deals", _when(o.get("created_at")), dealname=o.get("name") or None, dealstage=stage,
@@ -119,7 +111,7 @@ def load_company(fake: FakeHubSpot, gen_dir: Path) -> dict[str, str]:
         )  # fmt: skip
         fake.associate("deals", ids[o["id"]], "companies", ids[o["account_id"]], 5)
     _activities(fake, gen_dir, ids)
-    for r in _rows(gen_dir, "opportunity_contact_roles"):
+    for r in company_rows(gen_dir, "opportunity_contact_roles"):
         fake.associate(
             "deals", ids[r["opportunity_id"]], "contacts", ids[r["contact_id"]], label=r.get("role")
         )
@@ -132,7 +124,7 @@ SUBJECT = {"calls": "hs_call_title", "emails": "hs_email_subject", "meetings": "
 
 def _activities(fake: FakeHubSpot, gen_dir: Path, ids: dict[str, str]) -> None:
     """Activities → calls / e-mails / meetings, and tasks (LinkedIn, other) typed by ``hs_task_type``."""
-    for a in _rows(gen_dir, "activities"):
+    for a in company_rows(gen_dir, "activities"):
         etype = ENGAGEMENT.get(a["type"], "tasks")
         props: dict[str, Any] = {
             "hs_timestamp": a["occurred_at"] + ("Z" if "T" in a["occurred_at"] else ""),

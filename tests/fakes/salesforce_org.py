@@ -11,10 +11,10 @@ returned as a map).
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
+from fakes.company_files import company_rows
 from fakes.salesforce import FakeSalesforce
 from jobshift.connectors.salesforce.fields import SOBJECTS, default_field_map
 from jobshift.services.salesforce_setup import metadata_fields
@@ -26,14 +26,6 @@ VOCABULARY = {
 }
 """Standard picklist values the admin adds by hand (docs/salesforce.md, "Set up the org")."""
 _BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
-
-
-def _rows(gen_dir: Path, obj: str) -> list[dict[str, str]]:
-    path = gen_dir / f"{obj}.csv"
-    if not path.exists():
-        return []
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def _picklist(values: set[str]) -> dict[str, Any]:
@@ -68,10 +60,10 @@ def org_fields(gen_dir: Path) -> dict[str, dict[str, Any]]:
     """Custom fields (and restricted standard picklists) of the org for ``fake = FakeSalesforce(...)``:
     jobshift's fields exactly as its DX metadata deploys them, the company's own picklist values kept."""
     used: dict[tuple[str, str], set[str]] = {k: set(v) for k, v in VOCABULARY.items()}
-    for r in _rows(gen_dir, "leads"):
+    for r in company_rows(gen_dir, "leads"):
         used[("Lead", "Status")].add(r.get("status") or "")
         used[("Lead", "LeadSource")].add(r.get("lead_source") or "")
-    contact_status = {r.get("status") or "" for r in _rows(gen_dir, "contacts")} - {""}
+    contact_status = {r.get("status") or "" for r in company_rows(gen_dir, "contacts")} - {""}
     return {
         "Lead": {
             "Status": _picklist(used[("Lead", "Status")]),
@@ -112,7 +104,7 @@ def load_company(fake: FakeSalesforce, gen_dir: Path) -> dict[str, str]:
     for obj in ORDER:
         sobject = SOBJECTS[obj]
         mapping = default_field_map(obj)
-        for row in _rows(gen_dir, obj):
+        for row in company_rows(gen_dir, obj):
             values: dict[str, Any] = {}
             for canonical, raw in row.items():
                 sf_name = mapping.get(canonical)
