@@ -146,9 +146,12 @@ class Sender:
         the workspace's notify lock, so every row still ``sending`` belongs to a dead process."""
         n = self.cfg.notifications
         now = self.clock()
-        lease = timedelta(seconds=0 if sole_sender else n.send_lease_seconds)
+        # sole sender: every row claimed before now; else only rows whose lease is over
+        before = (
+            now + timedelta(microseconds=1) if sole_sender else now - timedelta(seconds=n.send_lease_seconds)
+        )
         with self.store.begin() as conn:
-            nstore.mark_stale_unconfirmed(conn, now - lease + timedelta(microseconds=1))
+            nstore.mark_stale_unconfirmed(conn, before)
             self._users = {r["id"]: dict(r) for r in conn.execute(select(users)).mappings()}
             for ch in ("slack", "email"):
                 if ch not in self.channels():

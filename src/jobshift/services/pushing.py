@@ -453,6 +453,7 @@ def _push(ws: Workspace, crm: CrmConnector, clock: Clock, now: datetime, retry_f
             planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
         applied = apply_pending(store, crm, cfg, run_id=run_id, clock=clock)
     except PausedError as exc:  # planning held back (API usage near the limit): nothing planned, try later
+        planned, requeued, left_failed = PlanCounts(), 0, 0  # the plan's transaction was rolled back
         applied = ApplyCounts(paused=f"{crm.name}: {exc} (planning paused; run again later)")
     except BaseException as exc:  # every run ends in the runs log with its reason, also when interrupted
         with store.begin() as conn:
