@@ -104,7 +104,7 @@ def _records(src: Path) -> Iterator[dict[str, Any]]:
 
 def _context(d: Path) -> tuple[Any, list[str], float]:
     from jobshift.engine.feed import feed_partitions
-    from jobshift.services.detecting import build_context, default_tracked_set
+    from jobshift.services.detect.detecting import build_context, default_tracked_set
     from jobshift.services.workspace import Workspace
 
     t0 = time.perf_counter()
@@ -122,7 +122,7 @@ def _digest(signals: Any) -> str:
 
 def measure_local(d: Path) -> dict[str, Any]:
     """The local executor over every partition."""
-    from jobshift.services.detecting_feed import run_feed
+    from jobshift.services.detect.detecting_feed import run_feed
 
     ctx, paths, ctx_s = _context(d)
     t0, c0 = time.perf_counter(), _cpu_s()
@@ -147,7 +147,7 @@ def measure_dask(d: Path, workers: int) -> dict[str, Any]:
     """A LocalCluster of ``workers`` processes × 1 thread."""
     from distributed import Client, LocalCluster
 
-    from jobshift.services.detecting_feed import run_feed
+    from jobshift.services.detect.detecting_feed import run_feed
 
     ctx, paths, _ = _context(d)
     t0 = time.perf_counter()

@@ -37,7 +37,7 @@ def _rss_mb() -> float:
 
 def measure_e2e(ws_dir: Path) -> dict[str, Any]:
     """`detect` end to end, as the CLI runs it (the signals table is emptied first)."""
-    from jobshift.services.detecting import detect
+    from jobshift.services.detect.detecting import detect
     from jobshift.services.workspace import Workspace
 
     con = sqlite3.connect(ws_dir / "jobshift.db")
@@ -50,7 +50,7 @@ def measure_e2e(ws_dir: Path) -> dict[str, Any]:
     summary = detect(ws)
     e2e = time.perf_counter() - t0
     ws.close()
-    from jobshift.services import cx_worker
+    from jobshift.services.detect import cx_worker
 
     cx_worker.shutdown()  # the SQLite reader process: its peak counts too
     reader_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -88,7 +88,11 @@ def measure_step(ws_dir: Path) -> dict[str, Any]:
     from jobshift.engine.detect import detect_batch
     from jobshift.engine.executor import LocalExecutor
     from jobshift.engine.finalize import finalize
-    from jobshift.services.detecting import AllContactsWithAccount, build_context, iter_observation_batches
+    from jobshift.services.detect.detecting import (
+        AllContactsWithAccount,
+        build_context,
+        iter_observation_batches,
+    )
     from jobshift.services.workspace import Workspace
 
     out: dict[str, Any] = {}

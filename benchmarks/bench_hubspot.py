@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fakes.hubspot import ENV, FakeHubSpot  # noqa: E402
 from jobshift.config import HubSpotSection  # noqa: E402
-from jobshift.connectors.crm_protocol import LeadCreate  # noqa: E402
-from jobshift.connectors.hubspot import HubSpotConnector  # noqa: E402
+from jobshift.connectors.crm.hubspot import HubSpotConnector  # noqa: E402
+from jobshift.connectors.crm.protocol import LeadCreate  # noqa: E402
 
 
 def leads(n: int) -> list[LeadCreate]:

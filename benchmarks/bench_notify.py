@@ -24,7 +24,7 @@ from fakes.slack import TOKEN, FakeSlack
 from jobshift.config import parse_config
 from jobshift.notify.email import EmailSender
 from jobshift.notify.slack import SlackNotifier
-from jobshift.services.notifying import run_notify
+from jobshift.services.notify.notifying import run_notify
 from jobshift.store import Store
 from jobshift.store.schema import leads, users
 

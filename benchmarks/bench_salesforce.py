@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fakes.salesforce import FakeSalesforce  # noqa: E402
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS, sf_settings  # noqa: E402
-from jobshift.connectors.crm_protocol import LeadCreate  # noqa: E402
-from jobshift.connectors.salesforce import SalesforceConnector  # noqa: E402
-from jobshift.services.pushing import push  # noqa: E402
+from jobshift.connectors.crm.protocol import LeadCreate  # noqa: E402
+from jobshift.connectors.crm.salesforce import SalesforceConnector  # noqa: E402
+from jobshift.services.program.pushing import push  # noqa: E402
 from jobshift.services.workspace import Workspace  # noqa: E402
 from jobshift.store.schema import signals  # noqa: E402
 

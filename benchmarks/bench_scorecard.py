@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from jobshift.config import parse_config
-from jobshift.services.scorecard import compute_scorecard
+from jobshift.services.scorecard.scorecard import compute_scorecard
 from jobshift.store import Store
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Table, create_engine, insert, text
 
-from jobshift.services import auth
+from jobshift.services.admin import auth
 from jobshift.services.workspace import Workspace, init_workspace
 from jobshift.store.schema import accounts, activities, contacts, leads, opportunities, signals, users
 

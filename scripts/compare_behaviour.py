@@ -80,7 +80,10 @@ def capture(out_dir: Path, scale: float, bench_ws: Path | None) -> None:
     _signals(ws, out_dir / "demo-signals.jsonl")
     _json_out(_run(["push", "--dry-run", "--json"], ws), out_dir / "demo-push-dry-run.json")
     month = json.loads((data / "manifest.json").read_text())["as_of"][:7]
-    _json_out(_run(["scorecard", "--month", month, "--format", "json", "--recompute"], ws), out_dir / "demo-scorecard.json")
+    _json_out(
+        _run(["scorecard", "--month", month, "--format", "json", "--recompute"], ws),
+        out_dir / "demo-scorecard.json",
+    )
     if bench_ws is not None:
         _run(["detect"], bench_ws)
         _signals(bench_ws, out_dir / "bench-signals.jsonl")
@@ -100,7 +103,9 @@ def compare(before: Path, after: Path) -> int:
             continue
         a, b = f.read_text().splitlines(), other.read_text().splitlines()
         if a == b:
-            print(f"{f.name}: same ({len(a):,} lines, sha256 {hashlib.sha256(f.read_bytes()).hexdigest()[:16]})")
+            print(
+                f"{f.name}: same ({len(a):,} lines, sha256 {hashlib.sha256(f.read_bytes()).hexdigest()[:16]})"
+            )
             continue
         failed = 1
         first = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))

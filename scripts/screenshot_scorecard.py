@@ -15,9 +15,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from jobshift.notify.weekly_render import render_pipeline_summary, render_rep_weekly
-from jobshift.services.scorecard import get_scorecard
-from jobshift.services.scorecard_email import scorecard_html
-from jobshift.services.scorecard_weekly import pipeline_summary, rep_summaries
+from jobshift.services.scorecard.scorecard import get_scorecard
+from jobshift.services.scorecard.scorecard_email import scorecard_html
+from jobshift.services.scorecard.scorecard_weekly import pipeline_summary, rep_summaries
 from jobshift.services.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]

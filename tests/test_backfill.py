@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from jobshift.errors import RetryableError
-from jobshift.services.backfill import backfill
-from jobshift.services.pushing import default_connector, push
+from jobshift.services.program.backfill import backfill
+from jobshift.services.program.pushing import default_connector, push
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import leads, outbox, runs, signals
 from program_data import add_signals, many_contacts, many_job_changes, seed_crm, signal

@@ -53,7 +53,7 @@ def test_unexpected_error_is_one_line_and_a_log_file(
 ) -> None:
     assert main(["init", str(workspace_env)]) == 0
     capsys.readouterr()
-    monkeypatch.setattr("jobshift.services.importing.import_file", _boom)
+    monkeypatch.setattr("jobshift.services.ingest.importing.import_file", _boom)
     f = tmp_path / "c.csv"
     f.write_text("id,last_name\nc-1,Doe\n")
     assert main(["-w", str(workspace_env), "import", "contacts", str(f)]) == 1
@@ -67,7 +67,7 @@ def test_unexpected_error_is_one_line_and_a_log_file(
 def test_debug_shows_the_traceback(
     workspace_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("jobshift.services.importing.import_file", _boom)
+    monkeypatch.setattr("jobshift.services.ingest.importing.import_file", _boom)
     f = tmp_path / "c.csv"
     f.write_text("id,last_name\nc-1,Doe\n")
     assert main(["--debug", "-w", str(workspace_env), "import", "contacts", str(f)]) == 1

@@ -21,17 +21,17 @@ HEAVY = (
     "jwt",
     "fastapi",
     "dask",
-    "jobshift.connectors.pdl",
-    "jobshift.connectors.salesforce",
-    "jobshift.services.enriching",
-    "jobshift.services.salesforce_sync",
-    "jobshift.services.auth",
-    "jobshift.services.demo",
-    "jobshift.services.scorecard",
-    "jobshift.services.scorecard_email",
-    "jobshift.services.scorecard_weekly",
-    "jobshift.services.detecting",
-    "jobshift.services.serving",
+    "jobshift.connectors.people.pdl",
+    "jobshift.connectors.crm.salesforce",
+    "jobshift.services.ingest.enriching",
+    "jobshift.services.crm.salesforce_sync",
+    "jobshift.services.admin.auth",
+    "jobshift.services.admin.demo",
+    "jobshift.services.scorecard.scorecard",
+    "jobshift.services.scorecard.scorecard_email",
+    "jobshift.services.scorecard.scorecard_weekly",
+    "jobshift.services.detect.detecting",
+    "jobshift.services.admin.serving",
     "jobshift.engine",
     "jobshift.notify",
     "jobshift.synth",
@@ -80,8 +80,8 @@ def forbidden(modules: set[str], banned: tuple[str, ...]) -> list[str]:
 
 
 def test_the_check_catches_a_heavy_module() -> None:
-    loaded = {"typer", "jobshift.cli.main", "jobshift.services.enriching", "httpx._client", "httpxx"}
-    assert forbidden(loaded, HEAVY) == ["httpx._client", "jobshift.services.enriching"]
+    loaded = {"typer", "jobshift.cli.main", "jobshift.services.ingest.enriching", "httpx._client", "httpxx"}
+    assert forbidden(loaded, HEAVY) == ["httpx._client", "jobshift.services.ingest.enriching"]
     assert forbidden({"jobshift.store.engine", "jobshift.storehouse"}, NOT_AT_IMPORT) == [
         "jobshift.store.engine"
     ]
@@ -108,7 +108,7 @@ def test_import_contacts_loads_only_the_import_path(backend_workspace: Path, tmp
     proc, loaded = _loaded(tmp_path, "-w", str(backend_workspace), "import", "contacts", str(f), "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)[0]["inserted"] == 1
-    assert "jobshift.services.importing" in loaded
+    assert "jobshift.services.ingest.importing" in loaded
     assert forbidden(loaded, HEAVY) == []
 
 
@@ -128,5 +128,5 @@ def test_ingest_people_loads_only_the_ingest_path(backend_workspace: Path, tmp_p
     proc, loaded = _loaded(tmp_path, "-w", str(backend_workspace), "ingest", "people", str(f), "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["quarantined"] == 0
-    assert "jobshift.services.ingesting" in loaded
+    assert "jobshift.services.ingest.ingesting" in loaded
     assert forbidden(loaded, HEAVY) == []

@@ -16,9 +16,9 @@ from fakes.hubspot import FakeHubSpot
 from fakes.salesforce import FakeSalesforce
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS, sf_settings
 from jobshift.config import HubSpotSection
-from jobshift.connectors.hubspot import HubSpotConnector
-from jobshift.connectors.salesforce import SalesforceConnector
-from jobshift.services.pushing import push
+from jobshift.connectors.crm.hubspot import HubSpotConnector
+from jobshift.connectors.crm.salesforce import SalesforceConnector
+from jobshift.services.program.pushing import push
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import accounts, contacts, leads, outbox, signals
 from program_data import DETECTED

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from jobshift.config import PushSection
-from jobshift.connectors.crm_protocol import CrmConnector
+from jobshift.connectors.crm.protocol import CrmConnector
 from jobshift.errors import ConfigError
-from jobshift.services.crm_registry import REGISTRY, crm_entry, remote_crm
+from jobshift.services.program.crm_registry import REGISTRY, crm_entry, remote_crm
 from jobshift.services.workspace import Workspace
 
 

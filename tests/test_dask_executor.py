@@ -17,9 +17,9 @@ from sqlalchemy import create_engine, insert, select
 
 from jobshift.engine.context import DetectContext
 from jobshift.engine.feed import PartitionResult, detect_partition, feed_partitions
-from jobshift.services.detecting import build_context, default_tracked_set
-from jobshift.services.detecting_feed import detect_feed, run_feed
-from jobshift.services.exporting import export_object as export
+from jobshift.services.browse.exporting import export_object as export
+from jobshift.services.detect.detecting import build_context, default_tracked_set
+from jobshift.services.detect.detecting_feed import detect_feed, run_feed
 from jobshift.services.workspace import Workspace, init_workspace
 from jobshift.store.schema import accounts, contacts
 

@@ -16,11 +16,11 @@ pytest.importorskip("jobshift.domain.normalize.names")
 pytest.importorskip("jobshift.domain.normalize.titles")
 pytest.importorskip("jobshift.domain.normalize.persona")
 
-from jobshift.services.detecting import detect, export_signals
-from jobshift.services.evaluating import evaluate
-from jobshift.services.exporting import export_object
-from jobshift.services.importing import import_dir
-from jobshift.services.ingesting import ingest_people
+from jobshift.services.browse.exporting import export_object
+from jobshift.services.detect.detecting import detect, export_signals
+from jobshift.services.detect.evaluating import evaluate
+from jobshift.services.ingest.importing import import_dir
+from jobshift.services.ingest.ingesting import ingest_people
 from jobshift.services.workspace import init_workspace
 
 ACCOUNTS = """id,name,website,type,is_target

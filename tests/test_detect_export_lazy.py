@@ -8,8 +8,8 @@ import sys
 
 def test_signals_exporter_is_known_without_importing_detection() -> None:
     code = (
-        "import sys; from jobshift.services import exporting as e; "
-        "assert 'jobshift.services.detecting' not in sys.modules; "
+        "import sys; from jobshift.services.browse import exporting as e; "
+        "assert 'jobshift.services.detect.detecting' not in sys.modules; "
         "assert 'signals' in e.exportable_names(); print('ok')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

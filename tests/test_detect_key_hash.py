@@ -13,7 +13,7 @@ from jobshift.engine import context as context_mod
 from jobshift.engine import detect as detect_mod
 from jobshift.engine.detect import detect_batch
 from jobshift.engine.finalize import finalize
-from jobshift.services.detecting import build_context, default_tracked_set, iter_observation_batches
+from jobshift.services.detect.detecting import build_context, default_tracked_set, iter_observation_batches
 from jobshift.services.workspace import Workspace, init_workspace
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_detect_data.py"

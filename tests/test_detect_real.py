@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from jobshift.services.detecting import detect, export_signals
-from jobshift.services.importing import import_dir
-from jobshift.services.ingesting import ingest_people
+from jobshift.services.detect.detecting import detect, export_signals
+from jobshift.services.ingest.importing import import_dir
+from jobshift.services.ingest.ingesting import ingest_people
 from jobshift.services.workspace import Workspace, init_workspace
 
 ACCOUNTS = """id,name,website,type,is_target,parent_id,industry,country
@@ -295,7 +295,7 @@ def test_name_only_identity_needs_the_crm_company_in_the_history(ws_more: Worksp
 
 
 def test_alias_csv_and_rename_history_feed_company_resolution(tmp_path: Path) -> None:
-    from jobshift.services.aliases import import_aliases
+    from jobshift.services.ingest.aliases import import_aliases
     from jobshift.store import signals as signal_store
 
     people = [
@@ -353,7 +353,7 @@ def test_an_untracked_contact_sharing_the_address_still_wins_the_profile(tmp_pat
     """Charlotte (tracked) and Charlie (not tracked) share croberts@; Charlie's profile is not Charlotte's."""
     from jobshift.engine.detect import detect_batch
     from jobshift.engine.finalize import finalize
-    from jobshift.services.detecting import build_context, iter_observation_batches
+    from jobshift.services.detect.detecting import build_context, iter_observation_batches
 
     people = [
         _p(
@@ -380,7 +380,7 @@ def test_an_untracked_contact_sharing_the_address_still_wins_the_profile(tmp_pat
 
         class OnlyCharlotte:
             def query(self, tier: int | None) -> Any:
-                from jobshift.services.tracked_set import tracked_contact_columns
+                from jobshift.services.detect.tracked_set import tracked_contact_columns
                 from jobshift.store.schema import contacts
 
                 return tracked_contact_columns().where(contacts.c.id == "c-30")

@@ -16,7 +16,7 @@ from sqlalchemy import insert, inspect, select, text
 
 from jobshift.cli.main import main
 from jobshift.services.workspace import Workspace
-from jobshift.store.crm import table_of
+from jobshift.store.crm.mirror import table_of
 from jobshift.store.schema import runs
 from jobshift.utils.timeutil import utcnow
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from conftest import PG_URL, drop_schema
 from crm_files import write_crm_files
 from jobshift.errors import UsageError
-from jobshift.services.exporting import export_object, register_exporter, write_records
-from jobshift.services.importing import import_dir, import_file
+from jobshift.services.browse.exporting import export_object, register_exporter, write_records
+from jobshift.services.ingest.importing import import_dir, import_file
 from jobshift.services.workspace import Workspace
 from jobshift.store import Store
 from jobshift.store.schema import CRM_TABLES

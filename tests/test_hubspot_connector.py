@@ -12,8 +12,8 @@ import pytest
 from fakes.hubspot import ENV, TOKEN, FakeHubSpot
 from jobshift.cli.main import main
 from jobshift.config import HubSpotSection
-from jobshift.connectors.crm_protocol import LeadCreate
-from jobshift.connectors.hubspot import HubSpotConnector, HubSpotHttpError
+from jobshift.connectors.crm.hubspot import HubSpotConnector, HubSpotHttpError
+from jobshift.connectors.crm.protocol import LeadCreate
 from jobshift.errors import PausedError, RetryableError
 
 

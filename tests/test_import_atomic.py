@@ -20,10 +20,10 @@ from sqlalchemy import inspect, select
 
 from jobshift.cli.main import main
 from jobshift.errors import InputFileError
-from jobshift.services import importing
-from jobshift.services.importing import import_file
+from jobshift.services.ingest import importing
+from jobshift.services.ingest.importing import import_file
 from jobshift.services.workspace import Workspace
-from jobshift.store.crm import count_rows, table_of
+from jobshift.store.crm.mirror import count_rows, table_of
 from jobshift.store.schema import runs
 
 CONTACT_INDEXES = sorted(str(ix.name) for ix in table_of("contacts").indexes)

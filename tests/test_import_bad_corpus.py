@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from jobshift.cli.main import main
-from jobshift.connectors.crm_columns import resolve_object
-from jobshift.connectors.crm_csv import CrmCsvReader
+from jobshift.connectors.csv_import.columns import resolve_object
+from jobshift.connectors.csv_import.reader import CrmCsvReader
 from jobshift.services.workspace import Workspace
 from jobshift.store.quarantine import list_quarantined
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from jobshift.cli.main import main
-from jobshift.services.importing import import_file
+from jobshift.services.ingest.importing import import_file
 from jobshift.services.workspace import Workspace
 from jobshift.store.quarantine import list_quarantined
 from jobshift.store.schema import CRM_TABLES
@@ -98,7 +98,7 @@ def test_encodings_are_detected_and_named(
     encoding: str,
     parallel: bool,
 ) -> None:
-    from jobshift.services import importing
+    from jobshift.services.ingest import importing
 
     monkeypatch.setattr(importing, "PARALLEL_BYTES", 1 if parallel else 10**15)
     f = tmp_path / "contacts.csv"
@@ -211,7 +211,7 @@ EMAILS_FILE = (
 def test_invalid_emails_follow_the_configuration(
     ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str | None, fast: bool
 ) -> None:
-    from jobshift.services import importing
+    from jobshift.services.ingest import importing
 
     monkeypatch.setattr(importing, "FAST_READER", fast)
     if mode is not None:

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from jobshift.connectors.crm_columns import resolve_object
-from jobshift.connectors.crm_csv import CrmCsvReader
+from jobshift.connectors.csv_import.columns import resolve_object
+from jobshift.connectors.csv_import.reader import CrmCsvReader
 from jobshift.errors import InputFileError
-from jobshift.services import importing
-from jobshift.services.import_pipeline import ChildReader, read_job
-from jobshift.services.importing import import_file
+from jobshift.services.ingest import importing
+from jobshift.services.ingest.import_pipeline import ChildReader, read_job
+from jobshift.services.ingest.importing import import_file
 from jobshift.services.workspace import Workspace
-from jobshift.store.crm import BulkWriter, encode_rows, row_encoding, upsert_rows
-from jobshift.store.crm_encode import PackedRows
+from jobshift.store.crm.encode import PackedRows
+from jobshift.store.crm.mirror import BulkWriter, encode_rows, row_encoding, upsert_rows
 from jobshift.store.quarantine import list_quarantined
 from jobshift.store.runs import list_runs
 from jobshift.store.schema import CRM_TABLES
@@ -204,7 +204,7 @@ CELLS = {
 
 @pytest.mark.parametrize("type_", sorted(CELLS))
 def test_column_conversion_matches_the_per_value_converters(type_: str) -> None:
-    from jobshift.connectors.crm_values import CONVERTERS, convert_column
+    from jobshift.connectors.csv_import.values import CONVERTERS, convert_column
 
     values, failed = convert_column(type_, CELLS[type_])
     for i, cell in enumerate(CELLS[type_]):
@@ -220,7 +220,7 @@ def test_column_conversion_matches_the_per_value_converters(type_: str) -> None:
 
 
 def test_email_and_linkedin_columns_match_the_normalizers() -> None:
-    from jobshift.connectors.crm_values import email_column, linkedin_column
+    from jobshift.connectors.csv_import.values import email_column, linkedin_column
     from jobshift.domain.normalize import normalize_email, normalize_linkedin_person
 
     emails = [

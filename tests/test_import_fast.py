@@ -18,10 +18,10 @@ import pyarrow as pa
 import pytest
 from sqlalchemy import select
 
-from jobshift.connectors import crm_blocks
-from jobshift.connectors.crm_arrow import ArrowBatch
-from jobshift.connectors.crm_arrow_values import convert_array, derive_array, trimmed
-from jobshift.connectors.crm_blocks import (
+from jobshift.connectors.csv_import import blocks as crm_blocks
+from jobshift.connectors.csv_import.arrow import ArrowBatch
+from jobshift.connectors.csv_import.arrow_values import convert_array, derive_array, trimmed
+from jobshift.connectors.csv_import.blocks import (
     ArrowRecords,
     CsvRecords,
     _parse_block,
@@ -29,16 +29,16 @@ from jobshift.connectors.crm_blocks import (
     header_end,
     record_batches,
 )
-from jobshift.connectors.crm_columns import OBJECTS, ObjectSpec, resolve_object
-from jobshift.connectors.crm_csv import CrmCsvReader
-from jobshift.connectors.crm_records import BrokenRecord, Records
-from jobshift.connectors.crm_values import CONVERTERS, derive_column
-from jobshift.services import importing
-from jobshift.services.importing import import_file
+from jobshift.connectors.csv_import.columns import OBJECTS, ObjectSpec, resolve_object
+from jobshift.connectors.csv_import.reader import CrmCsvReader
+from jobshift.connectors.csv_import.records import BrokenRecord, Records
+from jobshift.connectors.csv_import.values import CONVERTERS, derive_column
+from jobshift.services.ingest import importing
+from jobshift.services.ingest.importing import import_file
 from jobshift.services.workspace import Workspace
-from jobshift.store.crm import row_encoding
-from jobshift.store.crm_encode import PackedRows, encode_columns
-from jobshift.store.crm_encode_arrow import encode_arrays
+from jobshift.store.crm.encode import PackedRows, encode_columns
+from jobshift.store.crm.encode_arrow import encode_arrays
+from jobshift.store.crm.mirror import row_encoding
 from jobshift.store.quarantine import list_quarantined
 from jobshift.store.schema import CRM_TABLES
 
@@ -416,7 +416,7 @@ def test_sqlite_writer_groups_rows_within_the_variable_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_variables: int
 ) -> None:
     from jobshift.store import Store
-    from jobshift.store.crm_bulk import BulkWriter
+    from jobshift.store.crm.bulk import BulkWriter
 
     monkeypatch.setattr(BulkWriter, "_max_variables", lambda self: max_variables)
     store = Store.open(f"sqlite:///{tmp_path / 'w.db'}")

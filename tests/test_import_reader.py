@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from jobshift.connectors.crm_columns import OBJECTS, resolve_object
-from jobshift.connectors.crm_csv import CrmCsvReader, plan_header
-from jobshift.connectors.crm_values import linkedin_person_key, stage_number, to_date, to_datetime
+from jobshift.connectors.csv_import.columns import OBJECTS, resolve_object
+from jobshift.connectors.csv_import.reader import CrmCsvReader, plan_header
+from jobshift.connectors.csv_import.values import linkedin_person_key, stage_number, to_date, to_datetime
 from jobshift.domain.normalize import normalize_linkedin_person
 from jobshift.errors import ConfigError, InputFileError, UsageError
 from jobshift.store.schema import CRM_TABLES

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from crm_files import FILES, write_crm_files
 from jobshift.errors import InputFileError
-from jobshift.services.importing import import_dir, import_file
+from jobshift.services.ingest.importing import import_dir, import_file
 from jobshift.services.workspace import Workspace
 from jobshift.store.quarantine import list_quarantined
 from jobshift.store.runs import list_runs
@@ -148,7 +148,7 @@ def test_duplicate_ids_in_a_file_last_wins(ws: Workspace, tmp_path: Path) -> Non
 
 
 def test_large_file_into_empty_table_uses_deferred_indexes(ws: Workspace, tmp_path: Path) -> None:
-    from jobshift.services import importing
+    from jobshift.services.ingest import importing
 
     f = tmp_path / "contacts.csv"
     f.write_text("id,last_name,email\n" + "".join(f"c-{i},N{i},p{i}@x.com\n" for i in range(500)))
@@ -167,6 +167,6 @@ def test_large_file_into_empty_table_uses_deferred_indexes(ws: Workspace, tmp_pa
 
 
 def test_files_fixture_is_complete() -> None:
-    from jobshift.connectors.crm_columns import OBJECTS
+    from jobshift.connectors.csv_import.columns import OBJECTS
 
     assert set(FILES) == {s.file_name for s in OBJECTS.values()}

@@ -13,7 +13,7 @@ import pytest
 
 from jobshift.cli.main import main
 from jobshift.errors import InputFileError
-from jobshift.services.ingesting import ingest_people
+from jobshift.services.ingest.ingesting import ingest_people
 from jobshift.services.workspace import Workspace
 from jobshift.store.people import count_observations, observations_of
 from jobshift.store.quarantine import list_quarantined

@@ -11,10 +11,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from jobshift.connectors.people_files import LineError, read_people_chunks, read_people_file
+from jobshift.connectors.people.files import LineError, read_people_chunks, read_people_file
 from jobshift.errors import InputFileError
-from jobshift.services import ingest_convert
-from jobshift.services.ingest_convert import convert_chunk, convert_chunks
+from jobshift.services.ingest import ingest_convert
+from jobshift.services.ingest.ingest_convert import convert_chunk, convert_chunks
 
 LINES = b'\xef\xbb\xbf{"a": 1}\n\n[1]\n{"b": 2}\r\nnot json\n{"c": 3}'
 

@@ -15,7 +15,7 @@ from fakes.slack import TOKEN, FakeSlack
 from jobshift.config import Config, parse_config
 from jobshift.notify.email import EmailSender
 from jobshift.notify.slack import SlackNotifier
-from jobshift.services.notifying import Sender, run_notify
+from jobshift.services.notify.notifying import Sender, run_notify
 from jobshift.store import Store
 from jobshift.store import notifications as nstore
 from jobshift.store.schema import notifications

@@ -10,7 +10,7 @@ import pytest
 
 from fakes.pdl import FakePdl
 from jobshift.config import PdlSection
-from jobshift.connectors.pdl import PdlClient, PersonLookup
+from jobshift.connectors.people.pdl import PdlClient, PersonLookup
 from jobshift.errors import ConfigError, FatalError, RetryableError
 
 KEY = {"JOBSHIFT_PDL_API_KEY": "pdl-test-key"}

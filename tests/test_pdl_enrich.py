@@ -9,10 +9,10 @@ from sqlalchemy import inspect, text
 
 from fakes.pdl import FakePdl
 from jobshift.config import PdlSection
-from jobshift.connectors.pdl import PdlClient
-from jobshift.services.enriching import enrich_due
+from jobshift.connectors.people.pdl import PdlClient
+from jobshift.services.ingest.enriching import enrich_due
 from jobshift.services.workspace import Workspace
-from jobshift.store.crm import upsert_rows
+from jobshift.store.crm.mirror import upsert_rows
 from jobshift.store.people import count_observations
 from jobshift.store.runs import list_runs
 

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from jobshift.cli.main import main
-from jobshift.connectors.crm_protocol import ApiUsage, ContactUpdate, LeadCreate, WriteResult
+from jobshift.connectors.crm.protocol import ApiUsage, ContactUpdate, LeadCreate, WriteResult
 from jobshift.errors import FatalError, RetryableError
-from jobshift.services.pushing import default_connector, push
+from jobshift.services.program.pushing import default_connector, push
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import audit_log, contacts, leads, outbox, runs, signals
 from program_data import add_lead, add_signals, many_contacts, many_job_changes, seed_crm, signal

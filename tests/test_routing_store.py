@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from jobshift.config import parse_config
-from jobshift.services.routing import Router, explain, route_lead
+from jobshift.services.program.routing import Router, explain, route_lead
 from jobshift.store import Store
 from jobshift.store.schema import routing_decisions, routing_state
 from notify_data import TEAM, account, seed, user

@@ -12,7 +12,7 @@ from fakes.salesforce import FakeSalesforce
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS
 from jobshift.cli.main import main
 from jobshift.services.workspace import Workspace
-from jobshift.store.crm import count_rows
+from jobshift.store.crm.mirror import count_rows
 from jobshift.store.quarantine import list_quarantined
 
 
@@ -106,7 +106,7 @@ def test_enrich_cli(
         ws = str(workspace_env)
         w = Workspace.open(workspace_env)
         try:
-            from jobshift.store.crm import upsert_rows
+            from jobshift.store.crm.mirror import upsert_rows
 
             with w.store.begin() as conn:
                 upsert_rows(conn, "accounts", ["id", "name"], [("a1", "Acme")])

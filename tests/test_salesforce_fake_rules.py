@@ -14,8 +14,8 @@ import pytest
 from fakes.salesforce import FakeSalesforce
 from fakes.salesforce_data import FieldSpec
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS, sf_settings
-from jobshift.connectors.crm_protocol import ContactUpdate, LeadCreate
-from jobshift.connectors.salesforce import SalesforceConnector
+from jobshift.connectors.crm.protocol import ContactUpdate, LeadCreate
+from jobshift.connectors.crm.salesforce import SalesforceConnector
 from jobshift.errors import FatalError
 
 

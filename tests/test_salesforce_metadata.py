@@ -13,10 +13,10 @@ import pytest
 
 from jobshift.cli.main import main
 from jobshift.config import Config, ProgramSection, SalesforceSection
-from jobshift.connectors.salesforce.connector import SalesforceConnector
-from jobshift.connectors.salesforce.fields import SOBJECTS, column_kinds, default_field_map
+from jobshift.connectors.crm.salesforce.connector import SalesforceConnector
+from jobshift.connectors.crm.salesforce.fields import SOBJECTS, column_kinds, default_field_map
 from jobshift.domain.crm_payload import WRITTEN_FIELDS
-from jobshift.services.salesforce_setup import (
+from jobshift.services.crm.salesforce_setup import (
     DEFAULT_SOURCE,
     DX_PROJECT,
     NS,
@@ -28,7 +28,7 @@ from jobshift.services.salesforce_setup import (
     metadata_files,
     permission_set,
 )
-from jobshift.services.salesforce_sync import vocabulary
+from jobshift.services.crm.salesforce_sync import vocabulary
 from jobshift.store.schema import leads, outbox
 
 # Custom fields in the project that jobshift reads but does not write by default: the person's LinkedIn

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from jobshift.cli.main import main
-from jobshift.connectors.salesforce import SalesforceConnector
+from jobshift.connectors.crm.salesforce import SalesforceConnector
 from jobshift.domain.schedule import Job, Period, period_of
-from jobshift.services.pushing import default_connector
-from jobshift.services.schedule_jobs import JobContext
-from jobshift.services.scheduler import Scheduler, claim, status
+from jobshift.services.program.pushing import default_connector
+from jobshift.services.schedule.schedule_jobs import JobContext
+from jobshift.services.schedule.scheduler import Scheduler, claim, status
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import leads, runs
 from program_data import add_signals, seed_crm

@@ -15,8 +15,8 @@ from sqlalchemy import insert
 from jobshift.cli.main import main
 from jobshift.config import parse_config
 from jobshift.notify.scorecard_render import benchmark_bar, render_scorecard_email, sparkline
-from jobshift.services.scorecard import get_scorecard
-from jobshift.services.scorecard_email import scorecard_recipients, send_scorecard_email
+from jobshift.services.scorecard.scorecard import get_scorecard
+from jobshift.services.scorecard.scorecard_email import scorecard_recipients, send_scorecard_email
 from jobshift.store import Store
 from jobshift.store.schema import users
 from scorecard_data import load

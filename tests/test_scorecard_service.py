@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, text
 
 from jobshift.cli.main import main
 from jobshift.config import parse_config
-from jobshift.services.scorecard import compute_scorecard, get_scorecard
+from jobshift.services.scorecard.scorecard import compute_scorecard, get_scorecard
 from jobshift.store import Store
 from jobshift.store.schema import activities, contacts, leads, opportunity_contact_roles
 from scorecard_data import load, title_matcher

@@ -13,7 +13,7 @@ from sqlalchemy import insert, update
 
 from jobshift.cli.main import main
 from jobshift.config import parse_config
-from jobshift.services.scorecard_weekly import (
+from jobshift.services.scorecard.scorecard_weekly import (
     pipeline_summary,
     record_stages,
     rep_summaries,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from jobshift.cli.main import main
-from jobshift.services.demo import load_demo
+from jobshift.services.admin.demo import load_demo
 from jobshift.services.workspace import init_workspace
 from jobshift.store.schema import accounts, contacts, people_observations
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from jobshift.cli.main import main
-from jobshift.services.detecting import build_context
-from jobshift.services.tracked_set import tracked_contacts_query
-from jobshift.services.tracking import CohortTrackedSet, explain, track
+from jobshift.services.detect.detecting import build_context
+from jobshift.services.detect.tracked_set import tracked_contacts_query
+from jobshift.services.detect.tracking import CohortTrackedSet, explain, track
 from jobshift.services.workspace import Workspace
 from jobshift.store.tracking import tracked_contacts
 from program_data import seed_crm
@@ -118,7 +118,7 @@ def test_invalid_cohort_or_cadence_config_exits_2_with_key_path(
 
 def test_detect_follows_the_tracked_set_once_track_has_run(backend_workspace: Path) -> None:
     from jobshift.errors import UsageError
-    from jobshift.services.detecting import AllContactsWithAccount, default_tracked_set, detect
+    from jobshift.services.detect.detecting import AllContactsWithAccount, default_tracked_set, detect
 
     ws = _ws(backend_workspace, "[program]\ntracking_cap = 3\n")
     with ws.store.connect() as conn:

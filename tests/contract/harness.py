@@ -22,10 +22,10 @@ from fakes.salesforce import FakeSalesforce
 from fakes.salesforce_setup import ENV as SF_ENV
 from fakes.salesforce_setup import ORG_EXTERNAL_IDS, ORG_FIELDS, sf_settings
 from jobshift.config import HubSpotSection
-from jobshift.connectors.crm_protocol import CrmConnector
-from jobshift.connectors.hubspot import HubSpotConnector
-from jobshift.connectors.salesforce import SalesforceConnector
-from jobshift.connectors.store_crm import StoreCrmConnector
+from jobshift.connectors.crm.hubspot import HubSpotConnector
+from jobshift.connectors.crm.protocol import CrmConnector
+from jobshift.connectors.crm.salesforce import SalesforceConnector
+from jobshift.connectors.crm.store import StoreCrmConnector
 from jobshift.domain.actions import lead_id_for
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import CRM_TABLES, accounts, contacts, leads

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from contract.harness import MODES, Harness, ids_of, lead_key, make
-from jobshift.connectors.crm_protocol import (
+from jobshift.connectors.crm.protocol import (
     ContactUpdate,
     CrmConnector,
     LeadCreate,

@@ -86,7 +86,7 @@ class FakeHubSpot(Api):
 
     def install_jobshift_properties(self) -> None:
         """Create jobshift's property group and properties on contacts, as `jobshift crm setup` does."""
-        from jobshift.connectors.hubspot.fields import JOBSHIFT_PROPERTIES, property_definition
+        from jobshift.connectors.crm.hubspot.fields import JOBSHIFT_PROPERTIES, property_definition
 
         self.groups.setdefault("contacts", {})["jobshift"] = {"name": "jobshift", "label": "jobshift"}
         for name in JOBSHIFT_PROPERTIES:

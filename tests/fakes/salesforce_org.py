@@ -16,8 +16,8 @@ from typing import Any
 
 from fakes.company_files import company_rows
 from fakes.salesforce import FakeSalesforce
-from jobshift.connectors.salesforce.fields import SOBJECTS, default_field_map
-from jobshift.services.salesforce_setup import metadata_fields
+from jobshift.connectors.crm.salesforce.fields import SOBJECTS, default_field_map
+from jobshift.services.crm.salesforce_setup import metadata_fields
 
 ORDER = ("users", "accounts", "contacts", "opportunities", "opportunity_contact_roles", "leads", "activities")
 VOCABULARY = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jobshift.config import SalesforceSection
-from jobshift.connectors.salesforce.fields import default_field_map
+from jobshift.connectors.crm.salesforce.fields import default_field_map
 
 LEAD_CUSTOM = {name: "string" for name in default_field_map("leads").values() if name.endswith("__c")}
 LEAD_CUSTOM |= {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from jobshift.services import auth
+from jobshift.services.admin import auth
 from jobshift.services.workspace import Workspace
 from jobshift.web.app import create_app
 from web.seed import LOGINS, seed_workspace

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert
 
-from jobshift.services import auth
+from jobshift.services.admin import auth
 from jobshift.services.workspace import Workspace, init_workspace
 from jobshift.store.quarantine import QuarantinedRow, add_quarantined
 from jobshift.store.runs import finish_run, start_run

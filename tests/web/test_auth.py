@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from jobshift.cli.main import main
 from jobshift.errors import UsageError
-from jobshift.services import auth
+from jobshift.services.admin import auth
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import api_tokens, app_users
 from web.conftest import LOGINS, login

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from jobshift.services import browse
-from jobshift.services.auth import AppUser
-from jobshift.services.browse_search import case_forms
+from jobshift.services.admin.auth import AppUser
+from jobshift.services.browse import browse
+from jobshift.services.browse.browse_search import case_forms
 from jobshift.services.workspace import Workspace
 from web.seed import add_bulk_leads
 

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, Table, insert
 
 from jobshift.cli.main import main as cli_main
-from jobshift.services import browse_detail
-from jobshift.services.auth import AppUser
-from jobshift.services.funnel_report import funnel_report, last_months
+from jobshift.services.admin.auth import AppUser
+from jobshift.services.browse import browse_detail
+from jobshift.services.scorecard.funnel_report import funnel_report, last_months
 from jobshift.services.workspace import Workspace
 from web.conftest import bearer, login
 

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from jobshift.cli.main import main
 from jobshift.errors import UsageError
-from jobshift.services import auth, login_guard, user_admin
+from jobshift.services.admin import auth, login_guard, user_admin
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import api_tokens, audit_log, login_attempts
 from jobshift.utils.timeutil import utcnow

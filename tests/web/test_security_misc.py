@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 
 from jobshift.cli.main import main
 from jobshift.errors import ConfigError, NotFoundError, StoreError, UsageError
-from jobshift.services import settings_file
-from jobshift.services.scorecard import month_of, shift_month
+from jobshift.services.admin import settings_file
+from jobshift.services.scorecard.scorecard import month_of, shift_month
 from jobshift.services.workspace import Workspace, init_workspace
 from jobshift.store.quarantine import QuarantinedRow, add_quarantined
 from jobshift.store.schema import audit_log, contacts, leads, scorecard_snapshots
@@ -90,7 +90,7 @@ def test_web_csv_downloads_escape_formulas(client: TestClient, evil: Workspace) 
 
 
 def test_absurd_page_and_month_are_4xx_with_headers(client: TestClient, seeded: Workspace) -> None:
-    from jobshift.services.auth import create_token
+    from jobshift.services.admin.auth import create_token
 
     login(client, "admin")
     for path in (
@@ -121,7 +121,7 @@ def test_absurd_page_and_month_are_4xx_with_headers(client: TestClient, seeded: 
 
 
 def test_a_nul_in_the_user_name_is_a_failed_sign_in(seeded: Workspace) -> None:
-    from jobshift.services import login_guard
+    from jobshift.services.admin import login_guard
 
     assert login_guard.sign_in(seeded, "adm\x00in", "whatever-pw", "127.0.0.1").user is None
 

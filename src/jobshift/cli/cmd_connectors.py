@@ -70,8 +70,8 @@ def register(app: typer.Typer, state: State) -> None:
         """
         from rich.markup import escape
 
-        from jobshift.services.crm_registry import remote_crm
-        from jobshift.services.salesforce_setup import setup_salesforce
+        from jobshift.services.crm.salesforce_setup import setup_salesforce
+        from jobshift.services.program.crm_registry import remote_crm
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -129,7 +129,7 @@ def register(app: typer.Typer, state: State) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
     ) -> None:
         """Connect to the CRM, read its objects' fields and check every mapped field jobshift writes."""
-        from jobshift.services.crm_registry import remote_crm
+        from jobshift.services.program.crm_registry import remote_crm
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -180,7 +180,7 @@ def register(app: typer.Typer, state: State) -> None:
 
         Re-pulling the same records changes nothing.
         """
-        from jobshift.services.crm_registry import remote_crm
+        from jobshift.services.program.crm_registry import remote_crm
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -216,7 +216,7 @@ def register(app: typer.Typer, state: State) -> None:
 
         Profiles are ingested as observations; a lookup is never bought twice within its cadence.
         """
-        from jobshift.services.enriching import run_enrichment
+        from jobshift.services.ingest.enriching import run_enrichment
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -268,6 +268,6 @@ def _print_check(report: dict[str, Any], label: str) -> None:
 def _objects(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
-    from jobshift.services.salesforce_sync import resolve_objects
+    from jobshift.services.crm.salesforce_sync import resolve_objects
 
     return resolve_objects(values)

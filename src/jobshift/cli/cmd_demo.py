@@ -12,7 +12,7 @@ from jobshift.cli.output import console, print_json, print_table, progress, warn
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
-    from jobshift.services.demo import DemoReport
+    from jobshift.services.admin.demo import DemoReport
     from jobshift.services.workspace import Workspace
 
 
@@ -78,7 +78,7 @@ def _print_demo(report: DemoReport) -> None:
 
 def load_demo(ws: Workspace, seed: int = 7, scale: float = 1.0) -> DemoReport:
     """Generate the demo data into ``ws``, load it and print what happened (used by ``init --demo``)."""
-    from jobshift.services.demo import load_demo as _load_demo
+    from jobshift.services.admin.demo import load_demo as _load_demo
 
     last = [0]
 
@@ -114,7 +114,7 @@ def register(app: typer.Typer, state: State) -> None:
         ] = "real",
     ) -> None:
         """Generate a synthetic CRM + people-data set with its ground truth (truth.jsonl)."""
-        from jobshift.services.demo import generate_data
+        from jobshift.services.admin.demo import generate_data
 
         last = [0]
 
@@ -146,8 +146,8 @@ def register(app: typer.Typer, state: State) -> None:
         ] = False,
     ) -> None:
         """The one-command tour: init, generate, import, ingest, track, detect, push, scorecard, serve."""
-        from jobshift.services.demo import load_demo as _load_demo
-        from jobshift.services.demo import serve_workspace
+        from jobshift.services.admin.demo import load_demo as _load_demo
+        from jobshift.services.admin.demo import serve_workspace
         from jobshift.services.workspace import init_workspace
 
         ws, created = init_workspace(directory or Path("demo-workspace"))

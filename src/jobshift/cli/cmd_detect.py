@@ -1,7 +1,7 @@
 """Commands: ``detect`` (run detection, counts per signal type) and ``eval`` (score against a truth file).
 
-``export signals`` is served by the generic ``export`` command (``jobshift.services.exporting``
-imports ``jobshift.services.detecting``, which registers the exporter, on first use).
+``export signals`` is served by the generic ``export`` command (``jobshift.services.browse.exporting``
+imports ``jobshift.services.detect.detecting``, which registers the exporter, on first use).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def register(app: typer.Typer, state: State) -> None:
     ) -> None:
         """Run detection over the newest observations; print counts per signal type."""
         from jobshift.errors import UsageError
-        from jobshift.services import detecting  # heavy (polars, engine): imported on use
+        from jobshift.services.detect import detecting  # heavy (polars, engine): imported on use
         from jobshift.services.workspace import Workspace
 
         run_date = None
@@ -72,7 +72,7 @@ def register(app: typer.Typer, state: State) -> None:
         ws = Workspace.open(state.workspace)
         try:
             if feed is not None:
-                from jobshift.services.detecting_feed import detect_feed
+                from jobshift.services.detect.detecting_feed import detect_feed
 
                 summary = detect_feed(
                     ws, feed, executor=executor, scheduler=scheduler, workers=workers, tier=tier
@@ -103,7 +103,7 @@ def register(app: typer.Typer, state: State) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable report")] = False,
     ) -> None:
         """Score the signals against a truth file: precision, recall, F1 per type, beside a naive baseline."""
-        from jobshift.services import evaluating
+        from jobshift.services.detect import evaluating
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)

@@ -11,7 +11,7 @@ from jobshift.cli.output import console, print_json, print_table, progress, warn
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
-    from jobshift.services.importing import ImportReport
+    from jobshift.services.ingest.importing import ImportReport
 
 
 def _print_reports(reports: list[ImportReport]) -> None:
@@ -69,8 +69,8 @@ def register(app: typer.Typer, state: State) -> None:
         ] = None,
     ) -> None:
         """Import CRM CSV files: upsert by id; bad rows are quarantined, re-imports change nothing."""
-        from jobshift.services.aliases import ALIASES_FILE, import_aliases
-        from jobshift.services.importing import encoding_option, import_dir, import_file
+        from jobshift.services.ingest.aliases import ALIASES_FILE, import_aliases
+        from jobshift.services.ingest.importing import encoding_option, import_dir, import_file
         from jobshift.services.workspace import Workspace
 
         encoding = encoding_option(encoding)
@@ -120,7 +120,7 @@ def register(app: typer.Typer, state: State) -> None:
         json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
     ) -> None:
         """Export an object as CSV or JSON Lines (streamed; the file appears only when complete)."""
-        from jobshift.services.exporting import export_object
+        from jobshift.services.browse.exporting import export_object
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)

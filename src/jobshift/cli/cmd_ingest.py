@@ -37,7 +37,7 @@ def register(app: typer.Typer, state: State) -> None:
 
         Re-ingesting the same file inserts nothing.
         """
-        from jobshift.services.ingesting import ingest_people
+        from jobshift.services.ingest.ingesting import ingest_people
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)

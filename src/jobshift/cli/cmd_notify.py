@@ -35,7 +35,7 @@ def register(app: typer.Typer, state: Any) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
     ) -> None:
         """Plan notifications for the items of the day before the send day, and send what is due."""
-        from jobshift.services.notifying import run_notify, set_preference
+        from jobshift.services.notify.notifying import run_notify, set_preference
         from jobshift.services.workspace import Workspace, resolve_workspace
 
         ws = Workspace.open(resolve_workspace(state.workspace))
@@ -73,7 +73,7 @@ def register(app: typer.Typer, state: Any) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
     ) -> None:
         """Explain who a lead was routed to, and why."""
-        from jobshift.services.notifying import explain_routing
+        from jobshift.services.notify.notifying import explain_routing
         from jobshift.services.workspace import Workspace, resolve_workspace
 
         ws = Workspace.open(resolve_workspace(state.workspace))

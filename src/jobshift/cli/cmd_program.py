@@ -33,7 +33,7 @@ def register(app: typer.Typer, state: State) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary")] = False,
     ) -> None:
         """Rebuild the tracked set from cohorts and tiers; print counts per cohort and tier."""
-        from jobshift.services import tracking
+        from jobshift.services.detect import tracking
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -87,7 +87,7 @@ def register(app: typer.Typer, state: State) -> None:
         ] = False,
     ) -> None:
         """Plan actions for new signals into the outbox and apply them to the CRM."""
-        from jobshift.services import pushing
+        from jobshift.services.program import pushing
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -155,7 +155,7 @@ def register(app: typer.Typer, state: State) -> None:
     ) -> None:
         """Push the historical backlog in batches (one per period), notifications suppressed."""
         from jobshift.errors import UsageError
-        from jobshift.services import backfill as bf
+        from jobshift.services.program import backfill as bf
         from jobshift.services.workspace import Workspace
 
         if order is not None and order not in ("oldest", "priority"):

@@ -58,7 +58,7 @@ def register(app: typer.Typer, state: State) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print each tick as one JSON line")] = False,
     ) -> None:
         """Run due periods every [schedule] tick_seconds until SIGINT/SIGTERM (graceful: the job finishes)."""
-        from jobshift.services.scheduler import Scheduler
+        from jobshift.services.schedule.scheduler import Scheduler
         from jobshift.services.workspace import Workspace
 
         fixed = _parse_now(now)
@@ -90,7 +90,7 @@ def register(app: typer.Typer, state: State) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
     ) -> None:
         """Next due period per job and the newest scheduler runs."""
-        from jobshift.services import scheduler
+        from jobshift.services.schedule import scheduler
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)

@@ -41,7 +41,7 @@ def render_text(payload: dict[str, Any]) -> None:
     """The scorecard as rich tables on the terminal."""
     from rich.table import Table
 
-    from jobshift.services.scorecard import format_value
+    from jobshift.services.scorecard.scorecard import format_value
 
     flag = " (provisional: month not over)" if payload.get("provisional") else ""
     table = Table(title=f"Scorecard {payload['month']}{flag}", title_justify="left")
@@ -115,7 +115,11 @@ def _weekly(state: State, *, email: bool, as_json: bool, as_of: str | None) -> N
     """``--weekly``: show (and with ``--email`` send) the Monday e-mails' content."""
     from rich.table import Table
 
-    from jobshift.services.scorecard_weekly import pipeline_summary, rep_summaries, send_weekly_emails
+    from jobshift.services.scorecard.scorecard_weekly import (
+        pipeline_summary,
+        rep_summaries,
+        send_weekly_emails,
+    )
     from jobshift.services.workspace import Workspace
 
     now = None
@@ -190,8 +194,8 @@ def register(app: typer.Typer, state: State) -> None:
         if weekly:
             _weekly(state, email=email, as_json=format is Format.json, as_of=as_of)
             return
-        from jobshift.services.scorecard import get_scorecard
-        from jobshift.services.scorecard_email import scorecard_html, send_scorecard_email
+        from jobshift.services.scorecard.scorecard import get_scorecard
+        from jobshift.services.scorecard.scorecard_email import scorecard_html, send_scorecard_email
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)

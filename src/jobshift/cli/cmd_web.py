@@ -32,7 +32,7 @@ def register(app: typer.Typer, state: State) -> None:
         ] = None,
     ) -> None:
         """Serve the web UI and the REST API (/api, docs at /api/docs) of the workspace."""
-        from jobshift.services.serving import serve as run_server
+        from jobshift.services.admin.serving import serve as run_server
         from jobshift.services.workspace import Workspace
 
         Workspace.open(state.workspace).close()  # a bad config fails here, with exit code 2
@@ -59,7 +59,7 @@ def register(app: typer.Typer, state: State) -> None:
             secret = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         if not secret:
             raise UsageError("a password is required")
-        from jobshift.services import auth
+        from jobshift.services.admin import auth
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -81,7 +81,7 @@ def register(app: typer.Typer, state: State) -> None:
         ] = None,
     ) -> None:
         """Create an API token for a user (printed once; only its hash is stored)."""
-        from jobshift.services import auth
+        from jobshift.services.admin import auth
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -97,7 +97,7 @@ def register(app: typer.Typer, state: State) -> None:
         json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
     ) -> None:
         """List API tokens: id, user, created, last used, expiry, status (never the token itself)."""
-        from jobshift.services import user_admin
+        from jobshift.services.admin import user_admin
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -144,7 +144,7 @@ def register(app: typer.Typer, state: State) -> None:
     @users.command("revoke")
     def user_revoke(token_id: Annotated[int, typer.Argument(help="token id (see `user tokens`)")]) -> None:
         """Revoke an API token: it stops working at once (audited)."""
-        from jobshift.services import user_admin
+        from jobshift.services.admin import user_admin
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -165,7 +165,7 @@ def register(app: typer.Typer, state: State) -> None:
         _set_active(username, True)
 
     def _set_active(username: str, active: bool) -> None:
-        from jobshift.services import user_admin
+        from jobshift.services.admin import user_admin
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -181,7 +181,7 @@ def register(app: typer.Typer, state: State) -> None:
         role: Annotated[str, typer.Argument(help="admin | manager | rep")],
     ) -> None:
         """Change a user's role; their sessions end so it applies at once (audited)."""
-        from jobshift.services import user_admin
+        from jobshift.services.admin import user_admin
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -204,7 +204,7 @@ def register(app: typer.Typer, state: State) -> None:
             secret = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
         if not secret:
             raise UsageError("a password is required")
-        from jobshift.services import user_admin
+        from jobshift.services.admin import user_admin
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
@@ -219,7 +219,7 @@ def register(app: typer.Typer, state: State) -> None:
         json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
     ) -> None:
         """List the app users."""
-        from jobshift.services import auth
+        from jobshift.services.admin import auth
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)

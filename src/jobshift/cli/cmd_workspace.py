@@ -11,7 +11,7 @@ from jobshift.cli.output import console, print_json
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
-    from jobshift.services.doctor import DoctorReport
+    from jobshift.services.admin.doctor import DoctorReport
 
 
 def _print_doctor(report: DoctorReport) -> None:
@@ -76,7 +76,7 @@ def register(app: typer.Typer, state: State) -> None:
 
         Exit 0 when healthy (after repairs with --repair), 1 when problems are left.
         """
-        from jobshift.services.doctor import examine
+        from jobshift.services.admin.doctor import examine
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)

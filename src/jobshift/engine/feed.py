@@ -28,7 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
-from jobshift.connectors.people_files import parse_line, read_people_chunks
+from jobshift.connectors.people.files import parse_line, read_people_chunks
 from jobshift.domain.profiles import OBSERVATION_FIELDS, ProfileError, profile_to_row
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.context import DetectContext

@@ -37,7 +37,7 @@ ID = String(64)
 
 def _prefix_index(column: str) -> Index:
     """An index for the web lists' prefix search and name sort on ``column`` (see
-    ``services/browse_search.py``: index range scans on both SQLite and PostgreSQL)."""
+    ``services/browse/browse_search.py``: index range scans on both SQLite and PostgreSQL)."""
     return Index(None, column)
 
 

@@ -2,7 +2,8 @@
 
 ``tracked_contacts`` is created by the first ``jobshift track`` (not by the initial migration): its
 existence is what switches the program from the default tracked set (every contact with an account, see
-:mod:`jobshift.services.tracked_set`) to the cohort selection, for detection, the scorecard and the web.
+:mod:`jobshift.services.detect.tracked_set`) to the cohort selection, for detection, the scorecard and the
+web.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from jobshift.errors import UsageError
-from jobshift.services import browse, browse_actions, browse_detail
-from jobshift.services.auth import AppUser
+from jobshift.services.admin.auth import AppUser
+from jobshift.services.browse import browse, browse_actions, browse_detail
 from jobshift.services.workspace import Workspace
 from jobshift.web.deps import WS, ApiUser
 

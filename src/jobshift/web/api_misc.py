@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, HTTPException
 
 from jobshift.errors import ConfigError
-from jobshift.services import browse_funnel, settings_file
-from jobshift.services.auth import AppUser
+from jobshift.services.admin import settings_file
+from jobshift.services.admin.auth import AppUser
+from jobshift.services.browse import browse_funnel
 from jobshift.web.deps import WS, ApiUser, DbId, require_roles
 
 router = APIRouter(prefix="/api", tags=["program"])

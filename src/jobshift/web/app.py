@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jobshift import __version__
 from jobshift.errors import ConfigError, InputError, JobshiftError, NotFoundError, UsageError
-from jobshift.services.auth import configure_hash_slots, session_secret
+from jobshift.services.admin.auth import configure_hash_slots, session_secret
 from jobshift.services.workspace import Workspace
 from jobshift.web import (
     api_lists,

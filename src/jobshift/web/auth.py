@@ -2,7 +2,7 @@
 
 The session cookie holds ``{"u": app user id, "c": csrf token, "s": session id}`` signed (and
 time-stamped) with itsdangerous; the session id names a server-side session row
-(``services/web_sessions.py``), so sign-out, a password change or a deactivation end it at once. The
+(``services/admin/web_sessions.py``), so sign-out, a password change or a deactivation end it at once. The
 cookie is HttpOnly, SameSite=Lax, and Secure when the request came over https or the server runs with
 ``--secure-cookies``. Every
 state-changing form carries the session's CSRF token (a hidden field, or the ``X-CSRF-Token`` header

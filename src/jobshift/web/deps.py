@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
 
-from jobshift.services import auth as auth_service
-from jobshift.services import web_sessions
-from jobshift.services.auth import AppUser
+from jobshift.services.admin import auth as auth_service
+from jobshift.services.admin import web_sessions
+from jobshift.services.admin.auth import AppUser
 from jobshift.services.workspace import Workspace
 from jobshift.web.auth import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, SessionCodec, csrf_ok
 

@@ -2,7 +2,7 @@
 
 Settings: admins view ``jobshift.toml`` with its secrets masked, validate an edited version (same
 errors as the CLI) and save it. Users: admins deactivate / reactivate users, change roles, reset
-passwords and revoke API tokens (``services/user_admin.py``; every change audited). Managers and reps
+passwords and revoke API tokens (``services/admin/user_admin.py``; every change audited). Managers and reps
 get 403 on settings and users, reps also on runs.
 """
 
@@ -15,9 +15,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from jobshift.errors import ConfigError, UsageError
-from jobshift.services import auth as auth_service
-from jobshift.services import browse_funnel, login_guard, settings_file, user_admin
-from jobshift.services.auth import AppUser
+from jobshift.services.admin import auth as auth_service
+from jobshift.services.admin import login_guard, settings_file, user_admin
+from jobshift.services.admin.auth import AppUser
+from jobshift.services.browse import browse_funnel
 from jobshift.web.cache import cached
 from jobshift.web.charts import monthly_charts
 from jobshift.web.deps import WS, CsrfUser, DbId, PageUser, require_roles

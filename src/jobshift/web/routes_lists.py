@@ -12,8 +12,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from jobshift.errors import UsageError
-from jobshift.services import browse
-from jobshift.services.auth import AppUser
+from jobshift.services.admin.auth import AppUser
+from jobshift.services.browse import browse
 from jobshift.services.workspace import Workspace
 from jobshift.utils.timeutil import utcnow
 from jobshift.web.cache import cached

@@ -1,4 +1,4 @@
-"""Pages: sign in (throttled: ``services/login_guard.py``) and sign out (ends the server-side session)."""
+"""Pages: sign in (throttled: ``services/admin/login_guard``) and sign out (ends the server-side session)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from jobshift.services import login_guard, web_sessions
+from jobshift.services.admin import login_guard, web_sessions
 from jobshift.web.auth import LOGIN_COOKIE, LOGIN_MAX_AGE, SESSION_COOKIE, set_cookie
 from jobshift.web.deps import WS, CsrfUser, get_codec
 from jobshift.web.render import render

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from jobshift.errors import UsageError
-from jobshift.services import browse_actions, browse_detail
+from jobshift.services.browse import browse_actions, browse_detail
 from jobshift.web.deps import WS, CsrfUser, PageUser
 from jobshift.web.render import render
 

@@ -15,8 +15,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from jobshift.errors import UsageError
-from jobshift.services.auth import AppUser
-from jobshift.services.scorecard import default_month, format_value, get_scorecard, parse_month, shift_month
+from jobshift.services.admin.auth import AppUser
+from jobshift.services.scorecard.scorecard import (
+    default_month,
+    format_value,
+    get_scorecard,
+    parse_month,
+    shift_month,
+)
 from jobshift.services.workspace import Workspace
 from jobshift.web.deps import WS, require_roles
 from jobshift.web.render import render

@@ -1,0 +1,1 @@
+"""CRM connectors behind one protocol: the built-in store, Salesforce, HubSpot."""

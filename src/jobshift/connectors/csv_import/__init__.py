@@ -1,0 +1,1 @@
+"""The CRM CSV import pipeline: encoding, blocks, records, columns, value coercion, batch checks."""

@@ -1,0 +1,1 @@
+"""People-data sources: profile files (JSONL, Parquet) and the People Data Labs API."""

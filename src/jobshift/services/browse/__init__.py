@@ -1,0 +1,1 @@
+"""Use case: browsing — lists, search, detail pages, lead actions, exports (web UI and API)."""

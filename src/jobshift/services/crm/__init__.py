@@ -1,0 +1,1 @@
+"""Use case: connecting a CRM — Salesforce setup and pulls, HubSpot pulls."""

@@ -1,0 +1,84 @@
+"""Reading what detection needs from the store as typed polars frames, fast.
+
+On SQLite, when ``connectorx`` is installed, queries are read straight into Arrow by it (no Python object
+per value: ~2.5x faster than a DB-API cursor) in a separate reader process (see ``cx_worker``: connectorx
+must never open the database file inside this process); otherwise (PostgreSQL, or no connectorx) rows
+come from the SQLAlchemy connection in partitions and are turned into frames column by column. The newest
+observations are read in person-key ranges of about ``batch_rows`` rows, so one batch is in memory at
+a time whichever path is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, Select, func, select
+
+from jobshift.engine.batches import OBSERVATION_SCHEMA
+from jobshift.services.detect.cx_worker import read_sqlite_frame
+from jobshift.store.schema import people_observations
+
+try:  # optional accelerator
+    import connectorx  # noqa: F401
+
+    HAVE_CONNECTORX = True
+except ImportError:  # pragma: no cover - depends on the environment
+    HAVE_CONNECTORX = False
+
+
+def columns_frame(rows: Sequence[Sequence[Any]], schema: dict[str, Any]) -> pl.DataFrame:
+    """A typed frame from row tuples, built column by column (much faster than row orientation)."""
+    names = list(schema)
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    cols = list(zip(*rows, strict=True))
+    return pl.DataFrame(
+        [
+            pl.Series(n, c, strict=False).cast(schema[n], strict=False)
+            for n, c in zip(names, cols, strict=True)
+        ]
+    )
+
+
+def _sqlite_uri(conn: Connection) -> str | None:
+    if not HAVE_CONNECTORX or conn.dialect.name != "sqlite":
+        return None
+    db = conn.engine.url.database
+    if not db or db == ":memory:":
+        return None
+    return f"sqlite://{db}" if db.startswith("/") else None
+
+
+def read_frame(conn: Connection, stmt: Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """Run ``stmt`` and return its rows as a frame typed by ``schema`` (columns in that order)."""
+    uri = _sqlite_uri(conn)
+    if uri is not None:
+        sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        df = read_sqlite_frame(sql, uri)
+        df.columns = list(schema)
+        return df.with_columns(pl.col(n).cast(t, strict=False) for n, t in schema.items())
+    return columns_frame([tuple(r) for r in conn.execute(stmt)], schema)
+
+
+def key_ranges(conn: Connection, batch_rows: int) -> list[tuple[str | None, str | None]]:
+    """Person-key ranges ``[lo, hi)`` of about ``batch_rows`` observations each (``None``: open end)."""
+    o = people_observations
+    total = conn.execute(select(func.count()).select_from(o)).scalar_one()
+    bounds: list[str] = []
+    for offset in range(batch_rows, int(total), batch_rows):
+        key = conn.execute(select(o.c.person_key).order_by(o.c.person_key).offset(offset).limit(1)).scalar()
+        if key is not None and (not bounds or key > bounds[-1]):
+            bounds.append(key)
+    edges: list[str | None] = [None, *bounds, None]
+    return list(pairwise(edges))
+
+
+def iter_newest(conn: Connection, query: Any, batch_rows: int) -> Iterator[pl.DataFrame]:
+    """Frames of the newest observations, one per person-key range (``query(lo, hi)`` builds the SELECT)."""
+    for lo, hi in key_ranges(conn, batch_rows):
+        df = read_frame(conn, query(lo, hi), OBSERVATION_SCHEMA)
+        if df.height:
+            yield df

@@ -1,0 +1,1 @@
+"""Use case: getting data in — CRM CSV imports, account aliases, people-data ingest and enrichment."""

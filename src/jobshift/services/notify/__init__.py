@@ -1,0 +1,1 @@
+"""Use case: notifications — planning who hears about what, and sending it."""

@@ -1,0 +1,1 @@
+"""Use case: running the program on its cadence (APScheduler jobs)."""
