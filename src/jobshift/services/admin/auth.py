@@ -29,7 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, insert, select, update
 
-from jobshift.errors import UsageError
+from jobshift.errors import ConflictError, InvalidValueError, NotFoundError, UsageError
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import api_tokens, app_users, leads, users
 from jobshift.utils.timeutil import utcnow
@@ -121,36 +121,37 @@ def row_to_user(row: object) -> AppUser:
 
 
 def check_role(role: str) -> None:
-    """``UsageError`` unless ``role`` is one of :data:`ROLES`."""
+    """``InvalidValueError`` unless ``role`` is one of :data:`ROLES`."""
     if role not in ROLES:
-        raise UsageError(f"role must be one of {', '.join(ROLES)} (got {role!r})")
+        raise InvalidValueError(f"role must be one of {', '.join(ROLES)} (got {role!r})")
 
 
 def check_password(password: str) -> None:
-    """``UsageError`` for a password shorter than 8 characters (or absurdly long)."""
+    """``InvalidValueError`` for a password shorter than 8 characters (or absurdly long)."""
     if len(password) < 8:
-        raise UsageError("password must have at least 8 characters")
+        raise InvalidValueError("password must have at least 8 characters")
     if len(password) > 1024:
-        raise UsageError("password must have at most 1024 characters")
+        raise InvalidValueError("password must have at most 1024 characters")
 
 
 def _validate(username: str, role: str, password: str) -> None:
     check_role(role)
     if not username or len(username) > 80 or any(c.isspace() for c in username):
-        raise UsageError("username must be 1-80 characters without spaces")
+        raise InvalidValueError("username must be 1-80 characters without spaces")
     check_password(password)
 
 
 def add_user(
     ws: Workspace, username: str, role: str, password: str, crm_user_id: str | None = None
 ) -> AppUser:
-    """Create an app user; ``UsageError`` if the name is taken, the role unknown or the CRM user missing."""
+    """Create an app user; a ``UsageError`` (conflict, invalid value, not found) if the name is taken, the
+    role unknown or the CRM user missing."""
     _validate(username, role, password)
     with ws.store.begin() as conn:
         if conn.execute(select(app_users.c.id).where(app_users.c.username == username)).first():
-            raise UsageError(f"user {username!r} already exists")
+            raise ConflictError(f"user {username!r} already exists")
         if crm_user_id and not conn.execute(select(users.c.id).where(users.c.id == crm_user_id)).first():
-            raise UsageError(f"CRM user {crm_user_id!r} not found (import users first)")
+            raise NotFoundError(f"CRM user {crm_user_id!r} not found (import users first)")
         new_id = conn.execute(
             insert(app_users)
             .values(
@@ -220,7 +221,7 @@ def create_token(ws: Workspace, username: str, expires_days: int | None = None, 
 
     days = ws.config.web.token_expires_days if expires_days is None else expires_days
     if days < 0 or days > 3650:
-        raise UsageError("--expires-days must be between 0 (never) and 3650")
+        raise InvalidValueError("--expires-days must be between 0 (never) and 3650")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     expires_at = now + timedelta(days=days) if days else None
@@ -229,7 +230,7 @@ def create_token(ws: Workspace, username: str, expires_days: int | None = None, 
             select(app_users.c.id).where(app_users.c.username == username, app_users.c.active.is_(True))
         ).scalar()
         if uid is None:
-            raise UsageError(f"no active user {username!r}")
+            raise NotFoundError(f"no active user {username!r}")
         token_id = conn.execute(
             insert(api_tokens)
             .values(token_hash=_token_hash(token), user_id=uid, created_at=now, expires_at=expires_at)

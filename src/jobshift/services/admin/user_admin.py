@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
-from jobshift.errors import UsageError
+from jobshift.errors import ConflictError, NotFoundError
 from jobshift.services.admin import auth
 from jobshift.services.admin.web_sessions import end_user_sessions
 from jobshift.services.workspace import Workspace
@@ -46,7 +46,7 @@ class TokenInfo:
 def _user_row(conn: Connection, username: str) -> Any:
     row = conn.execute(select(app_users).where(app_users.c.username == username)).first()
     if row is None:
-        raise UsageError(f"no user {username!r}")
+        raise NotFoundError(f"no user {username!r}")
     return row._mapping
 
 
@@ -69,7 +69,7 @@ def set_active(ws: Workspace, username: str, active: bool, *, actor: str = "cli"
                 conn.execute(select(app_users).where(app_users.c.id == row["id"])).first()
             )
         if not active and row["role"] == "admin" and not _other_active_admins(conn, row["id"]):
-            raise UsageError(f"{username!r} is the last active admin: make another admin first")
+            raise ConflictError(f"{username!r} is the last active admin: make another admin first")
         conn.execute(update(app_users).where(app_users.c.id == row["id"]).values(active=active))
         if not active:
             end_user_sessions(conn, row["id"])
@@ -92,7 +92,7 @@ def set_role(ws: Workspace, username: str, role: str, *, actor: str = "cli") -> 
         row = _user_row(conn, username)
         if row["role"] != role:
             if row["role"] == "admin" and row["active"] and not _other_active_admins(conn, row["id"]):
-                raise UsageError(f"{username!r} is the last active admin: make another admin first")
+                raise ConflictError(f"{username!r} is the last active admin: make another admin first")
             conn.execute(update(app_users).where(app_users.c.id == row["id"]).values(role=role))
             end_user_sessions(conn, row["id"])
             audit(
@@ -158,7 +158,7 @@ def revoke_token(ws: Workspace, token_id: int, *, actor: str = "cli") -> TokenIn
             .where(api_tokens.c.id == token_id)
         ).first()
         if row is None:
-            raise UsageError(f"no API token {token_id}")
+            raise NotFoundError(f"no API token {token_id}")
         m = row._mapping
         revoked_at = m["revoked_at"]
         if revoked_at is None:
