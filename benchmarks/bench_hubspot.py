@@ -62,7 +62,7 @@ def run(n: int, fault: float, lost: float, drop: float) -> dict[str, Any]:
     intents = leads(n)
     with FakeHubSpot(fault_share=fault, lost_share=lost, drop_share=drop, seed=11) as fake:
         settings = HubSpotSection(
-            base_url=fake.url, retry_attempts=10, retry_backoff_seconds=0.001, retry_backoff_max_seconds=0.01
+            base_url=fake.url, max_attempts=10, backoff_base_seconds=0.001, backoff_max_seconds=0.01
         )
         conn = HubSpotConnector(settings, env=ENV)
         started = time.perf_counter()

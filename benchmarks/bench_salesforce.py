@@ -80,7 +80,7 @@ def run(path: str, n: int, fault: float, lost: float, tmp: Path) -> dict[str, An
         lost_share=lost,
         seed=42,
     ) as fake:
-        settings = sf_settings(fake, bulk_threshold=threshold, retry_attempts=6, bulk_poll_seconds=0.05)
+        settings = sf_settings(fake, bulk_threshold=threshold, max_attempts=6, bulk_poll_seconds=0.05)
         conn = SalesforceConnector(settings, env=ENV)
         pending = leads(n)
         rounds = 0

@@ -166,7 +166,7 @@ def test_dry_run_shows_intended_changes_and_writes_nothing(
 
 
 def test_retryable_error_backs_off_then_resumes(backend_workspace: Path) -> None:
-    ws = _ws(backend_workspace, "[push]\nretry_base_seconds = 60\n")
+    ws = _ws(backend_workspace, "[push]\nbackoff_base_seconds = 60\n")
     add_signals(ws.store, [signal("s-1")])
     flaky = Flaky(default_connector(ws), fail=RetryableError("503 Service Unavailable"))
     s = push(ws, connector=flaky, clock=lambda: NOW)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import os
 import tomllib
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
-from jobshift.errors import ConfigError
+from jobshift.errors import ConfigError, DeprecatedSettingWarning
 
 CONFIG_FILE = "jobshift.toml"
 DEFAULT_DB_FILE = "jobshift.db"
@@ -241,9 +242,49 @@ class ScorecardSection(Section):
         return v
 
 
-class SalesforceSection(Section):
+RETRY_RENAMED = {
+    "retry_attempts": "max_attempts",
+    "retry_backoff_seconds": "backoff_base_seconds",
+    "retry_base_seconds": "backoff_base_seconds",
+    "retry_backoff_max_seconds": "backoff_max_seconds",
+    "retry_max_seconds": "backoff_max_seconds",
+}
+"""Former spellings of the retry settings (still read, with a warning) -> the one spelling."""
+
+
+class RetrySettings(Section):
+    """Retries with exponential backoff and jitter (``jobshift.utils.retry``), spelled the same in every
+    section that retries; the former spellings (:data:`RETRY_RENAMED`) are read with a warning."""
+
+    section: ClassVar[str] = ""
+    max_attempts: int = Field(6, ge=1, le=100, description="tries in all before a failure stands")
+    backoff_base_seconds: float = Field(1.0, ge=0, description="wait after the first failure; doubles")
+    backoff_max_seconds: float = Field(60.0, ge=0, description="longest wait between tries")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _former_spellings(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not RETRY_RENAMED.keys() & data.keys():
+            return data
+        data = dict(data)
+        for old, new in RETRY_RENAMED.items():
+            if old in data:
+                if new in data:
+                    raise ValueError(f"{old} is the former name of {new}: keep only {new}")
+                warnings.warn(
+                    f"[{cls.section}] {old} is deprecated: write {new} (same meaning)",
+                    DeprecatedSettingWarning,
+                    stacklevel=2,
+                )
+                data[new] = data.pop(old)
+        return data
+
+
+class SalesforceSection(RetrySettings):
     """The Salesforce connector (docs/salesforce.md). Secrets come only from the environment:
     ``JOBSHIFT_SF_PASSWORD``, ``JOBSHIFT_SF_TOKEN`` (security token), ``JOBSHIFT_SF_CLIENT_SECRET``."""
+
+    section: ClassVar[str] = "salesforce"
 
     login_url: str = "https://login.salesforce.com"
     instance_url: str | None = Field(None, description="set to skip discovery from the token response")
@@ -265,9 +306,6 @@ class SalesforceSection(Section):
     bulk_threshold: int = Field(2_000, ge=1, description="writes of this many records or more use Bulk 2.0")
     rest_batch_size: int = Field(200, ge=1, le=200)
     api_usage_pause_share: float = Field(0.9, gt=0, le=1.0)
-    retry_attempts: int = Field(6, ge=1, le=50)
-    retry_backoff_seconds: float = Field(1.0, ge=0)
-    retry_backoff_max_seconds: float = Field(60.0, ge=0)
     bulk_poll_seconds: float = Field(2.0, ge=0)
     bulk_timeout_seconds: float = Field(3600.0, gt=0)
     fields: dict[str, dict[str, str]] = Field(
@@ -288,9 +326,11 @@ def _default_deal_stages() -> dict[str, str]:
     }
 
 
-class HubSpotSection(Section):
+class HubSpotSection(RetrySettings):
     """The HubSpot connector (docs/hubspot.md). The private-app token comes only from the environment:
     ``JOBSHIFT_HUBSPOT_TOKEN``."""
+
+    section: ClassVar[str] = "hubspot"
 
     base_url: str = Field("https://api.hubapi.com", description="API host (a test server in tests)")
     timeout_seconds: float = Field(30.0, gt=0, description="read timeout of one API call")
@@ -308,9 +348,6 @@ class HubSpotSection(Section):
         250_000, ge=1, description="daily API calls of the account, when the daily headers are absent"
     )
     api_usage_pause_share: float = Field(0.9, gt=0, le=1.0)
-    retry_attempts: int = Field(6, ge=1, le=50)
-    retry_backoff_seconds: float = Field(1.0, ge=0)
-    retry_backoff_max_seconds: float = Field(60.0, ge=0)
     search_page_size: int = Field(100, ge=1, le=200)
     record_url_template: str = Field(
         "https://app.hubspot.com/contacts/{portal_id}/record/0-1/{id}",
@@ -329,9 +366,11 @@ class HubSpotSection(Section):
     )
 
 
-class PdlSection(Section):
+class PdlSection(RetrySettings):
     """The People Data Labs Person Enrichment client (docs/people-data-api.md). The API key comes only
     from ``JOBSHIFT_PDL_API_KEY``."""
+
+    section: ClassVar[str] = "pdl"
 
     base_url: str = "https://api.peopledatalabs.com"
     min_likelihood: int = Field(6, ge=1, le=10)
@@ -340,9 +379,7 @@ class PdlSection(Section):
     default_cadence_days: int = Field(30, ge=1, description="contacts without a tier")
     rate_per_minute: int = Field(100, ge=1)
     max_per_run: int | None = Field(None, ge=1)
-    retry_attempts: int = Field(5, ge=1, le=50)
-    retry_backoff_seconds: float = Field(1.0, ge=0)
-    retry_backoff_max_seconds: float = Field(60.0, ge=0)
+    max_attempts: int = Field(5, ge=1, le=100, description="tries in all before a failure stands")
     timeout_seconds: float = Field(30.0, gt=0)
 
 
@@ -394,14 +431,16 @@ class TierSection(Section):
         return v
 
 
-class PushSection(Section):
+class PushSection(RetrySettings):
     """Writing actions to the CRM through the outbox."""
+
+    section: ClassVar[str] = "push"
 
     batch_size: int = Field(500, ge=1, le=10_000, description="outbox rows per CRM call")
     api_usage_threshold: float = Field(0.9, gt=0, le=1.0, description="pause at this share of the API limit")
-    retry_base_seconds: float = Field(60.0, ge=0)
-    retry_max_seconds: float = Field(21_600.0, ge=0)
     max_attempts: int = Field(8, ge=1, le=100, description="retryable failures before a row is failed")
+    backoff_base_seconds: float = Field(60.0, ge=0, description="wait after the first failure; doubles")
+    backoff_max_seconds: float = Field(21_600.0, ge=0, description="longest wait between tries")
     crm: Literal["store", "salesforce", "hubspot"] = Field(
         "store",
         description="where push, backfill and the scheduler write: the built-in store, Salesforce or HubSpot",
@@ -594,9 +633,11 @@ def _default_rules() -> dict[str, NotificationRule]:
     }
 
 
-class NotificationsSection(Section):
+class NotificationsSection(RetrySettings):
     """Notification rules, channels and delivery (docs/notifications.md). Secrets only from the
     environment: ``JOBSHIFT_SLACK_TOKEN`` (bot token), ``JOBSHIFT_SMTP_PASSWORD``."""
+
+    section: ClassVar[str] = "notifications"
 
     enabled: bool = True
     send_day: Weekday = Field("wed", description="plan on this weekday only (the day after the push)")
@@ -622,9 +663,8 @@ class NotificationsSection(Section):
     smtp_starttls: bool = False
     smtp_ssl: bool = False
     smtp_timeout_seconds: float = Field(30.0, gt=0)
-    max_attempts: int = Field(6, ge=1, le=100)
-    retry_base_seconds: float = Field(60.0, ge=0)
-    retry_max_seconds: float = Field(3600.0, ge=0)
+    backoff_base_seconds: float = Field(60.0, ge=0, description="wait after the first failure; doubles")
+    backoff_max_seconds: float = Field(3600.0, ge=0, description="longest wait between tries")
     send_lease_seconds: float = Field(
         600.0, gt=0, description="a send still unconfirmed after this is checked"
     )
@@ -1013,10 +1053,11 @@ bulk_threshold = 2000
 rest_batch_size = 200
 # Pause writes when the org has used this share of its daily API requests (/limits DailyApiRequests).
 api_usage_pause_share = 0.9
-# Transient failures (503, REQUEST_LIMIT_EXCEEDED) are retried with exponential backoff and jitter.
-retry_attempts = 6
-retry_backoff_seconds = 1.0
-retry_backoff_max_seconds = 60.0
+# Transient failures (503, REQUEST_LIMIT_EXCEEDED) are retried: max_attempts tries in all, waiting
+# backoff_base_seconds * 2^(try-1) (at most backoff_max_seconds, with jitter) between them.
+max_attempts = 6
+backoff_base_seconds = 1.0
+backoff_max_seconds = 60.0
 bulk_poll_seconds = 2.0
 bulk_timeout_seconds = 3600.0
 
@@ -1050,10 +1091,11 @@ batch_size = 100
 # daily_limit when the account does not send them).
 daily_limit = 250000
 api_usage_pause_share = 0.9
-# 429 (Retry-After) and 5xx are retried with exponential backoff and jitter.
-retry_attempts = 6
-retry_backoff_seconds = 1.0
-retry_backoff_max_seconds = 60.0
+# 429 (after its Retry-After) and 5xx are retried: max_attempts tries in all, waiting
+# backoff_base_seconds * 2^(try-1) (at most backoff_max_seconds, with jitter) between them.
+max_attempts = 6
+backoff_base_seconds = 1.0
+backoff_max_seconds = 60.0
 search_page_size = 100
 record_url_template = "https://app.hubspot.com/contacts/{portal_id}/record/0-1/{id}"
 # portal_id = "12345678"
@@ -1086,9 +1128,10 @@ tier2_cadence_days = 30
 default_cadence_days = 30
 rate_per_minute = 100
 # max_per_run = 1000
-retry_attempts = 5
-retry_backoff_seconds = 1.0
-retry_backoff_max_seconds = 60.0
+# 429 (after its Retry-After), 5xx and network errors are retried: max_attempts tries in all.
+max_attempts = 5
+backoff_base_seconds = 1.0
+backoff_max_seconds = 60.0
 timeout_seconds = 30.0
 
 # Cohorts: which contacts are tracked, in priority order, filling [program] tracking_cap.
@@ -1140,11 +1183,11 @@ top_cohort = false
 # Outbox rows sent per CRM call; pause when the CRM's daily API usage reaches this share.
 batch_size = 500
 api_usage_threshold = 0.9
-# Retryable failures (429, 503, timeouts) wait retry_base_seconds * 2^(attempt-1), at most
-# retry_max_seconds; after max_attempts the row is marked failed.
-retry_base_seconds = 60.0
-retry_max_seconds = 21600.0
+# Retryable failures (429, 503, timeouts) wait backoff_base_seconds * 2^(attempt-1), at most
+# backoff_max_seconds (or the CRM's Retry-After); after max_attempts the row is marked failed.
 max_attempts = 8
+backoff_base_seconds = 60.0
+backoff_max_seconds = 21600.0
 # Where push, backfill and the scheduler write: "store" (the built-in CRM tables), "salesforce"
 # (the [salesforce] connector; docs/salesforce.md) or "hubspot" ([hubspot]; docs/hubspot.md).
 crm = "store"
@@ -1229,10 +1272,11 @@ smtp_from = "jobshift <jobshift@localhost>"
 smtp_starttls = false
 smtp_ssl = false
 smtp_timeout_seconds = 30.0
-# Failed sends are retried later: retry_base_seconds * 2^(attempt-1), at most retry_max_seconds.
+# Failed sends are retried later: backoff_base_seconds * 2^(attempt-1), at most backoff_max_seconds;
+# after max_attempts the send is marked failed.
 max_attempts = 6
-retry_base_seconds = 60.0
-retry_max_seconds = 3600.0
+backoff_base_seconds = 60.0
+backoff_max_seconds = 3600.0
 # A send still unconfirmed after this (a crash) is checked in Slack's history before sending again;
 # an e-mail is sent again with the same Message-ID ("resend") or marked failed ("fail").
 send_lease_seconds = 600.0

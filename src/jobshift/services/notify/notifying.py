@@ -31,7 +31,12 @@ from jobshift.store import notifications as nstore
 from jobshift.store.engine import Store
 from jobshift.store.run_lock import run_lock
 from jobshift.store.schema import notifications, users
+from jobshift.utils.retry import RetryPolicy, retry_call
 from jobshift.utils.timeutil import utcnow
+
+RATE_LIMIT_TRIES = 50
+RATE_LIMIT_POLICY = RetryPolicy(RATE_LIMIT_TRIES, 0.0, 0.0, jitter=0.0)
+"""Slack's 429s: wait exactly its ``Retry-After`` (no backoff of our own), at most 50 tries in a row."""
 
 
 @dataclass
@@ -207,11 +212,11 @@ class Sender:
     def _after_failure(self, row: dict[str, Any], error: str, *, status: str) -> None:
         n = self.cfg.notifications
         with self.store.begin() as conn:
-            if row["attempts"] >= n.max_attempts:
+            if row["attempts"] >= n.max_attempts:  # RetryPolicy.gives_up
                 nstore.mark_failed(conn, row["id"], f"gave up after {row['attempts']} attempts: {error}")
                 self.report.failed += 1
                 return
-            wait = min(n.retry_max_seconds, n.retry_base_seconds * 2 ** (row["attempts"] - 1))
+            wait = RetryPolicy.from_settings(n, jitter=0.0).backoff(row["attempts"])
             nstore.mark_retry(conn, row["id"], error, self.clock() + timedelta(seconds=wait), status=status)
         self.report.retry_later += 1
 
@@ -261,20 +266,27 @@ class Sender:
             raise RetryableError("Slack failed before posting (verified in history)") from None
 
     def _with_rate_limit(self, call: Callable[[], Any]) -> Any:
-        n = self.cfg.notifications
-        for _ in range(50):
-            try:
-                return call()
-            except RateLimited as exc:
-                self.report.rate_limited += 1
-                wait = float(exc.retry_after or 0.0)
-                if wait > n.max_retry_after_seconds:
-                    self.report.deferred = True
-                    self._defer_until = self.clock() + timedelta(seconds=wait)
-                    raise RetryableError(f"rate limited for {wait:.0f}s: deferred") from None
-                self.report.waited_seconds += wait
-                self.sleep(wait)
-        raise RetryableError("rate limited 50 times in a row")
+        """``call()``; a 429 is waited out (its ``Retry-After``) and the call made again, up to
+        :data:`RATE_LIMIT_TRIES` times; a wait longer than ``max_retry_after_seconds`` defers the rest."""
+        try:
+            return retry_call(
+                lambda attempt: call(),
+                RATE_LIMIT_POLICY,
+                sleep=self.sleep,
+                retry_on=RateLimited,
+                on_retry=self._rate_limited,
+            )
+        except RateLimited:
+            self.report.rate_limited += 1
+            raise RetryableError(f"rate limited {RATE_LIMIT_TRIES} times in a row") from None
+
+    def _rate_limited(self, attempt: int, error: BaseException, wait: float) -> None:
+        self.report.rate_limited += 1
+        if wait > self.cfg.notifications.max_retry_after_seconds:
+            self.report.deferred = True
+            self._defer_until = self.clock() + timedelta(seconds=wait)
+            raise RetryableError(f"rate limited for {wait:.0f}s: deferred") from None
+        self.report.waited_seconds += wait
 
     _defer_until: datetime = datetime(1970, 1, 1)
 

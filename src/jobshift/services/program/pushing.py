@@ -5,8 +5,10 @@ contacts) → one transaction marks the rows applied, updates the signals (``pus
 the lead id) and writes the audit log. A crash between the CRM write and the mark re-sends the batch on
 the next run; connectors make that harmless (idempotency keys), so nothing is duplicated or lost.
 
-- ``RetryableError`` (or a retryable per-row result): rows stay pending with ``next_attempt_at``
-  (exponential backoff, ``retry_after`` when the CRM gives one); the run stops as ``paused``.
+- ``RetryableError`` (or a retryable per-row result): rows stay pending with ``next_attempt_at`` by the
+  one retry policy (:mod:`jobshift.utils.retry`: ``[push] backoff_base_seconds`` doubling up to
+  ``backoff_max_seconds``, or ``retry_after`` when the CRM gives one; no jitter, so a batch that failed
+  together is retried together); after ``max_attempts`` a row is failed; the run stops as ``paused``.
 - API usage at or above ``[push] api_usage_threshold``: the run stops as ``paused`` before writing.
 - ``FatalError``: the run stops as ``failed`` with the message; the batch stays pending.
 """
@@ -33,6 +35,7 @@ from jobshift.store.crm.writeback import record_contact_changes, record_leads
 from jobshift.store.run_lock import run_lock
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.schema import audit_log, signals
+from jobshift.utils.retry import RetryPolicy
 from jobshift.utils.timeutil import utcnow
 
 Clock = Callable[[], datetime]
@@ -87,24 +90,18 @@ def default_connector(ws: Workspace, clock: Clock = utcnow) -> CrmConnector:
     return workspace_crm(ws).connect(ws, clock)
 
 
-def _backoff(cfg: Config, attempts: int, retry_after: float | None) -> timedelta:
-    p = cfg.push
-    if retry_after is not None:
-        return timedelta(seconds=max(retry_after, 0.0))
-    return timedelta(seconds=min(p.retry_base_seconds * 2 ** max(attempts - 1, 0), p.retry_max_seconds))
-
-
 def _retry(
     cfg: Config, row: Mapping[str, Any], error: str, now: datetime, after: float | None
 ) -> dict[str, Any]:
+    policy = RetryPolicy.from_settings(cfg.push, jitter=0.0)
     attempts = int(row["attempts"]) + 1
-    if attempts >= cfg.push.max_attempts:
+    if policy.gives_up(attempts):
         return {"id": row["id"], "status": "failed", "attempts": attempts, "last_error": error}
     return {
         "id": row["id"],
         "status": "pending",
         "attempts": attempts,
-        "next_attempt_at": now + _backoff(cfg, attempts, after),
+        "next_attempt_at": now + timedelta(seconds=policy.delay(attempts, after)),
         "last_error": error,
     }
 
