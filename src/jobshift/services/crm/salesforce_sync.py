@@ -23,10 +23,10 @@ from jobshift.connectors.crm.salesforce.fields import SOBJECTS
 from jobshift.connectors.csv_import.columns import OBJECTS, resolve_object
 from jobshift.connectors.csv_import.values import to_datetime
 from jobshift.domain.crm_payload import WRITTEN_FIELDS
-from jobshift.errors import FatalError
+from jobshift.errors import FatalError, InputError
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm.mirror import upsert_rows
-from jobshift.store.quarantine import QuarantinedRow, add_quarantined
+from jobshift.store.quarantine import add_quarantined
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.schema import CRM_TABLES, runs
 
@@ -176,7 +176,7 @@ def _pull_object(ws: Workspace, conn: Any, obj: str, since: datetime | None, sou
         run_id = start_run(db, PULL_KIND, object=obj, source=source)
     try:
         with ws.store.begin() as db:
-            bad: list[QuarantinedRow] = []
+            bad: list[InputError] = []
             batch: list[dict[str, Any]] = []
             seen: set[tuple[Any, ...]] = set()
             rejected_before = len(conn.rejected)
@@ -186,7 +186,8 @@ def _pull_object(ws: Workspace, conn: Any, obj: str, since: datetime | None, sou
                 missing = [c for c in required if row.get(c) in (None, "")]
                 if missing:
                     reason = f"required column {missing[0]} is empty in {crm}"
-                    bad.append(QuarantinedRow(source, None, missing[0], reason, str(row.get("id") or row)))
+                    raw = str(row.get("id") or row)
+                    bad.append(InputError(reason, column=missing[0], source=source, raw=raw))
                     continue
                 key = tuple(row[k] for k in spec.key)
                 if key in seen:
@@ -197,7 +198,7 @@ def _pull_object(ws: Workspace, conn: Any, obj: str, since: datetime | None, sou
                     _flush(db, obj, table.c.keys(), batch, counts)
             _flush(db, obj, table.c.keys(), batch, counts)
             for _obj, rid, reason in conn.rejected[rejected_before:]:
-                bad.append(QuarantinedRow(source, None, None, reason, rid))
+                bad.append(InputError(reason, source=source, raw=rid))
             add_quarantined(db, run_id, obj, bad)
             counts["quarantined"] = len(bad)
         mark = conn.watermarks.get(obj) or since

@@ -37,7 +37,7 @@ from jobshift.store.crm.mirror import (
     table_of,
 )
 from jobshift.store.engine import hold_write_lock
-from jobshift.store.quarantine import QuarantinedRow, add_quarantined
+from jobshift.store.quarantine import add_quarantined
 from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run
 
@@ -223,15 +223,7 @@ def _import_with(
             with gc_paused():
                 for batch in encoded_batches(job, child, reader=reader):
                     totals.add(writer.write(batch.payload, batch.rows, batch.new_keys))
-                    report.quarantined += add_quarantined(
-                        conn,
-                        report.run_id,
-                        spec.name,
-                        (
-                            QuarantinedRow(b.source, b.line, b.column, b.reason, b.raw, b.end_line)
-                            for b in batch.bad
-                        ),
-                    )
+                    report.quarantined += add_quarantined(conn, report.run_id, spec.name, batch.bad)
                     report.read += batch.read
                     report.duplicates += batch.duplicates
                     report.invalid_emails += len(batch.invalid_emails)
