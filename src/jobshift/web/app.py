@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from jobshift import __version__
+from jobshift.services.admin import serving
 from jobshift.services.admin.auth import configure_hash_slots, session_secret
 from jobshift.services.workspace import Workspace
 from jobshift.web import (
@@ -82,6 +83,13 @@ def create_app(ws_path: str | Path, *, secure_cookies: bool | None = None) -> Fa
     _add_docs(app)
     _add_handlers(app)
     return app
+
+
+def serving_app() -> FastAPI:
+    """The app ``jobshift serve`` runs: uvicorn calls this factory by name (``APP_FACTORY`` in
+    ``services/admin/serving.py``), which says what to serve."""
+    target = serving.serve_target()
+    return create_app(target.ws_path, secure_cookies=target.secure_cookies)
 
 
 def _add_docs(app: FastAPI) -> None:
