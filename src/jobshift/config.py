@@ -41,7 +41,7 @@ LeadSignalType = Literal["job_change", "new_hire", "promotion"]
 
 
 class ProgramSection(Section):
-    """Lead sources and the tracking cap (see spec/program.md)."""
+    """Lead sources, the tracking cap and the values written on leads and contacts (docs/program.md)."""
 
     contact_tracking_lead_source: str = "jobshift Contact Tracking"
     target_tracking_lead_source: str = "New Hires & Promotions"
@@ -151,7 +151,7 @@ class IcpSection(Section):
 
 
 class FiltersSection(Section):
-    """Signals that never reach the CRM (see spec/program.md, Filters)."""
+    """Signals that never reach the CRM (docs/detection.md, "Filters")."""
 
     skip_advisors: bool = True
     skip_board_members: bool = True
@@ -1199,7 +1199,7 @@ batch_size = 9000
 period = "weekly"
 order = "oldest"
 # When the scheduler's "backfill" job pushes the next batch (add "backfill" to [schedule] jobs);
-# the seed pushed its backlog on Sundays, ahead of the Tuesday syncs.
+# by default on Sundays, ahead of the Tuesday syncs.
 cadence = "weekly:sun"
 
 [routing]
@@ -1282,7 +1282,7 @@ backoff_max_seconds = 3600.0
 send_lease_seconds = 600.0
 email_unknown_outcome = "resend"
 
-# The rules (spec/program.md). open_opps: none | early | late | any (of the new company for leads,
+# The rules (docs/notifications.md). open_opps: none | early | late | any (of the new company for leads,
 # of the company left for contacts); started_within: yes | no | any (job start vs started_within_months);
 # recipients: lead_owner, account_bdr, account_ae (account owner), account_renewal_manager.
 [notifications.rules.1A]

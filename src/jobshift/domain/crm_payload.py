@@ -41,7 +41,7 @@ LEAD_CRM_FIELDS: tuple[str, ...] = (
     "matched_account_id",
     "signal_id",
 )
-"""Canonical lead fields a CRM receives on a create (the seed's fields plus jobshift's signal id)."""
+"""Canonical lead fields a CRM receives on a create (the signal's evidence plus jobshift's signal id)."""
 
 CONTACT_DEPARTED_FIELDS: tuple[str, ...] = (
     "no_longer_at_company",

@@ -171,7 +171,7 @@ leads = Table(
     Column("converted_contact_id", ID),
     Column("converted_account_id", ID),
     Column("converted_opportunity_id", ID),
-    # Fields jobshift sets on the leads it creates (the seed's "[UG]" fields).
+    # Fields jobshift sets on the leads it creates (the evidence of the signal behind the lead).
     Column("signal_id", String(64)),
     Column("priority", String(20)),
     Column("priority_reason", Text),

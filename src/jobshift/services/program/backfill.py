@@ -2,7 +2,7 @@
 
 Every pushable signal is planned into the outbox as a backlog row (``is_backfill``, ordered oldest-first
 or by priority). Each invocation first finishes any batch a crash or a pause left behind, then pushes the
-next batch of ``batch_size`` signals — one batch per period (``[backfill] period``: the seed pushed 9K a
+next batch of ``batch_size`` signals — one batch per period (``[backfill] period``: e.g. 9K a
 week) unless ``all_batches``. Each batch is a run (kind ``backfill``, ``period_key``
 ``backfill:<period>``) whose id is the rows' ``batch_id``; its counts are the per-batch summary.
 Leads created here carry ``is_backfill`` so that notifications skip them.
