@@ -2,7 +2,8 @@
 
 Rows are ``pending`` until the push engine applies them (``applied`` with the CRM record id), gives up
 (``failed`` with the error) or drops them (``skipped``). Retryable failures leave a row pending with
-``next_attempt_at``. The unique idempotency key makes planning the same action twice a no-op.
+``next_attempt_at`` (set by the push engine from the one retry policy, :mod:`jobshift.utils.retry`).
+The unique idempotency key makes planning the same action twice a no-op.
 """
 
 from __future__ import annotations
