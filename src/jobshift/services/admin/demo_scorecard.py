@@ -29,9 +29,9 @@ from jobshift.utils.timeutil import utcnow
 
 DEMO_ICP = {"countries": '["United States"]', "min_employees": "200"}
 ENGAGED_SHARE = 0.4
-_DEFAULT_ICP = re.compile(
-    r"(\[icp\]\n(?:#[^\n]*\n)*industries = \[\]\ncountries = )\[\]"
-    r"(\nsegments = \[\]\n)# (min_employees = )200\n"
+_DEFAULT_ICP = re.compile(  # the untouched [icp] of the generated template (comment lines between keys)
+    r"(\[icp\]\n(?:#[^\n]*\n)*industries = \[\]\n(?:#[^\n]*\n)*countries = )\[\]"
+    r"((?:\n#[^\n]*)*\nsegments = \[\]\n(?:#[^\n]*\n)*?)# (min_employees = )200\n"
 )
 
 
