@@ -103,15 +103,9 @@ def backfill(
     crm = connector or default_connector(ws, clock)
     size = batch_size or cfg.backfill.batch_size
     now = clock()
-    with ws.store.begin() as conn:
+    with ws.store.begin() as conn, Router(conn, cfg, now=now) as router:
         planned = plan(
-            conn,
-            crm,
-            cfg,
-            is_backfill=True,
-            now=now,
-            order=order or cfg.backfill.order,
-            route=Router(conn, cfg, now=now),
+            conn, crm, cfg, is_backfill=True, now=now, order=order or cfg.backfill.order, route=router
         )
     out = BackfillSummary(planned)
     with ws.store.connect() as conn:

@@ -179,6 +179,9 @@ def plan(
     counts = PlanCounts(signals=len(sigs))
     if not sigs:
         return counts
+    prefetch = getattr(route, "prefetch", None)  # a Router reads the stored decisions of all at once
+    if prefetch is not None:
+        prefetch(sigs)
     settings = action_settings(cfg)
     accs = rows_by_id(conn, accounts, (s.get("matched_account_id") for s in sigs))
     past = rows_by_id(conn, contacts, (s.get("contact_id") for s in sigs))

@@ -427,7 +427,8 @@ def push(
             try:
                 if retry_failed:
                     requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
-                planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
+                with Router(conn, cfg, now=now) as router:
+                    planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=router)
                 intended = ob.pending_rows(conn, is_backfill=False, limit=intended_limit)
                 pending = ob.count_by(conn, is_backfill=False)
             finally:
@@ -450,7 +451,8 @@ def _push(ws: Workspace, crm: CrmConnector, clock: Clock, now: datetime, retry_f
         with store.begin() as conn:
             if retry_failed:
                 requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
-            planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
+            with Router(conn, cfg, now=now) as router:
+                planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=router)
         applied = apply_pending(store, crm, cfg, run_id=run_id, clock=clock)
     except PausedError as exc:  # planning held back (API usage near the limit): nothing planned, try later
         planned, requeued, left_failed = PlanCounts(), 0, 0  # the plan's transaction was rolled back
