@@ -130,6 +130,14 @@ def assign_batch(conn: Connection, signal_ids: Sequence[str], batch_id: int) -> 
     return n
 
 
+def backlog_signal_count(conn: Connection) -> int:
+    """How many signals still have pending backlog (backfill) rows."""
+    q = select(func.count(func.distinct(outbox.c.signal_id))).where(
+        outbox.c.status == "pending", outbox.c.is_backfill.is_(True)
+    )
+    return int(conn.execute(q).scalar_one())
+
+
 def count_by(conn: Connection, *, is_backfill: bool | None = None) -> dict[str, dict[str, int]]:
     """``{kind: {status: n}}``."""
     q = select(outbox.c.kind, outbox.c.status, func.count()).group_by(outbox.c.kind, outbox.c.status)

@@ -81,3 +81,19 @@ def close_abandoned(conn: Connection, run_id: int, error: str) -> bool:
         .values(status="abandoned", finished_at=utcnow(), error=error)
     )
     return bool(result.rowcount)
+
+
+def period_recorded(conn: Connection, period_key: str) -> bool:
+    """Whether a run of ``period_key`` is in the ledger (whatever its status)."""
+    return conn.execute(select(runs.c.id).where(runs.c.period_key == period_key)).first() is not None
+
+
+def last_ok_counts(conn: Connection, kind: str, object: str) -> Any:
+    """The ``counts`` of the newest ``ok`` run of ``kind`` on ``object`` (``None`` when there is none)."""
+    q = (
+        select(runs.c.counts)
+        .where(runs.c.kind == kind, runs.c.object == object, runs.c.status == "ok")
+        .order_by(runs.c.id.desc())
+        .limit(1)
+    )
+    return conn.execute(q).scalar()
