@@ -18,3 +18,8 @@ def rows_by_id(conn: Connection, table: Table, ids: Iterable[Any]) -> dict[str, 
         q = select(table).where(table.c.id.in_(wanted[i : i + CHUNK]))
         out.update({r["id"]: dict(r) for r in conn.execute(q).mappings()})
     return out
+
+
+def all_by_id(conn: Connection, table: Table) -> dict[str, dict[str, Any]]:
+    """``{id: row}`` of every row of ``table`` (small tables: users)."""
+    return {r["id"]: dict(r) for r in conn.execute(select(table)).mappings()}
