@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
+from jobshift.store.schema import accounts
+
 CHUNK = 900  # stays under SQLite's bound-parameter limit
 
 
@@ -23,3 +25,8 @@ def rows_by_id(conn: Connection, table: Table, ids: Iterable[Any]) -> dict[str, 
 def all_by_id(conn: Connection, table: Table) -> dict[str, dict[str, Any]]:
     """``{id: row}`` of every row of ``table`` (small tables: users)."""
     return {r["id"]: dict(r) for r in conn.execute(select(table)).mappings()}
+
+
+def account_names(conn: Connection) -> dict[str, str]:
+    """``id → name`` of every account."""
+    return {r[0]: r[1] for r in conn.execute(select(accounts.c.id, accounts.c.name))}
