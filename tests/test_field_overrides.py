@@ -42,5 +42,4 @@ def test_an_override_replaces_or_removes_a_default_and_counts_as_configured() ->
 def test_bad_overrides_name_the_key(build: object, overrides: dict[str, str], message: str, key: str) -> None:
     with pytest.raises(ConfigError) as err:
         build("contacts", overrides)  # type: ignore[operator]
-    column = next(iter(overrides))
-    assert message in str(err.value) and f"{key}.{column}" in str(err.value)
+    assert str(err.value).startswith(f"{key}: {message}")
