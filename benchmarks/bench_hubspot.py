@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from lead_intents import leads  # noqa: E402
+from push_data import leads  # noqa: E402
 
 from fakes.hubspot import ENV, FakeHubSpot  # noqa: E402
 from jobshift.config import HubSpotSection  # noqa: E402

@@ -38,6 +38,7 @@ REGIONS = (("AMER", "United States"), ("EMEA", "Germany"), ("APAC", "Japan"))
 
 def build_workspace(ws_dir: Path, n: int) -> None:
     """Create the workspace (with this tree's code) holding ``n`` new-hire signals."""
+    from push_data import new_hire_signal
     from sqlalchemy import insert
 
     from jobshift.services.workspace import Workspace
@@ -78,27 +79,7 @@ def build_workspace(ws_dir: Path, n: int) -> None:
     for i in range(n):
         quarter = i % 4  # 0: no matched account, then one account kind each (see above)
         acc = accs[3 * ((i // 4) % 100) + quarter - 1] if quarter else None
-        rows.append(
-            {
-                "signal_id": f"s-{i:06d}",
-                "type": "new_hire",
-                "person_key": f"li:linkedin.com/in/p-{i}",
-                "full_name": f"Jo Doe{i}",
-                "linkedin_url": f"linkedin.com/in/p-{i}",
-                "email": f"jo{i}@newco{i % 997}.com",
-                "new_company": acc["name"] if acc else f"NewCo {i % 997}",
-                "new_company_domain": None if acc else f"newco{i % 997}.com",
-                "matched_account_id": acc["id"] if acc else None,
-                "new_title": "VP Engineering",
-                "is_target_company": acc is not None,
-                "job_started_date": "2026-09",
-                "persona_match": True,
-                "confidence": 0.95,
-                "detected_at": detected,
-                "observed_at": "2026-11-10",
-                "status": "new",
-            }
-        )
+        rows.append(new_hire_signal(i, detected, acc, is_target=acc is not None))
     with ws.store.begin() as conn:
         conn.execute(insert(users), reps)
         conn.execute(insert(accounts), accs)

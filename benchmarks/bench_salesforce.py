@@ -36,7 +36,7 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from lead_intents import leads  # noqa: E402
+from push_data import leads, new_hire_signal  # noqa: E402
 
 from fakes.salesforce import FakeSalesforce  # noqa: E402
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS, sf_settings  # noqa: E402
@@ -109,27 +109,7 @@ api_usage_pause_share = {daily_pause}
     )
     ws = Workspace.open(ws_dir)
     detected = datetime(2026, 11, 17, 6)
-    rows = [
-        {
-            "signal_id": f"s-{i:06d}",
-            "type": "new_hire",
-            "person_key": f"li:linkedin.com/in/p-{i}",
-            "full_name": f"Jo Doe{i}",
-            "linkedin_url": f"linkedin.com/in/p-{i}",
-            "email": f"jo{i}@newco{i % 997}.com",
-            "new_company": f"NewCo {i % 997}",
-            "new_company_domain": f"newco{i % 997}.com",
-            "new_title": "VP Engineering",
-            "is_target_company": True,
-            "job_started_date": "2026-09",
-            "persona_match": True,
-            "confidence": 0.95,
-            "detected_at": detected,
-            "observed_at": "2026-11-10",
-            "status": "new",
-        }
-        for i in range(n)
-    ]
+    rows = [new_hire_signal(i, detected) for i in range(n)]
     with ws.store.begin() as conn:
         for i in range(0, n, 5000):
             conn.execute(insert(signals), rows[i : i + 5000])

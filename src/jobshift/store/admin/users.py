@@ -9,23 +9,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, func, insert, select, update
 
 from jobshift.store.schema import api_tokens, app_users, users
 
 
 def by_name(conn: Connection, username: str, *, active_only: bool = False) -> dict[str, Any] | None:
     """The ``app_users`` row named ``username`` (only an active one with ``active_only``)."""
-    q = select(app_users).where(app_users.c.username == username)
-    if active_only:
-        q = q.where(app_users.c.active.is_(True))
-    row = conn.execute(q).mappings().first()
-    return dict(row) if row else None
+    return _one(conn, app_users.c.username == username, active_only)
 
 
 def by_id(conn: Connection, user_id: int, *, active_only: bool = False) -> dict[str, Any] | None:
     """The ``app_users`` row ``user_id`` (only an active one with ``active_only``)."""
-    q = select(app_users).where(app_users.c.id == user_id)
+    return _one(conn, app_users.c.id == user_id, active_only)
+
+
+def _one(conn: Connection, cond: ColumnElement[bool], active_only: bool) -> dict[str, Any] | None:
+    q = select(app_users).where(cond)
     if active_only:
         q = q.where(app_users.c.active.is_(True))
     row = conn.execute(q).mappings().first()
