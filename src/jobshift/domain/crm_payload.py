@@ -51,6 +51,9 @@ CONTACT_DEPARTED_FIELDS: tuple[str, ...] = (
 )
 """Canonical contact fields set when a tracked contact left the company."""
 
+CONTACT_KEEP_FIRST_FIELDS: tuple[str, ...] = ("no_longer_at_company_at",)
+"""Contact fields a repeated write never moves: the first No-Longer-At-Company date stays."""
+
 CONTACT_TITLE_FIELDS: tuple[str, ...] = ("title",)
 """Canonical contact fields set when a tracked contact was promoted in place."""
 

@@ -14,8 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from jobshift.config import Config
 from jobshift.connectors.crm.protocol import CrmObject
 from jobshift.connectors.crm.salesforce import SalesforceConnector
@@ -27,8 +25,8 @@ from jobshift.errors import FatalError, InputError
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm.mirror import upsert_rows
 from jobshift.store.quarantine import add_quarantined
-from jobshift.store.runs import finish_run, start_run
-from jobshift.store.schema import CRM_TABLES, runs
+from jobshift.store.runs import finish_run, last_ok_counts, start_run
+from jobshift.store.schema import CRM_TABLES
 
 PULL_KIND = "crm_pull"
 BATCH = 2_000
@@ -120,14 +118,8 @@ def resolve_objects(names: Sequence[str]) -> list[str]:
 
 def last_watermark(ws: Workspace, obj: str) -> datetime | None:
     """The ``SystemModstamp`` watermark of the last successful pull of ``obj``."""
-    q = (
-        select(runs.c.counts)
-        .where(runs.c.kind == PULL_KIND, runs.c.object == obj, runs.c.status == "ok")
-        .order_by(runs.c.id.desc())
-        .limit(1)
-    )
     with ws.store.connect() as c:
-        counts = c.execute(q).scalar()
+        counts = last_ok_counts(c, PULL_KIND, obj)
     mark = (counts or {}).get("watermark") if isinstance(counts, Mapping) else None
     return to_datetime(mark) if mark else None
 

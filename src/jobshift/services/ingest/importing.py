@@ -23,7 +23,7 @@ from jobshift.connectors.csv_import.columns import OBJECTS, ObjectSpec, resolve_
 from jobshift.connectors.csv_import.encoding import codec_name
 from jobshift.connectors.csv_import.reader import CrmCsvReader
 from jobshift.errors import InputFileError, UsageError
-from jobshift.services.ingest.aliases import account_names, record_renames
+from jobshift.services.ingest.aliases import record_renames
 from jobshift.services.ingest.import_pipeline import encoded_batches, gc_paused, read_job, start_reading
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm.mirror import (
@@ -37,6 +37,7 @@ from jobshift.store.crm.mirror import (
     table_of,
 )
 from jobshift.store.engine import hold_write_lock
+from jobshift.store.lookups import account_names
 from jobshift.store.quarantine import add_quarantined
 from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
-
 from jobshift.config import WEEKDAYS, Config
 from jobshift.errors import ConnectorError, FatalError, RetryableError
 from jobshift.notify.email import EmailSender, build_message
@@ -29,8 +27,9 @@ from jobshift.notify.slack import RateLimited, SlackNotifier, UnknownOutcome
 from jobshift.services.notify.notify_plan import PlanReport, plan
 from jobshift.store import notifications as nstore
 from jobshift.store.engine import Store
+from jobshift.store.lookups import all_by_id, rows_by_id
 from jobshift.store.run_lock import run_lock
-from jobshift.store.schema import notifications, users
+from jobshift.store.schema import users
 from jobshift.utils.retry import RetryPolicy, retry_call
 from jobshift.utils.timeutil import utcnow
 
@@ -95,30 +94,21 @@ def build_digests(store: Store, cfg: Config, *, week: str, now: datetime | None 
     made = 0
     with store.begin() as conn:
         for uid, items in nstore.waiting_digest_items(conn).items():
-            user = conn.execute(select(users).where(users.c.id == uid)).mappings().first()
+            user = rows_by_id(conn, users, [uid]).get(uid)
             chan = cfg.notifications.digest_channel
             if user is not None and not user["slack_user_id" if chan == "slack" else "email"]:
                 chan = "email" if chan == "slack" else "slack"
-            key = nstore.idempotency_key("digest", "digest", f"{week}:{items[0]['id']}", uid, chan)
-            res = conn.execute(
-                insert(notifications).values(
-                    idempotency_key=key,
-                    rule="digest",
-                    item_type="digest",
-                    item_id=f"{week}:{items[0]['id']}",
-                    recipient_user_id=uid,
-                    channel=chan,
-                    status="pending",
-                    attempts=0,
-                    created_at=now,
-                    send_date=now.date(),
-                    is_digest=True,
-                    payload={"week": week, "items": [i["id"] for i in items]},
-                )
+            item_id = f"{week}:{items[0]['id']}"
+            digest_id = nstore.insert_digest(
+                conn,
+                idempotency_key=nstore.idempotency_key("digest", "digest", item_id, uid, chan),
+                item_id=item_id,
+                recipient_user_id=uid,
+                channel=chan,
+                payload={"week": week, "items": [i["id"] for i in items]},
+                now=now,
             )
-            pk = res.inserted_primary_key
-            assert pk is not None
-            nstore.attach_to_digest(conn, [i["id"] for i in items], int(pk[0]))
+            nstore.attach_to_digest(conn, [i["id"] for i in items], digest_id)
             made += 1
     return made
 
@@ -157,7 +147,7 @@ class Sender:
         )
         with self.store.begin() as conn:
             nstore.mark_stale_unconfirmed(conn, before)
-            self._users = {r["id"]: dict(r) for r in conn.execute(select(users)).mappings()}
+            self._users = all_by_id(conn, users)
             for ch in ("slack", "email"):
                 if ch not in self.channels():
                     waiting = nstore.due_count(conn, [ch])

@@ -23,7 +23,6 @@ from jobshift.domain.scorecard.grades import format_value, grade
 from jobshift.domain.scorecard.icp import IcpCriteria
 from jobshift.domain.scorecard.metrics import cost_per_opportunity, pipeline_to_spend
 from jobshift.errors import InvalidValueError
-from jobshift.services.detect.tracked_set import tracked_contacts_query
 from jobshift.services.scorecard.scorecard_categories import (
     MonthContext,
     TitleMatcher,
@@ -38,6 +37,7 @@ from jobshift.store.scorecard.snapshots import (
     save_snapshot,
     snapshots_between,
 )
+from jobshift.store.tracking import tracked_contacts_query
 from jobshift.utils.timeutil import utcnow
 
 SCHEMA_VERSION = 1
