@@ -660,6 +660,84 @@ def _default_tiers() -> dict[str, TierSection]:
     }
 
 
+# -- [outreach]: first-touch drafts and sequence enrolment (docs/outreach.md) -------------------------
+SequenceTool = Literal["outreach", "salesloft", "hubspot", "salesforce"]
+
+
+class OutreachSender(Section):
+    """Who sends a sequence in the tool: its user / mailbox id (and e-mail where the tool needs one)."""
+
+    id: str = Field(min_length=1, description="Outreach mailbox id, Salesloft / HubSpot / Salesforce user id")
+    email: str | None = Field(None, description="sender e-mail (HubSpot: a connected inbox of the user)")
+
+
+class SequenceToolSection(Section):
+    """One sequence tool's connection (secrets only from the environment, see docs/outreach.md)."""
+
+    base_url: str | None = Field(None, description="API host; unset = the tool's public API")
+    timeout_seconds: float = Field(30.0, gt=0)
+    retry_attempts: int = Field(4, ge=1, le=50)
+    retry_backoff_seconds: float = Field(1.0, ge=0)
+    retry_backoff_max_seconds: float = Field(30.0, ge=0)
+    senders: dict[str, OutreachSender] = Field(
+        default_factory=dict, description="CRM user id (lead owner) -> sender in the tool"
+    )
+    default_sender: OutreachSender | None = Field(
+        None, description="sender of leads whose owner is not listed"
+    )
+
+
+class EnrolRule(Section):
+    """Which leads are enrolled in which sequence of which tool."""
+
+    name: str = Field(min_length=1)
+    enabled: bool = True
+    tool: SequenceTool
+    sequence: str = Field(min_length=1, description="sequence / cadence id (Salesforce: id or name)")
+    signal_types: list[LeadSignalType] = Field(default_factory=lambda: ["job_change"])  # type: ignore[arg-type]
+    persona_only: bool = Field(False, description="only leads whose new title matches [persona]")
+    customers_only: bool = Field(False, description="only people who were at a customer account")
+    max_age_days: int = Field(30, ge=1, le=3650, description="leads created at most this many days ago")
+
+
+class LlmSection(Section):
+    """Optional LLM drafting through an OpenAI-compatible chat endpoint (key from the environment)."""
+
+    enabled: bool = False
+    base_url: str = Field("http://127.0.0.1:11434/v1", description="OpenAI-compatible API root (…/v1)")
+    model: str = "llama3.1:8b"
+    api_key_env: str = Field("JOBSHIFT_LLM_API_KEY", description="environment variable holding the key")
+    temperature: float = Field(0.2, ge=0, le=2)
+    max_tokens: int = Field(600, ge=50, le=8000)
+    timeout_seconds: float = Field(60.0, gt=0)
+    retry_attempts: int = Field(2, ge=1, le=10)
+    max_calls_per_run: int = Field(200, ge=0, description="chat calls per run; the rest use templates")
+    max_seconds_per_run: float = Field(600.0, gt=0, description="LLM time per run; then templates")
+    max_cost_per_run: float | None = Field(None, ge=0, description="stop calling at this cost (prices below)")
+    input_cost_per_1k_tokens: float = Field(0.0, ge=0)
+    output_cost_per_1k_tokens: float = Field(0.0, ge=0)
+
+
+class OutreachSection(Section):
+    """First-touch drafts (templates, optional LLM with a fact guard) and sequence enrolment."""
+
+    drafts: bool = Field(True, description="draft a first e-mail and LinkedIn note for every lead")
+    templates_dir: str = Field("outreach/templates", description="template sets, relative to the workspace")
+    crm_write: Literal["none", "task", "note"] = Field("none", description="write drafts to the CRM")
+    allowed_terms: list[str] = Field(default_factory=list, description="names the guard accepts (products)")
+    reply_activity_types: list[str] = Field(
+        default_factory=lambda: ["Reply", "Email Reply", "Inbound Email"],
+        description="activity types that are a reply (the scorecard's drafts section)",
+    )
+    batch_size: int = Field(50, ge=1, le=1000, description="enrolments per tool call batch")
+    llm: LlmSection = Field(default_factory=LlmSection)
+    enrol: list[EnrolRule] = Field(default_factory=list)
+    outreach: SequenceToolSection = Field(default_factory=SequenceToolSection)
+    salesloft: SequenceToolSection = Field(default_factory=SequenceToolSection)
+    hubspot: SequenceToolSection = Field(default_factory=SequenceToolSection)
+    salesforce: SequenceToolSection = Field(default_factory=SequenceToolSection)
+
+
 class Config(BaseSettings):
     """The whole configuration of one workspace."""
 
@@ -695,6 +773,7 @@ class Config(BaseSettings):
     notifications: NotificationsSection = Field(default_factory=NotificationsSection)
     schedule: ScheduleSection = Field(default_factory=ScheduleSection)
     web: WebSection = Field(default_factory=WebSection)
+    outreach: OutreachSection = Field(default_factory=OutreachSection)
 
     @classmethod
     def settings_customise_sources(
