@@ -37,7 +37,7 @@ _TOKEN = re.compile(
     r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
     r"|(?P<url>(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|io|ai|net|org|co|dev|app)\b(?:/\S*)?)"
     r"|(?P<handle>@\w+)"
-    r"|(?P<num>[$€£]?\d[\d,.:/]*(?:[%kKmMbB]\b|\+)?)"
+    r"|(?P<num>[$€£]?\d[\d,.:/]*(?:[%kKmMbBxX]\b|\+)?)"
     r"|(?P<word>[^\W\d_][\w'’.-]*)",
     re.UNICODE,
 )
@@ -117,7 +117,7 @@ def _at_sentence_start(text: str, start: int) -> bool:
 
 
 def _number_ok(token: str, facts: FactSet) -> bool:
-    if any(c in token for c in "%$€£") or token[-1:] in "kKmMbB+":
+    if any(c in token for c in "%$€£") or token[-1:] in "kKmMbBxX+":
         return token.casefold() in facts.text
     return all((d.lstrip("0") or "0") in facts.numbers for d in _DIGITS.findall(token))
 

@@ -11,6 +11,7 @@ def _w(text: str) -> list[str]:
 COMMON_WORDS: frozenset[str] = frozenset(
     _w(
         """
+        worth happy fancy keen shall free open glad grab quick short brief sounds sound good okay
     a aboard about above absolutely account accounts across adventure advice after again against ago
     ahead all almost along already also although always am amazing among an and announcement another any
     anyone anything anyway appreciate appreciated appreciating approach are around as as-is ask asked
