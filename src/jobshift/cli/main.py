@@ -16,6 +16,7 @@ from jobshift.cli import (
     cmd_import,
     cmd_ingest,
     cmd_notify,
+    cmd_outreach,
     cmd_program,
     cmd_schedule,
     cmd_scorecard,
@@ -85,6 +86,7 @@ for _module in (
     cmd_connectors,
     cmd_notify,
     cmd_schedule,
+    cmd_outreach,
 ):
     _module.register(app, state)
 
