@@ -89,10 +89,13 @@ ADVERSARIAL: list[tuple[str, str]] = [
 ]
 
 GROUNDED = [
-    "Hi Dana,\n\nCongratulations on joining Northwind Analytics as VP Engineering in March 2026!\n\nBest,\nSam",
+    "Hi Dana,\n\nCongratulations on joining Northwind Analytics as VP Engineering in March 2026!"
+    "\n\nBest,\nSam",
     "Congrats on the new role at Northwind Analytics, Dana",
-    "Hi Dana, great working with you at Contoso as Director of Engineering. Would love to stay connected. Sam",
-    "Hi Dana! I saw you started at Northwind Analytics. Would a quick chat be useful?\n\nBest regards,\nSam Rivera",
+    "Hi Dana, great working with you at Contoso as Director of Engineering. "
+    "Would love to stay connected. Sam",
+    "Hi Dana! I saw you started at Northwind Analytics. Would a quick chat be useful?"
+    "\n\nBest regards,\nSam Rivera",
     "Dana, since you know Acme well from Contoso, happy to show what has changed. Worth a short call?",
     "May I send over a short note on how teams use Acme, Dana?",
     "Hi Dana, I'm glad to hear about the move to Northwind Analytics. I'd love to help as you settle in.",
@@ -107,7 +110,10 @@ def test_at_least_fifty_adversarial_replies() -> None:
 def test_every_invented_fact_is_caught(reply: str, invented: str) -> None:
     verdict = check_draft([reply], EV)
     assert not verdict.ok, reply
-    assert any(invented.casefold() in v.text.casefold() or v.text.casefold() in invented.casefold() for v in verdict.violations), (
+    assert any(
+        invented.casefold() in v.text.casefold() or v.text.casefold() in invented.casefold()
+        for v in verdict.violations
+    ), (
         reply,
         verdict.reason(9),
     )

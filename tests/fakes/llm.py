@@ -31,9 +31,15 @@ def grounded(facts: dict[str, str]) -> str:
     first = facts.get("person first name", "there")
     company = facts.get("new company", "your new company")
     sender = facts.get("sender name", "")
-    body = f"Hi {first},\n\nCongrats on joining {company}! Would you be open to a quick chat?\n\nBest,\n{sender}"
+    body = (
+        f"Hi {first},\n\nCongrats on joining {company}! Would you be open to a quick chat?\n\nBest,\n{sender}"
+    )
     return json.dumps(
-        {"subject": f"Congrats on {company}", "body": body, "linkedin_note": f"Congrats on joining {company}, {first}!"}
+        {
+            "subject": f"Congrats on {company}",
+            "body": body,
+            "linkedin_note": f"Congrats on joining {company}, {first}!",
+        }
     )
 
 
@@ -60,7 +66,13 @@ class FakeLlm:
         tokens: tuple[int, int] = (120, 80),
         seed: int = 3,
     ) -> None:
-        self.reply, self.model, self.api_key, self.fault_share, self.tokens = reply, model, api_key, fault_share, tokens
+        self.reply, self.model, self.api_key, self.fault_share, self.tokens = (
+            reply,
+            model,
+            api_key,
+            fault_share,
+            tokens,
+        )
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
         self.calls = 0
@@ -81,11 +93,15 @@ class FakeLlm:
         with self.lock:
             self.calls += 1
             if self.api_key and request.headers.get("authorization") != f"Bearer {self.api_key}":
-                return JSONResponse({"error": {"message": "Incorrect API key", "type": "invalid_request_error"}}, 401)
+                return JSONResponse(
+                    {"error": {"message": "Incorrect API key", "type": "invalid_request_error"}}, 401
+                )
             if self.rng.random() < self.fault_share:
                 self.faults += 1
                 if self.rng.random() < 0.5:
-                    return JSONResponse({"error": {"message": "rate limited"}}, 429, headers={"Retry-After": "0"})
+                    return JSONResponse(
+                        {"error": {"message": "rate limited"}}, 429, headers={"Retry-After": "0"}
+                    )
                 return JSONResponse({"error": {"message": "overloaded"}}, 503)
             try:
                 body = json.loads(await request.body())
@@ -93,8 +109,22 @@ class FakeLlm:
                 return JSONResponse({"error": {"message": "invalid JSON"}}, 400)
             msgs = body.get("messages")
             if body.get("model") != self.model:
-                return JSONResponse({"error": {"message": f"model '{body.get('model')}' not found", "code": "model_not_found"}}, 404)
-            if not isinstance(msgs, list) or not msgs or not all(isinstance(m, dict) and m.get("role") and isinstance(m.get("content"), str) for m in msgs):
+                return JSONResponse(
+                    {
+                        "error": {
+                            "message": f"model '{body.get('model')}' not found",
+                            "code": "model_not_found",
+                        }
+                    },
+                    404,
+                )
+            if (
+                not isinstance(msgs, list)
+                or not msgs
+                or not all(
+                    isinstance(m, dict) and m.get("role") and isinstance(m.get("content"), str) for m in msgs
+                )
+            ):
                 return JSONResponse({"error": {"message": "messages must be a list of {role, content}"}}, 400)
             self.prompts.append(msgs)
             user = next((m["content"] for m in reversed(msgs) if m["role"] == "user"), "")
@@ -105,7 +135,9 @@ class FakeLlm:
                 "id": f"chatcmpl-{self.calls}",
                 "object": "chat.completion",
                 "model": self.model,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                ],
                 "usage": {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c},
             }
         )

@@ -58,7 +58,9 @@ class FakeSalesforceCadences(FakeSalesforce):
 
     def _cadence(self, name_or_id: str) -> str | None:
         for rid, rec in self.objects["ActionCadence"].records.items():
-            if (rid == name_or_id or rid[:15] == name_or_id or rec["Name"] == name_or_id) and rec["State"] == "Active":
+            if (rid == name_or_id or rid[:15] == name_or_id or rec["Name"] == name_or_id) and rec[
+                "State"
+            ] == "Active":
                 return rid
         return None
 
@@ -67,7 +69,9 @@ class FakeSalesforceCadences(FakeSalesforce):
             inputs = json.loads(body)["inputs"]
             assert isinstance(inputs, list) and inputs
         except (ValueError, KeyError, AssertionError, TypeError):
-            return JSONResponse([{"errorCode": "JSON_PARSER_ERROR", "message": "inputs required"}], status_code=400)
+            return JSONResponse(
+                [{"errorCode": "JSON_PARSER_ERROR", "message": "inputs required"}], status_code=400
+            )
         out = []
         trackers = self.objects["ActionCadenceTracker"]
         for one in inputs:
@@ -76,17 +80,31 @@ class FakeSalesforceCadences(FakeSalesforce):
             target = str(one.get("targetId") or "")
             exists = self.objects["Lead"].find(target) or self.objects["Contact"].find(target)
             if cad is None:
-                errors.append({"statusCode": "INVALID_INPUT", "message": "Cadence not found or not active.", "fields": []})
+                errors.append(
+                    {
+                        "statusCode": "INVALID_INPUT",
+                        "message": "Cadence not found or not active.",
+                        "fields": [],
+                    }
+                )
             elif not exists:
-                errors.append({"statusCode": "INVALID_ID_FIELD", "message": "Invalid targetId.", "fields": ["targetId"]})
+                errors.append(
+                    {"statusCode": "INVALID_ID_FIELD", "message": "Invalid targetId.", "fields": ["targetId"]}
+                )
             elif one.get("userId") is not None and one["userId"] not in self.users:
-                errors.append({"statusCode": "INVALID_ID_FIELD", "message": "Invalid userId.", "fields": ["userId"]})
+                errors.append(
+                    {"statusCode": "INVALID_ID_FIELD", "message": "Invalid userId.", "fields": ["userId"]}
+                )
             elif any(
                 t["ActionCadenceId"] == cad and t["TargetId"] == exists and t["State"] != "Complete"
                 for t in trackers.records.values()
             ):
                 errors.append(
-                    {"statusCode": "INVALID_OPERATION", "message": "Target is already assigned to a cadence.", "fields": []}
+                    {
+                        "statusCode": "INVALID_OPERATION",
+                        "message": "Target is already assigned to a cadence.",
+                        "fields": [],
+                    }
                 )
             if not errors:
                 tid = trackers.new_id()

@@ -39,7 +39,9 @@ class _Fake:
         self.faults: Counter[str] = Counter()
         self.enrolments: Counter[tuple[str, str]] = Counter()
         self._next = 1000
-        app = Starlette(routes=[Route("/{path:path}", self._dispatch, methods=["GET", "POST", "PATCH", "DELETE"])])
+        app = Starlette(
+            routes=[Route("/{path:path}", self._dispatch, methods=["GET", "POST", "PATCH", "DELETE"])]
+        )
         self._server = BackgroundServer(app)
         self.url = self._server.url
 
@@ -70,7 +72,9 @@ class _Fake:
             if roll < self.fault_share:
                 if self.rng.random() < 0.5:
                     self.faults["429"] += 1
-                    return JSONResponse({"message": "rate limit"}, status_code=429, headers={"Retry-After": "0"})
+                    return JSONResponse(
+                        {"message": "rate limit"}, status_code=429, headers={"Retry-After": "0"}
+                    )
                 self.faults["503"] += 1
                 return self.error(503, "unavailable")
             try:
@@ -93,7 +97,9 @@ class FakeOutreach(_Fake):
 
     content_type = "application/vnd.api+json"
 
-    def __init__(self, *, sequences: dict[str, bool] | None = None, mailboxes: set[str] | None = None, **kw: Any) -> None:
+    def __init__(
+        self, *, sequences: dict[str, bool] | None = None, mailboxes: set[str] | None = None, **kw: Any
+    ) -> None:
         super().__init__(**kw)
         self.sequences = sequences or {"11": True}
         self.mailboxes = mailboxes or {"7"}
@@ -119,12 +125,20 @@ class FakeOutreach(_Fake):
             email = params.get("filter[emails]")
             if not email:
                 return self.error(400, "filter required")
-            found = [self._res("prospect", i, {"emails": r["emails"]}) for i, r in self.prospects.items() if email in r["emails"]]
+            found = [
+                self._res("prospect", i, {"emails": r["emails"]})
+                for i, r in self.prospects.items()
+                if email in r["emails"]
+            ]
             return JSONResponse({"data": found, "meta": {"count": len(found)}})
         if p == "/prospects" and method == "POST":
             d = (data or {}).get("data") or {}
             attrs = d.get("attributes") or {}
-            if d.get("type") != "prospect" or not isinstance(attrs.get("emails"), list) or not attrs["emails"]:
+            if (
+                d.get("type") != "prospect"
+                or not isinstance(attrs.get("emails"), list)
+                or not attrs["emails"]
+            ):
                 return self.error(422, "data.type must be prospect with attributes.emails")
             if any(set(attrs["emails"]) & set(r["emails"]) for r in self.prospects.values()):
                 return self.error(422, "A prospect with this email already exists")
@@ -155,13 +169,18 @@ class FakeOutreach(_Fake):
                 return self.error(422, "sequence not found or not enabled")
             if ids["mailbox"] not in self.mailboxes:
                 return self.error(422, "mailbox not found")
-            if any(s["prospect"] == ids["prospect"] and s["sequence"] == ids["sequence"] for s in self.states.values()):
+            if any(
+                s["prospect"] == ids["prospect"] and s["sequence"] == ids["sequence"]
+                for s in self.states.values()
+            ):
                 return self.error(422, "Prospect is already active in this sequence")
             sid = str(self.new_id())
             self.states[sid] = {"prospect": ids["prospect"], "sequence": ids["sequence"]}
             email = self.prospects[ids["prospect"]]["emails"][0]
             self.enrolments[(email, ids["sequence"])] += 1
-            return JSONResponse({"data": self._res("sequenceState", sid, {"state": "active"})}, status_code=201)
+            return JSONResponse(
+                {"data": self._res("sequenceState", sid, {"state": "active"})}, status_code=201
+            )
         return self.error(404, f"no route {method} {path}")
 
 
@@ -187,14 +206,18 @@ class FakeSalesloft(_Fake):
             return JSONResponse({"data": {"id": int(cid), "name": f"cadence {cid}"}})
         if p == "/people.json" and method == "GET":
             email = params.get("email_addresses[]")
-            found = [{"id": int(i), **r} for i, r in self.people.items() if email and r["email_address"] == email]
+            found = [
+                {"id": int(i), **r} for i, r in self.people.items() if email and r["email_address"] == email
+            ]
             return JSONResponse({"data": found, "metadata": {"paging": {"per_page": 25, "current_page": 1}}})
         if p == "/people.json" and method == "POST":
             email = (data or {}).get("email_address")
             if not email or "@" not in email:
                 return JSONResponse({"errors": {"email_address": ["is invalid"]}}, status_code=422)
             if any(r["email_address"] == email for r in self.people.values()):
-                return JSONResponse({"errors": {"email_address": ["has already been taken"]}}, status_code=422)
+                return JSONResponse(
+                    {"errors": {"email_address": ["has already been taken"]}}, status_code=422
+                )
             pid = str(self.new_id())
             self.people[pid] = dict(data)
             return JSONResponse({"data": {"id": int(pid), **data}})
@@ -228,7 +251,9 @@ class FakeSalesloft(_Fake):
 class FakeHubSpotSequences(_Fake):
     """HubSpot: ``/crm/v3/objects/contacts`` (search, create) and ``/automation/v4/sequences``."""
 
-    def __init__(self, *, sequences: set[str] | None = None, users: dict[str, str] | None = None, **kw: Any) -> None:
+    def __init__(
+        self, *, sequences: set[str] | None = None, users: dict[str, str] | None = None, **kw: Any
+    ) -> None:
         super().__init__(**kw)
         self.sequences = sequences or {"31"}
         self.users = users or {"41": "rep@acme.test"}
@@ -236,7 +261,12 @@ class FakeHubSpotSequences(_Fake):
         self.enrolled: dict[str, dict[str, str]] = {}
 
     def error(self, status: int, message: str) -> JSONResponse:
-        category = {400: "VALIDATION_ERROR", 404: "OBJECT_NOT_FOUND", 409: "CONFLICT", 429: "RATE_LIMITS"}.get(status, "ERROR")
+        category = {
+            400: "VALIDATION_ERROR",
+            404: "OBJECT_NOT_FOUND",
+            409: "CONFLICT",
+            429: "RATE_LIMITS",
+        }.get(status, "ERROR")
         return JSONResponse({"status": "error", "message": message, "category": category}, status_code=status)
 
     def route(self, method: str, path: str, params: dict[str, str], data: Any) -> Response:
@@ -245,7 +275,11 @@ class FakeHubSpotSequences(_Fake):
                 f = data["filterGroups"][0]["filters"][0]
             except (KeyError, IndexError, TypeError):
                 return self.error(400, "filterGroups required")
-            found = [{"id": i, "properties": c} for i, c in self.contacts.items() if c.get(f["propertyName"]) == f["value"]]
+            found = [
+                {"id": i, "properties": c}
+                for i, c in self.contacts.items()
+                if c.get(f["propertyName"]) == f["value"]
+            ]
             return JSONResponse({"total": len(found), "results": found[: int(data.get("limit", 10))]})
         if path == "/crm/v3/objects/contacts" and method == "POST":
             props = (data or {}).get("properties") or {}
@@ -262,7 +296,9 @@ class FakeHubSpotSequences(_Fake):
             e = self.enrolled.get(cid)
             if e is None:
                 return self.error(404, "contact is not enrolled")
-            return JSONResponse({"id": e["id"], "sequenceId": e["sequence"], "toEmail": self.contacts[cid]["email"]})
+            return JSONResponse(
+                {"id": e["id"], "sequenceId": e["sequence"], "toEmail": self.contacts[cid]["email"]}
+            )
         if method == "GET" and path.startswith("/automation/v4/sequences/"):
             sid = path.rsplit("/", 1)[1]
             if sid not in self.sequences:
@@ -288,5 +324,11 @@ class FakeHubSpotSequences(_Fake):
             eid = str(self.new_id())
             self.enrolled[d["contactId"]] = {"id": eid, "sequence": d["sequenceId"]}
             self.enrolments[(self.contacts[d["contactId"]]["email"], d["sequenceId"])] += 1
-            return JSONResponse({"id": eid, "toEmail": self.contacts[d["contactId"]]["email"], "enrolledAt": "2026-12-10T09:00:00Z"})
+            return JSONResponse(
+                {
+                    "id": eid,
+                    "toEmail": self.contacts[d["contactId"]]["email"],
+                    "enrolledAt": "2026-12-10T09:00:00Z",
+                }
+            )
         return self.error(404, f"no route {method} {path}")

@@ -37,7 +37,11 @@ def test_template_draft_is_filled_from_the_evidence(workspace_env: Path) -> None
 
 def test_workspace_template_wins_and_persona_set_is_chosen(workspace_env: Path) -> None:
     ws = seed(workspace_env, 2)
-    texts = {"email_subject": "Hi {{ first_name }}", "email_body": "Persona body {{ new_title }}", "linkedin_note": "n"}
+    texts = {
+        "email_subject": "Hi {{ first_name }}",
+        "email_body": "Persona body {{ new_title }}",
+        "linkedin_note": "n",
+    }
     template_sets.save_set(ws, "job_change.persona", texts)
     drafts = drafting.lead_drafts(ws, ["L000", "L001"])
     assert drafts["L000"].template_set == "job_change.persona"  # persona_match (even index)
@@ -50,7 +54,9 @@ def test_a_broken_template_is_refused_on_save_and_falls_back_on_render(workspace
     from jobshift.errors import UsageError
 
     with pytest.raises(UsageError, match="does not render"):
-        template_sets.save_set(ws, "job_change", {"email_subject": "{{ nope }}", "email_body": "b", "linkedin_note": "n"})
+        template_sets.save_set(
+            ws, "job_change", {"email_subject": "{{ nope }}", "email_body": "b", "linkedin_note": "n"}
+        )
     folder = template_sets.workspace_dir(ws) / "job_change"
     folder.mkdir(parents=True)
     (folder / "email_body.j2").write_text("{{ nope }}")
@@ -93,7 +99,15 @@ def test_inventing_llm_falls_back_to_the_template_saying_why(workspace_env: Path
     assert "Initech" in (d.fallback_reason or "") and "CTO" in (d.fallback_reason or "")
     assert any("40" in v for v in d.violations)
     with ws.store.connect() as conn:
-        row = conn.execute(select(outreach_drafts).where(outreach_drafts.c.source == "template", outreach_drafts.c.fallback_reason.is_not(None))).mappings().first()
+        row = (
+            conn.execute(
+                select(outreach_drafts).where(
+                    outreach_drafts.c.source == "template", outreach_drafts.c.fallback_reason.is_not(None)
+                )
+            )
+            .mappings()
+            .first()
+        )
     assert row is not None and row["violations"]
 
 

@@ -30,6 +30,7 @@ from outreach_data import NOW, lead_email, seed
 
 N = 12
 FAULTS = {"fault_share": 0.1, "lost_share": 0.1}
+SENDERS = {"outreach": "7", "salesloft": "5", "hubspot": "41"}
 TOOL = {"retry_attempts": 3, "retry_backoff_seconds": 0.0, "retry_backoff_max_seconds": 0.0}
 
 
@@ -37,31 +38,49 @@ def _rule(tool: str, sequence: str) -> str:
     return (
         f'[[outreach.enrol]]\nname = "movers"\ntool = "{tool}"\nsequence = "{sequence}"\n'
         'signal_types = ["job_change"]\n'
-        f'[outreach.{tool}.senders.u-bdr]\nid = "{ {"outreach": "7", "salesloft": "5", "hubspot": "41"}.get(tool, "005000000000001AAA") }"\n'
+        f'[outreach.{tool}.senders.u-bdr]\nid = "{SENDERS.get(tool, "005000000000001AAA")}"\n'
         'email = "rep@acme.test"\n'
     )
 
 
 @contextmanager
 def _tool(name: str, tmp_path: Path) -> Iterator[tuple[Any, SequenceConnector, str]]:
-    env = {"JOBSHIFT_OUTREACH_TOKEN": "seq-token", "JOBSHIFT_SALESLOFT_TOKEN": "seq-token", "JOBSHIFT_HUBSPOT_TOKEN": "seq-token"}
+    env = {
+        "JOBSHIFT_OUTREACH_TOKEN": "seq-token",
+        "JOBSHIFT_SALESLOFT_TOKEN": "seq-token",
+        "JOBSHIFT_HUBSPOT_TOKEN": "seq-token",
+    }
     s = SequenceToolSection(**TOOL)
     rng = random.Random(1)
     if name == "outreach":
         with FakeOutreach(**FAULTS) as fake:
-            yield fake, OutreachConnector(s, env=env, base_url=fake.url + "/api/v2", sleep=lambda _s: None, rng=rng), "11"
+            yield (
+                fake,
+                OutreachConnector(s, env=env, base_url=fake.url + "/api/v2", sleep=lambda _s: None, rng=rng),
+                "11",
+            )
     elif name == "salesloft":
         with FakeSalesloft(**FAULTS) as fake:
-            yield fake, SalesloftConnector(s, env=env, base_url=fake.url + "/v2", sleep=lambda _s: None, rng=rng), "21"
+            yield (
+                fake,
+                SalesloftConnector(s, env=env, base_url=fake.url + "/v2", sleep=lambda _s: None, rng=rng),
+                "21",
+            )
     elif name == "hubspot":
         with FakeHubSpotSequences(**FAULTS) as fake:
             fake.users = {"41": "rep@acme.test"}
-            yield fake, HubSpotSequencesConnector(s, env=env, base_url=fake.url, sleep=lambda _s: None, rng=rng), "31"
+            yield (
+                fake,
+                HubSpotSequencesConnector(s, env=env, base_url=fake.url, sleep=lambda _s: None, rng=rng),
+                "31",
+            )
     else:
         with FakeSalesforceCadences(tmp_path, **FAULTS) as fake:
             fake.add("ActionCadence", Name="Job changers", State="Active")
             for i in range(N):
-                fake.add("Lead", LastName="Reyes", Company=f"Newco{i}", Email=lead_email(i), IsConverted=False)
+                fake.add(
+                    "Lead", LastName="Reyes", Company=f"Newco{i}", Email=lead_email(i), IsConverted=False
+                )
             client = SalesforceClient(sf_settings(fake), env=ENV, sleep=lambda _s: None)
             yield fake, SalesforceCadenceConnector(sf_settings(fake), s, client=client), "Job changers"
 
@@ -90,7 +109,9 @@ def test_each_lead_enrolled_exactly_once_through_faults(
                 select(func.count()).where(outbox.c.kind == KIND, outbox.c.status == "applied")
             ).scalar_one()
             audited = conn.execute(
-                select(func.count()).where(audit_log.c.action == "enrol", audit_log.c.object == f"sequence:{tool}")
+                select(func.count()).where(
+                    audit_log.c.action == "enrol", audit_log.c.object == f"sequence:{tool}"
+                )
             ).scalar_one()
         assert applied == N and audited == N
         again = enrol(ws, connectors={tool: connector}, clock=lambda: clock[0])
@@ -126,7 +147,9 @@ def test_a_refused_enrolment_fails_alone(workspace_env: Path) -> None:
     with FakeOutreach(mailboxes={"999"}) as fake:
         ws = seed(workspace_env, 2, toml=_rule("outreach", "11"))
         c = OutreachConnector(
-            SequenceToolSection(**TOOL), env={"JOBSHIFT_OUTREACH_TOKEN": "seq-token"}, base_url=fake.url + "/api/v2"
+            SequenceToolSection(**TOOL),
+            env={"JOBSHIFT_OUTREACH_TOKEN": "seq-token"},
+            base_url=fake.url + "/api/v2",
         )
         summary = enrol(ws, connectors={"outreach": c}, clock=lambda: NOW)
         assert summary.applied["outreach"]["failed"] == 2

@@ -20,7 +20,9 @@ def register(app: typer.Typer, state: State) -> None:
     def draft(
         lead_id: Annotated[str | None, typer.Argument(help="the lead to draft for")] = None,
         all_leads: Annotated[bool, typer.Option("--all", help="every jobshift lead not drafted yet")] = False,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="with --all: show what a run would write")] = False,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="with --all: show what a run would write")
+        ] = False,
         llm: Annotated[
             bool | None, typer.Option("--llm/--no-llm", help="ask the LLM (default: [outreach.llm] enabled)")
         ] = None,
@@ -39,12 +41,22 @@ def register(app: typer.Typer, state: State) -> None:
                 if as_json:
                     print_json(d.to_dict())
                     return
-                src = "AI draft (checked against the evidence)" if d.source == "llm" else f"template set {d.template_set}"
+                src = (
+                    "AI draft (checked against the evidence)"
+                    if d.source == "llm"
+                    else f"template set {d.template_set}"
+                )
                 console.print(f"[bold]{lead_id}[/bold] · {src}", highlight=False)
                 if d.fallback_reason:
                     warn(f"template used: {d.fallback_reason}")
-                console.print(f"\n[bold]Subject:[/bold] {d.email_subject}\n\n{d.email_body}\n", highlight=False, markup=False)
-                console.print(f"[bold]LinkedIn note[/bold] ({len(d.linkedin_note)} characters):", highlight=False)
+                console.print(
+                    f"\n[bold]Subject:[/bold] {d.email_subject}\n\n{d.email_body}\n",
+                    highlight=False,
+                    markup=False,
+                )
+                console.print(
+                    f"[bold]LinkedIn note[/bold] ({len(d.linkedin_note)} characters):", highlight=False
+                )
                 console.print(d.linkedin_note, highlight=False, markup=False)
                 return
             summary = drafting.draft_all(ws, dry_run=dry_run, use_llm=llm)
@@ -63,15 +75,25 @@ def register(app: typer.Typer, state: State) -> None:
         if summary.fallbacks:
             print_table("template used because", summary.fallbacks, ("reason", "leads"))
         if summary.llm:
-            print_table("LLM", {k: v for k, v in summary.llm.items() if v not in (None, 0, 0.0)}, ("", "value"))
+            print_table(
+                "LLM", {k: v for k, v in summary.llm.items() if v not in (None, 0, 0.0)}, ("", "value")
+            )
         if dry_run:
-            for d in summary.drafts[:20]:
-                console.print(f"- {d['lead_id']} ({d['template_set']}): {d['email_subject']}", highlight=False, markup=False)
+            for shown in summary.drafts[:20]:
+                console.print(
+                    f"- {shown['lead_id']} ({shown['template_set']}): {shown['email_subject']}",
+                    highlight=False,
+                    markup=False,
+                )
 
     @app.command()
     def enrol(
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="show what would be enrolled; write nothing")] = False,
-        check: Annotated[bool, typer.Option("--check", help="check each tool's connection and sequences")] = False,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="show what would be enrolled; write nothing")
+        ] = False,
+        check: Annotated[
+            bool, typer.Option("--check", help="check each tool's connection and sequences")
+        ] = False,
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary")] = False,
     ) -> None:
         """Enrol new leads in sequences ([[outreach.enrol]] rules) through the outbox, exactly once."""

@@ -274,3 +274,10 @@ def lead_drafts(ws: Workspace, lead_ids: Sequence[str]) -> dict[str, Draft]:
     finally:
         if drafter.llm is not None:
             drafter.llm.close()
+
+
+def lead_draft(ws: Workspace, lead_id: str) -> dict[str, Any] | None:
+    """The lead page's ``drafts`` variable: the lead's current draft as a dict (``None``: no draft, e.g.
+    a lead imported from the CRM, or drafts turned off)."""
+    d = lead_drafts(ws, [lead_id]).get(lead_id)
+    return d.to_dict() if d else None

@@ -160,6 +160,12 @@ def plan(conn: Connection, ws: Workspace, now: datetime) -> EnrolPlan:
     return report
 
 
+def _intent(row: Mapping[str, Any]) -> dict[str, Any]:
+    p = row["payload"]
+    shown = {k: p.get(k) for k in ("lead_id", "tool", "rule", "sequence")}
+    return {"key": row["idempotency_key"], **shown, "email": p["person"].get("email")}
+
+
 def _pending(conn: Connection) -> dict[str, int]:
     return ob.count_by(conn, is_backfill=False).get(KIND, {})
 
@@ -179,11 +185,8 @@ def enrol(
             trans = conn.begin()
             try:
                 planned = plan(conn, ws, now)
-                intended = [
-                    {"key": r["idempotency_key"], **{k: r["payload"].get(k) for k in ("lead_id", "tool", "rule", "sequence")},
-                     "email": r["payload"]["person"].get("email")}
-                    for r in ob.pending_rows(conn, is_backfill=False, kinds=[KIND], limit=1000)
-                ]  # fmt: skip
+                rows = ob.pending_rows(conn, is_backfill=False, kinds=[KIND], limit=1000)
+                intended = [_intent(r) for r in rows]
                 pending = _pending(conn)
             finally:
                 trans.rollback()

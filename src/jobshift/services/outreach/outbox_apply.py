@@ -71,12 +71,12 @@ def apply_rows(
         try:
             results = send(rows)
         except RetryableError as exc:
-            marks = [push_retry(cfg, r, str(exc), now, exc.retry_after) for r in rows]
+            retry = [push_retry(cfg, r, str(exc), now, exc.retry_after) for r in rows]
             with store.begin() as conn:
-                ob.mark(conn, marks)
-            gave_up = sum(m["status"] == "failed" for m in marks)
+                ob.mark(conn, retry)
+            gave_up = sum(m["status"] == "failed" for m in retry)
             rep.failed += gave_up
-            rep.retry_later += len(marks) - gave_up
+            rep.retry_later += len(retry) - gave_up
             rep.paused = f"{exc} (will retry)"
             break
         except FatalError as exc:
