@@ -24,7 +24,7 @@ def test_committed_reference_is_current() -> None:
 def _sections(text: str) -> dict[str, str]:
     """Heading text -> the body under it (to the next heading)."""
     out: dict[str, str] = {}
-    parts = re.split(r"^(#{2,4} .+)$", text, flags=re.M)
+    parts = re.split(r"^(#{2,6} .+)$", text, flags=re.M)
     for head, body in zip(parts[1::2], parts[2::2], strict=True):
         out[head.lstrip("# ").strip()] = body
     return out

@@ -112,7 +112,7 @@ def test_entry_examples_are_valid() -> None:
     for path, k in walk(Config):
         if k.kind not in ("entries", "array") or k.model is None:
             continue
-        default = k.default()
+        default = k.default() or k.example  # empty by default: the example shows an entry
         first = next(iter(default.values())) if isinstance(default, dict) else default[0]
         base = {n: v for n, v in plain(first).items() if v is not None}
         for sub in keys(k.model):

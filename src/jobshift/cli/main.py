@@ -17,6 +17,7 @@ from jobshift.cli import (
     cmd_import,
     cmd_ingest,
     cmd_notify,
+    cmd_outreach,
     cmd_program,
     cmd_schedule,
     cmd_scorecard,
@@ -86,6 +87,7 @@ for _module in (
     cmd_connectors,
     cmd_notify,
     cmd_schedule,
+    cmd_outreach,
 ):
     _module.register(app, state)
 

@@ -37,6 +37,13 @@ from jobshift.config.notifications import (
     Recipient,
     Weekday,
 )
+from jobshift.config.outreach import (
+    EnrolRule,
+    LlmSection,
+    OutreachSection,
+    OutreachSender,
+    SequenceToolSection,
+)
 from jobshift.config.pdl import PdlSection
 from jobshift.config.program import BackfillSection, CohortSection, PushSection, TierSection
 from jobshift.config.retry import RETRY_RENAMED, RetrySettings
@@ -83,13 +90,17 @@ __all__ = [
     "CohortWeights",
     "Config",
     "DetectionSection",
+    "EnrolRule",
     "FiltersSection",
     "HubSpotSection",
     "IcpSection",
     "ImportSection",
     "LeadSignalType",
+    "LlmSection",
     "NotificationRule",
     "NotificationsSection",
+    "OutreachSection",
+    "OutreachSender",
     "PdlSection",
     "PersonaSection",
     "ProgramSection",
@@ -104,6 +115,7 @@ __all__ = [
     "ScorecardMinSamples",
     "ScorecardSection",
     "Section",
+    "SequenceToolSection",
     "StoreSection",
     "TierSection",
     "WebSection",

@@ -16,6 +16,7 @@ from jobshift.config.core import ImportSection, ProgramSection, StoreSection, Wo
 from jobshift.config.detection import DetectionSection, FiltersSection, IcpSection, PersonaSection
 from jobshift.config.hubspot import HubSpotSection
 from jobshift.config.notifications import NotificationsSection
+from jobshift.config.outreach import OutreachSection
 from jobshift.config.pdl import PdlSection
 from jobshift.config.program import (
     COHORT_NOTES,
@@ -148,6 +149,11 @@ class Config(BaseSettings):
         default_factory=WebSection,
         description="jobshift serve: the web UI and REST API (docs/security.md). Web sessions are signed "
         "with JOBSHIFT_SECRET_KEY, else a generated .jobshift-secret file (mode 0600).",
+    )
+    outreach: OutreachSection = Field(
+        default_factory=OutreachSection,
+        description="First-touch drafts and sequence enrolment (docs/outreach.md): template sets in the "
+        "workspace, an optional OpenAI-compatible LLM behind a fact guard, enrolment rules per tool.",
     )
 
     @classmethod

@@ -102,6 +102,10 @@ def _table(model: type[BaseModel], values: dict[str, Any], path: str, about: str
 
 
 def _subtable(key: Key, value: Any, path: str) -> list[str]:
+    if key.kind == "section" and value is None:  # an optional table, unset by default: its example
+        example = key.example or {}
+        body = [f"# {toml_key(str(n))} = {toml_value(plain(v))}" for n, v in example.items()]
+        return ["", *comment(key.description), f"# [{path}]", *body]
     if key.kind == "section":
         assert isinstance(value, BaseModel)
         return _table(type(value), _values(value), path, key.description)
@@ -111,6 +115,15 @@ def _subtable(key: Key, value: Any, path: str) -> list[str]:
             return [*lines, *value_tables(key, value, path)]
         return [*lines, *(f"# {line}" for line in value_tables(key, key.example or {}, path))]
     header = f"[{path}.<name>]" if key.kind == "entries" else f"[[{path}]]"
+    if not value and key.example:  # empty by default: its example, commented out
+        assert key.model is not None
+        example = (
+            {n: key.model.model_validate(v) for n, v in key.example.items()}
+            if key.kind == "entries"
+            else [key.model.model_validate(v) for v in key.example]
+        )
+        commented = [f"# {line}" if line else "" for line in entry_tables(key, example, path)]
+        return [*lines, *_keys_comment(key, header), *commented]
     return [*lines, *_keys_comment(key, header), *entry_tables(key, value, path)]
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from jobshift.domain.outreach.slack_blocks import draft_blocks
+
 ROLE_LABELS = {
     "lead_owner": "owner of the lead",
     "account_bdr": "BDR of the account",
@@ -76,6 +78,8 @@ def render_item(m: Mapping[str, Any], user: Mapping[str, Any], role: str | None)
     subject = subject_of(m)
     ctx = {"m": m, "recipient": recipient_view(user, role), "subject": subject}
     blocks = json.loads(env.get_template("slack_blocks.json.j2").render(**ctx))
+    lead_url = next((link["url"] for link in m.get("links") or [] if "/leads/" in link["url"]), None)
+    blocks += draft_blocks(m.get("drafts"), lead_url)  # first-touch draft (domain/outreach)
     return Rendered(
         subject=subject,
         text=env.get_template("email.txt.j2").render(**ctx),

@@ -70,9 +70,15 @@ def live_leads_by_dedupe_key(conn: Connection) -> dict[str, dict[str, Any]]:
 
 
 def claim(
-    conn: Connection, *, is_backfill: bool, now: datetime, limit: int, batch_id: int | None = None
+    conn: Connection,
+    *,
+    is_backfill: bool,
+    now: datetime,
+    limit: int,
+    batch_id: int | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The next due pending rows (oldest id first)."""
+    """The next due pending rows (oldest id first), of ``kinds`` only when given."""
     conds = [
         outbox.c.status == "pending",
         outbox.c.is_backfill.is_(is_backfill),
@@ -80,6 +86,8 @@ def claim(
     ]
     if batch_id is not None:
         conds.append(outbox.c.batch_id == batch_id)
+    if kinds is not None:
+        conds.append(outbox.c.kind.in_(list(kinds)))
     q = select(outbox).where(and_(*conds)).order_by(outbox.c.id).limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
 
@@ -151,10 +159,16 @@ def count_by(conn: Connection, *, is_backfill: bool | None = None) -> dict[str, 
 
 
 def pending_rows(
-    conn: Connection, *, is_backfill: bool | None = None, limit: int | None = None
+    conn: Connection,
+    *,
+    is_backfill: bool | None = None,
+    limit: int | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Pending rows, oldest first (for ``push --dry-run``)."""
+    """Pending rows, oldest first (for ``push --dry-run``), of ``kinds`` only when given."""
     q = select(outbox).where(outbox.c.status == "pending").order_by(outbox.c.id)
+    if kinds is not None:
+        q = q.where(outbox.c.kind.in_(list(kinds)))
     if is_backfill is not None:
         q = q.where(outbox.c.is_backfill.is_(is_backfill))
     if limit is not None:

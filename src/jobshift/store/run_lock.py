@@ -36,6 +36,7 @@ RUN_KINDS: dict[str, tuple[str, ...]] = {
     "import": ("import",),
     "ingest": ("ingest",),
     "notify": ("notify",),
+    "enrol": ("enrol",),
 }
 """Lock name → the ``runs.kind`` values it covers (backfill writes through the same outbox as push)."""
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from jobshift.config import Config, NotificationRule
 from jobshift.domain.notification_rules import RuleContext, RuleSpec, matching_rules, recipients_for
+from jobshift.services.outreach.notify_drafts import attach_drafts
 from jobshift.store import notifications as nstore
 from jobshift.store.lookups import rows_by_id
 from jobshift.store.program import notify_items as items_store
@@ -256,6 +257,7 @@ def plan(conn: Connection, cfg: Config, send_date: date, *, now: datetime, write
     specs = rule_specs(cfg)
     n = cfg.notifications
     items = _items(conn, cfg, start, end, report)
+    attach_drafts(conn, items)  # first-touch drafts (services/outreach)
     people = rows_by_id(conn, users, (uid for _c, _v, team in items for uid in team.values()))
     prefs = nstore.get_prefs(conn)
     for ctx, view, team in items:

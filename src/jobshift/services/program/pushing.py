@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 
 from jobshift.config import Config
 from jobshift.connectors.crm.protocol import ContactUpdate, CrmConnector, LeadCreate, WriteResult
-from jobshift.domain.crm_payload import crm_fields, crm_object, local_fields
+from jobshift.domain.crm_payload import ACTION_KINDS, crm_fields, crm_object, local_fields
 from jobshift.errors import FatalError, PausedError, RetryableError
 from jobshift.services.program.push_plan import PlanCounts, plan
 from jobshift.services.program.routing import Router
@@ -243,6 +243,7 @@ def apply_pending(
                 now=now,
                 limit=cfg.push.batch_size + len(deferred),
                 batch_id=batch_id,
+                kinds=ACTION_KINDS,  # enrolments and draft notes have their own apply loop
             )
         rows = [r for r in rows if r["id"] not in deferred][: cfg.push.batch_size]
         if not rows:
@@ -411,7 +412,7 @@ def push(
                     requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
                 with Router(conn, cfg, now=now) as router:
                     planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=router)
-                intended = ob.pending_rows(conn, is_backfill=False, limit=intended_limit)
+                intended = ob.pending_rows(conn, is_backfill=False, limit=intended_limit, kinds=ACTION_KINDS)
                 pending = ob.count_by(conn, is_backfill=False)
             finally:
                 trans.rollback()

@@ -3,7 +3,7 @@ snapshots, the outbox, routing, notifications and the enrichment cache."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Index, Integer, String, Table, Text
 
 from jobshift.store.schema.base import ID, metadata
 
@@ -169,4 +169,38 @@ enrichment_cache = Table(
     Column("likelihood", Integer),
     Column("error", Text),
     Index(None, "contact_id"),
+)
+
+outreach_drafts = Table(
+    "outreach_drafts",
+    metadata,
+    # First-touch drafts, cached per lead, template version, evidence and generator (docs/outreach.md).
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "cache_key",
+        String(64),
+        nullable=False,
+        unique=True,
+        comment="sha256 of lead, version, evidence, generator",
+    ),
+    Column("lead_id", ID, nullable=False),
+    Column("signal_id", String(64)),
+    Column("template_set", String(80), nullable=False),
+    Column("template_version", String(16), nullable=False),
+    Column("evidence_digest", String(16), nullable=False),
+    Column(
+        "source", String(20), nullable=False, comment="template | llm (an LLM draft that passed the guard)"
+    ),
+    Column("model", Text),
+    Column("email_subject", Text, nullable=False),
+    Column("email_body", Text, nullable=False),
+    Column("linkedin_note", Text, nullable=False),
+    Column("fallback_reason", Text, comment="why the LLM draft was not used"),
+    Column("violations", JSON, comment="the guard's findings on the LLM draft"),
+    Column("prompt_tokens", Integer),
+    Column("completion_tokens", Integer),
+    Column("cost", Float),
+    Column("latency_ms", Integer),
+    Column("created_at", DateTime, nullable=False),
+    Index(None, "lead_id", "created_at"),
 )
