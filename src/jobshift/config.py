@@ -288,6 +288,10 @@ def _default_deal_stages() -> dict[str, str]:
     }
 
 
+Engagement = Literal["calls", "emails", "meetings", "notes", "tasks", "communications"]
+_ENGAGEMENTS: tuple[Engagement, ...] = ("calls", "emails", "meetings", "notes", "tasks")
+
+
 class HubSpotSection(Section):
     """The HubSpot connector (docs/hubspot.md). The private-app token comes only from the environment:
     ``JOBSHIFT_HUBSPOT_TOKEN``."""
@@ -295,8 +299,17 @@ class HubSpotSection(Section):
     base_url: str = Field("https://api.hubapi.com", description="API host (a test server in tests)")
     timeout_seconds: float = Field(30.0, gt=0, description="read timeout of one API call")
     connect_timeout_seconds: float = Field(5.0, gt=0, le=120, description="TCP/TLS connect timeout")
-    lead_mode: Literal["contact", "leads_object"] = Field(
-        "contact", description="a lead is a contact with a lead status, or also a record of the Leads object"
+    lead_mode: Literal["contact", "leads_object", "auto"] = Field(
+        "contact",
+        description='a lead is a contact with a lead status, or also a record of the Leads object; "auto": '
+        "the Leads object when the portal has it",
+    )
+    lead_pipeline: str = Field("lead-pipeline-id", description="hs_pipeline of the Leads jobshift creates")
+    lead_pipeline_stage: str = Field("new-stage-id", description="hs_pipeline_stage of those Leads")
+    lead_type: str = Field("NEW_BUSINESS", description="hs_lead_type of those Leads ('' = not set)")
+    lead_label: str = Field("", description="hs_lead_label of those Leads ('' = not set)")
+    engagements: list[Engagement] = Field(
+        default_factory=lambda: list(_ENGAGEMENTS), description="engagement objects read as activities"
     )
     lead_lifecycle_stage: str = Field("lead", description="lifecyclestage of the contacts jobshift creates")
     lead_status: str = Field("NEW", description="hs_lead_status of the contacts jobshift creates")
@@ -313,10 +326,10 @@ class HubSpotSection(Section):
     retry_backoff_max_seconds: float = Field(60.0, ge=0)
     search_page_size: int = Field(100, ge=1, le=200)
     record_url_template: str = Field(
-        "https://app.hubspot.com/contacts/{portal_id}/record/0-1/{id}",
-        description="link to a record in HubSpot (web UI)",
+        "https://{ui_domain}/contacts/{portal_id}/record/{object_type_id}/{id}",
+        description="link to a record in HubSpot (web UI, notifications)",
     )
-    portal_id: str | None = None
+    portal_id: str | None = Field(None, description="set to override the one `crm check` stores")
     deal_stages: dict[str, str] = Field(
         default_factory=_default_deal_stages,
         description='deal stage id -> jobshift stage "N-Label" (closed won 7, closed lost 8 by default)',
@@ -1035,8 +1048,16 @@ base_url = "https://api.hubapi.com"
 timeout_seconds = 30.0
 connect_timeout_seconds = 5.0
 # "contact": a lead is a contact with hs_lead_status and lifecyclestage below; "leads_object": also a
-# record of HubSpot's Leads object (when `jobshift crm check` finds it in the portal).
+# record of HubSpot's Leads object (Sales Hub), associated with the contact; "auto": the Leads object when
+# the portal has it (`jobshift crm check` says which).
 lead_mode = "contact"
+# The Leads jobshift creates (lead_mode "leads_object"): pipeline, stage, type and label ("" = not set).
+lead_pipeline = "lead-pipeline-id"
+lead_pipeline_stage = "new-stage-id"
+lead_type = "NEW_BUSINESS"
+lead_label = ""
+# Engagement objects read as activities (also "communications": SMS, WhatsApp, LinkedIn messages).
+engagements = ["calls", "emails", "meetings", "notes", "tasks"]
 lead_lifecycle_stage = "lead"
 lead_status = "NEW"
 # A contact who left: jobshift_no_longer_at_company = true, this lead status ("" = keep) and stage.
@@ -1055,7 +1076,8 @@ retry_attempts = 6
 retry_backoff_seconds = 1.0
 retry_backoff_max_seconds = 60.0
 search_page_size = 100
-record_url_template = "https://app.hubspot.com/contacts/{portal_id}/record/0-1/{id}"
+# Links to records in HubSpot (web UI, notifications); `jobshift crm check` stores the portal id.
+record_url_template = "https://{ui_domain}/contacts/{portal_id}/record/{object_type_id}/{id}"
 # portal_id = "12345678"
 closed_won_stages = ["closedwon"]
 closed_lost_stages = ["closedlost"]

@@ -329,12 +329,14 @@ def _record(
         counts.linked += 1
         return
     if res.ok:
-        batch.applied(row, res.record_id, sent, action, res.notes)
+        related = {"related": dict(res.related)} if res.related else {}  # e.g. HubSpot's Lead object
+        batch.applied(row, res.record_id, {**sent, **related}, action, res.notes)
         if row["kind"] == "create_lead":
             counts.created += 1
             batch.sig.append({"b_id": row["signal_id"], "b_status": "pushed", "b_lead": res.record_id})
             local = local_fields("create_lead", row["payload"])
-            batch.local_leads.append({**local, "id": res.record_id})
+            custom = {"custom": {"crm_records": related["related"]}} if related else {}
+            batch.local_leads.append({**local, "id": res.record_id, **custom})
         else:
             counts.updated += 1
             batch.contact_signals.append(str(row["signal_id"]))
