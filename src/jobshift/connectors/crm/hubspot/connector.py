@@ -3,11 +3,11 @@
 A lead is a HubSpot contact created with ``[hubspot] lead_status`` / ``lead_lifecycle_stage``, jobshift's
 properties and the idempotency key in the unique property ``jobshift_key`` (a re-sent create conflicts
 and is resolved to the record it made, never a duplicate); it is associated with its company when the
-matched account is a HubSpot company; with ``lead_mode = "leads_object"`` (or ``"auto"`` on a portal that has
-it) a record of HubSpot's Leads object is created for it too (:mod:`.leads_object`). A departed contact gets
-``jobshift_no_longer_at_company`` and the
-configured lead status / lifecycle stage. Every write checks the mapped properties first and pauses
-(``PausedError``) when the account's daily API usage reaches ``api_usage_pause_share``.
+matched account is a HubSpot company; with ``lead_mode = "leads_object"`` (or ``"auto"`` on a portal that
+has it) a record of HubSpot's Leads object is created for it too (:mod:`.leads_object`). A departed contact
+gets ``jobshift_no_longer_at_company`` and the configured lead status / lifecycle stage. Every write checks
+the mapped properties first and pauses (``PausedError``) when the account's daily API usage reaches
+``api_usage_pause_share``.
 """
 
 from __future__ import annotations

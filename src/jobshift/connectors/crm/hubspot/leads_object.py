@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jobshift.connectors.crm.hubspot.fields import KEY_PROPERTY, LEAD_PROPERTIES, OBJECT_TYPE_IDS
-from jobshift.connectors.crm.hubspot.writes import Outcome, records_by_key, write_batches
+from jobshift.connectors.crm.hubspot.writes import Outcome, write_batches
 from jobshift.connectors.crm.protocol import LeadCreate, WriteResult
 from jobshift.errors import FatalError
 
@@ -103,11 +103,6 @@ def _merge(contact: WriteResult, lead: Outcome | None) -> WriteResult:
         )  # fmt: skip
     error = f"HubSpot contact {contact.record_id} is in place, its Lead is not: {lead.error}"
     return WriteResult(contact.idempotency_key, False, None, error, lead.retryable, notes=contact.notes)
-
-
-def leads_by_key(conn: HubSpotConnector, keys: Sequence[str]) -> dict[str, str]:
-    """Lead id per ``jobshift_key`` (one search per 100 keys)."""
-    return records_by_key(conn.client, keys, LEAD_OBJECT)
 
 
 def check_leads_object(conn: HubSpotConnector) -> None:
