@@ -179,3 +179,29 @@ def test_crm_setup_and_check_on_a_portal_with_the_leads_object(
         fake.props["leads"].pop("jobshift_key")  # a portal where setup did not run on leads
         assert main(["-w", ws, "crm", "check"]) == 1
         assert "leads has no property jobshift_key" in capsys.readouterr().err
+
+
+def test_crm_check_chooses_by_the_portal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("JOBSHIFT_HUBSPOT_TOKEN", TOKEN)
+    with FakeHubSpot() as plain, FakeHubSpot(leads_object=True) as sales_hub:
+        forced = _ws(tmp_path / "forced", plain)
+        capsys.readouterr()
+        assert main(["-w", forced, "crm", "check"]) == 1  # leads_object asked for, the portal has none
+        assert "has no Leads object" in capsys.readouterr().err
+        chosen = {}
+        for name, fake in (("plain", plain), ("sales-hub", sales_hub)):
+            ws = _ws(tmp_path / name, fake)
+            text = (Path(ws) / "jobshift.toml").read_text(encoding="utf-8")
+            (Path(ws) / "jobshift.toml").write_text(
+                text.replace('"leads_object"', '"auto"'), encoding="utf-8"
+            )
+            capsys.readouterr()
+            assert main(["-w", ws, "crm", "check", "--json"]) == 0
+            report = json.loads(capsys.readouterr().out)
+            chosen[name] = (report["leads_object"], report["writes_leads_as"], report["warnings"])
+        assert chosen == {
+            "plain": (False, "contacts", []),
+            "sales-hub": (True, "contacts + Leads objects", []),
+        }
