@@ -1,4 +1,5 @@
-"""Benchmark: 50,000 leads into the fake HubSpot through the batch API (100 contacts per call).
+"""Benchmark: 50,000 leads into the fake HubSpot through the batch API (100 records per call), as contacts
+(``lead_mode = "contact"``) and as contacts + HubSpot Lead objects (``"leads_object"``, a Sales Hub portal).
 
 The connector is the real ``HubSpotConnector`` over the official hubspot-api-client, against the local
 HTTP fake (tests/fakes/hubspot.py, uvicorn in a thread — the fake's own JSON handling and validation are
@@ -7,9 +8,10 @@ anything happens (429 with ``Retry-After: 0`` or 502, half each) plus 2% process
 and 2% processed and then cut mid-answer (the client cannot tell they worked: the re-sent batch conflicts
 on the unique ``jobshift_key`` and is resolved to the records the lost call made). Like the outbox, the
 loop re-submits what comes back retryable (at most 20 rounds). Checks: every lead exactly once (one
-contact per idempotency key). Reports seconds, leads/s, API calls per 1,000 leads, retries and 429s.
-Backoff 1–10 ms (HubSpot's real backoff — seconds — would dominate real timings). Writes
-benchmarks/out/hubspot.json.
+contact per idempotency key; in Leads-object mode also one Lead per key, associated with that contact).
+Reports seconds, the time ratio against the clean contact-mode run of the same invocation, leads/s, API
+calls per 1,000 leads, retries and 429s. Backoff 1–10 ms (HubSpot's real backoff — seconds — would
+dominate real timings). Writes benchmarks/out/hubspot.json.
 
     .venv/bin/python benchmarks/bench_hubspot.py --leads 50000
 """
@@ -34,12 +36,34 @@ from jobshift.config import HubSpotSection  # noqa: E402
 from jobshift.connectors.crm.hubspot import HubSpotConnector  # noqa: E402
 
 
-def run(n: int, fault: float, lost: float, drop: float) -> dict[str, Any]:
+def _exactly_once(fake: FakeHubSpot, n: int, lead_objects: bool) -> bool:
+    keys = Counter(r.get("jobshift_key") for r in fake.records("contacts"))
+    if len(keys) != n or set(keys.values()) != {1}:
+        return False
+    if not lead_objects:
+        return True
+    contact_of = {r["id"]: r["jobshift_key"] for r in fake.records("contacts")}
+    primary = {lid: c for ft, lid, tt, c, tid in fake.assoc if (ft, tt, tid) == ("leads", "contacts", 578)}
+    made = Counter(r["jobshift_key"] for r in fake.records("leads"))
+    return (
+        len(made) == n
+        and set(made.values()) == {1}
+        and all(contact_of.get(primary.get(r["id"], "")) == r["jobshift_key"] for r in fake.records("leads"))
+    )
+
+
+def run(n: int, fault: float, lost: float, drop: float, lead_objects: bool = False) -> dict[str, Any]:
     """Write ``n`` leads with the given fault shares; returns the measurements."""
     intents = leads(n, signal_id=True)
-    with FakeHubSpot(fault_share=fault, lost_share=lost, drop_share=drop, seed=11) as fake:
+    with FakeHubSpot(
+        fault_share=fault, lost_share=lost, drop_share=drop, seed=11, leads_object=lead_objects
+    ) as fake:
         settings = HubSpotSection(
-            base_url=fake.url, max_attempts=10, backoff_base_seconds=0.001, backoff_max_seconds=0.01
+            base_url=fake.url,
+            max_attempts=10,
+            backoff_base_seconds=0.001,
+            backoff_max_seconds=0.01,
+            lead_mode="leads_object" if lead_objects else "contact",
         )
         conn = HubSpotConnector(settings, env=ENV)
         started = time.perf_counter()
@@ -51,11 +75,11 @@ def run(n: int, fault: float, lost: float, drop: float) -> dict[str, Any]:
                     done[r.idempotency_key] = r
             todo = [i for i in todo if i.idempotency_key not in done]
         seconds = time.perf_counter() - started
-        keys = Counter(r.get("jobshift_key") for r in fake.records("contacts"))
+        exact = _exactly_once(fake, n, lead_objects) and all(r.ok for r in done.values())
         faults = dict(fake.faults)
     stats = conn.stats.to_dict()
-    exact = len(keys) == n and set(keys.values()) == {1} and all(r.ok for r in done.values())
     return {
+        "lead_mode": "leads_object" if lead_objects else "contact",
         "leads": n,
         "fault_share": fault,
         "lost_share": lost,
@@ -78,7 +102,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--leads", type=int, default=50_000)
     args = ap.parse_args()
-    results = [run(args.leads, 0.0, 0.0, 0.0), run(args.leads, 0.10, 0.02, 0.02)]
+    results = [
+        run(args.leads, 0.0, 0.0, 0.0),
+        run(args.leads, 0.10, 0.02, 0.02),
+        run(args.leads, 0.0, 0.0, 0.0, lead_objects=True),
+        run(args.leads, 0.10, 0.02, 0.02, lead_objects=True),
+    ]
+    for r in results:
+        r["seconds_ratio_to_clean_contact_run"] = round(r["seconds"] / results[0]["seconds"], 2)
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "hubspot.json").write_text(json.dumps(results, indent=2), encoding="utf-8")

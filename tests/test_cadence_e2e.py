@@ -11,7 +11,9 @@ lengths, required fields, duplicate rules). The same people feed arrives; then:
 
 Every mode must create the same leads and contact updates and fire the same rules. HubSpot
 (``tests/fakes/hubspot.py``, loaded by ``fakes.hubspot_company``) holds the same company as HubSpot
-would: companies, contacts, deals in the company's own pipeline stages, owners, labelled associations.
+would: companies, contacts, deals in the company's own pipeline stages, owners, labelled associations,
+engagements; ``hubspot-leads`` is a Sales Hub portal with the Leads object and ``lead_mode =
+"leads_object"``: every lead is also a Lead record associated with its contact.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from fakes.salesforce_setup import ENV
 from fakes.slack import TOKEN, FakeSlack
 from jobshift.cli.main import main
 from jobshift.services.workspace import Workspace
-from jobshift.store.schema import notifications, runs, signals
+from jobshift.store.schema import activities, notifications, runs, signals
 from smtp_fake import FakeSmtp
 
 TUESDAY = datetime(2026, 11, 24, 9, 0)
@@ -66,6 +68,7 @@ def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeSlack, FakeS
 def _toml(
     ws: Path, slack: FakeSlack, smtp: FakeSmtp, sf: FakeSalesforce | None, hs: FakeHubSpot | None = None
 ) -> None:
+    lead_mode = "leads_object" if hs is not None and hs.leads_object else "contact"
     text = f"""
 [notifications]
 slack_base_url = "{slack.base_url}"
@@ -97,6 +100,7 @@ crm = "hubspot"
 
 [hubspot]
 base_url = "{hs.url}"
+lead_mode = "{lead_mode}"
 backoff_base_seconds = 0.001
 backoff_max_seconds = 0.01
 {HS_TOML}"""
@@ -194,6 +198,8 @@ def _tuesday_by_cli(
             pulled["objects"]["activities"]["inserted"] > 300
             and pulled["objects"]["activities"]["quarantined"] == 0
         )
+        if isinstance(sf, FakeHubSpot):  # notes are read as activities too
+            assert _activity_types(ws)["Note"] > 0
     _ok("-w", w, "ingest", "people", str(company / "people.jsonl"))
     _ok("-w", w, "track")
     _ok("-w", w, "detect")
@@ -208,8 +214,34 @@ def _tuesday_by_cli(
     return pushed
 
 
+def _activity_types(ws_dir: Path) -> Counter[str]:
+    ws = Workspace.open(ws_dir)
+    try:
+        with ws.store.connect() as conn:
+            return Counter(t for (t,) in conn.execute(select(activities.c.type)))
+    finally:
+        ws.close()
+
+
+def _check_lead_objects(hs: FakeHubSpot, made: list[dict[str, Any]], pushed: list[dict[str, Any]]) -> None:
+    """Leads-object mode: one Lead per pushed lead, associated with its contact (and matched company)."""
+    leads = {r["id"]: r for r in hs.records("leads")}
+    assert set(Counter(r["jobshift_key"] for r in leads.values()).values()) == {1}
+    by_contact = {c: lid for ft, lid, tt, c, tid in hs.assoc if (ft, tt, tid) == ("leads", "contacts", 578)}
+    companies = {lid: c for ft, lid, tt, c, tid in hs.assoc if (ft, tt, tid) == ("leads", "companies", 610)}
+    assert set(by_contact) == {r["id"] for r in made} and len(by_contact) == len(leads)
+    for r in made:
+        lead = leads[by_contact[r["id"]]]
+        assert lead["jobshift_key"] == r["jobshift_key"] and lead["hs_pipeline_stage"] == "new-stage-id"
+        assert lead["hs_lead_name"] == f"{r.get('firstname') or ''} {r['lastname']}".strip()
+        assert companies.get(lead["id"]) == r.get("associatedcompanyid")
+    sigs = [s for s in pushed if s["type"] in LEAD_TYPES and s["lead_id"]]
+    assert sigs and all(s["lead_id"] in by_contact for s in sigs)
+
+
 def _check_hubspot_writes(hs: FakeHubSpot, ws_dir: Path) -> None:
-    """Every pushed lead exists once in HubSpot as a contact with its key, lead status and stage."""
+    """Every pushed lead exists once in HubSpot as a contact with its key, lead status and stage (and, in
+    Leads-object mode, as one Lead associated with the contact)."""
     made = [r for r in hs.records("contacts") if r.get("jobshift_key")]
     assert made, "no lead reached HubSpot"
     assert set(Counter(r["jobshift_key"] for r in made).values()) == {1}
@@ -237,6 +269,10 @@ def _check_hubspot_writes(hs: FakeHubSpot, ws_dir: Path) -> None:
     assert promoted and all(contacts[s["contact_id"]]["jobtitle"] == s["new_title"] for s in promoted)
     lead_signals = [s for s in pushed if s["type"] in LEAD_TYPES and s["lead_id"]]
     assert lead_signals and all(s["lead_id"] in {r["id"] for r in made} for s in lead_signals)
+    if hs.leads_object:
+        _check_lead_objects(hs, made, pushed)
+    else:
+        assert "leads" not in hs.objects
 
 
 def _same_as_store(kind: str, mode: str, out: dict[str, Any]) -> None:
@@ -245,13 +281,16 @@ def _same_as_store(kind: str, mode: str, out: dict[str, Any]) -> None:
         assert _RESULTS[kind][mode] == _RESULTS[kind]["store"], mode
 
 
-def _hubspot(company: Path) -> FakeHubSpot:
-    fake = FakeHubSpot(clock=lambda: (CLOCK[0] or datetime.utcnow)())
+def _hubspot(company: Path, mode: str) -> FakeHubSpot:
+    fake = FakeHubSpot(clock=lambda: (CLOCK[0] or datetime.utcnow)(), leads_object=mode == "hubspot-leads")
     load_hubspot(fake, company)
     return fake
 
 
-@pytest.mark.parametrize("mode", ["store", "salesforce", "hubspot"])
+MODES = ["store", "salesforce", "hubspot", "hubspot-leads"]
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_weekly_motion_through_the_cli(
     mode: str,
     company: Path,
@@ -268,8 +307,8 @@ def test_weekly_motion_through_the_cli(
             _toml(ws, slack, smtp, sf)
             pushed = _tuesday_by_cli(ws, company, capsys, sf)
             _check_salesforce_writes(sf, ws)
-    elif mode == "hubspot":
-        with _hubspot(company) as hs:
+    elif mode.startswith("hubspot"):
+        with _hubspot(company, mode) as hs:
             _toml(ws, slack, smtp, None, hs)
             pushed = _tuesday_by_cli(ws, company, capsys, hs)
             _check_hubspot_writes(hs, ws)
@@ -292,7 +331,7 @@ def test_weekly_motion_through_the_cli(
 _RESULTS: dict[str, dict[str, Any]] = {}
 
 
-@pytest.mark.parametrize("mode", ["store", "salesforce", "hubspot"])
+@pytest.mark.parametrize("mode", MODES)
 def test_weekly_motion_on_schedule(
     mode: str,
     company: Path,
@@ -339,8 +378,8 @@ def test_weekly_motion_on_schedule(
             _toml(ws, slack, smtp, sf)
             out = week()
             _check_salesforce_writes(sf, ws)
-    elif mode == "hubspot":
-        with _hubspot(company) as hs:
+    elif mode.startswith("hubspot"):
+        with _hubspot(company, mode) as hs:
             _toml(ws, slack, smtp, None, hs)
             out = week()
             _check_hubspot_writes(hs, ws)

@@ -20,7 +20,7 @@ from jobshift.connectors.crm.hubspot import HubSpotConnector
 from jobshift.connectors.crm.salesforce import SalesforceConnector
 from jobshift.services.program.pushing import push
 from jobshift.services.workspace import Workspace
-from jobshift.store.schema import accounts, contacts, leads, outbox, signals
+from jobshift.store.schema import accounts, audit_log, contacts, leads, outbox, signals
 from program_data import DETECTED
 
 NOW = DETECTED.replace(hour=9)
@@ -39,13 +39,15 @@ def _signal(sid: str, kind: str, **kw: Any) -> dict[str, Any]:
     return {**base, **kw}
 
 
-@pytest.fixture(params=["store", "salesforce", "hubspot"])
+@pytest.fixture(params=["store", "salesforce", "hubspot", "hubspot-leads"])
 def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """A workspace and its CRM: accounts OldCo / NewCo, contacts, and records the CRM already has."""
     fake: Any = None
     hs: FakeHubSpot | None = None
-    if request.param == "hubspot":
-        hs = FakeHubSpot().__enter__()
+    if request.param.startswith(
+        "hubspot"
+    ):  # hubspot-leads: a portal with the Leads object, leads_object mode
+        hs = FakeHubSpot(leads_object=request.param == "hubspot-leads").__enter__()
         ids = {k: hs.add("companies", name=n) for k, n in (("old", "OldCo"), ("new", "NewCo"))}
     elif request.param == "salesforce":
         fake = FakeSalesforce(tmp_path, custom_fields=ORG_FIELDS, external_ids=ORG_EXTERNAL_IDS).__enter__()
@@ -131,7 +133,9 @@ def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -
     if fake is not None:
         connector = SalesforceConnector(sf_settings(fake), env=ENV)
     if hs is not None:
-        connector = HubSpotConnector(HubSpotSection(base_url=hs.url, backoff_base_seconds=0), env=HS_ENV)
+        mode = "leads_object" if hs.leads_object else "contact"
+        settings = HubSpotSection(base_url=hs.url, backoff_base_seconds=0, lead_mode=mode)
+        connector = HubSpotConnector(settings, env=HS_ENV)
     yield {"ws": ws, "ids": ids, "fake": fake, "hs": hs, "connector": connector, "mode": request.param}
     ws.close()
     if fake is not None:
@@ -183,3 +187,12 @@ def test_each_action_kind_lands_the_same_in_every_crm(world: dict[str, Any]) -> 
         assert [r["id"] for r in new] == [sig["s-create"][1]] and new[0]["lastname"] == "Moves"
         assert new[0]["associatedcompanyid"] == ids["new"] and new[0]["lifecyclestage"] == "lead"
         assert new[0]["hs_lead_status"] == "NEW" and new[0]["jobshift_signal_id"] == "s-create"
+        made = hs.records("leads") if hs.leads_object else []  # the duplicates (links) got no Lead
+        assert [r["jobshift_key"] for r in made] == [new[0]["jobshift_key"]] * hs.leads_object
+        links = {(ft, tt, to, tid) for ft, fid, tt, to, tid in hs.assoc if ft == "leads"}
+        assert links == ({("leads", "contacts", new[0]["id"], 578), ("leads", "companies", ids["new"], 610)}
+                         if made else set())  # fmt: skip
+        assert lead["custom"] == ({"crm_records": {"0-136": made[0]["id"]}} if made else None)
+        with ws.store.connect() as conn:
+            after = conn.execute(select(audit_log.c.after).where(audit_log.c.action == "create")).scalar_one()
+        assert after.get("related") == ({"0-136": made[0]["id"]} if made else None)

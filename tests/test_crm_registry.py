@@ -19,8 +19,8 @@ def test_every_configurable_crm_has_a_complete_entry() -> None:
     assert allowed == set(REGISTRY)
     for name, entry in REGISTRY.items():
         assert entry.name == name and entry.label and callable(entry.connect)
-        if entry.remote:  # a remote CRM must be checkable, pullable, settable up and documented
-            assert entry.check and entry.pull and entry.setup, name
+        if entry.remote:  # a remote CRM must be checkable, pullable, settable up, linkable and documented
+            assert entry.check and entry.pull and entry.setup and entry.record_url, name
             assert (Path(__file__).parents[1] / entry.doc).is_file(), entry.doc
 
 

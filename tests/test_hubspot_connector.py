@@ -183,3 +183,36 @@ def test_engagements_are_read_as_activities() -> None:
             "Check-in", "7", "2026-01-02 10:00:00",
         )  # fmt: skip
         assert rows[task]["type"] == "LinkedIn" and rows[task]["opportunity_id"] is None
+
+
+def test_notes_and_communications_are_activities_as_configured_and_incrementally() -> None:
+    with FakeHubSpot() as fake:
+        c = fake.add("contacts", lastname="X", associatedcompanyid="1")
+        note = fake.add("notes", hs_timestamp="2026-01-02T10:00:00Z", hs_note_body="Met at the booth")
+        fake.associate("notes", note, "contacts", c)
+        comms = {}
+        for channel in ("SMS", "WHATS_APP", "LINKEDIN_MESSAGE"):
+            comms[channel] = fake.add(
+                "communications", hs_timestamp="2026-01-03T10:00:00Z", hs_communication_channel_type=channel
+            )
+            fake.associate("communications", comms[channel], "contacts", c)
+        default = {r["id"]: r for r in _conn(fake).read("activities")}
+        assert set(default) == {note}  # communications only when [hubspot] engagements names them
+        assert (default[note]["type"], default[note]["subject"]) == ("Note", "Met at the booth")
+        conn = _conn(fake, engagements=["notes", "communications"])
+        rows = {r["id"]: r["type"] for r in conn.read("activities")}
+        assert rows == {note: "Note", comms["SMS"]: "SMS", comms["WHATS_APP"]: "WhatsApp",
+                        comms["LINKEDIN_MESSAGE"]: "LinkedIn"}  # fmt: skip
+        assert conn.stats.calls["search calls"] == 0  # types not configured are not read
+        since = conn.watermarks["activities"]
+        later = fake.add("notes", hs_timestamp="2026-01-04T10:00:00Z", hs_note_body="Follow-up")
+        fake.associate("notes", later, "contacts", c)
+        again = {
+            r["id"] for r in _conn(fake, engagements=["notes", "communications"]).read("activities", since)
+        }
+        assert later in again and note not in again and comms["SMS"] not in again
+        del fake.props["notes"]  # a token without the notes scope: the type is skipped, the rest is read
+        fake.objects.pop("notes")
+        skipping = _conn(fake, engagements=["notes", "communications"])
+        assert {r["type"] for r in skipping.read("activities")} == {"SMS", "WhatsApp", "LinkedIn"}
+        assert skipping.skipped_fields["activities"] == ["notes"]

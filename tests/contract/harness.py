@@ -30,7 +30,7 @@ from jobshift.domain.actions import lead_id_for
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import CRM_TABLES, accounts, contacts, leads
 
-MODES = ("store", "salesforce", "hubspot")
+MODES = ("store", "salesforce", "hubspot", "hubspot-leads")
 
 
 class Harness:
@@ -147,9 +147,10 @@ class SalesforceHarness(Harness):
 
 class HubSpotHarness(Harness):
     mode = "hubspot"
+    lead_mode = "contact"
 
     def __init__(self) -> None:
-        self.fake = FakeHubSpot().__enter__()
+        self.fake = FakeHubSpot(leads_object=self.lead_mode != "contact").__enter__()
 
     def account(self, name: str, domain: str) -> str:
         return self.fake.add("companies", name=name, domain=domain)
@@ -167,6 +168,7 @@ class HubSpotHarness(Harness):
             backoff_max_seconds=0.01,
             timeout_seconds=5,
             batch_size=batch or 100,
+            lead_mode=self.lead_mode,  # type: ignore[arg-type]
         )
         return HubSpotConnector(settings, env=HS_ENV)
 
@@ -188,13 +190,33 @@ class HubSpotHarness(Harness):
         self.fake.__exit__(None, None, None)
 
 
+class HubSpotLeadsHarness(HubSpotHarness):
+    """A Sales Hub portal with the Leads object, ``lead_mode = "leads_object"``: a lead is created when
+    its contact carries the key *and* exactly one Lead with the key is associated with that contact."""
+
+    mode, lead_mode = "hubspot-leads", "leads_object"
+
+    def created_keys(self) -> dict[str, list[str]]:
+        contacts = super().created_keys()
+        primary = {
+            lid: c for ft, lid, tt, c, tid in self.fake.assoc if (ft, tt, tid) == ("leads", "contacts", 578)
+        }
+        out: dict[str, list[str]] = defaultdict(list)
+        for r in self.fake.records("leads"):
+            contact = primary.get(r["id"])
+            assert contact in contacts.get(r["jobshift_key"], []), r  # the Lead is on its own contact
+            out[r["jobshift_key"]].append(contact)
+        assert set(out) == set(contacts), "a contact without its Lead"
+        return dict(out)
+
+
 def make(mode: str, ws_dir: Path, tmp: Path) -> Harness:
     """The harness of ``mode``."""
     if mode == "store":
         return StoreHarness(ws_dir)
     if mode == "salesforce":
         return SalesforceHarness(tmp)
-    return HubSpotHarness()
+    return HubSpotLeadsHarness() if mode == "hubspot-leads" else HubSpotHarness()
 
 
 def lead_key(harness: Harness, key: str) -> str:

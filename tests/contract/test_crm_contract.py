@@ -1,4 +1,5 @@
-"""The one contract every CRM connector passes: the built-in store, the fake Salesforce, the fake HubSpot.
+"""The one contract every CRM connector passes: the built-in store, the fake Salesforce, the fake HubSpot
+(leads as contacts, and as contacts + Leads objects on a portal with HubSpot's Leads object).
 
 Pull (full, then incremental), create a lead with its evidence fields, mark a departed contact, find
 an existing person to link instead of creating, exactly-once results through 20% injected faults (429,
@@ -74,10 +75,11 @@ def test_create_lead_with_evidence_fields(crm: Harness) -> None:
     conn = crm.connector()
     [res] = conn.create_leads([LeadCreate("k-1", EVIDENCE)])
     assert res.ok and res.record_id and res.duplicate_of is None
-    if crm.mode == "hubspot":  # the month-only date fitted to the date property, and said so
+    if crm.mode.startswith("hubspot"):  # the month-only date fitted to the date property, and said so
         assert any("2026-09" in n for n in res.notes)
     [again] = conn.create_leads([LeadCreate("k-1", EVIDENCE)])  # re-sent: the same record, no second one
-    assert again.ok and again.record_id == res.record_id
+    assert again.ok and again.record_id == res.record_id and again.related == res.related
+    assert bool(res.related) is (crm.mode == "hubspot-leads")  # the Lead object beside the contact
     assert crm.created_keys() == {lead_key(crm, "k-1"): [res.record_id]}
 
 
@@ -128,7 +130,7 @@ def test_faults_give_exactly_once_results(crm: Harness) -> None:
     if crm.remote:
         kinds = crm.fault_counts()
         assert sum(kinds.values()) >= 10, kinds
-        if crm.mode == "hubspot":
+        if crm.mode.startswith("hubspot"):
             assert {"429", "502", "lost", "dropped"} <= set(kinds), kinds
     assert all(r.ok and r.duplicate_of is None for r in done.values())
     created = crm.created_keys()

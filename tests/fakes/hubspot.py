@@ -1,7 +1,9 @@
 """A fake HubSpot account over real HTTP on 127.0.0.1, for the official ``hubspot-api-client``.
 
-CRM v3 objects (search, batch create / update / read) for contacts, companies and deals, properties
-and property groups, owners, deal pipelines, associations v4 (batch read, associate default), with
+CRM v3 objects (search, batch create / update / read) for contacts, companies, deals, engagements and —
+with ``leads_object=True`` — HubSpot's Leads object (:mod:`fakes.hubspot_leads`), properties and property
+groups, owners, deal and lead pipelines, associations v4 (batch read, associate default), account info
+(``/account-info/v3/details``: the portal id), with
 rate-limit headers (``X-HubSpot-RateLimit-Daily(-Remaining)``, ``-Max``, ``-Remaining``; not on search
 answers, as HubSpot does) and validation from :mod:`fakes.hubspot_data`.
 
@@ -31,6 +33,7 @@ from starlette.routing import Route
 
 from fakes.hubspot_api import Api
 from fakes.hubspot_data import STANDARD, Refused
+from fakes.hubspot_leads import lead_properties
 from fakes.server import BackgroundServer
 
 TOKEN = "pat-na1-test-token"
@@ -57,6 +60,7 @@ class FakeHubSpot(Api):
         retry_after: str = "0",
         seed: int = 7,
         leads_object: bool = False,
+        portal_id: int = 4242_1717,
         jobshift_properties: bool = True,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -71,6 +75,13 @@ class FakeHubSpot(Api):
         self.faults: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.props = {t: {p["name"]: dict(p) for p in defs} for t, defs in STANDARD.items()}
+        if leads_object:
+            self.props["leads"] = lead_properties()
+        else:
+            del self.objects["leads"]
+        self.account_info = {"portalId": portal_id, "accountType": "STANDARD", "timeZone": "US/Eastern",
+                             "companyCurrency": "USD", "uiDomain": "app.hubspot.com",
+                             "dataHostingLocation": "na1"}  # fmt: skip
         if jobshift_properties:
             self.install_jobshift_properties()
         app = Starlette(routes=[Route("/{path:path}", self._dispatch, methods=["GET", "POST", "PATCH"])])
@@ -86,11 +97,19 @@ class FakeHubSpot(Api):
 
     def install_jobshift_properties(self) -> None:
         """Create jobshift's property group and properties on contacts, as `jobshift crm setup` does."""
-        from jobshift.connectors.crm.hubspot.fields import JOBSHIFT_PROPERTIES, property_definition
+        from jobshift.connectors.crm.hubspot.fields import (
+            JOBSHIFT_PROPERTIES,
+            LEAD_PROPERTIES,
+            property_definition,
+        )
 
         self.groups.setdefault("contacts", {})["jobshift"] = {"name": "jobshift", "label": "jobshift"}
         for name in JOBSHIFT_PROPERTIES:
             self.props["contacts"][name] = property_definition(name, "jobshift")
+        if "leads" in self.props:
+            self.groups.setdefault("leads", {})["jobshift"] = {"name": "jobshift", "label": "jobshift"}
+            for name in LEAD_PROPERTIES:
+                self.props["leads"][name] = property_definition(name, "jobshift")
 
     # -- dispatch ---------------------------------------------------------------------------------
     async def _dispatch(self, request: Request) -> Response:

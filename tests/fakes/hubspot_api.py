@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from fakes.hubspot_data import MODSTAMP, READ_ONLY, STAGES, Refused, check_value, iso, ms, project, search
+from fakes.hubspot_leads import create_leads, pipelines_answer
 
 OBJ = re.compile(r"^/crm/v3/objects/(\w+)/(search|batch/create|batch/update|batch/read)$")
 PROPS = re.compile(r"^/crm/v3/properties/(\w+)(/groups)?$")
@@ -20,7 +21,8 @@ DEFAULT_TYPES = {
     ("companies", "contacts"): 280,
     ("contacts", "deals"): 4,
 }
-ENGAGEMENT_TYPES = {"calls": (194, 206), "emails": (198, 210), "meetings": (200, 212), "tasks": (204, 216)}
+ENGAGEMENT_TYPES = {"calls": (194, 206), "emails": (198, 210), "meetings": (200, 212), "tasks": (204, 216),
+                    "notes": (202, 214), "communications": (81, 87)}  # fmt: skip
 for _e, (_to_contact, _to_deal) in ENGAGEMENT_TYPES.items():
     DEFAULT_TYPES |= {(_e, "contacts"): _to_contact, ("contacts", _e): _to_contact - 1}
     DEFAULT_TYPES |= {(_e, "deals"): _to_deal, ("deals", _e): _to_deal - 1}
@@ -33,6 +35,7 @@ class Api:
     props: dict[str, dict[str, dict[str, Any]]]
     leads_object: bool
     rng: random.Random
+    account_info: dict[str, Any]
 
     def __init__(self, *, clock: Callable[[], datetime] | None = None) -> None:
         self.clock = clock or datetime.utcnow
@@ -135,8 +138,6 @@ class Api:
             return op.replace("/", "_"), *self._batch(object_type, op.split("/")[1], body)
         if m := PROPS.match(path):
             object_type, groups = m.groups()
-            if object_type == "leads" and self.leads_object:
-                return "properties", 200, {"results": []}
             if object_type not in self.props:
                 raise Refused(404, "OBJECT_NOT_FOUND", f"Unable to infer object type from: {object_type}")
             if groups:
@@ -157,6 +158,10 @@ class Api:
             if after + limit < len(self.owners):
                 out["paging"] = {"next": {"after": str(after + limit)}}
             return "owners", 200, out
+        if path == "/account-info/v3/details":
+            return "account_info", 200, self.account_info
+        if path == "/crm/v3/pipelines/leads" and "leads" in self.props:
+            return "pipelines", 200, pipelines_answer()
         if path == "/crm/v3/pipelines/deals":
             stages = [
                 {"id": s, "label": label, "displayOrder": i} for i, (s, label) in enumerate(self.stages)
@@ -206,7 +211,7 @@ class Api:
         if problems:
             raise Refused(400, "VALIDATION_ERROR", "Property values were not valid: " + "; ".join(problems))
         if op == "create":
-            return self._create(object_type, inputs)
+            return create_leads(self, inputs) if object_type == "leads" else self._create(object_type, inputs)
         results, missing = [], []
         for i in inputs:
             rec = table.get(str(i.get("id")))

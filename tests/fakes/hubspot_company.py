@@ -118,12 +118,13 @@ def load_company(fake: FakeHubSpot, gen_dir: Path) -> dict[str, str]:
     return ids
 
 
-ENGAGEMENT = {"Call": "calls", "Email": "emails", "Meeting": "meetings"}
-SUBJECT = {"calls": "hs_call_title", "emails": "hs_email_subject", "meetings": "hs_meeting_title"}
+ENGAGEMENT = {"Call": "calls", "Email": "emails", "Meeting": "meetings", "Other": "notes"}
+SUBJECT = {"calls": "hs_call_title", "emails": "hs_email_subject", "meetings": "hs_meeting_title",
+           "notes": "hs_note_body"}  # fmt: skip
 
 
 def _activities(fake: FakeHubSpot, gen_dir: Path, ids: dict[str, str]) -> None:
-    """Activities → calls / e-mails / meetings, and tasks (LinkedIn, other) typed by ``hs_task_type``."""
+    """Activities → calls / e-mails / meetings / notes (other), and LinkedIn tasks (``hs_task_type``)."""
     for a in company_rows(gen_dir, "activities"):
         etype = ENGAGEMENT.get(a["type"], "tasks")
         props: dict[str, Any] = {

@@ -141,8 +141,18 @@ STANDARD: dict[str, list[dict[str, Any]]] = {
             ("emails", "hs_email_subject"),
             ("meetings", "hs_meeting_title"),
             ("tasks", "hs_task_subject"),
+            ("notes", "hs_note_body"),
         )
     },
+    "communications": [
+        _p("hs_timestamp", "datetime"),
+        _p("hubspot_owner_id"),
+        _p("hs_communication_body"),
+        _p("hs_communication_channel_type", "enumeration", ("SMS", "WHATS_APP", "LINKEDIN_MESSAGE")),
+        _p("createdate", "datetime"),
+        _p("hs_lastmodifieddate", "datetime"),
+        _p("hs_object_id", "number"),
+    ],
     "users": [
         _p("hs_email"),
         _p("hs_internal_user_id", "number"),
@@ -161,6 +171,9 @@ MODSTAMP = {
     "emails": "hs_lastmodifieddate",
     "meetings": "hs_lastmodifieddate",
     "tasks": "hs_lastmodifieddate",
+    "notes": "hs_lastmodifieddate",
+    "communications": "hs_lastmodifieddate",
+    "leads": "hs_lastmodifieddate",
 }
 
 

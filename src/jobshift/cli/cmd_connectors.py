@@ -257,7 +257,8 @@ def _print_check(report: dict[str, Any], label: str) -> None:
         f"API usage today: {report['api_used']:,} / {report['api_limit']:,}; "
         "written properties: all present; "
         f"configured values: allowed; Leads object: {'yes' if report['leads_object'] else 'no'} "
-        f"(lead_mode {report['lead_mode']})",
+        f"(lead_mode {report['lead_mode']}: leads written as {report['writes_leads_as']}); "
+        f"portal {report['account'].get('portal_id') or 'unknown'}",
         highlight=False,
         markup=False,
     )

@@ -35,6 +35,7 @@ def register(app: typer.Typer, state: Any) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
     ) -> None:
         """Plan notifications for the items of the day before the send day, and send what is due."""
+        from jobshift.services.crm.crm_links import crm_links
         from jobshift.services.notify.notifying import run_notify, set_preference
         from jobshift.services.workspace import Workspace, resolve_workspace
 
@@ -58,6 +59,7 @@ def register(app: typer.Typer, state: Any) -> None:
                 dry_run=dry_run,
                 digest=digest,
                 any_day=any_day or bool(on),
+                record_url=crm_links(ws).url,
             )
         finally:
             ws.close()

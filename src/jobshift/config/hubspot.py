@@ -8,6 +8,9 @@ from pydantic import Field
 
 from jobshift.config.retry import RetrySettings
 
+Engagement = Literal["calls", "emails", "meetings", "notes", "tasks", "communications"]
+_ENGAGEMENTS: tuple[Engagement, ...] = ("calls", "emails", "meetings", "notes", "tasks")
+
 
 def _default_deal_stages() -> dict[str, str]:
     return {
@@ -32,11 +35,20 @@ class HubSpotSection(RetrySettings):
     connect_timeout_seconds: float = Field(
         5.0, gt=0, le=120, description="TCP/TLS connect timeout of one call."
     )
-    lead_mode: Literal["contact", "leads_object"] = Field(
+    lead_mode: Literal["contact", "leads_object", "auto"] = Field(
         "contact",
         description='"contact": a lead is a contact with the hs_lead_status and lifecyclestage below; '
-        '"leads_object": also a record of HubSpot\'s Leads object (when `jobshift crm check` finds it '
-        "in the portal).",
+        '"leads_object": also a record of HubSpot\'s Leads object (Sales Hub), associated with the contact; '
+        '"auto": the Leads object when the portal has it (`jobshift crm check` says which).',
+    )
+    lead_pipeline: str = Field("lead-pipeline-id", description="hs_pipeline of the Leads jobshift creates.")
+    lead_pipeline_stage: str = Field("new-stage-id", description="hs_pipeline_stage of those Leads.")
+    lead_type: str = Field("NEW_BUSINESS", description="hs_lead_type of those Leads ('' = not set).")
+    lead_label: str = Field("", description="hs_lead_label of those Leads ('' = not set).")
+    engagements: list[Engagement] = Field(
+        default_factory=lambda: list(_ENGAGEMENTS),
+        description='Engagement objects read as activities (also "communications": SMS, WhatsApp, LinkedIn '
+        "messages).",
     )
     lead_lifecycle_stage: str = Field("lead", description="lifecyclestage of the contacts jobshift creates.")
     lead_status: str = Field("NEW", description="hs_lead_status of the contacts jobshift creates.")
@@ -81,14 +93,15 @@ class HubSpotSection(RetrySettings):
     )
     search_page_size: int = Field(100, ge=1, le=200, description="Records per page of a search (read) call.")
     record_url_template: str = Field(
-        "https://app.hubspot.com/contacts/{portal_id}/record/0-1/{id}",
-        description="Link to a record in HubSpot's web UI; reserved, not read by jobshift yet.",
+        "https://{ui_domain}/contacts/{portal_id}/record/{object_type_id}/{id}",
+        description="Link to a record in HubSpot's web UI (web pages, notifications); `jobshift crm check` "
+        "stores the portal id and UI domain.",
     )
     portal_id: str | None = Field(
         None,
         examples=["12345678"],
-        description="The HubSpot account (portal) id of record_url_template; reserved, not read by "
-        "jobshift yet.",
+        description="The HubSpot account (portal) id of record_url_template; set to override the one "
+        "`jobshift crm check` stores.",
     )
     deal_stages: dict[str, str] = Field(
         default_factory=_default_deal_stages,

@@ -12,6 +12,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from jobshift.services.crm.crm_links import CrmLinks, crm_links
+
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
@@ -71,8 +73,15 @@ templates.env.filters.update(dt=_dt, money=_money, num=_num, pct=_pct, slug=_slu
 templates.env.globals.update(query_with=query_with, log_share=log_share)
 
 
+def _crm_links(request: Request) -> CrmLinks:
+    ws = getattr(request.app.state, "ws", None)
+    return crm_links(ws) if ws is not None else CrmLinks("store", "the built-in store")
+
+
 def render(request: Request, name: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render ``name`` with the signed-in user and the session's CSRF token."""
+    """Render ``name`` with the signed-in user, the session's CSRF token and ``crm`` (links to records in
+    the CRM: ``crm.url(object, id, custom)``, ``crm.label``)."""
     context.setdefault("user", getattr(request.state, "user", None))
     context.setdefault("csrf", getattr(request.state, "csrf", ""))
+    context.setdefault("crm", _crm_links(request))
     return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -46,6 +46,9 @@ class WriteResult:
     record ``record_id`` (e.g. a Salesforce duplicate rule); the push links to it instead of failing.
     ``notes``: what the connector changed to make the write fit the CRM (a value shortened to the field's
     length, a month-only date written as the first of the month); they go into the audit log.
+    ``related``: other CRM records the write made for the intent, as (CRM object type, record id) — e.g.
+    HubSpot's Lead object (``("0-136", "9001")``) beside the contact ``record_id``; the local copy keeps
+    them (links to the CRM).
     """
 
     idempotency_key: str
@@ -55,6 +58,7 @@ class WriteResult:
     retryable: bool = False
     duplicate_of: str | None = None
     notes: tuple[str, ...] = ()
+    related: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

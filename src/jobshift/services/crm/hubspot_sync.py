@@ -2,11 +2,13 @@
 
 ``setup_hubspot`` creates the property group ``[hubspot] property_group`` and jobshift's contact
 properties (``jobshift_key`` with unique values, ``jobshift_no_longer_at_company``…) through the
-properties API, or only lists them with ``dry_run``. ``check_hubspot`` checks the token, every property
-jobshift reads and writes, the configured enumeration values (lead status, lifecycle stage) and whether
-the account has the Leads object. ``pull_hubspot`` reads companies, contacts, deals, deal–contact
-associations and owners into the store, incrementally by last modification (the same keyed upsert as
-``jobshift import`` and ``crm pull`` for Salesforce).
+properties API — and, on a portal with the Leads object, ``jobshift_key`` on leads —, or only lists them
+with ``dry_run``. ``check_hubspot`` checks the token, every property jobshift reads and writes, the
+configured enumeration values (lead status, lifecycle stage), whether the account has the Leads object and
+how leads will be written (``lead_mode``; in Leads-object mode also the lead pipeline, stage, type and
+label), and reads the portal id for links to records. ``pull_hubspot`` reads companies, contacts, deals,
+deal–contact associations, owners and engagements into the store, incrementally by last modification (the
+same keyed upsert as ``jobshift import`` and ``crm pull`` for Salesforce).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from jobshift.connectors.crm.hubspot import OBJECT_TYPES, HubSpotConnector, HubSpotHttpError
-from jobshift.connectors.crm.hubspot.fields import JOBSHIFT_PROPERTIES, property_definition
+from jobshift.connectors.crm.hubspot.fields import JOBSHIFT_PROPERTIES, LEAD_PROPERTIES, property_definition
+from jobshift.connectors.crm.hubspot.leads_object import check_leads_object
 from jobshift.connectors.csv_import.columns import OBJECTS
 from jobshift.domain.crm_payload import WRITTEN_FIELDS
 from jobshift.errors import FatalError
@@ -46,6 +49,10 @@ class HubSpotCheckReport:
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)
     leads_object: bool = False
     lead_mode: str = "contact"
+    writes_leads_as: str = "contacts"
+    """``contacts``, or ``contacts + Leads objects`` (the mode ``lead_mode`` chose for this portal)."""
+    account: dict[str, Any] = field(default_factory=dict)
+    """Portal id and UI domain (links to records), stored in the workspace."""
     stats: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -94,10 +101,17 @@ def check_hubspot(ws: Workspace, *, connector: HubSpotConnector | None = None) -
     if report.leads_object and s.lead_mode == "contact":
         report.warnings.append(
             "the account has the Leads object; jobshift writes leads as contacts with a lead status "
-            '([hubspot] lead_mode = "contact")'
+            '([hubspot] lead_mode = "contact"; "leads_object" or "auto" also creates Leads)'
         )
     if not report.leads_object and s.lead_mode == "leads_object":
         raise FatalError('[hubspot] lead_mode = "leads_object" but the account has no Leads object')
+    if conn.uses_leads_object():
+        check_leads_object(conn)
+        report.writes_leads_as = "contacts + Leads objects"
+    try:
+        report.account = conn.account_info()
+    except HubSpotHttpError as exc:
+        report.warnings.append(f"no account info ({exc}): set [hubspot] portal_id for links to HubSpot")
     report.stats = conn.stats.to_dict()
     return report
 
@@ -140,21 +154,30 @@ def setup_hubspot(
         return report
     conn = connector or connect(ws)
     have = conn.properties("contacts")
-    todo = [d for d in report.definitions if d["name"] not in have]
+    todo = [("contacts", d) for d in report.definitions if d["name"] not in have]
     report.existing = [n for n in JOBSHIFT_PROPERTIES if n in have]
-    report.created = [d["name"] for d in todo]
+    if conn.has_leads_object():  # the Leads object gets jobshift's key too (lead_mode "leads_object")
+        on_leads = conn.properties("leads")
+        todo += [("leads", property_definition(n, group)) for n in LEAD_PROPERTIES if n not in on_leads]
+        report.existing += [f"leads.{n}" for n in LEAD_PROPERTIES if n in on_leads]
+    report.created = [d["name"] if obj == "contacts" else f"{obj}.{d['name']}" for obj, d in todo]
     if dry_run or not todo:
         return report
+    for obj in dict.fromkeys(obj for obj, _d in todo):
+        _ensure_group(conn, obj, group)
+    for obj, d in todo:
+        conn.client.call("create property", conn.client.properties.create, obj, d)
+    conn.forget_properties()
+    return report
+
+
+def _ensure_group(conn: HubSpotConnector, object_type: str, group: str) -> None:
     client = conn.client
-    groups = client.call("property groups contacts", client.property_groups.get_all, "contacts")
+    groups = client.call(f"property groups {object_type}", client.property_groups.get_all, object_type)
     if group not in {g.get("name") for g in groups.get("results") or []}:
         body = {"name": group, "label": "jobshift", "displayOrder": -1}
         try:
-            client.call("create property group", client.property_groups.create, "contacts", body)
+            client.call("create property group", client.property_groups.create, object_type, body)
         except HubSpotHttpError as exc:
             if exc.status != 409:
                 raise
-    for d in todo:
-        client.call("create property", client.properties.create, "contacts", d)
-    conn.forget_properties()
-    return report

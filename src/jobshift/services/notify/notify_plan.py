@@ -7,7 +7,7 @@ lead's ``is_backfill``, or a backfill outbox row for the lead's signal / the con
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -22,6 +22,9 @@ from jobshift.store import notifications as nstore
 from jobshift.store.lookups import rows_by_id
 from jobshift.store.program import notify_items as items_store
 from jobshift.store.schema import accounts, users
+
+RecordUrl = Callable[[str, str, Any], str | None]
+"""(canonical object, record id, the row's custom column) → the record's URL in the CRM (``crm_links``)."""
 
 
 @dataclass
@@ -73,7 +76,11 @@ def _is_customer(account: Mapping[str, Any] | None, flag: Any, cfg: Config) -> b
     return bool(account and account.get("type") in cfg.scorecard.customer_account_types)
 
 
-def _link(cfg: Config, obj: str, rid: str | None) -> str | None:
+def _link(
+    cfg: Config, obj: str, rid: str | None, record_url: RecordUrl | None, custom: Any = None
+) -> str | None:
+    if record_url is not None:
+        return record_url({"Lead": "leads", "Contact": "contacts"}[obj], rid, custom) if rid else None
     tpl = cfg.notifications.crm_record_url
     return tpl.format(object=obj, id=rid) if tpl and rid else None
 
@@ -107,6 +114,7 @@ def _lead_item(
     opps: list[dict[str, Any]],
     past_acc: Mapping[str, Any] | None,
     cfg: Config,
+    record_url: RecordUrl | None = None,
 ) -> tuple[dict[str, Any], bool, bool]:
     customer = _is_customer(acc, lead.get("is_customer_company"), cfg)
     renewal = any(o.get("type") in cfg.notifications.renewal_types for o in opps)
@@ -116,11 +124,11 @@ def _lead_item(
     links = [{"label": "Open lead in jobshift", "url": f"{web}/leads/{lead['id']}"}]
     if lead.get("past_contact_id"):
         links.append({"label": "Past contact", "url": f"{web}/contacts/{lead['past_contact_id']}"})
-    for label, obj, rid in (
-        ("Lead in CRM", "Lead", lead["id"]),
-        ("Past contact in CRM", "Contact", lead.get("past_contact_id")),
+    for label, obj, rid, custom in (
+        ("Lead in CRM", "Lead", lead["id"], lead.get("custom")),
+        ("Past contact in CRM", "Contact", lead.get("past_contact_id"), None),
     ):
-        url = _link(cfg, obj, rid)
+        url = _link(cfg, obj, rid, record_url, custom)
         if url:
             links.append({"label": label, "url": url})
     view = {
@@ -142,7 +150,12 @@ def _lead_item(
 
 
 def _items(
-    conn: Connection, cfg: Config, start: datetime, end: datetime, report: PlanReport
+    conn: Connection,
+    cfg: Config,
+    start: datetime,
+    end: datetime,
+    report: PlanReport,
+    record_url: RecordUrl | None = None,
 ) -> list[tuple[RuleContext, dict[str, Any], dict[str, str | None]]]:
     """(rule context, message view, team) of every item in the window."""
     send_date = end.date()
@@ -170,7 +183,8 @@ def _items(
     for lead in kept_leads:
         acc = accs.get(str(lead.get("matched_account_id")))
         ao = opps.get(str(lead.get("matched_account_id")), []) if acc else []
-        view, customer, renewal = _lead_item(lead, acc, ao, accs.get(str(lead.get("past_account_id"))), cfg)
+        past = accs.get(str(lead.get("past_account_id")))
+        view, customer, renewal = _lead_item(lead, acc, ao, past, cfg, record_url)
         ctx = RuleContext(
             "lead",
             send_date,
@@ -199,7 +213,7 @@ def _items(
         links = [{"label": "Open contact in jobshift", "url": f"{web}/contacts/{c['id']}"}]
         if mv.get("lead_id"):
             links.append({"label": "New lead", "url": f"{web}/leads/{mv['lead_id']}"})
-        url = _link(cfg, "Contact", c["id"])
+        url = _link(cfg, "Contact", c["id"], record_url)
         if url:
             links.append({"label": "Contact in CRM", "url": url})
         view = {
@@ -250,13 +264,23 @@ def channels_for(user: Mapping[str, Any], pref: str) -> list[str]:
     return [first] if ok[first] else ([other] if ok[other] else [])
 
 
-def plan(conn: Connection, cfg: Config, send_date: date, *, now: datetime, write: bool = True) -> PlanReport:
-    """Evaluate the rules for the items of the window before ``send_date``; insert new rows if ``write``."""
+def plan(
+    conn: Connection,
+    cfg: Config,
+    send_date: date,
+    *,
+    now: datetime,
+    write: bool = True,
+    record_url: RecordUrl | None = None,
+) -> PlanReport:
+    """Evaluate the rules for the items of the window before ``send_date``; insert new rows if ``write``.
+
+    ``record_url`` links the items to their CRM records (else ``[notifications] crm_record_url``)."""
     start, end = window_for(send_date, cfg)
     report = PlanReport(window=(start.isoformat(), end.isoformat()))
     specs = rule_specs(cfg)
     n = cfg.notifications
-    items = _items(conn, cfg, start, end, report)
+    items = _items(conn, cfg, start, end, report, record_url)
     attach_drafts(conn, items)  # first-touch drafts (services/outreach)
     people = rows_by_id(conn, users, (uid for _c, _v, team in items for uid in team.values()))
     prefs = nstore.get_prefs(conn)

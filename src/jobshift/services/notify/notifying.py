@@ -24,7 +24,7 @@ from jobshift.errors import ConnectorError, FatalError, RetryableError
 from jobshift.notify.email import EmailSender, build_message
 from jobshift.notify.render import Rendered, render_digest, render_item
 from jobshift.notify.slack import RateLimited, SlackNotifier, UnknownOutcome
-from jobshift.services.notify.notify_plan import PlanReport, plan
+from jobshift.services.notify.notify_plan import PlanReport, RecordUrl, plan
 from jobshift.store import notifications as nstore
 from jobshift.store.engine import Store
 from jobshift.store.lookups import all_by_id, rows_by_id
@@ -82,10 +82,12 @@ def is_send_day(d: date, cfg: Config) -> bool:
     return WEEKDAYS[d.weekday()] == cfg.notifications.send_day
 
 
-def plan_day(store: Store, cfg: Config, send_date: date, *, dry_run: bool = False) -> PlanReport:
+def plan_day(
+    store: Store, cfg: Config, send_date: date, *, dry_run: bool = False, record_url: RecordUrl | None = None
+) -> PlanReport:
     """Plan the notifications of ``send_date`` (idempotent; ``dry_run`` writes nothing)."""
     with store.begin() as conn:
-        return plan(conn, cfg, send_date, now=utcnow(), write=not dry_run)
+        return plan(conn, cfg, send_date, now=utcnow(), write=not dry_run, record_url=record_url)
 
 
 def build_digests(store: Store, cfg: Config, *, week: str, now: datetime | None = None) -> int:
@@ -327,14 +329,16 @@ def run_notify(
     slack: SlackNotifier | None = None,
     email: EmailSender | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    record_url: RecordUrl | None = None,
 ) -> NotifyResult:
-    """Plan (on the send day), build digests (``digest``), then send everything due."""
+    """Plan (on the send day), build digests (``digest``), then send everything due (``record_url``: links
+    to the CRM's records, :func:`jobshift.services.crm.crm_links.crm_links`)."""
     report: PlanReport | None = None
     skipped = None
     if not cfg.notifications.enabled:
         skipped = "notifications are disabled ([notifications] enabled = false)"
     elif any_day or is_send_day(send_date, cfg):
-        report = plan_day(store, cfg, send_date, dry_run=dry_run)
+        report = plan_day(store, cfg, send_date, dry_run=dry_run, record_url=record_url)
     else:
         skipped = f"{send_date.isoformat()} is not the send day ({cfg.notifications.send_day})"
     digests = 0

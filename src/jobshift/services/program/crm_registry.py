@@ -9,16 +9,19 @@ when that entry is used. ``tests/test_crm_registry.py`` fails when an entry is i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from jobshift.config import Config
 from jobshift.connectors.crm.protocol import CrmConnector
 from jobshift.errors import ConfigError
 from jobshift.services.workspace import Workspace
 
 Clock = Callable[[], datetime]
+RecordUrl = Callable[[Config, Mapping[str, Any], str, str | None, Mapping[str, str] | None], str | None]
+"""(config, the account ``crm check`` stored, canonical object, record id, related records) → URL."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class CrmEntry:
     """``pull(ws, since=…, objects=…)`` → a report with ``objects``, ``stats``, ``seconds``."""
     setup: Callable[..., Any] | None = None
     doc: str = ""
+    record_url: RecordUrl | None = None
+    """The link to a record in the CRM (web UI, notifications); ``None``: the CRM has no record pages."""
 
 
 def _store(ws: Workspace, clock: Clock) -> CrmConnector:
@@ -50,15 +55,25 @@ def _salesforce(ws: Workspace, clock: Clock) -> CrmConnector:
 
 
 def _salesforce_check(ws: Workspace) -> Any:
-    from jobshift.services.crm.salesforce_sync import check_salesforce
+    from jobshift.services.crm.crm_links import save_account
+    from jobshift.services.crm.salesforce_sync import check_salesforce, connect
 
-    return check_salesforce(ws)
+    conn = connect(ws)
+    report = check_salesforce(ws, connector=conn)
+    save_account(ws, "salesforce", {"instance_url": f"https://{conn.client.sf.sf_instance}"})
+    return report
 
 
 def _salesforce_pull(ws: Workspace, **kwargs: Any) -> Any:
     from jobshift.services.crm.salesforce_sync import pull_salesforce
 
     return pull_salesforce(ws, **kwargs)
+
+
+def _salesforce_url(cfg: Config, account: Mapping[str, Any], *args: Any) -> str | None:
+    from jobshift.connectors.crm.salesforce.links import record_url
+
+    return record_url(cfg.salesforce, account, *args)
 
 
 def _salesforce_setup(ws: Workspace, **kwargs: Any) -> Any:
@@ -75,9 +90,18 @@ def _hubspot(ws: Workspace, clock: Clock) -> CrmConnector:
 
 
 def _hubspot_check(ws: Workspace) -> Any:
+    from jobshift.services.crm.crm_links import save_account
     from jobshift.services.crm.hubspot_sync import check_hubspot
 
-    return check_hubspot(ws)
+    report = check_hubspot(ws)
+    save_account(ws, "hubspot", report.account)
+    return report
+
+
+def _hubspot_url(cfg: Config, account: Mapping[str, Any], *args: Any) -> str | None:
+    from jobshift.connectors.crm.hubspot.links import record_url
+
+    return record_url(cfg.hubspot, account, *args)
 
 
 def _hubspot_pull(ws: Workspace, **kwargs: Any) -> Any:
@@ -96,11 +120,11 @@ REGISTRY: dict[str, CrmEntry] = {
     "store": CrmEntry("store", "the built-in store", False, _store),
     "salesforce": CrmEntry(
         "salesforce", "Salesforce", True, _salesforce, _salesforce_check, _salesforce_pull,
-        _salesforce_setup, "docs/salesforce.md",
+        _salesforce_setup, "docs/salesforce.md", _salesforce_url,
     ),
     "hubspot": CrmEntry(
         "hubspot", "HubSpot", True, _hubspot, _hubspot_check, _hubspot_pull, _hubspot_setup,
-        "docs/hubspot.md",
+        "docs/hubspot.md", _hubspot_url,
     ),
 }  # fmt: skip
 

@@ -312,12 +312,14 @@ def _record(
         counts.linked += 1
         return
     if res.ok:
-        batch.applied(row, res.record_id, sent, action, res.notes)
+        related = {"related": dict(res.related)} if res.related else {}  # e.g. HubSpot's Lead object
+        batch.applied(row, res.record_id, {**sent, **related}, action, res.notes)
         if row["kind"] == "create_lead":
             counts.created += 1
             batch.sig.append((row["signal_id"], "pushed", res.record_id))
             local = local_fields("create_lead", row["payload"])
-            batch.local_leads.append({**local, "id": res.record_id})
+            custom = {"custom": {"crm_records": related["related"]}} if related else {}
+            batch.local_leads.append({**local, "id": res.record_id, **custom})
         else:
             counts.updated += 1
             batch.contact_signals.append(str(row["signal_id"]))

@@ -157,12 +157,15 @@ def run_notify_job(ws: Workspace, job: Job, period: Period, ctx: JobContext) -> 
         from jobshift.services.notify import notifying
     except ImportError as exc:  # notifications are an optional part of the program
         raise StepFailed("notify", f"notifications are not available: {exc}", {}) from exc
+    from jobshift.services.crm.crm_links import crm_links
+
     res = notifying.run_notify(
         ws.store,
         ws.config,
         send_date=period.at.date(),
         digest=ws.config.schedule.notify_digest,
         any_day=True,
+        record_url=crm_links(ws).url,
     )
     planned = res.planned
     return jsonable(

@@ -178,6 +178,19 @@ class HubSpotClient:
             if not after or not results:
                 return
 
+    def account_info(self) -> dict[str, Any]:
+        """The account's ``portalId``, ``uiDomain``, time zone… (``GET /account-info/v3/details``; the
+        generated clients have no API class for it, so the call goes through one of their ``ApiClient``s)."""
+        api_client = self.objects_batch.api_client
+
+        def fetch(**kwargs: Any) -> Any:
+            return api_client.call_api(
+                "/account-info/v3/details", "GET", {}, [], {"Accept": "application/json"},
+                auth_settings=["oauth2"], response_types_map={}, **kwargs,
+            )  # fmt: skip
+
+        return dict(self.call("account info", fetch))
+
     def property_list(self, object_type: str) -> list[dict[str, Any]]:
         """Every property definition of ``object_type`` (``GET /crm/v3/properties/{type}``)."""
         body = self.call(f"properties {object_type}", self.properties.get_all, object_type)

@@ -3,9 +3,11 @@
 A lead is a HubSpot contact created with ``[hubspot] lead_status`` / ``lead_lifecycle_stage``, jobshift's
 properties and the idempotency key in the unique property ``jobshift_key`` (a re-sent create conflicts
 and is resolved to the record it made, never a duplicate); it is associated with its company when the
-matched account is a HubSpot company. A departed contact gets ``jobshift_no_longer_at_company`` and the
-configured lead status / lifecycle stage. Every write checks the mapped properties first and pauses
-(``PausedError``) when the account's daily API usage reaches ``api_usage_pause_share``.
+matched account is a HubSpot company; with ``lead_mode = "leads_object"`` (or ``"auto"`` on a portal that
+has it) a record of HubSpot's Leads object is created for it too (:mod:`.leads_object`). A departed contact
+gets ``jobshift_no_longer_at_company`` and the configured lead status / lifecycle stage. Every write checks
+the mapped properties first and pauses (``PausedError``) when the account's daily API usage reaches
+``api_usage_pause_share``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from jobshift.config import HubSpotSection
 from jobshift.connectors.crm.hubspot.client import CallStats, HubSpotClient, HubSpotHttpError
 from jobshift.connectors.crm.hubspot.dedupe import find_people
 from jobshift.connectors.crm.hubspot.fields import KEY_PROPERTY, PropertyMap, fit
+from jobshift.connectors.crm.hubspot.leads_object import attach_leads
 from jobshift.connectors.crm.hubspot.reads import read_object
 from jobshift.connectors.crm.hubspot.writes import Outcome, write_batches
 from jobshift.connectors.crm.protocol import (
@@ -32,7 +35,7 @@ from jobshift.connectors.crm.protocol import (
     WriteResult,
 )
 from jobshift.connectors.crm.salesforce.fields import column_kinds
-from jobshift.errors import ConfigError, FatalError, PausedError
+from jobshift.errors import FatalError, PausedError
 
 PAUSE_RETRY_AFTER = 3600.0
 CONTACT_TO_COMPANY = 1
@@ -60,6 +63,7 @@ class HubSpotConnector:
         self.watermarks: dict[str, datetime] = {}
         self.skipped_fields: dict[str, list[str]] = {}
         self.rejected: list[tuple[str, str, str]] = []
+        self._leads_object: bool | None = None
 
     @property
     def stats(self) -> CallStats:
@@ -124,10 +128,23 @@ class HubSpotConnector:
     def has_leads_object(self) -> bool:
         """Whether the account has HubSpot's Leads object (its properties can be read)."""
         try:
-            self.client.property_list("leads")
+            self.properties("leads")
         except HubSpotHttpError:
             return False
         return True
+
+    def uses_leads_object(self) -> bool:
+        """Whether leads are written as Leads objects: ``lead_mode`` "leads_object", or "auto" on a portal
+        that has the object (asked once)."""
+        if self._leads_object is None:
+            mode = self.settings.lead_mode
+            self._leads_object = mode == "leads_object" or (mode == "auto" and self.has_leads_object())
+        return self._leads_object
+
+    def account_info(self) -> dict[str, Any]:
+        """The portal id and UI domain (record links), from ``/account-info/v3/details``."""
+        info = self.client.account_info()
+        return {"portal_id": str(info.get("portalId") or ""), "ui_domain": info.get("uiDomain") or ""}
 
     # -- reads ------------------------------------------------------------------------------------
     def read(self, object: CrmObject, since: datetime | None = None) -> Iterator[dict[str, Any]]:
@@ -163,10 +180,6 @@ class HubSpotConnector:
         return None
 
     def _prepare(self, obj: CrmObject, field_sets: Sequence[Mapping[str, Any]]) -> None:
-        if self.settings.lead_mode == "leads_object" and obj == "leads":
-            raise ConfigError(
-                "the Leads object is detected but not written yet; use 'contact'", "hubspot.lead_mode"
-            )
         self.check_fields(obj, list(dict.fromkeys(k for fs in field_sets for k in fs)))
         self.api_usage()
         reason = self._pause_reason()
@@ -192,7 +205,8 @@ class HubSpotConnector:
         return out, notes
 
     def create_leads(self, intents: Sequence[LeadCreate]) -> list[WriteResult]:
-        """Batch-create contacts (idempotent by ``jobshift_key``); one result per intent, same order."""
+        """Batch-create contacts (idempotent by ``jobshift_key``) and, in Leads-object mode, their Leads;
+        one result per intent, same order."""
         if not intents:
             return []
         self._prepare("leads", [i.fields for i in intents])
@@ -219,8 +233,9 @@ class HubSpotConnector:
             zip(inputs, write_batches(self.client, "create", list(inputs.values()),
                                       batch_size=s.batch_size, before_batch=self._pause_reason), strict=True)
         )  # fmt: skip
-        return [self._lead_result(i.idempotency_key, outcomes[i.idempotency_key], notes[i.idempotency_key])
-                for i in intents]  # fmt: skip
+        results = [self._lead_result(i.idempotency_key, outcomes[i.idempotency_key],
+                                     notes[i.idempotency_key]) for i in intents]  # fmt: skip
+        return attach_leads(self, intents, results) if self.uses_leads_object() else results
 
     def _lead_result(self, key: str, o: Outcome, notes: Sequence[str]) -> WriteResult:
         if o.conflict_id is None:

@@ -36,15 +36,27 @@ MODSTAMP: dict[str, str] = {
     "emails": "hs_lastmodifieddate",
     "meetings": "hs_lastmodifieddate",
     "tasks": "hs_lastmodifieddate",
+    "notes": "hs_lastmodifieddate",
+    "communications": "hs_lastmodifieddate",
+    "leads": "hs_lastmodifieddate",
 }
 ENGAGEMENTS: dict[str, tuple[str | None, str]] = {
     "calls": ("Call", "hs_call_title"),
     "emails": ("Email", "hs_email_subject"),
     "meetings": ("Meeting", "hs_meeting_title"),
     "tasks": (None, "hs_task_subject"),
+    "notes": ("Note", "hs_note_body"),
+    "communications": (None, "hs_communication_body"),
 }
-"""Engagement object → (activity type, subject property); a task's type comes from ``hs_task_type``."""
+"""Engagement object → (activity type, subject property); a task's type comes from ``hs_task_type``, a
+communication's from ``hs_communication_channel_type``."""
 TASK_TYPES = {"CALL": "Call", "EMAIL": "Email", "LINKED_IN": "LinkedIn", "TODO": "Other"}
+CHANNEL_TYPES = {"SMS": "SMS", "WHATS_APP": "WhatsApp", "LINKEDIN_MESSAGE": "LinkedIn"}
+TYPE_PROPERTY = {"tasks": ("hs_task_type", TASK_TYPES), "communications": ("hs_communication_channel_type",
+                                                                          CHANNEL_TYPES)}  # fmt: skip
+"""Engagement object → (property holding its kind, kind → activity type; anything else is ``Other``)."""
+OBJECT_TYPE_IDS = {"contacts": "0-1", "companies": "0-2", "deals": "0-3", "leads": "0-136"}
+"""HubSpot object → its objectTypeId (record URLs)."""
 KEY_PROPERTY = "jobshift_key"
 NO_LONGER_PROPERTY = "jobshift_no_longer_at_company"
 MAX_TEXT = 65_536
@@ -107,10 +119,12 @@ JOBSHIFT_PROPERTIES: dict[str, tuple[str, str, str]] = {
     "jobshift_past_title": ("string", "text", "Was title"),
     "jobshift_matched_account_id": ("string", "text", "Is now at company (id)"),
 }
+LEAD_PROPERTIES: tuple[str, ...] = (KEY_PROPERTY,)
+"""The properties `jobshift crm setup` creates on HubSpot's Leads object (when the portal has it)."""
 
 
 def property_definition(name: str, group: str) -> dict[str, Any]:
-    """The ``POST /crm/v3/properties/contacts`` body of one jobshift property."""
+    """The ``POST /crm/v3/properties/{contacts|leads}`` body of one jobshift property."""
     type_, field_type, label = JOBSHIFT_PROPERTIES[name]
     body: dict[str, Any] = {
         "name": name, "label": label, "type": type_, "fieldType": field_type, "groupName": group,

@@ -16,7 +16,7 @@ from typing import Any
 
 from jobshift.config import HubSpotSection
 from jobshift.connectors.crm.hubspot.client import HubSpotClient, HubSpotHttpError
-from jobshift.connectors.crm.hubspot.fields import ENGAGEMENTS, KEY_PROPERTY, MODSTAMP, TASK_TYPES, convert
+from jobshift.connectors.crm.hubspot.fields import ENGAGEMENTS, KEY_PROPERTY, MODSTAMP, TYPE_PROPERTY, convert
 from jobshift.connectors.crm.salesforce.fields import column_kinds
 from jobshift.connectors.csv_import.values import stage_number
 from jobshift.errors import FatalError
@@ -221,13 +221,16 @@ def _chunks(records: Iterator[dict[str, Any]], size: int = 100) -> Iterator[list
 
 
 def _activities(conn: Any, since: datetime | None) -> Iterator[dict[str, Any]]:
-    """Calls, e-mails, meetings and tasks as activities: who = the first associated contact (an engagement
-    with none is skipped), the deal = the first associated deal. A type the token cannot read is skipped
-    and named in ``skipped_fields["activities"]``."""
+    """The engagements of ``[hubspot] engagements`` (calls, e-mails, meetings, notes, tasks,
+    communications) as activities: who = the first associated contact (an engagement with none is skipped),
+    the deal = the first associated deal. A type the token cannot read is skipped and named in
+    ``skipped_fields["activities"]``."""
     client: HubSpotClient = conn.client
     skipped: list[str] = conn.skipped_fields.setdefault("activities", [])
-    for etype, (kind, subject) in ENGAGEMENTS.items():
-        props = ["hs_timestamp", "hubspot_owner_id", subject, *(["hs_task_type"] if etype == "tasks" else [])]
+    for etype in conn.settings.engagements:
+        kind, subject = ENGAGEMENTS[etype]
+        typed = TYPE_PROPERTY.get(etype)
+        props = ["hs_timestamp", "hubspot_owner_id", subject, *([typed[0]] if typed else [])]
         try:
             for batch in _chunks(search_changed(client, etype, props, since)):
                 ids = [str(r["id"]) for r in batch]
@@ -263,10 +266,11 @@ def _activity(
         conn.rejected.append(("activities", rid, str(exc)))
         return
     linked = deals.get(rid) or []
+    typed = TYPE_PROPERTY.get(etype)
     yield {
         "id": rid,
         "who_id": contacts[0],
-        "type": kind or TASK_TYPES.get(str(p.get("hs_task_type") or ""), "Other"),
+        "type": kind or (typed[1].get(str(p.get(typed[0]) or ""), "Other") if typed else "Other"),
         "occurred_at": occurred,
         "owner_id": p.get("hubspot_owner_id") or None,
         "subject": p.get(subject) or None,

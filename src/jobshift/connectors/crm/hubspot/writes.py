@@ -1,11 +1,13 @@
-"""Batch writes to HubSpot contacts: 100 per call, a refused batch split until the bad record is alone.
+"""Batch writes to HubSpot contacts (and Leads): 100 per call, a refused batch split until the bad record is
+alone.
 
 HubSpot refuses a whole batch create when one input is invalid (400 ``VALIDATION_ERROR``) or conflicts
 with an existing record (409 ``CONFLICT`` "Contact already exists. Existing ID: N", only the first one
 named). :func:`write_batches` then splits the batch in halves until the refused record is alone, so one
 poison record never blocks the rest. A lone create refused with 409 is resolved by the caller
 (:class:`Outcome` ``conflict_id``): its own earlier create (same ``jobshift_key``) is success, another
-contact with the same e-mail is a duplicate to link. Batch updates answer 207 with per-id errors.
+contact with the same e-mail is a duplicate to link; a 409 that names no record (the Leads object) is
+looked up by its key. Batch updates answer 207 with per-id errors.
 """
 
 from __future__ import annotations
@@ -46,8 +48,10 @@ def write_batches(
     *,
     batch_size: int,
     before_batch: Callable[[], str | None] | None = None,
+    object_type: str = "contacts",
 ) -> list[Outcome]:
-    """Create (``mode="create"``, matched back by ``jobshift_key``) or update (by ``id``) contacts."""
+    """Create (``mode="create"``, matched back by ``jobshift_key``) or update (by ``id``) records of
+    ``object_type`` (contacts; leads)."""
     out: list[Outcome] = []
     for i in range(0, len(inputs), batch_size):
         part = list(inputs[i : i + batch_size])
@@ -55,12 +59,14 @@ def write_batches(
         if reason:
             out += [Outcome(False, error=reason, retryable=True) for _ in part]
             continue
-        out += _send(client, mode, part)
+        out += _send(client, mode, part, object_type)
     return out
 
 
-def records_by_key(client: HubSpotClient, keys: Sequence[str]) -> dict[str, str]:
-    """Contact id per ``jobshift_key`` for the keys that already exist (one search per 100 keys)."""
+def records_by_key(
+    client: HubSpotClient, keys: Sequence[str], object_type: str = "contacts"
+) -> dict[str, str]:
+    """Record id per ``jobshift_key`` for the keys that already exist (one search per 100 keys)."""
     out: dict[str, str] = {}
     for i in range(0, len(keys), 100):
         body = {
@@ -74,26 +80,27 @@ def records_by_key(client: HubSpotClient, keys: Sequence[str]) -> dict[str, str]
             "properties": [KEY_PROPERTY],
             "limit": 100,
         }
-        for rec in client.search_all("contacts", body):
+        for rec in client.search_all(object_type, body):
             out[str((rec.get("properties") or {}).get(KEY_PROPERTY))] = str(rec.get("id"))
     return out
 
 
-def _send(client: HubSpotClient, mode: str, part: list[dict[str, Any]]) -> list[Outcome]:
+def _send(client: HubSpotClient, mode: str, part: list[dict[str, Any]], object_type: str) -> list[Outcome]:
     api = client.objects_batch
     fn = api.create if mode == "create" else api.update
     try:
-        body = client.call(f"batch {mode} contacts", fn, "contacts", {"inputs": part})
+        body = client.call(f"batch {mode} {object_type}", fn, object_type, {"inputs": part})
     except PausedError:
         raise
     except RetryableError as exc:
         return [Outcome(False, error=str(exc), retryable=True) for _ in part]
     except HubSpotHttpError as exc:
-        if mode == "create" and exc.status == 409 and len(part) > 1:
-            done = records_by_key(client, [str(p["properties"][KEY_PROPERTY]) for p in part])
+        named = existing_id(exc.message)
+        if mode == "create" and exc.status == 409 and (len(part) > 1 or named is None):
+            done = records_by_key(client, [str(p["properties"][KEY_PROPERTY]) for p in part], object_type)
             if done:  # a re-sent batch: some (or all) were created by the call whose answer was lost
                 rest = [p for p in part if str(p["properties"][KEY_PROPERTY]) not in done]
-                sent = iter(_send(client, mode, rest) if rest else [])
+                sent = iter(_send(client, mode, rest, object_type) if rest else [])
                 return [
                     Outcome(True, record_id=done[k])
                     if (k := str(p["properties"][KEY_PROPERTY])) in done
@@ -102,10 +109,10 @@ def _send(client: HubSpotClient, mode: str, part: list[dict[str, Any]]) -> list[
                 ]
         if len(part) > 1:
             mid = len(part) // 2
-            return _send(client, mode, part[:mid]) + _send(client, mode, part[mid:])
+            return _send(client, mode, part[:mid], object_type) + _send(client, mode, part[mid:], object_type)
         client.stats.records_failed += 1
         if exc.status == 409:
-            return [Outcome(False, error=str(exc), conflict_id=existing_id(exc.message))]
+            return [Outcome(False, error=str(exc), conflict_id=named)]
         return [Outcome(False, error=str(exc))]
     results = body.get("results") or []
     client.stats.records_written += len(results)
