@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
+from jobshift.domain.signal_types import PRIORITY_REASONS
 from jobshift.errors import ConfigError
 
 CONFIG_FILE = "jobshift.toml"
@@ -48,11 +49,7 @@ class ProgramSection(Section):
     lead_status: str = Field("New", min_length=1, description="status of every lead jobshift creates")
     priority: str = Field("High", description="priority / rating written on leads")
     priority_reasons: dict[LeadSignalType, str] = Field(
-        default_factory=lambda: {  # type: ignore[arg-type]
-            "job_change": "Job change lead",
-            "new_hire": "New hire lead",
-            "promotion": "Promotion lead",
-        },
+        default_factory=lambda: dict(PRIORITY_REASONS),  # type: ignore[arg-type]
         description="priority reason per lead-creating signal type",
     )
     contact_status: str = Field(

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 
 from jobshift.config import Config, NotificationRule
 from jobshift.domain.notification_rules import RuleContext, RuleSpec, matching_rules, recipients_for
+from jobshift.domain.signal_types import types_notifying
 from jobshift.store import notifications as nstore
 from jobshift.store.lookups import rows_by_id
 from jobshift.store.schema import accounts, contacts, leads, opportunities, outbox, signals, users
@@ -278,9 +279,7 @@ def _moves(conn: Connection, contact_ids: Sequence[str]) -> dict[str, dict[str, 
     for i in range(0, len(contact_ids), _CHUNK):
         q = (
             select(s.c.contact_id, s.c.new_company, s.c.new_title, s.c.job_started_date, s.c.lead_id)
-            .where(
-                s.c.contact_id.in_(contact_ids[i : i + _CHUNK]), s.c.type.in_(("job_change", "left_company"))
-            )
+            .where(s.c.contact_id.in_(contact_ids[i : i + _CHUNK]), s.c.type.in_(types_notifying("contact")))
             .order_by(s.c.detected_at)
         )
         for r in conn.execute(q).mappings():

@@ -30,6 +30,7 @@ from jobshift.domain.actions import (
 )
 from jobshift.domain.normalize.emails import normalize_email
 from jobshift.domain.normalize.linkedin import normalize_linkedin_person
+from jobshift.domain.signal_types import push_rank, type_def
 from jobshift.store import outbox as ob
 from jobshift.store.lookups import rows_by_id
 from jobshift.store.schema import CRM_TABLES, accounts, contacts, people_observations, signals
@@ -37,7 +38,6 @@ from jobshift.store.tracking import tier_of_contacts
 
 Router = Callable[[Mapping[str, Any], Mapping[str, Any] | None], tuple[str | None, str]]
 _CHUNK = 900
-_TYPE_RANK = {"job_change": 0, "promotion": 1, "new_hire": 2, "left_company": 3}
 
 
 @dataclass
@@ -137,7 +137,7 @@ def _existing_in_crm(
     people = []
     for s in sigs:
         dkey = dedupe_key(s)
-        if dkey is None or s["type"] == "left_company" or dkey in live:
+        if dkey is None or not type_def(s["type"]).has_new_company or dkey in live:
             continue
         loc = locs.get((str(s.get("person_key")), str(s.get("observed_at"))))
         emails = loc[4] if loc and isinstance(loc[4], list) else None
@@ -160,7 +160,7 @@ def sort_key(signal: Mapping[str, Any], order: str, tiers: Mapping[str, int]) ->
     if order == "priority":
         tier = tiers.get(str(signal.get("contact_id") or ""), 9)
         persona = 0 if signal.get("persona_match") else 1
-        return f"{_TYPE_RANK.get(str(signal['type']), 9)}|{tier}|{persona}|{start}|{detected}"
+        return f"{push_rank(str(signal['type']))}|{tier}|{persona}|{start}|{detected}"
     return f"{start}|{detected}"
 
 
@@ -190,7 +190,7 @@ def plan(
     for s in sigs:
         dkey = dedupe_key(s)
         existing = None
-        if dkey is not None and s["type"] != "left_company":
+        if dkey is not None and type_def(s["type"]).has_new_company:
             hit = live.get(dkey)
             if hit is not None:
                 existing = Existing(
