@@ -12,7 +12,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
@@ -162,36 +162,36 @@ class FiltersSection(Section):
     competitor_names: list[str] = Field(default_factory=list)
 
 
-class ScorecardBenchmarks(Section):
-    """The benchmark of each scorecard category (see docs/scorecard.md)."""
+def _category_model(name: str, doc: str, kind: type[float] | type[int]) -> type[Section]:
+    """A section with one field per scorecard category, defaults from the category registry."""
+    from pydantic import create_model
 
-    contacts_provided: float = Field(0.80, gt=0)
-    closed_won_contacts_tracked: float = Field(0.90, gt=0)
-    persona_definition: float = Field(0.60, gt=0)
-    accounts_provided: float = Field(1.00, gt=0)
-    icp_definition: float = Field(0.50, gt=0)
-    filtering: float = Field(0.20, gt=0, description="lower is better")
-    new_title_relevance: float = Field(0.50, gt=0)
-    new_account_relevance: float = Field(0.30, gt=0)
-    engagement_rate: float = Field(0.50, gt=0)
-    days_until_first_activity: float = Field(7.0, gt=0, description="lower is better")
-    number_of_activities: float = Field(3.0, gt=0)
+    from jobshift.domain.scorecard.categories import CATEGORIES
+
+    fields: dict[str, Any] = {}
+    for c in CATEGORIES:
+        if kind is float:
+            note = "lower is better" if c.direction == "lower" else None
+            fields[c.key] = (float, Field(c.benchmark, gt=0, description=note))
+        else:
+            fields[c.key] = (int, Field(c.min_sample, ge=0, description=c.sample_noun))
+    model = create_model(name, __base__=Section, __module__=__name__, **fields)
+    model.__doc__ = doc
+    return model
 
 
-class ScorecardMinSamples(Section):
-    """Below this many records a category shows "n/a" (too little data to judge)."""
-
-    contacts_provided: int = Field(10, ge=0, description="contacts on opportunities")
-    closed_won_contacts_tracked: int = Field(10, ge=0, description="closed-won opp contacts")
-    persona_definition: int = Field(10, ge=0, description="closed-won opp contacts")
-    accounts_provided: int = Field(1, ge=0, description="accounts")
-    icp_definition: int = Field(5, ge=0, description="customer accounts")
-    filtering: int = Field(20, ge=0, description="signals detected in the month")
-    new_title_relevance: int = Field(10, ge=0, description="leads sent in the month")
-    new_account_relevance: int = Field(10, ge=0, description="leads sent in the month")
-    engagement_rate: int = Field(10, ge=0, description="leads sent in the window")
-    days_until_first_activity: int = Field(5, ge=0, description="contacted leads in the window")
-    number_of_activities: int = Field(10, ge=0, description="leads sent in the window")
+if TYPE_CHECKING:
+    ScorecardBenchmarks = Section
+    ScorecardMinSamples = Section
+else:
+    ScorecardBenchmarks = _category_model(
+        "ScorecardBenchmarks", "The benchmark of each scorecard category (see docs/scorecard.md).", float
+    )
+    ScorecardMinSamples = _category_model(
+        "ScorecardMinSamples",
+        'Below this many records a category shows "n/a" (too little data to judge).',
+        int,
+    )
 
 
 class CohortWeights(Section):

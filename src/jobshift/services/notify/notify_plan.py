@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from jobshift.config import Config, NotificationRule
-from jobshift.domain.notification_rules import RuleContext, RuleSpec, matching_rules, recipients_for
+from jobshift.config import Config
+from jobshift.domain.notification_rules import RuleContext, matching_rules, recipients_for
 from jobshift.domain.signal_types import types_notifying
+from jobshift.services.specs import rule_specs
 from jobshift.store import notifications as nstore
 from jobshift.store.lookups import rows_by_id
 from jobshift.store.schema import accounts, contacts, leads, opportunities, outbox, signals, users
@@ -38,25 +39,6 @@ class PlanReport:
     inserted: int = 0
     inactive_skipped: int = 0
     opted_out: int = 0
-
-
-def rule_specs(cfg: Config) -> list[RuleSpec]:
-    """The configured rules as pure specs, in configuration order."""
-
-    def one(rid: str, r: NotificationRule) -> RuleSpec:
-        return RuleSpec(
-            rid,
-            r.item,
-            r.open_opps,
-            r.or_customer_open_renewal,
-            r.started_within_months,
-            r.started_within,
-            tuple(r.recipients),
-            r.enabled,
-            r.title,
-        )
-
-    return [one(k, v) for k, v in cfg.notifications.rules.items()]
 
 
 def window_for(send_date: date, cfg: Config) -> tuple[datetime, datetime]:

@@ -21,7 +21,6 @@ from jobshift.connectors.crm.protocol import CrmConnector, ExistingPerson, Perso
 from jobshift.connectors.crm.store import StoreCrmConnector
 from jobshift.domain.actions import (
     PUSHABLE_TYPES,
-    ActionSettings,
     Existing,
     LeadContext,
     dedupe_key,
@@ -31,6 +30,7 @@ from jobshift.domain.actions import (
 from jobshift.domain.normalize.emails import normalize_email
 from jobshift.domain.normalize.linkedin import normalize_linkedin_person
 from jobshift.domain.signal_types import push_rank, type_def
+from jobshift.services.specs import action_settings
 from jobshift.store import outbox as ob
 from jobshift.store.lookups import rows_by_id
 from jobshift.store.schema import CRM_TABLES, accounts, contacts, people_observations, signals
@@ -53,21 +53,6 @@ class PlanCounts:
     def add(self, kind: str) -> None:
         """Count one planned row of ``kind``."""
         setattr(self, kind, getattr(self, kind) + 1)
-
-
-def action_settings(cfg: Config) -> ActionSettings:
-    """Lead sources and written values from the configuration."""
-    p = cfg.program
-    return ActionSettings(
-        contact_tracking_lead_source=p.contact_tracking_lead_source,
-        target_tracking_lead_source=p.target_tracking_lead_source,
-        lead_status=p.lead_status,
-        priority=p.priority,
-        priority_reasons={str(k): v for k, v in p.priority_reasons.items()},
-        disqualified_status=p.contact_status,
-        disqualified_reason=p.disqualified_reason,
-        promotion_updates_contact=p.promotion_action == "update_contact",
-    )
 
 
 def pushable_signals(conn: Connection) -> list[dict[str, Any]]:
