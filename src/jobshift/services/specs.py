@@ -18,7 +18,7 @@ from jobshift.domain.normalize.persona import PersonaSpec, persona_matches
 from jobshift.domain.notification_rules import RuleSpec
 from jobshift.domain.routing import PoolSpec, RoutingSettings
 from jobshift.domain.scorecard.icp import IcpCriteria
-from jobshift.domain.signal_types import lead_source_kinds
+from jobshift.domain.signal_types import lead_source_kinds, types_notifying
 from jobshift.engine.context import DetectSettings
 
 TitleMatcher = Callable[[str], bool]
@@ -122,15 +122,24 @@ def tier_specs(cfg: Config) -> list[TierSpec]:
     ]
 
 
-def lead_sources(cfg: Config) -> list[str]:
+def lead_sources(cfg: Config, types: tuple[str, ...] | None = None) -> list[str]:
     """The ``[program]`` lead sources of the leads jobshift creates (contact tracking first), one per
-    lead-source kind of the signal-type registry."""
+    lead-source kind of the signal-type registry; with ``types``, only those types' kinds."""
     p = cfg.program
     by_kind = {
         "contact_tracking": p.contact_tracking_lead_source,
         "target_tracking": p.target_tracking_lead_source,
     }
-    return [by_kind[k] for k in lead_source_kinds()]
+    return [by_kind[k] for k in (lead_source_kinds(types) if types is not None else lead_source_kinds())]
+
+
+def notified_lead_source(cfg: Config) -> str:
+    """The lead source of the leads the notification rules' ``lead`` items are about: that of the signal
+    types whose registry entry feeds ``lead`` notifications (job changes: contact tracking)."""
+    sources = lead_sources(cfg, types_notifying("lead"))
+    if len(sources) != 1:
+        raise ValueError(f"lead notifications must come from one lead source, the registry gives {sources}")
+    return sources[0]
 
 
 def action_settings(cfg: Config) -> ActionSettings:

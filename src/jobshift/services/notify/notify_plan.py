@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 from jobshift.config import Config
 from jobshift.domain.notification_rules import RuleContext, matching_rules, recipients_for
 from jobshift.domain.signal_types import types_notifying
-from jobshift.services.specs import rule_specs
+from jobshift.services.specs import notified_lead_source, rule_specs
 from jobshift.store import notifications as nstore
 from jobshift.store.lookups import rows_by_id
 from jobshift.store.schema import accounts, contacts, leads, opportunities, outbox, signals, users
@@ -158,7 +158,7 @@ def _items(
     """(rule context, message view, team) of every item in the window."""
     send_date = end.date()
     bf_sigs, bf_contacts = _backfill_refs(conn)
-    src = cfg.program.contact_tracking_lead_source
+    src = notified_lead_source(cfg)
     q = select(leads).where(leads.c.created_at >= start, leads.c.created_at < end, leads.c.lead_source == src)
     lead_rows = [dict(r) for r in conn.execute(q.order_by(leads.c.id)).mappings()]
     q2 = select(contacts).where(
@@ -295,7 +295,7 @@ def plan(conn: Connection, cfg: Config, send_date: date, *, now: datetime, write
     for ctx, view, team in items:
         told: set[str] = set()
         for res in matching_rules(
-            specs, ctx, lead_source=cfg.program.contact_tracking_lead_source, early_stages=n.early_stages
+            specs, ctx, lead_source=notified_lead_source(cfg), early_stages=n.early_stages
         ):
             spec = next(s for s in specs if s.id == res.rule_id)
             report.fired[spec.id] = report.fired.get(spec.id, 0) + 1
