@@ -131,6 +131,27 @@ def meeting_activity(meeting_types: Sequence[str]) -> ColumnElement[bool]:
     return func.lower(ac_.c.type).in_(sorted({m.lower() for m in meeting_types}) or [""])
 
 
+def activity_of_lead(who_id: Any, lead_created_at: Any, end: datetime | None) -> list[ColumnElement[bool]]:
+    """The activities that count for a lead: on the lead or the contact it was converted to (``who_id``
+    is one of them), at or after the lead's creation and, with ``end``, before it. The one definition of
+    a lead's activities, for the scorecard and the dashboard funnel."""
+    on = [ac_.c.who_id == who_id, ac_.c.occurred_at >= lead_created_at]
+    if end is not None:
+        on.append(ac_.c.occurred_at < end)
+    return on
+
+
+def lead_touched(lead: FromClause, end: datetime | None, *extra: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Whether a lead row of ``lead`` has an activity (:func:`activity_of_lead`) meeting ``extra``: a
+    correlated EXISTS per lead on the lead and on its converted contact (each an index probe)."""
+    return or_(
+        *(
+            select(ac_.c.id).where(*activity_of_lead(who, lead.c.created_at, end), *extra).exists()
+            for who in (lead.c.id, lead.c.converted_contact_id)
+        )
+    )
+
+
 def lead_activity(wl: Subquery, meeting_types: Sequence[str], end: datetime | None) -> Subquery:
     """Per lead of ``wl`` (columns ``id``, ``created_at``, ``converted_contact_id``) that was touched:
     its activity count, meetings and first activity. The one definition of a lead's activities (scorecard
@@ -142,9 +163,7 @@ def lead_activity(wl: Subquery, meeting_types: Sequence[str], end: datetime | No
             wl.c.converted_contact_id.is_not(None)
         ),
     ).subquery("who")
-    on = [ac_.c.who_id == who.c.who_id, ac_.c.occurred_at >= who.c.created_at]
-    if end is not None:
-        on.append(ac_.c.occurred_at < end)
+    on = activity_of_lead(who.c.who_id, who.c.created_at, end)
     return (
         select(
             who.c.lead_id,
