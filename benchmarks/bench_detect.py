@@ -50,7 +50,7 @@ def measure_e2e(ws_dir: Path) -> dict[str, Any]:
     summary = detect(ws)
     e2e = time.perf_counter() - t0
     ws.close()
-    from jobshift.services.detect import cx_worker
+    from jobshift.store.detect import cx_worker
 
     cx_worker.shutdown()  # the SQLite reader process: its peak counts too
     reader_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -27,42 +27,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from push_data import leads  # noqa: E402
+
 from fakes.hubspot import ENV, FakeHubSpot  # noqa: E402
 from jobshift.config import HubSpotSection  # noqa: E402
 from jobshift.connectors.crm.hubspot import HubSpotConnector  # noqa: E402
-from jobshift.connectors.crm.protocol import LeadCreate  # noqa: E402
-
-
-def leads(n: int) -> list[LeadCreate]:
-    """``n`` job-change leads with the fields jobshift sets."""
-    return [
-        LeadCreate(
-            f"bench-{i:06d}",
-            {
-                "first_name": "Jo",
-                "last_name": f"Doe{i}",
-                "email": f"jo{i}@newco{i % 997}.com",
-                "company": f"NewCo {i % 997}",
-                "title": "VP Engineering",
-                "status": "New",
-                "lead_source": "jobshift Contact Tracking",
-                "priority": "High",
-                "past_title": "Director of Engineering",
-                "job_started_date": "2026-09",
-                "is_target_company": i % 3 == 0,
-                "signal_id": f"s-{i}",
-            },
-        )
-        for i in range(n)
-    ]
 
 
 def run(n: int, fault: float, lost: float, drop: float) -> dict[str, Any]:
     """Write ``n`` leads with the given fault shares; returns the measurements."""
-    intents = leads(n)
+    intents = leads(n, signal_id=True)
     with FakeHubSpot(fault_share=fault, lost_share=lost, drop_share=drop, seed=11) as fake:
         settings = HubSpotSection(
-            base_url=fake.url, retry_attempts=10, retry_backoff_seconds=0.001, retry_backoff_max_seconds=0.01
+            base_url=fake.url, max_attempts=10, backoff_base_seconds=0.001, backoff_max_seconds=0.01
         )
         conn = HubSpotConnector(settings, env=ENV)
         started = time.perf_counter()

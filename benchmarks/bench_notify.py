@@ -72,7 +72,7 @@ def main() -> None:
                     for i in range(a.n)
                 ],
             )
-        cfg = parse_config({"notifications": {"retry_base_seconds": 0, "max_attempts": 20}})
+        cfg = parse_config({"notifications": {"backoff_base_seconds": 0, "max_attempts": 20}})
         with FakeSlack(
             rate_limit_share=a.rate_limit_share, retry_after=a.retry_after, lost_share=a.lost_share
         ) as fake:

@@ -36,37 +36,14 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from push_data import leads, new_hire_signal  # noqa: E402
+
 from fakes.salesforce import FakeSalesforce  # noqa: E402
 from fakes.salesforce_setup import ENV, ORG_EXTERNAL_IDS, ORG_FIELDS, sf_settings  # noqa: E402
-from jobshift.connectors.crm.protocol import LeadCreate  # noqa: E402
 from jobshift.connectors.crm.salesforce import SalesforceConnector  # noqa: E402
 from jobshift.services.program.pushing import push  # noqa: E402
 from jobshift.services.workspace import Workspace  # noqa: E402
 from jobshift.store.schema import signals  # noqa: E402
-
-
-def leads(n: int) -> list[LeadCreate]:
-    """``n`` job-change leads with the fields jobshift sets."""
-    return [
-        LeadCreate(
-            f"bench-{i:06d}",
-            {
-                "first_name": "Jo",
-                "last_name": f"Doe{i}",
-                "email": f"jo{i}@newco{i % 997}.com",
-                "company": f"NewCo {i % 997}",
-                "title": "VP Engineering",
-                "status": "New",
-                "lead_source": "jobshift Contact Tracking",
-                "priority": "High",
-                "priority_reason": "Job change lead",
-                "is_target_company": i % 3 == 0,
-                "job_started_date": "2026-09",
-                "past_title": "Director of Engineering",
-            },
-        )
-        for i in range(n)
-    ]
 
 
 def run(path: str, n: int, fault: float, lost: float, tmp: Path) -> dict[str, Any]:
@@ -80,9 +57,9 @@ def run(path: str, n: int, fault: float, lost: float, tmp: Path) -> dict[str, An
         lost_share=lost,
         seed=42,
     ) as fake:
-        settings = sf_settings(fake, bulk_threshold=threshold, retry_attempts=6, bulk_poll_seconds=0.05)
+        settings = sf_settings(fake, bulk_threshold=threshold, max_attempts=6, bulk_poll_seconds=0.05)
         conn = SalesforceConnector(settings, env=ENV)
-        pending = leads(n)
+        pending = leads(n, priority_reason=True)
         rounds = 0
         started = time.perf_counter()
         while pending and rounds < 20:
@@ -132,27 +109,7 @@ api_usage_pause_share = {daily_pause}
     )
     ws = Workspace.open(ws_dir)
     detected = datetime(2026, 11, 17, 6)
-    rows = [
-        {
-            "signal_id": f"s-{i:06d}",
-            "type": "new_hire",
-            "person_key": f"li:linkedin.com/in/p-{i}",
-            "full_name": f"Jo Doe{i}",
-            "linkedin_url": f"linkedin.com/in/p-{i}",
-            "email": f"jo{i}@newco{i % 997}.com",
-            "new_company": f"NewCo {i % 997}",
-            "new_company_domain": f"newco{i % 997}.com",
-            "new_title": "VP Engineering",
-            "is_target_company": True,
-            "job_started_date": "2026-09",
-            "persona_match": True,
-            "confidence": 0.95,
-            "detected_at": detected,
-            "observed_at": "2026-11-10",
-            "status": "new",
-        }
-        for i in range(n)
-    ]
+    rows = [new_hire_signal(i, detected) for i in range(n)]
     with ws.store.begin() as conn:
         for i in range(0, n, 5000):
             conn.execute(insert(signals), rows[i : i + 5000])

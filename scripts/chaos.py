@@ -168,7 +168,7 @@ def _workspace(root: Path, env: dict[str, str]) -> Path:
     smtp = SMTP[0]
     (ws / "jobshift.toml").write_text(
         f'[notifications]\ndefault_channel = "email"\nsmtp_host = "{smtp.host}"\nsmtp_port = {smtp.port}\n'
-        "retry_base_seconds = 0\n",
+        "backoff_base_seconds = 0\n",
         encoding="utf-8",
     )
     return ws

@@ -66,7 +66,7 @@ def account(
 def opp(
     oid: str, aid: str, stage: int, *, type_: str = "New Business", closed: bool = False
 ) -> dict[str, Any]:
-    """An opportunities row (stage names as in the seed)."""
+    """An opportunities row (numbered stage names, as a Salesforce org has them)."""
     names = [
         "0-Pending Acceptance",
         "1-Discovery",

@@ -71,7 +71,7 @@ def _toml(
 slack_base_url = "{slack.base_url}"
 smtp_host = "{smtp.host}"
 smtp_port = {smtp.port}
-retry_base_seconds = 0
+backoff_base_seconds = 0
 
 [schedule]
 enrich_before_check = false
@@ -87,8 +87,8 @@ login_url = "{sf.url}"
 username = "integration@example.com"
 client_id = "test-client"
 ca_bundle = "{sf.cert}"
-retry_backoff_seconds = 0.001
-retry_backoff_max_seconds = 0.01
+backoff_base_seconds = 0.001
+backoff_max_seconds = 0.01
 """
     if hs is not None:
         text += f"""
@@ -97,8 +97,8 @@ crm = "hubspot"
 
 [hubspot]
 base_url = "{hs.url}"
-retry_backoff_seconds = 0.001
-retry_backoff_max_seconds = 0.01
+backoff_base_seconds = 0.001
+backoff_max_seconds = 0.01
 {HS_TOML}"""
     (ws / "jobshift.toml").write_text(text, encoding="utf-8")
 

@@ -131,7 +131,7 @@ def world(request: pytest.FixtureRequest, workspace_env: Path, tmp_path: Path) -
     if fake is not None:
         connector = SalesforceConnector(sf_settings(fake), env=ENV)
     if hs is not None:
-        connector = HubSpotConnector(HubSpotSection(base_url=hs.url, retry_backoff_seconds=0), env=HS_ENV)
+        connector = HubSpotConnector(HubSpotSection(base_url=hs.url, backoff_base_seconds=0), env=HS_ENV)
     yield {"ws": ws, "ids": ids, "fake": fake, "hs": hs, "connector": connector, "mode": request.param}
     ws.close()
     if fake is not None:

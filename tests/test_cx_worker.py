@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("connectorx")
 
-from jobshift.services.detect import cx_worker
+from jobshift.store.detect import cx_worker
 
 
 @pytest.fixture

@@ -380,8 +380,8 @@ def test_an_untracked_contact_sharing_the_address_still_wins_the_profile(tmp_pat
 
         class OnlyCharlotte:
             def query(self, tier: int | None) -> Any:
-                from jobshift.services.detect.tracked_set import tracked_contact_columns
                 from jobshift.store.schema import contacts
+                from jobshift.store.tracking import tracked_contact_columns
 
                 return tracked_contact_columns().where(contacts.c.id == "c-30")
 

@@ -20,8 +20,8 @@ from jobshift.errors import PausedError, RetryableError
 def _conn(fake: FakeHubSpot, sleeps: list[float] | None = None, **kw: Any) -> HubSpotConnector:
     values: dict[str, Any] = {
         "base_url": fake.url,
-        "retry_backoff_seconds": 0.001,
-        "retry_backoff_max_seconds": 0.01,
+        "backoff_base_seconds": 0.001,
+        "backoff_max_seconds": 0.01,
     }
     return HubSpotConnector(
         HubSpotSection(**{**values, **kw}),
@@ -77,7 +77,7 @@ def test_writes_pause_near_the_daily_limit() -> None:
 def test_429_waits_for_retry_after_and_gives_up_retryable() -> None:
     with FakeHubSpot(fault_share=1.0, retry_after="7", seed=1) as fake:
         sleeps: list[float] = []
-        conn = _conn(fake, sleeps, retry_attempts=3, retry_backoff_max_seconds=1)
+        conn = _conn(fake, sleeps, max_attempts=3, backoff_max_seconds=1)
         with pytest.raises(RetryableError) as err:
             conn.client.property_list("contacts")
         assert conn.stats.calls["properties contacts"] == 3 and len(sleeps) == 2
@@ -100,7 +100,7 @@ def _ws(tmp: Path, fake: FakeHubSpot, extra: str = "") -> str:
     ws = tmp / "ws"
     assert main(["init", str(ws)]) == 0
     (ws / "jobshift.toml").write_text(
-        f'[push]\ncrm = "hubspot"\n\n[hubspot]\nbase_url = "{fake.url}"\nretry_backoff_seconds = 0\n{extra}',
+        f'[push]\ncrm = "hubspot"\n\n[hubspot]\nbase_url = "{fake.url}"\nbackoff_base_seconds = 0\n{extra}',
         encoding="utf-8",
     )
     return str(ws)

@@ -11,8 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from jobshift.connectors.people.files import LineError, read_people_chunks, read_people_file
-from jobshift.errors import InputFileError
+from jobshift.connectors.people.files import read_people_chunks, read_people_file
+from jobshift.errors import InputError, InputFileError
 from jobshift.services.ingest import ingest_convert
 from jobshift.services.ingest.ingest_convert import convert_chunk, convert_chunks
 
@@ -25,8 +25,8 @@ def test_jsonl_records_keep_line_numbers_across_chunks(tmp_path: Path) -> None:
     recs = list(read_people_file(path))
     assert [n for n, _ in recs] == [1, 3, 4, 5, 6]
     assert recs[0][1] == {"a": 1} and recs[2][1] == {"b": 2} and recs[4][1] == {"c": 3}
-    assert isinstance(recs[1][1], LineError) and "not a JSON object" in recs[1][1].reason
-    assert isinstance(recs[3][1], LineError) and recs[3][1].raw == "not json"
+    assert isinstance(recs[1][1], InputError) and "not a JSON object" in recs[1][1].reason
+    assert isinstance(recs[3][1], InputError) and recs[3][1].raw == "not json"
     chunks = list(read_people_chunks(path, chunk_lines=4))
     assert [(first, len(items)) for first, items in chunks] == [(1, 4), (5, 2)]
 

@@ -39,7 +39,7 @@ def config(smtp: FakeSmtp, **notif: Any) -> Config:
     n = {
         "smtp_host": smtp.host,
         "smtp_port": smtp.port,
-        "retry_base_seconds": 0,
+        "backoff_base_seconds": 0,
         "web_base_url": "https://js.example",
         "crm_record_url": "https://crm.example/{object}/{id}",
         **notif,
@@ -153,7 +153,7 @@ def test_failed_send_is_retried_later_without_duplicate(
         accounts=[account("none")],
         leads=[lead("L1", account_id="none"), lead("L2", account_id="none")],
     )
-    cfg = config(smtp, retry_base_seconds=3600)
+    cfg = config(smtp, backoff_base_seconds=3600)
     slack.forced = [200, 500, 200]  # open ok, L1 post: 500 before posting, L1 history check
     res = notify(store, cfg, slack, smtp)
     assert res.send.retry_later == 1 and res.send.sent == 1
@@ -201,7 +201,7 @@ def test_email_temporary_failure_retried(store: Store, slack: FakeSlack, smtp: F
     with store.begin() as conn:
         nstore.set_pref(conn, "bdr1", "email", SEND)
     smtp.handler.refuse_next = 1  # 451 to DATA: not accepted
-    cfg = config(smtp, retry_base_seconds=3600)
+    cfg = config(smtp, backoff_base_seconds=3600)
     res = notify(store, cfg, slack, smtp)
     assert res.send.retry_later == 1 and smtp.messages == []
     assert notify(store, cfg, slack, smtp).send.sent == 0  # not due yet

@@ -30,8 +30,8 @@ def _settings(fake: FakePdl, **kw: object) -> PdlSection:
     values: dict[str, object] = {
         "base_url": fake.url,
         "rate_per_minute": 60_000,
-        "retry_backoff_seconds": 0.001,
-        "retry_backoff_max_seconds": 0.01,
+        "backoff_base_seconds": 0.001,
+        "backoff_max_seconds": 0.01,
     }
     return PdlSection(**(values | kw))  # type: ignore[arg-type]
 
@@ -72,7 +72,7 @@ def test_api_key_only_from_the_environment(fake: FakePdl) -> None:
 def test_429_retry_after_is_honoured() -> None:
     with FakePdl([JANE], share_429=0.5, retry_after="2", seed=1) as fake:
         waits: list[float] = []
-        with PdlClient(_settings(fake, retry_attempts=20), env=KEY, sleep=waits.append) as client:
+        with PdlClient(_settings(fake, max_attempts=20), env=KEY, sleep=waits.append) as client:
             for _ in range(10):
                 assert (
                     client.enrich(PersonLookup(email="jane@newco.com"), observed_at=date.today()).status
@@ -85,7 +85,7 @@ def test_429_retry_after_is_honoured() -> None:
 def test_5xx_backoff_is_bounded_then_retryable() -> None:
     with FakePdl([JANE], share_503=1.0) as fake:
         waits: list[float] = []
-        settings = _settings(fake, retry_attempts=4, retry_backoff_seconds=1.0, retry_backoff_max_seconds=2.0)
+        settings = _settings(fake, max_attempts=4, backoff_base_seconds=1.0, backoff_max_seconds=2.0)
         client = PdlClient(settings, env=KEY, sleep=waits.append)
         with client, pytest.raises(RetryableError, match="503"):
             client.enrich(PersonLookup(email="jane@newco.com"), observed_at=date.today())

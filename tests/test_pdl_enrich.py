@@ -103,7 +103,7 @@ def test_rate_limit_storm_stops_cleanly_and_resumes(backend_workspace: Path) -> 
     try:
         _seed(ws)
         with FakePdl(_profiles(8)) as fake:
-            settings = PdlSection(base_url=fake.url, rate_per_minute=60_000, retry_attempts=2)
+            settings = PdlSection(base_url=fake.url, rate_per_minute=60_000, max_attempts=2)
             with PdlClient(settings, env=KEY, sleep=lambda s: None) as client:
                 first = enrich_due(ws, client=client, now=NOW, batch_size=2, limit=2)
                 assert first.requested == 2

@@ -166,7 +166,7 @@ def test_dry_run_shows_intended_changes_and_writes_nothing(
 
 
 def test_retryable_error_backs_off_then_resumes(backend_workspace: Path) -> None:
-    ws = _ws(backend_workspace, "[push]\nretry_base_seconds = 60\n")
+    ws = _ws(backend_workspace, "[push]\nbackoff_base_seconds = 60\n")
     add_signals(ws.store, [signal("s-1")])
     flaky = Flaky(default_connector(ws), fail=RetryableError("503 Service Unavailable"))
     s = push(ws, connector=flaky, clock=lambda: NOW)
@@ -294,3 +294,47 @@ def test_retry_failed_never_plans_a_second_lead_for_one_person_and_company(backe
         "s-6": ("pending", 0),
     }
     ws.close()
+
+
+def test_planning_sends_as_many_statements_for_forty_leads_as_for_four(backend_workspace: Path) -> None:
+    """Dedupe, routing (stored decisions, round-robin state) and outbox rows are set-based, not per lead."""
+    from sqlalchemy import event, insert
+
+    from jobshift.store.schema import users
+
+    ws = _ws(backend_workspace)
+    with ws.store.begin() as conn:
+        conn.execute(
+            insert(users),
+            [
+                {"id": f"u-{r}{k}", "name": f"{r} {k}", "role": r, "active": True}
+                for r in ("SDR", "BDR")
+                for k in (1, 2)
+            ],
+        )
+    many_contacts(ws.store, 40)
+    accounts = ("a-new", "a-smb", None)  # the account's BDR, SMB round-robin, the default pool
+    rows = [{**s, "matched_account_id": accounts[i % 3]} for i, s in enumerate(many_job_changes(40))]
+    sent = [0]
+
+    def count(*_args: object) -> None:
+        sent[0] += 1
+
+    def dry_run_statements() -> tuple[int, int]:
+        sent[0] = 0
+        event.listen(ws.store.engine, "before_cursor_execute", count)
+        try:
+            planned = push(ws, dry_run=True, clock=lambda: NOW).planned.create_lead
+        finally:
+            event.remove(ws.store.engine, "before_cursor_execute", count)
+        return sent[0], planned
+
+    add_signals(ws.store, rows[:4])
+    few, planned_few = dry_run_statements()
+    add_signals(ws.store, rows[4:])
+    many, planned_many = dry_run_statements()
+    assert (planned_few, planned_many) == (4, 40)
+    assert many == few
+    push(ws, clock=lambda: NOW)
+    owners = {r["owner_id"] for r in _rows(ws, select(leads.c.owner_id))}
+    assert {"u-bdr2", "u-SDR1", "u-SDR2"} <= owners  # every rule was exercised

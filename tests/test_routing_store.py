@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from jobshift.config import parse_config
 from jobshift.services.program.routing import Router, explain, route_lead
@@ -24,8 +25,7 @@ def test_bdr_smb_round_robin_persists_across_runs(store: Store) -> None:
         assert (d.owner_id, d.rule) == ("bdr1", "account_bdr")
     owners = []
     for run in range(3):  # three pushes, each with its own Router and transaction
-        with store.begin() as conn:
-            r = Router(conn, cfg, now=NOW)
+        with store.begin() as conn, Router(conn, cfg, now=NOW) as r:
             for i in range(2):
                 d = r.route({"signal_id": f"s{run}-{i}", "matched_account_id": "smb"})
                 owners.append(d.owner_id)
@@ -74,8 +74,7 @@ def test_inactive_skipped_weights_caps_and_region_pools(store: Store) -> None:
     seed(store, users=reps)
     cfg = parse_config({"routing": {"weights": {"b-us": 3}, "capacity": {"s-us": 1}}})
     got: Counter[str] = Counter()
-    with store.begin() as conn:
-        r = Router(conn, cfg, now=NOW)
+    with store.begin() as conn, Router(conn, cfg, now=NOW) as r:
         for i in range(5):
             d = r.route({"signal_id": f"us{i}", "company_country": "US"})
             got[str(d.owner_id)] += 1
@@ -97,3 +96,62 @@ def test_explain_by_lead_id_and_signal(store: Store) -> None:
         assert out is not None
         assert out["reason"] == d.reason and out["rule"] == "smb_round_robin"
         assert explain(conn, "nope") is None
+
+
+def _statements(store: Store, n: int, cfg: Any) -> tuple[int, list[str | None]]:
+    """Route ``n`` new leads (half SMB round-robin, half pool) in one Router; statements sent, owners."""
+    sent = [0]
+
+    def count(*_args: object) -> None:
+        sent[0] += 1
+
+    leads = [{"signal_id": f"n{n}-{i}", "matched_account_id": "smb" if i % 2 else None} for i in range(n)]
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        with store.begin() as conn, Router(conn, cfg, now=NOW) as r:
+            r.prefetch(leads)
+            owners = [r.route(lead).owner_id for lead in leads]
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    return sent[0], owners
+
+
+def test_routing_many_leads_costs_the_same_statements_as_a_few(store: Store) -> None:
+    seed(store, users=TEAM, accounts=[account("smb", segment="SMB", bdr=None)])
+    cfg = parse_config({})
+    few, _ = _statements(store, 4, cfg)
+    many, owners = _statements(store, 40, cfg)
+    assert many == few  # prefetched decisions, one insert of decisions, one write per pool
+    assert None not in owners
+    with store.connect() as conn:
+        assert len(conn.execute(select(routing_decisions)).all()) == 44
+
+
+def test_a_lead_routed_twice_in_one_router_reuses_its_decision(store: Store) -> None:
+    seed(store, users=TEAM, accounts=[account("smb", segment="SMB", bdr=None)])
+    cfg = parse_config({})
+    with store.begin() as conn, Router(conn, cfg, now=NOW) as r:
+        a = r.route({"signal_id": "s1", "matched_account_id": "smb"})
+        b = r.route({"signal_id": "s1", "matched_account_id": "smb"})
+        c = r.route({"signal_id": "s2", "matched_account_id": "smb"})
+    assert (a.reused, b.reused, b.owner_id, b.reason) == (False, True, a.owner_id, a.reason)
+    assert c.owner_id != a.owner_id
+    with store.connect() as conn:
+        assert conn.execute(select(routing_state.c.position)).scalar_one() == 2
+        assert len(conn.execute(select(routing_decisions)).all()) == 2
+
+
+def test_a_router_left_by_an_error_writes_nothing(store: Store) -> None:
+    seed(store, users=TEAM, accounts=[account("smb", segment="SMB", bdr=None)])
+    cfg = parse_config({})
+    with store.connect() as conn:
+        trans = conn.begin()
+        try:
+            with Router(conn, cfg, now=NOW) as r:
+                r.route({"signal_id": "s1", "matched_account_id": "smb"})
+                raise RuntimeError("planning failed")
+        except RuntimeError:
+            pass
+        assert conn.execute(select(routing_decisions)).all() == []
+        assert conn.execute(select(routing_state)).all() == []
+        trans.rollback()

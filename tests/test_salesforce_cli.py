@@ -24,8 +24,8 @@ login_url = "{fake.url}"
 username = "integration@example.com"
 client_id = "test-client"
 ca_bundle = "{fake.cert}"
-retry_backoff_seconds = 0.001
-retry_backoff_max_seconds = 0.01
+backoff_base_seconds = 0.001
+backoff_max_seconds = 0.01
 
 [salesforce.fields.contacts]
 no_longer_at_company = "{contact_field}"

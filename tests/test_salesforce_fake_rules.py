@@ -143,7 +143,7 @@ def test_daily_limit_is_a_retryable_refusal(tmp_path: Path) -> None:
     with FakeSalesforce(
         tmp_path, custom_fields=ORG_FIELDS, external_ids=ORG_EXTERNAL_IDS, daily_limit=5
     ) as f:
-        conn = SalesforceConnector(sf_settings(f, retry_attempts=1, api_usage_pause_share=1.0), env=ENV)
+        conn = SalesforceConnector(sf_settings(f, max_attempts=1, api_usage_pause_share=1.0), env=ENV)
         f.api_used = 5
         from jobshift.errors import RetryableError
 

@@ -31,8 +31,8 @@ def _toml(ws: Path, login_url: str, cert: str | None, **extra: str) -> None:
         f'login_url = "{login_url}"',
         'username = "integration@example.com"',
         'client_id = "test-client"',
-        "retry_backoff_seconds = 0.001",
-        "retry_backoff_max_seconds = 0.01",
+        "backoff_base_seconds = 0.001",
+        "backoff_max_seconds = 0.01",
         *(f"{k} = {v}" for k, v in extra.items()),
     ]
     if cert:

@@ -158,7 +158,7 @@ def test_writes_pause_near_the_daily_limit_and_resume(tmp_path: Path) -> None:
 
 def test_exhausted_retries_come_back_retryable(tmp_path: Path) -> None:
     with _org(tmp_path) as fake:
-        conn = SalesforceConnector(sf_settings(fake, retry_attempts=2), env=ENV)
+        conn = SalesforceConnector(sf_settings(fake, max_attempts=2), env=ENV)
         conn.api_usage()
         conn.check_fields(
             "leads",

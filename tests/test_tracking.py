@@ -11,10 +11,9 @@ from sqlalchemy import select
 
 from jobshift.cli.main import main
 from jobshift.services.detect.detecting import build_context
-from jobshift.services.detect.tracked_set import tracked_contacts_query
 from jobshift.services.detect.tracking import CohortTrackedSet, explain, track
 from jobshift.services.workspace import Workspace
-from jobshift.store.tracking import tracked_contacts
+from jobshift.store.tracking import tracked_contacts, tracked_contacts_query
 from program_data import seed_crm
 
 AS_OF = date(2026, 11, 17)

@@ -14,7 +14,7 @@ from jobshift.utils.process import pid_alive, sweep_orphans
 
 PARENT = """
 import sys, time
-from jobshift.services.detect.cx_worker import _Reader
+from jobshift.store.detect.cx_worker import _Reader
 r = _Reader()
 p = r._start()
 print(p.pid, flush=True)

@@ -124,7 +124,7 @@ class SalesforceHarness(Harness):
                              Title=title, UG_No_Longer_At_Company__c=False)  # fmt: skip
 
     def connector(self, batch: int | None = None) -> CrmConnector:
-        settings = sf_settings(self.fake, retry_attempts=12, rest_batch_size=batch or 200)
+        settings = sf_settings(self.fake, max_attempts=12, rest_batch_size=batch or 200)
         return SalesforceConnector(settings, env=SF_ENV)
 
     def contact_state(self, contact_id: str) -> tuple[bool, str | None]:
@@ -162,9 +162,9 @@ class HubSpotHarness(Harness):
     def connector(self, batch: int | None = None) -> CrmConnector:
         settings = HubSpotSection(
             base_url=self.fake.url,
-            retry_attempts=12,
-            retry_backoff_seconds=0.001,
-            retry_backoff_max_seconds=0.01,
+            max_attempts=12,
+            backoff_base_seconds=0.001,
+            backoff_max_seconds=0.01,
             timeout_seconds=5,
             batch_size=batch or 100,
         )

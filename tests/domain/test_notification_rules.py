@@ -15,27 +15,14 @@ from jobshift.domain.notification_rules import (
     recipients_for,
     started_within,
 )
+from jobshift.services.specs import rule_specs
 
 SRC = "jobshift Contact Tracking"
 SEND = date(2024, 9, 25)
 
 
 def specs() -> dict[str, RuleSpec]:
-    cfg = Config()
-    out = {}
-    for rid, r in cfg.notifications.rules.items():
-        out[rid] = RuleSpec(
-            rid,
-            r.item,
-            r.open_opps,
-            r.or_customer_open_renewal,
-            r.started_within_months,
-            r.started_within,
-            tuple(r.recipients),
-            r.enabled,
-            r.title,
-        )
-    return out
+    return {s.id: s for s in rule_specs(Config())}
 
 
 def lead(**kw: object) -> RuleContext:

@@ -32,9 +32,9 @@ def sf_settings(fake: Any, **overrides: Any) -> SalesforceSection:
         "username": "integration@example.com",
         "client_id": "test-client",
         "ca_bundle": fake.cert,
-        "retry_attempts": 8,
-        "retry_backoff_seconds": 0.001,
-        "retry_backoff_max_seconds": 0.01,
+        "max_attempts": 8,
+        "backoff_base_seconds": 0.001,
+        "backoff_max_seconds": 0.01,
         "bulk_poll_seconds": 0.01,
         "fields": {"contacts": {"no_longer_at_company": "UG_No_Longer_At_Company__c"}},
     }

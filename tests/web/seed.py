@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert
 
+from jobshift.errors import InputError
 from jobshift.services.admin import auth
 from jobshift.services.workspace import Workspace, init_workspace
-from jobshift.store.quarantine import QuarantinedRow, add_quarantined
+from jobshift.store.quarantine import add_quarantined
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.schema import (
     accounts,
@@ -288,8 +289,10 @@ def seed_workspace(ws_dir: Path) -> Workspace:
             run_id,
             "contacts",
             [
-                QuarantinedRow("contacts.csv", 7, "last_name", "required value missing", "c-9,,"),
-                QuarantinedRow("contacts.csv", 9, "email", "not an email", "c-10,x,bad@"),
+                InputError(
+                    "required value missing", column="last_name", source="contacts.csv", line=7, raw="c-9,,"
+                ),
+                InputError("not an email", column="email", source="contacts.csv", line=9, raw="c-10,x,bad@"),
             ],
         )
         finish_run(conn, run_id, counts={"inserted": 4, "quarantined": 2})

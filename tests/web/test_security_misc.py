@@ -15,11 +15,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from jobshift.cli.main import main
-from jobshift.errors import ConfigError, NotFoundError, StoreError, UsageError
+from jobshift.errors import (
+    ConfigError,
+    ConflictError,
+    ForbiddenError,
+    InputError,
+    InvalidValueError,
+    NotFoundError,
+    StoreError,
+    UsageError,
+)
 from jobshift.services.admin import settings_file
 from jobshift.services.scorecard.scorecard import month_of, shift_month
 from jobshift.services.workspace import Workspace, init_workspace
-from jobshift.store.quarantine import QuarantinedRow, add_quarantined
+from jobshift.store.quarantine import add_quarantined
 from jobshift.store.schema import audit_log, contacts, leads, scorecard_snapshots
 from jobshift.utils.csv_safe import escape_formula
 from jobshift.utils.timeutil import utcnow
@@ -55,7 +64,10 @@ def evil(seeded: Workspace) -> Workspace:
         conn.execute(update(leads).where(leads.c.id == "l-1").values(company=EVIL_COMPANY))
         conn.execute(update(contacts).where(contacts.c.id == "c-1").values(first_name=EVIL_NAME))
         add_quarantined(
-            conn, 1, "contacts", [QuarantinedRow("contacts.csv", 11, "email", "not an email", EVIL_COMPANY)]
+            conn,
+            1,
+            "contacts",
+            [InputError("not an email", column="email", source="contacts.csv", line=11, raw=EVIL_COMPANY)],
         )
     return seeded
 
@@ -132,6 +144,10 @@ def failing_client(seeded: Workspace) -> Iterator[TestClient]:
     app = create_app(seeded.path)
     errors: dict[str, Exception] = {
         "notfound": NotFoundError("no such thing"),
+        "forbidden": ForbiddenError("not for you"),
+        "conflict": ConflictError("already there"),
+        "invalid": InvalidValueError("not a date"),
+        "skip": InputError("bad row", column="email", source="x.csv", line=3),
         "usage": UsageError("bad parameter"),
         "config": ConfigError("bad value", key_path="web.x"),
         "store": StoreError("db password=hunter2 unreachable"),
@@ -153,14 +169,30 @@ def failing_client(seeded: Workspace) -> Iterator[TestClient]:
 
 
 def test_domain_errors_map_to_4xx_and_every_error_has_the_headers(failing_client: TestClient) -> None:
-    expected = {"notfound": 404, "usage": 422, "config": 400, "store": 500, "crash": 500}
+    expected = {
+        "notfound": 404,
+        "forbidden": 403,
+        "conflict": 409,
+        "invalid": 422,
+        "skip": 422,
+        "usage": 400,
+        "config": 400,
+        "store": 500,
+        "crash": 500,
+    }
     for name, status in expected.items():
         for prefix in ("", "/api"):
             r = failing_client.get(f"{prefix}/boom/{name}")
             assert r.status_code == status, (prefix, name)
             assert _has_security_headers(r), (prefix, name)
             assert "hunter2" not in r.text and "secret internals" not in r.text
-    assert "bad parameter" in failing_client.get("/api/boom/usage").json()["detail"]
+            if prefix:  # the API: always {"detail": message}
+                assert set(r.json()) == {"detail"}, name
+            elif status < 500:  # a page: the error page with the message
+                assert 'data-testid="error-message"' in r.text, name
+    assert failing_client.get("/api/boom/usage").json() == {"detail": "bad parameter"}
+    assert failing_client.get("/api/boom/skip").json() == {"detail": "email: bad row"}
+    assert "Something went wrong" in failing_client.get("/api/boom/store").json()["detail"]
     assert _has_security_headers(failing_client.get("/nope"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -23,8 +24,8 @@ from jobshift.cli import (
     cmd_workspace,
 )
 from jobshift.cli.crash import unexpected
-from jobshift.cli.output import error
-from jobshift.errors import JobshiftError
+from jobshift.cli.output import error, warn
+from jobshift.errors import DeprecatedSettingWarning, JobshiftError
 
 app = typer.Typer(
     name="jobshift",
@@ -97,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     """
     state.workspace, state.debug = None, False
     try:
-        code = app(args=argv, standalone_mode=False)
+        with warnings.catch_warnings():
+            _show_setting_warnings()
+            code = app(args=argv, standalone_mode=False)
     except JobshiftError as exc:
         error(str(exc))
         return exc.exit_code
@@ -123,6 +126,20 @@ def main(argv: list[str] | None = None) -> int:
         return unexpected(exc, workspace=state.workspace, debug=state.debug)
     # standalone_mode=False hands back the code of a ``typer.Exit`` raised in a command
     return code if isinstance(code, int) else 0
+
+
+def _show_setting_warnings() -> None:
+    """Inside ``warnings.catch_warnings``: a deprecated setting is one ``warning:`` line, once."""
+    shown = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+        if issubclass(category, DeprecatedSettingWarning):
+            warn(str(message))
+        else:
+            shown(message, category, *args, **kwargs)  # type: ignore[arg-type]
+
+    warnings.simplefilter("default", DeprecatedSettingWarning)
+    warnings.showwarning = show
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -50,7 +50,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ActionSettings:
-    """Values written on leads and contacts (from ``[program]``; defaults follow the seed)."""
+    """Values written on leads and contacts (from ``[program]``; defaults in docs/program.md)."""
 
     contact_tracking_lead_source: str = "jobshift Contact Tracking"
     target_tracking_lead_source: str = "New Hires & Promotions"

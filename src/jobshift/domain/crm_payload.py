@@ -41,7 +41,7 @@ LEAD_CRM_FIELDS: tuple[str, ...] = (
     "matched_account_id",
     "signal_id",
 )
-"""Canonical lead fields a CRM receives on a create (the seed's fields plus jobshift's signal id)."""
+"""Canonical lead fields a CRM receives on a create (the signal's evidence plus jobshift's signal id)."""
 
 CONTACT_DEPARTED_FIELDS: tuple[str, ...] = (
     "no_longer_at_company",
@@ -50,6 +50,9 @@ CONTACT_DEPARTED_FIELDS: tuple[str, ...] = (
     "disqualified_reason",
 )
 """Canonical contact fields set when a tracked contact left the company."""
+
+CONTACT_KEEP_FIRST_FIELDS: tuple[str, ...] = ("no_longer_at_company_at",)
+"""Contact fields a repeated write never moves: the first No-Longer-At-Company date stays."""
 
 CONTACT_TITLE_FIELDS: tuple[str, ...] = ("title",)
 """Canonical contact fields set when a tracked contact was promoted in place."""

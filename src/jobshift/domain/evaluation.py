@@ -1,6 +1,6 @@
 """Scoring detected signals against a truth file (the generator's ``truth.jsonl``).
 
-Keys (spec/truth contract): contact signals by ``(type, contact_id)``; new hires by
+Keys (the truth contract, docs/demo-data.md): contact signals by ``(type, contact_id)``; new hires by
 ``(type, matched_account_id, person)`` where the person may be the truth's ``person_id`` or any of its
 ``alt_person_ids``. Signals with status ``uncertain`` were not acted on and do not count as emitted.
 """

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from types import TracebackType
 
-from jobshift.errors import FatalError, RetryableError
+from jobshift.errors import AuthError, FatalError, RetryableError
 from jobshift.notify.slack import UnknownOutcome
 
 
@@ -96,7 +96,7 @@ class EmailSender:
             if self.username:
                 conn.login(self.username, self.password or "")
         except smtplib.SMTPAuthenticationError as exc:
-            raise FatalError(f"SMTP login refused: {exc.smtp_code} {exc.smtp_error!r}") from None
+            raise AuthError(f"SMTP login refused: {exc.smtp_code} {exc.smtp_error!r}") from None
         except (OSError, smtplib.SMTPException) as exc:
             raise RetryableError(f"SMTP connect to {self.host}:{self.port}: {exc}") from None
         self._conn = conn

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jobshift.config import CONFIG_FILE, DEFAULT_CONFIG_TOML, Config, database_url, load_config
+from jobshift.config import CONFIG_FILE, Config, database_url, default_config_toml, load_config
 from jobshift.errors import UsageError
 from jobshift.store import Store
 from jobshift.utils.files import atomic_write_text
@@ -72,7 +72,7 @@ def init_workspace(path: str | Path | None) -> tuple[Workspace, bool]:
     cfg_path = p / CONFIG_FILE
     created = False
     if not cfg_path.exists():
-        atomic_write_text(cfg_path, DEFAULT_CONFIG_TOML)
+        atomic_write_text(cfg_path, default_config_toml())
         created = True
     ws = Workspace.open(p)
     ws.store  # noqa: B018 - open and migrate now so errors surface at init

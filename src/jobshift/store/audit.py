@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -34,6 +35,13 @@ def audit(
             run_id=run_id,
         )
     )
+
+
+def audit_rows(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Append many audit entries at once (each a full row: ``at``, ``actor``, ``action``, ``object``,
+    ``record_id``, ``before``, ``after``, ``run_id``)."""
+    if rows:
+        conn.execute(insert(audit_log), [dict(r) for r in rows])
 
 
 def list_audit(conn: Connection, *, object: str | None = None, limit: int = 200) -> list[dict[str, Any]]:

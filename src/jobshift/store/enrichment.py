@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from jobshift.errors import StoreError
-from jobshift.store.schema import enrichment_cache
+from jobshift.store.schema import accounts, contacts, enrichment_cache
+from jobshift.store.tracking import tracked_contacts_query
 
 _CHUNK = 500
 
@@ -67,3 +68,23 @@ def record_lookups(conn: Connection, rows: Sequence[CachedLookup]) -> int:
     cols = {c.name: stmt.excluded[c.name] for c in enrichment_cache.c if c.name != "lookup_hash"}
     conn.execute(stmt.on_conflict_do_update(index_elements=["lookup_hash"], set_=cols), values)
     return len(values)
+
+
+def tracked_people(conn: Connection) -> list[Row[Any]]:
+    """Every tracked contact with what a lookup can use (``id``, ``first_name``, ``last_name``,
+    ``email_norm``, ``linkedin_norm``, ``company``: its account's name), by id."""
+    tracked = tracked_contacts_query(conn).subquery()
+    q = (
+        select(
+            contacts.c.id,
+            contacts.c.first_name,
+            contacts.c.last_name,
+            contacts.c.email_norm,
+            contacts.c.linkedin_norm,
+            accounts.c.name.label("company"),
+        )
+        .join(tracked, tracked.c.contact_id == contacts.c.id)
+        .outerjoin(accounts, accounts.c.id == contacts.c.account_id)
+        .order_by(contacts.c.id)
+    )
+    return list(conn.execute(q))

@@ -34,6 +34,12 @@ def missing_indexes(conn: Connection) -> list[Index]:
     return out
 
 
+def create_indexes(conn: Connection, indexes: list[Index]) -> None:
+    """Create ``indexes`` (those :func:`missing_indexes` found), skipping any that exists by now."""
+    for ix in indexes:
+        ix.create(conn, checkfirst=True)
+
+
 def integrity_problems(conn: Connection) -> list[str]:
     """SQLite's ``PRAGMA integrity_check`` findings (empty when it says ``ok``; always empty elsewhere)."""
     if conn.dialect.name != "sqlite":

@@ -157,6 +157,38 @@ def waiting_digest_items(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def insert_digest(
+    conn: Connection,
+    *,
+    idempotency_key: str,
+    item_id: str,
+    recipient_user_id: str,
+    channel: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> int:
+    """Insert one pending digest row (sent on ``now``'s date); returns its id."""
+    res = conn.execute(
+        insert(notifications).values(
+            idempotency_key=idempotency_key,
+            rule="digest",
+            item_type="digest",
+            item_id=item_id,
+            recipient_user_id=recipient_user_id,
+            channel=channel,
+            status="pending",
+            attempts=0,
+            created_at=now,
+            send_date=now.date(),
+            is_digest=True,
+            payload=payload,
+        )
+    )
+    pk = res.inserted_primary_key
+    assert pk is not None
+    return int(pk[0])
+
+
 def attach_to_digest(conn: Connection, item_ids: Sequence[int], digest_id: int) -> None:
     """Mark items as carried by the digest row ``digest_id``."""
     for i in range(0, len(item_ids), _CHUNK):

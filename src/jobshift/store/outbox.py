@@ -2,7 +2,8 @@
 
 Rows are ``pending`` until the push engine applies them (``applied`` with the CRM record id), gives up
 (``failed`` with the error) or drops them (``skipped``). Retryable failures leave a row pending with
-``next_attempt_at``. The unique idempotency key makes planning the same action twice a no-op.
+``next_attempt_at`` (set by the push engine from the one retry policy, :mod:`jobshift.utils.retry`).
+The unique idempotency key makes planning the same action twice a no-op.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from jobshift.store.schema import outbox
+from jobshift.utils.grouped_update import update_by_key
 
 _CHUNK = 900
 LIVE_STATUSES = ("pending", "applied")
@@ -96,17 +98,7 @@ def record_by_key(conn: Connection, keys: Sequence[str]) -> dict[str, dict[str, 
 def mark(conn: Connection, changes: Sequence[Mapping[str, Any]]) -> None:
     """Apply per-row changes: each mapping has ``id`` and the columns to set (``status``, ``attempts``,
     ``next_attempt_at``, ``last_error``, ``applied_at``, ``crm_record_id``, ``target_id``); others kept."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for ch in changes:
-        cols = tuple(sorted(k for k in ch if k != "id"))
-        groups.setdefault(cols, []).append({"b_id": ch["id"], **{f"b_{c}": ch[c] for c in cols}})
-    for cols, params in groups.items():
-        stmt = (
-            update(outbox)
-            .where(outbox.c.id == bindparam("b_id"))
-            .values({c: bindparam(f"b_{c}") for c in cols})
-        )
-        conn.execute(stmt, params)
+    update_by_key(conn, outbox, ((ch["id"], {k: v for k, v in ch.items() if k != "id"}) for ch in changes))
 
 
 def next_backfill_signals(conn: Connection, n: int) -> list[str]:
@@ -137,6 +129,14 @@ def assign_batch(conn: Connection, signal_ids: Sequence[str], batch_id: int) -> 
         )
         n += res.rowcount or 0
     return n
+
+
+def backlog_signal_count(conn: Connection) -> int:
+    """How many signals still have pending backlog (backfill) rows."""
+    q = select(func.count(func.distinct(outbox.c.signal_id))).where(
+        outbox.c.status == "pending", outbox.c.is_backfill.is_(True)
+    )
+    return int(conn.execute(q).scalar_one())
 
 
 def count_by(conn: Connection, *, is_backfill: bool | None = None) -> dict[str, dict[str, int]]:

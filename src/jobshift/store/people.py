@@ -38,6 +38,7 @@ _OBS_COLS = ", ".join(f'"{c}"' for c in OBS_FIELDS)
 _dumps = orjson.dumps
 # the primary key; obs_id is its hash, so "obs_id stored" and "(person_key, observed_at) stored" agree
 _SKIP_STORED = "ON CONFLICT (person_key, observed_at) DO NOTHING"
+_IN_CHUNK = 900  # keys per "IN (...)" (under SQLite's bound-parameter limit)
 
 assert set(COLUMNS) == {c.name for c in people_observations.c}, "Observation and table columns differ"
 assert JSON_FIELDS == ROW_JSON_FIELDS, "profile_to_row serializes other columns than the JSON ones"
@@ -158,3 +159,21 @@ def person_keys(conn: Connection, limit: int | None = None) -> list[str]:
     if limit:
         q = q.limit(limit)
     return list(conn.execute(q).scalars())
+
+
+LOCATION_COLUMNS = ("location_country", "location_region", "job_company_country", "job_company_region")
+
+
+def locations(conn: Connection, person_keys: Sequence[str]) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """``{(person_key, observed_at): (location_country, location_region, job_company_country,
+    job_company_region, emails_norm)}`` of every observation of ``person_keys``."""
+    o = people_observations
+    keys = sorted(set(person_keys))
+    out: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for i in range(0, len(keys), _IN_CHUNK):
+        q = select(
+            o.c.person_key, o.c.observed_at, *(o.c[c] for c in LOCATION_COLUMNS), o.c.emails_norm
+        ).where(o.c.person_key.in_(keys[i : i + _IN_CHUNK]))
+        for pk, at, *rest in conn.execute(q):
+            out[(pk, at)] = tuple(rest)
+    return out

@@ -1,5 +1,8 @@
 """Quarantined input rows: file, line(s), column, reason and the raw text, per run.
 
+A row arrives as :class:`~jobshift.errors.InputError`, the one shape of a skipped record (CSV import,
+people ingest and the Salesforce pull all produce it).
+
 The raw text is kept whole: ``raw`` holds it readable (cut at :data:`MAX_RAW` characters, a NUL
 written as the four characters ``\\x00``, since databases refuse NUL in text), and when that is not the
 exact original, ``raw_zip`` holds the original zlib-compressed, so a bad row can always be recovered
@@ -10,30 +13,16 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
+from jobshift.errors import InputError
 from jobshift.store.schema import quarantine
 from jobshift.utils.timeutil import utcnow
 
 MAX_RAW = 4000
 """Characters of the raw text kept readable in ``raw``."""
-
-
-@dataclass(frozen=True)
-class QuarantinedRow:
-    """One bad input row."""
-
-    source: str
-    line: int | None
-    column: str | None
-    reason: str
-    raw: str | None = None
-    """The whole raw text (any length, NUL characters included)."""
-    end_line: int | None = None
-    """The last physical line of a record spanning several (``None``: the same as ``line``)."""
 
 
 def stored_raw(raw: str | None) -> tuple[str | None, bytes | None]:
@@ -56,9 +45,9 @@ def full_raw(row: Mapping[str, Any]) -> str | None:
 
 
 def add_quarantined(
-    conn: Connection, run_id: int | None, object: str | None, rows: Iterable[QuarantinedRow]
+    conn: Connection, run_id: int | None, object: str | None, rows: Iterable[InputError]
 ) -> int:
-    """Store bad rows; returns how many."""
+    """Store bad rows (``raw`` whole: any length, NUL characters included); returns how many."""
     now = utcnow()
     values = []
     for r in rows:

@@ -25,7 +25,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import func, select, update
 
-from jobshift.errors import JobshiftError
+from jobshift.errors import TransientError
 from jobshift.store.engine import Store
 from jobshift.store.schema import runs
 from jobshift.utils.timeutil import utcnow
@@ -45,8 +45,8 @@ _held: dict[tuple[str, str, int], int] = {}
 _guard = threading.Lock()
 
 
-class RunLockedError(JobshiftError):
-    """Another run of the same kind holds the workspace's lock (exit 1)."""
+class RunLockedError(TransientError):
+    """Another run of the same kind holds the workspace's lock (exit 1; try again when it is done)."""
 
 
 def _identity(store: Store) -> str:

@@ -11,9 +11,10 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from jobshift.store.schema import account_aliases, signals
+from jobshift.utils.grouped_update import update_by_key
 
 _CHUNK = 5000
 _IN_CHUNK = 900  # ids per "IN (...)" (SQLite's default limit on bound parameters is 999)
@@ -203,6 +204,37 @@ def newest_per_subject(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _rank(r: Mapping[str, Any]) -> tuple[str, str, str]:
     return (str(r.get("detected_at") or ""), str(r.get("observed_at") or ""), str(r["signal_id"]))
+
+
+def new_of_types(conn: Connection, types: Iterable[str]) -> list[dict[str, Any]]:
+    """``new`` signals of ``types``, oldest detection first (then by ``signal_id``)."""
+    q = (
+        select(signals)
+        .where(signals.c.status == "new", signals.c.type.in_(sorted(types)))
+        .order_by(signals.c.detected_at, signals.c.signal_id)
+    )
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def record_outcomes(conn: Connection, outcomes: Sequence[tuple[str, str, str | None]]) -> None:
+    """Set ``(signal_id, status, lead_id)`` of acted-on signals (``pushed`` / ``duplicate`` and the lead)."""
+    update_by_key(
+        conn, signals, [(sid, {"status": st, "lead_id": lead}) for sid, st, lead in outcomes], key="signal_id"
+    )
+
+
+def mark_pushed(conn: Connection, signal_ids: Sequence[str], types: Iterable[str]) -> None:
+    """``new`` signals among ``signal_ids`` whose type is one of ``types`` become ``pushed``."""
+    for i in range(0, len(signal_ids), _IN_CHUNK):
+        conn.execute(
+            update(signals)
+            .where(
+                signals.c.signal_id.in_(signal_ids[i : i + _IN_CHUNK]),
+                signals.c.type.in_(list(types)),
+                signals.c.status == "new",
+            )
+            .values(status="pushed")
+        )
 
 
 def count_by_type_status(conn: Connection) -> dict[str, dict[str, int]]:

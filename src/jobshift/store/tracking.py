@@ -1,9 +1,9 @@
-"""The tracked set in the store: the ``tracked_contacts`` table and the facts cohorts are computed from.
+"""The tracked set in the store: the ``tracked_contacts`` table, the facts cohorts are computed from, and
+the tracked set as the rest of the program reads it (a SELECT of contact ids or of contact columns).
 
 ``tracked_contacts`` is created by the first ``jobshift track`` (not by the initial migration): its
-existence is what switches the program from the default tracked set (every contact with an account, see
-:mod:`jobshift.services.detect.tracked_set`) to the cohort selection, for detection, the scorecard and the
-web.
+existence is what switches the program from the default tracked set (every contact with an account) to
+the cohort selection, for detection, enrichment, the scorecard, the funnel and the web.
 """
 
 from __future__ import annotations
@@ -19,14 +19,17 @@ from sqlalchemy import (
     DateTime,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
+    column,
     delete,
     func,
     insert,
     inspect,
     select,
+    table,
 )
 
 from jobshift.domain.cohorts import Assignment, ContactFacts, OppFacts
@@ -47,6 +50,7 @@ tracked_contacts = Table(
 )
 
 _CHUNK = 5000
+TRACKED_TABLE = tracked_contacts.name
 
 
 def has_tracked_table(conn: Connection) -> bool:
@@ -186,12 +190,19 @@ def tracked_row(conn: Connection, contact_id: str) -> dict[str, Any] | None:
 
 
 def tier_of_contacts(conn: Connection) -> dict[str, int]:
-    """``{contact_id: tier}`` of the tracked set (empty before the first ``track``)."""
-    if not has_tracked_table(conn):
+    """``{contact_id: tier}`` of the tracked set (empty before the first ``track``, or when the table has
+    no ``tier`` column; a contact listed twice keeps its best tier)."""
+    insp = inspect(conn)
+    if not insp.has_table(TRACKED_TABLE) or "tier" not in {
+        c["name"] for c in insp.get_columns(TRACKED_TABLE)
+    }:
         return {}
-    return {
-        cid: int(t) for cid, t in conn.execute(select(tracked_contacts.c.contact_id, tracked_contacts.c.tier))
-    }
+    tc = table(TRACKED_TABLE, column("contact_id"), column("tier"))
+    out: dict[str, int] = {}
+    for cid, tier in conn.execute(select(tc.c.contact_id, tc.c.tier)):
+        if tier is not None:
+            out[str(cid)] = min(int(tier), out.get(str(cid), int(tier)))
+    return out
 
 
 def counts_by_tier(conn: Connection) -> dict[int, int]:
@@ -200,3 +211,54 @@ def counts_by_tier(conn: Connection) -> dict[int, int]:
         return {}
     q = select(tracked_contacts.c.tier, func.count()).group_by(tracked_contacts.c.tier)
     return {int(t): int(n) for t, n in conn.execute(q)}
+
+
+def tracked_contacts_query(conn: Connection | None = None) -> Select[Any]:
+    """SELECT ``contact_id`` of every tracked contact (distinct).
+
+    With ``conn``, a ``tracked_contacts`` table is used if the database has one; without it (or
+    without that table) the default applies: every contact with an ``account_id``.
+    """
+    if conn is not None and has_tracked_table(conn):
+        tc = table(TRACKED_TABLE, column("contact_id"))
+        return select(tc.c.contact_id).distinct()
+    return select(contacts.c.id.label("contact_id")).where(contacts.c.account_id.is_not(None))
+
+
+def tracked_contact_columns() -> Select[Any]:
+    """The contact columns detection reads, as a SELECT over ``contacts`` (callers add the set)."""
+    return select(
+        contacts.c.id,
+        contacts.c.account_id,
+        contacts.c.first_name,
+        contacts.c.last_name,
+        contacts.c.email_norm,
+        contacts.c.linkedin_norm,
+        contacts.c.title,
+        contacts.c.email_opt_out,
+    )
+
+
+def contacts_with_account_columns() -> Select[Any]:
+    """:func:`tracked_contact_columns` of every contact with an account (the default tracked set)."""
+    return tracked_contact_columns().where(contacts.c.account_id.is_not(None))
+
+
+def cohort_tracked_columns(tier: int | None = None) -> Select[Any]:
+    """:func:`tracked_contact_columns` of the contacts in ``tracked_contacts`` (of ``tier`` when given)."""
+    q = tracked_contact_columns().join(tracked_contacts, tracked_contacts.c.contact_id == contacts.c.id)
+    if tier is not None:
+        q = q.where(tracked_contacts.c.tier == tier)
+    return q
+
+
+def shared_email_contact_columns() -> Select[Any]:
+    """:func:`tracked_contact_columns` of the contacts whose e-mail address another contact has too (a
+    GROUP BY over the e-mail index, then those contacts only)."""
+    shared = (
+        select(contacts.c.email_norm)
+        .where(contacts.c.email_norm.is_not(None))
+        .group_by(contacts.c.email_norm)
+        .having(func.count() > 1)
+    )
+    return tracked_contact_columns().where(contacts.c.email_norm.in_(shared))

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from jobshift.synth import crm
+from jobshift.synth import crm, deals
 from jobshift.synth.companies import CompanyNamer
 from jobshift.synth.feed import NOISE_RATES, SCENARIOS, Feed
 from jobshift.synth.writer import CsvWriter, JsonlWriter, RowWriter, open_people_writer
@@ -155,7 +155,7 @@ def generate(
         for acc in accounts:
             brng = _rng(seed, "a", acc.idx)
             contacts = crm.make_contacts(brng, acc, as_of, acc.contact_offset)
-            opps, roles = crm.make_opportunities(brng, acc, contacts, as_of, n_opp + 1)
+            opps, roles = deals.make_opportunities(brng, acc, contacts, as_of, n_opp + 1)
             n_opp += len(opps)
             w["opportunities"].write_many(opps)
             w["opportunity_contact_roles"].write_many(roles)
@@ -169,7 +169,7 @@ def generate(
             for c in contacts:
                 w["contacts"].write(c.row(acc, brng))
                 k = brng.randint(0, 8) if c.roles else (brng.randint(1, 2) if brng.random() < 0.15 else 0)
-                acts = crm.make_activities(brng, c.id, acc.owner_id, k, as_of, open_opp, n_act + 1)
+                acts = deals.make_activities(brng, c.id, acc.owner_id, k, as_of, open_opp, n_act + 1)
                 n_act += len(acts)
                 w["activities"].write_many(acts)
             if brng.random() < 0.3:
@@ -177,7 +177,7 @@ def generate(
                     n_lead += 1
                     conv = (brng.choice(contacts).id, acc.id) if contacts and brng.random() < 0.2 else None
                     owner = acc.bdr_id or brng.choice(sdrs)
-                    lead = crm.make_lead(
+                    lead = deals.make_lead(
                         brng,
                         n_lead,
                         1_000_000_000 + n_lead,
@@ -189,7 +189,7 @@ def generate(
                         conv,
                     )
                     w["leads"].write(lead)
-                    acts = crm.make_activities(
+                    acts = deals.make_activities(
                         brng, str(lead["id"]), owner, brng.choice((0, 0, 1, 1, 2, 3)), as_of, None, n_act + 1
                     )
                     n_act += len(acts)
@@ -201,7 +201,7 @@ def generate(
             comp = lrng.choice(pool)
             n_lead += 1
             w["leads"].write(
-                crm.make_lead(
+                deals.make_lead(
                     lrng,
                     n_lead,
                     1_000_000_000 + n_lead,

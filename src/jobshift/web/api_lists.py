@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from jobshift.errors import UsageError
+from jobshift.errors import NotFoundError
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.browse import browse, browse_actions, browse_detail
 from jobshift.services.workspace import Workspace
@@ -64,10 +64,7 @@ def _page(
     mine: bool = False,
 ) -> ListOut:
     clean = {k: v.isoformat() if isinstance(v, date) else str(v) for k, v in filters.items() if v is not None}
-    try:
-        result = browse.list_page(ws, user, entity, clean, sort=sort, page=page, per_page=per_page, mine=mine)
-    except UsageError as exc:
-        raise HTTPException(422, str(exc)) from None
+    result = browse.list_page(ws, user, entity, clean, sort=sort, page=page, per_page=per_page, mine=mine)
     return ListOut(
         items=result.rows,
         total=result.total,
@@ -81,7 +78,7 @@ def _page(
 
 def _found(record: dict[str, Any] | None, what: str, key: str) -> dict[str, Any]:
     if record is None:
-        raise HTTPException(404, f"no {what} {key}")
+        raise NotFoundError(f"no {what} {key}")
     return record
 
 
@@ -131,7 +128,7 @@ def lead_dismiss(ws: WS, user: ApiUser, lead_id: str, body: DismissIn) -> dict[s
     """Dismiss the lead as wrong (status change; audited; counted by the accuracy report)."""
     done = browse_actions.dismiss_lead(ws, user, lead_id, body.reason)
     if done is None:
-        raise HTTPException(404, f"no lead {lead_id}")
+        raise NotFoundError(f"no lead {lead_id}")
     return {"lead_id": lead_id, "dismissed": done, "reason": body.reason}
 
 

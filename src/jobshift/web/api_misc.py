@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException
+from fastapi import APIRouter, Body, Depends
 
-from jobshift.errors import ConfigError
+from jobshift.errors import ConfigError, NotFoundError
 from jobshift.services.admin import settings_file
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.browse import browse_funnel
@@ -41,7 +41,7 @@ def get_run(ws: WS, user: Staff, run_id: DbId) -> dict[str, Any]:
     """One run."""
     run = browse_funnel.run_detail(ws, run_id)
     if run is None:
-        raise HTTPException(404, f"no run {run_id}")
+        raise NotFoundError(f"no run {run_id}")
     return run
 
 

@@ -1,8 +1,8 @@
 """The FastAPI application: server-rendered pages (Jinja2 + HTMX) and the REST API under /api.
 
 ``create_app(ws_path)`` opens the workspace (migrating its database) and wires the routers, the
-static files, the error handlers (401 JSON for the API, a redirect to /login for pages; jobshift's
-domain errors as 4xx; anything unexpected as a bare 500) and the security headers, which every
+static files, the error handlers (``jobshift.web.errors``: 401 JSON for the API, a redirect to /login
+for pages; jobshift's errors as 4xx; anything unexpected as a bare 500) and the security headers, which every
 response carries — errors included. ``secure_cookies`` (``jobshift serve --secure-cookies`` or
 ``[web] secure_cookies``) marks cookies Secure and adds ``Strict-Transport-Security``.
 """
@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jobshift import __version__
-from jobshift.errors import ConfigError, InputError, JobshiftError, NotFoundError, UsageError
+from jobshift.services.admin import serving
 from jobshift.services.admin.auth import configure_hash_slots, session_secret
 from jobshift.services.workspace import Workspace
 from jobshift.web import (
@@ -35,8 +33,8 @@ from jobshift.web import (
     routes_scorecard,
 )
 from jobshift.web.auth import SessionCodec
-from jobshift.web.deps import ApiUser, LoginRequired, PageUser
-from jobshift.web.render import render
+from jobshift.web.deps import ApiUser, PageUser
+from jobshift.web.errors import install_error_handlers, is_api
 
 STATIC_DIR = Path(__file__).parent / "static"
 _CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
@@ -87,6 +85,13 @@ def create_app(ws_path: str | Path, *, secure_cookies: bool | None = None) -> Fa
     return app
 
 
+def serving_app() -> FastAPI:
+    """The app ``jobshift serve`` runs: uvicorn calls this factory by name (``APP_FACTORY`` in
+    ``services/admin/serving.py``), which says what to serve."""
+    target = serving.serve_target()
+    return create_app(target.ws_path, secure_cookies=target.secure_cookies)
+
+
 def _add_docs(app: FastAPI) -> None:
     @app.get("/api/openapi.json", include_in_schema=False)
     def openapi_schema(user: ApiUser) -> dict[str, Any]:
@@ -107,50 +112,8 @@ def _add_docs(app: FastAPI) -> None:
         return {"status": "ok", "version": __version__}
 
 
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/api"
-
-
 def _add_handlers(app: FastAPI) -> None:
-    @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, exc: LoginRequired) -> Response:
-        from urllib.parse import quote
-
-        target = "/login" + (f"?next={quote(exc.next_url)}" if exc.next_url not in ("/", "") else "")
-        if request.headers.get("hx-request"):
-            return Response(status_code=200, headers={"HX-Redirect": target})
-        return RedirectResponse(target, status_code=303)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if _is_api(request) or exc.status_code == 401:
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        titles = {403: "Not allowed", 404: "Not found", 405: "Method not allowed"}
-        return render(
-            request,
-            "error.html",
-            status_code=exc.status_code,
-            title=titles.get(exc.status_code, "Error"),
-            message=str(exc.detail),
-        )
-
-    @app.exception_handler(JobshiftError)
-    async def domain_error(request: Request, exc: JobshiftError) -> Response:
-        status, title = _domain_status(exc)
-        message = str(exc) if status < 500 else "Something went wrong on the server; see its log."
-        if status >= 500:
-            log.error("request %s failed: %s: %s", request.url.path, type(exc).__name__, exc)
-        if _is_api(request):
-            return JSONResponse({"detail": message}, status_code=status)
-        return render(request, "error.html", status_code=status, title=title, message=message)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-        if _is_api(request):
-            return JSONResponse({"detail": errors}, status_code=422)
-        msg = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in errors)
-        return render(request, "error.html", status_code=422, title="Invalid request", message=msg)
+    install_error_handlers(app)
 
     @app.middleware("http")
     async def security_headers(
@@ -167,7 +130,7 @@ def _add_handlers(app: FastAPI) -> None:
             log.exception("unhandled error on %s %s", request.method, request.url.path)
             response = (
                 JSONResponse({"detail": "internal server error"}, status_code=500)
-                if _is_api(request)
+                if is_api(request)
                 else HTMLResponse("<h1>Internal server error</h1>", status_code=500)
             )
         if request.app.state.hsts:
@@ -187,14 +150,3 @@ def _has_nul(request: Request) -> bool:
     return "\x00" in request.url.path or any(
         "\x00" in k or "\x00" in v for k, v in request.query_params.multi_items()
     )
-
-
-def _domain_status(exc: JobshiftError) -> tuple[int, str]:
-    """The HTTP status and page title of a jobshift error raised while answering a request."""
-    if isinstance(exc, NotFoundError):
-        return 404, "Not found"
-    if isinstance(exc, UsageError | InputError):
-        return 422, "Invalid request"
-    if isinstance(exc, ConfigError):
-        return 400, "Invalid configuration"
-    return 500, "Server error"

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
 
+from jobshift.errors import ForbiddenError
 from jobshift.services.admin import auth as auth_service
 from jobshift.services.admin import web_sessions
 from jobshift.services.admin.auth import AppUser
@@ -76,12 +77,12 @@ def api_user(request: Request) -> AppUser:
 
 
 def require_roles(*roles: str, api: bool = False) -> Callable[..., AppUser]:
-    """A dependency that lets only ``roles`` through (403 otherwise)."""
+    """A dependency that lets only ``roles`` through (``ForbiddenError``, 403, otherwise)."""
     base = api_user if api else page_user
 
     def check(user: Annotated[AppUser, Depends(base)]) -> AppUser:
         if user.role not in roles:
-            raise HTTPException(403, f"this needs the role {' or '.join(roles)}")
+            raise ForbiddenError(f"this needs the role {' or '.join(roles)}")
         return user
 
     return check
@@ -95,7 +96,7 @@ async def csrf_protect(request: Request, user: Annotated[AppUser, Depends(page_u
         value: Any = form.get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     if not csrf_ok(getattr(request.state, "csrf", None), given):
-        raise HTTPException(403, "invalid or missing CSRF token: reload the page and try again")
+        raise ForbiddenError("invalid or missing CSRF token: reload the page and try again")
     return user
 
 

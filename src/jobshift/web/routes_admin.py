@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response, StreamingResponse
 
-from jobshift.errors import ConfigError, UsageError
+from jobshift.errors import ConfigError, NotFoundError, UsageError
 from jobshift.services.admin import auth as auth_service
 from jobshift.services.admin import login_guard, settings_file, user_admin
 from jobshift.services.admin.auth import AppUser
@@ -65,7 +65,7 @@ def runs_page(request: Request, ws: WS, user: Staff, kind: str | None = None) ->
 def run_quarantine_csv(ws: WS, user: Staff, run_id: DbId) -> Response:
     """The rows a run quarantined, as CSV."""
     if browse_funnel.run_detail(ws, run_id) is None:
-        raise HTTPException(404, f"no run {run_id}")
+        raise NotFoundError(f"no run {run_id}")
     return StreamingResponse(
         browse_funnel.iter_quarantine_csv(ws, run_id),
         media_type="text/csv; charset=utf-8",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
-from jobshift.errors import UsageError
+from jobshift.errors import InvalidValueError, UsageError
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.browse import browse
 from jobshift.services.workspace import Workspace
@@ -119,7 +119,7 @@ def _int(request: Request, name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise HTTPException(422, f"{name}: not a number (got {raw!r})") from None
+        raise InvalidValueError(f"{name}: not a number (got {raw!r})") from None
 
 
 def _filters(request: Request, entity: str) -> dict[str, str]:
@@ -166,10 +166,7 @@ def _csv(request: Request, ws: Workspace, user: AppUser, entity: str) -> Respons
     filters = _filters(request, entity)
     mine = entity == "leads" and request.query_params.get("view") == "mine"
     sort = request.query_params.get("sort") or None
-    try:
-        browse.list_page(ws, user, entity, filters, sort=sort, per_page=1, mine=mine)  # validates
-    except UsageError as exc:
-        raise HTTPException(422, str(exc)) from None
+    browse.list_page(ws, user, entity, filters, sort=sort, per_page=1, mine=mine)  # validates
     name = f"{entity}-{utcnow():%Y%m%d-%H%M%S}.csv"
     return StreamingResponse(
         browse.iter_csv(ws, user, entity, filters, sort=sort, mine=mine),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from jobshift.errors import UsageError
+from jobshift.errors import NotFoundError
 from jobshift.services.browse import browse_actions, browse_detail
 from jobshift.web.deps import WS, CsrfUser, PageUser
 from jobshift.web.render import render
@@ -18,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 def _lead_page(request: Request, ws: WS, user: PageUser, lead_id: str, notice: str | None = None) -> Response:
     lead = browse_detail.lead_detail(ws, user, lead_id)
     if lead is None:
-        raise HTTPException(404, f"no lead {lead_id} that you can see")
+        raise NotFoundError(f"no lead {lead_id} that you can see")
     return render(
         request,
         "lead.html",
@@ -53,12 +53,9 @@ def lead_contacted(
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Record a contact attempt (an activity) on the lead."""
-    try:
-        done = browse_actions.mark_contacted(ws, user, lead_id, activity_type, note)
-    except UsageError as exc:
-        raise HTTPException(422, str(exc)) from None
+    done = browse_actions.mark_contacted(ws, user, lead_id, activity_type, note)
     if done is None:
-        raise HTTPException(404, f"no lead {lead_id} that you can see")
+        raise NotFoundError(f"no lead {lead_id} that you can see")
     return _after_action(request, ws, user, lead_id, "contacted")
 
 
@@ -71,12 +68,9 @@ def lead_dismiss(
     reason: Annotated[str, Form()] = "wrong_person",
 ) -> Response:
     """Dismiss the lead as wrong (feeds the accuracy report)."""
-    try:
-        done = browse_actions.dismiss_lead(ws, user, lead_id, reason)
-    except UsageError as exc:
-        raise HTTPException(422, str(exc)) from None
+    done = browse_actions.dismiss_lead(ws, user, lead_id, reason)
     if done is None:
-        raise HTTPException(404, f"no lead {lead_id} that you can see")
+        raise NotFoundError(f"no lead {lead_id} that you can see")
     return _after_action(request, ws, user, lead_id, "dismissed")
 
 
@@ -85,7 +79,7 @@ def contact_page(request: Request, ws: WS, user: PageUser, contact_id: str) -> R
     """A contact; "No longer at company" with a link to where they went."""
     contact = browse_detail.contact_detail(ws, user, contact_id)
     if contact is None:
-        raise HTTPException(404, f"no contact {contact_id} that you can see")
+        raise NotFoundError(f"no contact {contact_id} that you can see")
     return render(request, "contact.html", contact=contact)
 
 
@@ -94,5 +88,5 @@ def account_page(request: Request, ws: WS, user: PageUser, account_id: str) -> R
     """An account: type, open opportunities, people who joined or left."""
     account = browse_detail.account_detail(ws, user, account_id)
     if account is None:
-        raise HTTPException(404, f"no account {account_id} that you can see")
+        raise NotFoundError(f"no account {account_id} that you can see")
     return render(request, "account.html", account=account)

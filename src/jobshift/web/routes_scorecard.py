@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from jobshift.errors import UsageError
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.scorecard.scorecard import (
     default_month,
@@ -36,10 +35,7 @@ MonthParam = Annotated[
 
 
 def _scorecard(ws: Workspace, month: str | None) -> dict[str, Any]:
-    try:
-        return get_scorecard(ws.store, ws.config, parse_month(month) if month else None)
-    except UsageError as exc:
-        raise HTTPException(422, str(exc)) from None
+    return get_scorecard(ws.store, ws.config, parse_month(month) if month else None)
 
 
 def grade_class(grade: str | None) -> str:

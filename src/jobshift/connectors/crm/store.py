@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import Engine, Table, func, insert, or_, select
 
 from jobshift.connectors.crm.protocol import (
     ApiUsage,
@@ -26,9 +26,11 @@ from jobshift.connectors.crm.protocol import (
     WriteResult,
 )
 from jobshift.domain.actions import lead_id_for
+from jobshift.domain.crm_payload import CONTACT_KEEP_FIRST_FIELDS
 from jobshift.domain.normalize.emails import normalize_email
 from jobshift.domain.normalize.linkedin import normalize_linkedin_person
 from jobshift.errors import FatalError
+from jobshift.utils.grouped_update import update_by_key
 from jobshift.utils.timeutil import utcnow
 
 _CHUNK = 900
@@ -149,33 +151,19 @@ class StoreCrmConnector:
             for i in range(0, len(ids), _CHUNK):
                 q = select(contacts.c.id).where(contacts.c.id.in_(ids[i : i + _CHUNK]))
                 have.update(r for (r,) in conn.execute(q))
-            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            changes: list[tuple[str, dict[str, Any]]] = []
             for it in intents:
                 if it.contact_id not in have:
                     results.append(WriteResult(it.idempotency_key, False, error="contact not found"))
                     continue
-                fields = {k: v for k, v in it.fields.items() if k in contacts.c}
-                groups.setdefault(tuple(sorted(fields)), []).append({"b_id": it.contact_id, **_b(fields)})
+                changes.append((it.contact_id, {k: v for k, v in it.fields.items() if k in contacts.c}))
                 results.append(WriteResult(it.idempotency_key, True, it.contact_id))
-            for cols, params in groups.items():
-                values: dict[str, Any] = {}
-                for c in cols:
-                    if c == "no_longer_at_company_at":  # keep the first date
-                        values[c] = func.coalesce(contacts.c[c], bindparam(f"b_{c}"))
-                    else:
-                        values[c] = bindparam(f"b_{c}")
-                conn.execute(
-                    update(contacts).where(contacts.c.id == bindparam("b_id")).values(values), params
-                )
+            update_by_key(conn, contacts, changes, keep_first=CONTACT_KEEP_FIRST_FIELDS)
         return results
 
     def api_usage(self) -> ApiUsage | None:
         """No API limit on the built-in store."""
         return None
-
-
-def _b(fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {f"b_{k}": v for k, v in fields.items()}
 
 
 def _same(how: str, p: PersonLookup, row: Mapping[str, Any]) -> bool:

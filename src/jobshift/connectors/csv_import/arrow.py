@@ -28,9 +28,10 @@ from jobshift.connectors.csv_import.arrow_values import (
     row_mask,
     trimmed,
 )
-from jobshift.connectors.csv_import.batches import BadRow, BatchProcessor, check_row, custom_value
+from jobshift.connectors.csv_import.batches import BatchProcessor, check_row, custom_value, raw_text
 from jobshift.connectors.csv_import.blocks import ArrowRecords
 from jobshift.connectors.csv_import.values import derive_column
+from jobshift.errors import InputError
 
 if TYPE_CHECKING:
     from jobshift.connectors.csv_import.reader import CrmCsvReader
@@ -47,7 +48,7 @@ class ArrowBatch:
     """The good rows column by column, in the order of :attr:`CrmCsvReader.columns` (``custom`` apart)."""
     custom: list[Any] | None
     """The ``custom`` column (dicts or ``None``) when the file has one."""
-    bad: list[BadRow]
+    bad: list[InputError]
     read: int
     duplicates: int
     new_keys: int = 0
@@ -122,7 +123,7 @@ class ArrowBatchProcessor:
             cols[pos] = pc.if_else(invalid, pa.scalar(None, pa.string()), emails)
         return found
 
-    def _nul_rows(self, part: ArrowRecords) -> dict[int, BadRow]:
+    def _nul_rows(self, part: ArrowRecords) -> dict[int, InputError]:
         """The rows holding a NUL character, quarantined."""
         nul = flagged_rows(reduce(pc.or_kleene, (pc.match_substring(c, "\x00") for c in part.table.columns)))
         if not nul:
@@ -155,7 +156,7 @@ class ArrowBatchProcessor:
         return cols, reduce(pc.or_kleene, suspect) if suspect else None
 
     def _recheck(
-        self, part: ArrowRecords, flagged: list[int], bad_rows: dict[int, BadRow]
+        self, part: ArrowRecords, flagged: list[int], bad_rows: dict[int, InputError]
     ) -> dict[int, list[Any]]:
         """Per-row checks of flagged rows: quarantine the bad ones; output values of the good ones."""
         py = self.py
@@ -172,7 +173,7 @@ class ArrowBatchProcessor:
                 bad_rows[i] = py.bad_row(lines[i], problem[0], problem[1], rec)
         return fixed
 
-    def _custom(self, part: ArrowRecords, bad_rows: dict[int, BadRow]) -> list[Any]:
+    def _custom(self, part: ArrowRecords, bad_rows: dict[int, InputError]) -> list[Any]:
         """The ``custom`` column: custom fields and the ``custom`` JSON cell of every row not yet bad."""
         plan = self.plan
         idx = [i for i, _name in plan.custom]
@@ -180,23 +181,23 @@ class ArrowBatchProcessor:
             idx.append(plan.custom_json_index)
         cells = {i: part.table.column(i).to_pylist() for i in idx}
         out: list[Any] = []
-        errors: dict[int, str] = {}
+        errors: dict[int, InputError] = {}
         for r in range(part.table.num_rows):
             value = None
             if r not in bad_rows:
                 try:
                     value = custom_value({i: c[r] for i, c in cells.items()}, plan)
-                except ValueError as exc:
-                    errors[r] = str(exc)
+                except InputError as exc:
+                    errors[r] = exc
             out.append(value)
         if errors:
-            lines = part.lines()
-            for (r, reason), rec in zip(errors.items(), part.records(list(errors)), strict=True):
-                bad_rows[r] = self.py.bad_row(lines[r], "custom", reason, rec)
+            lines, delim = part.lines(), self.py.delim
+            for (r, err), rec in zip(errors.items(), part.records(list(errors)), strict=True):
+                bad_rows[r] = err.at(self.py.source, lines[r], raw_text(rec, delim))
         return out
 
     def _dedup(
-        self, cols: list[pa.Array], custom: list[Any] | None, bad: list[BadRow], read: int
+        self, cols: list[pa.Array], custom: list[Any] | None, bad: list[InputError], read: int
     ) -> ArrowBatch:
         """Rows keyed by the object's key, the last of a repeated key winning; new and repeated counts."""
         py = self.py

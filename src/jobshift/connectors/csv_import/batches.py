@@ -30,23 +30,10 @@ from jobshift.connectors.csv_import.values import (
 )
 from jobshift.domain.normalize.email_check import email_problem
 from jobshift.domain.normalize.salesforce_keys import record_key
+from jobshift.errors import InputError
 
 if TYPE_CHECKING:
     from jobshift.connectors.csv_import.reader import CrmCsvReader, HeaderPlan
-
-
-@dataclass(frozen=True)
-class BadRow:
-    """A row that was not imported: where it is and why."""
-
-    source: str
-    line: int | None
-    column: str | None
-    reason: str
-    raw: str | None = None
-    """The record as CSV text in the file's delimiter, whole (an unterminated quote: its lines as read)."""
-    end_line: int | None = None
-    """The last line of a stretch quarantined as one row (an unterminated quote), else ``None``."""
 
 
 @dataclass
@@ -55,7 +42,9 @@ class Batch:
 
     columns: list[list[Any]]
     """The good rows column by column, in the order of :attr:`CrmCsvReader.columns`."""
-    bad: list[BadRow]
+    bad: list[InputError]
+    """The rows not imported (``raw``: the record as CSV text in the file's delimiter, whole; an
+    unterminated quote: its lines as read, ``end_line`` the last of them)."""
     read: int
     duplicates: int
     new_keys: int = 0
@@ -104,7 +93,7 @@ class BatchProcessor:
     def process(self, recs: list[list[str]], start: int, end: int) -> Batch:
         """One batch: ``recs`` are the records parsed from physical lines ``start + 1`` to ``end``."""
         lines = _record_lines(recs, start, end)
-        bad: list[BadRow] = []
+        bad: list[InputError] = []
         width = self.width
         if width > 1 and min(map(len, recs)) == width == max(map(len, recs)):
             cand, where = recs, list(range(len(recs)))
@@ -112,7 +101,11 @@ class BatchProcessor:
             cand, where = [], []
             for j, rec in enumerate(recs):
                 if type(rec) is BrokenRecord:
-                    bad.append(BadRow(self.source, lines[j], None, rec.reason, rec[0], rec.last))
+                    bad.append(
+                        InputError(
+                            rec.reason, source=self.source, line=lines[j], end_line=rec.last, raw=rec[0]
+                        )
+                    )
                     continue
                 if not rec or (len(rec) == 1 and not rec[0].strip()):
                     continue
@@ -165,9 +158,9 @@ class BatchProcessor:
                 emails[i] = None
         return found
 
-    def bad_row(self, line: int, column: str | None, reason: str, rec: list[str]) -> BadRow:
+    def bad_row(self, line: int, column: str | None, reason: str, rec: list[str]) -> InputError:
         """A quarantined row of this file."""
-        return BadRow(self.source, line, column, reason, raw_text(rec, self.delim))
+        return InputError(reason, column=column, source=self.source, line=line, raw=raw_text(rec, self.delim))
 
     def _columns(self, table: list[tuple[str, ...]]) -> list[list[Any]]:
         """Trimmed cells (``None`` for empty) of every mapped column; typed columns converted later."""
@@ -220,7 +213,7 @@ class BatchProcessor:
         lines: list[int],
         cols: list[list[Any]],
         suspects: set[int],
-        bad: list[BadRow],
+        bad: list[InputError],
     ) -> set[int]:
         """Run the per-row checks on flagged rows: quarantine the bad ones, restore any good one."""
         rejected: set[int] = set()
@@ -242,7 +235,7 @@ class BatchProcessor:
         where: list[int],
         lines: list[int],
         rejected: set[int],
-        bad: list[BadRow],
+        bad: list[InputError],
     ) -> list[Any]:
         out: list[Any] = []
         for i, rec in enumerate(cand):
@@ -250,13 +243,13 @@ class BatchProcessor:
             if i not in rejected:
                 try:
                     value = custom_value(rec, self.plan)
-                except ValueError as exc:
+                except InputError as exc:
                     rejected.add(i)
-                    bad.append(self.bad_row(lines[where[i]], "custom", str(exc), rec))
+                    bad.append(exc.at(self.source, lines[where[i]], raw_text(rec, self.delim)))
             out.append(value)
         return out
 
-    def _dedup(self, cols: list[list[Any]], bad: list[BadRow], read: int) -> Batch:
+    def _dedup(self, cols: list[list[Any]], bad: list[InputError], read: int) -> Batch:
         """Rows keyed by the object's key, the last of a repeated key winning; new and repeated counts."""
         n = len(cols[0]) if cols else 0
         if len(self.key_pos) == 1:
@@ -319,7 +312,8 @@ def check_row(
 
 
 def custom_value(rec: Sequence[str] | Mapping[int, str], plan: HeaderPlan) -> dict[str, Any] | None:
-    """The ``custom`` value of a record (its cells by file position): custom fields and JSON cell."""
+    """The ``custom`` value of a record (its cells by file position): custom fields and JSON cell;
+    :class:`~jobshift.errors.InputError` (skip the row) for a JSON cell that is not an object."""
     data: dict[str, Any] = {}
     if plan.custom_json_index is not None:
         text = rec[plan.custom_json_index].strip()
@@ -327,9 +321,9 @@ def custom_value(rec: Sequence[str] | Mapping[int, str], plan: HeaderPlan) -> di
             try:
                 parsed = orjson.loads(text)
             except orjson.JSONDecodeError:
-                raise ValueError("not a JSON object") from None
+                raise InputError("not a JSON object", column="custom") from None
             if not isinstance(parsed, dict):
-                raise ValueError("not a JSON object")
+                raise InputError("not a JSON object", column="custom")
             data.update(parsed)
     for i, name in plan.custom:
         v = rec[i].strip()

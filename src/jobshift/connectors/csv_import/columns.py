@@ -1,6 +1,6 @@
 """Column specifications of the CRM objects jobshift imports: names, types, required, aliases.
 
-Each object has canonical snake_case columns (see ``spec/formats.md``), a value type per column
+Each object has canonical snake_case columns (docs/import-formats.md), a value type per column
 (``str``, ``bool``, ``int``, ``float``, ``date``, ``datetime``), and the header aliases recognized
 without configuration: Salesforce API names (``AccountId``, ``HasOptedOutOfEmail``) and the labels
 of Salesforce report exports where they are unambiguous (``Account ID``, ``First Name``).

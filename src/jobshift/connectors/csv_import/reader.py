@@ -2,8 +2,9 @@
 
 The reader never holds the file in memory: it yields batches of typed rows (:class:`Batch` es of Python
 values, or :class:`ArrowBatch` es of pyarrow arrays for the stretches pyarrow parsed; both in the order of
-:attr:`CrmCsvReader.columns`) and the bad rows of that stretch as :class:`BadRow` with the physical line
-where the record starts, the column and the reason. A file that cannot be read at all raises
+:attr:`CrmCsvReader.columns`) and the bad rows of that stretch, each an
+:class:`~jobshift.errors.InputError` (the one shape of a skipped record) with the physical line where
+the record starts, the column, the reason and the record's raw text. A file that cannot be read at all raises
 :class:`~jobshift.errors.InputFileError` with a one-line message.
 """
 
@@ -19,7 +20,7 @@ from tempfile import TemporaryDirectory
 from typing import Any
 
 from jobshift.connectors.csv_import.arrow import ArrowBatch, ArrowBatchProcessor
-from jobshift.connectors.csv_import.batches import BadRow, Batch, BatchProcessor
+from jobshift.connectors.csv_import.batches import Batch, BatchProcessor
 from jobshift.connectors.csv_import.blocks import ArrowRecords, header_end, record_batches
 from jobshift.connectors.csv_import.columns import ObjectSpec, squash
 from jobshift.connectors.csv_import.encoding import (
@@ -37,7 +38,7 @@ DELIMITERS = (",", ";", "\t", "|")
 SNIFF_BYTES = 1 << 16
 IGNORE_TARGETS = {"-", ""}
 
-__all__ = ["ArrowBatch", "BadRow", "Batch", "CrmCsvReader", "HeaderPlan", "detect_delimiter", "plan_header"]
+__all__ = ["ArrowBatch", "Batch", "CrmCsvReader", "HeaderPlan", "detect_delimiter", "plan_header"]
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 

@@ -2,8 +2,9 @@
 
 :func:`read_people_chunks` yields chunks of raw lines (``bytes``, for parsing in worker processes)
 or Parquet rows (``dict``); :func:`read_people_file` yields ``(line, record)`` pairs where ``line`` is
-the 1-based line number (JSONL) or row number (Parquet) and ``record`` is the parsed object or a
-:class:`LineError` with the reason and the raw text. Memory stays flat in the file size: JSONL is
+the 1-based line number (JSONL) or row number (Parquet) and ``record`` is the parsed object or an
+:class:`~jobshift.errors.InputError` (the one shape of a skipped record) with the reason and the raw
+text. Memory stays flat in the file size: JSONL is
 read line by line, Parquet batch by batch.
 A file that cannot be read at all (missing, unknown extension, corrupt gzip or Parquet header or a
 stream that breaks part-way) raises :class:`~jobshift.errors.InputFileError`.
@@ -15,28 +16,19 @@ import gzip
 import io
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 import orjson
 
-from jobshift.errors import InputFileError
+from jobshift.errors import InputError, InputFileError
 
 CHUNK_LINES = 2_000
 SUFFIXES = (".jsonl", ".jsonl.gz", ".parquet")
 _BOM = b"\xef\xbb\xbf"
 
 
-@dataclass(frozen=True, slots=True)
-class LineError:
-    """A line that is not a JSON object: why, and its raw text (for the quarantine)."""
-
-    reason: str
-    raw: str | None = None
-
-
-Record = tuple[int, dict[str, Any] | LineError]
+Record = tuple[int, dict[str, Any] | InputError]
 Chunk = tuple[int, list[bytes] | list[dict[str, Any]]]
 
 
@@ -66,7 +58,7 @@ def read_people_chunks(path: str | Path, chunk_lines: int = CHUNK_LINES) -> Iter
 
 
 def read_people_file(path: str | Path) -> Iterator[Record]:
-    """Stream the records of a people-data file: ``(line, dict | LineError)``; blank lines skipped."""
+    """Stream the records of a people-data file: ``(line, dict | InputError)``; blank lines skipped."""
     for first, items in read_people_chunks(path):
         for offset, item in enumerate(items):
             rec = parse_line(item) if isinstance(item, bytes) else cast(dict[str, Any], item)
@@ -89,17 +81,18 @@ def _open_jsonl(path: Path, *, gz: bool) -> gzip.GzipFile | io.BufferedReader:
         raise InputFileError(f"{path}: cannot read: {exc}") from None
 
 
-def parse_line(raw: bytes) -> dict[str, Any] | LineError | None:
-    """A parsed object, a ``LineError``, or ``None`` for a blank line."""
+def parse_line(raw: bytes) -> dict[str, Any] | InputError | None:
+    """A parsed object, an ``InputError`` (not raised: the caller quarantines it, knowing the line), or
+    ``None`` for a blank line."""
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         if not raw.strip():
             return None
-        return LineError(f"invalid JSON: {str(exc).replace(chr(0), '')}", _text(raw))
+        return InputError(f"invalid JSON: {str(exc).replace(chr(0), '')}", raw=_text(raw))
     if isinstance(obj, dict):
         return obj
-    return LineError(f"not a JSON object (a {type(obj).__name__})", _text(raw))
+    return InputError(f"not a JSON object (a {type(obj).__name__})", raw=_text(raw))
 
 
 def _text(raw: bytes) -> str:

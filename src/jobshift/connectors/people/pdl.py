@@ -2,11 +2,13 @@
 
 One call per person: by LinkedIn URL (``profile``), by email, or by name and company. The API key is read
 from ``JOBSHIFT_PDL_API_KEY`` only (never from a file) and sent as ``X-Api-Key``. 404 means "no match"
-(not billed); 429 is retried after the ``Retry-After`` seconds the server asks for; 5xx and network
-errors are retried with capped exponential backoff and jitter; after ``retry_attempts`` tries the call
-raises :class:`~jobshift.errors.RetryableError`. 401/402/403 (bad key, no credits) raise
-:class:`~jobshift.errors.FatalError`. A match comes back as the PDL person dict with ``observed_at`` set,
-the shape ``jobshift ingest people`` reads (spec/formats.md). Tests use a local fake server or
+(not billed); 429 is retried after the ``Retry-After`` seconds the server asks for (at most
+:data:`MAX_RETRY_AFTER`); 5xx and network errors are retried by the one retry policy
+(:mod:`jobshift.utils.retry`: exponential backoff from ``[pdl] backoff_base_seconds`` up to
+``backoff_max_seconds``, with jitter); after ``max_attempts`` tries the call raises
+:class:`~jobshift.errors.RetryableError`. 401/402/403 (bad key, no credits) raise
+:class:`~jobshift.errors.AuthError`. A match comes back as the PDL person dict with ``observed_at`` set,
+the shape ``jobshift ingest people`` reads (docs/people-data.md). Tests use a local fake server or
 ``httpx.MockTransport``.
 """
 
@@ -23,11 +25,16 @@ from typing import Any, Literal
 import httpx
 
 from jobshift.config import PdlSection
-from jobshift.errors import ConfigError, FatalError, RetryableError
+from jobshift.errors import AuthError, ConfigError, RetryableError
+from jobshift.utils.retry import RetryPolicy, parse_retry_after, retry_call
 
 ENV_API_KEY = "JOBSHIFT_PDL_API_KEY"
 ENRICH_PATH = "/v5/person/enrich"
 MAX_RETRY_AFTER = 300.0
+
+
+class PdlUnavailable(RetryableError):
+    """PDL answered 429 or 5xx, or not at all: retried by the client; raised after the last try."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,7 @@ class PdlClient:
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
+        self.policy = RetryPolicy.from_settings(settings, max_retry_after_seconds=MAX_RETRY_AFTER)
         self._next_at = 0.0
         self.stats = PdlStats()
 
@@ -128,16 +136,13 @@ class PdlClient:
 
     def backoff(self, attempt: int) -> float:
         """Seconds before retry ``attempt`` (1-based): exponential, capped, jittered (50–100%)."""
-        s = self.settings
-        ceiling = min(s.retry_backoff_max_seconds, s.retry_backoff_seconds * (2 ** (attempt - 1)))
-        return ceiling * (0.5 + self._rng.random() / 2)
+        return self.policy.backoff(attempt, self._rng.random)
 
     def enrich(self, lookup: PersonLookup, *, observed_at: date) -> EnrichResult:
         """Enrich one person; the profile's ``observed_at`` is ``observed_at`` (ISO date)."""
         params = {**lookup.params(), "min_likelihood": str(self.settings.min_likelihood)}
-        attempt = 0
-        while True:
-            attempt += 1
+
+        def once(attempt: int) -> EnrichResult:
             self._throttle()
             self.stats.calls += 1
             try:
@@ -154,7 +159,7 @@ class PdlClient:
                     self.stats.no_match += 1
                     return EnrichResult("no_match")
                 if code in (401, 402, 403):
-                    raise FatalError(f"People Data Labs: HTTP {code}: {_message(resp)}")
+                    raise AuthError(f"People Data Labs: HTTP {code}: {_message(resp)}")
                 if code == 429:
                     self.stats.rate_limited += 1
                     retry = _retry_after(resp)
@@ -165,10 +170,20 @@ class PdlClient:
                 else:
                     self.stats.errors += 1
                     return EnrichResult("error", error=f"HTTP {code}: {_message(resp)}")
-            if attempt >= self.settings.retry_attempts:
-                raise RetryableError(f"People Data Labs: {reason} (after {attempt} tries)", retry_after=retry)
-            self.stats.retries += 1
-            self._wait(retry if retry is not None else self.backoff(attempt))
+            tries = f" (after {attempt} tries)" if self.policy.gives_up(attempt) else ""
+            raise PdlUnavailable(f"People Data Labs: {reason}{tries}", retry_after=retry)
+
+        return retry_call(
+            once,
+            self.policy,
+            sleep=self._wait,
+            rand=self._rng.random,
+            retry_on=PdlUnavailable,
+            on_retry=self._retried,
+        )
+
+    def _retried(self, attempt: int, error: BaseException, wait: float) -> None:
+        self.stats.retries += 1
 
     def _matched(self, resp: httpx.Response, observed_at: date) -> EnrichResult:
         try:
@@ -185,13 +200,8 @@ class PdlClient:
 
 
 def _retry_after(resp: httpx.Response) -> float | None:
-    raw = resp.headers.get("Retry-After")
-    if raw is None:
-        return None
-    try:
-        return min(max(float(raw), 0.0), MAX_RETRY_AFTER)
-    except ValueError:
-        return None
+    wait = parse_retry_after(resp.headers.get("Retry-After"))
+    return None if wait is None else min(wait, MAX_RETRY_AFTER)
 
 
 def _message(resp: httpx.Response) -> str:

@@ -30,6 +30,8 @@ class CategoryDef:
     """Position in the scorecard (funnel order), from 1."""
     key: str
     name: str
+    summary: str
+    """One line for the configuration reference (``[scorecard.benchmarks] <key>``)."""
     group: Group
     direction: Direction
     unit: Unit
@@ -48,6 +50,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=1,
         key="contacts_provided",
         name="Contacts Provided",
+        summary="Weighted share of the valuable cohorts' opportunity contacts tracked",
         group="input",
         direction="higher",
         unit="share",
@@ -64,6 +67,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=2,
         key="closed_won_contacts_tracked",
         name="Closed Won Opp Contacts Tracked",
+        summary="Share of the contacts on closed-won opportunities tracked",
         group="input",
         direction="higher",
         unit="share",
@@ -80,6 +84,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=3,
         key="persona_definition",
         name="Persona Definition",
+        summary="Share of closed-won opportunity contacts whose title matches [persona]",
         group="input",
         direction="higher",
         unit="share",
@@ -96,6 +101,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=4,
         key="accounts_provided",
         name="Accounts Provided",
+        summary="Kinds of accounts present (target or ICP, open opportunity, customer) / 3",
         group="input",
         direction="higher",
         unit="share",
@@ -115,6 +121,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=5,
         key="icp_definition",
         name="ICP Definition",
+        summary="Share of the customer accounts matching [icp]",
         group="input",
         direction="higher",
         unit="share",
@@ -131,6 +138,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=6,
         key="filtering",
         name="Filtering",
+        summary="Share of the month's signals filtered out",
         group="output",
         direction="lower",
         unit="share",
@@ -147,6 +155,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=7,
         key="new_title_relevance",
         name="New Title Relevance",
+        summary="Share of the month's leads whose title matches [persona]",
         group="output",
         direction="higher",
         unit="share",
@@ -163,6 +172,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=8,
         key="new_account_relevance",
         name="New Account Relevance",
+        summary="Share of the month's leads at a relevant (target or ICP) account",
         group="output",
         direction="higher",
         unit="share",
@@ -179,6 +189,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=9,
         key="engagement_rate",
         name="Engagement Rate",
+        summary="Share of the window's leads with at least one activity",
         group="adoption",
         direction="higher",
         unit="share",
@@ -192,6 +203,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=10,
         key="days_until_first_activity",
         name="Days Until First Activity",
+        summary="Median days from lead creation to its first activity",
         group="adoption",
         direction="lower",
         unit="days",
@@ -210,6 +222,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=11,
         key="number_of_activities",
         name="Number of Activities",
+        summary="Activities per lead of the window",
         group="adoption",
         direction="higher",
         unit="count",

@@ -19,19 +19,20 @@ import hashlib
 import os
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, insert, select, update
 
-from jobshift.errors import UsageError
+from jobshift.errors import ConflictError, InvalidValueError, NotFoundError, UsageError
 from jobshift.services.workspace import Workspace
-from jobshift.store.schema import api_tokens, app_users, leads, users
+from jobshift.store.admin import demo as demo_store
+from jobshift.store.admin import users as users_store
 from jobshift.utils.timeutil import utcnow
 
 ROLES = ("admin", "manager", "rep")
@@ -108,9 +109,8 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def row_to_user(row: object) -> AppUser:
+def row_to_user(m: Mapping[str, Any]) -> AppUser:
     """An :class:`AppUser` from an ``app_users`` row."""
-    m = row._mapping  # type: ignore[attr-defined]
     return AppUser(
         id=int(m["id"]),
         username=m["username"],
@@ -121,63 +121,59 @@ def row_to_user(row: object) -> AppUser:
 
 
 def check_role(role: str) -> None:
-    """``UsageError`` unless ``role`` is one of :data:`ROLES`."""
+    """``InvalidValueError`` unless ``role`` is one of :data:`ROLES`."""
     if role not in ROLES:
-        raise UsageError(f"role must be one of {', '.join(ROLES)} (got {role!r})")
+        raise InvalidValueError(f"role must be one of {', '.join(ROLES)} (got {role!r})")
 
 
 def check_password(password: str) -> None:
-    """``UsageError`` for a password shorter than 8 characters (or absurdly long)."""
+    """``InvalidValueError`` for a password shorter than 8 characters (or absurdly long)."""
     if len(password) < 8:
-        raise UsageError("password must have at least 8 characters")
+        raise InvalidValueError("password must have at least 8 characters")
     if len(password) > 1024:
-        raise UsageError("password must have at most 1024 characters")
+        raise InvalidValueError("password must have at most 1024 characters")
 
 
 def _validate(username: str, role: str, password: str) -> None:
     check_role(role)
     if not username or len(username) > 80 or any(c.isspace() for c in username):
-        raise UsageError("username must be 1-80 characters without spaces")
+        raise InvalidValueError("username must be 1-80 characters without spaces")
     check_password(password)
 
 
 def add_user(
     ws: Workspace, username: str, role: str, password: str, crm_user_id: str | None = None
 ) -> AppUser:
-    """Create an app user; ``UsageError`` if the name is taken, the role unknown or the CRM user missing."""
+    """Create an app user; a ``UsageError`` (conflict, invalid value, not found) if the name is taken, the
+    role unknown or the CRM user missing."""
     _validate(username, role, password)
     with ws.store.begin() as conn:
-        if conn.execute(select(app_users.c.id).where(app_users.c.username == username)).first():
-            raise UsageError(f"user {username!r} already exists")
-        if crm_user_id and not conn.execute(select(users.c.id).where(users.c.id == crm_user_id)).first():
-            raise UsageError(f"CRM user {crm_user_id!r} not found (import users first)")
-        new_id = conn.execute(
-            insert(app_users)
-            .values(
-                username=username,
-                password_hash=hash_password(password),
-                role=role,
-                crm_user_id=crm_user_id or None,
-                active=True,
-                created_at=utcnow(),
-            )
-            .returning(app_users.c.id)
-        ).scalar_one()
+        if users_store.by_name(conn, username):
+            raise ConflictError(f"user {username!r} already exists")
+        if crm_user_id and not users_store.crm_user_exists(conn, crm_user_id):
+            raise NotFoundError(f"CRM user {crm_user_id!r} not found (import users first)")
+        new_id = users_store.insert_user(
+            conn,
+            username=username,
+            password_hash=hash_password(password),
+            role=role,
+            crm_user_id=crm_user_id or None,
+            active=True,
+            created_at=utcnow(),
+        )
     return AppUser(int(new_id), username, role, crm_user_id or None)
 
 
 def list_users(ws: Workspace) -> list[AppUser]:
     """Every app user, by name."""
     with ws.store.connect() as conn:
-        return [row_to_user(r) for r in conn.execute(select(app_users).order_by(app_users.c.username))]
+        return [row_to_user(r) for r in users_store.all_users(conn)]
 
 
 def get_user(ws: Workspace, user_id: int) -> AppUser | None:
     """An active app user by id."""
     with ws.store.connect() as conn:
-        row = conn.execute(
-            select(app_users).where(app_users.c.id == user_id, app_users.c.active.is_(True))
-        ).first()
+        row = users_store.by_id(conn, user_id, active_only=True)
     return row_to_user(row) if row else None
 
 
@@ -189,22 +185,16 @@ def authenticate(ws: Workspace, username: str, password: str) -> AppUser | None:
         verify_password(_dummy_hash(), password[:1024])
         return None
     with ws.store.connect() as conn:
-        row = conn.execute(
-            select(app_users).where(app_users.c.username == username, app_users.c.active.is_(True))
-        ).first()
+        row = users_store.by_name(conn, username, active_only=True)
     if row is None:
         verify_password(_dummy_hash(), password)
         return None
-    stored = row._mapping["password_hash"]
+    stored = row["password_hash"]
     if not verify_password(stored, password):
         return None
     if _hasher.check_needs_rehash(stored):
         with ws.store.begin() as conn:
-            conn.execute(
-                update(app_users)
-                .where(app_users.c.id == row._mapping["id"])
-                .values(password_hash=hash_password(password))
-            )
+            users_store.update_user(conn, row["id"], password_hash=hash_password(password))
     return row_to_user(row)
 
 
@@ -220,21 +210,15 @@ def create_token(ws: Workspace, username: str, expires_days: int | None = None, 
 
     days = ws.config.web.token_expires_days if expires_days is None else expires_days
     if days < 0 or days > 3650:
-        raise UsageError("--expires-days must be between 0 (never) and 3650")
+        raise InvalidValueError("--expires-days must be between 0 (never) and 3650")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     expires_at = now + timedelta(days=days) if days else None
     with ws.store.begin() as conn:
-        uid = conn.execute(
-            select(app_users.c.id).where(app_users.c.username == username, app_users.c.active.is_(True))
-        ).scalar()
-        if uid is None:
-            raise UsageError(f"no active user {username!r}")
-        token_id = conn.execute(
-            insert(api_tokens)
-            .values(token_hash=_token_hash(token), user_id=uid, created_at=now, expires_at=expires_at)
-            .returning(api_tokens.c.id)
-        ).scalar_one()
+        user = users_store.by_name(conn, username, active_only=True)
+        if user is None:
+            raise NotFoundError(f"no active user {username!r}")
+        token_id = users_store.insert_token(conn, _token_hash(token), user["id"], now, expires_at)
         audit(
             conn,
             actor=actor,
@@ -253,23 +237,12 @@ def user_for_token(ws: Workspace, token: str, now: datetime | None = None) -> Ap
     digest = _token_hash(token)
     now = now or utcnow()
     with ws.store.begin() as conn:
-        row = conn.execute(
-            select(app_users, api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at)
-            .join(api_tokens, api_tokens.c.user_id == app_users.c.id)
-            .where(
-                api_tokens.c.token_hash == digest,
-                app_users.c.active.is_(True),
-                api_tokens.c.revoked_at.is_(None),
-                (api_tokens.c.expires_at.is_(None)) | (api_tokens.c.expires_at > now),
-            )
-        ).first()
+        row = users_store.user_of_token(conn, digest, now)
         if row is None:
             return None
-        last = row._mapping["last_used_at"]
+        last = row["last_used_at"]
         if last is None or (now - last).total_seconds() >= 60:
-            conn.execute(
-                update(api_tokens).where(api_tokens.c.id == row._mapping["token_id"]).values(last_used_at=now)
-            )
+            users_store.update_token(conn, row["token_id"], last_used_at=now)
     return row_to_user(row)
 
 
@@ -303,27 +276,13 @@ DEMO_LOGINS = (
 def _demo_crm_users(ws: Workspace) -> tuple[str | None, str | None]:
     """The BDR owning the most leads, and their manager (else any active Manager user)."""
     with ws.store.connect() as conn:
-        bdr = conn.execute(
-            select(users.c.id, users.c.manager_id)
-            .select_from(users.outerjoin(leads, leads.c.owner_id == users.c.id))
-            .where(users.c.role == "BDR", users.c.active.isnot(False))
-            .group_by(users.c.id, users.c.manager_id)
-            .order_by(func.count(leads.c.id).desc(), users.c.id)
-            .limit(1)
-        ).first()
-        rep_id = bdr.id if bdr else None
+        bdr = demo_store.busiest_bdr(conn)
+        rep_id = bdr["id"] if bdr else None
         mgr_id = None
-        if bdr and bdr.manager_id:
-            mgr_id = conn.execute(
-                select(users.c.id).where(users.c.id == bdr.manager_id, users.c.role == "Manager")
-            ).scalar()
+        if bdr and bdr["manager_id"]:
+            mgr_id = demo_store.manager(conn, bdr["manager_id"])
         if mgr_id is None:
-            mgr_id = conn.execute(
-                select(users.c.id)
-                .where(users.c.role == "Manager", users.c.active.isnot(False))
-                .order_by(users.c.id)
-                .limit(1)
-            ).scalar()
+            mgr_id = demo_store.manager(conn)
     return rep_id, mgr_id
 
 

@@ -19,19 +19,17 @@ import hashlib
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
-
 from jobshift.config import load_config
 from jobshift.services.workspace import Workspace
-from jobshift.store.schema import activities, leads
+from jobshift.store.admin import demo as demo_store
 from jobshift.utils.files import atomic_write_text
 from jobshift.utils.timeutil import utcnow
 
 DEMO_ICP = {"countries": '["United States"]', "min_employees": "200"}
 ENGAGED_SHARE = 0.4
-_DEFAULT_ICP = re.compile(
-    r"(\[icp\]\n(?:#[^\n]*\n)*industries = \[\]\ncountries = )\[\]"
-    r"(\nsegments = \[\]\n)# (min_employees = )200\n"
+_DEFAULT_ICP = re.compile(  # the untouched [icp] of the generated template (comment lines between keys)
+    r"(\[icp\]\n(?:#[^\n]*\n)*industries = \[\]\n(?:#[^\n]*\n)*countries = )\[\]"
+    r"((?:\n#[^\n]*)*\nsegments = \[\]\n(?:#[^\n]*\n)*?)# (min_employees = )200\n"
 )
 
 
@@ -64,12 +62,8 @@ def simulate_rep_activity(ws: Workspace, now: datetime | None = None) -> int:
     p = ws.config.program
     sources = [p.contact_tracking_lead_source, p.target_tracking_lead_source]
     with ws.store.begin() as conn:
-        rows = conn.execute(
-            select(leads.c.id, leads.c.owner_id, leads.c.created_at).where(
-                (leads.c.signal_id.is_not(None)) | leads.c.lead_source.in_(sources)
-            )
-        ).all()
-        touched = set(conn.execute(select(activities.c.who_id).distinct()).scalars())
+        rows = demo_store.program_leads(conn, sources)
+        touched = demo_store.touched_records(conn)
         new = []
         for lead_id, owner, created in rows:
             if lead_id in touched or _fraction(f"engaged:{lead_id}") >= ENGAGED_SHARE:
@@ -88,6 +82,5 @@ def simulate_rep_activity(ws: Workspace, now: datetime | None = None) -> int:
                         "subject": "demo: simulated follow-up",
                     }
                 )
-        if new:
-            conn.execute(insert(activities), new)
+        demo_store.add_activities(conn, new)
     return len(new)

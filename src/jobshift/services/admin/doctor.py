@@ -16,7 +16,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from jobshift.services.workspace import Workspace
 from jobshift.store.engine import Store, head_revisions, hold_write_lock, known_revisions
-from jobshift.store.health import integrity_problems, missing_indexes, missing_tables, running_runs
+from jobshift.store.health import (
+    create_indexes,
+    integrity_problems,
+    missing_indexes,
+    missing_tables,
+    running_runs,
+)
 from jobshift.store.runs import close_abandoned
 from jobshift.utils.process import owner_state
 
@@ -160,8 +166,7 @@ def _indexes(store: Store, check: Check, repair: bool) -> None:
         return
     with store.begin() as conn:
         hold_write_lock(conn)
-        for ix in lacking:
-            ix.create(conn, checkfirst=True)
+        create_indexes(conn, lacking)
     check.repaired.append(f"recreated {len(lacking)}: {', '.join(names)}")
 
 

@@ -15,12 +15,10 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, func, insert, select
-
 from jobshift.services.admin import auth
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.workspace import Workspace
-from jobshift.store.schema import login_attempts as t
+from jobshift.store.admin import login_attempts as attempts
 from jobshift.utils.timeutil import utcnow
 
 OK, FAILED, LOCKED = "ok", "failed", "locked"
@@ -42,17 +40,10 @@ class SignIn:
 
 
 def _lock_end(
-    conn: Connection, where: object, max_failures: int, window: timedelta, lockout: timedelta, now: datetime
+    stamps: list[datetime], max_failures: int, window: timedelta, lockout: timedelta, now: datetime
 ) -> datetime | None:
-    """When the newest run of ``max_failures`` failures within ``window`` stops locking (if after now)."""
-    stamps = [
-        at
-        for (at,) in conn.execute(
-            select(t.c.at)
-            .where(where, t.c.outcome == FAILED, t.c.at >= now - window - lockout)  # type: ignore[arg-type]
-            .order_by(t.c.at)
-        )
-    ]
+    """When the newest run of ``max_failures`` failures (at ``stamps``, oldest first) within ``window``
+    stops locking (if after now)."""
     until: datetime | None = None
     for i in range(max_failures - 1, len(stamps)):
         if stamps[i] - stamps[i - max_failures + 1] <= window and stamps[i] + lockout > now:
@@ -67,17 +58,15 @@ def locked_until(ws: Workspace, username: str, ip: str, now: datetime | None = N
     window = timedelta(minutes=cfg.login_window_minutes)
     lockout = timedelta(minutes=cfg.login_lockout_minutes)
     name = username[:80]
+    since = now - window - lockout
     with ws.store.connect() as conn:
-        last_ok = conn.execute(
-            select(func.max(t.c.at)).where(t.c.username == name, t.c.outcome == OK)
-        ).scalar()
-        by_name = t.c.username == name
-        if last_ok is not None:
-            by_name = by_name & (t.c.at > last_ok)
-        ends = [
-            _lock_end(conn, by_name, cfg.login_max_failures, window, lockout, now),
-            _lock_end(conn, t.c.ip == ip[:64], cfg.login_ip_max_failures, window, lockout, now),
-        ]
+        last_ok = attempts.last_time(conn, name, OK)
+        by_name = attempts.failure_times(conn, since, username=name, after=last_ok, outcome=FAILED)
+        by_ip = attempts.failure_times(conn, since, ip=ip[:64], outcome=FAILED)
+    ends = [
+        _lock_end(by_name, cfg.login_max_failures, window, lockout, now),
+        _lock_end(by_ip, cfg.login_ip_max_failures, window, lockout, now),
+    ]
     found = [e for e in ends if e is not None]
     return max(found) if found else None
 
@@ -85,9 +74,7 @@ def locked_until(ws: Workspace, username: str, ip: str, now: datetime | None = N
 def record_attempt(ws: Workspace, username: str, ip: str, outcome: str, now: datetime | None = None) -> None:
     """Append one sign-in attempt (``ok``, ``failed`` or ``locked``)."""
     with ws.store.begin() as conn:
-        conn.execute(
-            insert(t).values(at=now or utcnow(), username=username[:80], ip=ip[:64], outcome=outcome)
-        )
+        attempts.record(conn, now or utcnow(), username[:80], ip[:64], outcome)
 
 
 def sign_in(ws: Workspace, username: str, password: str, ip: str) -> SignIn:
@@ -106,4 +93,4 @@ def sign_in(ws: Workspace, username: str, password: str, ip: str) -> SignIn:
 def recent_attempts(ws: Workspace, limit: int = 50) -> list[dict[str, object]]:
     """The newest sign-in attempts (for the admin's Users page)."""
     with ws.store.connect() as conn:
-        return [dict(r) for r in conn.execute(select(t).order_by(t.c.id.desc()).limit(limit)).mappings()]
+        return list(attempts.recent(conn, limit))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-from jobshift.config import CONFIG_FILE, DEFAULT_CONFIG_TOML, Config, parse_config
+from jobshift.config import CONFIG_FILE, Config, default_config_toml, parse_config
 from jobshift.errors import ConfigError
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.workspace import Workspace
@@ -96,7 +96,7 @@ def unmask_secrets(text: str, current: str) -> str:
 def read_config_text(ws: Workspace) -> str:
     """The current ``jobshift.toml`` text (the commented defaults when the file does not exist)."""
     path = ws.path / CONFIG_FILE
-    return path.read_text(encoding="utf-8") if path.exists() else DEFAULT_CONFIG_TOML
+    return path.read_text(encoding="utf-8") if path.exists() else default_config_toml()
 
 
 def read_config_text_masked(ws: Workspace) -> str:

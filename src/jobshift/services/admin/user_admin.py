@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection
 
-from jobshift.errors import UsageError
+from jobshift.errors import ConflictError, NotFoundError
 from jobshift.services.admin import auth
 from jobshift.services.admin.web_sessions import end_user_sessions
 from jobshift.services.workspace import Workspace
+from jobshift.store.admin import users as users_store
 from jobshift.store.audit import audit
-from jobshift.store.schema import api_tokens, app_users
 from jobshift.utils.timeutil import utcnow
 
 
@@ -44,20 +44,16 @@ class TokenInfo:
 
 
 def _user_row(conn: Connection, username: str) -> Any:
-    row = conn.execute(select(app_users).where(app_users.c.username == username)).first()
+    row = users_store.by_name(conn, username)
     if row is None:
-        raise UsageError(f"no user {username!r}")
-    return row._mapping
+        raise NotFoundError(f"no user {username!r}")
+    return row
 
 
-def _other_active_admins(conn: Connection, user_id: int) -> int:
-    return int(
-        conn.execute(
-            select(func.count()).where(
-                app_users.c.role == "admin", app_users.c.active.is_(True), app_users.c.id != user_id
-            )
-        ).scalar_one()
-    )
+def _reread(conn: Connection, user_id: int) -> auth.AppUser:
+    row = users_store.by_id(conn, user_id)
+    assert row is not None
+    return auth.row_to_user(row)
 
 
 def set_active(ws: Workspace, username: str, active: bool, *, actor: str = "cli") -> auth.AppUser:
@@ -65,12 +61,10 @@ def set_active(ws: Workspace, username: str, active: bool, *, actor: str = "cli"
     with ws.store.begin() as conn:
         row = _user_row(conn, username)
         if bool(row["active"]) == active:
-            return auth.row_to_user(
-                conn.execute(select(app_users).where(app_users.c.id == row["id"])).first()
-            )
-        if not active and row["role"] == "admin" and not _other_active_admins(conn, row["id"]):
-            raise UsageError(f"{username!r} is the last active admin: make another admin first")
-        conn.execute(update(app_users).where(app_users.c.id == row["id"]).values(active=active))
+            return _reread(conn, row["id"])
+        if not active and row["role"] == "admin" and not users_store.other_active_admins(conn, row["id"]):
+            raise ConflictError(f"{username!r} is the last active admin: make another admin first")
+        users_store.update_user(conn, row["id"], active=active)
         if not active:
             end_user_sessions(conn, row["id"])
         audit(
@@ -82,7 +76,7 @@ def set_active(ws: Workspace, username: str, active: bool, *, actor: str = "cli"
             before={"active": bool(row["active"])},
             after={"active": active},
         )
-        return auth.row_to_user(conn.execute(select(app_users).where(app_users.c.id == row["id"])).first())
+        return _reread(conn, row["id"])
 
 
 def set_role(ws: Workspace, username: str, role: str, *, actor: str = "cli") -> auth.AppUser:
@@ -91,9 +85,13 @@ def set_role(ws: Workspace, username: str, role: str, *, actor: str = "cli") -> 
     with ws.store.begin() as conn:
         row = _user_row(conn, username)
         if row["role"] != role:
-            if row["role"] == "admin" and row["active"] and not _other_active_admins(conn, row["id"]):
-                raise UsageError(f"{username!r} is the last active admin: make another admin first")
-            conn.execute(update(app_users).where(app_users.c.id == row["id"]).values(role=role))
+            if (
+                row["role"] == "admin"
+                and row["active"]
+                and not users_store.other_active_admins(conn, row["id"])
+            ):
+                raise ConflictError(f"{username!r} is the last active admin: make another admin first")
+            users_store.update_user(conn, row["id"], role=role)
             end_user_sessions(conn, row["id"])
             audit(
                 conn,
@@ -104,7 +102,7 @@ def set_role(ws: Workspace, username: str, role: str, *, actor: str = "cli") -> 
                 before={"role": row["role"]},
                 after={"role": role},
             )
-        return auth.row_to_user(conn.execute(select(app_users).where(app_users.c.id == row["id"])).first())
+        return _reread(conn, row["id"])
 
 
 def set_password(ws: Workspace, username: str, password: str, *, actor: str = "cli") -> None:
@@ -113,7 +111,7 @@ def set_password(ws: Workspace, username: str, password: str, *, actor: str = "c
     new_hash = auth.hash_password(password)
     with ws.store.begin() as conn:
         row = _user_row(conn, username)
-        conn.execute(update(app_users).where(app_users.c.id == row["id"]).values(password_hash=new_hash))
+        users_store.update_user(conn, row["id"], password_hash=new_hash)
         ended = end_user_sessions(conn, row["id"])
         audit(
             conn,
@@ -127,15 +125,9 @@ def set_password(ws: Workspace, username: str, password: str, *, actor: str = "c
 
 def list_tokens(ws: Workspace, username: str | None = None) -> list[TokenInfo]:
     """API tokens (of ``username``, else of everyone), newest first."""
-    q = (
-        select(api_tokens, app_users.c.username)
-        .join(app_users, app_users.c.id == api_tokens.c.user_id)
-        .order_by(api_tokens.c.id.desc())
-    )
     with ws.store.connect() as conn:
         if username is not None:
             _user_row(conn, username)
-            q = q.where(app_users.c.username == username)
         return [
             TokenInfo(
                 id=int(m["id"]),
@@ -145,25 +137,21 @@ def list_tokens(ws: Workspace, username: str | None = None) -> list[TokenInfo]:
                 expires_at=m["expires_at"],
                 revoked_at=m["revoked_at"],
             )
-            for m in conn.execute(q).mappings()
+            for m in users_store.tokens(conn, username=username)
         ]
 
 
 def revoke_token(ws: Workspace, token_id: int, *, actor: str = "cli") -> TokenInfo:
     """Revoke an API token by id (it stops working at once); audited. Revoking twice is a no-op."""
     with ws.store.begin() as conn:
-        row = conn.execute(
-            select(api_tokens, app_users.c.username)
-            .join(app_users, app_users.c.id == api_tokens.c.user_id)
-            .where(api_tokens.c.id == token_id)
-        ).first()
-        if row is None:
-            raise UsageError(f"no API token {token_id}")
-        m = row._mapping
+        found = users_store.tokens(conn, token_id=token_id)
+        if not found:
+            raise NotFoundError(f"no API token {token_id}")
+        m = found[0]
         revoked_at = m["revoked_at"]
         if revoked_at is None:
             revoked_at = utcnow()
-            conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=revoked_at))
+            users_store.update_token(conn, token_id, revoked_at=revoked_at)
             audit(
                 conn,
                 actor=actor,

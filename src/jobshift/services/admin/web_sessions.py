@@ -12,11 +12,11 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection
 
 from jobshift.services.admin.auth import AppUser, row_to_user
 from jobshift.services.workspace import Workspace
-from jobshift.store.schema import app_users, web_sessions
+from jobshift.store.admin import sessions
 from jobshift.utils.timeutil import utcnow
 
 
@@ -29,14 +29,13 @@ def start_session(ws: Workspace, user_id: int, now: datetime | None = None) -> s
     now = now or utcnow()
     sid = secrets.token_urlsafe(32)
     with ws.store.begin() as conn:
-        conn.execute(delete(web_sessions).where(web_sessions.c.expires_at < now - timedelta(days=1)))
-        conn.execute(
-            insert(web_sessions).values(
-                session_hash=_digest(sid),
-                user_id=user_id,
-                created_at=now,
-                expires_at=now + timedelta(hours=ws.config.web.session_hours),
-            )
+        sessions.start(
+            conn,
+            _digest(sid),
+            user_id,
+            now,
+            expires_at=now + timedelta(hours=ws.config.web.session_hours),
+            purge_before=now - timedelta(days=1),
         )
     return sid
 
@@ -45,35 +44,16 @@ def session_user(ws: Workspace, user_id: int, session_id: str, now: datetime | N
     """The active user of a session that has neither ended nor expired, else ``None``."""
     now = now or utcnow()
     with ws.store.connect() as conn:
-        row = conn.execute(
-            select(app_users)
-            .join(web_sessions, web_sessions.c.user_id == app_users.c.id)
-            .where(
-                web_sessions.c.session_hash == _digest(session_id),
-                web_sessions.c.user_id == user_id,
-                web_sessions.c.ended_at.is_(None),
-                web_sessions.c.expires_at > now,
-                app_users.c.active.is_(True),
-            )
-        ).first()
+        row = sessions.user_of(conn, _digest(session_id), user_id, now)
     return row_to_user(row) if row else None
 
 
 def end_session(ws: Workspace, session_id: str) -> None:
     """End one session (sign-out)."""
     with ws.store.begin() as conn:
-        conn.execute(
-            update(web_sessions)
-            .where(web_sessions.c.session_hash == _digest(session_id), web_sessions.c.ended_at.is_(None))
-            .values(ended_at=utcnow())
-        )
+        sessions.end(conn, utcnow(), session_hash=_digest(session_id))
 
 
 def end_user_sessions(conn: Connection, user_id: int) -> int:
     """End every open session of ``user_id`` (in the caller's transaction); returns how many."""
-    result = conn.execute(
-        update(web_sessions)
-        .where(web_sessions.c.user_id == user_id, web_sessions.c.ended_at.is_(None))
-        .values(ended_at=utcnow())
-    )
-    return int(result.rowcount or 0)
+    return sessions.end(conn, utcnow(), user_id=user_id)

@@ -37,7 +37,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from sqlalchemy.sql.util import find_tables
 from sqlalchemy.sql.visitors import iterate
 
-from jobshift.errors import UsageError
+from jobshift.errors import InvalidValueError, UsageError
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.browse.browse_search import Unindexed, prefix_any, prefix_search, unindexed
 from jobshift.services.workspace import Workspace
@@ -155,14 +155,14 @@ def _date(name: str, raw: str) -> datetime:
     try:
         return datetime.combine(date.fromisoformat(raw), datetime.min.time())
     except ValueError:
-        raise UsageError(f"{name}: not a date YYYY-MM-DD (got {raw!r})") from None
+        raise InvalidValueError(f"{name}: not a date YYYY-MM-DD (got {raw!r})") from None
 
 
 def _float(name: str, raw: str) -> float:
     try:
         return float(raw)
     except ValueError:
-        raise UsageError(f"{name}: not a number (got {raw!r})") from None
+        raise InvalidValueError(f"{name}: not a number (got {raw!r})") from None
 
 
 def _yes(name: str, raw: str) -> bool:
@@ -170,7 +170,7 @@ def _yes(name: str, raw: str) -> bool:
         return True
     if raw.lower() in ("0", "false", "no"):
         return False
-    raise UsageError(f"{name}: expected yes or no (got {raw!r})")
+    raise InvalidValueError(f"{name}: expected yes or no (got {raw!r})")
 
 
 def _date_range(col: Any) -> dict[str, Callable[[str], ColumnElement[bool]]]:
@@ -406,7 +406,9 @@ def _where(spec: ListSpec, viewer: AppUser, filters: dict[str, str], mine: bool)
             continue
         build = spec.filters.get(name)
         if build is None:
-            raise UsageError(f"unknown filter {name!r} for {spec.name} (known: {', '.join(spec.filters)})")
+            raise InvalidValueError(
+                f"unknown filter {name!r} for {spec.name} (known: {', '.join(spec.filters)})"
+            )
         where.append(build(raw))
     if mine:
         if spec is not LEADS:
@@ -427,7 +429,7 @@ def _order(spec: ListSpec, sort: str | None) -> list[Any]:
     desc = sort.startswith("-")
     col = spec.sorts.get(sort.lstrip("-"))
     if col is None:
-        raise UsageError(f"unknown sort {sort!r} for {spec.name} (known: {', '.join(spec.sorts)})")
+        raise InvalidValueError(f"unknown sort {sort!r} for {spec.name} (known: {', '.join(spec.sorts)})")
     return [col.desc(), spec.key.desc()] if desc else [col.asc(), spec.key.asc()]
 
 
@@ -467,7 +469,9 @@ def list_page(
     spec = SPECS[entity]
     filters = filters or {}
     if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
-        raise UsageError(f"page must be between 1 and {MAX_PAGE:,} and per_page between 1 and {MAX_PER_PAGE}")
+        raise InvalidValueError(
+            f"page must be between 1 and {MAX_PAGE:,} and per_page between 1 and {MAX_PER_PAGE}"
+        )
     where = _where(spec, viewer, filters, mine)
     order = _order(spec, sort)
     narrow = _paging_source(spec, filters, sort)

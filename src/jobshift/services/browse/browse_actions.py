@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from jobshift.errors import UsageError
+from jobshift.errors import InvalidValueError
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.browse.browse import lead_scope
 from jobshift.services.workspace import Workspace
@@ -35,7 +35,7 @@ def mark_contacted(
 ) -> dict[str, Any] | None:
     """Record that the viewer contacted the lead; returns the new activity, or ``None`` if not visible."""
     if activity_type not in ACTIVITY_TYPES:
-        raise UsageError(f"activity type must be one of {', '.join(ACTIVITY_TYPES)}")
+        raise InvalidValueError(f"activity type must be one of {', '.join(ACTIVITY_TYPES)}")
     note = note.replace("\x00", "").strip()[:500]  # PostgreSQL text cannot hold NUL
     now = utcnow()
     with ws.store.begin() as conn:
@@ -79,7 +79,7 @@ def mark_contacted(
 def dismiss_lead(ws: Workspace, viewer: AppUser, lead_id: str, reason: str = "wrong_person") -> bool | None:
     """Dismiss a lead as wrong; ``None`` if not visible, ``False`` if it was already dismissed."""
     if reason not in DISMISS_REASONS:
-        raise UsageError(f"reason must be one of {', '.join(DISMISS_REASONS)}")
+        raise InvalidValueError(f"reason must be one of {', '.join(DISMISS_REASONS)}")
     with ws.store.begin() as conn:
         lead = conn.execute(
             select(leads.c.id, leads.c.status, leads.c.signal_id).where(

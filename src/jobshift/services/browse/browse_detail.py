@@ -1,4 +1,4 @@
-"""Role-scoped detail views: a lead with the seed's "dynamic layout", a contact, an account, a signal.
+"""Role-scoped detail views: a lead with the "dynamic layout" (was → is now), a contact, an account, a signal.
 
 A lead page answers at a glance: who this person was to us (past contact, past account, past title),
 who they are now (current account and its type — customer, target, open-opportunity stage — title,

@@ -14,8 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from jobshift.config import Config
 from jobshift.connectors.crm.protocol import CrmObject
 from jobshift.connectors.crm.salesforce import SalesforceConnector
@@ -23,12 +21,12 @@ from jobshift.connectors.crm.salesforce.fields import SOBJECTS
 from jobshift.connectors.csv_import.columns import OBJECTS, resolve_object
 from jobshift.connectors.csv_import.values import to_datetime
 from jobshift.domain.crm_payload import WRITTEN_FIELDS
-from jobshift.errors import FatalError
+from jobshift.errors import FatalError, InputError
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm.mirror import upsert_rows
-from jobshift.store.quarantine import QuarantinedRow, add_quarantined
-from jobshift.store.runs import finish_run, start_run
-from jobshift.store.schema import CRM_TABLES, runs
+from jobshift.store.quarantine import add_quarantined
+from jobshift.store.runs import finish_run, last_ok_counts, start_run
+from jobshift.store.schema import CRM_TABLES
 
 PULL_KIND = "crm_pull"
 BATCH = 2_000
@@ -120,14 +118,8 @@ def resolve_objects(names: Sequence[str]) -> list[str]:
 
 def last_watermark(ws: Workspace, obj: str) -> datetime | None:
     """The ``SystemModstamp`` watermark of the last successful pull of ``obj``."""
-    q = (
-        select(runs.c.counts)
-        .where(runs.c.kind == PULL_KIND, runs.c.object == obj, runs.c.status == "ok")
-        .order_by(runs.c.id.desc())
-        .limit(1)
-    )
     with ws.store.connect() as c:
-        counts = c.execute(q).scalar()
+        counts = last_ok_counts(c, PULL_KIND, obj)
     mark = (counts or {}).get("watermark") if isinstance(counts, Mapping) else None
     return to_datetime(mark) if mark else None
 
@@ -176,7 +168,7 @@ def _pull_object(ws: Workspace, conn: Any, obj: str, since: datetime | None, sou
         run_id = start_run(db, PULL_KIND, object=obj, source=source)
     try:
         with ws.store.begin() as db:
-            bad: list[QuarantinedRow] = []
+            bad: list[InputError] = []
             batch: list[dict[str, Any]] = []
             seen: set[tuple[Any, ...]] = set()
             rejected_before = len(conn.rejected)
@@ -186,7 +178,8 @@ def _pull_object(ws: Workspace, conn: Any, obj: str, since: datetime | None, sou
                 missing = [c for c in required if row.get(c) in (None, "")]
                 if missing:
                     reason = f"required column {missing[0]} is empty in {crm}"
-                    bad.append(QuarantinedRow(source, None, missing[0], reason, str(row.get("id") or row)))
+                    raw = str(row.get("id") or row)
+                    bad.append(InputError(reason, column=missing[0], source=source, raw=raw))
                     continue
                 key = tuple(row[k] for k in spec.key)
                 if key in seen:
@@ -197,7 +190,7 @@ def _pull_object(ws: Workspace, conn: Any, obj: str, since: datetime | None, sou
                     _flush(db, obj, table.c.keys(), batch, counts)
             _flush(db, obj, table.c.keys(), batch, counts)
             for _obj, rid, reason in conn.rejected[rejected_before:]:
-                bad.append(QuarantinedRow(source, None, None, reason, rid))
+                bad.append(InputError(reason, source=source, raw=rid))
             add_quarantined(db, run_id, obj, bad)
             counts["quarantined"] = len(bad)
         mark = conn.watermarks.get(obj) or since

@@ -14,19 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
-from sqlalchemy import (
-    Connection,
-    Select,
-    Text,
-    and_,
-    cast,
-    exists,
-    func,
-    inspect,
-    literal,
-    select,
-    type_coerce,
-)
+from sqlalchemy import Connection, Select
 
 from jobshift.config import Config
 from jobshift.domain.matching.companies import Alias
@@ -44,15 +32,19 @@ from jobshift.engine.executor import Executor, LocalExecutor
 from jobshift.engine.finalize import Detection, finalize
 from jobshift.errors import UsageError
 from jobshift.services.browse.exporting import register_exporter, write_records
-from jobshift.services.detect.detect_reading import columns_frame, iter_newest, read_frame
-from jobshift.services.detect.tracked_set import TRACKED_TABLE, tracked_contact_columns
 from jobshift.services.specs import detect_settings
 from jobshift.services.workspace import Workspace
 from jobshift.store import Store
 from jobshift.store import signals as signal_store
+from jobshift.store.detect.queries import accounts_with_counts
+from jobshift.store.detect.reading import cursor_frame, iter_newest, read_frame
 from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run
-from jobshift.store.schema import accounts, contacts, opportunities, people_observations
+from jobshift.store.tracking import (
+    contacts_with_account_columns,
+    has_tracked_table,
+    shared_email_contact_columns,
+)
 from jobshift.utils.timeutil import utcnow
 
 BATCH_ROWS = 50_000
@@ -76,12 +68,12 @@ class AllContactsWithAccount:
         """All contacts with an account (``tier`` is rejected: there are no cohorts yet)."""
         if tier is not None:
             raise UsageError("--tier needs the tracked set: run `jobshift track` first")
-        return tracked_contact_columns().where(contacts.c.account_id.is_not(None))
+        return contacts_with_account_columns()
 
 
 def default_tracked_set(conn: Connection) -> TrackedSet:
     """The tracked set of ``jobshift track`` once it has run, else every contact with an account."""
-    if inspect(conn).has_table(TRACKED_TABLE):
+    if has_tracked_table(conn):
         from jobshift.services.detect.tracking import CohortTrackedSet
 
         return CohortTrackedSet()
@@ -106,59 +98,14 @@ class DetectSummary:
         return self.__dict__.copy()
 
 
-def _json_text(conn: Connection, col: Any) -> Any:
-    """A JSON column read as its text (decoded vectorized by polars, not per row by the driver)."""
-    return cast(col, Text) if conn.dialect.name == "postgresql" else type_coerce(col, Text)
-
-
 def read_accounts(conn: Connection) -> pl.DataFrame:
     """Accounts with their contact counts, whether they have an open opportunity, and the ICP columns."""
-    n = select(func.count()).where(contacts.c.account_id == accounts.c.id).scalar_subquery()
-    open_opp = exists().where(
-        and_(
-            opportunities.c.account_id == accounts.c.id,
-            func.coalesce(opportunities.c.is_closed, False).is_(False),
-        )
-    )
-    q = select(
-        accounts.c.id,
-        accounts.c.name,
-        accounts.c.domain,
-        literal(None, Text),
-        accounts.c.parent_id,
-        accounts.c.type,
-        accounts.c.is_target,
-        n,
-        open_opp,
-        accounts.c.industry,
-        accounts.c.country,
-        accounts.c.segment,
-        accounts.c.employees,
-    )
-    return columns_frame([tuple(r) for r in conn.execute(q)], {**ACCOUNT_SCHEMA, **ACCOUNT_ICP_SCHEMA})
-
-
-def newest_observations_query(conn: Connection, lo: str | None = None, hi: str | None = None) -> Select[Any]:
-    """The newest observation of every person key (a GROUP BY max join), optionally keys in ``[lo, hi)``."""
-    o = people_observations
-    newest = select(o.c.person_key, func.max(o.c.observed_at).label("m"))
-    if lo is not None:
-        newest = newest.where(o.c.person_key >= lo)
-    if hi is not None:
-        newest = newest.where(o.c.person_key < hi)
-    sub = newest.group_by(o.c.person_key).subquery()
-    cols = [
-        o.c[c] if c not in ("experience", "emails_norm") else _json_text(conn, o.c[c]).label(c)
-        for c in OBSERVATION_SCHEMA
-    ]
-    return select(*cols).join_from(
-        o, sub, and_(o.c.person_key == sub.c.person_key, o.c.observed_at == sub.c.m)
-    )
+    return cursor_frame(conn, accounts_with_counts(), {**ACCOUNT_SCHEMA, **ACCOUNT_ICP_SCHEMA})
 
 
 def iter_observation_batches(conn: Connection, batch_rows: int = BATCH_ROWS) -> Iterator[pl.DataFrame]:
     """Newest observations as typed polars frames of about ``batch_rows`` rows (person-key ranges)."""
-    yield from iter_newest(conn, lambda lo, hi: newest_observations_query(conn, lo, hi), batch_rows)
+    yield from iter_newest(conn, OBSERVATION_SCHEMA, batch_rows)
 
 
 def build_context(
@@ -169,16 +116,7 @@ def build_context(
     c = read_frame(conn, q, CONTACT_SCHEMA)
     # untracked contacts that share an e-mail address with a tracked one: they compete for e-mail
     # matches ("Charlie" untracked beats a tracked "Charlotte" for Charlie's profile), nothing more
-    # (addresses held by several contacts: a GROUP BY over the e-mail index, then those contacts only)
-    shared = (
-        select(contacts.c.email_norm)
-        .where(contacts.c.email_norm.is_not(None))
-        .group_by(contacts.c.email_norm)
-        .having(func.count() > 1)
-    )
-    rivals = read_frame(
-        conn, tracked_contact_columns().where(contacts.c.email_norm.in_(shared)), CONTACT_SCHEMA
-    )
+    rivals = read_frame(conn, shared_email_contact_columns(), CONTACT_SCHEMA)
     rivals = rivals.join(c.select("contact_id"), on="contact_id", how="anti").join(
         c.select("email_norm").drop_nulls().unique(), on="email_norm", how="semi"
     )

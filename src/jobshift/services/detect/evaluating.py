@@ -16,16 +16,15 @@ from typing import Any
 
 import orjson
 import polars as pl
-from sqlalchemy import select
 
 from jobshift.domain.evaluation import score
 from jobshift.domain.signal_types import SIGNAL_TYPES, SignalType
 from jobshift.errors import InputFileError
-from jobshift.services.detect.detect_reading import read_frame
 from jobshift.services.detect.detecting import iter_observation_batches
 from jobshift.services.workspace import Workspace
 from jobshift.store import signals as signal_store
-from jobshift.store.schema import accounts, contacts
+from jobshift.store.detect.queries import account_names_and_targets, contacts_at_accounts
+from jobshift.store.detect.reading import read_frame
 
 BASELINE_RULE = (
     "exact LinkedIn/e-mail identity; company name and title compared as lower-cased strings; no filters"
@@ -47,13 +46,7 @@ def naive_baseline(ws: Workspace) -> list[dict[str, Any]]:
     with ws.store.connect() as conn:
         crm = read_frame(
             conn,
-            select(
-                contacts.c.id,
-                contacts.c.linkedin_norm,
-                contacts.c.email_norm,
-                contacts.c.title,
-                accounts.c.name,
-            ).join(accounts, accounts.c.id == contacts.c.account_id),
+            contacts_at_accounts(),
             {
                 "contact_id": pl.String,
                 "li": pl.String,
@@ -64,7 +57,7 @@ def naive_baseline(ws: Workspace) -> list[dict[str, Any]]:
         )
         accs = read_frame(
             conn,
-            select(accounts.c.id, accounts.c.name, accounts.c.is_target),
+            account_names_and_targets(),
             {"account_id": pl.String, "name": pl.String, "is_target": pl.Boolean},
         )
         obs = pl.concat(

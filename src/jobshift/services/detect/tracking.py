@@ -2,7 +2,7 @@
 
 After the first ``track`` the ``tracked_contacts`` table is the tracked set of the whole program
 (detection via :class:`CohortTrackedSet`, the scorecard and the web via
-:func:`jobshift.services.detect.tracked_set.tracked_contacts_query`).
+:func:`jobshift.store.tracking.tracked_contacts_query`).
 """
 
 from __future__ import annotations
@@ -16,16 +16,14 @@ from sqlalchemy import Select
 from jobshift.domain.cadence import parse_cadence
 from jobshift.domain.cohorts import explain_contact, select_tracked
 from jobshift.errors import UsageError
-from jobshift.services.detect.tracked_set import tracked_contact_columns
 from jobshift.services.specs import cohort_specs, persona_spec, tier_specs
 from jobshift.services.workspace import Workspace
 from jobshift.store.runs import finish_run, start_run
-from jobshift.store.schema import contacts
 from jobshift.store.tracking import (
+    cohort_tracked_columns,
     has_tracked_table,
     iter_contact_facts,
     replace_tracked,
-    tracked_contacts,
     tracked_row,
 )
 from jobshift.utils.timeutil import utcnow
@@ -145,7 +143,4 @@ class CohortTrackedSet:
 
     def query(self, tier: int | None) -> Select[Any]:
         """Contact columns of the tracked contacts (of ``tier`` when given)."""
-        q = tracked_contact_columns().join(tracked_contacts, tracked_contacts.c.contact_id == contacts.c.id)
-        if tier is not None:
-            q = q.where(tracked_contacts.c.tier == tier)
-        return q
+        return cohort_tracked_columns(tier)

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from jobshift.domain.normalize.companies import company_domain
 from jobshift.domain.normalize.linkedin import normalize_linkedin_company
 from jobshift.errors import InputFileError
 from jobshift.services.workspace import Workspace
 from jobshift.store import signals as signal_store
+from jobshift.store.lookups import account_names
 from jobshift.store.runs import finish_run, start_run
-from jobshift.store.schema import account_aliases, accounts
 
 ALIASES_FILE = "account_aliases.csv"
 """The file name ``import all`` picks up beside the CRM files."""
@@ -72,8 +72,8 @@ def import_aliases(ws: Workspace, path: str | Path) -> AliasReport:
         rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in r.items()} for r in reader]
     with ws.store.begin() as conn:
         run_id = start_run(conn, "import", object="aliases", source=str(p))
-        known = {r[0] for r in conn.execute(select(accounts.c.id))}
-        have = {_key(r) for r in conn.execute(select(account_aliases)).mappings()}
+        known = set(account_names(conn))
+        have = {_key(r) for r in signal_store.list_aliases(conn)}
         for i, r in enumerate(rows, start=2):
             report.read += 1
             aid = r.get("account_id") or ""
@@ -99,14 +99,9 @@ def import_aliases(ws: Workspace, path: str | Path) -> AliasReport:
     return report
 
 
-def account_names(conn: Connection) -> dict[str, str]:
-    """``id → name`` of every account (to notice renames across an import)."""
-    return {r[0]: r[1] for r in conn.execute(select(accounts.c.id, accounts.c.name))}
-
-
 def record_renames(conn: Connection, before: dict[str, str]) -> int:
     """Add the former name of every account whose name changed since ``before`` to the alias table."""
-    have = {(r["account_id"], r["alias_name"]) for r in conn.execute(select(account_aliases)).mappings()}
+    have = {(r["account_id"], r["alias_name"]) for r in signal_store.list_aliases(conn)}
     n = 0
     for aid, name in account_names(conn).items():
         old = before.get(aid)

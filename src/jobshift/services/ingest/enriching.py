@@ -19,16 +19,20 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import Connection, column, inspect, select, table
 
 from jobshift.connectors.people.pdl import EnrichResult, PdlClient, PersonLookup
 from jobshift.errors import RetryableError
-from jobshift.services.detect.tracked_set import TRACKED_TABLE, tracked_contacts_query
 from jobshift.services.ingest.ingesting import ingest_people
 from jobshift.services.workspace import Workspace
-from jobshift.store.enrichment import CachedLookup, cached_lookups, lookup_hash, record_lookups
+from jobshift.store.enrichment import (
+    CachedLookup,
+    cached_lookups,
+    lookup_hash,
+    record_lookups,
+    tracked_people,
+)
 from jobshift.store.runs import finish_run, start_run
-from jobshift.store.schema import accounts, contacts
+from jobshift.store.tracking import tier_of_contacts
 from jobshift.utils.files import atomic_write_text
 from jobshift.utils.timeutil import utcnow
 
@@ -111,40 +115,12 @@ def _lookup_of(row: Any) -> tuple[str, str, PersonLookup] | None:
     return None
 
 
-def _tiers(conn: Connection) -> dict[str, int]:
-    insp = inspect(conn)
-    if not insp.has_table(TRACKED_TABLE):
-        return {}
-    if "tier" not in {c["name"] for c in insp.get_columns(TRACKED_TABLE)}:
-        return {}
-    tc = table(TRACKED_TABLE, column("contact_id"), column("tier"))
-    out: dict[str, int] = {}
-    for cid, tier in conn.execute(select(tc.c.contact_id, tc.c.tier)):
-        if tier is not None:
-            out[str(cid)] = min(int(tier), out.get(str(cid), int(tier)))
-    return out
-
-
 def due_lookups(ws: Workspace, now: datetime, report: EnrichReport) -> list[DueLookup]:
     """The lookups due at ``now`` (tier 1 first), counting tracked / cached / unidentifiable contacts."""
     cfg = ws.config.pdl
     with ws.store.connect() as conn:
-        tracked = tracked_contacts_query(conn).subquery()
-        q = (
-            select(
-                contacts.c.id,
-                contacts.c.first_name,
-                contacts.c.last_name,
-                contacts.c.email_norm,
-                contacts.c.linkedin_norm,
-                accounts.c.name.label("company"),
-            )
-            .join(tracked, tracked.c.contact_id == contacts.c.id)
-            .outerjoin(accounts, accounts.c.id == contacts.c.account_id)
-            .order_by(contacts.c.id)
-        )
-        rows = list(conn.execute(q))
-        tiers = _tiers(conn)
+        rows = tracked_people(conn)
+        tiers = tier_of_contacts(conn)
         candidates: dict[str, DueLookup] = {}
         for row in rows:
             report.tracked += 1

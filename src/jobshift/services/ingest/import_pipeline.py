@@ -26,8 +26,8 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 
 from jobshift.connectors.csv_import.columns import resolve_object
-from jobshift.connectors.csv_import.reader import ArrowBatch, BadRow, CrmCsvReader
-from jobshift.errors import InputFileError
+from jobshift.connectors.csv_import.reader import ArrowBatch, CrmCsvReader
+from jobshift.errors import InputError, InputFileError
 from jobshift.store.crm.encode import RowEncoding, encode_columns
 from jobshift.store.crm.encode_arrow import encode_arrays
 
@@ -42,7 +42,7 @@ class EncodedBatch:
     payload: Any
     rows: int
     new_keys: int
-    bad: list[BadRow]
+    bad: list[InputError]
     read: int
     duplicates: int
     invalid_emails: list[str] = field(default_factory=list)

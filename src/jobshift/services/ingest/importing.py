@@ -23,7 +23,7 @@ from jobshift.connectors.csv_import.columns import OBJECTS, ObjectSpec, resolve_
 from jobshift.connectors.csv_import.encoding import codec_name
 from jobshift.connectors.csv_import.reader import CrmCsvReader
 from jobshift.errors import InputFileError, UsageError
-from jobshift.services.ingest.aliases import account_names, record_renames
+from jobshift.services.ingest.aliases import record_renames
 from jobshift.services.ingest.import_pipeline import encoded_batches, gc_paused, read_job, start_reading
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm.mirror import (
@@ -37,7 +37,8 @@ from jobshift.store.crm.mirror import (
     table_of,
 )
 from jobshift.store.engine import hold_write_lock
-from jobshift.store.quarantine import QuarantinedRow, add_quarantined
+from jobshift.store.lookups import account_names
+from jobshift.store.quarantine import add_quarantined
 from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run
 
@@ -223,15 +224,7 @@ def _import_with(
             with gc_paused():
                 for batch in encoded_batches(job, child, reader=reader):
                     totals.add(writer.write(batch.payload, batch.rows, batch.new_keys))
-                    report.quarantined += add_quarantined(
-                        conn,
-                        report.run_id,
-                        spec.name,
-                        (
-                            QuarantinedRow(b.source, b.line, b.column, b.reason, b.raw, b.end_line)
-                            for b in batch.bad
-                        ),
-                    )
+                    report.quarantined += add_quarantined(conn, report.run_id, spec.name, batch.bad)
                     report.read += batch.read
                     report.duplicates += batch.duplicates
                     report.invalid_emails += len(batch.invalid_emails)

@@ -23,8 +23,9 @@ from typing import Any
 
 import orjson
 
-from jobshift.connectors.people.files import Chunk, LineError, parse_line
+from jobshift.connectors.people.files import Chunk, parse_line
 from jobshift.domain.profiles import ProfileError, profile_to_row
+from jobshift.errors import InputError
 from jobshift.utils.process import die_with_parent, sweep_orphans
 
 MAX_WORKERS = 4
@@ -36,23 +37,13 @@ MIN_POOL_BYTES = 16 * 2**20
 POOL_DEPTH = 6
 
 
-@dataclass(frozen=True, slots=True)
-class BadLine:
-    """A line that is quarantined: number, column (if known), reason and raw text."""
-
-    line: int
-    column: str | None
-    reason: str
-    raw: str | None
-
-
 @dataclass(slots=True)
 class ChunkResult:
-    """What one chunk gave: non-blank lines read, insert rows, bad lines."""
+    """What one chunk gave: non-blank lines read, insert rows, bad lines (``source`` and ``line`` set)."""
 
     lines: int
     rows: list[tuple[Any, ...]]
-    bad: list[BadLine]
+    bad: list[InputError]
 
 
 def _raw(rec: Any) -> str:
@@ -62,7 +53,7 @@ def _raw(rec: Any) -> str:
 def convert_chunk(source: str, first_line: int, items: list[bytes] | list[dict[str, Any]]) -> ChunkResult:
     """Turn one chunk (raw JSONL lines or Parquet rows) into insert rows and bad lines."""
     rows: list[tuple[Any, ...]] = []
-    bad: list[BadLine] = []
+    bad: list[InputError] = []
     lines = 0
     loads, to_row, append = orjson.loads, profile_to_row, rows.append
     for line, item in enumerate(items, first_line):
@@ -71,19 +62,19 @@ def convert_chunk(source: str, first_line: int, items: list[bytes] | list[dict[s
             try:
                 rec = loads(item)
             except orjson.JSONDecodeError:
-                rec = parse_line(item)  # blank (None) or a LineError with the reason
+                rec = parse_line(item)  # blank (None) or an InputError with the reason
             if type(rec) is not dict:
-                rec = parse_line(item)  # not an object: the same LineError as the reader's
+                rec = parse_line(item)  # not an object: the same InputError as the reader's
         if rec is None:
             continue  # blank line
         lines += 1
-        if isinstance(rec, LineError):
-            bad.append(BadLine(line, None, rec.reason, rec.raw))
+        if isinstance(rec, InputError):
+            bad.append(rec.at(source, line))
             continue
         try:
             append(to_row(rec, source, line))
-        except ProfileError as exc:
-            bad.append(BadLine(line, exc.field, exc.reason, _raw(rec)))
+        except ProfileError as exc:  # the domain's reason, as the one shape of a skipped record
+            bad.append(InputError(exc.reason, column=exc.field, source=source, line=line, raw=_raw(rec)))
     return ChunkResult(lines, rows, bad)
 
 

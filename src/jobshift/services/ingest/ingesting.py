@@ -17,15 +17,16 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from jobshift.connectors.people.files import CHUNK_LINES, people_file_format, read_people_chunks
+from jobshift.errors import InputError
 from jobshift.services.ingest.ingest_convert import convert_chunks, default_workers
 from jobshift.services.workspace import Workspace
 from jobshift.store.people import insert_observation_rows
-from jobshift.store.quarantine import QuarantinedRow, add_quarantined
+from jobshift.store.quarantine import add_quarantined
 from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run
 from jobshift.utils.timeutil import utcnow
@@ -34,21 +35,13 @@ BATCH_SIZE = 20_000
 REPORT_MAX_QUARANTINED = 1_000
 
 
-@dataclass(frozen=True)
-class QuarantinedLine:
-    """One line that was not ingested (all of them are in the quarantine table)."""
-
-    line: int
-    column: str | None
-    reason: str
-
-
 @dataclass
 class IngestReport:
     """What one ``ingest people`` run did.
 
     ``lines_read`` counts non-blank lines (rows for Parquet) = inserted + already_present + quarantined.
-    ``quarantined_lines`` lists the first ``REPORT_MAX_QUARANTINED`` quarantined lines.
+    ``quarantined_lines`` lists the first ``REPORT_MAX_QUARANTINED`` quarantined lines (all of them are in
+    the quarantine table); ``to_dict`` shows each as ``{"line", "column", "reason"}``.
     """
 
     source: str
@@ -60,7 +53,7 @@ class IngestReport:
     already_present: int = 0
     quarantined: int = 0
     seconds: float = 0.0
-    quarantined_lines: list[QuarantinedLine] = field(default_factory=list)
+    quarantined_lines: list[InputError] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """The counts alone (stored on the run)."""
@@ -73,7 +66,9 @@ class IngestReport:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return asdict(self)
+        out = asdict(replace(self, quarantined_lines=[]))
+        out["quarantined_lines"] = [q.report() for q in self.quarantined_lines]
+        return out
 
 
 @locked("ingest")
@@ -107,7 +102,7 @@ def ingest_people(
         run_id = start_run(conn, "ingest", object="people", source=source)
     report = IngestReport(source=source, format=fmt, run_id=run_id, workers=workers)
     rows: list[tuple[Any, ...]] = []
-    bad: list[QuarantinedRow] = []
+    bad: list[InputError] = []
     pending = 0
 
     def flush() -> None:
@@ -133,12 +128,9 @@ def ingest_people(
         for res in convert_chunks(source, chunks, workers, ahead=batch_size // chunk_lines):
             pending += res.lines
             rows.extend(res.rows)
-            for b in res.bad:
-                bad.append(
-                    QuarantinedRow(source=source, line=b.line, column=b.column, reason=b.reason, raw=b.raw)
-                )
-                if len(report.quarantined_lines) < REPORT_MAX_QUARANTINED:
-                    report.quarantined_lines.append(QuarantinedLine(b.line, b.column, b.reason))
+            bad.extend(res.bad)
+            room = REPORT_MAX_QUARANTINED - len(report.quarantined_lines)
+            report.quarantined_lines.extend(res.bad[:room])
             if pending >= batch_size:
                 flush()
         flush()

@@ -7,23 +7,21 @@ lead's ``is_backfill``, or a backfill outbox row for the lead's signal / the con
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from jobshift.config import Config
 from jobshift.domain.notification_rules import RuleContext, matching_rules, recipients_for
-from jobshift.domain.signal_types import types_notifying
 from jobshift.services.specs import notified_lead_source, rule_specs
 from jobshift.store import notifications as nstore
 from jobshift.store.lookups import rows_by_id
-from jobshift.store.schema import accounts, contacts, leads, opportunities, outbox, signals, users
-
-_CHUNK = 900
+from jobshift.store.program import notify_items as items_store
+from jobshift.store.schema import accounts, users
 
 
 @dataclass
@@ -48,34 +46,6 @@ def window_for(send_date: date, cfg: Config) -> tuple[datetime, datetime]:
     start = end - timedelta(days=cfg.notifications.lookback_days)
     utc = ZoneInfo("UTC")
     return start.astimezone(utc).replace(tzinfo=None), end.astimezone(utc).replace(tzinfo=None)
-
-
-def _open_opps(conn: Connection, account_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    ids = sorted({a for a in account_ids if a})
-    out: dict[str, list[dict[str, Any]]] = {}
-    for i in range(0, len(ids), _CHUNK):
-        o = opportunities
-        q = select(
-            o.c.id, o.c.account_id, o.c.name, o.c.stage, o.c.stage_number, o.c.type, o.c.is_closed
-        ).where(o.c.account_id.in_(ids[i : i + _CHUNK]))
-        for r in conn.execute(q).mappings():
-            if r["is_closed"]:
-                continue
-            out.setdefault(r["account_id"], []).append(dict(r))
-    return out
-
-
-def _backfill_refs(conn: Connection) -> tuple[set[str], set[str]]:
-    """Signal ids and contact ids written by backfill batches (no notifications for them)."""
-    q = select(outbox.c.kind, outbox.c.signal_id, outbox.c.target_id).where(outbox.c.is_backfill.is_(True))
-    sigs: set[str] = set()
-    cons: set[str] = set()
-    for kind, sid, target in conn.execute(q):
-        if sid:
-            sigs.add(sid)
-        if kind == "update_contact" and target:
-            cons.add(target)
-    return sigs, cons
 
 
 def _is_customer(account: Mapping[str, Any] | None, flag: Any, cfg: Config) -> bool:
@@ -157,18 +127,11 @@ def _items(
 ) -> list[tuple[RuleContext, dict[str, Any], dict[str, str | None]]]:
     """(rule context, message view, team) of every item in the window."""
     send_date = end.date()
-    bf_sigs, bf_contacts = _backfill_refs(conn)
-    src = notified_lead_source(cfg)
-    q = select(leads).where(leads.c.created_at >= start, leads.c.created_at < end, leads.c.lead_source == src)
-    lead_rows = [dict(r) for r in conn.execute(q.order_by(leads.c.id)).mappings()]
-    q2 = select(contacts).where(
-        contacts.c.no_longer_at_company.is_(True),
-        contacts.c.no_longer_at_company_at >= start,
-        contacts.c.no_longer_at_company_at < end,
-    )
+    bf_sigs, bf_contacts = items_store.backfill_refs(conn)
+    lead_rows = items_store.leads_created(conn, start, end, notified_lead_source(cfg))
     contact_rows = [
-        dict(r)
-        for r in conn.execute(q2.order_by(contacts.c.id)).mappings()
+        r
+        for r in items_store.contacts_departed(conn, start, end)
         if str(r["status"] or "").casefold() == cfg.program.contact_status.casefold()
         and str(r["disqualified_reason"] or "").casefold() == cfg.program.disqualified_reason.casefold()
     ]
@@ -183,7 +146,7 @@ def _items(
         + [r.get("past_account_id") for r in kept_leads]
         + [r.get("account_id") for r in kept_contacts],
     )
-    opps = _open_opps(conn, accs)
+    opps = items_store.open_opportunities(conn, accs)
     out = []
     for lead in kept_leads:
         acc = accs.get(str(lead.get("matched_account_id")))
@@ -205,7 +168,7 @@ def _items(
             "account_renewal_manager": (acc or {}).get("renewal_manager_id"),
         }
         out.append((ctx, view, team))
-    moved = _moves(conn, [c["id"] for c in kept_contacts])
+    moved = items_store.moves(conn, [c["id"] for c in kept_contacts])
     web = cfg.notifications.web_base_url.rstrip("/")
     for c in kept_contacts:
         acc = accs.get(str(c.get("account_id")))
@@ -251,21 +214,6 @@ def _items(
             "account_renewal_manager": (acc or {}).get("renewal_manager_id"),
         }
         out.append((ctx, view, team))
-    return out
-
-
-def _moves(conn: Connection, contact_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Where each contact went (its newest job-change / left-company signal)."""
-    out: dict[str, dict[str, Any]] = {}
-    s = signals
-    for i in range(0, len(contact_ids), _CHUNK):
-        q = (
-            select(s.c.contact_id, s.c.new_company, s.c.new_title, s.c.job_started_date, s.c.lead_id)
-            .where(s.c.contact_id.in_(contact_ids[i : i + _CHUNK]), s.c.type.in_(types_notifying("contact")))
-            .order_by(s.c.detected_at)
-        )
-        for r in conn.execute(q).mappings():
-            out[r["contact_id"]] = dict(r)
     return out
 
 

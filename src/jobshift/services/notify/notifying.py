@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
-
 from jobshift.config import WEEKDAYS, Config
 from jobshift.errors import ConnectorError, FatalError, RetryableError
 from jobshift.notify.email import EmailSender, build_message
@@ -29,9 +27,15 @@ from jobshift.notify.slack import RateLimited, SlackNotifier, UnknownOutcome
 from jobshift.services.notify.notify_plan import PlanReport, plan
 from jobshift.store import notifications as nstore
 from jobshift.store.engine import Store
+from jobshift.store.lookups import all_by_id, rows_by_id
 from jobshift.store.run_lock import run_lock
-from jobshift.store.schema import notifications, users
+from jobshift.store.schema import users
+from jobshift.utils.retry import RetryPolicy, retry_call
 from jobshift.utils.timeutil import utcnow
+
+RATE_LIMIT_TRIES = 50
+RATE_LIMIT_POLICY = RetryPolicy(RATE_LIMIT_TRIES, 0.0, 0.0, jitter=0.0)
+"""Slack's 429s: wait exactly its ``Retry-After`` (no backoff of our own), at most 50 tries in a row."""
 
 
 @dataclass
@@ -90,30 +94,21 @@ def build_digests(store: Store, cfg: Config, *, week: str, now: datetime | None 
     made = 0
     with store.begin() as conn:
         for uid, items in nstore.waiting_digest_items(conn).items():
-            user = conn.execute(select(users).where(users.c.id == uid)).mappings().first()
+            user = rows_by_id(conn, users, [uid]).get(uid)
             chan = cfg.notifications.digest_channel
             if user is not None and not user["slack_user_id" if chan == "slack" else "email"]:
                 chan = "email" if chan == "slack" else "slack"
-            key = nstore.idempotency_key("digest", "digest", f"{week}:{items[0]['id']}", uid, chan)
-            res = conn.execute(
-                insert(notifications).values(
-                    idempotency_key=key,
-                    rule="digest",
-                    item_type="digest",
-                    item_id=f"{week}:{items[0]['id']}",
-                    recipient_user_id=uid,
-                    channel=chan,
-                    status="pending",
-                    attempts=0,
-                    created_at=now,
-                    send_date=now.date(),
-                    is_digest=True,
-                    payload={"week": week, "items": [i["id"] for i in items]},
-                )
+            item_id = f"{week}:{items[0]['id']}"
+            digest_id = nstore.insert_digest(
+                conn,
+                idempotency_key=nstore.idempotency_key("digest", "digest", item_id, uid, chan),
+                item_id=item_id,
+                recipient_user_id=uid,
+                channel=chan,
+                payload={"week": week, "items": [i["id"] for i in items]},
+                now=now,
             )
-            pk = res.inserted_primary_key
-            assert pk is not None
-            nstore.attach_to_digest(conn, [i["id"] for i in items], int(pk[0]))
+            nstore.attach_to_digest(conn, [i["id"] for i in items], digest_id)
             made += 1
     return made
 
@@ -152,7 +147,7 @@ class Sender:
         )
         with self.store.begin() as conn:
             nstore.mark_stale_unconfirmed(conn, before)
-            self._users = {r["id"]: dict(r) for r in conn.execute(select(users)).mappings()}
+            self._users = all_by_id(conn, users)
             for ch in ("slack", "email"):
                 if ch not in self.channels():
                     waiting = nstore.due_count(conn, [ch])
@@ -207,11 +202,11 @@ class Sender:
     def _after_failure(self, row: dict[str, Any], error: str, *, status: str) -> None:
         n = self.cfg.notifications
         with self.store.begin() as conn:
-            if row["attempts"] >= n.max_attempts:
+            if row["attempts"] >= n.max_attempts:  # RetryPolicy.gives_up
                 nstore.mark_failed(conn, row["id"], f"gave up after {row['attempts']} attempts: {error}")
                 self.report.failed += 1
                 return
-            wait = min(n.retry_max_seconds, n.retry_base_seconds * 2 ** (row["attempts"] - 1))
+            wait = RetryPolicy.from_settings(n, jitter=0.0).backoff(row["attempts"])
             nstore.mark_retry(conn, row["id"], error, self.clock() + timedelta(seconds=wait), status=status)
         self.report.retry_later += 1
 
@@ -261,20 +256,27 @@ class Sender:
             raise RetryableError("Slack failed before posting (verified in history)") from None
 
     def _with_rate_limit(self, call: Callable[[], Any]) -> Any:
-        n = self.cfg.notifications
-        for _ in range(50):
-            try:
-                return call()
-            except RateLimited as exc:
-                self.report.rate_limited += 1
-                wait = float(exc.retry_after or 0.0)
-                if wait > n.max_retry_after_seconds:
-                    self.report.deferred = True
-                    self._defer_until = self.clock() + timedelta(seconds=wait)
-                    raise RetryableError(f"rate limited for {wait:.0f}s: deferred") from None
-                self.report.waited_seconds += wait
-                self.sleep(wait)
-        raise RetryableError("rate limited 50 times in a row")
+        """``call()``; a 429 is waited out (its ``Retry-After``) and the call made again, up to
+        :data:`RATE_LIMIT_TRIES` times; a wait longer than ``max_retry_after_seconds`` defers the rest."""
+        try:
+            return retry_call(
+                lambda attempt: call(),
+                RATE_LIMIT_POLICY,
+                sleep=self.sleep,
+                retry_on=RateLimited,
+                on_retry=self._rate_limited,
+            )
+        except RateLimited:
+            self.report.rate_limited += 1
+            raise RetryableError(f"rate limited {RATE_LIMIT_TRIES} times in a row") from None
+
+    def _rate_limited(self, attempt: int, error: BaseException, wait: float) -> None:
+        self.report.rate_limited += 1
+        if wait > self.cfg.notifications.max_retry_after_seconds:
+            self.report.deferred = True
+            self._defer_until = self.clock() + timedelta(seconds=wait)
+            raise RetryableError(f"rate limited for {wait:.0f}s: deferred") from None
+        self.report.waited_seconds += wait
 
     _defer_until: datetime = datetime(1970, 1, 1)
 

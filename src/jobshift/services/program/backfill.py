@@ -2,7 +2,7 @@
 
 Every pushable signal is planned into the outbox as a backlog row (``is_backfill``, ordered oldest-first
 or by priority). Each invocation first finishes any batch a crash or a pause left behind, then pushes the
-next batch of ``batch_size`` signals — one batch per period (``[backfill] period``: the seed pushed 9K a
+next batch of ``batch_size`` signals — one batch per period (``[backfill] period``: e.g. 9K a
 week) unless ``all_batches``. Each batch is a run (kind ``backfill``, ``period_key``
 ``backfill:<period>``) whose id is the rows' ``batch_id``; its counts are the per-batch summary.
 Leads created here carry ``is_backfill`` so that notifications skip them.
@@ -14,8 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
 from jobshift.connectors.crm.protocol import CrmConnector
 from jobshift.errors import FatalError
 from jobshift.services.program.push_plan import PlanCounts, plan
@@ -24,8 +22,7 @@ from jobshift.services.program.routing import Router
 from jobshift.services.workspace import Workspace
 from jobshift.store import outbox as ob
 from jobshift.store.run_lock import locked
-from jobshift.store.runs import finish_run, start_run
-from jobshift.store.schema import outbox, runs
+from jobshift.store.runs import finish_run, period_recorded, start_run
 from jobshift.utils.timeutil import utcnow
 
 
@@ -58,10 +55,7 @@ class BackfillSummary:
 
 def _remaining(ws: Workspace) -> int:
     with ws.store.connect() as conn:
-        q = select(func.count(func.distinct(outbox.c.signal_id))).where(
-            outbox.c.status == "pending", outbox.c.is_backfill.is_(True)
-        )
-        return int(conn.execute(q).scalar_one())
+        return ob.backlog_signal_count(conn)
 
 
 def _batch_summary(batch_id: int, signals: int, counts: ApplyCounts, resumed: bool) -> dict[str, Any]:
@@ -103,15 +97,9 @@ def backfill(
     crm = connector or default_connector(ws, clock)
     size = batch_size or cfg.backfill.batch_size
     now = clock()
-    with ws.store.begin() as conn:
+    with ws.store.begin() as conn, Router(conn, cfg, now=now) as router:
         planned = plan(
-            conn,
-            crm,
-            cfg,
-            is_backfill=True,
-            now=now,
-            order=order or cfg.backfill.order,
-            route=Router(conn, cfg, now=now),
+            conn, crm, cfg, is_backfill=True, now=now, order=order or cfg.backfill.order, route=router
         )
     out = BackfillSummary(planned)
     with ws.store.connect() as conn:
@@ -126,8 +114,8 @@ def backfill(
     while True:
         if pk is not None:
             with ws.store.connect() as conn:
-                done = conn.execute(select(runs.c.id).where(runs.c.period_key == pk)).first()
-            if done is not None:
+                done = period_recorded(conn, pk)
+            if done:
                 out.waiting = f"this period's batch is done ({pk}); the next one is due next period"
                 break
         with ws.store.begin() as conn:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from jobshift.config import Config
 from jobshift.connectors.crm.protocol import CrmConnector, ExistingPerson, PersonLookup
@@ -32,12 +32,13 @@ from jobshift.domain.normalize.linkedin import normalize_linkedin_person
 from jobshift.domain.signal_types import push_rank, type_def
 from jobshift.services.specs import action_settings
 from jobshift.store import outbox as ob
+from jobshift.store import signals as signal_store
 from jobshift.store.lookups import rows_by_id
-from jobshift.store.schema import CRM_TABLES, accounts, contacts, people_observations, signals
+from jobshift.store.people import locations
+from jobshift.store.schema import CRM_TABLES, accounts, contacts
 from jobshift.store.tracking import tier_of_contacts
 
 Router = Callable[[Mapping[str, Any], Mapping[str, Any] | None], tuple[str | None, str]]
-_CHUNK = 900
 
 
 @dataclass
@@ -58,31 +59,11 @@ class PlanCounts:
 def pushable_signals(conn: Connection) -> list[dict[str, Any]]:
     """``new`` signals of an actionable type with no outbox rows yet, oldest detection first."""
     planned = ob.planned_signal_ids(conn)
-    q = (
-        select(signals)
-        .where(signals.c.status == "new", signals.c.type.in_(sorted(PUSHABLE_TYPES)))
-        .order_by(signals.c.detected_at, signals.c.signal_id)
-    )
-    return [dict(r) for r in conn.execute(q).mappings() if r["signal_id"] not in planned]
+    return [s for s in signal_store.new_of_types(conn, PUSHABLE_TYPES) if s["signal_id"] not in planned]
 
 
 def _locations(conn: Connection, sigs: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], tuple[Any, ...]]:
-    o = people_observations
-    keys = sorted({str(s["person_key"]) for s in sigs if s.get("person_key")})
-    out: dict[tuple[str, str], tuple[Any, ...]] = {}
-    for i in range(0, len(keys), _CHUNK):
-        q = select(
-            o.c.person_key,
-            o.c.observed_at,
-            o.c.location_country,
-            o.c.location_region,
-            o.c.job_company_country,
-            o.c.job_company_region,
-            o.c.emails_norm,
-        ).where(o.c.person_key.in_(keys[i : i + _CHUNK]))
-        for pk, at, *rest in conn.execute(q):
-            out[(pk, at)] = tuple(rest)
-    return out
+    return locations(conn, [str(s["person_key"]) for s in sigs if s.get("person_key")])
 
 
 def _lookup_for(
@@ -164,6 +145,9 @@ def plan(
     counts = PlanCounts(signals=len(sigs))
     if not sigs:
         return counts
+    prefetch = getattr(route, "prefetch", None)  # a Router reads the stored decisions of all at once
+    if prefetch is not None:
+        prefetch(sigs)
     settings = action_settings(cfg)
     accs = rows_by_id(conn, accounts, (s.get("matched_account_id") for s in sigs))
     past = rows_by_id(conn, contacts, (s.get("contact_id") for s in sigs))

@@ -5,8 +5,10 @@ contacts) → one transaction marks the rows applied, updates the signals (``pus
 the lead id) and writes the audit log. A crash between the CRM write and the mark re-sends the batch on
 the next run; connectors make that harmless (idempotency keys), so nothing is duplicated or lost.
 
-- ``RetryableError`` (or a retryable per-row result): rows stay pending with ``next_attempt_at``
-  (exponential backoff, ``retry_after`` when the CRM gives one); the run stops as ``paused``.
+- ``RetryableError`` (or a retryable per-row result): rows stay pending with ``next_attempt_at`` by the
+  one retry policy (:mod:`jobshift.utils.retry`: ``[push] backoff_base_seconds`` doubling up to
+  ``backoff_max_seconds``, or ``retry_after`` when the CRM gives one; no jitter, so a batch that failed
+  together is retried together); after ``max_attempts`` a row is failed; the run stops as ``paused``.
 - API usage at or above ``[push] api_usage_threshold``: the run stops as ``paused`` before writing.
 - ``FatalError``: the run stops as ``failed`` with the message; the batch stays pending.
 """
@@ -18,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, update
+from sqlalchemy import Connection
 
 from jobshift.config import Config
 from jobshift.connectors.crm.protocol import ContactUpdate, CrmConnector, LeadCreate, WriteResult
@@ -30,10 +32,12 @@ from jobshift.services.program.routing import Router
 from jobshift.services.workspace import Workspace
 from jobshift.store import Store
 from jobshift.store import outbox as ob
+from jobshift.store import signals as signal_store
+from jobshift.store.audit import audit_rows
 from jobshift.store.crm.writeback import record_contact_changes, record_leads
 from jobshift.store.run_lock import run_lock
 from jobshift.store.runs import finish_run, start_run
-from jobshift.store.schema import audit_log, signals
+from jobshift.utils.retry import RetryPolicy
 from jobshift.utils.timeutil import utcnow
 
 Clock = Callable[[], datetime]
@@ -87,24 +91,18 @@ def default_connector(ws: Workspace, clock: Clock = utcnow) -> CrmConnector:
     return workspace_crm(ws).connect(ws, clock)
 
 
-def _backoff(cfg: Config, attempts: int, retry_after: float | None) -> timedelta:
-    p = cfg.push
-    if retry_after is not None:
-        return timedelta(seconds=max(retry_after, 0.0))
-    return timedelta(seconds=min(p.retry_base_seconds * 2 ** max(attempts - 1, 0), p.retry_max_seconds))
-
-
 def _retry(
     cfg: Config, row: Mapping[str, Any], error: str, now: datetime, after: float | None
 ) -> dict[str, Any]:
+    policy = RetryPolicy.from_settings(cfg.push, jitter=0.0)
     attempts = int(row["attempts"]) + 1
-    if attempts >= cfg.push.max_attempts:
+    if policy.gives_up(attempts):
         return {"id": row["id"], "status": "failed", "attempts": attempts, "last_error": error}
     return {
         "id": row["id"],
         "status": "pending",
         "attempts": attempts,
-        "next_attempt_at": now + _backoff(cfg, attempts, after),
+        "next_attempt_at": now + timedelta(seconds=policy.delay(attempts, after)),
         "last_error": error,
     }
 
@@ -119,7 +117,7 @@ class _Batch:
     def __init__(self, actor: str, run_id: int | None, now: datetime) -> None:
         self.actor, self.run_id, self.now = actor, run_id, now
         self.marks: list[dict[str, Any]] = []
-        self.sig: list[dict[str, Any]] = []
+        self.sig: list[tuple[str, str, str | None]] = []  # (signal id, status, lead id)
         self.audit: list[dict[str, Any]] = []
         self.contact_signals: list[str] = []
         self.created: dict[str, str | None] = {}  # idempotency key -> record id, this batch
@@ -172,25 +170,9 @@ class _Batch:
             record_leads(conn, self.local_leads, self.now)
         if self.local_contacts:
             record_contact_changes(conn, self.local_contacts)
-        if self.sig:
-            conn.execute(
-                update(signals)
-                .where(signals.c.signal_id == bindparam("b_id"))
-                .values(status=bindparam("b_status"), lead_id=bindparam("b_lead")),
-                self.sig,
-            )
-        if self.audit:
-            conn.execute(insert(audit_log), self.audit)
-        for i in range(0, len(self.contact_signals), 900):  # the contact update is the signal's action
-            conn.execute(
-                update(signals)
-                .where(
-                    signals.c.signal_id.in_(self.contact_signals[i : i + 900]),
-                    signals.c.type.in_(CONTACT_ACTION_TYPES),
-                    signals.c.status == "new",
-                )
-                .values(status="pushed")
-            )
+        signal_store.record_outcomes(conn, self.sig)
+        audit_rows(conn, self.audit)
+        signal_store.mark_pushed(conn, self.contact_signals, CONTACT_ACTION_TYPES)  # the update is the action
 
 
 def contact_fields(row: Mapping[str, Any], now: datetime) -> dict[str, Any]:
@@ -325,14 +307,14 @@ def _record(
         # the CRM already has this person (its duplicate rule said so): link, as planning would have
         linked = {"linked_to": res.record_id, "object": res.duplicate_of, "matched_by": "crm duplicate rule"}
         batch.applied(row, res.record_id, linked, "link", res.notes)
-        batch.sig.append({"b_id": row["signal_id"], "b_status": "duplicate", "b_lead": res.record_id})
+        batch.sig.append((row["signal_id"], "duplicate", res.record_id))
         counts.linked += 1
         return
     if res.ok:
         batch.applied(row, res.record_id, sent, action, res.notes)
         if row["kind"] == "create_lead":
             counts.created += 1
-            batch.sig.append({"b_id": row["signal_id"], "b_status": "pushed", "b_lead": res.record_id})
+            batch.sig.append((row["signal_id"], "pushed", res.record_id))
             local = local_fields("create_lead", row["payload"])
             batch.local_leads.append({**local, "id": res.record_id})
         else:
@@ -400,7 +382,7 @@ def _links(
                 continue
             target = rec["crm_record_id"]
         batch.applied({**r, "target_id": target}, target, {"linked_to": target, **r["payload"]}, "link")
-        batch.sig.append({"b_id": r["signal_id"], "b_status": "duplicate", "b_lead": target})
+        batch.sig.append((r["signal_id"], "duplicate", target))
         counts.linked += 1
 
 
@@ -427,7 +409,8 @@ def push(
             try:
                 if retry_failed:
                     requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
-                planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
+                with Router(conn, cfg, now=now) as router:
+                    planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=router)
                 intended = ob.pending_rows(conn, is_backfill=False, limit=intended_limit)
                 pending = ob.count_by(conn, is_backfill=False)
             finally:
@@ -450,7 +433,8 @@ def _push(ws: Workspace, crm: CrmConnector, clock: Clock, now: datetime, retry_f
         with store.begin() as conn:
             if retry_failed:
                 requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
-            planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=Router(conn, cfg, now=now))
+            with Router(conn, cfg, now=now) as router:
+                planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=router)
         applied = apply_pending(store, crm, cfg, run_id=run_id, clock=clock)
     except PausedError as exc:  # planning held back (API usage near the limit): nothing planned, try later
         planned, requeued, left_failed = PlanCounts(), 0, 0  # the plan's transaction was rolled back

@@ -28,7 +28,6 @@ from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from jobshift.config import Config
@@ -37,9 +36,15 @@ from jobshift.domain.schedule import Job, Period, due_periods, next_fire
 from jobshift.services.schedule.schedule_jobs import RUNNERS, JobContext, Runner, StepFailed
 from jobshift.services.workspace import Workspace
 from jobshift.store import Store
-from jobshift.store.runs import finish_run, start_run
-from jobshift.store.schema import runs
-from jobshift.utils.process import owner_state, this_process
+from jobshift.store.runs import (
+    close_abandoned,
+    finish_run,
+    list_runs,
+    newest_source_by_object,
+    running_of_kind,
+    start_run,
+)
+from jobshift.utils.process import owner_state
 from jobshift.utils.timeutil import utcnow
 
 RUN_KIND = "schedule"
@@ -85,12 +90,8 @@ def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
 def last_periods(store: Store) -> dict[str, datetime]:
     """Each job's newest recorded period (ok, failed, skipped, running; not ``abandoned``: it runs again)."""
     with store.connect() as conn:
-        rows = conn.execute(
-            select(runs.c.object, func.max(runs.c.source))
-            .where(runs.c.kind == RUN_KIND, runs.c.object.is_not(None), runs.c.status != ABANDONED)
-            .group_by(runs.c.object)
-        ).all()
-    return {str(o): datetime.fromisoformat(str(s)) for o, s in rows if s}
+        newest = newest_source_by_object(conn, RUN_KIND, exclude_status=ABANDONED)
+    return {o: datetime.fromisoformat(s) for o, s in newest.items()}
 
 
 def _source(p: Period) -> str:
@@ -101,11 +102,7 @@ def claim(store: Store, period: Period) -> int | None:
     """Insert the period's ``running`` row (with its owner); ``None`` when the period is in the ledger."""
     try:
         with store.begin() as conn:
-            run_id = start_run(
-                conn, RUN_KIND, object=period.job, source=_source(period), period_key=period.key
-            )
-            conn.execute(update(runs).where(runs.c.id == run_id).values(counts={"owner": this_process()}))
-            return run_id
+            return start_run(conn, RUN_KIND, object=period.job, source=_source(period), period_key=period.key)
     except IntegrityError:
         return None
 
@@ -121,27 +118,18 @@ def recover_abandoned(store: Store) -> list[str]:
     host = socket.gethostname()
     freed: list[str] = []
     with store.begin() as conn:
-        rows = conn.execute(
-            select(runs.c.id, runs.c.period_key, runs.c.counts).where(
-                runs.c.kind == RUN_KIND, runs.c.status == "running"
-            )
-        ).all()
-        for run_id, key, counts in rows:
-            owner = str((counts or {}).get("owner") or "")
+        for r in running_of_kind(conn, RUN_KIND):
+            owner = str(r["owner"] or "")
             if owner_state(owner) != "gone":  # alive, on another host, or not recorded: leave it
                 continue
             o_pid = owner.rpartition(":")[2]
-            conn.execute(
-                update(runs)
-                .where(runs.c.id == run_id, runs.c.status == "running")
-                .values(
-                    status=ABANDONED,
-                    finished_at=utcnow(),
-                    period_key=f"{key}~{run_id}"[-80:],
-                    error=f"scheduler process {o_pid} on {host} ended without closing this run",
-                )
+            close_abandoned(
+                conn,
+                r["id"],
+                f"scheduler process {o_pid} on {host} ended without closing this run",
+                period_key=f"{r['period_key']}~{r['id']}"[-80:],
             )
-            freed.append(str(key))
+            freed.append(str(r["period_key"]))
     return freed
 
 
@@ -336,12 +324,7 @@ def status(ws: Workspace, *, now: datetime | None = None, last_n: int = 10) -> d
     now = now or utcnow()
     local = to_local(now, tz)
     with ws.store.connect() as conn:
-        rows = [
-            dict(r)
-            for r in conn.execute(
-                select(runs).where(runs.c.kind == RUN_KIND).order_by(runs.c.id.desc()).limit(500)
-            ).mappings()
-        ]
+        rows = list_runs(conn, kind=RUN_KIND, limit=500)
     jobs = []
     for job in build_jobs(ws.config):
         mine = [r for r in rows if r["object"] == job.name]

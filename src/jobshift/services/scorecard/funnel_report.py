@@ -2,7 +2,7 @@
 
 Stages (scoped to what the viewer may see):
 
-- tracked: the tracked set (``services.tracked_set``); per month, the tracked contacts created up to
+- tracked: the tracked set (``store.tracking``); per month, the tracked contacts created up to
   the end of that month (contacts without ``created_at`` count from the start)
 - detected: signals, by the month they were detected
 - pushed: leads jobshift created (with a signal or one of the program's lead sources), by the month
@@ -24,10 +24,10 @@ from typing import Any
 
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.browse.browse import contact_scope, lead_scope, signal_scope
-from jobshift.services.detect.tracked_set import TRACKED_TABLE, tracked_contacts_query
 from jobshift.services.specs import lead_sources
 from jobshift.services.workspace import Workspace
 from jobshift.store.scorecard import funnel as fq
+from jobshift.store.tracking import TRACKED_TABLE, tracked_contacts_query
 from jobshift.utils.timeutil import utcnow
 
 STAGES = ("tracked", "detected", "pushed", "contacted", "meeting", "pipeline", "won")

@@ -4,7 +4,7 @@
 calls. A month that has ended is stored in ``scorecard_snapshots`` the first time it is computed
 and read back afterwards, so its grades and trend do not move when the CRM changes later;
 ``recompute=True`` replaces the stored snapshot explicitly. The running month is computed live,
-marked ``provisional`` and never stored; a month after it is refused (``UsageError``), and a month
+marked ``provisional`` and never stored; a month after it is refused (``InvalidValueError``), and a month
 before the workspace's first data (``first_data_at``) is computed but not stored either, so looking
 at ``1900-01`` leaves no permanent row behind. The payload is JSON-ready and versioned
 (``schema_version``); see docs/scorecard.md for every field.
@@ -21,8 +21,7 @@ from jobshift.domain.scorecard.attribution import ATTRIBUTIONS, summarize
 from jobshift.domain.scorecard.funnel import build_funnel
 from jobshift.domain.scorecard.grades import format_value, grade
 from jobshift.domain.scorecard.metrics import cost_per_opportunity, pipeline_to_spend
-from jobshift.errors import UsageError
-from jobshift.services.detect.tracked_set import tracked_contacts_query
+from jobshift.errors import InvalidValueError
 from jobshift.services.scorecard.scorecard_categories import MonthContext, TitleMatcher, build_categories
 from jobshift.services.specs import icp_criteria, persona_matcher
 from jobshift.store import Store
@@ -34,6 +33,7 @@ from jobshift.store.scorecard.snapshots import (
     save_snapshot,
     snapshots_between,
 )
+from jobshift.store.tracking import tracked_contacts_query
 from jobshift.utils.timeutil import utcnow
 
 SCHEMA_VERSION = 1
@@ -41,12 +41,12 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def parse_month(text: str) -> str:
-    """Validate ``YYYY-MM`` from 1900-01 on (raises :class:`UsageError`)."""
+    """Validate ``YYYY-MM`` from 1900-01 on (raises :class:`~jobshift.errors.InvalidValueError`)."""
     m = _MONTH.match(text.strip())
     if not m:
-        raise UsageError(f"--month must be YYYY-MM, got {text!r}")
+        raise InvalidValueError(f"--month must be YYYY-MM, got {text!r}")
     if int(m.group(1)) < 1900:
-        raise UsageError(f"--month must be 1900-01 or later, got {text!r}")
+        raise InvalidValueError(f"--month must be 1900-01 or later, got {text!r}")
     return text.strip()
 
 
@@ -214,7 +214,7 @@ def get_scorecard(
     now = now or utcnow()
     month = parse_month(month) if month else default_month(now)
     if month > month_of(now):
-        raise UsageError(f"--month {month} is in the future (the running month is {month_of(now)})")
+        raise InvalidValueError(f"--month {month} is in the future (the running month is {month_of(now)})")
     payload: dict[str, Any] | None = None
     source = "snapshot"
     if not recompute:

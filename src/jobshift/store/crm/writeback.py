@@ -12,11 +12,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, insert, select
 
+from jobshift.domain.crm_payload import CONTACT_KEEP_FIRST_FIELDS
 from jobshift.domain.normalize.emails import normalize_email
 from jobshift.domain.normalize.linkedin import normalize_linkedin_person
 from jobshift.store.schema import contacts, leads
+from jobshift.utils.grouped_update import update_by_key
 
 _CHUNK = 900
 
@@ -44,20 +46,8 @@ def record_leads(conn: Connection, rows: Sequence[Mapping[str, Any]], created_at
     if fresh:
         cols = sorted({c for r in fresh for c in r})
         conn.execute(insert(leads), [{c: r.get(c) for c in cols} for r in fresh])
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for k, r in clean.items():
-        if k in have:
-            vals = {c: v for c, v in r.items() if c not in ("id", "created_at")}
-            groups.setdefault(tuple(sorted(vals)), []).append(
-                {"b_id": k, **{f"b_{c}": v for c, v in vals.items()}}
-            )
-    for cols2, params in groups.items():
-        stmt = (
-            update(leads)
-            .where(leads.c.id == bindparam("b_id"))
-            .values({c: bindparam(f"b_{c}") for c in cols2})
-        )
-        conn.execute(stmt, params)
+    refresh = [(k, {c: v for c, v in r.items() if c not in ("id", "created_at")}) for k, r in clean.items()]
+    update_by_key(conn, leads, [(k, vals) for k, vals in refresh if k in have])
     return len(fresh)
 
 
@@ -66,21 +56,5 @@ def record_contact_changes(conn: Connection, changes: Sequence[tuple[str, Mappin
 
     ``no_longer_at_company_at`` keeps the first date (a re-applied change does not move it).
     """
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for cid, fields in changes:
-        vals = {k: v for k, v in fields.items() if k in contacts.c and k != "id"}
-        if vals:
-            groups.setdefault(tuple(sorted(vals)), []).append(
-                {"b_id": cid, **{f"b_{k}": v for k, v in vals.items()}}
-            )
-    matched = 0
-    for cols, params in groups.items():
-        values: dict[str, Any] = {}
-        for c in cols:
-            if c == "no_longer_at_company_at":
-                values[c] = func.coalesce(contacts.c[c], bindparam(f"b_{c}"))
-            else:
-                values[c] = bindparam(f"b_{c}")
-        res = conn.execute(update(contacts).where(contacts.c.id == bindparam("b_id")).values(values), params)
-        matched += max(res.rowcount or 0, 0)
-    return matched
+    rows = [(cid, {k: v for k, v in f.items() if k in contacts.c and k != "id"}) for cid, f in changes]
+    return update_by_key(conn, contacts, rows, keep_first=CONTACT_KEEP_FIRST_FIELDS)

@@ -3,9 +3,11 @@
 ``HubSpot(access_token=…, host=[hubspot] base_url)`` builds the generated API classes; every call goes
 through :meth:`HubSpotClient.call`, which passes a (connect, read) timeout, reads the raw JSON response
 (``_preload_content=False``: no model classes, no surprises on fields they do not know), records the
-``X-HubSpot-RateLimit-*`` headers, retries 429 (after ``Retry-After``), 5xx and dropped connections with
-exponential backoff and jitter, and raises a classified error at the end: :class:`HubSpotHttpError` (a
-``FatalError`` carrying status and body, so callers can resolve 409 conflicts) or ``RetryableError``.
+``X-HubSpot-RateLimit-*`` headers, retries 429 (after ``Retry-After``, honoured up to 10 × ``[hubspot]
+backoff_max_seconds``), 5xx and dropped connections by the one retry policy (:mod:`jobshift.utils.retry`:
+``max_attempts``, exponential backoff with jitter), and raises a classified error at the end:
+:class:`HubSpotHttpError` (a ``FatalError`` carrying status and body, so callers can resolve 409
+conflicts) or ``RetryableError``.
 The token (``JOBSHIFT_HUBSPOT_TOKEN``) is never logged or put into an error message.
 """
 
@@ -27,9 +29,12 @@ from urllib3.util.retry import Retry
 from jobshift.config import HubSpotSection
 from jobshift.connectors.crm.call_stats import CallStats as BaseCallStats
 from jobshift.errors import ConfigError, FatalError, RetryableError
+from jobshift.utils.retry import RetryPolicy, parse_retry_after, retry_call
 
 ENV_TOKEN = "JOBSHIFT_HUBSPOT_TOKEN"
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+RETRY_AFTER_CAP_FACTOR = 10
+"""A ``Retry-After`` is honoured up to this many times ``backoff_max_seconds``."""
 
 
 @dataclass
@@ -82,6 +87,9 @@ class HubSpotClient:
         self.usage = Usage()
         self._sleep = sleep
         self._rng = rng or random.Random()
+        self.policy = RetryPolicy.from_settings(
+            settings, max_retry_after_seconds=settings.backoff_max_seconds * RETRY_AFTER_CAP_FACTOR
+        )
         api = HubSpot(
             access_token=_token(env),
             host=settings.base_url.rstrip("/"),
@@ -101,10 +109,9 @@ class HubSpotClient:
         """Call ``fn`` (a generated API method) and return its JSON body (see the module docstring)."""
         s = self.settings
         timeout = (s.connect_timeout_seconds, s.timeout_seconds)
-        last: Exception | None = None
-        for attempt in range(1, s.retry_attempts + 1):
+
+        def once(attempt: int) -> Any:
             self.stats.calls[what] += 1
-            retry_after: float | None = None
             try:
                 raw = fn(*args, _preload_content=False, _request_timeout=timeout, **kwargs)
                 self._headers(raw.headers)
@@ -117,25 +124,27 @@ class HubSpotClient:
                     self._headers(headers)
                     if status and status not in _RETRY_STATUS:
                         raise HubSpotHttpError(what, status, body) from None
+                    retry_after = None
                     if status == 429:
                         self.stats.throttled += 1
                         retry_after = _retry_after(headers)
-                    last = RetryableError(f"HubSpot {what}: HTTP {status or 'network error'} {_msg(body)}")
-                elif _is_network(exc):
-                    last = RetryableError(f"HubSpot {what}: network error: {type(exc).__name__}")
-                else:
-                    raise
-            if attempt < s.retry_attempts:
-                self.stats.retries += 1
-                self._sleep(self._backoff(attempt, retry_after))
-        assert last is not None
-        raise last
+                    message = f"HubSpot {what}: HTTP {status or 'network error'} {_msg(body)}"
+                    raise RetryableError(message, retry_after=retry_after) from None
+                if _is_network(exc):
+                    raise RetryableError(f"HubSpot {what}: network error: {type(exc).__name__}") from None
+                raise
 
-    def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        s = self.settings
-        wait = min(s.retry_backoff_max_seconds, s.retry_backoff_seconds * 2 ** (attempt - 1))
-        wait *= 0.5 + self._rng.random() / 2
-        return max(wait, min(retry_after or 0.0, s.retry_backoff_max_seconds * 10))
+        return retry_call(
+            once,
+            self.policy,
+            sleep=self._sleep,
+            rand=self._rng.random,
+            retry_on=RetryableError,
+            on_retry=self._retried,
+        )
+
+    def _retried(self, attempt: int, error: BaseException, wait: float) -> None:
+        self.stats.retries += 1
 
     def _headers(self, headers: Any) -> None:
         if not headers:
@@ -223,10 +232,7 @@ def _msg(body: Any) -> str:
 
 def _retry_after(headers: Any) -> float | None:
     value = dict(headers or {}).get("Retry-After") or dict(headers or {}).get("retry-after")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
+    return parse_retry_after(value)
 
 
 def _is_api_exception(exc: BaseException) -> bool:

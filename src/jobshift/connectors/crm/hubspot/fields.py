@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from jobshift.connectors.crm.field_overrides import merge_overrides
 from jobshift.connectors.crm.salesforce.fields import column_kinds
 from jobshift.connectors.csv_import.columns import OBJECTS
 from jobshift.connectors.csv_import.values import CONVERTERS, DERIVATIONS, to_datetime
-from jobshift.errors import ConfigError
 
 OBJECT_TYPES: dict[str, str] = {
     "accounts": "companies",
@@ -138,20 +138,15 @@ class PropertyMap:
     @classmethod
     def build(cls, obj: str, overrides: Mapping[str, str] | None = None) -> PropertyMap:
         """Defaults merged with ``[hubspot.fields.<obj>]``."""
-        kinds = column_kinds(obj)
-        mapping = dict(_DEFAULTS.get(obj, {}))
-        for canonical, name in (overrides or {}).items():
-            if canonical not in kinds:
-                raise ConfigError(f"unknown {obj} column {canonical!r}", f"hubspot.fields.{obj}.{canonical}")
-            if name and not re.fullmatch(r"[a-z0-9_]+", name):
-                raise ConfigError(
-                    f"not a HubSpot property name: {name!r}", f"hubspot.fields.{obj}.{canonical}"
-                )
-            if name:
-                mapping[canonical] = name
-            else:
-                mapping.pop(canonical, None)
-        configured = frozenset(k for k, v in (overrides or {}).items() if v)
+        mapping, configured = merge_overrides(
+            obj,
+            _DEFAULTS.get(obj, {}),
+            overrides,
+            columns=column_kinds(obj),
+            section="hubspot",
+            name_pattern=r"[a-z0-9_]+",
+            what="HubSpot property name",
+        )
         return cls(obj, OBJECT_TYPES.get(obj, obj), mapping, configured)
 
     def to_canonical(self, props: Mapping[str, Any], columns: Mapping[str, str]) -> dict[str, Any]:

@@ -4,8 +4,11 @@ A thin layer over the real ``simple_salesforce.Salesforce``: this module logs in
 configurable login URL (username-password flow when a username is set, else client credentials), gives
 the access token to ``Salesforce(session_id=…, instance_url=…)``, and wraps every API call in
 :meth:`SalesforceClient.call`, which counts it, re-authenticates once on ``INVALID_SESSION_ID``, retries
-transient failures (503, ``REQUEST_LIMIT_EXCEEDED``) with exponential backoff and jitter, and raises a
-classified :class:`~jobshift.errors.RetryableError` / :class:`~jobshift.errors.FatalError` at the end.
+transient failures (503, ``REQUEST_LIMIT_EXCEEDED``) by the one retry policy (:mod:`jobshift.utils.retry`:
+``[salesforce] max_attempts``, exponential backoff from ``backoff_base_seconds`` up to
+``backoff_max_seconds`` with jitter), and raises a classified :class:`~jobshift.errors.RetryableError` /
+:class:`~jobshift.errors.FatalError` at the end (:class:`~jobshift.errors.AuthError` for refused
+credentials).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -25,7 +28,8 @@ from simple_salesforce.exceptions import SalesforceError
 from jobshift.config import SalesforceSection
 from jobshift.connectors.crm.call_stats import CallStats as BaseCallStats
 from jobshift.connectors.crm.salesforce.errors import classify, is_session_error
-from jobshift.errors import ConfigError, FatalError, JobshiftError, PausedError, RetryableError
+from jobshift.errors import AuthError, ConfigError, FatalError, JobshiftError, PausedError, RetryableError
+from jobshift.utils.retry import RetryPolicy, retry_call
 
 T = TypeVar("T")
 ENV_PASSWORD = "JOBSHIFT_SF_PASSWORD"
@@ -112,6 +116,7 @@ class SalesforceClient:
         self.session = session
         self.sleep = sleep
         self._rng = rng or random.Random()
+        self.policy = RetryPolicy.from_settings(settings)
         self.stats = CallStats()
         self._sf: Salesforce | None = None
 
@@ -160,7 +165,7 @@ class SalesforceClient:
         if resp.status_code != 200 or "access_token" not in payload:
             err = payload.get("error") or f"HTTP {resp.status_code}"
             desc = payload.get("error_description") or resp.text[:200]
-            raise FatalError(f"Salesforce login failed ({url}): {err}: {desc}")
+            raise AuthError(f"Salesforce login failed ({url}): {err}: {desc}")
         instance = self.settings.instance_url or payload.get("instance_url")
         if not instance:
             raise FatalError(
@@ -183,40 +188,47 @@ class SalesforceClient:
 
     # -- calls with retries -----------------------------------------------------------------------
     def backoff(self, attempt: int) -> float:
-        """Seconds to wait before retry ``attempt`` (1-based): exponential, capped, with full jitter."""
-        s = self.settings
-        ceiling = min(s.retry_backoff_max_seconds, s.retry_backoff_seconds * (2 ** (attempt - 1)))
-        return ceiling * (0.5 + self._rng.random() / 2)
+        """Seconds to wait before retry ``attempt`` (1-based): the retry policy's jittered backoff."""
+        return self.policy.backoff(attempt, self._rng.random)
 
     def _with_retries(
         self, kind: str, fn: Callable[[], T], *, count: bool = True, attempts: int | None = None
     ) -> T:
-        attempts = attempts or self.settings.retry_attempts
         reauthed = False
-        attempt = 0
-        while True:
-            attempt += 1
-            if count:
-                self.stats.calls[kind] += 1
-            try:
-                return fn()
-            except Exception as exc:
-                if is_session_error(exc) and not reauthed:
-                    reauthed = True
-                    self.stats.reauths += 1
-                    self._sf = None
-                    self.login()  # raises FatalError when the credentials no longer work
-                    attempt -= 1
-                    continue
-                if isinstance(exc, JobshiftError) and not isinstance(exc, RetryableError):
-                    raise
-                err = classify(exc, kind)
-                if is_session_error(exc):
-                    err = FatalError(f"Salesforce {kind}: session rejected again after re-authentication")
-                if not isinstance(err, RetryableError) or attempt >= attempts:
+
+        def once(attempt: int) -> T:
+            nonlocal reauthed
+            while True:
+                if count:
+                    self.stats.calls[kind] += 1
+                try:
+                    return fn()
+                except Exception as exc:
+                    if is_session_error(exc) and not reauthed:
+                        reauthed = True
+                        self.stats.reauths += 1
+                        self._sf = None
+                        self.login()  # raises AuthError when the credentials no longer work
+                        continue  # the same attempt again, with the new session
+                    if isinstance(exc, JobshiftError) and not isinstance(exc, RetryableError):
+                        raise
+                    err = classify(exc, kind)
+                    if is_session_error(exc):
+                        err = FatalError(f"Salesforce {kind}: session rejected again after re-authentication")
                     raise err from None
-                self.stats.retries += 1
-                self.sleep(err.retry_after if err.retry_after is not None else self.backoff(attempt))
+
+        policy = self.policy if attempts is None else replace(self.policy, max_attempts=attempts)
+        return retry_call(
+            once,
+            policy,
+            sleep=self.sleep,
+            rand=self._rng.random,
+            retry_on=RetryableError,
+            on_retry=self._retried,
+        )
+
+    def _retried(self, attempt: int, error: BaseException, wait: float) -> None:
+        self.stats.retries += 1
 
     def guard(self) -> None:
         """Raise ``RetryableError`` when the org's API usage (from the last response's

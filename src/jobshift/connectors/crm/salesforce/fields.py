@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from jobshift.connectors.crm.field_overrides import merge_overrides
 from jobshift.connectors.crm.salesforce.values import fit_value
 from jobshift.connectors.csv_import.columns import OBJECTS
 from jobshift.connectors.csv_import.values import CONVERTERS, DERIVATIONS
-from jobshift.errors import ConfigError
 
 SOBJECTS: dict[str, str] = {
     "accounts": "Account",
@@ -102,22 +102,16 @@ class FieldMap:
     @classmethod
     def build(cls, obj: str, overrides: Mapping[str, str] | None = None) -> FieldMap:
         """Defaults merged with ``overrides`` (from ``[salesforce.fields.<obj>]``)."""
-        kinds = column_kinds(obj)
-        mapping = default_field_map(obj)
-        for canonical, sf_name in (overrides or {}).items():
-            if canonical not in kinds:
-                raise ConfigError(
-                    f"unknown {obj} column {canonical!r}", f"salesforce.fields.{obj}.{canonical}"
-                )
-            if sf_name and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?", sf_name):
-                raise ConfigError(
-                    f"not a Salesforce API name: {sf_name!r}", f"salesforce.fields.{obj}.{canonical}"
-                )
-            if sf_name:
-                mapping[canonical] = sf_name
-            else:
-                mapping.pop(canonical, None)
-        return cls(obj, SOBJECTS[obj], mapping, frozenset(k for k, v in (overrides or {}).items() if v))
+        mapping, configured = merge_overrides(
+            obj,
+            default_field_map(obj),
+            overrides,
+            columns=column_kinds(obj),
+            section="salesforce",
+            name_pattern=r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?",
+            what="Salesforce API name",
+        )
+        return cls(obj, SOBJECTS[obj], mapping, configured)
 
     def kind(self, canonical: str) -> str:
         """Value kind of a canonical column (``str``/``bool``/``int``/``float``/``date``/``datetime``)."""

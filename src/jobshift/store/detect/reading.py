@@ -15,11 +15,13 @@ from itertools import pairwise
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, Text, and_, cast, func, select, type_coerce
 
-from jobshift.engine.batches import OBSERVATION_SCHEMA
-from jobshift.services.detect.cx_worker import read_sqlite_frame
+from jobshift.store.detect.cx_worker import read_sqlite_frame
 from jobshift.store.schema import people_observations
+
+JSON_AS_TEXT = ("experience", "emails_norm")
+"""Observation columns read as their JSON text (decoded vectorized by polars, not per row by the driver)."""
 
 try:  # optional accelerator
     import connectorx  # noqa: F401
@@ -60,6 +62,11 @@ def read_frame(conn: Connection, stmt: Select[Any], schema: dict[str, Any]) -> p
         df = read_sqlite_frame(sql, uri)
         df.columns = list(schema)
         return df.with_columns(pl.col(n).cast(t, strict=False) for n, t in schema.items())
+    return cursor_frame(conn, stmt, schema)
+
+
+def cursor_frame(conn: Connection, stmt: Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """:func:`read_frame` through the SQLAlchemy connection always (no connectorx)."""
     return columns_frame([tuple(r) for r in conn.execute(stmt)], schema)
 
 
@@ -76,9 +83,33 @@ def key_ranges(conn: Connection, batch_rows: int) -> list[tuple[str | None, str 
     return list(pairwise(edges))
 
 
-def iter_newest(conn: Connection, query: Any, batch_rows: int) -> Iterator[pl.DataFrame]:
-    """Frames of the newest observations, one per person-key range (``query(lo, hi)`` builds the SELECT)."""
+def json_text(conn: Connection, col: Any) -> Any:
+    """A JSON column read as its text (decoded vectorized by polars, not per row by the driver)."""
+    return cast(col, Text) if conn.dialect.name == "postgresql" else type_coerce(col, Text)
+
+
+def newest_observations_query(
+    conn: Connection, columns: Sequence[str], lo: str | None = None, hi: str | None = None
+) -> Select[Any]:
+    """``columns`` of the newest observation of every person key (a GROUP BY max join), optionally keys
+    in ``[lo, hi)``; the JSON columns of :data:`JSON_AS_TEXT` as text."""
+    o = people_observations
+    newest = select(o.c.person_key, func.max(o.c.observed_at).label("m"))
+    if lo is not None:
+        newest = newest.where(o.c.person_key >= lo)
+    if hi is not None:
+        newest = newest.where(o.c.person_key < hi)
+    sub = newest.group_by(o.c.person_key).subquery()
+    cols = [o.c[c] if c not in JSON_AS_TEXT else json_text(conn, o.c[c]).label(c) for c in columns]
+    return select(*cols).join_from(
+        o, sub, and_(o.c.person_key == sub.c.person_key, o.c.observed_at == sub.c.m)
+    )
+
+
+def iter_newest(conn: Connection, schema: dict[str, Any], batch_rows: int) -> Iterator[pl.DataFrame]:
+    """Frames (typed by ``schema``, whose names are observation columns) of the newest observations, one
+    per person-key range."""
     for lo, hi in key_ranges(conn, batch_rows):
-        df = read_frame(conn, query(lo, hi), OBSERVATION_SCHEMA)
+        df = read_frame(conn, newest_observations_query(conn, list(schema), lo, hi), schema)
         if df.height:
             yield df

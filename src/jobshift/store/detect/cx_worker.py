@@ -5,9 +5,8 @@ advisory-lock semantics drop every lock this process holds on that file; SQLite 
 it is the last connection, checkpoints and removes the WAL index under our pooled connections, which fail
 with "disk I/O error" — or silently lose their protection from concurrent writers. A reader in another
 process is ordinary SQLite concurrency, so the fast path runs in a child (``python -m
-jobshift.services.detect.cx_worker``, no multiprocessing re-import of ``__main__``) that answers each query
-with
-an Arrow IPC stream over a pipe.
+jobshift.store.detect.cx_worker``, no multiprocessing re-import of ``__main__``) that answers each query
+with an Arrow IPC stream over a pipe.
 
 Results stream: connectorx hands the rows over in record batches (``arrow_stream``) that go onto the
 pipe as they come, each as a small length-prefixed IPC stream that the parent reads into polars as it
@@ -56,7 +55,7 @@ class _Reader:
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "jobshift.services.detect.cx_worker"],
+                [sys.executable, "-m", "jobshift.store.detect.cx_worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )

@@ -1,0 +1,1 @@
+"""What detection and evaluation read from the store, as typed polars frames (fast paths per backend)."""

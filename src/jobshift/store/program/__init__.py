@@ -1,0 +1,1 @@
+"""The program's own bookkeeping beyond the outbox: routing decisions and round-robin state, push results."""
