@@ -244,9 +244,13 @@ CONTACT_ACTION_TYPES: tuple[str, ...] = types_where(contact_update_is_action=Tru
 TITLED_TYPES: tuple[str, ...] = types_where(title_in_id=True)
 """Types whose id includes the new title."""
 PRIORITY_REASONS: Mapping[str, str] = MappingProxyType(
-    {d.type.value: d.priority_reason for d in SIGNAL_TYPE_DEFS.values() if d.priority_reason is not None}
+    {
+        d.type.value: d.priority_reason
+        for d in sorted(SIGNAL_TYPE_DEFS.values(), key=lambda d: d.type.value)
+        if d.priority_reason is not None
+    }
 )
-"""Default priority reason per lead-creating type."""
+"""Default priority reason per lead-creating type (by type string, as ``[program.priority_reasons]``)."""
 
 
 def lead_source_kinds(types: Iterable[str] = SIGNAL_TYPES) -> tuple[LeadSourceKind, ...]:
