@@ -15,7 +15,7 @@ from jobshift.domain.notification_rules import (
     recipients_for,
     started_within,
 )
-from jobshift.services.notify.notify_plan import rule_specs
+from jobshift.services.specs import rule_specs
 
 SRC = "jobshift Contact Tracking"
 SEND = date(2024, 9, 25)

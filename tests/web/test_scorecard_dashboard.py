@@ -168,3 +168,47 @@ def test_lead_page_notifications_only_when_the_table_exists(client: TestClient, 
     browse_detail.forget_reflected_tables()  # the lead page re-checks the table at most once a minute
     page = client.get("/leads/l-1").text
     assert page.count("<section") > 2 and "Notifications sent" not in page
+
+
+def test_dashboard_and_scorecard_count_meetings_alike(seeded: Workspace) -> None:
+    """One definition of contacted / meeting: activities on the lead (or its converted contact) since the
+    lead was created; a meeting is an activity of a ``[scorecard] meeting_activity_types`` type, any case."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from jobshift.services.specs import lead_sources
+    from jobshift.store.schema import activities, leads
+    from jobshift.store.scorecard.leads import jobshift_lead, lead_activity_totals
+
+    admin = AppUser(0, "x", "admin", None)
+    sources = lead_sources(seeded.config)
+    types = seeded.config.scorecard.meeting_activity_types
+
+    def both() -> tuple[tuple[int, int], tuple[int, int]]:
+        totals = {
+            s["stage"]: s["count"] for s in funnel_report(seeded, admin, now=datetime(2026, 4, 15)).total
+        }
+        with seeded.store.connect() as conn:
+            sc = lead_activity_totals(conn, sources, datetime(1900, 1, 1), datetime(2100, 1, 1), types)
+        return (totals["contacted"], totals["meeting"]), (sc["contacted"], sc["meeting_held"])
+
+    dashboard, scorecard = both()
+    assert dashboard == scorecard
+    with seeded.store.connect() as conn:
+        quiet_id, created = conn.execute(
+            select(leads.c.id, leads.c.created_at)
+            .where(jobshift_lead(sources), ~leads.c.id.in_(select(activities.c.who_id)))
+            .order_by(leads.c.id)
+            .limit(1)
+        ).one()
+
+    def add(act_id: str, kind: str, at: datetime) -> None:
+        with seeded.store.begin() as conn:
+            conn.execute(insert(activities).values(id=act_id, who_id=quiet_id, type=kind, occurred_at=at))
+
+    add("act-x1", "Meeting", created - timedelta(days=3))  # before the lead existed: counts for neither
+    assert both() == (dashboard, scorecard)
+    add("act-x2", "meeting", created + timedelta(days=1))  # any case of a meeting type
+    after_dashboard, after_scorecard = both()
+    assert after_dashboard == after_scorecard == (dashboard[0] + 1, dashboard[1] + 1)

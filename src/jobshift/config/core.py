@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from jobshift.config.base import Section
+from jobshift.domain.signal_types import PRIORITY_REASONS
 
 
 class WorkspaceSection(Section):
@@ -60,11 +61,7 @@ class ProgramSection(Section):
     )
     priority: str = Field("High", description="Priority / rating written on leads.")
     priority_reasons: dict[LeadSignalType, str] = Field(
-        default_factory=lambda: {  # type: ignore[arg-type]
-            "job_change": "Job change lead",
-            "new_hire": "New hire lead",
-            "promotion": "Promotion lead",
-        },
+        default_factory=lambda: dict(PRIORITY_REASONS),  # type: ignore[arg-type]
         description="Priority reason written on a lead, per lead-creating signal type.",
     )
     contact_status: str = Field(

@@ -2,61 +2,42 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field, create_model, field_validator
 
 from jobshift.config.base import Section
+from jobshift.domain.scorecard.categories import CATEGORIES
 
 
-class ScorecardBenchmarks(Section):
-    """The benchmark of each scorecard category (see docs/scorecard.md)."""
-
-    contacts_provided: float = Field(
-        0.80, gt=0, description="1. Weighted share of the valuable cohorts' opportunity contacts tracked."
-    )
-    closed_won_contacts_tracked: float = Field(
-        0.90, gt=0, description="2. Share of the contacts on closed-won opportunities tracked."
-    )
-    persona_definition: float = Field(
-        0.60, gt=0, description="3. Share of closed-won opportunity contacts whose title matches [persona]."
-    )
-    accounts_provided: float = Field(
-        1.00,
-        gt=0,
-        description="4. Kinds of accounts present (target or ICP, open opportunity, customer) / 3.",
-    )
-    icp_definition: float = Field(0.50, gt=0, description="5. Share of the customer accounts matching [icp].")
-    filtering: float = Field(
-        0.20, gt=0, description="6. Share of the month's signals filtered out; lower is better."
-    )
-    new_title_relevance: float = Field(
-        0.50, gt=0, description="7. Share of the month's leads whose title matches [persona]."
-    )
-    new_account_relevance: float = Field(
-        0.30, gt=0, description="8. Share of the month's leads at a relevant (target or ICP) account."
-    )
-    engagement_rate: float = Field(
-        0.50, gt=0, description="9. Share of the window's leads with at least one activity."
-    )
-    days_until_first_activity: float = Field(
-        7.0, gt=0, description="10. Median days from lead creation to its first activity; lower is better."
-    )
-    number_of_activities: float = Field(3.0, gt=0, description="11. Activities per lead of the window.")
+def _category_section(name: str, doc: str, kind: type[float] | type[int]) -> type[Section]:
+    """A section with one field per scorecard category (registry order), defaults and descriptions from
+    the category registry (``domain/scorecard/categories.py``): adding a category adds its keys here."""
+    fields: dict[str, Any] = {}
+    for c in CATEGORIES:
+        if kind is float:
+            lower = "; lower is better" if c.direction == "lower" else ""
+            fields[c.key] = (float, Field(c.benchmark, gt=0, description=f"{c.number}. {c.summary}{lower}."))
+        else:
+            noun = c.sample_noun[:1].upper() + c.sample_noun[1:]
+            fields[c.key] = (int, Field(c.min_sample, ge=0, description=f"{noun}."))
+    model = create_model(name, __base__=Section, __module__=__name__, **fields)
+    model.__doc__ = doc
+    return model
 
 
-class ScorecardMinSamples(Section):
-    """Below this many records a category shows "n/a" (too little data to judge)."""
-
-    contacts_provided: int = Field(10, ge=0, description="Contacts on opportunities.")
-    closed_won_contacts_tracked: int = Field(10, ge=0, description="Closed-won opportunity contacts.")
-    persona_definition: int = Field(10, ge=0, description="Closed-won opportunity contacts.")
-    accounts_provided: int = Field(1, ge=0, description="Accounts.")
-    icp_definition: int = Field(5, ge=0, description="Customer accounts.")
-    filtering: int = Field(20, ge=0, description="Signals detected in the month.")
-    new_title_relevance: int = Field(10, ge=0, description="Leads sent in the month.")
-    new_account_relevance: int = Field(10, ge=0, description="Leads sent in the month.")
-    engagement_rate: int = Field(10, ge=0, description="Leads sent in the window.")
-    days_until_first_activity: int = Field(5, ge=0, description="Contacted leads in the window.")
-    number_of_activities: int = Field(10, ge=0, description="Leads sent in the window.")
+if TYPE_CHECKING:
+    ScorecardBenchmarks = Section
+    ScorecardMinSamples = Section
+else:
+    ScorecardBenchmarks = _category_section(
+        "ScorecardBenchmarks", "The benchmark of each scorecard category (see docs/scorecard.md).", float
+    )
+    ScorecardMinSamples = _category_section(
+        "ScorecardMinSamples",
+        'Below this many records a category shows "n/a" (too little data to judge).',
+        int,
+    )
 
 
 class CohortWeights(Section):

@@ -8,6 +8,8 @@
   ``ActionSettings.promotion_updates_contact`` (the default): the person is already in the CRM.
 - ``title_change`` → nothing.
 
+What each type does is read from its entry in :mod:`jobshift.domain.signal_types`.
+
 The values written (lead status, priority, priority reason per type, contact status, disqualified
 reason) are the org's vocabulary, from configuration (``[program]``).
 
@@ -25,16 +27,25 @@ from typing import Any
 
 from jobshift.domain.normalize.emails import email_domain, normalize_email
 from jobshift.domain.normalize.linkedin import normalize_linkedin_person
+from jobshift.domain.signal_types import (
+    CONTACT_UPDATE_TYPES,
+    LEAD_TYPES,
+    PRIORITY_REASONS,
+    PUSHABLE_TYPES,
+    type_def,
+)
 
-PRIORITY_REASONS: dict[str, str] = {
-    "job_change": "Job change lead",
-    "new_hire": "New hire lead",
-    "promotion": "Promotion lead",
-}
-"""Default priority reason per lead-creating signal type."""
-LEAD_TYPES = frozenset(PRIORITY_REASONS)
-CONTACT_UPDATE_TYPES = frozenset({"job_change", "left_company"})
-PUSHABLE_TYPES = LEAD_TYPES | CONTACT_UPDATE_TYPES
+__all__ = [
+    "CONTACT_UPDATE_TYPES",
+    "LEAD_TYPES",
+    "PRIORITY_REASONS",
+    "PUSHABLE_TYPES",
+    "ActionSettings",
+    "Existing",
+    "LeadContext",
+    "PlannedAction",
+    "plan_for_signal",
+]
 
 
 @dataclass(frozen=True)
@@ -168,11 +179,13 @@ def lead_fields(signal: Mapping[str, Any], ctx: LeadContext, settings: ActionSet
     if email and (not domain or email_domain(email) != str(domain).lower()):
         email = None  # never put an address of another company on the new lead
     acc = ctx.matched_account or {}
+    spec = type_def(kind)
     source = (
         settings.contact_tracking_lead_source
-        if kind == "job_change"
+        if spec.lead_source == "contact_tracking"
         else settings.target_tracking_lead_source
     )
+    moved_on = spec.creates_lead and spec.contact_update == "mark_left"  # a lead for a contact who left
     return {
         "first_name": first,
         "last_name": last,
@@ -193,8 +206,8 @@ def lead_fields(signal: Mapping[str, Any], ctx: LeadContext, settings: ActionSet
         "is_target_company": bool(signal.get("is_target_company")),
         "is_customer_company": bool(signal.get("is_customer_company")),
         "job_started_date": signal.get("job_started_date"),
-        "past_account_id": signal.get("past_account_id") if kind == "job_change" else None,
-        "past_contact_id": signal.get("contact_id") if kind == "job_change" else None,
+        "past_account_id": signal.get("past_account_id") if moved_on else None,
+        "past_contact_id": signal.get("contact_id") if moved_on else None,
         "past_title": signal.get("past_title"),
         "matched_account_id": signal.get("matched_account_id"),
         "signal_id": signal["signal_id"],
@@ -222,7 +235,12 @@ def plan_for_signal(
     kind = str(signal["type"])
     sid = str(signal["signal_id"])
     out: list[PlannedAction] = []
-    if kind == "promotion" and settings.promotion_updates_contact and signal.get("contact_id"):
+    spec = type_def(kind)
+    if (
+        spec.contact_update == "update_title"
+        and settings.promotion_updates_contact
+        and signal.get("contact_id")
+    ):
         cid = str(signal["contact_id"])
         title = {"title": signal.get("new_title")}
         return [PlannedAction("update_title", title_update_key(cid, sid), sid, cid, title)]

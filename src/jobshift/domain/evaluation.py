@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from jobshift.domain.signal_types import type_def
 from jobshift.domain.signals import SIGNAL_TYPES, STATUS_UNCERTAIN
 
 
@@ -92,7 +93,7 @@ def _status_kind(status: str | None) -> str:
 
 def _keys(row: Mapping[str, Any]) -> list[tuple[str, ...]]:
     t = row["type"]
-    if t == "new_hire" or not row.get("contact_id"):  # new hires, promotions of non-contacts
+    if type_def(str(t)).subject == "profile" or not row.get("contact_id"):  # new hires, non-contacts
         persons = [row.get("person_id"), *(row.get("alt_person_ids") or [])]
         return [(t, str(row.get("matched_account_id")), str(p)) for p in persons if p]
     return [(t, str(row.get("contact_id")))]
@@ -128,7 +129,7 @@ def score(
         used.add(hit)
         ts.tp += 1
         pred = pred_by_key[hit]
-        if t in ("job_change", "new_hire"):
+        if type_def(str(t)).checks_new_account:
             report.account_total += 1
             if pred.get("matched_account_id") == t_row.get("matched_account_id"):
                 report.account_ok += 1

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jobshift.domain.signal_types import type_def
+
 FILTER_ORDER: tuple[str, ...] = (
     "stale_evidence",
     "opted_out",
@@ -73,27 +75,13 @@ class FilterSpec:
 
 
 def applicable(reason: str, signal_type: str) -> bool:
-    """Whether ``reason`` can suppress a signal of ``signal_type``.
+    """Whether ``reason`` can suppress a signal of ``signal_type`` (its registry entry's ``filters``).
 
     Role-kind filters look at the new title (not meaningful for ``left_company``); opt-out concerns a
     CRM contact (not ``new_hire``); age concerns job changes; moves to customers and free-mail-only
-    profiles concern job changes.
+    profiles concern job changes (see :mod:`jobshift.domain.signal_types`).
     """
-    if reason in TITLE_FLAG_REASONS.values() or reason == "competitor":
-        return signal_type != "left_company"
-    if reason == "free_mail_only":
-        # a move to another company known only from free-mail addresses cannot be reached or verified
-        # at work; promotions, title changes and new hires are at a known CRM account
-        return signal_type == "job_change"
-    if reason == "opted_out":
-        return signal_type != "new_hire"
-    if reason == "stale_evidence":
-        return True
-    if reason == "too_old":
-        return signal_type in ("job_change", "left_company")
-    if reason == "moved_to_customer":
-        return signal_type == "job_change"
-    return True
+    return reason in type_def(signal_type).filters
 
 
 def months_between(start_iso: str | None, ref_iso: str | None) -> int | None:

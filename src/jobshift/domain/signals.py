@@ -9,11 +9,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-SignalType = Literal["job_change", "left_company", "promotion", "title_change", "new_hire"]
-SIGNAL_TYPES: tuple[SignalType, ...] = ("job_change", "left_company", "promotion", "title_change", "new_hire")
-CONTACT_SIGNAL_TYPES: frozenset[str] = frozenset(SIGNAL_TYPES) - {"new_hire"}
+from jobshift.domain.signal_types import SIGNAL_TYPES, TITLED_TYPES, SignalType, types_where
+
+__all__ = [
+    "CONTACT_SIGNAL_TYPES",
+    "SIGNAL_FIELDS",
+    "SIGNAL_TYPES",
+    "Signal",
+    "SignalType",
+    "classify_contact_change",
+    "combine_confidence",
+    "company_key",
+    "make_signal_id",
+    "signal_ids_from_keys",
+]
+
+CONTACT_SIGNAL_TYPES: frozenset[str] = frozenset(types_where(subject="contact"))
 
 STATUS_NEW = "new"
 STATUS_UNCERTAIN = "uncertain"
@@ -95,7 +108,7 @@ class Signal:
             self.contact_id or self.person_key,
             self.new_company_key,
             self.job_started_date,
-            self.new_title if self.type in ("promotion", "title_change") else None,
+            self.new_title if self.type in TITLED_TYPES else None,
         )
 
     def to_row(self) -> dict[str, Any]:
@@ -161,13 +174,13 @@ def classify_contact_change(
     - ``lateral`` or ``demotion`` → ``title_change``; ``same`` or no title → no signal.
     """
     if not has_current_job:
-        return "left_company"
+        return SignalType.LEFT_COMPANY.value
     if not same_company and not side_role:
-        return "job_change"
+        return SignalType.JOB_CHANGE.value
     if title_decision == "promotion":
-        return "promotion"
+        return SignalType.PROMOTION.value
     if title_decision in ("lateral", "demotion"):
-        return "title_change"
+        return SignalType.TITLE_CHANGE.value
     return None
 
 

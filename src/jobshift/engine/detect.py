@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 
 from jobshift.domain.normalize.domains import FREE_MAIL_DOMAINS
+from jobshift.domain.signal_types import SignalType
 from jobshift.engine.batches import decode_experience, decode_observations, partial_to_date
 from jobshift.engine.context import DetectContext, key_hash
 
@@ -281,11 +282,11 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     inside = pl.col("prev_title").is_not_null()
     kind = (
         pl.when(dated & ~inside)
-        .then(pl.lit("new_hire"))
+        .then(pl.lit(SignalType.NEW_HIRE.value))
         .when(dated & inside & (pl.col("title_decision") == "promotion"))
-        .then(pl.lit("promotion"))
+        .then(pl.lit(SignalType.PROMOTION.value))
         .when(undated & ~inside & ended_recently.fill_null(False))
-        .then(pl.lit("new_hire"))
+        .then(pl.lit(SignalType.NEW_HIRE.value))
     )
     rule = (
         pl.when(~dated & undated)

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from jobshift.domain.filters import FILTER_ORDER, applicable
+from jobshift.domain.filters import FILTER_ORDER
 from jobshift.domain.matching.identity import (
     NAME_UNCERTAIN_CONFIDENCE,
     IdentityCandidate,
@@ -21,9 +21,9 @@ from jobshift.domain.matching.identity import (
     name_confidence,
     strong_confidence,
 )
+from jobshift.domain.signal_types import TITLED_TYPES, types_filtered_by, types_where
 from jobshift.domain.signals import (
     SIGNAL_FIELDS,
-    SIGNAL_TYPES,
     classify_contact_change,
     signal_ids_from_keys,
 )
@@ -141,10 +141,10 @@ def months_expr(start: pl.Expr, ref: pl.Expr) -> pl.Expr:
 
 def _ages(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
     """``evidence_age_days`` (run date − ``observed_at``) and ``job_age_months`` (run date − the job
-    start; for ``left_company`` − when the CRM-company entry ended)."""
+    start; for ``left_company`` − when the CRM-company entry ended: ``age_from`` in the registry)."""
     today = ctx.settings.today()
     age_from = (
-        pl.when(pl.col("type") == "left_company")
+        pl.when(pl.col("type").is_in(list(types_where(age_from="crm_job_end"))))
         .then(pl.col("crm_end_date"))
         .otherwise(pl.col("job_started_date"))
     )
@@ -180,7 +180,7 @@ def _status(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
     for reason in FILTER_ORDER:
         if not spec.enabled(reason):
             continue
-        types = [t for t in SIGNAL_TYPES if applicable(reason, t)]
+        types = list(types_filtered_by(reason))
         expr = expr.when(facts[reason].fill_null(False) & pl.col("type").is_in(types)).then(
             pl.lit(f"suppressed:{reason}")
         )
@@ -260,7 +260,7 @@ def finalize(ctx: DetectContext, results: list[BatchResult]) -> Detection:
         nulls_equal=True,
     )
     df = _classify(df).filter(pl.col("type").is_not_null())
-    left = pl.col("type") == "left_company"
+    left = pl.col("type").is_in(list(types_where(has_new_company=False)))
     df = df.with_columns(
         pl.when(left).then(None).otherwise(pl.col("new_title")).alias("new_title"),
         pl.when(left).then(None).otherwise(pl.col("cur_name")).alias("new_company"),
@@ -374,7 +374,7 @@ def signal_id_keys() -> pl.Expr:
     base = pl.concat_str(
         [pl.col("type"), subject, ck, pl.col("job_started_date").fill_null("")], separator="\x1f"
     )
-    titled = pl.col("type").is_in(["promotion", "title_change"]) & nz(pl.col("new_title")).is_not_null()
+    titled = pl.col("type").is_in(list(TITLED_TYPES)) & nz(pl.col("new_title")).is_not_null()
     return (
         pl.when(titled)
         .then(base + "\x1f" + pl.col("new_title").str.strip_chars().str.to_lowercase())
@@ -419,7 +419,7 @@ def _finish(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         pl.lit(ctx.settings.today().isoformat()).alias("run_date"),
         pl.col("job_started_date"),
         pl.col("job_age_months"),
-        pl.when(pl.col("type").is_in(["promotion", "title_change"]))
+        pl.when(pl.col("type").is_in(list(TITLED_TYPES)))
         .then(pl.col("title_reason"))
         .otherwise(pl.lit(None, dtype=pl.String))
         .alias("title_change"),

@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from jobshift.services.browse.labels import signal_label
 from jobshift.services.crm.crm_links import CrmLinks, crm_links
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -69,7 +70,7 @@ def log_share(value: int, top: int) -> float:
     return max(0.02, math.log10(value + 1) / math.log10(top + 1))
 
 
-templates.env.filters.update(dt=_dt, money=_money, num=_num, pct=_pct, slug=_slug)
+templates.env.filters.update(dt=_dt, money=_money, num=_num, pct=_pct, slug=_slug, signal_label=signal_label)
 templates.env.globals.update(query_with=query_with, log_share=log_share)
 
 

@@ -17,11 +17,7 @@ import polars as pl
 from sqlalchemy import Connection, Select
 
 from jobshift.config import Config
-from jobshift.domain.filters import FilterSpec
 from jobshift.domain.matching.companies import Alias
-from jobshift.domain.normalize.companies import normalize_company_name
-from jobshift.domain.normalize.persona import PersonaSpec
-from jobshift.domain.scorecard.icp import IcpCriteria
 from jobshift.domain.signals import SIGNAL_FIELDS, SIGNAL_TYPES
 from jobshift.engine.batches import (
     ACCOUNT_ICP_SCHEMA,
@@ -30,12 +26,13 @@ from jobshift.engine.batches import (
     OBSERVATION_SCHEMA,
     frame,
 )
-from jobshift.engine.context import DetectContext, DetectSettings
+from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import detect_batch
 from jobshift.engine.executor import Executor, LocalExecutor
 from jobshift.engine.finalize import Detection, finalize
 from jobshift.errors import UsageError
 from jobshift.services.browse.exporting import register_exporter, write_records
+from jobshift.services.specs import detect_settings
 from jobshift.services.workspace import Workspace
 from jobshift.store import Store
 from jobshift.store import signals as signal_store
@@ -101,52 +98,6 @@ class DetectSummary:
         return self.__dict__.copy()
 
 
-def settings_from_config(cfg: Config, run_date: date | None = None) -> DetectSettings:
-    """Detection settings from ``[detection]``, ``[filters]`` and ``[persona]``."""
-    f = cfg.filters
-    spec = FilterSpec(
-        skip_advisors=f.skip_advisors,
-        skip_board_members=f.skip_board_members,
-        skip_investors=f.skip_investors,
-        skip_interns=f.skip_interns,
-        skip_students=f.skip_students,
-        skip_self_employed=f.skip_self_employed,
-        skip_moves_to_customers=f.skip_moves_to_customers,
-        skip_free_mail_only=f.skip_free_mail_only,
-        skip_opted_out=f.skip_opted_out,
-        competitor_domains=frozenset(d.lower() for d in f.competitor_domains),
-        competitor_names=frozenset((normalize_company_name(n) or n).lower() for n in f.competitor_names),
-        max_job_change_age_months=cfg.detection.max_job_change_age_months,
-        max_evidence_age_days=cfg.detection.max_evidence_age_days,
-    )
-    p = cfg.persona
-    persona = PersonaSpec(
-        title_keywords=tuple(p.title_keywords),
-        title_regexes=tuple(p.title_regexes),
-        seniorities=tuple(p.seniorities),
-        functions=tuple(p.functions),
-    )
-    d = cfg.detection
-    return DetectSettings(
-        new_hire_window_days=d.new_hire_window_days,
-        max_job_change_age_months=d.max_job_change_age_months,
-        name_match_threshold=d.name_match_threshold,
-        email_name_threshold=d.email_name_threshold,
-        company_match_threshold=d.company_match_threshold,
-        filters=spec,
-        persona=persona,
-        run_date=run_date,
-        icp=IcpCriteria.of(
-            cfg.icp.industries,
-            cfg.icp.countries,
-            cfg.icp.segments,
-            cfg.icp.min_employees,
-            cfg.icp.max_employees,
-        ),
-        watch_icp_accounts=d.watch_icp_accounts,
-    )
-
-
 def read_accounts(conn: Connection) -> pl.DataFrame:
     """Accounts with their contact counts, whether they have an open opportunity, and the ICP columns."""
     return cursor_frame(conn, accounts_with_counts(), {**ACCOUNT_SCHEMA, **ACCOUNT_ICP_SCHEMA})
@@ -174,7 +125,7 @@ def build_context(
         Alias(r["account_id"], r["alias_name"], r["alias_domain"], r["alias_linkedin_norm"])
         for r in signal_store.list_aliases(conn)
     ]
-    return DetectContext.build(c, a, aliases, settings_from_config(cfg, run_date), rivals=rivals)
+    return DetectContext.build(c, a, aliases, detect_settings(cfg, run_date), rivals=rivals)
 
 
 def run_detection(

@@ -18,6 +18,7 @@ import orjson
 import polars as pl
 
 from jobshift.domain.evaluation import score
+from jobshift.domain.signal_types import SIGNAL_TYPES, SignalType
 from jobshift.errors import InputFileError
 from jobshift.services.detect.detecting import iter_observation_batches
 from jobshift.services.workspace import Workspace
@@ -83,11 +84,11 @@ def naive_baseline(ws: Workspace) -> list[dict[str, Any]]:
     df = df.join(by_name, on="job_company_name", how="left")
     typ = (
         pl.when(pl.col("job_company_name").is_null())
-        .then(pl.lit("left_company"))
+        .then(pl.lit(SignalType.LEFT_COMPANY.value))
         .when(pl.col("job_company_name") != pl.col("acc_name"))
-        .then(pl.lit("job_change"))
+        .then(pl.lit(SignalType.JOB_CHANGE.value))
         .when(pl.col("job_title") != pl.col("title"))
-        .then(pl.lit("promotion"))
+        .then(pl.lit(SignalType.PROMOTION.value))
     )
     contact_rows = df.with_columns(typ.alias("type")).drop_nulls("type")
     targets = accs.filter(pl.col("is_target")).select(
@@ -99,7 +100,9 @@ def naive_baseline(ws: Workspace) -> list[dict[str, Any]]:
         obs.join(pairs.select("person_id").unique(), on="person_id", how="anti")
         .join(targets, on="job_company_name")
         .filter((seen - started).dt.total_days().is_between(0, 90))
-        .with_columns(pl.lit("new_hire").alias("type"), pl.lit(None, dtype=pl.String).alias("contact_id"))
+        .with_columns(
+            pl.lit(SignalType.NEW_HIRE.value).alias("type"), pl.lit(None, dtype=pl.String).alias("contact_id")
+        )
     )
     cols = ["type", "contact_id", "person_id", "matched_account_id", "observed_at"]
     out = pl.concat([contact_rows.select(cols), hires.select(cols)]).with_columns(
@@ -113,7 +116,8 @@ def _fold(col: str) -> pl.Expr:
     return pl.col(col).str.strip_chars().str.to_lowercase()
 
 
-BASELINE_TYPES = ("job_change", "left_company", "promotion", "new_hire")
+BASELINE_TYPES = tuple(t for t in SIGNAL_TYPES if t != SignalType.TITLE_CHANGE)
+"""The naive baseline has no title model: it cannot tell a promotion from another title change."""
 BASELINE_COLUMNS = (
     "person_id",
     "observed_at",

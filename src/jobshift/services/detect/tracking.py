@@ -13,11 +13,10 @@ from typing import Any
 
 from sqlalchemy import Select
 
-from jobshift.config import Config
 from jobshift.domain.cadence import parse_cadence
-from jobshift.domain.cohorts import CohortSpec, TierSpec, explain_contact, select_tracked
-from jobshift.domain.normalize.persona import PersonaSpec
+from jobshift.domain.cohorts import explain_contact, select_tracked
 from jobshift.errors import UsageError
+from jobshift.services.specs import cohort_specs, persona_spec, tier_specs
 from jobshift.services.workspace import Workspace
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.tracking import (
@@ -28,44 +27,6 @@ from jobshift.store.tracking import (
     tracked_row,
 )
 from jobshift.utils.timeutil import utcnow
-
-
-def cohort_specs(cfg: Config) -> list[CohortSpec]:
-    """``[[cohorts]]`` as pure specs, in priority order."""
-    return [
-        CohortSpec(
-            name=c.name,
-            opportunity_status=tuple(c.opportunity_status),
-            opportunity_types=tuple(c.opportunity_types),
-            stage_min=c.stage_min,
-            stage_max=c.stage_max,
-            closed_within_months=c.closed_within_months,
-            segments=tuple(c.segments),
-            account_types=tuple(c.account_types),
-            industries=tuple(c.industries),
-            countries=tuple(c.countries),
-            roles=tuple(c.roles),
-            target_accounts_only=c.target_accounts_only,
-            persona_only=c.persona_only,
-        )
-        for c in cfg.cohorts
-    ]
-
-
-def tier_specs(cfg: Config) -> list[TierSpec]:
-    """``[tiers.*]`` as pure specs, in file order."""
-    return [
-        TierSpec(name=n, cadence=t.cadence, size=t.size, cohorts=tuple(t.cohorts), top_cohort=t.top_cohort)
-        for n, t in cfg.tiers.items()
-    ]
-
-
-def persona_spec(cfg: Config) -> PersonaSpec:
-    """``[persona]`` as a spec."""
-    p = cfg.persona
-    return PersonaSpec(
-        tuple(p.title_keywords), tuple(p.title_regexes), tuple(p.seniorities), tuple(p.functions)
-    )
 
 
 @dataclass

@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from jobshift.config import Config, NotificationRule
-from jobshift.domain.notification_rules import RuleContext, RuleSpec, matching_rules, recipients_for
+from jobshift.config import Config
+from jobshift.domain.notification_rules import RuleContext, matching_rules, recipients_for
 from jobshift.services.outreach.notify_drafts import attach_drafts
+from jobshift.services.specs import notified_lead_source, rule_specs
 from jobshift.store import notifications as nstore
 from jobshift.store.lookups import rows_by_id
 from jobshift.store.program import notify_items as items_store
@@ -40,25 +41,6 @@ class PlanReport:
     inserted: int = 0
     inactive_skipped: int = 0
     opted_out: int = 0
-
-
-def rule_specs(cfg: Config) -> list[RuleSpec]:
-    """The configured rules as pure specs, in configuration order."""
-
-    def one(rid: str, r: NotificationRule) -> RuleSpec:
-        return RuleSpec(
-            rid,
-            r.item,
-            r.open_opps,
-            r.or_customer_open_renewal,
-            r.started_within_months,
-            r.started_within,
-            tuple(r.recipients),
-            r.enabled,
-            r.title,
-        )
-
-    return [one(k, v) for k, v in cfg.notifications.rules.items()]
 
 
 def window_for(send_date: date, cfg: Config) -> tuple[datetime, datetime]:
@@ -160,7 +142,7 @@ def _items(
     """(rule context, message view, team) of every item in the window."""
     send_date = end.date()
     bf_sigs, bf_contacts = items_store.backfill_refs(conn)
-    lead_rows = items_store.leads_created(conn, start, end, cfg.program.contact_tracking_lead_source)
+    lead_rows = items_store.leads_created(conn, start, end, notified_lead_source(cfg))
     contact_rows = [
         r
         for r in items_store.contacts_departed(conn, start, end)
@@ -287,7 +269,7 @@ def plan(
     for ctx, view, team in items:
         told: set[str] = set()
         for res in matching_rules(
-            specs, ctx, lead_source=cfg.program.contact_tracking_lead_source, early_stages=n.early_stages
+            specs, ctx, lead_source=notified_lead_source(cfg), early_stages=n.early_stages
         ):
             spec = next(s for s in specs if s.id == res.rule_id)
             report.fired[spec.id] = report.fired.get(spec.id, 0) + 1

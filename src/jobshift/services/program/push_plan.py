@@ -21,7 +21,6 @@ from jobshift.connectors.crm.protocol import CrmConnector, ExistingPerson, Perso
 from jobshift.connectors.crm.store import StoreCrmConnector
 from jobshift.domain.actions import (
     PUSHABLE_TYPES,
-    ActionSettings,
     Existing,
     LeadContext,
     dedupe_key,
@@ -30,6 +29,8 @@ from jobshift.domain.actions import (
 )
 from jobshift.domain.normalize.emails import normalize_email
 from jobshift.domain.normalize.linkedin import normalize_linkedin_person
+from jobshift.domain.signal_types import push_rank, type_def
+from jobshift.services.specs import action_settings
 from jobshift.store import outbox as ob
 from jobshift.store import signals as signal_store
 from jobshift.store.lookups import rows_by_id
@@ -38,7 +39,6 @@ from jobshift.store.schema import CRM_TABLES, accounts, contacts
 from jobshift.store.tracking import tier_of_contacts
 
 Router = Callable[[Mapping[str, Any], Mapping[str, Any] | None], tuple[str | None, str]]
-_TYPE_RANK = {"job_change": 0, "promotion": 1, "new_hire": 2, "left_company": 3}
 
 
 @dataclass
@@ -54,21 +54,6 @@ class PlanCounts:
     def add(self, kind: str) -> None:
         """Count one planned row of ``kind``."""
         setattr(self, kind, getattr(self, kind) + 1)
-
-
-def action_settings(cfg: Config) -> ActionSettings:
-    """Lead sources and written values from the configuration."""
-    p = cfg.program
-    return ActionSettings(
-        contact_tracking_lead_source=p.contact_tracking_lead_source,
-        target_tracking_lead_source=p.target_tracking_lead_source,
-        lead_status=p.lead_status,
-        priority=p.priority,
-        priority_reasons={str(k): v for k, v in p.priority_reasons.items()},
-        disqualified_status=p.contact_status,
-        disqualified_reason=p.disqualified_reason,
-        promotion_updates_contact=p.promotion_action == "update_contact",
-    )
 
 
 def pushable_signals(conn: Connection) -> list[dict[str, Any]]:
@@ -118,7 +103,7 @@ def _existing_in_crm(
     people = []
     for s in sigs:
         dkey = dedupe_key(s)
-        if dkey is None or s["type"] == "left_company" or dkey in live:
+        if dkey is None or not type_def(s["type"]).has_new_company or dkey in live:
             continue
         loc = locs.get((str(s.get("person_key")), str(s.get("observed_at"))))
         emails = loc[4] if loc and isinstance(loc[4], list) else None
@@ -141,7 +126,7 @@ def sort_key(signal: Mapping[str, Any], order: str, tiers: Mapping[str, int]) ->
     if order == "priority":
         tier = tiers.get(str(signal.get("contact_id") or ""), 9)
         persona = 0 if signal.get("persona_match") else 1
-        return f"{_TYPE_RANK.get(str(signal['type']), 9)}|{tier}|{persona}|{start}|{detected}"
+        return f"{push_rank(str(signal['type']))}|{tier}|{persona}|{start}|{detected}"
     return f"{start}|{detected}"
 
 
@@ -174,7 +159,7 @@ def plan(
     for s in sigs:
         dkey = dedupe_key(s)
         existing = None
-        if dkey is not None and s["type"] != "left_company":
+        if dkey is not None and type_def(s["type"]).has_new_company:
             hit = live.get(dkey)
             if hit is not None:
                 existing = Existing(

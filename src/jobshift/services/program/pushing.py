@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 from jobshift.config import Config
 from jobshift.connectors.crm.protocol import ContactUpdate, CrmConnector, LeadCreate, WriteResult
 from jobshift.domain.crm_payload import ACTION_KINDS, crm_fields, crm_object, local_fields
+from jobshift.domain.signal_types import CONTACT_ACTION_TYPES
 from jobshift.errors import FatalError, PausedError, RetryableError
 from jobshift.services.program.push_plan import PlanCounts, plan
 from jobshift.services.program.routing import Router
@@ -41,7 +42,6 @@ from jobshift.utils.timeutil import utcnow
 
 Clock = Callable[[], datetime]
 MAX_LISTED = 20
-CONTACT_ACTION_TYPES = ("left_company", "promotion")
 """Signal types whose action is a contact update alone (no lead): pushed once the update is applied."""
 
 

@@ -22,13 +22,12 @@ from sqlalchemy import Connection
 from jobshift.config import Config
 from jobshift.domain.routing import (
     Fixed,
-    PoolSpec,
     Rep,
-    RoutingSettings,
     pick_weighted,
     plan_route,
     round_robin_reason,
 )
+from jobshift.services.specs import routing_settings
 from jobshift.store.lookups import rows_by_id
 from jobshift.store.program import routing as routing_store
 from jobshift.store.schema import accounts, leads
@@ -45,27 +44,6 @@ class RoutingDecision:
     rule: str
     pool_key: str | None = None
     reused: bool = False
-
-
-def routing_settings(cfg: Config) -> RoutingSettings:
-    """``[routing]`` as the pure settings record."""
-    r = cfg.routing
-    return RoutingSettings(
-        smb_segments=tuple(r.smb_segments),
-        smb_roles=tuple(r.smb_roles),
-        regions={k: tuple(v) for k, v in r.regions.items()},
-        default_region=r.default_region,
-        pools=tuple(
-            PoolSpec(
-                p.name, tuple(p.regions), tuple(p.segments), tuple(p.roles), tuple(p.users), p.same_region
-            )
-            for p in r.pools
-        ),
-        weights=dict(r.weights),
-        capacity=dict(r.capacity),
-        default_capacity=r.default_capacity,
-        fallback_owner_id=r.fallback_owner_id,
-    )
 
 
 def load_reps(conn: Connection) -> dict[str, Rep]:

@@ -20,17 +20,13 @@ from jobshift.config import Config
 from jobshift.domain.scorecard.attribution import ATTRIBUTIONS, summarize
 from jobshift.domain.scorecard.funnel import build_funnel
 from jobshift.domain.scorecard.grades import format_value, grade
-from jobshift.domain.scorecard.icp import IcpCriteria
 from jobshift.domain.scorecard.metrics import cost_per_opportunity, pipeline_to_spend
 from jobshift.errors import InvalidValueError
-from jobshift.services.scorecard.scorecard_categories import (
-    MonthContext,
-    TitleMatcher,
-    build_categories,
-    persona_matcher,
-)
+from jobshift.services.scorecard.scorecard_categories import MonthContext, TitleMatcher, build_categories
+from jobshift.services.specs import icp_criteria, persona_matcher
 from jobshift.store import Store
 from jobshift.store.scorecard import leads as sl
+from jobshift.store.scorecard import queries as sq
 from jobshift.store.scorecard.snapshots import (
     first_data_at,
     get_snapshot,
@@ -77,12 +73,6 @@ def default_month(now: datetime | None = None) -> str:
     return shift_month(month_of(now or utcnow()), -1)
 
 
-def icp_criteria(config: Config) -> IcpCriteria:
-    """``[icp]`` as scorecard criteria."""
-    i = config.icp
-    return IcpCriteria.of(i.industries, i.countries, i.segments, i.min_employees, i.max_employees)
-
-
 def compute_scorecard(
     store: Store,
     config: Config,
@@ -100,9 +90,7 @@ def compute_scorecard(
     start, end = month_start(month), month_start(shift_month(month, 1))
     window_start = month_start(shift_month(month, -(sc.engagement_window_months - 1)))
     with store.connect() as conn:
-        if conn.dialect.name == "sqlite":  # large random reads: map the file, bigger page cache
-            conn.exec_driver_sql("PRAGMA mmap_size=2147483648")
-            conn.exec_driver_sql("PRAGMA cache_size=-262144")
+        sq.prepare_for_large_reads(conn)
         tracked = tracked_contacts_query(conn)
         matcher = title_matcher or persona_matcher(config)
         ctx = MonthContext(conn, config, tracked, start, end, window_start, icp_criteria(config), matcher)

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-
 from jobshift.config import Config
 from jobshift.errors import ConnectorError
 from jobshift.notify.email import EmailSender, build_message
@@ -19,7 +17,7 @@ from jobshift.notify.render import Rendered
 from jobshift.notify.scorecard_render import render_scorecard_email
 from jobshift.services.notify.notifying import email_from_config
 from jobshift.store import Store
-from jobshift.store.schema import users
+from jobshift.store.scorecard import recipients
 
 
 @dataclass
@@ -37,16 +35,8 @@ class EmailReport:
 
 def role_emails(store: Store, roles: list[str]) -> list[str]:
     """Email addresses of active users whose role is one of ``roles`` (case-insensitive)."""
-    wanted = [r.strip().lower() for r in roles if r.strip()]
-    if not wanted:
-        return []
-    q = (
-        select(users.c.email)
-        .where(func.lower(users.c.role).in_(wanted), users.c.active.isnot(False), users.c.email.isnot(None))
-        .order_by(users.c.id)
-    )
     with store.connect() as conn:
-        return [str(e).strip() for e in conn.execute(q).scalars() if str(e).strip()]
+        return recipients.role_emails(conn, roles)
 
 
 def scorecard_recipients(store: Store, cfg: Config) -> list[str]:

@@ -24,6 +24,7 @@ from jobshift.notify.email import EmailSender
 from jobshift.notify.weekly_render import render_pipeline_summary, render_rep_weekly
 from jobshift.services.scorecard.scorecard import month_of, month_start, shift_month
 from jobshift.services.scorecard.scorecard_email import EmailReport, scorecard_recipients, send_rendered
+from jobshift.services.specs import lead_sources
 from jobshift.store import Store
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.scorecard import leads as sl
@@ -34,11 +35,6 @@ REP_LIST_LIMIT = 10
 """Leads listed per section of a rep's e-mail (the counts are complete)."""
 
 
-def _sources(cfg: Config) -> list[str]:
-    p = cfg.program
-    return [p.contact_tracking_lead_source, p.target_tracking_lead_source]
-
-
 def pipeline_summary(store: Store, cfg: Config, *, now: datetime | None = None) -> dict[str, Any]:
     """The weekly pipeline summary as of ``now`` (naive UTC; default: now). JSON-ready."""
     end = now or utcnow()
@@ -47,7 +43,7 @@ def pipeline_summary(store: Store, cfg: Config, *, now: datetime | None = None) 
     with store.connect() as conn:
         evidence = sl.attribution_evidence(
             conn,
-            _sources(cfg),
+            lead_sources(cfg),
             end - timedelta(days=sc.weekly_lookback_days),
             end,
             sc.suspected_min_activities,
@@ -94,7 +90,7 @@ def rep_summaries(store: Store, cfg: Config, *, now: datetime | None = None) -> 
     with store.connect() as conn:
         reps = sw.rep_adoption(
             conn,
-            _sources(cfg),
+            lead_sources(cfg),
             window_start,
             week_start,
             end,

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from jobshift.domain.signal_types import types_notifying
 from jobshift.store.lookups import CHUNK
 from jobshift.store.schema import contacts, leads, opportunities, outbox, signals
 
@@ -73,9 +74,7 @@ def moves(conn: Connection, contact_ids: Sequence[str]) -> dict[str, dict[str, A
     for i in range(0, len(contact_ids), CHUNK):
         q = (
             select(s.c.contact_id, s.c.new_company, s.c.new_title, s.c.job_started_date, s.c.lead_id)
-            .where(
-                s.c.contact_id.in_(contact_ids[i : i + CHUNK]), s.c.type.in_(("job_change", "left_company"))
-            )
+            .where(s.c.contact_id.in_(contact_ids[i : i + CHUNK]), s.c.type.in_(types_notifying("contact")))
             .order_by(s.c.detected_at)
         )
         for r in conn.execute(q).mappings():

@@ -125,6 +125,58 @@ def _days_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[int]:
     return cast(func.floor(extract("epoch", later - earlier) / 86400), SAInteger)
 
 
+def meeting_activity(meeting_types: Sequence[str]) -> ColumnElement[bool]:
+    """An activity that is a meeting: its type is one of ``[scorecard] meeting_activity_types``
+    (case-insensitive). The one definition of "meeting held", for the scorecard and the dashboard."""
+    return func.lower(ac_.c.type).in_(sorted({m.lower() for m in meeting_types}) or [""])
+
+
+def activity_of_lead(who_id: Any, lead_created_at: Any, end: datetime | None) -> list[ColumnElement[bool]]:
+    """The activities that count for a lead: on the lead or the contact it was converted to (``who_id``
+    is one of them), at or after the lead's creation and, with ``end``, before it. The one definition of
+    a lead's activities, for the scorecard and the dashboard funnel."""
+    on = [ac_.c.who_id == who_id, ac_.c.occurred_at >= lead_created_at]
+    if end is not None:
+        on.append(ac_.c.occurred_at < end)
+    return on
+
+
+def lead_touched(lead: FromClause, end: datetime | None, *extra: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Whether a lead row of ``lead`` has an activity (:func:`activity_of_lead`) meeting ``extra``: a
+    correlated EXISTS per lead on the lead and on its converted contact (each an index probe)."""
+    return or_(
+        *(
+            select(ac_.c.id).where(*activity_of_lead(who, lead.c.created_at, end), *extra).exists()
+            for who in (lead.c.id, lead.c.converted_contact_id)
+        )
+    )
+
+
+def lead_activity(wl: Subquery, meeting_types: Sequence[str], end: datetime | None) -> Subquery:
+    """Per lead of ``wl`` (columns ``id``, ``created_at``, ``converted_contact_id``) that was touched:
+    its activity count, meetings and first activity. The one definition of a lead's activities (scorecard
+    and dashboard): those on the lead or the contact it was converted to, at or after the lead's creation
+    and, with ``end``, before it."""
+    who = union_all(
+        select(wl.c.id.label("who_id"), wl.c.id.label("lead_id"), wl.c.created_at),
+        select(wl.c.converted_contact_id, wl.c.id, wl.c.created_at).where(
+            wl.c.converted_contact_id.is_not(None)
+        ),
+    ).subquery("who")
+    on = activity_of_lead(who.c.who_id, who.c.created_at, end)
+    return (
+        select(
+            who.c.lead_id,
+            func.count(ac_.c.id).label("n"),
+            func.sum(_flag(meeting_activity(meeting_types))).label("meetings"),
+            func.min(ac_.c.occurred_at).label("first_at"),
+        )
+        .select_from(who.join(ac_, and_(*on)))
+        .group_by(who.c.lead_id)
+        .subquery("act")
+    )
+
+
 def _per_lead(
     dialect: str, sources: Sequence[str], start: datetime, end: datetime, meeting_types: Sequence[str]
 ) -> Subquery:
@@ -134,33 +186,7 @@ def _per_lead(
         .where(jobshift_lead(sources), _created_in(start, end))
         .subquery("wl")
     )
-    who = union_all(
-        select(wl.c.id.label("who_id"), wl.c.id.label("lead_id"), wl.c.created_at),
-        select(wl.c.converted_contact_id, wl.c.id, wl.c.created_at).where(
-            wl.c.converted_contact_id.is_not(None)
-        ),
-    ).subquery("who")
-    meeting = func.lower(ac_.c.type).in_(sorted({m.lower() for m in meeting_types}) or [""])
-    act = (
-        select(
-            who.c.lead_id,
-            func.count(ac_.c.id).label("n"),
-            func.sum(_flag(meeting)).label("meetings"),
-            func.min(ac_.c.occurred_at).label("first_at"),
-        )
-        .select_from(
-            who.join(
-                ac_,
-                and_(
-                    ac_.c.who_id == who.c.who_id,
-                    ac_.c.occurred_at >= who.c.created_at,
-                    ac_.c.occurred_at < end,
-                ),
-            )
-        )
-        .group_by(who.c.lead_id)
-        .subquery("act")
-    )
+    act = lead_activity(wl, meeting_types, end)
     return (
         select(
             wl.c.id,

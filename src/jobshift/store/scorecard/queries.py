@@ -35,6 +35,13 @@ o_ = opportunities
 r_ = opportunity_contact_roles
 
 
+def prepare_for_large_reads(conn: Connection) -> None:
+    """On SQLite, map the file and enlarge the page cache for the scorecard's large random reads."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA mmap_size=2147483648")
+        conn.exec_driver_sql("PRAGMA cache_size=-262144")
+
+
 def _flag(cond: ColumnElement[bool]) -> ColumnElement[int]:
     """1 where ``cond`` holds else 0 (summable on both backends)."""
     return case((cond, 1), else_=0)
