@@ -94,6 +94,10 @@ def register(app: typer.Typer, state: State) -> None:
         check: Annotated[
             bool, typer.Option("--check", help="check each tool's connection and sequences")
         ] = False,
+        retry_failed: Annotated[
+            bool,
+            typer.Option("--retry-failed", help="put failed enrolments back to pending first (only them)"),
+        ] = False,
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary")] = False,
     ) -> None:
         """Enrol new leads in sequences ([[outreach.enrol]] rules) through the outbox, exactly once."""
@@ -112,7 +116,7 @@ def register(app: typer.Typer, state: State) -> None:
                 if any(problems.values()):
                     raise typer.Exit(1)
                 return
-            summary = enrolling.enrol(ws, dry_run=dry_run)
+            summary = enrolling.enrol(ws, dry_run=dry_run, retry_failed=retry_failed)
         finally:
             ws.close()
         if as_json:
@@ -123,6 +127,8 @@ def register(app: typer.Typer, state: State) -> None:
             f"{p.considered:,} recent leads: {p.planned:,} planned, {p.already_planned:,} planned before",
             highlight=False,
         )
+        if retry_failed:
+            console.print(f"{summary.requeued:,} failed enrolments put back to pending", highlight=False)
         if p.not_planned:
             print_table("not planned", p.not_planned, ("why", "leads"))
         if dry_run:
