@@ -132,6 +132,12 @@ class OutreachSection(Section):
         default_factory=lambda: ["Reply", "Email Reply", "Inbound Email"],
         description="Activity types that are a reply (the scorecard's drafts section).",
     )
+    scorecard_min_sample: int = Field(
+        10,
+        ge=1,
+        description="The scorecard's drafts section compares drafted and not drafted leads only when each "
+        "group has at least this many leads.",
+    )
     batch_size: int = Field(50, ge=1, le=1000, description="Enrolments per tool call batch.")
     llm: LlmSection = Field(default_factory=LlmSection, description="Optional LLM drafting.")
     enrol: list[EnrolRule] = Field(
