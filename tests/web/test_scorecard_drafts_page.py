@@ -53,4 +53,4 @@ def test_scorecard_page_and_api_show_drafted_vs_not(
     login(client, "manager")
     text = client.get("/scorecard", params={"month": MONTH}).text
     assert 'data-testid="scorecard-drafts"' in text and "First-touch drafts" in text
-    assert "too few leads to compare" in text  # 1 drafted lead: below the minimum sample
+    assert "Too few leads to compare" in text  # 1 drafted lead: below the minimum sample
