@@ -48,6 +48,7 @@ OBSERVATION_SCHEMA: dict[str, Any] = {
     "location_country": pl.String,
     "location_region": pl.String,
     "experience": pl.String,
+    "job_last_verified": pl.String,
 }
 
 CONTACT_SCHEMA: dict[str, Any] = {

@@ -47,6 +47,7 @@ PROFILE_COLUMNS = (
     "free_mail_only",
     "location_country",
     "location_region",
+    "job_last_verified",
 )
 
 

@@ -140,8 +140,9 @@ def months_expr(start: pl.Expr, ref: pl.Expr) -> pl.Expr:
 
 
 def _ages(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
-    """``evidence_age_days`` (run date − ``observed_at``) and ``job_age_months`` (run date − the job
-    start; for ``left_company`` − when the CRM-company entry ended: ``age_from`` in the registry)."""
+    """``evidence_age_days`` (run date − the later of ``observed_at`` and the feed's
+    ``job_last_verified``) and ``job_age_months`` (run date − the job start; for ``left_company`` − when
+    the CRM-company entry ended: ``age_from`` in the registry)."""
     today = ctx.settings.today()
     age_from = (
         pl.when(pl.col("type").is_in(list(types_where(age_from="crm_job_end"))))
@@ -149,8 +150,10 @@ def _ages(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("job_started_date"))
     )
     observed = pl.col("observed_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    verified = pl.col("job_last_verified").str.to_date("%Y-%m-%d", strict=False)
+    verified = pl.when(verified <= pl.lit(today)).then(verified)  # a date after the run date: ignored
     return df.with_columns(
-        (pl.lit(today) - observed).dt.total_days().alias("evidence_age_days"),
+        (pl.lit(today) - pl.max_horizontal(observed, verified)).dt.total_days().alias("evidence_age_days"),
         months_expr(age_from, pl.lit(today.isoformat())).alias("job_age_months"),
     )
 
@@ -415,6 +418,7 @@ def _finish(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         pl.col("watch_reason").alias("account_watched"),
         pl.col("hire_rule").alias("new_hire_rule"),
         pl.col("observed_at"),
+        pl.col("job_last_verified"),
         pl.col("evidence_age_days"),
         pl.lit(ctx.settings.today().isoformat()).alias("run_date"),
         pl.col("job_started_date"),
