@@ -62,6 +62,14 @@ CONTACT_SCHEMA: dict[str, Any] = {
     "email_opt_out": pl.Boolean,
 }
 
+DEPARTED_SCHEMA: dict[str, Any] = {
+    "contact_id": pl.String,
+    "account_id": pl.String,
+    "title": pl.String,
+    "departed_on": pl.String,
+}
+"""Contacts the CRM marks as departed (their role at the account is open for a successor)."""
+
 ACCOUNT_SCHEMA: dict[str, Any] = {
     "account_id": pl.String,
     "name": pl.String,

@@ -26,6 +26,9 @@ from jobshift.domain.signal_types import SignalType
 from jobshift.engine.batches import decode_experience, decode_observations, partial_to_date
 from jobshift.engine.context import DetectContext, key_hash
 
+HOLDER_RULE = "no_start_date_replaced_holder"
+"""``hire_rule`` of an undated new hire who took over the role of a departed CRM contact."""
+
 PROFILE_COLUMNS = (
     "person_key",
     "person_id",
@@ -255,7 +258,10 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
       model calls a promotion → ``promotion`` (``prev_title`` is the past title); any other move inside
       the account is neither;
     - no start date, no earlier entry at the account family, and a job elsewhere that ended within the
-      window → ``new_hire`` with lower confidence (``hire_rule`` ``no_start_date_previous_job_ended``).
+      window → ``new_hire`` with lower confidence (``hire_rule`` ``no_start_date_previous_job_ended``);
+    - no start date, no earlier entry at the account family, no such ended job → a candidate
+      (``hire_rule`` ``no_start_date_replaced_holder``) that ``finalize`` keeps only when the person's
+      role is the one of a CRM contact at the account family who left (``_replacing_holders``).
     """
     watched = ctx.accounts.filter(pl.col("is_watched")).select(pl.col("account_id").alias("cur_account_id"))
     at = obs.filter(pl.col("has_job")).join(watched, on="cur_account_id", how="semi")
@@ -286,11 +292,13 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(SignalType.NEW_HIRE.value))
         .when(dated & inside & (pl.col("title_decision") == "promotion"))
         .then(pl.lit(SignalType.PROMOTION.value))
-        .when(undated & ~inside & ended_recently.fill_null(False))
+        .when(undated & ~inside)
         .then(pl.lit(SignalType.NEW_HIRE.value))
     )
     rule = (
-        pl.when(~dated & undated)
+        pl.when(~dated & undated & ~ended_recently.fill_null(False))
+        .then(pl.lit(HOLDER_RULE))
+        .when(~dated & undated)
         .then(pl.lit("no_start_date_previous_job_ended"))
         .when(inside)
         .then(pl.lit("promoted_within_window"))

@@ -28,7 +28,8 @@ from jobshift.domain.signals import (
     signal_ids_from_keys,
 )
 from jobshift.engine.context import DetectContext, block_last, first_token
-from jobshift.engine.detect import BatchResult, merge_results
+from jobshift.engine.detect import HOLDER_RULE, BatchResult, merge_results
+from jobshift.engine.successors import departures, replacing_holders
 
 _RANK = {"linkedin": 0, "email": 1, "personal_email": 2}
 
@@ -331,6 +332,12 @@ def _add_new_hires(
     h = h.sort(["observed_at", "person_key"], descending=[True, False]).unique(
         ["cur_account_id", "_who"], keep="first", maintain_order=True
     )
+    holder = pl.col("hire_rule") == HOLDER_RULE
+    successors = replacing_holders(ctx, h.filter(holder), departures(ctx, df))
+    h = pl.concat(
+        [h.filter(~holder).with_columns(pl.lit(None, dtype=pl.String).alias("replaced_contact")), successors],
+        how="vertical_relaxed",
+    )
     undated = pl.col("hire_rule") == "no_start_date_previous_job_ended"
     h = h.with_columns(
         pl.col("hire_kind").alias("type"),
@@ -343,7 +350,7 @@ def _add_new_hires(
         pl.col("cur_start").alias("job_started_date"),
         pl.lit("matched").alias("outcome"),
         (pl.col("hire_rule") + "/" + pl.col("cur_rule").fill_null("none")).alias("match_rule"),
-        (pl.col("cur_conf").fill_null(0.9) * pl.when(undated).then(0.7).otherwise(1.0))
+        (pl.col("cur_conf").fill_null(0.9) * pl.when(undated).then(0.7).when(holder).then(0.6).otherwise(1.0))
         .round(3)
         .alias("confidence"),
         pl.lit(None, dtype=pl.Boolean).alias("email_opt_out"),
@@ -351,7 +358,10 @@ def _add_new_hires(
     )
     h = _titles(ctx, h).filter(pl.col("persona_match"))
     h = h.with_columns(pl.lit("profile").alias("rule"))
-    df = df.with_columns(pl.lit(None, dtype=pl.String).alias("hire_rule"))
+    df = df.with_columns(
+        pl.lit(None, dtype=pl.String).alias("hire_rule"),
+        pl.lit(None, dtype=pl.String).alias("replaced_contact"),
+    )
     missing = [pl.lit(None, dtype=dt).alias(col) for col, dt in df.schema.items() if col not in h.columns]
     h = h.with_columns(missing)
     return pl.concat([df, h.select(df.columns)], how="vertical_relaxed")
@@ -417,6 +427,7 @@ def _finish(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         pl.col("cur_choice").alias("current_job_choice"),
         pl.col("watch_reason").alias("account_watched"),
         pl.col("hire_rule").alias("new_hire_rule"),
+        pl.col("replaced_contact"),
         pl.col("observed_at"),
         pl.col("job_last_verified"),
         pl.col("evidence_age_days"),
