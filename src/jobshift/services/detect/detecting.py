@@ -126,7 +126,8 @@ def build_context(
         Alias(r["account_id"], r["alias_name"], r["alias_domain"], r["alias_linkedin_norm"])
         for r in signal_store.list_aliases(conn)
     ]
-    departed = read_frame(conn, departed_contacts(), DEPARTED_SCHEMA)
+    # a few rows with a computed column (connectorx cannot type an all-NULL expression): the cursor
+    departed = cursor_frame(conn, departed_contacts(), DEPARTED_SCHEMA)
     return DetectContext.build(
         c, a, aliases, detect_settings(cfg, run_date), rivals=rivals, departed=departed
     )
