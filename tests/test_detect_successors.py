@@ -28,13 +28,17 @@ c-3,a-2,Vera,Undated,vera@siemens.com,VP Engineering,,true,
 c-4,a-2,Olaf,Old,olaf@siemens.com,Chief Information Officer,,true,2025-01-15T09:00:00
 c-5,a-2,Mara,Twice,mara@siemens.com,Data Director,linkedin.com/in/mara-twice,,
 c-6,a-1,Ann,Stay,ann@acme.com,CTO,linkedin.com/in/ann-stay,,
+c-7,a-2,Hugo,Data,hugo@siemens.com,Head of Data,linkedin.com/in/hugo-data,,
 """
 )
 OBSERVED = "2026-11-17"
 
 
-def _at_siemens(pid: str, first: str, last: str, title: str, **kw: Any) -> dict[str, Any]:
-    """Someone at Siemens without a start date; an old job elsewhere (ended long before the window)."""
+def _at_siemens(
+    pid: str, first: str, last: str, title: str, ended: str = "2026-08", **kw: Any
+) -> dict[str, Any]:
+    """Someone at Siemens without a start date whose job elsewhere ended ``ended`` (2026-08: more than
+    the 90-day window before the observation, so only a departed holder can make them a new hire)."""
     return _p(
         pid,
         first,
@@ -42,7 +46,7 @@ def _at_siemens(pid: str, first: str, last: str, title: str, **kw: Any) -> dict[
         OBSERVED,
         [
             _exp("Siemens AG", "siemens.com", title, None, None, True),
-            _exp("Initech", None, title, "2015", "2022-03"),
+            _exp("Initech", None, title, "2015", ended),
         ],
         linkedin_url=f"linkedin.com/in/{first.lower()}-{last.lower()}",
         **kw,
@@ -81,6 +85,21 @@ PEOPLE = [
     _at_siemens("p-14", "Dora", "One", "Director of Data"),  # two candidates for one holder: no
     _at_siemens("p-15", "Dirk", "Two", "Director, Data"),
     _at_siemens("p-16", "Eve", "Sec", "Director of Security"),  # no departed holder of that role
+    # the holder of "Head of Data" left; a colleague with that title has been there since 2022: no
+    _p(
+        "p-7",
+        "Hugo",
+        "Data",
+        OBSERVED,
+        [
+            _exp("Contoso", "contoso.com", "Head of Data", "2026-10", None, True),
+            _exp("Siemens AG", "siemens.com", "Head of Data", "2018", "2026-10"),
+        ],
+        linkedin_url="linkedin.com/in/hugo-data",
+    ),
+    _at_siemens("p-18", "Gus", "Long", "Head of Data", ended="2022-03"),
+    # ... and one who came in June, four months before the holder left (2026-10): already there, no
+    _at_siemens("p-19", "Ida", "June", "Head of Data", ended="2026-06"),
     # at a watched account with no holder at all
     _p(
         "p-17",
@@ -114,16 +133,22 @@ def _run(tmp_path: Path) -> dict[tuple[str, str | None], dict[str, Any]]:
 def test_a_successor_of_a_departed_holder_is_an_undated_new_hire(tmp_path: Path) -> None:
     by = _run(tmp_path)
     assert by[("job_change", "c-1")]["matched_account_id"] == "a-3"  # the holder's own move
+    assert by[("job_change", "c-7")]["status"] == "new"  # Head of Data left too
     hires = {pid: s for (t, pid), s in by.items() if t == "new_hire"}
     assert set(hires) == {"p-10", "p-11"}, sorted(hires)
     lena = hires["p-10"]
     assert lena["status"] == "new" and lena["matched_account_id"] == "a-2"
     assert lena["evidence"]["new_hire_rule"] == "no_start_date_replaced_holder"
-    assert lena["evidence"]["replaced_contact"] == "c-1: Head of IT, left 2026-10-01"
+    assert (
+        lena["evidence"]["replaced_contact"] == "c-1: Head of IT, left 2026-10-01; previous job ended 2026-08"
+    )
     assert lena["match_rule"].startswith("no_start_date_replaced_holder/")
     assert lena["confidence"] < 0.7  # lower than a dated new hire (and than the ended-job rule)
     finn = hires["p-11"]
-    assert finn["evidence"]["replaced_contact"] == "c-2: Chief Technology Officer, left 2026-10-20"
+    assert (
+        finn["evidence"]["replaced_contact"]
+        == "c-2: Chief Technology Officer, left 2026-10-20; previous job ended 2026-08"
+    )
     assert finn["past_title"] is None and finn["contact_id"] is None
 
 

@@ -10,7 +10,11 @@ candidate is a ``new_hire`` only when a CRM contact of the same account family w
 - marked departed in the CRM (``no_longer_at_company``, dated by ``no_longer_at_company_at``; an
   undated mark is not enough: it may be years old);
 
-and the departure is at most ``new_hire_window_days`` before the candidate's observation. A holder
+and the departure is at most ``new_hire_window_days`` before the candidate's observation, and the
+candidate's latest job elsewhere ended at most ``new_hire_window_days`` before the departure (or, the
+departure date unknown, before the observation): they were elsewhere while the holder still held the
+role. Without that, a colleague with the same title who has been there for years (most undated
+profiles) would be taken for the successor. A holder
 matched by several candidates names nobody (five account executives without start dates are not five
 new hires because one left); a candidate matching several holders takes the latest departure. The
 evidence names the holder (``replaced_contact``).
@@ -55,18 +59,22 @@ def departures(ctx: DetectContext, contact_rows: pl.DataFrame) -> pl.DataFrame:
 
 def replacing_holders(ctx: DetectContext, cands: pl.DataFrame, gone: pl.DataFrame) -> pl.DataFrame:
     """The rows of ``cands`` (hire candidates with ``cur_root``, ``cur_title``, ``observed_at``) that
-    replace a departed holder, with ``replaced_contact`` (``"<id>: <title>, left <date>"``)."""
+    replace a departed holder, with ``replaced_contact`` (``"<id>: <title>, left <date>; previous job
+    ended <date>"``)."""
     if cands.height == 0 or gone.height == 0:
         return cands.clear().with_columns(pl.lit(None, dtype=pl.String).alias("replaced_contact"))
-    pairs = cands.select("person_key", "cur_root", "cur_title", "observed_at").join(
+    pairs = cands.select("person_key", "cur_root", "cur_title", "observed_at", "elsewhere_end").join(
         gone, left_on="cur_root", right_on="acc_root", how="inner"
     )
     pairs = pairs.filter(pl.col("cur_title").is_not_null())
     seen = pl.col("observed_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     gap = (seen - pl.col("departed_on")).dt.total_days()
     window = ctx.settings.new_hire_window_days
+    came = partial_to_date("elsewhere_end")
+    reference = pl.coalesce(pl.col("departed_on"), seen)
     pairs = pairs.filter(
         pl.when(pl.col("departed_on").is_null()).then(pl.col("undated_ok")).otherwise(gap <= window)
+        & ((reference - came).dt.total_days() <= window).fill_null(False)
     )
     same = ctx.title_changes(
         pairs.select(pl.col("holder_title").alias("past_title"), pl.col("cur_title").alias("new_title"))
@@ -90,6 +98,8 @@ def replacing_holders(ctx: DetectContext, cands: pl.DataFrame, gone: pl.DataFram
             + pl.col("holder_title")
             + ", left "
             + pl.col("departed_on").cast(pl.String).fill_null("(date unknown)")
+            + "; previous job ended "
+            + pl.col("elsewhere_end")
         ).alias("replaced_contact"),
     )
     return cands.join(best, on="person_key", how="inner")
