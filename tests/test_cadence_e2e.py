@@ -178,7 +178,9 @@ def _check_salesforce_writes(fake: FakeSalesforce, ws_dir: Path) -> None:
         for c in gone
     )
     promoted = [s for s in pushed if s["type"] == "promotion" and s["contact_id"]]
-    assert promoted and all(contacts[s["contact_id"]]["Title"] == display_title(s["new_title"]) for s in promoted)
+    assert promoted and all(
+        contacts[s["contact_id"]]["Title"] == display_title(s["new_title"]) for s in promoted
+    )
     sf_ids = {r["Id"] for r in leads}
     lead_signals = [s for s in pushed if s["type"] in LEAD_TYPES and s["lead_id"]]
     assert lead_signals and all(s["lead_id"] in sf_ids for s in lead_signals)
@@ -267,7 +269,9 @@ def _check_hubspot_writes(hs: FakeHubSpot, ws_dir: Path) -> None:
         for c in gone
     )
     promoted = [s for s in pushed if s["type"] == "promotion" and s["contact_id"]]
-    assert promoted and all(contacts[s["contact_id"]]["jobtitle"] == display_title(s["new_title"]) for s in promoted)
+    assert promoted and all(
+        contacts[s["contact_id"]]["jobtitle"] == display_title(s["new_title"]) for s in promoted
+    )
     lead_signals = [s for s in pushed if s["type"] in LEAD_TYPES and s["lead_id"]]
     assert lead_signals and all(s["lead_id"] in {r["id"] for r in made} for s in lead_signals)
     if hs.leads_object:
