@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from jobshift.services.browse.labels import signal_label
 from jobshift.services.crm.crm_links import CrmLinks, crm_links
+from jobshift.services.display import field_text, person_of
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -71,6 +72,8 @@ def log_share(value: int, top: int) -> float:
 
 
 templates.env.filters.update(dt=_dt, money=_money, num=_num, pct=_pct, slug=_slug, signal_label=signal_label)
+# display text (services/display): `{{ row.title | display('title') }}`, `{{ lead | person }}`
+templates.env.filters.update(display=field_text, person=person_of)
 templates.env.globals.update(query_with=query_with, log_share=log_share)
 
 
