@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from jobshift.errors import NotFoundError
 from jobshift.services.browse import browse_actions, browse_detail
+from jobshift.services.browse.lead_why import why_to_call
 from jobshift.services.outreach.drafting import lead_draft
 from jobshift.web.deps import WS, CsrfUser, PageUser
 from jobshift.web.render import render
@@ -24,6 +25,7 @@ def _lead_page(request: Request, ws: WS, user: PageUser, lead_id: str, notice: s
         request,
         "lead.html",
         lead=lead,
+        why=why_to_call(ws, lead),
         drafts=lead_draft(ws, lead_id),
         notice=notice,
         activity_types=browse_actions.ACTIVITY_TYPES,
