@@ -409,3 +409,54 @@ def add_relationship(ws: Workspace) -> None:
                 )
             ],
         )
+
+
+def add_uncertain(ws: Workspace, signal_id: str = "s-u1", status: str = "uncertain") -> None:
+    """An uncertain signal: Bob Stay (c-2, OldCo, team of u-mgr1) matched by name only to a profile
+    whose history does not show OldCo."""
+    with ws.store.begin() as conn:
+        _insert(
+            conn,
+            signals,
+            [
+                {
+                    "signal_id": signal_id,
+                    "type": "job_change",
+                    "contact_id": "c-2",
+                    "person_key": "nm:bob stay|farway",
+                    "full_name": "Bob Stay",
+                    "past_account_id": "a-old",
+                    "past_company": "OldCo",
+                    "past_title": "CTO",
+                    "new_company": "Farway" if signal_id == "s-u1" else f"Farway {signal_id}",
+                    "new_title": "CTO",
+                    "confidence": 0.4,
+                    "match_rule": "name_only_without_history",
+                    "detected_at": datetime(2026, 3, 12),
+                    "observed_at": "2026-03-11",
+                    "status": status,
+                }
+            ],
+        )
+        if signal_id == "s-u1":
+            _insert(
+                conn,
+                people_observations,
+                [
+                    {
+                        "obs_id": "ou1",
+                        "person_key": "nm:bob stay|farway",
+                        "observed_at": "2026-03-11",
+                        "full_name": "Bob Stay",
+                        "job_title": "CTO",
+                        "job_company_name": "Farway",
+                        "job_company_domain": "farway.io",
+                        "linkedin_url": "linkedin.com/in/bob-stay-42",
+                        "linkedin_norm": "bob-stay-42",
+                        "experience": [
+                            {"company_name": "Farway", "company_domain": "farway.io", "title": "CTO"},
+                            {"company_name": "Elsewhere Ltd", "title": "VP Engineering", "end_date": "2025"},
+                        ],
+                    }
+                ],
+            )

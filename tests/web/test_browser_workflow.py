@@ -10,7 +10,7 @@ import pytest
 
 from jobshift.services.workspace import Workspace
 from web.browser_kit import CHROMIUM, chromium, served, shot, sign_in
-from web.seed import add_relationship
+from web.seed import add_relationship, add_uncertain
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian chromium: apt-get install -y chromium"
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.skipif(
 
 def _extra(ws: Workspace) -> None:
     add_relationship(ws)
+    add_uncertain(ws)
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +45,21 @@ def test_rep_sees_why_to_call_on_the_lead_page(browser: object, server: str) -> 
     assert link.get_attribute("target") == "_blank"
     assert "2025-12-01" in page.locator("[data-testid=observations]").inner_text()  # type: ignore[attr-defined]
     assert Path(shot(page, "lead-why")).stat().st_size > 10_000
+
+
+def test_manager_reviews_an_uncertain_match(browser: object, server: str) -> None:
+    rep = sign_in(browser, server, "rep")
+    assert rep.goto(server + "/review").status == 403  # type: ignore[attr-defined]
+    page = sign_in(browser, server, "manager")
+    page.goto(server + "/")  # type: ignore[attr-defined]
+    page.click("[data-testid=review-count] a")  # type: ignore[attr-defined]
+    page.click("a.button[href='/review/s-u1']")  # type: ignore[attr-defined]
+    assert "Elsewhere Ltd" in page.locator("[data-testid=profile-side]").inner_text()  # type: ignore[attr-defined]
+    assert "OldCo" in page.locator("[data-testid=crm-side]").inner_text()  # type: ignore[attr-defined]
+    shot(page, "review-signal")
+    page.fill("input[name=reason]", "same LinkedIn photo")  # type: ignore[attr-defined]
+    page.click("[data-testid=confirm]")  # type: ignore[attr-defined]
+    page.wait_for_url(server + "/review?done=confirmed&n=1")  # type: ignore[attr-defined]
+    assert page.locator("[data-testid=review-empty]").count() == 1  # type: ignore[attr-defined]
+    page.goto(server + "/signals?q=Bob")  # type: ignore[attr-defined]
+    shot(page, "review-after")

@@ -30,6 +30,7 @@ from jobshift.web import (
     routes_lists,
     routes_login,
     routes_records,
+    routes_review,
     routes_scorecard,
 )
 from jobshift.web.auth import SessionCodec
@@ -74,6 +75,7 @@ def create_app(ws_path: str | Path, *, secure_cookies: bool | None = None) -> Fa
         routes_login.router,
         routes_lists.router,
         routes_records.router,
+        routes_review.router,
         routes_admin.router,
         routes_scorecard.router,
         api_lists.router,
