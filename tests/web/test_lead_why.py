@@ -4,9 +4,11 @@ notification's why sentence, persona and ICP fit, evidence age, the feed's obser
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from jobshift.services.notify.notify_plan import _why
 from jobshift.services.workspace import Workspace
+from jobshift.store.schema import leads
 from web.conftest import login
 from web.seed import add_relationship
 
@@ -34,3 +36,16 @@ def test_a_lead_without_history_says_so(client: TestClient) -> None:
     assert "No observation of this person in the feed." in page
     assert "none recorded" in page
     assert "no open opportunity at Elsewhere" in page
+
+
+def test_feed_text_is_shown_cased_and_the_crm_spelling_wins(client: TestClient, seeded: Workspace) -> None:
+    with seeded.store.begin() as conn:
+        conn.execute(
+            update(leads)
+            .where(leads.c.id == "l-1")
+            .values(first_name="jane", last_name="o'neil", title="vp engineering, emea", company="newco inc")
+        )
+    login(client, "rep")
+    page = client.get("/leads/l-1").text
+    assert ">Jane O&#39;Neil</h1>" in page or ">Jane O'Neil</h1>" in page
+    assert "VP Engineering, EMEA at NewCo</div>" in page  # the matched account's name, not "newco inc"

@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from jobshift.services.browse.labels import signal_label
+from jobshift.services.browse.labels import company_text, person_text, signal_label, title_text
 from jobshift.services.crm.crm_links import CrmLinks, crm_links
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -71,6 +71,7 @@ def log_share(value: int, top: int) -> float:
 
 
 templates.env.filters.update(dt=_dt, money=_money, num=_num, pct=_pct, slug=_slug, signal_label=signal_label)
+templates.env.filters.update(person=person_text, title_text=title_text, company=company_text)
 templates.env.globals.update(query_with=query_with, log_share=log_share)
 
 
