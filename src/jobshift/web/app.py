@@ -32,6 +32,7 @@ from jobshift.web import (
     routes_records,
     routes_review,
     routes_scorecard,
+    routes_workflow,
 )
 from jobshift.web.auth import SessionCodec
 from jobshift.web.deps import ApiUser, PageUser
@@ -76,6 +77,7 @@ def create_app(ws_path: str | Path, *, secure_cookies: bool | None = None) -> Fa
         routes_lists.router,
         routes_records.router,
         routes_review.router,
+        routes_workflow.router,
         routes_admin.router,
         routes_scorecard.router,
         api_lists.router,
