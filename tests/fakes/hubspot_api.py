@@ -71,6 +71,16 @@ class Api:
         self.objects[object_type][rid] = rec
         return rid
 
+    def update(self, object_type: str, record_id: str, **props: Any) -> None:
+        """A user edits a record in HubSpot (e.g. renames a company): the properties and the
+        last-modified date change."""
+        rec = self.objects[object_type][record_id]
+        now = self._now()
+        rec["properties"].update({k: None if v is None else str(v) for k, v in props.items()})
+        rec["properties"][MODSTAMP[object_type]] = iso(now)
+        rec["updatedAt"] = iso(now)
+        self._derive(object_type, rec)
+
     def add_owner(self, first: str, last: str, email: str, team: str | None = None) -> str:
         """Seed an owner; returns its id."""
         self._next += 1

@@ -24,6 +24,15 @@ from jobshift.domain.normalize.sfid import to_18
 
 # Standard fields of the objects jobshift reads and writes: API name -> describe type.
 _COMMON = {"Id": "id", "OwnerId": "reference", "CreatedDate": "datetime", "SystemModstamp": "datetime"}
+ACCOUNT_HISTORY_FIELDS: dict[str, str] = {
+    "Id": "id",
+    "AccountId": "reference",
+    "Field": "picklist",
+    "OldValue": "anyType",
+    "NewValue": "anyType",
+    "CreatedDate": "datetime",
+}
+"""``AccountHistory`` (queryable when the org tracks Account field history; read-only)."""
 STANDARD_FIELDS: dict[str, dict[str, Any]] = {
     "Account": {
         **_COMMON,
