@@ -252,6 +252,8 @@ def save(
         raise UsageError("; ".join(f"{PART_LABELS.get(e.part, e.part)}: {e.message}" for e in problems))
     old = template_version(ts.read_set(ws, _resolves_to(ws, name)))
     new = template_version(clean)
+    if old == new and _has_override(ws, name):  # saving the same texts again changes nothing
+        return new, pv or render_preview(clean, ts.SAMPLE)
     with ws.store.begin() as conn:  # the audit entry commits only if the files were written
         audit(
             conn,
