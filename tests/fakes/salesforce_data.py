@@ -33,7 +33,7 @@ ACCOUNT_HISTORY_FIELDS: dict[str, str] = {
     "CreatedDate": "datetime",
 }
 """``AccountHistory`` (queryable when the org tracks Account field history; read-only)."""
-STANDARD_FIELDS: dict[str, dict[str, str]] = {
+STANDARD_FIELDS: dict[str, dict[str, Any]] = {
     "Account": {
         **_COMMON,
         "Name": "string",
@@ -110,6 +110,13 @@ STANDARD_FIELDS: dict[str, dict[str, str]] = {
         "Type": "picklist",
         "Subject": "string",
         "ActivityDate": "date",
+        "Description": {"type": "textarea", "length": 32000},
+        "Status": {
+            "type": "picklist",
+            "picklist": ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"),
+            "restricted": True,
+        },
+        "Priority": {"type": "picklist", "picklist": ("High", "Normal", "Low"), "restricted": True},
     },
 }
 RELATIONSHIPS = {("User", "UserRoleId"): "UserRole"}

@@ -31,7 +31,9 @@ from jobshift.web import (
     routes_lists,
     routes_login,
     routes_records,
+    routes_review,
     routes_scorecard,
+    routes_workflow,
 )
 from jobshift.web.auth import SessionCodec
 from jobshift.web.deps import ApiUser, PageUser
@@ -75,6 +77,8 @@ def create_app(ws_path: str | Path, *, secure_cookies: bool | None = None) -> Fa
         routes_login.router,
         routes_lists.router,
         routes_records.router,
+        routes_review.router,
+        routes_workflow.router,
         routes_admin.router,
         routes_aliases.router,
         routes_scorecard.router,

@@ -36,6 +36,7 @@ from jobshift.services.browse.exporting import register_exporter, write_records
 from jobshift.services.specs import detect_settings
 from jobshift.services.workspace import Workspace
 from jobshift.store import Store
+from jobshift.store import review as review_store
 from jobshift.store import signals as signal_store
 from jobshift.store.detect.queries import accounts_with_counts, departed_contacts
 from jobshift.store.detect.reading import cursor_frame, iter_newest, read_frame
@@ -181,6 +182,7 @@ def record_detection(
     with store.begin() as conn:
         run_id = start_run(conn, "detect")
         write = signal_store.upsert_tuples(conn, df.select(signal_store.ROW_COLUMNS).iter_rows(), utcnow())
+        reviewed = review_store.apply_reviews(conn)  # rejected pairs are never raised again
         counts = {
             "observations": n_obs,
             "tracked": ctx.n_tracked,
@@ -188,6 +190,8 @@ def record_detection(
             **by_type,
             **write,
             "ambiguous": len(detection.ambiguous),
+            "review_rejected": reviewed["reject"],
+            "review_confirmed": reviewed["confirm"],
         }
         finish_run(conn, run_id, counts=counts)
     return DetectSummary(

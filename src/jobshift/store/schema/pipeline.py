@@ -163,6 +163,7 @@ signals = Table(
     # web lists: newest first, lead scope, and name / company prefix search (see docs/web.md)
     Index(None, "detected_at", "signal_id", "lead_id", "contact_id"),  # covers newest-first scoped pages
     Index(None, "lead_id"),
+    Index(None, "status"),  # the review queue (status uncertain) and its count on the dashboard
     prefix_index("full_name"),
     prefix_index("new_company"),
 )
