@@ -14,10 +14,12 @@ and the departure is at most ``new_hire_window_days`` before the candidate's obs
 candidate's latest job elsewhere ended at most ``new_hire_window_days`` before the departure (or, the
 departure date unknown, before the observation): they were elsewhere while the holder still held the
 role. Without that, a colleague with the same title who has been there for years (most undated
-profiles) would be taken for the successor. A holder
-matched by several candidates names nobody (five account executives without start dates are not five
-new hires because one left); a candidate matching several holders takes the latest departure. The
-evidence names the holder (``replaced_contact``).
+profiles) would be taken for the successor. A holder matched by several candidates names nobody (five
+account executives without start dates are not five new hires because one left); a candidate matching
+several holders takes the latest departure. The evidence names the holder (``replaced_contact``).
+
+:func:`resolve_undated` applies this rule, then "first seen after an earlier observation elsewhere"
+(``engine/first_seen.py``) to the candidates it did not confirm.
 """
 
 from __future__ import annotations
