@@ -28,6 +28,8 @@ from jobshift.engine.context import DetectContext, key_hash
 
 HOLDER_RULE = "no_start_date_replaced_holder"
 """``hire_rule`` of an undated new hire who took over the role of a departed CRM contact."""
+FIRST_SEEN_RULE = "no_start_date_first_seen_elsewhere"
+"""``hire_rule`` of an undated new hire whose previous observation showed a job elsewhere."""
 
 PROFILE_COLUMNS = (
     "person_key",
@@ -262,7 +264,10 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     - no start date, no earlier entry at the account family, a job elsewhere that ended within twice
       the window → a candidate (``hire_rule`` ``no_start_date_replaced_holder``) that ``finalize`` keeps
       only when the person's role is the one of a CRM contact at the account family who left around
-      then (``engine/successors.py``).
+      then (``engine/successors.py``), or else when the previous observation showed a job elsewhere;
+    - no start date, no earlier entry at the account family, no such ended job → a candidate
+      (``no_start_date_first_seen_elsewhere``) that ``finalize`` keeps only when the previous
+      observation showed a job elsewhere within the window (``engine/first_seen.py``).
     """
     watched = ctx.accounts.filter(pl.col("is_watched")).select(pl.col("account_id").alias("cur_account_id"))
     at = obs.filter(pl.col("has_job")).join(watched, on="cur_account_id", how="semi")
@@ -294,11 +299,13 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(SignalType.NEW_HIRE.value))
         .when(dated & inside & (pl.col("title_decision") == "promotion"))
         .then(pl.lit(SignalType.PROMOTION.value))
-        .when(undated & ~inside & ended_days.is_between(0, 2 * window).fill_null(False))
+        .when(undated & ~inside)
         .then(pl.lit(SignalType.NEW_HIRE.value))
     )
     rule = (
-        pl.when(~dated & undated & ~ended_recently.fill_null(False))
+        pl.when(~dated & undated & ~ended_days.is_between(0, 2 * window).fill_null(False))
+        .then(pl.lit(FIRST_SEEN_RULE))
+        .when(~dated & undated & ~ended_recently.fill_null(False))
         .then(pl.lit(HOLDER_RULE))
         .when(~dated & undated)
         .then(pl.lit("no_start_date_previous_job_ended"))

@@ -15,12 +15,14 @@ from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch
 from jobshift.engine.feed import detect_feed_local, feed_partitions
 from jobshift.engine.finalize import Detection, finalize
+from jobshift.engine.first_seen import PreviousJobs
 from jobshift.errors import UsageError
 from jobshift.services.detect.detecting import (
     DetectSummary,
     TrackedSet,
     build_context,
     default_tracked_set,
+    previous_lookup,
     record_detection,
 )
 from jobshift.services.workspace import Workspace
@@ -36,8 +38,11 @@ def run_feed(
     scheduler: str | None = None,
     workers: int | None = None,
     client: object = None,
+    previous: PreviousJobs | None = None,
 ) -> tuple[Detection, int]:
-    """Detect over the feed files with the named executor; returns the detection and profiles read."""
+    """Detect over the feed files with the named executor; returns the detection and profiles read.
+
+    ``previous``: the store's earlier observations for undated new hires (``engine/first_seen.py``)."""
     if executor not in EXECUTORS:
         raise UsageError(f"--executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
     results: list[BatchResult]
@@ -53,7 +58,7 @@ def run_feed(
         rows = ex.stats.get("rows", 0)
     if not results:
         results = [detect_batch(ctx, frame([], OBSERVATION_SCHEMA))]
-    return finalize(ctx, results), rows
+    return finalize(ctx, results, previous), rows
 
 
 @locked("detect")
@@ -74,5 +79,7 @@ def detect_feed(
     with store.connect() as conn:
         tracked = tracked or default_tracked_set(conn)
         ctx = build_context(conn, ws.config, tracked, tier)
-    detection, n_rows = run_feed(ctx, paths, executor, scheduler, workers, client)
+        detection, n_rows = run_feed(
+            ctx, paths, executor, scheduler, workers, client, previous=previous_lookup(conn)
+        )
     return record_detection(store, ctx, detection, n_rows, partitions=len(paths))
