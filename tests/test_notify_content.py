@@ -129,3 +129,58 @@ def test_best_deal_prefers_won_then_furthest_open() -> None:
     assert deal_text({"name": "X", "stage": "3-Eval", "amount": 2_500_000, "role": None}) == (
         "X (3-Eval, $2.5M), role: contact role"
     )
+
+
+def _new_hire_data(store: Store) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import insert
+
+    from jobshift.store.schema import signals
+
+    hire = {
+        **lead("L-hire", account_id="tgt", past_account=None, past_contact=None),
+        "lead_source": "New Hires & Promotions",
+        "is_target_company": True,
+        "company": "initech",
+        "first_name": "zoë",
+        "last_name": "mcallister",
+    }
+    seed(store, users=TEAM, accounts=[account("tgt", name="Initech")], leads=[hire])
+    with store.begin() as conn:
+        conn.execute(
+            insert(signals).values(
+                signal_id="s-L-hire",
+                type="new_hire",
+                status="pushed",
+                detected_at=datetime(2024, 9, 24),
+                lead_id="L-hire",
+            )
+        )
+
+
+def test_new_hire_rule_is_off_by_default(store: Store, slack: FakeSlack, smtp: FakeSmtp) -> None:
+    _new_hire_data(store)
+    res = _notify(store, smtp, slack)
+    assert "2A" not in res.planned.fired and slack.messages == {}
+
+
+def test_new_hire_rule_tells_the_lead_owner_and_bdr(store: Store, slack: FakeSlack, smtp: FakeSmtp) -> None:
+    _new_hire_data(store)
+    cfg = parse_config(
+        {
+            "notifications": {
+                "smtp_host": smtp.host,
+                "smtp_port": smtp.port,
+                "backoff_base_seconds": 0,
+                "rules": {"2A": {"enabled": True}},
+            }
+        }
+    )
+    sl = SlackNotifier(TOKEN, base_url=slack.base_url)
+    em = EmailSender(smtp.host, smtp.port, cfg.notifications.smtp_from)
+    res = run_notify(store, cfg, slack=sl, email=em, send_date=SEND)
+    assert res.planned.fired == {"2A": 1}
+    card = _card(slack, "DUBDR1", "2A")
+    assert "Zoë McAllister joined Initech, a target account" in card
+    assert "Zoë is new at Initech, a target account" in card

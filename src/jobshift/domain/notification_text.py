@@ -96,3 +96,16 @@ def why_it_matters(
         parts.append(f"{who} {verb} a deal with us before: {deal_text(past_deal)}")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
+
+
+def new_hire_why(company: str, person: str, open_opps: Sequence[Mapping[str, Any]]) -> str:
+    """Why a new hire at a target account matters (rule 2A)."""
+    who = person or "Someone"
+    text = f"{who} is new at {company}, a target account: a first conversation while they shape their plans"
+    if open_opps:
+        best = max(open_opps, key=_stage)
+        n = len(open_opps)
+        text += (
+            f"; {company} has {n} open opportunit{'y' if n == 1 else 'ies'}, furthest at {best.get('stage')}"
+        )
+    return text + "."

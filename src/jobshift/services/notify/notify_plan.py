@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from jobshift.config import Config
 from jobshift.domain.display import display_company, display_person, display_title, is_mixed_case
 from jobshift.domain.notification_rules import RuleContext, matching_rules, recipients_for
-from jobshift.domain.notification_text import best_deal, deal_text, why_it_matters
+from jobshift.domain.notification_text import best_deal, deal_text, new_hire_why, why_it_matters
 from jobshift.services.outreach.notify_drafts import attach_drafts
 from jobshift.services.specs import notified_lead_source, rule_specs
 from jobshift.store import notifications as nstore
@@ -152,6 +152,9 @@ def _items(
         if str(r["status"] or "").casefold() == cfg.program.contact_status.casefold()
         and str(r["disqualified_reason"] or "").casefold() == cfg.program.disqualified_reason.casefold()
     ]
+    if any(r.enabled and r.item == "new_hire" for r in cfg.notifications.rules.values()):  # rule 2A
+        hires = items_store.new_hire_leads(conn, start, end, cfg.program.target_tracking_lead_source)
+        lead_rows += [{**r, "_new_hire": True} for r in hires]
     kept_leads = [r for r in lead_rows if not r.get("is_backfill") and r.get("signal_id") not in bf_sigs]
     kept_contacts = [r for r in contact_rows if r["id"] not in bf_contacts]
     report.backfill_skipped = len(lead_rows) - len(kept_leads) + len(contact_rows) - len(kept_contacts)
@@ -174,8 +177,11 @@ def _items(
         past = accs.get(str(lead.get("past_account_id")))
         past_roles = roles.get(str(lead.get("past_contact_id")), [])
         view, customer, renewal = _lead_item(lead, acc, ao, past, cfg, record_url, past_roles)
+        if lead.get("_new_hire"):
+            view["headline_verb"] += ", a target account"
+            view["why_it_matters"] = new_hire_why(view["now_company"], view["person"].split(" ")[0], ao)
         ctx = RuleContext(
-            "lead",
+            "new_hire" if lead.get("_new_hire") else "lead",
             send_date,
             lead.get("lead_source"),
             tuple(o.get("stage_number") for o in ao),

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from jobshift.domain.signal_types import types_notifying
+from jobshift.domain.signal_types import SignalType, types_notifying
 from jobshift.store.lookups import CHUNK
 from jobshift.store.schema import contacts, leads, opportunities, opportunity_contact_roles, outbox, signals
 
@@ -99,3 +99,21 @@ def deal_roles(conn: Connection, contact_ids: Iterable[str]) -> dict[str, list[d
         for row in conn.execute(q).mappings():
             out.setdefault(row["contact_id"], []).append(dict(row))
     return out
+
+
+def new_hire_leads(
+    conn: Connection, start: datetime, end: datetime, lead_source: str
+) -> list[dict[str, Any]]:
+    """Leads of ``lead_source`` created in ``[start, end)`` for a new hire at a target account, by id."""
+    q = (
+        select(leads)
+        .join(signals, signals.c.signal_id == leads.c.signal_id)
+        .where(
+            leads.c.created_at >= start,
+            leads.c.created_at < end,
+            leads.c.lead_source == lead_source,
+            leads.c.is_target_company.is_(True),
+            signals.c.type == SignalType.NEW_HIRE.value,
+        )
+    )
+    return [dict(r) for r in conn.execute(q.order_by(leads.c.id)).mappings()]
