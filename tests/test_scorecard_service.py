@@ -312,3 +312,48 @@ def test_contacts_jobshift_marked_departed_are_not_untracked(loaded: Store) -> N
     assert won["value"] == pytest.approx(4 / 6)
     assert sum(won["drilldown"]["by_reason"].values()) == 2  # C3 (no account) and C4
     assert "C2" not in {r["id"] for r in won["drilldown"]["records"]}
+
+
+def test_tracked_count_is_the_set_at_the_months_end(loaded: Store) -> None:
+    """March's funnel shows the tracked set of March 31: a contact created in May is not in it; a contact
+    jobshift marked departed in May (so out of today's set) still is."""
+    from jobshift.store.schema import outbox
+
+    def tracked(p: dict[str, Any]) -> float:
+        return next(s["value"] for s in p["funnel"] if s["key"] == "tracked")
+
+    before = tracked(compute_scorecard(loaded, _config(), "2024-03", now=NOW, title_matcher=title_matcher))
+    with loaded.begin() as conn:
+        conn.execute(
+            insert(contacts).values(
+                id="C40",
+                account_id="A1",
+                last_name="Later",
+                email_opt_out=False,
+                created_at=datetime(2024, 5, 2),
+            )
+        )
+        conn.execute(text("CREATE TABLE tracked_contacts (contact_id VARCHAR(64))"))
+        conn.execute(
+            text(
+                "INSERT INTO tracked_contacts SELECT id FROM contacts "
+                "WHERE account_id IS NOT NULL AND id <> 'C2'"
+            )
+        )
+        conn.execute(
+            insert(outbox).values(
+                idempotency_key="update_contact:C2",
+                kind="update_contact",
+                target_id="C2",
+                payload={},
+                status="applied",
+                attempts=1,
+                is_backfill=False,
+                created_at=datetime(2024, 5, 3),
+                applied_at=datetime(2024, 5, 3),
+            )
+        )
+    after = compute_scorecard(loaded, _config(), "2024-03", now=NOW, title_matcher=title_matcher)
+    assert tracked(after) == before  # C40 (created later) out, C2 (left after March) in
+    may = compute_scorecard(loaded, _config(), "2024-05", now=NOW, title_matcher=title_matcher)
+    assert tracked(may) == before  # by May's end: C40 in, C2 out

@@ -101,7 +101,7 @@ def compute_scorecard(
         categories = build_categories(ctx)
         month_leads = sl.lead_activity_totals(conn, ctx.sources, start, end, sc.meeting_activity_types)
         evidence = sl.attribution_evidence(conn, ctx.sources, start, end, sc.suspected_min_activities)
-        n_tracked = sl.count_tracked(conn, tracked)
+        n_tracked = sq.tracked_at(conn, tracked, end)  # the tracked set at the month's end
         outcomes = draft_outcomes(
             conn, ctx.sources, start, end, config.outreach.reply_activity_types, sc.meeting_activity_types
         )

@@ -148,6 +148,22 @@ def tracked_or_marked(tracked: Select[Any]) -> Select[Any]:
     return select(u.c.contact_id)
 
 
+def tracked_at(conn: Connection, tracked: Select[Any], end: datetime) -> int:
+    """The size of the tracked set as it was at ``end`` (a month's end): today's tracked contacts plus
+    those jobshift marked departed since ``end`` (they were tracked then), of the contacts that existed by
+    ``end`` (created before it, or of unknown creation)."""
+    since = select(outbox.c.target_id.label("contact_id")).where(
+        outbox.c.kind == "update_contact", outbox.c.status == "applied", outbox.c.applied_at >= end
+    )
+    u = union(tracked, since).subquery("ta")
+    q = (
+        select(func.count())
+        .select_from(u.join(contacts, contacts.c.id == u.c.contact_id))
+        .where(or_(contacts.c.created_at.is_(None), contacts.c.created_at < end))
+    )
+    return int(conn.execute(q).scalar_one())
+
+
 def opp_contact_cohorts(
     conn: Connection, tracked: Select[Any], as_of: datetime
 ) -> dict[str, tuple[int, int]]:
