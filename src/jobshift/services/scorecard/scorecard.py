@@ -21,7 +21,7 @@ from jobshift.domain.outreach.rates import compare as compare_drafts
 from jobshift.domain.outreach.rates import lead_flags
 from jobshift.domain.scorecard.attribution import ATTRIBUTIONS, summarize
 from jobshift.domain.scorecard.funnel import build_funnel
-from jobshift.domain.scorecard.grades import format_value, grade
+from jobshift.domain.scorecard.grades import GRADES, format_value, grade
 from jobshift.domain.scorecard.metrics import cost_per_opportunity, pipeline_to_spend
 from jobshift.errors import InvalidValueError
 from jobshift.services.scorecard.scorecard_categories import MonthContext, TitleMatcher, build_categories
@@ -248,4 +248,4 @@ def get_scorecard(
     return payload
 
 
-__all__ = ["format_value", "get_scorecard"]
+__all__ = ["GRADES", "format_value", "get_scorecard"]
