@@ -96,7 +96,7 @@ def test_demo_honours_w_and_its_notify_suggestion_shows_results(
     report = json.loads(capsys.readouterr().out)
     assert (target / "jobshift.toml").is_file() and not (workspace_env / "demo-workspace").exists()
     cmd = next(c for c in report["next_commands"] if " notify " in c)
-    args = shlex.split(cmd)[1:] + ["--json"]
+    args = [*shlex.split(cmd)[1:], "--json"]
     assert "--date" in args and main(args) == 0
     planned = json.loads(capsys.readouterr().out)["planned"]
     assert planned["leads"] > 0 and sum(planned["fired"].values()) > 0
