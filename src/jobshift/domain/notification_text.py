@@ -93,7 +93,10 @@ def why_it_matters(
         parts.append(f"no open opportunity at {company}: follow {who} to the new company")
     if past_deal and not left:
         verb = "won" if past_deal.get("is_won") else "worked"
-        parts.append(f"{who} {verb} a deal with us before: {deal_text(past_deal)}")
+        role = past_deal.get("role") or "a contact"
+        parts.append(
+            f"{who} {verb} a deal with us before ({past_deal.get('name') or 'an opportunity'}, {role})"
+        )
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
 
