@@ -86,17 +86,13 @@ def why_it_matters(
             "the deal just lost a member of its buying group, re-map it"
         )
     elif left and opps:
-        parts.append(
-            f"{who} had no role on these opportunities: the deal team is unchanged, keep the contact"
-        )
+        parts.append(f"{who} had no role on these opportunities: the deal team is unchanged")
     elif left:
         parts.append(f"no open opportunity at {company}: follow {who} to the new company")
     if past_deal and not left:
         verb = "won" if past_deal.get("is_won") else "worked"
-        role = past_deal.get("role") or "a contact"
-        parts.append(
-            f"{who} {verb} a deal with us before ({past_deal.get('name') or 'an opportunity'}, {role})"
-        )
+        deal, their_role = past_deal.get("name") or "an opportunity", past_deal.get("role") or "a contact"
+        parts.append(f"{who} {verb} a deal with us before ({deal}, {their_role})")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
 
