@@ -357,3 +357,17 @@ def test_tracked_count_is_the_set_at_the_months_end(loaded: Store) -> None:
     assert tracked(after) == before  # C40 (created later) out, C2 (left after March) in
     may = compute_scorecard(loaded, _config(), "2024-05", now=NOW, title_matcher=title_matcher)
     assert tracked(may) == before  # by May's end: C40 in, C2 out
+
+
+def test_an_empty_workspace_does_not_freeze_an_empty_month(store: Store) -> None:
+    """Opening the scorecard before any data stores nothing; once the data arrives the month is right."""
+    from jobshift.store.scorecard.snapshots import list_snapshot_months
+
+    empty = get_scorecard(store, _config(), "2024-03", now=NOW, title_matcher=title_matcher)
+    assert empty["source"] == "computed" and _cats(empty)["engagement_rate"]["value"] is None
+    with store.connect() as conn:
+        assert list_snapshot_months(conn) == []
+    load(store)
+    filled = get_scorecard(store, _config(), "2024-03", now=NOW, title_matcher=title_matcher)
+    assert filled["source"] == "computed"
+    assert _cats(filled)["engagement_rate"]["value"] == pytest.approx(4 / 6)
