@@ -23,6 +23,7 @@ from jobshift.engine.batches import (
     ACCOUNT_ICP_SCHEMA,
     ACCOUNT_SCHEMA,
     CONTACT_SCHEMA,
+    DEPARTED_SCHEMA,
     OBSERVATION_SCHEMA,
     frame,
 )
@@ -37,7 +38,7 @@ from jobshift.services.workspace import Workspace
 from jobshift.store import Store
 from jobshift.store import review as review_store
 from jobshift.store import signals as signal_store
-from jobshift.store.detect.queries import accounts_with_counts
+from jobshift.store.detect.queries import accounts_with_counts, departed_contacts
 from jobshift.store.detect.reading import cursor_frame, iter_newest, read_frame
 from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run
@@ -126,7 +127,11 @@ def build_context(
         Alias(r["account_id"], r["alias_name"], r["alias_domain"], r["alias_linkedin_norm"])
         for r in signal_store.list_aliases(conn)
     ]
-    return DetectContext.build(c, a, aliases, detect_settings(cfg, run_date), rivals=rivals)
+    # a few rows with a computed column (connectorx cannot type an all-NULL expression): the cursor
+    departed = cursor_frame(conn, departed_contacts(), DEPARTED_SCHEMA)
+    return DetectContext.build(
+        c, a, aliases, detect_settings(cfg, run_date), rivals=rivals, departed=departed
+    )
 
 
 def run_detection(
