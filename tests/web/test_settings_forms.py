@@ -24,8 +24,9 @@ def test_a_form_writes_the_toml_keeping_its_comments(client: TestClient, seeded:
     path.write_text("# our setup, do not lose this\n[icp]\n# big ones only\nmin_employees = 200\n")
     csrf = login(client, "admin")
     page = client.get("/settings/forms").text
-    assert 'data-testid="form-persona"' in page and 'data-testid="form-tiers.tier1"' in page
-    assert 'data-testid="form-cohorts.0"' in page and 'data-testid="form-routing"' in page
+    assert 'data-testid="form-persona"' in page and "/settings/forms?form=tiers.tier1" in page
+    assert "/settings/forms?form=cohorts.0" in page and "/settings/forms?form=routing" in page
+    assert 'data-testid="form-cohorts.0"' in client.get("/settings/forms?form=cohorts.0").text
     r = client.post(
         "/settings/forms/persona",
         data={

@@ -18,13 +18,18 @@ router = APIRouter(include_in_schema=False)
 Admin = Annotated[AppUser, Depends(require_roles("admin"))]
 
 
+def _toc(ws: WS) -> list[tuple[str, str]]:
+    return [(k, settings_forms.build_form(ws.config, k).title) for k in settings_forms.form_keys(ws.config)]
+
+
 @router.get("/settings/forms")
-def settings_forms_page(request: Request, ws: WS, user: Admin) -> Response:
-    """Every settings form with the current values."""
+def settings_forms_page(request: Request, ws: WS, user: Admin, form: str = "persona") -> Response:
+    """One settings form (``?form=persona``, ``icp``, ``tiers.tier1``, ``cohorts.0``, …) and the list."""
     return render(
         request,
         "settings_forms.html",
-        forms=settings_forms.forms(ws.config),
+        form=settings_forms.build_form(ws.config, form),
+        toc=_toc(ws),
         saved=request.query_params.get("saved"),
     )
 
@@ -36,6 +41,5 @@ async def settings_form_submit(request: Request, ws: WS, user: CsrfUser, key: st
     data = {k: v for k, v in form_data.items() if isinstance(v, str)}
     form = settings_forms.submit(ws, user, key, data)
     if form.error or any(f.error for f in form.fields):
-        others = [f if f.key != key else form for f in settings_forms.forms(ws.config)]
-        return render(request, "settings_forms.html", status_code=422, forms=others, saved=None)
-    return RedirectResponse(f"/settings/forms?saved={key}#form-{key}", status_code=303)
+        return render(request, "settings_forms.html", status_code=422, form=form, toc=_toc(ws), saved=None)
+    return RedirectResponse(f"/settings/forms?form={key}&saved={key}", status_code=303)
