@@ -56,5 +56,7 @@ def test_the_api_gives_the_why_too(client: TestClient, seeded: Workspace, tokens
     r = client.get("/api/leads/l-1", headers={"Authorization": f"Bearer {tokens['rep']}"})
     assert r.status_code == 200
     why = r.json()["why"]
-    assert why["deals"][0]["role"] == "Economic Buyer" and why["observations"][0]["observed_at"] == "2026-03-08"
+    assert (
+        why["deals"][0]["role"] == "Economic Buyer" and why["observations"][0]["observed_at"] == "2026-03-08"
+    )
     assert why["why_it_matters"].startswith("NewCo has 1 open opportunity")
