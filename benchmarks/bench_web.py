@@ -166,9 +166,21 @@ def generate(n_leads: int, seed: int = 11) -> dict[Table, list[dict[str, Any]]]:
                 "status": "pushed",
             }
         )
-        if rng.random() < 0.2:
+        roll = rng.random()
+        if roll < 0.2:
             sigs.append(
                 {**sigs[-1], "signal_id": f"x{i:08d}", "lead_id": None, "status": "suppressed:intern"}
+            )
+        elif roll < 0.22:  # a doubtful identity match waiting in the review queue
+            sigs.append(
+                {
+                    **sigs[-1],
+                    "signal_id": f"u{i:08d}",
+                    "lead_id": None,
+                    "status": "uncertain",
+                    "confidence": 0.4,
+                    "person_key": f"nm:{first.lower()} {last.lower()}|{i}",
+                }
             )
         for k in range(rng.choice([0, 1, 3, 5, 6])):
             acts.append(
@@ -282,6 +294,7 @@ def run(backend: str, n_leads: int, n_requests: int) -> dict[str, Any]:
     sample_contacts = [r["id"] for r in data[contacts][:: max(1, len(data[contacts]) // 60)]]
     rep_crm = "u-0-0"
     rep_leads = [r["id"] for r in data[leads] if r["owner_id"] == rep_crm][:60]
+    sample_uncertain = [r["signal_id"] for r in data[signals] if r["status"] == "uncertain"][:60]
     counts = load(ws, data)
     del data
     auth.add_user(ws, ADMIN[0], "admin", ADMIN[1])
@@ -341,6 +354,8 @@ def run(backend: str, n_leads: int, n_requests: int) -> dict[str, Any]:
             ("leads search (rep scope)", rep, ["/leads?q=rodriguez", "/leads?q=vp+eng", "/leads?q=jane"]),
             ("My worklist (rep)", rep, ["/worklist", "/worklist?page=2"]),
             ("worklist of a rep (admin)", admin, ["/worklist?owner=u-0-1"]),
+            ("review queue (admin)", admin, ["/review", "/review?page=5"]),
+            ("uncertain signal page (admin)", admin, [f"/review/{i}" for i in sample_uncertain]),
             ("signals (admin)", admin, ["/signals"]),
             ("signals (rep)", rep, ["/signals"]),
             ("contacts (admin)", admin, ["/contacts"]),
