@@ -65,6 +65,9 @@ class LeadTextMatch(ColumnElement[Any]):
 
     def __init__(self, words: list[str]) -> None:
         self.words = words
+        self.drive = True
+        """False: SQLite must not drive the query from the matches (``+rowid``) — for a scoped viewer,
+        whose own leads (an owner index range) are fewer than the matches of a broad word."""
 
 
 @compiles(LeadTextMatch, "sqlite")
@@ -72,7 +75,8 @@ def _fts5(element: LeadTextMatch, compiler: SQLCompiler, **kw: Any) -> str:
     query = " ".join(f'"{w}"*' for w in element.words)
     col = compiler.process(leads.c.id, **kw).rsplit(".", 1)[0]
     match = compiler.process(literal(query), **kw)
-    return f"{col}.rowid IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH {match})"
+    plus = "" if element.drive else "+"
+    return f"{plus}{col}.rowid IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH {match})"
 
 
 @compiles(LeadTextMatch, "postgresql")
