@@ -84,3 +84,17 @@ def test_search_is_exact_per_word_and_stays_in_sync(with_accents: Workspace) -> 
     with ws.store.begin() as conn:
         conn.execute(delete(leads).where(leads.c.id == "l-acc"))
     assert _found(ws, "rodriguez") == set()
+
+
+def test_a_scoped_search_finds_only_the_viewers_leads(with_accents: Workspace) -> None:
+    from jobshift.services.admin import auth
+
+    by_name = {u.username: u for u in auth.list_users(with_accents)}
+    rep, rep2, mgr = by_name[LOGINS["rep"][0]], by_name[LOGINS["rep2"][0]], by_name[LOGINS["manager"][0]]
+
+    def found(user, q: str) -> set[str]:  # type: ignore[no-untyped-def]
+        return {r["id"] for r in list_page(with_accents, user, "leads", {"q": q}).rows}
+
+    assert found(rep, "rodriguez") == {"l-acc"} and found(mgr, "RODRIGUEZ") == {"l-acc"}
+    assert found(rep2, "rodriguez") == set()
+    assert {r["id"] for r in list_page(with_accents, rep, "leads", {"q": "jane"}, mine=True).rows} == {"l-1"}
