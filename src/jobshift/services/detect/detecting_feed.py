@@ -15,6 +15,7 @@ from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch
 from jobshift.engine.feed import detect_feed_local, feed_partitions
 from jobshift.engine.finalize import Detection, finalize
+from jobshift.engine.incremental import detect_release
 from jobshift.errors import UsageError
 from jobshift.services.detect.detecting import (
     DetectSummary,
@@ -23,6 +24,7 @@ from jobshift.services.detect.detecting import (
     default_tracked_set,
     record_detection,
 )
+from jobshift.services.detect.feed_state import load_state, save_state
 from jobshift.services.workspace import Workspace
 from jobshift.store.run_lock import locked
 
@@ -67,12 +69,34 @@ def detect_feed(
     tier: int | None = None,
     tracked: TrackedSet | None = None,
     client: object = None,
+    incremental: bool = False,
 ) -> DetectSummary:
-    """``jobshift detect --feed``: detect over the feed files and upsert the signals (one transaction)."""
+    """``jobshift detect --feed``: detect over the feed files and upsert the signals (one transaction).
+
+    ``incremental``: compare the release with the last one this workspace detected (its state in
+    ``<workspace>/feed_state/``) and detect only new or changed people and the people linked to changed
+    contacts (:mod:`jobshift.engine.incremental`); the first run is a full one that writes the state.
+    Local executor only.
+    """
     paths = feed_partitions(feed)
+    if incremental and executor != "local":
+        raise UsageError("--incremental runs with --executor local")
     store = ws.store
     with store.connect() as conn:
         tracked = tracked or default_tracked_set(conn)
         ctx = build_context(conn, ws.config, tracked, tier)
+    if incremental:
+        run = detect_release(ctx, paths, load_state(ws.path))
+        summary = record_detection(
+            store,
+            ctx,
+            finalize(ctx, [run.result]),
+            run.stats["rows"],
+            partitions=len(paths),
+            incremental_people=run.stats["people_detected"],
+        )
+        save_state(ws.path, run.state, feed)
+        summary.release = run.stats
+        return summary
     detection, n_rows = run_feed(ctx, paths, executor, scheduler, workers, client)
     return record_detection(store, ctx, detection, n_rows, partitions=len(paths))
