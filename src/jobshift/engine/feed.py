@@ -29,7 +29,7 @@ from pathlib import Path
 import polars as pl
 
 from jobshift.connectors.people.files import parse_line, read_people_chunks
-from jobshift.domain.profiles import OBSERVATION_FIELDS, ProfileError, profile_to_row
+from jobshift.domain.profiles import OBSERVATION_FIELDS, PROFILE_FIELDS, ProfileError, profile_to_row
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
@@ -77,7 +77,7 @@ def read_partition(path: str) -> tuple[pl.DataFrame, int, int]:
     """
     frames: list[pl.DataFrame] = []
     bad = n = 0
-    for first, items in read_people_chunks(path):
+    for first, items in read_people_chunks(path, columns=PROFILE_FIELDS):
         rows: list[tuple[object, ...]] = []
         for line, item in enumerate(items, first):
             rec = parse_line(item) if isinstance(item, bytes) else item

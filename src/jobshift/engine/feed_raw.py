@@ -25,33 +25,8 @@ from typing import Any
 import polars as pl
 
 from jobshift.connectors.people.files import parse_line, people_file_format, read_people_chunks
-from jobshift.domain.profiles import OBSERVATION_FIELDS, ProfileError, profile_to_row
+from jobshift.domain.profiles import OBSERVATION_FIELDS, PROFILE_FIELDS, ProfileError, profile_to_row
 from jobshift.engine.batches import OBSERVATION_SCHEMA
-
-PROFILE_FIELDS = (
-    "id",
-    "observed_at",
-    "full_name",
-    "first_name",
-    "last_name",
-    "linkedin_url",
-    "work_email",
-    "personal_emails",
-    "emails",
-    "job_title",
-    "job_title_levels",
-    "job_title_role",
-    "job_company_name",
-    "job_company_website",
-    "job_company_linkedin_url",
-    "job_company_location_country",
-    "job_company_location_region",
-    "job_start_date",
-    "location_country",
-    "location_region",
-    "experience",
-)
-"""The top-level profile fields :func:`~jobshift.domain.profiles.profile_to_row` reads."""
 
 FP_SEED = 0x66656564
 _POS = [OBSERVATION_FIELDS.index(c) for c in OBSERVATION_SCHEMA]
