@@ -38,6 +38,7 @@ from fakes.salesforce_org import load_company, org_fields
 from fakes.salesforce_setup import ENV
 from fakes.slack import TOKEN, FakeSlack
 from jobshift.cli.main import main
+from jobshift.domain.display import display_title
 from jobshift.services.workspace import Workspace
 from jobshift.store.schema import activities, notifications, runs, signals
 from smtp_fake import FakeSmtp
@@ -177,7 +178,9 @@ def _check_salesforce_writes(fake: FakeSalesforce, ws_dir: Path) -> None:
         for c in gone
     )
     promoted = [s for s in pushed if s["type"] == "promotion" and s["contact_id"]]
-    assert promoted and all(contacts[s["contact_id"]]["Title"] == s["new_title"] for s in promoted)
+    assert promoted and all(
+        contacts[s["contact_id"]]["Title"] == display_title(s["new_title"]) for s in promoted
+    )
     sf_ids = {r["Id"] for r in leads}
     lead_signals = [s for s in pushed if s["type"] in LEAD_TYPES and s["lead_id"]]
     assert lead_signals and all(s["lead_id"] in sf_ids for s in lead_signals)
@@ -266,7 +269,9 @@ def _check_hubspot_writes(hs: FakeHubSpot, ws_dir: Path) -> None:
         for c in gone
     )
     promoted = [s for s in pushed if s["type"] == "promotion" and s["contact_id"]]
-    assert promoted and all(contacts[s["contact_id"]]["jobtitle"] == s["new_title"] for s in promoted)
+    assert promoted and all(
+        contacts[s["contact_id"]]["jobtitle"] == display_title(s["new_title"]) for s in promoted
+    )
     lead_signals = [s for s in pushed if s["type"] in LEAD_TYPES and s["lead_id"]]
     assert lead_signals and all(s["lead_id"] in {r["id"] for r in made} for s in lead_signals)
     if hs.leads_object:

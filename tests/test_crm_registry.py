@@ -19,6 +19,7 @@ def test_every_configurable_crm_has_a_complete_entry() -> None:
     assert allowed == set(REGISTRY)
     for name, entry in REGISTRY.items():
         assert entry.name == name and entry.label and callable(entry.connect)
+        assert callable(entry.draft_writer), name  # [outreach] crm_write works in every CRM mode
         if entry.remote:  # a remote CRM must be checkable, pullable, settable up, linkable and documented
             assert entry.check and entry.pull and entry.setup and entry.record_url, name
             assert (Path(__file__).parents[1] / entry.doc).is_file(), entry.doc

@@ -15,7 +15,9 @@ from jobshift.domain.normalize.title_model import DECISIONS, compare_titles
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PAIRS = DATA / "title_pairs.csv"
-HOLDOUT = DATA / "title_pairs_holdout.csv"  # written after the model; 116/123 when first measured
+HOLDOUT = DATA / "title_pairs_holdout.csv"
+"""Written after the model: 123 pairs (116/123 when first measured), then 52 more in the weakest languages
+(IT, DE, NL, FR, ES; 50/52 when first measured, before the model was changed for them)."""
 LANGS = ("en", "de", "fr", "es", "nl", "sv", "it", "pt")
 
 
@@ -75,4 +77,22 @@ def test_holdout_pairs_accuracy() -> None:
     per_lang, overall, report = accuracy_report(HOLDOUT)
     print(report)
     assert overall >= 0.95, report
-    assert all(acc >= 0.85 for acc in per_lang.values()), report
+    assert all(acc >= 0.90 for acc in per_lang.values()), report
+
+
+def test_holdout_is_well_formed() -> None:
+    rows = _rows(HOLDOUT)
+    assert len(rows) >= 170
+    counts = Counter(r["lang"] for r in rows)
+    assert set(counts) == set(LANGS) and min(counts.values()) >= 15
+    assert {r["expected"] for r in rows} == set(DECISIONS)
+    assert len({(r["lang"], r["crm_title"], r["profile_title"]) for r in rows}) == len(rows)
+    # the two sets are disjoint: the holdout measures pairs the model was not built on
+    main = {(r["crm_title"], r["profile_title"]) for r in _rows()}
+    assert not main & {(r["crm_title"], r["profile_title"]) for r in rows}
+
+
+if __name__ == "__main__":  # the per-language report of both sets
+    for path in (PAIRS, HOLDOUT):
+        print(f"== {path.name}")
+        print(accuracy_report(path)[2])

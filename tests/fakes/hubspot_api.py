@@ -71,6 +71,16 @@ class Api:
         self.objects[object_type][rid] = rec
         return rid
 
+    def update(self, object_type: str, record_id: str, **props: Any) -> None:
+        """A user edits a record in HubSpot (e.g. renames a company): the properties and the
+        last-modified date change."""
+        rec = self.objects[object_type][record_id]
+        now = self._now()
+        rec["properties"].update({k: None if v is None else str(v) for k, v in props.items()})
+        rec["properties"][MODSTAMP[object_type]] = iso(now)
+        rec["updatedAt"] = iso(now)
+        self._derive(object_type, rec)
+
     def add_owner(self, first: str, last: str, email: str, team: str | None = None) -> str:
         """Seed an owner; returns its id."""
         self._next += 1
@@ -133,7 +143,7 @@ class Api:
             if object_type not in self.objects:
                 raise Refused(404, "OBJECT_NOT_FOUND", f"Unable to infer object type from: {object_type}")
             if op == "search":
-                records = list(self.objects[object_type].values())
+                records, body = self._by_association(object_type, body)
                 return "search", 200, search(records, body, self.props[object_type])
             return op.replace("/", "_"), *self._batch(object_type, op.split("/")[1], body)
         if m := PROPS.match(path):
@@ -174,6 +184,35 @@ class Api:
         if m := ASSOC.match(path):
             return self._assoc(m.group(1), m.group(2), m.group(3), body)
         raise Refused(404, "NOT_FOUND", f"no route {method} {path}")
+
+    def _by_association(self, object_type: str, body: Any) -> tuple[list[dict[str, Any]], Any]:
+        """HubSpot's ``associations.<object>`` search pseudo-property (``EQ`` only): the records associated
+        with that record; the other filters are left to :func:`search` (one filter group only)."""
+        records = list(self.objects[object_type].values())
+        groups = body.get("filterGroups") or []
+        assoc = [
+            f
+            for g in groups
+            for f in g.get("filters") or []
+            if str(f.get("propertyName")).startswith("associations.")
+        ]
+        if not assoc:
+            return records, body
+        if len(groups) > 1:
+            raise Refused(400, "VALIDATION_ERROR", "associations filters: one filter group in this fake")
+        plural = {"contact": "contacts", "company": "companies", "deal": "deals"}
+        for f in assoc:
+            to_type = plural.get(str(f["propertyName"]).split(".", 1)[1])
+            if f.get("operator") != "EQ" or to_type is None:
+                raise Refused(400, "VALIDATION_ERROR", f"unsupported association filter {f}")
+            linked = {
+                fid
+                for ft, fid, tt, tid, _t in self.assoc
+                if ft == object_type and tt == to_type and tid == str(f.get("value"))
+            }
+            records = [r for r in records if r["id"] in linked]
+        rest = [f for f in groups[0].get("filters") or [] if f not in assoc]
+        return records, {**body, "filterGroups": [{"filters": rest}] if rest else []}
 
     def _groups(self, method: str, object_type: str, body: Any) -> tuple[str, int, Any]:
         groups = self.groups.setdefault(object_type, {})
@@ -256,12 +295,37 @@ class Api:
                     if key in in_batch:
                         raise Refused(400, "VALIDATION_ERROR", f"Duplicate {name} {value!r} in the batch")
                     in_batch.add(key)
+        for inp in inputs:
+            if object_type in ENGAGEMENT_TYPES and not (inp.get("properties") or {}).get("hs_timestamp"):
+                raise Refused(
+                    400, "VALIDATION_ERROR", "Property values were not valid: hs_timestamp is required"
+                )
+            for a in inp.get("associations") or []:
+                for t in a.get("types") or []:
+                    if (
+                        object_type in ENGAGEMENT_TYPES
+                        and int(t["associationTypeId"]) not in ENGAGEMENT_TYPES[object_type]
+                    ):
+                        raise Refused(
+                            400, "VALIDATION_ERROR", f"invalid association type {t} from {object_type}"
+                        )
+                    to_contact = ENGAGEMENT_TYPES.get(object_type, (None,))[0]
+                    if (
+                        int(t["associationTypeId"]) == to_contact
+                        and str(a["to"]["id"]) not in self.objects["contacts"]
+                    ):
+                        raise Refused(
+                            400, "VALIDATION_ERROR", f"no contact {a['to']['id']} to associate with"
+                        )
         results = []
         for inp in inputs:
             rid = self.add(object_type, **{k: v for k, v in (inp.get("properties") or {}).items() if v != ""})
             for a in inp.get("associations") or []:
                 for t in a.get("types") or []:
                     to_type = (PRIMARY.get(int(t["associationTypeId"])) or (object_type, "companies"))[1]
+                    if object_type in ENGAGEMENT_TYPES:
+                        to_contact, _to_deal = ENGAGEMENT_TYPES[object_type]
+                        to_type = "contacts" if int(t["associationTypeId"]) == to_contact else "deals"
                     self.associate(object_type, rid, to_type, str(a["to"]["id"]), int(t["associationTypeId"]))
             rec = self.objects[object_type][rid]
             results.append(project(rec, set(rec["properties"])))

@@ -128,7 +128,16 @@ STANDARD: dict[str, list[dict[str, Any]]] = {
             _p("hubspot_owner_id"),
             _p(subject),
             *(
-                [_p("hs_task_type", "enumeration", ("CALL", "EMAIL", "LINKED_IN", "TODO"))]
+                [
+                    _p("hs_task_type", "enumeration", ("CALL", "EMAIL", "LINKED_IN", "TODO")),
+                    _p("hs_task_body"),
+                    _p(
+                        "hs_task_status",
+                        "enumeration",
+                        ("NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED"),
+                    ),
+                    _p("hs_task_priority", "enumeration", ("LOW", "MEDIUM", "HIGH")),
+                ]
                 if etype == "tasks"
                 else []
             ),

@@ -30,7 +30,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from fakes import soql
-from fakes.salesforce_data import STANDARD_FIELDS, SObject, ValueRejected, sf_now
+from fakes.salesforce_data import ACCOUNT_HISTORY_FIELDS, STANDARD_FIELDS, SObject, ValueRejected, sf_now
 from fakes.server import BackgroundServer
 from fakes.tls import self_signed_cert
 from jobshift.domain.normalize.sfid import to_18
@@ -64,8 +64,11 @@ class FakeSalesforce:
         bulk_in_progress_polls: int = 1,
         duplicate_rules: dict[str, tuple[str, ...]] | None = None,
         lock_share: float = 0.0,
+        account_history: bool = False,
     ) -> None:
         self.objects: dict[str, SObject] = {}
+        if account_history:  # field history tracking on Account (else the object is not queryable)
+            self.objects["AccountHistory"] = SObject("AccountHistory", ACCOUNT_HISTORY_FIELDS, set())
         for name, fields in STANDARD_FIELDS.items():
             extra = (custom_fields or {}).get(name, {})
             self.objects[name] = SObject(
@@ -121,6 +124,25 @@ class FakeSalesforce:
                 if rec.get(f):
                     index[str(rec[f])] = rid
             return rid
+
+    def rename(self, sobject: str, record_id: str, name: str) -> None:
+        """A user renames a record in the UI: ``Name`` and ``SystemModstamp`` change, and an org tracking
+        Account field history records an ``AccountHistory`` row (``Field = 'Name'``)."""
+        with self.lock:
+            rec = self.objects[sobject].records[str(to_18(record_id))]
+            old, now = rec.get("Name"), sf_now()
+            rec.update({"Name": name, "SystemModstamp": now})
+            history = self.objects.get("AccountHistory")
+            if sobject == "Account" and history is not None:
+                hid = history.new_id()
+                history.records[hid] = {
+                    "Id": hid,
+                    "AccountId": rec["Id"],
+                    "Field": "Name",
+                    "OldValue": old,
+                    "NewValue": name,
+                    "CreatedDate": now,
+                }
 
     def records(self, sobject: str) -> list[dict[str, Any]]:
         """Copies of every record of ``sobject``."""
@@ -235,6 +257,9 @@ class FakeSalesforce:
             for f in sorted(q.referenced()):
                 if not obj.has_field(f):
                     raise soql.SoqlError("INVALID_FIELD", f"No such column '{f}' on entity '{q.sobject}'.")
+            for f in sorted(q.filtered()):
+                if obj.fields.get(f) == "anyType":  # OldValue / NewValue of history objects
+                    raise soql.SoqlError("INVALID_FIELD", f"field '{f}' can not be filtered in query call")
         except soql.SoqlError as exc:
             return _errors(400, exc.code, str(exc))
         rows = [r for r in obj.records.values() if soql.matches(q.where, r)]

@@ -24,7 +24,16 @@ from jobshift.domain.normalize.sfid import to_18
 
 # Standard fields of the objects jobshift reads and writes: API name -> describe type.
 _COMMON = {"Id": "id", "OwnerId": "reference", "CreatedDate": "datetime", "SystemModstamp": "datetime"}
-STANDARD_FIELDS: dict[str, dict[str, str]] = {
+ACCOUNT_HISTORY_FIELDS: dict[str, str] = {
+    "Id": "id",
+    "AccountId": "reference",
+    "Field": "picklist",
+    "OldValue": "anyType",
+    "NewValue": "anyType",
+    "CreatedDate": "datetime",
+}
+"""``AccountHistory`` (queryable when the org tracks Account field history; read-only)."""
+STANDARD_FIELDS: dict[str, dict[str, Any]] = {
     "Account": {
         **_COMMON,
         "Name": "string",
@@ -101,6 +110,13 @@ STANDARD_FIELDS: dict[str, dict[str, str]] = {
         "Type": "picklist",
         "Subject": "string",
         "ActivityDate": "date",
+        "Description": {"type": "textarea", "length": 32000},
+        "Status": {
+            "type": "picklist",
+            "picklist": ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"),
+            "restricted": True,
+        },
+        "Priority": {"type": "picklist", "picklist": ("High", "Normal", "Low"), "restricted": True},
     },
 }
 RELATIONSHIPS = {("User", "UserRoleId"): "UserRole"}

@@ -51,6 +51,12 @@ class Query:
         _collect(self.where, out)
         return out
 
+    def filtered(self) -> set[str]:
+        """The fields the WHERE clause names."""
+        out: set[str] = set()
+        _collect(self.where, out)
+        return out
+
 
 def _collect(node: Any, out: set[str]) -> None:
     if node is None:

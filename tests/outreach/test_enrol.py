@@ -159,3 +159,56 @@ def test_a_refused_enrolment_fails_alone(workspace_env: Path) -> None:
 
 def test_sender_model_is_typed() -> None:
     assert OutreachSender(id="7").email is None
+
+
+def test_push_retry_failed_leaves_enrolments_alone_enrol_retry_failed_requeues_them(
+    backend_workspace: Path,
+) -> None:
+    from jobshift.services.program.pushing import push
+
+    with FakeOutreach(mailboxes={"999"}) as fake:  # the rule's mailbox 7 is unknown: refused
+        ws = seed(backend_workspace, 2, toml=_rule("outreach", "11"))
+        c = OutreachConnector(
+            SequenceToolSection(**TOOL),
+            env={"JOBSHIFT_OUTREACH_TOKEN": "seq-token"},
+            base_url=fake.url + "/api/v2",
+        )
+        assert enrol(ws, connectors={"outreach": c}, clock=lambda: NOW).pending == {"failed": 2}
+        pushed = push(ws, clock=lambda: NOW, retry_failed=True)
+        assert pushed.requeued == 0
+        with ws.store.connect() as conn:
+            failed = conn.execute(
+                select(func.count()).where(outbox.c.kind == KIND, outbox.c.status == "failed")
+            ).scalar_one()
+        assert failed == 2  # push --retry-failed did not touch them
+        assert enrol(ws, connectors={"outreach": c}, clock=lambda: NOW).pending == {"failed": 2}
+        dry = enrol(ws, connectors={"outreach": c}, clock=lambda: NOW, dry_run=True, retry_failed=True)
+        assert dry.requeued == 2 and len(dry.intended) == 2
+        fake.mailboxes.add("7")  # the admin fixed the mailbox
+        again = enrol(ws, connectors={"outreach": c}, clock=lambda: NOW, retry_failed=True)
+        assert again.requeued == 2 and again.applied["outreach"]["applied"] == 2
+        assert again.pending == {"applied": 2} and set(fake.enrolments.values()) == {1}
+        assert enrol(ws, connectors={"outreach": c}, clock=lambda: NOW, retry_failed=True).requeued == 0
+        c.close()
+        ws.close()
+
+
+def test_cli_enrol_retry_failed(workspace_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from jobshift.cli.main import main
+
+    ws = seed(workspace_env, 1, toml=_rule("outreach", "11"))
+    with ws.store.begin() as conn:
+        conn.execute(
+            outbox.insert().values(
+                idempotency_key="enrol:L000", kind=KIND, status="failed", target_id="L000", attempts=3,
+                payload={"lead_id": "L000", "tool": "outreach", "rule": "movers", "sequence": "11",
+                         "sender": {"id": "7", "email": None}, "person": {"email": lead_email(0)}},
+                is_backfill=False, sort_key="", created_at=NOW,
+            )
+        )  # fmt: skip
+    ws.close()
+    assert main(["-w", str(workspace_env), "enrol", "--dry-run", "--retry-failed", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["requeued"] == 1 and [i["key"] for i in out["intended"]] == ["enrol:L000"]

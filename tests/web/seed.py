@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table, insert, update
 
 from jobshift.errors import InputError
 from jobshift.services.admin import auth
@@ -19,6 +19,8 @@ from jobshift.store.schema import (
     contacts,
     leads,
     opportunities,
+    opportunity_contact_roles,
+    people_observations,
     signals,
     users,
 )
@@ -362,3 +364,99 @@ def add_bulk_leads(ws: Workspace, n: int, *, owners: tuple[str, ...] = ("u-bdr1"
         for start in range(0, n, 5000):
             _insert(conn, leads, lead_rows[start : start + 5000])
             _insert(conn, signals, signal_rows[start : start + 5000])
+
+
+def add_relationship(ws: Workspace) -> None:
+    """Jane Doe (c-1) was the Economic Buyer on the won o-2, had a call in 2025; the feed saw her twice."""
+    with ws.store.begin() as conn:
+        conn.execute(
+            insert(opportunity_contact_roles),
+            [{"opportunity_id": "o-2", "contact_id": "c-1", "role": "Economic Buyer", "is_primary": True}],
+        )
+        conn.execute(
+            insert(activities),
+            [
+                {
+                    "id": "act-old",
+                    "who_id": "c-1",
+                    "type": "Call",
+                    "subject": "QBR with Jane",
+                    "occurred_at": datetime(2025, 11, 3),
+                }
+            ],
+        )
+        conn.execute(
+            update(signals)
+            .where(signals.c.signal_id == "s-1")
+            .values(person_key="li:jane-doe", linkedin_url="linkedin.com/in/jane-doe")
+        )
+        conn.execute(
+            insert(people_observations),
+            [
+                {
+                    "obs_id": f"o{i}",
+                    "person_key": "li:jane-doe",
+                    "observed_at": day,
+                    "job_title": title,
+                    "job_company_name": company,
+                    "job_company_domain": domain,
+                }
+                for i, (day, title, company, domain) in enumerate(
+                    [
+                        ("2025-12-01", "Director IT", "OldCo", "oldco.com"),
+                        ("2026-03-08", "VP Engineering", "NewCo", "newco.com"),
+                    ]
+                )
+            ],
+        )
+
+
+def add_uncertain(ws: Workspace, signal_id: str = "s-u1", status: str = "uncertain") -> None:
+    """An uncertain signal: Bob Stay (c-2, OldCo, team of u-mgr1) matched by name only to a profile
+    whose history does not show OldCo."""
+    with ws.store.begin() as conn:
+        _insert(
+            conn,
+            signals,
+            [
+                {
+                    "signal_id": signal_id,
+                    "type": "job_change",
+                    "contact_id": "c-2",
+                    "person_key": "nm:bob stay|farway",
+                    "full_name": "Bob Stay",
+                    "past_account_id": "a-old",
+                    "past_company": "OldCo",
+                    "past_title": "CTO",
+                    "new_company": "Farway" if signal_id == "s-u1" else f"Farway {signal_id}",
+                    "new_title": "CTO",
+                    "confidence": 0.4,
+                    "match_rule": "name_only_without_history",
+                    "detected_at": datetime(2026, 3, 12),
+                    "observed_at": "2026-03-11",
+                    "status": status,
+                }
+            ],
+        )
+        if signal_id == "s-u1":
+            _insert(
+                conn,
+                people_observations,
+                [
+                    {
+                        "obs_id": "ou1",
+                        "person_key": "nm:bob stay|farway",
+                        "observed_at": "2026-03-11",
+                        "full_name": "Bob Stay",
+                        "job_title": "CTO",
+                        "job_company_name": "Farway",
+                        "job_company_domain": "farway.io",
+                        "linkedin_url": "linkedin.com/in/bob-stay-42",
+                        "linkedin_norm": "bob-stay-42",
+                        "experience": [
+                            {"company_name": "Farway", "company_domain": "farway.io", "title": "CTO"},
+                            {"company_name": "Elsewhere Ltd", "title": "VP Engineering", "end_date": "2025"},
+                        ],
+                    }
+                ],
+            )

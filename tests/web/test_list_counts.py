@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.browse import browse
-from jobshift.services.browse.browse_search import case_forms
 from jobshift.services.workspace import Workspace
+from jobshift.store.browse.search import case_forms
 from web.seed import add_bulk_leads
 
 ADMIN = AppUser(0, "x", "admin", None)

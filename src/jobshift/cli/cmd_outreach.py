@@ -11,6 +11,7 @@ from jobshift.errors import UsageError
 
 if TYPE_CHECKING:
     from jobshift.cli.main import State
+    from jobshift.services.outreach.draft_crm import CrmWriteSummary
 
 
 def register(app: typer.Typer, state: State) -> None:
@@ -26,10 +27,15 @@ def register(app: typer.Typer, state: State) -> None:
         llm: Annotated[
             bool | None, typer.Option("--llm/--no-llm", help="ask the LLM (default: [outreach.llm] enabled)")
         ] = None,
+        retry_failed: Annotated[
+            bool,
+            typer.Option("--retry-failed", help="with --all: put failed CRM draft writes back to pending"),
+        ] = False,
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
     ) -> None:
-        """Print a lead's first-touch drafts (e-mail + LinkedIn note), or draft every lead (--all)."""
-        from jobshift.services.outreach import drafting
+        """Print a lead's first-touch drafts (e-mail + LinkedIn note), or draft every lead (--all) and,
+        with [outreach] crm_write, write each lead's draft to the CRM once as a task or note."""
+        from jobshift.services.outreach import draft_crm, drafting
         from jobshift.services.workspace import Workspace
 
         if bool(lead_id) == all_leads:
@@ -60,10 +66,13 @@ def register(app: typer.Typer, state: State) -> None:
                 console.print(d.linkedin_note, highlight=False, markup=False)
                 return
             summary = drafting.draft_all(ws, dry_run=dry_run, use_llm=llm)
+            crm = None
+            if ws.config.outreach.crm_write != "none":
+                crm = draft_crm.write_drafts(ws, dry_run=dry_run, retry_failed=retry_failed)
         finally:
             ws.close()
         if as_json:
-            print_json(summary.to_dict())
+            print_json({**summary.to_dict(), "crm_write": crm.to_dict() if crm else None})
             return
         verb = "would write" if dry_run else "written"
         console.print(
@@ -78,6 +87,8 @@ def register(app: typer.Typer, state: State) -> None:
             print_table(
                 "LLM", {k: v for k, v in summary.llm.items() if v not in (None, 0, 0.0)}, ("", "value")
             )
+        if crm is not None:
+            _print_crm_write(crm)
         if dry_run:
             for shown in summary.drafts[:20]:
                 console.print(
@@ -93,6 +104,10 @@ def register(app: typer.Typer, state: State) -> None:
         ] = False,
         check: Annotated[
             bool, typer.Option("--check", help="check each tool's connection and sequences")
+        ] = False,
+        retry_failed: Annotated[
+            bool,
+            typer.Option("--retry-failed", help="put failed enrolments back to pending first (only them)"),
         ] = False,
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary")] = False,
     ) -> None:
@@ -112,7 +127,7 @@ def register(app: typer.Typer, state: State) -> None:
                 if any(problems.values()):
                     raise typer.Exit(1)
                 return
-            summary = enrolling.enrol(ws, dry_run=dry_run)
+            summary = enrolling.enrol(ws, dry_run=dry_run, retry_failed=retry_failed)
         finally:
             ws.close()
         if as_json:
@@ -123,6 +138,8 @@ def register(app: typer.Typer, state: State) -> None:
             f"{p.considered:,} recent leads: {p.planned:,} planned, {p.already_planned:,} planned before",
             highlight=False,
         )
+        if retry_failed:
+            console.print(f"{summary.requeued:,} failed enrolments put back to pending", highlight=False)
         if p.not_planned:
             print_table("not planned", p.not_planned, ("why", "leads"))
         if dry_run:
@@ -139,3 +156,26 @@ def register(app: typer.Typer, state: State) -> None:
                 warn(f"{f['idempotency_key']}: {f['error']}")
             if a.get("paused"):
                 warn(f"{tool} paused: {a['paused']}")
+
+
+def _print_crm_write(crm: CrmWriteSummary) -> None:
+    """What ``draft --all`` wrote (or would write) to the CRM."""
+    what = f"{crm.mode}s in {crm.crm}"
+    if crm.dry_run:
+        console.print(f"would write {crm.planned:,} drafts as {what}", highlight=False)
+        for i in crm.intended[:20]:
+            console.print(f"- {i['lead_id']}: {i['subject']}", highlight=False, markup=False)
+        return
+    a = crm.applied
+    console.print(
+        f"drafts written as {what}: {a.get('applied', 0):,} ({a.get('already', 0):,} were there already), "
+        f"{a.get('failed', 0):,} failed, {a.get('retry_later', 0):,} to retry; {crm.no_draft:,} "
+        "leads without a draft",
+        highlight=False,
+    )
+    for f in a.get("failures", [])[:10]:
+        warn(f"{f['idempotency_key']}: {f['error']}")
+    if a.get("paused"):
+        warn(f"paused: {a['paused']}")
+    if crm.requeued:
+        console.print(f"{crm.requeued:,} failed draft writes put back to pending", highlight=False)

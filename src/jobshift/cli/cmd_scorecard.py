@@ -108,7 +108,43 @@ def render_text(payload: dict[str, Any]) -> None:
             f"cost per opportunity: {cpo}",
             highlight=False,
         )
+    _drafts(payload.get("drafts"))
     console.print(f"[dim]source: {payload.get('source')}, computed at {payload['computed_at']}[/dim]")
+
+
+def _pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def _drafts(section: dict[str, Any] | None) -> None:
+    """The informational drafts section: reply and meeting rates of drafted vs not drafted leads."""
+    from rich.table import Table
+
+    if not section:  # a snapshot stored before the section existed
+        return
+    table = Table(title="First-touch drafts (not graded)", title_justify="left")
+    for col in ("Leads", "Count", "Replied", "Reply rate", "Meetings", "Meeting rate"):
+        table.add_column(col, justify="left" if col == "Leads" else "right")
+    for key, label in (("drafted", "Drafted"), ("not_drafted", "Not drafted")):
+        g = section[key]
+        table.add_row(
+            label,
+            f"{g['leads']:,}",
+            f"{g['replied']:,}",
+            _pct(g["reply_rate"]),
+            f"{g['meetings']:,}",
+            _pct(g["meeting_rate"]),
+        )
+    console.print(table)
+    diff = section.get("difference")
+    if diff:
+        console.print(
+            f"Drafted minus not drafted: reply rate {diff['reply_rate'] * 100:+.1f} points, "
+            f"meeting rate {diff['meeting_rate'] * 100:+.1f} points",
+            highlight=False,
+        )
+    elif section.get("note"):
+        console.print(f"[dim]{section['note']}[/dim]", highlight=False)
 
 
 def _weekly(state: State, *, email: bool, as_json: bool, as_of: str | None) -> None:

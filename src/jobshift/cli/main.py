@@ -19,6 +19,7 @@ from jobshift.cli import (
     cmd_notify,
     cmd_outreach,
     cmd_program,
+    cmd_review,
     cmd_schedule,
     cmd_scorecard,
     cmd_web,
@@ -88,6 +89,7 @@ for _module in (
     cmd_notify,
     cmd_schedule,
     cmd_outreach,
+    cmd_review,
 ):
     _module.register(app, state)
 

@@ -116,7 +116,12 @@ class OutreachSection(Section):
     drafts: bool = Field(True, description="Draft a first e-mail and LinkedIn note for every lead.")
     templates_dir: str = Field("outreach/templates", description="Template sets, relative to the workspace.")
     crm_write: Literal["none", "task", "note"] = Field(
-        "none", description="Write drafts to the CRM as a task or a note (none: do not)."
+        "none",
+        description="Write each lead's draft to the CRM once, as a task or a note (none: do not); "
+        "Salesforce: a Task (note: a completed one), HubSpot: a task or note, the store: an activity.",
+    )
+    crm_write_max_age_days: int = Field(
+        14, ge=1, le=3650, description="Only leads created at most this many days ago get a draft written."
     )
     allowed_terms: list[str] = Field(
         default_factory=list,
@@ -126,6 +131,12 @@ class OutreachSection(Section):
     reply_activity_types: list[str] = Field(
         default_factory=lambda: ["Reply", "Email Reply", "Inbound Email"],
         description="Activity types that are a reply (the scorecard's drafts section).",
+    )
+    scorecard_min_sample: int = Field(
+        10,
+        ge=1,
+        description="The scorecard's drafts section compares drafted and not drafted leads only when each "
+        "group has at least this many leads.",
     )
     batch_size: int = Field(50, ge=1, le=1000, description="Enrolments per tool call batch.")
     llm: LlmSection = Field(default_factory=LlmSection, description="Optional LLM drafting.")

@@ -103,3 +103,12 @@ class ScheduleSection(Section):
         True,
         description="Pull CRM changes first; only when [push] crm is a remote CRM (salesforce, hubspot).",
     )
+    draft_after_push: bool = Field(
+        True,
+        description="After the push, draft every new lead (and write the drafts to the CRM with [outreach] "
+        "crm_write), so the next day's notifications carry them; only with [outreach] drafts.",
+    )
+    enrol_after_push: bool = Field(
+        True,
+        description="After the drafts, enrol new leads in sequences; only with [[outreach.enrol]] rules.",
+    )

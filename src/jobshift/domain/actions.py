@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from jobshift.domain.display import display_company, display_first_name, display_last_name, display_title
+from jobshift.domain.display.lexicon import NAME_PARTICLES
 from jobshift.domain.normalize.emails import email_domain, normalize_email
 from jobshift.domain.normalize.linkedin import normalize_linkedin_person
 from jobshift.domain.signal_types import (
@@ -150,12 +152,14 @@ def title_update_key(contact_id: str, signal_id: str) -> str:
 
 
 def _split_name(full: str | None) -> tuple[str | None, str]:
+    """First and last name of a full name; a surname particle starts the last name (``van der Berg``)."""
     parts = (full or "").split()
     if not parts:
         return None, "(unknown)"
     if len(parts) == 1:
         return None, parts[0]
-    return " ".join(parts[:-1]), parts[-1]
+    cut = next((i for i in range(1, len(parts) - 1) if parts[i].casefold() in NAME_PARTICLES), len(parts) - 1)
+    return " ".join(parts[:cut]), " ".join(parts[cut:])
 
 
 def default_route(lead: Mapping[str, Any], account: Mapping[str, Any] | None) -> tuple[str | None, str]:
@@ -174,6 +178,8 @@ def lead_fields(signal: Mapping[str, Any], ctx: LeadContext, settings: ActionSet
     first, last = (past.get("first_name"), past.get("last_name")) if past.get("last_name") else (None, None)
     if not last:
         first, last = _split_name(signal.get("full_name"))
+    # what people read in the CRM: the CRM's own spelling when known, else cased feed text (domain/display)
+    first, last = display_first_name(first) or None, display_last_name(last) or last
     email = normalize_email(signal.get("email"))
     domain = signal.get("new_company_domain")
     if email and (not domain or email_domain(email) != str(domain).lower()):
@@ -191,8 +197,8 @@ def lead_fields(signal: Mapping[str, Any], ctx: LeadContext, settings: ActionSet
         "last_name": last,
         "email": email,
         "email_norm": email,
-        "company": signal.get("new_company"),
-        "title": signal.get("new_title"),
+        "company": display_company(signal.get("new_company"), account_name=acc.get("name")) or None,
+        "title": display_title(signal.get("new_title")) or None,
         "linkedin_url": signal.get("linkedin_url"),
         "linkedin_norm": normalize_linkedin_person(signal.get("linkedin_url")),
         "status": settings.lead_status,
@@ -208,7 +214,7 @@ def lead_fields(signal: Mapping[str, Any], ctx: LeadContext, settings: ActionSet
         "job_started_date": signal.get("job_started_date"),
         "past_account_id": signal.get("past_account_id") if moved_on else None,
         "past_contact_id": signal.get("contact_id") if moved_on else None,
-        "past_title": signal.get("past_title"),
+        "past_title": display_title(signal.get("past_title")) or None,
         "matched_account_id": signal.get("matched_account_id"),
         "signal_id": signal["signal_id"],
         "is_backfill": ctx.is_backfill,
@@ -242,7 +248,7 @@ def plan_for_signal(
         and signal.get("contact_id")
     ):
         cid = str(signal["contact_id"])
-        title = {"title": signal.get("new_title")}
+        title = {"title": display_title(signal.get("new_title")) or None}
         return [PlannedAction("update_title", title_update_key(cid, sid), sid, cid, title)]
     if kind in LEAD_TYPES:
         dkey = dedupe_key(signal)

@@ -113,6 +113,9 @@ class Observation:
     experience: list[dict[str, Any]]
     source_file: str | None = None
     source_line: int | None = None
+    job_last_verified: str | None = None
+    """When the source last confirmed the current job (PDL ``job_last_verified``, YYYY-MM-DD); the
+    evidence's age counts from the later of this and ``observed_at``."""
 
     @property
     def has_employer(self) -> bool:
@@ -140,6 +143,7 @@ PROFILE_FIELDS = (
     "job_company_location_country",
     "job_company_location_region",
     "job_start_date",
+    "job_last_verified",
     "location_country",
     "location_region",
     "experience",
@@ -241,6 +245,13 @@ def _any_company(domain: str | None, name: str | None, jobs: list[Job]) -> str |
         if c[C_DOMAIN] or c[C_NAME]:
             return str(c[C_DOMAIN] or (c[C_NAME] or "").lower())
     return None
+
+
+def _verified(raw: Any) -> str | None:
+    """``job_last_verified`` as a full date (``YYYY-MM-DD``; PDL also sends a timestamp), or ``None`` when
+    missing, invalid or partial (a year or a month says nothing about the day the job was confirmed)."""
+    day = pdate(raw[:10] if type(raw) is str else raw) if raw is not None else None
+    return day if day is not None and len(day) == 10 else None
 
 
 def _convert(profile: Any, source_file: str | None, source_line: int | None, as_row: bool) -> Any:
@@ -356,6 +367,7 @@ def _convert(profile: Any, source_file: str | None, source_line: int | None, as_
         experience_json(jobs) if as_row else [job_dict(j) for j in jobs],
         source_file,
         source_line,
+        _verified(get("job_last_verified")),
     )
     return values if as_row else Observation(*values)  # type: ignore[arg-type]
 

@@ -48,6 +48,7 @@ OBSERVATION_SCHEMA: dict[str, Any] = {
     "location_country": pl.String,
     "location_region": pl.String,
     "experience": pl.String,
+    "job_last_verified": pl.String,
 }
 
 CONTACT_SCHEMA: dict[str, Any] = {
@@ -60,6 +61,14 @@ CONTACT_SCHEMA: dict[str, Any] = {
     "title": pl.String,
     "email_opt_out": pl.Boolean,
 }
+
+DEPARTED_SCHEMA: dict[str, Any] = {
+    "contact_id": pl.String,
+    "account_id": pl.String,
+    "title": pl.String,
+    "departed_on": pl.String,
+}
+"""Contacts the CRM marks as departed (their role at the account is open for a successor)."""
 
 ACCOUNT_SCHEMA: dict[str, Any] = {
     "account_id": pl.String,

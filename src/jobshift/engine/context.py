@@ -21,6 +21,7 @@ from jobshift.domain.normalize.persona import PersonaSpec, persona_matches
 from jobshift.domain.normalize.title_model import title_decision
 from jobshift.domain.normalize.titles import classify_title, normalize_title
 from jobshift.domain.scorecard.icp import IcpCriteria, failed_criteria
+from jobshift.engine.batches import DEPARTED_SCHEMA
 from jobshift.engine.company_keys import resolve_keys
 
 CUSTOMER_TYPES = frozenset({"customer"})
@@ -103,6 +104,9 @@ class DetectContext:
     """(``h``, ``ci``): hash of a contact's name blocking key → row."""
     n_tracked: int = 0
     """Tracked contacts (``contacts`` also holds untracked e-mail rivals, ``tracked`` false)."""
+    departed: pl.DataFrame = field(default_factory=pl.DataFrame)
+    """Contacts the CRM marks as departed (``DEPARTED_SCHEMA`` + ``acc_root``): a successor in the same
+    role at the account is a new hire even without a start date (``engine/finalize.py``)."""
 
     @classmethod
     def build(
@@ -112,6 +116,7 @@ class DetectContext:
         aliases: Iterable[Alias] = (),
         settings: DetectSettings | None = None,
         rivals: pl.DataFrame | None = None,
+        departed: pl.DataFrame | None = None,
     ) -> DetectContext:
         """Index accounts and prepare the contacts frame (blocking keys, account family roots).
 
@@ -187,6 +192,8 @@ class DetectContext:
             key_hash("block"), "ci"
         )
         ctx.n_tracked = int(cc["tracked"].sum())
+        gone = departed if departed is not None else pl.DataFrame(schema=DEPARTED_SCHEMA)
+        ctx.departed = gone.join(acc.select("account_id", "acc_root"), on="account_id", how="inner")
         return ctx
 
     # -- names ----------------------------------------------------------------------------------

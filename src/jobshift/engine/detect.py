@@ -31,6 +31,9 @@ from jobshift.engine.batches import (
 )
 from jobshift.engine.context import DetectContext, key_hash
 
+HOLDER_RULE = "no_start_date_replaced_holder"
+"""``hire_rule`` of an undated new hire who took over the role of a departed CRM contact."""
+
 PROFILE_COLUMNS = (
     "person_key",
     "person_id",
@@ -52,6 +55,7 @@ PROFILE_COLUMNS = (
     "free_mail_only",
     "location_country",
     "location_region",
+    "job_last_verified",
 )
 
 
@@ -259,7 +263,11 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
       model calls a promotion → ``promotion`` (``prev_title`` is the past title); any other move inside
       the account is neither;
     - no start date, no earlier entry at the account family, and a job elsewhere that ended within the
-      window → ``new_hire`` with lower confidence (``hire_rule`` ``no_start_date_previous_job_ended``).
+      window → ``new_hire`` with lower confidence (``hire_rule`` ``no_start_date_previous_job_ended``);
+    - no start date, no earlier entry at the account family, a job elsewhere that ended within twice
+      the window → a candidate (``hire_rule`` ``no_start_date_replaced_holder``) that ``finalize`` keeps
+      only when the person's role is the one of a CRM contact at the account family who left around
+      then (``engine/successors.py``).
     """
     watched = ctx.accounts.filter(pl.col("is_watched")).select(pl.col("account_id").alias("cur_account_id"))
     at = obs.filter(pl.col("has_job")).join(watched, on="cur_account_id", how="semi")
@@ -271,7 +279,8 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     hist = _watched_history(ctx, cand)
     cand = cand.join(hist, on="pi", how="left")
     obs_day = pl.col("observed_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    ended_recently = (obs_day - partial_to_date("elsewhere_end")).dt.total_days().is_between(0, window)
+    ended_days = (obs_day - partial_to_date("elsewhere_end")).dt.total_days()
+    ended_recently = ended_days.is_between(0, window)
     changes = ctx.title_changes(
         cand.filter(pl.col("prev_title").is_not_null()).select(
             pl.col("prev_title").alias("past_title"), pl.col("cur_title").alias("new_title")
@@ -290,11 +299,13 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(SignalType.NEW_HIRE.value))
         .when(dated & inside & (pl.col("title_decision") == "promotion"))
         .then(pl.lit(SignalType.PROMOTION.value))
-        .when(undated & ~inside & ended_recently.fill_null(False))
+        .when(undated & ~inside & ended_days.is_between(0, 2 * window).fill_null(False))
         .then(pl.lit(SignalType.NEW_HIRE.value))
     )
     rule = (
-        pl.when(~dated & undated)
+        pl.when(~dated & undated & ~ended_recently.fill_null(False))
+        .then(pl.lit(HOLDER_RULE))
+        .when(~dated & undated)
         .then(pl.lit("no_start_date_previous_job_ended"))
         .when(inside)
         .then(pl.lit("promoted_within_window"))
@@ -473,5 +484,13 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
         "observed_at",
         "quiet",
     )
-    hire_cols = ("person_key", "start_age_days", "hire_kind", "hire_rule", "prev_title", "title_reason")
+    hire_cols = (
+        "person_key",
+        "start_age_days",
+        "hire_kind",
+        "hire_rule",
+        "prev_title",
+        "title_reason",
+        "elsewhere_end",
+    )
     return BatchResult(out, prof, hires.select(hire_cols), obs.height)

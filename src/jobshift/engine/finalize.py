@@ -28,7 +28,8 @@ from jobshift.domain.signals import (
     signal_ids_from_keys,
 )
 from jobshift.engine.context import DetectContext, block_last, first_token
-from jobshift.engine.detect import BatchResult, merge_results
+from jobshift.engine.detect import HOLDER_RULE, BatchResult, merge_results
+from jobshift.engine.successors import departures, replacing_holders
 
 _RANK = {"linkedin": 0, "email": 1, "personal_email": 2}
 
@@ -140,8 +141,9 @@ def months_expr(start: pl.Expr, ref: pl.Expr) -> pl.Expr:
 
 
 def _ages(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
-    """``evidence_age_days`` (run date − ``observed_at``) and ``job_age_months`` (run date − the job
-    start; for ``left_company`` − when the CRM-company entry ended: ``age_from`` in the registry)."""
+    """``evidence_age_days`` (run date − the later of ``observed_at`` and the feed's
+    ``job_last_verified``) and ``job_age_months`` (run date − the job start; for ``left_company`` − when
+    the CRM-company entry ended: ``age_from`` in the registry)."""
     today = ctx.settings.today()
     age_from = (
         pl.when(pl.col("type").is_in(list(types_where(age_from="crm_job_end"))))
@@ -149,8 +151,10 @@ def _ages(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("job_started_date"))
     )
     observed = pl.col("observed_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    verified = pl.col("job_last_verified").str.to_date("%Y-%m-%d", strict=False)
+    verified = pl.when(verified <= pl.lit(today)).then(verified)  # a date after the run date: ignored
     return df.with_columns(
-        (pl.lit(today) - observed).dt.total_days().alias("evidence_age_days"),
+        (pl.lit(today) - pl.max_horizontal(observed, verified)).dt.total_days().alias("evidence_age_days"),
         months_expr(age_from, pl.lit(today.isoformat())).alias("job_age_months"),
     )
 
@@ -328,6 +332,12 @@ def _add_new_hires(
     h = h.sort(["observed_at", "person_key"], descending=[True, False]).unique(
         ["cur_account_id", "_who"], keep="first", maintain_order=True
     )
+    holder = pl.col("hire_rule") == HOLDER_RULE
+    successors = replacing_holders(ctx, h.filter(holder), departures(ctx, df))
+    h = pl.concat(
+        [h.filter(~holder).with_columns(pl.lit(None, dtype=pl.String).alias("replaced_contact")), successors],
+        how="vertical_relaxed",
+    )
     undated = pl.col("hire_rule") == "no_start_date_previous_job_ended"
     h = h.with_columns(
         pl.col("hire_kind").alias("type"),
@@ -340,7 +350,7 @@ def _add_new_hires(
         pl.col("cur_start").alias("job_started_date"),
         pl.lit("matched").alias("outcome"),
         (pl.col("hire_rule") + "/" + pl.col("cur_rule").fill_null("none")).alias("match_rule"),
-        (pl.col("cur_conf").fill_null(0.9) * pl.when(undated).then(0.7).otherwise(1.0))
+        (pl.col("cur_conf").fill_null(0.9) * pl.when(undated).then(0.7).when(holder).then(0.6).otherwise(1.0))
         .round(3)
         .alias("confidence"),
         pl.lit(None, dtype=pl.Boolean).alias("email_opt_out"),
@@ -348,7 +358,10 @@ def _add_new_hires(
     )
     h = _titles(ctx, h).filter(pl.col("persona_match"))
     h = h.with_columns(pl.lit("profile").alias("rule"))
-    df = df.with_columns(pl.lit(None, dtype=pl.String).alias("hire_rule"))
+    df = df.with_columns(
+        pl.lit(None, dtype=pl.String).alias("hire_rule"),
+        pl.lit(None, dtype=pl.String).alias("replaced_contact"),
+    )
     missing = [pl.lit(None, dtype=dt).alias(col) for col, dt in df.schema.items() if col not in h.columns]
     h = h.with_columns(missing)
     return pl.concat([df, h.select(df.columns)], how="vertical_relaxed")
@@ -414,7 +427,9 @@ def _finish(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         pl.col("cur_choice").alias("current_job_choice"),
         pl.col("watch_reason").alias("account_watched"),
         pl.col("hire_rule").alias("new_hire_rule"),
+        pl.col("replaced_contact"),
         pl.col("observed_at"),
+        pl.col("job_last_verified"),
         pl.col("evidence_age_days"),
         pl.lit(ctx.settings.today().isoformat()).alias("run_date"),
         pl.col("job_started_date"),

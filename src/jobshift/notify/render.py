@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from jobshift.domain.display.fields import field_text, person_of
 from jobshift.domain.outreach.slack_blocks import draft_blocks
 
 ROLE_LABELS = {
@@ -44,6 +45,8 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["slack"] = slack_escape
+    env.filters["display"] = field_text  # names, titles, companies as people read them (domain/display)
+    env.filters["person"] = person_of
     return env
 
 

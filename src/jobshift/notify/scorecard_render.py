@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from jobshift.domain.display.fields import field_text, person_of
 from jobshift.domain.scorecard.grades import format_value
 from jobshift.notify.render import Rendered, environment
 
@@ -71,8 +72,8 @@ _DETAIL_KEYS = ("title", "company", "industry", "country", "owner", "reason", "c
 
 def _record_text(item: Mapping[str, Any]) -> str:
     """One drill-down record for people: its name, then a few details (no ids)."""
-    name = item.get("name") or " ".join(str(item[k]) for k in ("first_name", "last_name") if item.get(k))
-    details = [str(item[k]) for k in _DETAIL_KEYS if item.get(k) not in (None, "", [])][:2]
+    name = item.get("name") or person_of(item)  # a record's own name as the CRM spells it
+    details = [str(field_text(item[k], k)) for k in _DETAIL_KEYS if item.get(k) not in (None, "", [])][:2]
     if name:
         return f"{name} ({', '.join(details)})" if details else str(name)
     pairs = [(k, x) for k, x in item.items() if not k.endswith("id") and x not in (None, "", [])]

@@ -157,6 +157,42 @@ def waiting_digest_items(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def delivered_elsewhere(conn: Connection, items: Sequence[Mapping[str, Any]]) -> set[int]:
+    """Ids of digest ``items`` whose item already went (or is going) to the same recipient on Slack or
+    e-mail, under any rule: a digest never repeats what a direct message delivered."""
+    wanted = {(i["item_type"], str(i["item_id"]), i["recipient_user_id"]): int(i["id"]) for i in items}
+    ids = sorted({k[1] for k in wanted})
+    found: set[int] = set()
+    for n in range(0, len(ids), _CHUNK):
+        q = select(
+            notifications.c.item_type, notifications.c.item_id, notifications.c.recipient_user_id
+        ).where(
+            notifications.c.item_id.in_(ids[n : n + _CHUNK]),
+            notifications.c.channel.in_(SEND_CHANNELS),
+            notifications.c.is_digest.is_(False),
+            notifications.c.status.in_(("pending", "sending", "unconfirmed", "sent")),
+        )
+        for t, iid, uid in conn.execute(q):
+            hit = wanted.get((t, str(iid), uid))
+            if hit is not None:
+                found.add(hit)
+    return found
+
+
+def suppress(conn: Connection, ids: Iterable[int], reason: str) -> int:
+    """Mark rows ``suppressed`` with ``reason`` (kept for the audit trail, never sent)."""
+    id_list = list(ids)
+    done = 0
+    for n in range(0, len(id_list), _CHUNK):
+        q = (
+            update(notifications)
+            .where(notifications.c.id.in_(id_list[n : n + _CHUNK]))
+            .values(status="suppressed", last_error=reason)
+        )
+        done += int(conn.execute(q).rowcount or 0)
+    return done
+
+
 def insert_digest(
     conn: Connection,
     *,

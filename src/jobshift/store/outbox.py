@@ -187,18 +187,20 @@ def pending_batch_ids(conn: Connection) -> list[int]:
     return [int(b) for (b,) in conn.execute(q)]
 
 
-def requeue_failed(conn: Connection, *, is_backfill: bool = False) -> tuple[int, int]:
-    """Failed rows back to ``pending`` (attempts reset, due now); returns (requeued, left failed).
+def requeue_failed(
+    conn: Connection, *, is_backfill: bool = False, kinds: Sequence[str] | None = None
+) -> tuple[int, int]:
+    """Failed rows (of ``kinds`` only when given) back to ``pending`` (attempts reset, due now); returns
+    (requeued, left failed).
 
     A failed lead is left failed when its person and company (``dedupe_key``) has a live row by now (a
     later signal planned that lead again), and of several failed rows of one key only the newest is
     requeued: a retry must never create a second lead. ``last_error`` is kept until the next attempt.
     """
-    failed = conn.execute(
-        select(outbox.c.id, outbox.c.dedupe_key)
-        .where(outbox.c.status == "failed", outbox.c.is_backfill.is_(is_backfill))
-        .order_by(outbox.c.id)
-    ).all()
+    conds = [outbox.c.status == "failed", outbox.c.is_backfill.is_(is_backfill)]
+    if kinds is not None:
+        conds.append(outbox.c.kind.in_(list(kinds)))
+    failed = conn.execute(select(outbox.c.id, outbox.c.dedupe_key).where(*conds).order_by(outbox.c.id)).all()
     keys = sorted({str(k) for _, k in failed if k})
     live: set[str] = set()
     for part in _chunks(keys):

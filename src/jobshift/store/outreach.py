@@ -87,3 +87,26 @@ def won_account_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
         )
         out.update(str(a) for (a,) in conn.execute(q))
     return out
+
+
+def draft_activity_id(lead_id: str) -> str:
+    """The id of a lead's draft activity in the built-in store (one per lead)."""
+    import hashlib
+
+    return "jsdraft-" + hashlib.sha256(lead_id.encode("utf-8")).hexdigest()[:24]
+
+
+def write_draft_activities(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> dict[str, bool]:
+    """Insert draft activities (``activities`` rows with :func:`draft_activity_id` ids) that do not exist
+    yet; returns id → whether it existed already (re-running is a no-op)."""
+    from jobshift.store.schema import activities
+
+    ids = [str(r["id"]) for r in rows]
+    existing: set[str] = set()
+    for i in range(0, len(ids), _CHUNK):
+        q = select(activities.c.id).where(activities.c.id.in_(ids[i : i + _CHUNK]))
+        existing.update(str(x) for (x,) in conn.execute(q))
+    fresh = {str(r["id"]): r for r in rows if str(r["id"]) not in existing}
+    if fresh:
+        conn.execute(insert(activities), list(fresh.values()))
+    return {i: i in existing for i in ids}

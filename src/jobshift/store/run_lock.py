@@ -37,6 +37,7 @@ RUN_KINDS: dict[str, tuple[str, ...]] = {
     "ingest": ("ingest",),
     "notify": ("notify",),
     "enrol": ("enrol",),
+    "draft_crm": ("draft_crm",),
 }
 """Lock name → the ``runs.kind`` values it covers (backfill writes through the same outbox as push)."""
 

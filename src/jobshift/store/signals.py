@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
-from jobshift.store.schema import account_aliases, signals
+from jobshift.store.schema import account_aliases, accounts, signals
 from jobshift.utils.grouped_update import update_by_key
 
 _CHUNK = 5000
@@ -270,3 +270,22 @@ def add_alias(
             created_at=created_at,
         )
     )
+
+
+def aliases_with_account_names(conn: Connection) -> list[dict[str, Any]]:
+    """Every alias with its account's ``account_name``, by account name then alias id."""
+    q = (
+        select(account_aliases, accounts.c.name.label("account_name"))
+        .join_from(account_aliases, accounts, accounts.c.id == account_aliases.c.account_id, isouter=True)
+        .order_by(accounts.c.name, account_aliases.c.id)
+    )
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def delete_alias(conn: Connection, alias_id: int) -> dict[str, Any] | None:
+    """Remove one alias row; returns it as it was (``None`` when there is no such row)."""
+    row = conn.execute(select(account_aliases).where(account_aliases.c.id == alias_id)).mappings().first()
+    if row is None:
+        return None
+    conn.execute(delete(account_aliases).where(account_aliases.c.id == alias_id))
+    return dict(row)

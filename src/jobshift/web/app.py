@@ -27,10 +27,13 @@ from jobshift.web import (
     api_lists,
     api_misc,
     routes_admin,
+    routes_aliases,
     routes_lists,
     routes_login,
     routes_records,
+    routes_review,
     routes_scorecard,
+    routes_workflow,
 )
 from jobshift.web.auth import SessionCodec
 from jobshift.web.deps import ApiUser, PageUser
@@ -74,7 +77,10 @@ def create_app(ws_path: str | Path, *, secure_cookies: bool | None = None) -> Fa
         routes_login.router,
         routes_lists.router,
         routes_records.router,
+        routes_review.router,
+        routes_workflow.router,
         routes_admin.router,
+        routes_aliases.router,
         routes_scorecard.router,
         api_lists.router,
         api_misc.router,

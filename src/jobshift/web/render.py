@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from jobshift.services.browse.labels import signal_label
+from jobshift.services.browse.labels import company_text, person_text, signal_label, title_text
 from jobshift.services.crm.crm_links import CrmLinks, crm_links
+from jobshift.services.display import field_text, person_of
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -70,7 +72,18 @@ def log_share(value: int, top: int) -> float:
     return max(0.02, math.log10(value + 1) / math.log10(top + 1))
 
 
+def _person(value: Any, last: object = None) -> str:
+    """``person`` filter: a record (first/last or full name) or a first name with ``last``."""
+    if value is None or isinstance(value, str):
+        return person_text(value, last)
+    row = getattr(value, "_mapping", value)
+    return person_of(row) if isinstance(row, Mapping) else person_text(value, last)
+
+
 templates.env.filters.update(dt=_dt, money=_money, num=_num, pct=_pct, slug=_slug, signal_label=signal_label)
+# display text (domain/display): `{{ row.title | display('title') }}`, `{{ lead | person }}` or
+# `{{ first | person(last) }}`, `{{ title | title_text }}`, `{{ company | company(account_name) }}`
+templates.env.filters.update(display=field_text, person=_person, title_text=title_text, company=company_text)
 templates.env.globals.update(query_with=query_with, log_share=log_share)
 
 

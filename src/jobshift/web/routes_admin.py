@@ -18,7 +18,7 @@ from jobshift.errors import ConfigError, NotFoundError, UsageError
 from jobshift.services.admin import auth as auth_service
 from jobshift.services.admin import login_guard, settings_file, user_admin
 from jobshift.services.admin.auth import AppUser
-from jobshift.services.browse import browse_funnel
+from jobshift.services.browse import browse_funnel, reviewing
 from jobshift.web.cache import cached
 from jobshift.web.charts import monthly_charts
 from jobshift.web.deps import WS, CsrfUser, DbId, PageUser, require_roles
@@ -46,6 +46,7 @@ def dashboard(request: Request, ws: WS, user: PageUser) -> Response:
         top=max(s["count"] for s in stages),
         months=report.months,
         charts=monthly_charts(report.monthly, report.months),
+        review_waiting=reviewing.count(ws, user),
     )
 
 

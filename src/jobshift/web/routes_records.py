@@ -8,7 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from jobshift.errors import NotFoundError
-from jobshift.services.browse import browse_actions, browse_detail
+from jobshift.services.browse import browse_actions, browse_detail, workflow
+from jobshift.services.browse.lead_why import why_to_call
 from jobshift.services.outreach.drafting import lead_draft
 from jobshift.web.deps import WS, CsrfUser, PageUser
 from jobshift.web.render import render
@@ -24,6 +25,8 @@ def _lead_page(request: Request, ws: WS, user: PageUser, lead_id: str, notice: s
         request,
         "lead.html",
         lead=lead,
+        why=why_to_call(ws, lead),
+        owners=workflow.hand_off_owners(ws, user),
         drafts=lead_draft(ws, lead_id),
         notice=notice,
         activity_types=browse_actions.ACTIVITY_TYPES,
@@ -34,7 +37,13 @@ def _lead_page(request: Request, ws: WS, user: PageUser, lead_id: str, notice: s
 @router.get("/leads/{lead_id}")
 def lead_page(request: Request, ws: WS, user: PageUser, lead_id: str, done: str | None = None) -> Response:
     """Who this person was to us and who they are now, the evidence, and the timeline."""
-    notices = {"contacted": "Marked as contacted.", "dismissed": "Lead dismissed."}
+    notices = {
+        "contacted": "Marked as contacted.",
+        "dismissed": "Lead dismissed.",
+        "reassigned": "Lead reassigned.",
+        "unchanged": "The lead already had that owner.",
+        "restored": "Dismissal undone.",
+    }
     return _lead_page(request, ws, user, lead_id, notices.get(done or ""))
 
 

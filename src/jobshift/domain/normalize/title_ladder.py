@@ -61,6 +61,7 @@ ABBREVIATIONS: dict[str, str] = {
     "gf": "geschaftsfuhrer",
     "stv": "stellvertretender",
     "ad": "amministratore delegato",
+    "dgd": "directeur general delegue",
     "sw": "software",
     "admin": "administrator",
     "coord": "coordinator",
@@ -114,6 +115,7 @@ ROLES: dict[tuple[int, str], str] = {
     (IC, "procurement!"): """buyer, acheteur, acheteuse, comprador, compradora, inkoper, inkopare,
         upphandlare, einkaufer, einkauferin""",
     (IC, "marketing!"): "marketeer",
+    (IC, "operations!"): "disponent, disponentin, dispatcher, expediteur, expeditrice",
     (IC, "product"): "product owner",
     (45, ""): "principal, staff engineer, staff software engineer, staff data scientist",
     (LEAD, ""): """lead, team lead, team leader, teamlead, tech lead, technical lead, supervisor, foreman,
@@ -227,10 +229,12 @@ FUNCTIONS: dict[str, str] = {
     "operations": """operations, operational, operating, operationeel, operativo, operaciones, operacoes,
         betrieb, logistics, logistik, logistique, logistica, logistiek, supply chain, facilities,
         production, produktion, produccion, produzione, producao, productie, manufacturing, plant, lager,
-        warehouse, facilitair, facilitaire, facility""",
+        warehouse, facilitair, facilitaire, facility, planning, planung, disposition, planificacion,
+        pianificazione, planejamento, planification, planering""",
     "quality": """quality, quality management, qualita, qualite, calidad, qualidade, kwaliteit, qualitat,
         kvalitet, qualitatsmanagement""",
-    "strategy": "strategy, strategie, estrategia, strategia, strategi",
+    "strategy": """strategy, strategie, estrategia, strategia, strategi, strategic planning, strategische
+        planung, planification strategique, planificacion estrategica""",
     "executive~": "executive, ejecutivo, executivo",
 }
 
@@ -262,7 +266,8 @@ MODIFIERS: dict[str, str] = {
     "staff": "staff, principal",
     "deputy": """deputy, vice, stellvertretender, stellvertretende, adjoint, adjointe, adjunto, adjunta,
         adjunct, sous, sub, bitradande, vicedirettore, vicedirector, subdirector, subdirectora,
-        vicedirettrice, subdirector general, subdirectora general""",
+        vicedirettrice, subdirector general, subdirectora general, directeur general delegue,
+        directrice generale deleguee""",
     "assistant": "assistant, assistente, assistent, assistentin, asistente",
     "associate": "associate",
     "ignore": "interim, acting, ad interim, kommissarisch, temporary, global, regional, area",
@@ -276,6 +281,9 @@ DEPUTY_ROLES: dict[str, int] = {
     "subdirectora": DIRECTOR,
     "subdirector general": C_LEVEL,
     "subdirectora general": C_LEVEL,
+    # the French deputy CEO (a corporate officer below the DG; "administrateur délégué" is a CEO)
+    "directeur general delegue": C_LEVEL,
+    "directrice generale deleguee": C_LEVEL,
 }
 
 # German / Dutch / Swedish one-word compounds: <function stem><linking s?><head>

@@ -35,6 +35,18 @@ class GroupRates:
         return {**asdict(self), "reply_rate": self.reply_rate, "meeting_rate": self.meeting_rate}
 
 
+def lead_flags(outcome: Mapping[str, Any]) -> dict[str, bool]:
+    """A lead's flags from its outcome row (``first_draft_at``, ``first_activity_at``, ``replies``,
+    ``meetings``): *drafted* when its first draft came before its first activity (or it has none)."""
+    drafted_at, first = outcome.get("first_draft_at"), outcome.get("first_activity_at")
+    drafted = drafted_at is not None and (first is None or drafted_at <= first)
+    return {
+        "drafted": drafted,
+        "replied": bool(outcome.get("replies")),
+        "meeting": bool(outcome.get("meetings")),
+    }
+
+
 def compare(rows: Iterable[Mapping[str, Any]], min_sample: int = 10) -> dict[str, Any]:
     """``rows``: one per lead with ``drafted``, ``replied`` and ``meeting`` flags → the section."""
     groups = {"drafted": GroupRates(), "not_drafted": GroupRates()}

@@ -11,14 +11,11 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select
-
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.scorecard.funnel_report import STAGES, FunnelReport, funnel_report
 from jobshift.services.workspace import Workspace
+from jobshift.store.browse import runs as runs_sql
 from jobshift.store.quarantine import list_quarantined
-from jobshift.store.runs import get_run
-from jobshift.store.schema import outbox, quarantine, runs
 from jobshift.utils.csv_safe import escape_formula
 
 __all__ = [
@@ -39,54 +36,20 @@ def funnel(ws: Workspace, viewer: AppUser) -> list[dict[str, Any]]:
 
 def runs_with_counts(ws: Workspace, *, kind: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
     """Newest runs first, each with how many rows it quarantined."""
-    qcount = (
-        select(quarantine.c.run_id, func.count().label("n"))
-        .where(quarantine.c.run_id.isnot(None))
-        .group_by(quarantine.c.run_id)
-        .subquery()
-    )
-    q = (
-        select(runs, func.coalesce(qcount.c.n, 0).label("quarantined"))
-        .select_from(runs.outerjoin(qcount, qcount.c.run_id == runs.c.id))
-        .order_by(runs.c.id.desc())
-        .limit(limit)
-    )
-    if kind:
-        q = q.where(runs.c.kind == kind)
     with ws.store.connect() as conn:
-        return [dict(r) for r in conn.execute(q).mappings()]
+        return runs_sql.runs_with_counts(conn, kind=kind, limit=limit)
 
 
 def failed_writes(ws: Workspace, *, limit: int = 100) -> list[dict[str, Any]]:
     """Outbox rows that failed for good (newest first): what, for which signal, the CRM's error."""
-    q = (
-        select(
-            outbox.c.id,
-            outbox.c.kind,
-            outbox.c.signal_id,
-            outbox.c.target_id,
-            outbox.c.attempts,
-            outbox.c.last_error,
-            outbox.c.created_at,
-            outbox.c.is_backfill,
-        )
-        .where(outbox.c.status == "failed")
-        .order_by(outbox.c.id.desc())
-        .limit(limit)
-    )
     with ws.store.connect() as conn:
-        return [dict(r) for r in conn.execute(q).mappings()]
+        return runs_sql.failed_writes(conn, limit=limit)
 
 
 def run_detail(ws: Workspace, run_id: int) -> dict[str, Any] | None:
     """One run with its quarantine count, or ``None``."""
     with ws.store.connect() as conn:
-        run = get_run(conn, run_id)
-        if run is not None:
-            run["quarantined"] = int(
-                conn.execute(select(func.count()).where(quarantine.c.run_id == run_id)).scalar_one()
-            )
-    return run
+        return runs_sql.run_detail(conn, run_id)
 
 
 QUARANTINE_COLUMNS = ("id", "run_id", "object", "source", "line", "column", "reason", "raw", "created_at")

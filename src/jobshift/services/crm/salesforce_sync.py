@@ -22,8 +22,10 @@ from jobshift.connectors.csv_import.columns import OBJECTS, resolve_object
 from jobshift.connectors.csv_import.values import to_datetime
 from jobshift.domain.crm_payload import WRITTEN_FIELDS
 from jobshift.errors import FatalError, InputError
+from jobshift.services.ingest.aliases import record_former_names, record_renames
 from jobshift.services.workspace import Workspace
 from jobshift.store.crm.mirror import upsert_rows
+from jobshift.store.lookups import account_names
 from jobshift.store.quarantine import add_quarantined
 from jobshift.store.runs import finish_run, last_ok_counts, start_run
 from jobshift.store.schema import CRM_TABLES
@@ -173,6 +175,7 @@ def _pull_object(ws: Workspace, conn: Any, obj: str, since: datetime | None, sou
             seen: set[tuple[Any, ...]] = set()
             rejected_before = len(conn.rejected)
             obj_name: CrmObject = obj  # type: ignore[assignment]
+            before = account_names(db) if obj == "accounts" else None
             for row in conn.read(obj_name, since):
                 counts["read"] += 1
                 missing = [c for c in required if row.get(c) in (None, "")]
@@ -193,6 +196,8 @@ def _pull_object(ws: Workspace, conn: Any, obj: str, since: datetime | None, sou
                 bad.append(InputError(reason, source=source, raw=rid))
             add_quarantined(db, run_id, obj, bad)
             counts["quarantined"] = len(bad)
+            if before is not None:
+                counts["former_names"] = _former_names(db, conn, before, since)
         mark = conn.watermarks.get(obj) or since
         counts["watermark"] = mark.isoformat() if mark else None
     except BaseException as exc:
@@ -202,6 +207,16 @@ def _pull_object(ws: Workspace, conn: Any, obj: str, since: datetime | None, sou
     with ws.store.begin() as db:
         finish_run(db, run_id, status="ok", counts=counts)
     return counts
+
+
+def _former_names(db: Any, conn: Any, before: dict[str, str], since: datetime | None) -> int:
+    """Record the former names of renamed accounts as aliases: names changed since the last pull, and
+    (when the connector reads it, e.g. Salesforce ``AccountHistory``) the CRM's own name history."""
+    added = record_renames(db, before)
+    history = getattr(conn, "account_name_history", None)
+    if history is not None:
+        added += record_former_names(db, [(c.account_id, c.old_name) for c in history(since)])
+    return added
 
 
 def _flush(

@@ -23,6 +23,7 @@ from jobshift.engine.batches import (
     ACCOUNT_ICP_SCHEMA,
     ACCOUNT_SCHEMA,
     CONTACT_SCHEMA,
+    DEPARTED_SCHEMA,
     OBSERVATION_SCHEMA,
     frame,
 )
@@ -35,8 +36,9 @@ from jobshift.services.browse.exporting import register_exporter, write_records
 from jobshift.services.specs import detect_settings
 from jobshift.services.workspace import Workspace
 from jobshift.store import Store
+from jobshift.store import review as review_store
 from jobshift.store import signals as signal_store
-from jobshift.store.detect.queries import accounts_with_counts
+from jobshift.store.detect.queries import accounts_with_counts, departed_contacts
 from jobshift.store.detect.reading import cursor_frame, iter_newest, read_frame
 from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run
@@ -127,7 +129,11 @@ def build_context(
         Alias(r["account_id"], r["alias_name"], r["alias_domain"], r["alias_linkedin_norm"])
         for r in signal_store.list_aliases(conn)
     ]
-    return DetectContext.build(c, a, aliases, detect_settings(cfg, run_date), rivals=rivals)
+    # a few rows with a computed column (connectorx cannot type an all-NULL expression): the cursor
+    departed = cursor_frame(conn, departed_contacts(), DEPARTED_SCHEMA)
+    return DetectContext.build(
+        c, a, aliases, detect_settings(cfg, run_date), rivals=rivals, departed=departed
+    )
 
 
 def run_detection(
@@ -178,6 +184,7 @@ def record_detection(
     with store.begin() as conn:
         run_id = start_run(conn, "detect")
         write = signal_store.upsert_tuples(conn, df.select(signal_store.ROW_COLUMNS).iter_rows(), utcnow())
+        reviewed = review_store.apply_reviews(conn)  # rejected pairs are never raised again
         counts = {
             "observations": n_obs,
             "tracked": ctx.n_tracked,
@@ -185,6 +192,8 @@ def record_detection(
             **by_type,
             **write,
             "ambiguous": len(detection.ambiguous),
+            "review_rejected": reviewed["reject"],
+            "review_confirmed": reviewed["confirm"],
         }
         finish_run(conn, run_id, counts=counts)
     return DetectSummary(

@@ -4,7 +4,8 @@ Company resolution (``domain/matching/companies.py``) reads every alias like an 
 domain and page: a brand written without its legal entity ("Contoso" for "Fabrikam Holdings Ltd"), a
 former name of a renamed company, a second domain. Admins extend it with ``jobshift import aliases
 FILE`` (CSV columns ``account_id`` and any of ``name``, ``domain`` / ``website``, ``linkedin_url``);
-a re-import of ``accounts.csv`` that renames an account records its former name here.
+a re-import of ``accounts.csv`` or a ``crm pull`` (Salesforce, HubSpot) that renames an account records
+its former name here, and so does the Salesforce ``AccountHistory`` of the ``Name`` field.
 """
 
 from __future__ import annotations
@@ -101,11 +102,23 @@ def import_aliases(ws: Workspace, path: str | Path) -> AliasReport:
 
 def record_renames(conn: Connection, before: dict[str, str]) -> int:
     """Add the former name of every account whose name changed since ``before`` to the alias table."""
+    now = account_names(conn)
+    return record_former_names(
+        conn, [(aid, old) for aid, old in before.items() if now.get(aid) and now[aid] != old]
+    )
+
+
+def record_former_names(conn: Connection, names: list[tuple[str, str]]) -> int:
+    """Add ``(account id, former name)`` pairs to the alias table: known accounts only, a name equal to
+    the account's current one or already recorded adds nothing. Returns how many were added."""
     have = {(r["account_id"], r["alias_name"]) for r in signal_store.list_aliases(conn)}
+    now = account_names(conn)
     n = 0
-    for aid, name in account_names(conn).items():
-        old = before.get(aid)
-        if old and name and old != name and (aid, old) not in have:
-            signal_store.add_alias(conn, aid, name=old)
-            n += 1
+    for aid, old in names:
+        old = (old or "").strip()
+        if not old or aid not in now or now[aid] == old or (aid, old) in have:
+            continue
+        signal_store.add_alias(conn, aid, name=old)
+        have.add((aid, old))
+        n += 1
     return n

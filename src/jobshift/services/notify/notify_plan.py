@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from jobshift.config import Config
+from jobshift.domain.display import display_company, display_person, display_title, is_mixed_case
 from jobshift.domain.notification_rules import RuleContext, matching_rules, recipients_for
 from jobshift.services.outreach.notify_drafts import attach_drafts
 from jobshift.services.specs import notified_lead_source, rule_specs
@@ -100,8 +101,11 @@ def _lead_item(
 ) -> tuple[dict[str, Any], bool, bool]:
     customer = _is_customer(acc, lead.get("is_customer_company"), cfg)
     renewal = any(o.get("type") in cfg.notifications.renewal_types for o in opps)
-    company = str(lead.get("company") or (acc or {}).get("name") or "the new company")
-    name = " ".join(x for x in (lead.get("first_name"), lead.get("last_name")) if x)
+    own = str(lead.get("company") or "")  # the lead record's company, as the CRM (or a person) spelled it
+    company = (
+        own if is_mixed_case(own) else display_company(own, account_name=(acc or {}).get("name"))
+    ) or "the new company"
+    name = display_person(lead.get("first_name"), lead.get("last_name") or "")
     web = cfg.notifications.web_base_url.rstrip("/")
     links = [{"label": "Open lead in jobshift", "url": f"{web}/leads/{lead['id']}"}]
     if lead.get("past_contact_id"):
@@ -118,11 +122,12 @@ def _lead_item(
         "item_id": lead["id"],
         "person": name or "Someone",
         "headline_verb": f"joined {company}",
-        "now_title": lead.get("title"),
+        "now_title": display_title(lead.get("title")) or None,
         "now_company": company,
         "since": lead.get("job_started_date"),
-        "past_title": lead.get("past_title"),
-        "past_account": (past_acc or {}).get("name") or lead.get("past_account_id"),
+        "past_title": display_title(lead.get("past_title")) or None,
+        "past_account": display_company(None, account_name=(past_acc or {}).get("name"))
+        or lead.get("past_account_id"),
         "email": lead.get("email"),
         "linkedin_url": lead.get("linkedin_url"),
         "why_it_matters": _why(company, opps, customer, renewal, left=False),
@@ -188,7 +193,7 @@ def _items(
     for c in kept_contacts:
         acc = accs.get(str(c.get("account_id")))
         ao = opps.get(str(c.get("account_id")), []) if acc else []
-        company = str((acc or {}).get("name") or "their company")
+        company = display_company(None, account_name=(acc or {}).get("name")) or "their company"
         customer = _is_customer(acc, False, cfg)
         renewal = any(o.get("type") in cfg.notifications.renewal_types for o in ao)
         mv = moved.get(c["id"], {})
@@ -201,12 +206,12 @@ def _items(
         view = {
             "item_type": "contact",
             "item_id": c["id"],
-            "person": " ".join(x for x in (c.get("first_name"), c.get("last_name")) if x) or "Someone",
+            "person": display_person(c.get("first_name"), c.get("last_name") or "") or "Someone",
             "headline_verb": f"left {company}",
-            "now_title": mv.get("new_title"),
-            "now_company": mv.get("new_company"),
+            "now_title": display_title(mv.get("new_title")) or None,
+            "now_company": display_company(mv.get("new_company")) or None,
             "since": mv.get("job_started_date"),
-            "past_title": c.get("title"),
+            "past_title": display_title(c.get("title")) or None,
             "past_account": company,
             "email": c.get("email"),
             "linkedin_url": c.get("linkedin_url"),

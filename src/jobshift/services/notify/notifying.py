@@ -95,7 +95,13 @@ def build_digests(store: Store, cfg: Config, *, week: str, now: datetime | None 
     now = now or utcnow()
     made = 0
     with store.begin() as conn:
-        for uid, items in nstore.waiting_digest_items(conn).items():
+        for uid, waiting in nstore.waiting_digest_items(conn).items():
+            repeats = nstore.delivered_elsewhere(conn, waiting)
+            if repeats:
+                nstore.suppress(conn, repeats, "already delivered on Slack or e-mail")
+            items = [i for i in waiting if int(i["id"]) not in repeats]
+            if not items:
+                continue
             user = rows_by_id(conn, users, [uid]).get(uid)
             chan = cfg.notifications.digest_channel
             if user is not None and not user["slack_user_id" if chan == "slack" else "email"]:

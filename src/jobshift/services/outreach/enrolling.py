@@ -58,6 +58,8 @@ class EnrolSummary:
     """Per tool: :class:`ApplyReport` as a dict."""
     pending: dict[str, int] = field(default_factory=dict)
     intended: list[dict[str, Any]] = field(default_factory=list)
+    requeued: int = 0
+    """Failed enrolments put back to pending by ``retry_failed``."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -177,27 +179,37 @@ def enrol(
     dry_run: bool = False,
     connectors: Mapping[str, SequenceConnector] | None = None,
     clock: Clock = utcnow,
+    retry_failed: bool = False,
 ) -> EnrolSummary:
-    """``jobshift enrol``: plan, then apply every due enrolment per tool (``connectors`` for tests)."""
+    """``jobshift enrol``: plan, then apply every due enrolment per tool (``connectors`` for tests).
+
+    ``retry_failed`` first puts failed enrolments (and only them: ``push --retry-failed`` leaves them
+    alone) back to pending; the connectors find an enrolment that did happen, so none doubles.
+    """
     store = ws.store
     now = clock()
+    requeued = 0
     if dry_run:
         with store.engine.connect() as conn:
             trans = conn.begin()
             try:
+                if retry_failed:
+                    requeued = ob.requeue_failed(conn, is_backfill=False, kinds=[KIND])[0]
                 planned = plan(conn, ws, now)
                 rows = ob.pending_rows(conn, is_backfill=False, kinds=[KIND], limit=1000)
                 intended = [_intent(r) for r in rows]
                 pending = _pending(conn)
             finally:
                 trans.rollback()
-        return EnrolSummary(None, True, planned, {}, pending, intended)
+        return EnrolSummary(None, True, planned, {}, pending, intended, requeued)
     with run_lock(store, "enrol"):
         with store.begin() as conn:
             run_id = start_run(conn, "enrol")
         applied: dict[str, dict[str, Any]] = {}
         try:
             with store.begin() as conn:
+                if retry_failed:
+                    requeued = ob.requeue_failed(conn, is_backfill=False, kinds=[KIND])[0]
                 planned = plan(conn, ws, now)
             with store.connect() as conn:
                 tools = sorted(
@@ -223,13 +235,14 @@ def enrol(
                 status="paused" if paused else "ok",
                 counts={
                     "planned": asdict(planned),
+                    "requeued": requeued,
                     "applied": {
                         t: {k: v for k, v in a.items() if k != "failures"} for t, a in applied.items()
                     },
                 },
                 error=paused,
             )
-    return EnrolSummary(run_id, False, planned, applied, pending)
+    return EnrolSummary(run_id, False, planned, applied, pending, [], requeued)
 
 
 def _apply_tool(

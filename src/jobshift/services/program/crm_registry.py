@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from jobshift.config import Config
+from jobshift.connectors.crm.draft_writes import DraftWriter
 from jobshift.connectors.crm.protocol import CrmConnector
 from jobshift.errors import ConfigError
 from jobshift.services.workspace import Workspace
@@ -39,6 +40,8 @@ class CrmEntry:
     doc: str = ""
     record_url: RecordUrl | None = None
     """The link to a record in the CRM (web UI, notifications); ``None``: the CRM has no record pages."""
+    draft_writer: Callable[[Workspace], DraftWriter] | None = None
+    """Writes lead drafts as tasks / notes (``[outreach] crm_write``)."""
 
 
 def _store(ws: Workspace, clock: Clock) -> CrmConnector:
@@ -116,15 +119,33 @@ def _hubspot_setup(ws: Workspace, **kwargs: Any) -> Any:
     return setup_hubspot(ws, dry_run=bool(kwargs.get("dry_run")))
 
 
+def _store_drafts(ws: Workspace) -> DraftWriter:
+    from jobshift.services.outreach.draft_crm import StoreDraftWriter
+
+    return StoreDraftWriter(ws)
+
+
+def _salesforce_drafts(ws: Workspace) -> DraftWriter:
+    from jobshift.connectors.crm.salesforce.draft_tasks import SalesforceDraftTasks
+
+    return SalesforceDraftTasks(ws.config.salesforce)
+
+
+def _hubspot_drafts(ws: Workspace) -> DraftWriter:
+    from jobshift.connectors.crm.hubspot.draft_engagements import HubSpotDraftEngagements
+
+    return HubSpotDraftEngagements(ws.config.hubspot)
+
+
 REGISTRY: dict[str, CrmEntry] = {
-    "store": CrmEntry("store", "the built-in store", False, _store),
+    "store": CrmEntry("store", "the built-in store", False, _store, draft_writer=_store_drafts),
     "salesforce": CrmEntry(
         "salesforce", "Salesforce", True, _salesforce, _salesforce_check, _salesforce_pull,
-        _salesforce_setup, "docs/salesforce.md", _salesforce_url,
+        _salesforce_setup, "docs/salesforce.md", _salesforce_url, _salesforce_drafts,
     ),
     "hubspot": CrmEntry(
         "hubspot", "HubSpot", True, _hubspot, _hubspot_check, _hubspot_pull, _hubspot_setup,
-        "docs/hubspot.md", _hubspot_url,
+        "docs/hubspot.md", _hubspot_url, _hubspot_drafts,
     ),
 }  # fmt: skip
 

@@ -400,7 +400,8 @@ def push(
 ) -> PushSummary:
     """``jobshift push``: plan new actions, then apply every due pending (non-backfill) outbox row.
 
-    ``retry_failed`` first puts the failed rows back to pending (:func:`outbox.requeue_failed`).
+    ``retry_failed`` first puts the failed CRM-write rows back to pending (:func:`outbox.requeue_failed`;
+    enrolments and draft writes have their own ``--retry-failed``).
     """
     store, cfg = ws.store, ws.config
     crm = connector or default_connector(ws, clock)
@@ -411,7 +412,7 @@ def push(
             trans = conn.begin()
             try:
                 if retry_failed:
-                    requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
+                    requeued, left_failed = ob.requeue_failed(conn, is_backfill=False, kinds=ACTION_KINDS)
                 with Router(conn, cfg, now=now) as router:
                     planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=router)
                 intended = ob.pending_rows(conn, is_backfill=False, limit=intended_limit, kinds=ACTION_KINDS)
@@ -435,7 +436,7 @@ def _push(ws: Workspace, crm: CrmConnector, clock: Clock, now: datetime, retry_f
     try:
         with store.begin() as conn:
             if retry_failed:
-                requeued, left_failed = ob.requeue_failed(conn, is_backfill=False)
+                requeued, left_failed = ob.requeue_failed(conn, is_backfill=False, kinds=ACTION_KINDS)
             with Router(conn, cfg, now=now) as router:
                 planned = plan(conn, crm, cfg, is_backfill=False, now=now, route=router)
         applied = apply_pending(store, crm, cfg, run_id=run_id, clock=clock)

@@ -1,9 +1,12 @@
 """What each scheduled job does (docs/scheduler.md); the loop and the ledger are in ``scheduler``.
 
 - **tier check** (one per tier): [pull CRM changes when ``[push] crm`` is a remote CRM] → [rebuild the tracked
-  set] → [enrich due contacts when ``JOBSHIFT_PDL_API_KEY`` is set] → detect that tier → push. A failing
-  pull or enrichment is recorded and the check goes on with the data already there (the job then ends
-  ``failed`` with the step named); a failing detection stops before the push.
+  set] → [enrich due contacts when ``JOBSHIFT_PDL_API_KEY`` is set] → detect that tier → push → [draft the
+  new leads, and write the drafts to the CRM with ``[outreach] crm_write``] → [enrol them in sequences
+  with ``[[outreach.enrol]]`` rules]. A failing pull or enrichment is recorded and the check goes on with
+  the data already there; a failing or paused draft / enrol step is recorded after the push (the job then
+  ends ``failed`` with the step named); a failing detection stops before the push. Drafting after the
+  push means the next day's notifications carry the drafts.
 - **notify**: ``run_notify`` for the send day = the period's day (the day after a push), any weekday,
   with the weekly digests when ``[schedule] notify_digest``.
 - **scorecard**: the previous month's scorecard, computed and snapshotted (``get_scorecard``), then
@@ -119,6 +122,40 @@ def _push(ws: Workspace, ctx: JobContext) -> dict[str, Any]:
     return {"run_id": s.run_id, "planned": asdict(s.planned), "applied": asdict(s.applied)}
 
 
+def _draft(ws: Workspace, ctx: JobContext) -> dict[str, Any]:
+    from jobshift.services.outreach.draft_crm import write_drafts
+    from jobshift.services.outreach.drafting import draft_all
+
+    d = draft_all(ws, clock=ctx.clock)
+    out: dict[str, Any] = {"leads": d.leads, "written": d.written, "by_source": d.by_source}
+    if ws.config.outreach.crm_write != "none":
+        w = write_drafts(ws, clock=ctx.clock)
+        out["crm_write"] = {"planned": w.planned, **{k: v for k, v in w.applied.items() if k != "failures"}}
+        if w.applied.get("paused"):
+            raise RuntimeError(f"draft writes paused: {w.applied['paused']}")
+    return out
+
+
+def _enrol(ws: Workspace, ctx: JobContext) -> dict[str, Any]:
+    from jobshift.services.outreach.enrolling import enrol
+
+    s = enrol(ws, clock=ctx.clock)
+    applied = {t: {k: v for k, v in a.items() if k != "failures"} for t, a in s.applied.items()}
+    paused = [f"{t}: {a['paused']}" for t, a in s.applied.items() if a.get("paused")]
+    if paused:
+        raise RuntimeError("enrolment paused: " + "; ".join(paused))
+    return {"run_id": s.run_id, "planned": s.plan.planned, "applied": applied}
+
+
+def _outreach_steps(ws: Workspace, ctx: JobContext) -> list[tuple[str, bool, Callable[[], dict[str, Any]]]]:
+    """The optional steps after the push (``[schedule] draft_after_push`` / ``enrol_after_push``)."""
+    s, o = ws.config.schedule, ws.config.outreach
+    return [
+        ("draft", s.draft_after_push and o.drafts, lambda: _draft(ws, ctx)),
+        ("enrol", s.enrol_after_push and any(r.enabled for r in o.enrol), lambda: _enrol(ws, ctx)),
+    ]
+
+
 def run_tier_check(ws: Workspace, job: Job, period: Period, ctx: JobContext) -> dict[str, Any]:
     """Pull / track / enrich (optional steps) → detect the job's tier → push (see the module docstring)."""
     s = ws.config.schedule
@@ -146,6 +183,14 @@ def run_tier_check(ws: Workspace, job: Job, period: Period, ctx: JobContext) -> 
             counts[step] = fn2()
         except Exception as exc:
             raise StepFailed(step, _err(exc), jsonable(counts)) from exc
+    for step, wanted, fn in _outreach_steps(ws, ctx):  # after the push; a failure is recorded
+        if not wanted:
+            continue
+        try:
+            counts[step] = fn()
+        except Exception as exc:
+            soft_errors.append(f"{step}: {_err(exc)}")
+            counts[step] = {"error": _err(exc)}
     if soft_errors:
         raise StepFailed(soft_errors[0].split(":", 1)[0], "; ".join(soft_errors), jsonable(counts))
     return jsonable(counts)

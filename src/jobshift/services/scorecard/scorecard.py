@@ -17,6 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from jobshift.config import Config
+from jobshift.domain.outreach.rates import compare as compare_drafts
+from jobshift.domain.outreach.rates import lead_flags
 from jobshift.domain.scorecard.attribution import ATTRIBUTIONS, summarize
 from jobshift.domain.scorecard.funnel import build_funnel
 from jobshift.domain.scorecard.grades import format_value, grade
@@ -27,6 +29,7 @@ from jobshift.services.specs import icp_criteria, persona_matcher
 from jobshift.store import Store
 from jobshift.store.scorecard import leads as sl
 from jobshift.store.scorecard import queries as sq
+from jobshift.store.scorecard.drafts import draft_outcomes
 from jobshift.store.scorecard.snapshots import (
     first_data_at,
     get_snapshot,
@@ -98,6 +101,9 @@ def compute_scorecard(
         month_leads = sl.lead_activity_totals(conn, ctx.sources, start, end, sc.meeting_activity_types)
         evidence = sl.attribution_evidence(conn, ctx.sources, start, end, sc.suspected_min_activities)
         n_tracked = sl.count_tracked(conn, tracked)
+        outcomes = draft_outcomes(
+            conn, ctx.sources, start, end, config.outreach.reply_activity_types, sc.meeting_activity_types
+        )
     totals, by_opp = summarize(evidence)
     filtering = next(c for c in categories if c["key"] == "filtering")["drilldown"]
     funnel = build_funnel(
@@ -151,6 +157,9 @@ def compute_scorecard(
             "records": records[: sc.drilldown_limit],
         },
         "spend": _spend(config, totals.credited_pipeline, totals.credited_opportunities),
+        "drafts": compare_drafts(
+            [lead_flags(o) for o in outcomes], config.outreach.scorecard_min_sample
+        ),  # informational: not graded
     }
 
 

@@ -49,3 +49,15 @@ def contacts_at_accounts() -> Select[Any]:
 def account_names_and_targets() -> Select[Any]:
     """``id``, ``name``, ``is_target`` of every account."""
     return select(accounts.c.id, accounts.c.name, accounts.c.is_target)
+
+
+def departed_contacts() -> Select[Any]:
+    """Contacts the CRM marks as no longer at their account (``no_longer_at_company``):
+    ``contact_id``, ``account_id``, ``title``, ``departed_on`` (``YYYY-MM-DD`` of
+    ``no_longer_at_company_at``, or NULL)."""
+    return select(
+        contacts.c.id.label("contact_id"),
+        contacts.c.account_id,
+        contacts.c.title,
+        func.substr(func.cast(contacts.c.no_longer_at_company_at, Text), 1, 10).label("departed_on"),
+    ).where(contacts.c.no_longer_at_company.is_(True), contacts.c.account_id.is_not(None))

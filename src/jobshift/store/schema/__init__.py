@@ -41,6 +41,7 @@ from jobshift.store.schema.program import (
     routing_decisions,
     routing_state,
     scorecard_snapshots,
+    signal_reviews,
     web_sessions,
 )
 
@@ -71,6 +72,7 @@ __all__ = [
     "routing_state",
     "runs",
     "scorecard_snapshots",
+    "signal_reviews",
     "signals",
     "users",
     "web_sessions",

@@ -18,7 +18,7 @@ ID = String(64)
 
 def prefix_index(column: str) -> Index:
     """An index for the web lists' prefix search and name sort on ``column`` (see
-    ``services/browse/browse_search.py``: index range scans on both SQLite and PostgreSQL)."""
+    ``store/browse/search.py``: index range scans on both SQLite and PostgreSQL)."""
     return Index(None, column)
 
 

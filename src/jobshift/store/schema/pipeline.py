@@ -64,6 +64,11 @@ people_observations = Table(
     Column("experience", JSON, comment="compact list of jobs, see docs/people-data.md"),
     Column("source_file", Text),
     Column("source_line", Integer),
+    Column(
+        "job_last_verified",
+        String(10),
+        comment="YYYY-MM-DD the source last confirmed the current job (PDL job_last_verified)",
+    ),
     Column("ingested_at", DateTime),
     # No index besides the primary key (person_key, observed_at), which serves the per-person history:
     # detection scans the newest observation of every person (GROUP BY person_key) and matches in
@@ -158,6 +163,7 @@ signals = Table(
     # web lists: newest first, lead scope, and name / company prefix search (see docs/web.md)
     Index(None, "detected_at", "signal_id", "lead_id", "contact_id"),  # covers newest-first scoped pages
     Index(None, "lead_id"),
+    Index(None, "status"),  # the review queue (status uncertain) and its count on the dashboard
     prefix_index("full_name"),
     prefix_index("new_company"),
 )

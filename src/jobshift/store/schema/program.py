@@ -204,3 +204,19 @@ outreach_drafts = Table(
     Column("created_at", DateTime, nullable=False),
     Index(None, "lead_id", "created_at"),
 )
+
+signal_reviews = Table(
+    "signal_reviews",
+    metadata,
+    # A reviewer's decision on an uncertain identity match (docs/web.md, "Review queue"): the pair
+    # (contact, profile) is confirmed (its signals are acted on) or rejected (never raised again).
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("signal_id", String(64), nullable=False, comment="the signal the decision was taken on"),
+    Column("contact_id", ID, nullable=False),
+    Column("person_key", Text, nullable=False, comment="the profile (people_observations.person_key)"),
+    Column("decision", String(10), nullable=False, comment="confirm | reject"),
+    Column("reason", Text),
+    Column("actor", Text, nullable=False),
+    Column("decided_at", DateTime, nullable=False),
+    Index(None, "contact_id", "person_key"),
+)

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy import Integer as SAInteger
 from sqlalchemy.sql.expression import FromClause, Subquery
 
+from jobshift.domain.outreach.crm_write import DRAFT_MARK
 from jobshift.domain.scorecard.attribution import OpportunityEvidence
 from jobshift.domain.scorecard.icp import IcpCriteria
 from jobshift.store.schema import accounts, activities, leads, opportunities, opportunity_contact_roles, users
@@ -134,8 +135,13 @@ def meeting_activity(meeting_types: Sequence[str]) -> ColumnElement[bool]:
 def activity_of_lead(who_id: Any, lead_created_at: Any, end: datetime | None) -> list[ColumnElement[bool]]:
     """The activities that count for a lead: on the lead or the contact it was converted to (``who_id``
     is one of them), at or after the lead's creation and, with ``end``, before it. The one definition of
-    a lead's activities, for the scorecard and the dashboard funnel."""
-    on = [ac_.c.who_id == who_id, ac_.c.occurred_at >= lead_created_at]
+    a lead's activities, for the scorecard and the dashboard funnel. A draft jobshift wrote to the CRM
+    (``[outreach] crm_write``: its subject starts with ``[jobshift draft]``) is not a touch."""
+    on = [
+        ac_.c.who_id == who_id,
+        ac_.c.occurred_at >= lead_created_at,
+        or_(ac_.c.subject.is_(None), ~ac_.c.subject.startswith(DRAFT_MARK, autoescape=True)),
+    ]
     if end is not None:
         on.append(ac_.c.occurred_at < end)
     return on

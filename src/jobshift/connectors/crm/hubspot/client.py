@@ -19,7 +19,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import urllib3
@@ -107,6 +107,14 @@ class HubSpotClient:
     # -- the one call path -------------------------------------------------------------------------
     def call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call ``fn`` (a generated API method) and return its JSON body (see the module docstring)."""
+        return self._call(self.policy, what, fn, *args, **kwargs)
+
+    def call_once(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """:meth:`call` tried once: for a create that is not idempotent (the caller looks for its
+        records again before re-sending, since a 5xx may come after HubSpot created them)."""
+        return self._call(replace(self.policy, max_attempts=1), what, fn, *args, **kwargs)
+
+    def _call(self, policy: RetryPolicy, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         s = self.settings
         timeout = (s.connect_timeout_seconds, s.timeout_seconds)
 
@@ -136,7 +144,7 @@ class HubSpotClient:
 
         return retry_call(
             once,
-            self.policy,
+            policy,
             sleep=self._sleep,
             rand=self._rng.random,
             retry_on=RetryableError,

@@ -329,6 +329,17 @@ class SalesforceClient:
         out = self.call("composite", lambda sf: sf.restful(path, method=method, json=body))
         return list(out or [])
 
+    def create_once(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Create records (each with ``attributes.type``) in one sObject Collections call, tried *once*:
+        a create is not idempotent, so the caller looks for its records again before re-sending (a 5xx
+        may come after the org created them). Raises ``RetryableError`` like :meth:`call`."""
+        self.guard()
+        body = {"allOrNone": False, "records": records}
+        out = self._with_retries(
+            "composite", lambda: self.sf.restful("composite/sobjects", method="POST", json=body), attempts=1
+        )
+        return list(out or [])
+
     def bulk2(self, sobject: str) -> Any:
         """The Bulk 2.0 client of ``sobject`` for the current session."""
         return getattr(self.sf.bulk2, sobject)._client

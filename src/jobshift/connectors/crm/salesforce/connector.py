@@ -36,6 +36,7 @@ from jobshift.connectors.crm.salesforce.fields import (
     soql_datetime,
     soql_string,
 )
+from jobshift.connectors.crm.salesforce.history import NameChange, account_name_history
 from jobshift.connectors.crm.salesforce.writes import Outcome, bulk_write, rest_write
 from jobshift.connectors.csv_import.values import email_key, linkedin_person_key, to_datetime
 from jobshift.domain.crm_payload import WRITTEN_FIELDS
@@ -189,6 +190,10 @@ class SalesforceConnector:
                 skipped.append(sf_name)
         self.skipped_fields[obj] = skipped
         return cols
+
+    def account_name_history(self, since: datetime | None = None) -> list[NameChange]:
+        """Account renames kept by the org's field history (``[]`` without it; see :mod:`.history`)."""
+        return account_name_history(self.client, since)
 
     def read(self, object: CrmObject, since: datetime | None = None) -> Iterator[dict[str, Any]]:
         """Records of ``object`` changed after ``since`` (all when ``None``), oldest change first."""
