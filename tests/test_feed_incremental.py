@@ -221,3 +221,19 @@ def test_cli_service_keeps_the_state(base: tuple[Path, list[bytes]], tmp_path: P
         ws.close()
     (state_dir(ws_dir) / "meta.json").write_text("{broken", encoding="utf-8")
     assert load_state(ws_dir) is None  # an unreadable state means a full run, not a crash
+
+
+def test_other_detection_code_forces_a_full_run(
+    base: tuple[Path, list[bytes]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jobshift.engine import incremental
+
+    ws_dir, lines = base
+    ctx = _context(ws_dir)
+    p1 = _write_release(lines[:500], tmp_path / "r1")
+    _, run1 = _incremental(ctx, p1, None)
+    _, same = _incremental(ctx, p1, run1.state)
+    assert same.stats["mode"] == "incremental"
+    monkeypatch.setattr(incremental, "_CODE_FP", ["another version of the rules"])
+    _, run2 = _incremental(ctx, p1, run1.state)
+    assert run2.stats["mode"].startswith("full")

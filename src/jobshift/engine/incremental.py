@@ -29,6 +29,7 @@ import hashlib
 import importlib.metadata
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -77,6 +78,23 @@ def _canon(obj: Any) -> Any:
     return obj if isinstance(obj, (str, int, float, bool, type(None))) else repr(obj)
 
 
+_CODE_FP: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """A hash of the detection code (``engine/`` and ``domain/`` sources): results cached by another
+    version of the rules are not reused, even when the package version string did not change."""
+    if not _CODE_FP:
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256()
+        for sub in ("engine", "domain"):
+            for p in sorted((root / sub).rglob("*.py")):
+                h.update(p.relative_to(root).as_posix().encode())
+                h.update(p.read_bytes())
+        _CODE_FP.append(h.hexdigest())
+    return _CODE_FP[0]
+
+
 def context_fingerprint(ctx: DetectContext) -> str:
     """A fingerprint of what detection reads besides profiles and contacts (a change → full run).
 
@@ -88,7 +106,9 @@ def context_fingerprint(ctx: DetectContext) -> str:
         version = "unknown"
     h = hashlib.sha256()
     settings = dataclasses.replace(ctx.settings, run_date=None)
-    h.update(json.dumps([STATE_VERSION, version, pl.__version__, _canon(settings)]).encode())
+    h.update(
+        json.dumps([STATE_VERSION, version, code_fingerprint(), pl.__version__, _canon(settings)]).encode()
+    )
     acc = ctx.accounts.sort("account_id")
     h.update(repr(acc.hash_rows(seed=7).to_list()).encode())
     idx = ctx.index
