@@ -52,6 +52,14 @@ def register(app: typer.Typer, state: State) -> None:
                 "workspace detected (and people linked to changed contacts); same signals as a full run",
             ),
         ] = False,
+        results_dir: Annotated[
+            str | None,
+            typer.Option(
+                "--results-dir",
+                help="with --feed: partition results go to Parquet files below this directory (shared "
+                "with the workers on a cluster) and are merged from there, instead of held in memory",
+            ),
+        ] = None,
         as_of: Annotated[
             str | None,
             typer.Option(
@@ -92,6 +100,7 @@ def register(app: typer.Typer, state: State) -> None:
                     workers=workers,
                     tier=tier,
                     incremental=incremental,
+                    results_dir=results_dir,
                 )
             else:
                 summary = detecting.detect(ws, tier=tier, run_date=run_date)

@@ -158,8 +158,20 @@ def prune(results: list[BatchResult], seen: list[pl.DataFrame]) -> list[BatchRes
     return out
 
 
-def detect_feed_local(ctx: DetectContext, paths: list[str]) -> tuple[list[BatchResult], int, int]:
-    """The reference feed run in this process: pruned batch results, profiles read, bad rows."""
+def detect_feed_local(
+    ctx: DetectContext, paths: list[str], results_dir: str | None = None
+) -> tuple[list[BatchResult], int, int]:
+    """The reference feed run in this process: pruned batch results, profiles read, bad rows.
+
+    ``results_dir``: each partition's results go to files there as they are detected, and only the
+    pruned rows are read back (:mod:`jobshift.engine.feed_spill`): memory holds one partition at a time.
+    """
+    if results_dir is not None:
+        from jobshift.engine.feed_spill import detect_partition_to_dir, merge_partition_dirs
+
+        counts = [detect_partition_to_dir(ctx, p, results_dir, i) for i, p in enumerate(paths)]
+        merged = merge_partition_dirs(results_dir, len(paths))
+        return merged, sum(r for r, _ in counts), sum(b for _, b in counts)
     parts = [detect_partition(ctx, p) for p in paths]
     results = [p.result for p in parts]
     keys = produced_keys(results)
