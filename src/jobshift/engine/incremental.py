@@ -166,20 +166,10 @@ def _drop_people(res: BatchResult, people: pl.DataFrame) -> BatchResult:
     )
 
 
-def _convert(parts: list[RawPartition], todo: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
-    """Convert the rows ``todo`` (``part``, ``idx``) of each partition; + the unusable rows' fps."""
-    frames: list[pl.DataFrame] = []
-    bad: list[pl.Series] = []
-    for i, part in enumerate(parts):
-        idx = todo.filter(pl.col("part") == i).get_column("idx").sort()
-        if idx.len() == 0:
-            continue
-        obs, bad_fps = convert_rows(part, idx)
-        frames.append(obs.with_columns(pl.lit(i, dtype=pl.UInt32).alias("part")))
-        bad.append(bad_fps)
-    if not frames:
-        return pl.DataFrame(), pl.Series("fp", [], dtype=pl.UInt64)
-    return pl.concat(frames), pl.concat(bad)
+def _convert_part(part: RawPartition, index: int, idx: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
+    """Convert the rows ``idx`` of one partition (tagged with its ``part`` index); + unusable fps."""
+    obs, bad = convert_rows(part, idx.sort())
+    return obs.with_columns(pl.lit(index, dtype=pl.UInt32).alias("part")), bad
 
 
 def _newest(obs: pl.DataFrame) -> pl.DataFrame:
@@ -193,51 +183,79 @@ def _newest(obs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _row_frame(part: RawPartition, index: int) -> pl.DataFrame:
+    return pl.DataFrame({"fp": part.fps}).with_columns(
+        pl.lit(index, dtype=pl.UInt32).alias("part"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx")
+    )
+
+
 def detect_release(ctx: DetectContext, paths: list[str], old: FeedState | None) -> ReleaseRun:
-    """Detect over the release in ``paths`` given the last release's state (``None``: a full run)."""
+    """Detect over the release in ``paths`` given the last release's state (``None``: a full run).
+
+    One partition's raw text is held at a time: each is read, fingerprinted, and its rows to detect are
+    converted before the next is read. A partition holding unchanged rows of a person found changed
+    later (a row removed, or a changed row in a later partition) is read a second time for those rows.
+    """
     ctx_fp = context_fingerprint(ctx)
     stats: dict[str, Any] = {"mode": "incremental", "partitions": len(paths)}
     if old is not None and old.context_fp != ctx_fp:
-        old, stats["mode"] = None, "full (accounts, aliases, settings or version changed)"
+        old, stats["mode"] = None, "full (accounts, aliases, settings, code or version changed)"
     elif old is None:
         stats["mode"] = "full (no earlier release)"
-    parts = [read_raw(p) for p in paths]
-    rows = pl.concat(
-        [
-            pl.DataFrame({"fp": p.fps}).with_columns(
-                pl.lit(i, dtype=pl.UInt32).alias("part"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx")
-            )
-            for i, p in enumerate(parts)
-        ]
-    )
-    stats["rows"] = rows.height
     contacts = contact_table(ctx)
     no_people = pl.DataFrame(schema={"person_key": pl.String})
-    known = rows.clear().with_columns(pl.lit(None, pl.String).alias("person_key"))
-    todo, redo = rows, no_people
+    redo, prev = no_people, None
     if old is not None:
         prev = old.rows.unique("fp").with_columns(pl.lit(True).alias("_known"))
-        tagged = rows.join(prev, on="fp", how="left")
-        known = tagged.filter(pl.col("_known").fill_null(False)).drop("_known")
-        unseen = tagged.filter(~pl.col("_known").fill_null(False)).select(rows.columns)
-        gone = prev.join(rows.select("fp"), on="fp", how="anti").select("person_key")
         ids, hashes = _changed_contact_hashes(old.contacts, contacts)
         via_links = old.links.join(hashes, on="h", how="semi").select("person_key")
         via_cands = old.result.candidates.filter(pl.col("contact_id").is_in(ids.implode())).select(
             "person_key"
         )
-        redo = pl.concat([gone, via_links, via_cands]).drop_nulls().unique()
-        todo = pl.concat([unseen, known.join(redo, on="person_key", how="semi").select(rows.columns)])
+        redo = pl.concat([via_links, via_cands]).drop_nulls().unique()
         stats["changed_contacts"] = ids.len()
-    obs, bad = _convert(parts, todo)
-    if old is not None and obs.height:
-        # a changed row's person may have other, unchanged rows in this release: detect them whole
-        more = known.join(obs.select("person_key").unique(), on="person_key", how="semi")
-        more = more.join(todo.select("part", "idx"), on=["part", "idx"], how="anti").select(rows.columns)
-        if more.height:
-            obs2, bad2 = _convert(parts, more)
-            obs, bad = pl.concat([obs, obs2], how="diagonal_relaxed"), pl.concat([bad, bad2])
-            todo = pl.concat([todo, more])
+    row_frames, known_frames, todo_frames, obs_list, bad_list = [], [], [], [], []
+    for i, path in enumerate(paths):  # pass 1
+        part = read_raw(path)
+        rows_i = _row_frame(part, i)
+        row_frames.append(rows_i)
+        if prev is None:
+            todo_i = rows_i
+        else:
+            tagged = rows_i.join(prev, on="fp", how="left")
+            known_i = tagged.filter(pl.col("_known").fill_null(False)).drop("_known")
+            known_frames.append(known_i)
+            unseen_i = tagged.filter(~pl.col("_known").fill_null(False)).select(rows_i.columns)
+            todo_i = pl.concat(
+                [unseen_i, known_i.join(redo, on="person_key", how="semi").select(rows_i.columns)]
+            )
+        todo_frames.append(todo_i.select("part", "idx"))
+        if todo_i.height:
+            obs_i, bad_i = _convert_part(part, i, todo_i.get_column("idx"))
+            obs_list.append(obs_i)
+            bad_list.append(bad_i)
+        del part
+    rows = pl.concat(row_frames)
+    stats["rows"] = rows.height
+    known = (
+        pl.concat(known_frames)
+        if known_frames
+        else rows.clear().with_columns(pl.lit(None, pl.String).alias("person_key"))
+    )
+    todo = pl.concat(todo_frames)
+    if prev is not None:
+        # the persons of a removed row or of a changed row may have other, unchanged rows: detect whole
+        gone = prev.join(rows.select("fp"), on="fp", how="anti").select("person_key").drop_nulls()
+        changed = [o.select("person_key") for o in obs_list]
+        redo = pl.concat([redo, gone, *changed]).unique()
+        more = known.join(redo, on="person_key", how="semi").join(todo, on=["part", "idx"], how="anti")
+        for i in more.get_column("part").unique().sort().to_list():  # pass 2
+            obs_i, bad_i = _convert_part(read_raw(paths[i]), i, more.filter(pl.col("part") == i)["idx"])
+            obs_list.append(obs_i)
+            bad_list.append(bad_i)
+        todo = pl.concat([todo, more.select("part", "idx")])
+    obs = pl.concat(obs_list, how="diagonal_relaxed") if obs_list else pl.DataFrame()
+    bad = pl.concat(bad_list) if bad_list else pl.Series("fp", [], dtype=pl.UInt64)
     stats["converted"] = todo.height
     fresh = _newest(obs) if obs.height else obs
     redo_all = pl.concat([redo, fresh.select("person_key")]).unique() if fresh.height else redo
