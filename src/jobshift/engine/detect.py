@@ -23,7 +23,12 @@ import polars as pl
 
 from jobshift.domain.normalize.domains import FREE_MAIL_DOMAINS
 from jobshift.domain.signal_types import SignalType
-from jobshift.engine.batches import decode_experience, decode_observations, partial_to_date
+from jobshift.engine.batches import (
+    HISTORY_DTYPE,
+    decode_experience,
+    decode_observations,
+    partial_to_date,
+)
 from jobshift.engine.context import DetectContext, key_hash
 
 HOLDER_RULE = "no_start_date_replaced_holder"
@@ -169,7 +174,7 @@ def _pair_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) ->
     """Per (contact, profile): history contains the CRM company? still open there? ended when?"""
     keys = cands.select("pi").unique()
     exp = (
-        decode_experience(obs.join(keys, on="pi", how="semi").select("pi", "experience"))
+        decode_experience(obs.join(keys, on="pi", how="semi").select("pi", "experience"), HISTORY_DTYPE)
         .explode("experience")
         .drop_nulls("experience")
         .unnest("experience")
@@ -226,7 +231,7 @@ def _watched_history(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
     """Per profile of ``df`` (at a watched account): the latest earlier entry at the same account family
     (``prev_title``, ``prev_end``) and when the latest job elsewhere ended (``elsewhere_end``)."""
     exp = (
-        decode_experience(df.select("pi", "experience", "cur_root"))
+        decode_experience(df.select("pi", "experience", "cur_root"), HISTORY_DTYPE)
         .explode("experience")
         .drop_nulls("experience")
         .unnest("experience")
