@@ -19,7 +19,6 @@ from sqlalchemy import (
     Connection,
     DateTime,
     MetaData,
-    Select,
     String,
     Table,
     and_,
@@ -440,8 +439,3 @@ def count_jobshift_leads(conn: Connection, sources: Sequence[str], start: dateti
     return int(
         conn.execute(select(func.count()).where(jobshift_lead(sources), _created_in(start, end))).scalar_one()
     )
-
-
-def count_tracked(conn: Connection, tracked: Select[Any]) -> int:
-    """Size of the tracked set."""
-    return int(conn.execute(select(func.count()).select_from(tracked.subquery("t"))).scalar_one())
