@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from jobshift.cli.main import main
-from jobshift.errors import NotFoundError, UsageError
+from jobshift.errors import ConflictError, NotFoundError, UsageError
 from jobshift.services.outreach import template_admin as ta
 from jobshift.services.outreach import template_sets
 from jobshift.services.workspace import Workspace
@@ -151,3 +151,22 @@ def test_reset_deletes_the_override_and_is_audited(workspace_env: Path) -> None:
     assert len(_audits(ws)) == 2
     ta.save(ws, "job_change.other", GOOD, actor="a")
     assert ta.reset(ws, "job_change.other", actor="a") == builtin  # falls back to job_change
+
+
+def test_a_save_over_a_newer_version_is_refused(workspace_env: Path) -> None:
+    ws = seed(workspace_env, 1)
+    opened = ta.list_sets(ws)[1].version  # admin A opens job_change
+    ta.save(ws, "job_change", GOOD, actor="web:b", base_version=opened)  # admin B saves first
+    mine = {**GOOD, "email_subject": "A's subject"}
+    with pytest.raises(ConflictError, match="changed since you opened it"):
+        ta.save(ws, "job_change", mine, actor="web:a", base_version=opened)
+    assert ta.current_texts(ws, "job_change") == GOOD and len(_audits(ws)) == 1
+    now = ta.list_sets(ws)[1].version
+    assert ta.save(ws, "job_change", mine, actor="web:a", base_version=now)[0] != now
+
+
+def test_a_subject_or_body_that_renders_empty_is_refused(workspace_env: Path) -> None:
+    ws = seed(workspace_env, 1)
+    with pytest.raises(UsageError, match="E-mail subject: renders empty"):
+        ta.save(ws, "job_change", {**GOOD, "email_subject": "{% if false %}x{% endif %}"}, actor="a")
+    assert ta.save(ws, "job_change", {**GOOD, "linkedin_note": ""}, actor="a")[1].note == ""

@@ -4,6 +4,8 @@ reset to default; the lead page then shows the new draft."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -112,3 +114,19 @@ def test_save_writes_the_files_audits_and_the_lead_page_shows_the_new_draft(
     assert reset.status_code == 200 and "reset to the built-in default" in reset.text
     assert not folder.exists()
     assert "Hello Jane" not in client.get("/leads/l-1").text
+
+
+def test_a_stale_form_gets_409_and_keeps_the_edit(client: TestClient, seeded: Workspace) -> None:
+    csrf = login(client, "admin")
+    page = client.get("/settings/templates/new_hire").text
+    opened = re.search(r'name="base_version" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    first = client.post(
+        "/settings/templates/new_hire", data={**FORM, "base_version": opened, "csrf_token": csrf}
+    )
+    assert first.status_code == 200
+    mine = {**FORM, "email_subject": "Mine {{ first_name }}", "base_version": opened, "csrf_token": csrf}
+    stale = client.post("/settings/templates/new_hire", data=mine)
+    assert stale.status_code == 409 and "changed since you opened it" in stale.text
+    assert "Mine {{ first_name }}" in stale.text  # the edit is still in the form
+    folder = template_sets.workspace_dir(seeded) / "new_hire"
+    assert (folder / "email_subject.j2").read_text() == FORM["email_subject"]

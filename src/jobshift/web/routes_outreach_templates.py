@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from jobshift.errors import UsageError
+from jobshift.errors import ConflictError, UsageError
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.outreach import template_admin as ta
 from jobshift.web.deps import WS, CsrfUser, require_roles
@@ -43,6 +43,8 @@ def _edit_page(
     *,
     ok: str | None = None,
     error: str | None = None,
+    base: str | None = None,
+    status_code: int = 422,
 ) -> Response:
     leads = ta.preview_leads(ws)
     if lead is None:
@@ -52,8 +54,9 @@ def _edit_page(
     return render(
         request,
         "settings_template_edit.html",
-        status_code=422 if error else 200,
+        status_code=status_code if error else 200,
         info=info,
+        base_version=base or info.version,
         texts=texts,
         labels=ta.PART_LABELS,
         leads=leads,
@@ -96,12 +99,13 @@ def template_preview(
     email_body: Text = "",
     linkedin_note: Text = "",
     lead: Text = "",
+    base_version: Text = "",
 ) -> Response:
     """The preview of the edited texts (an HTMX fragment, or the whole page without JavaScript)."""
     ta.check_name(name)
     texts = _form(email_subject, email_body, linkedin_note)
     if request.headers.get("HX-Request") != "true":
-        return _edit_page(request, ws, name, texts, lead or None)
+        return _edit_page(request, ws, name, texts, lead or None, base=base_version)
     pv = _preview(ws, name, texts, lead or None)
     return render(
         request,
@@ -124,14 +128,27 @@ def template_save(
     email_body: Text = "",
     linkedin_note: Text = "",
     lead: Text = "",
+    base_version: Text = "",
 ) -> Response:
-    """Validate and save the set into the workspace's template files (audited)."""
+    """Validate and save the set into the workspace's template files (audited); refused when the set
+    changed since the form was loaded (``base_version``)."""
     ta.check_name(name)
     texts = _form(email_subject, email_body, linkedin_note)
     try:
-        version = ta.save(ws, name, texts, actor=f"web:{user.username}", lead_id=lead or None)[0]
-    except UsageError as exc:
-        return _edit_page(request, ws, name, texts, lead or None, error=f"Not saved: {exc}")
+        version = ta.save(
+            ws,
+            name,
+            texts,
+            actor=f"web:{user.username}",
+            lead_id=lead or None,
+            base_version=base_version or None,
+        )[0]
+    except UsageError as exc:  # the edit stays in the form (a conflict: 409, else 422)
+        status = 409 if isinstance(exc, ConflictError) else 422
+        msg = f"Not saved: {exc}"
+        return _edit_page(
+            request, ws, name, texts, lead or None, error=msg, base=base_version, status_code=status
+        )
     ok = f"Saved {name} (version {version}): the next drafts of its leads use it."
     return _edit_page(request, ws, name, texts, lead or None, ok=ok)
 

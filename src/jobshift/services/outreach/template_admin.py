@@ -21,7 +21,7 @@ from jobshift.domain.outreach.drafts import (
     template_version,
 )
 from jobshift.domain.outreach.evidence import Evidence
-from jobshift.errors import NotFoundError, UsageError
+from jobshift.errors import ConflictError, NotFoundError, UsageError
 from jobshift.services.outreach import template_sets as ts
 from jobshift.services.outreach.lead_evidence import load_evidence
 from jobshift.services.workspace import Workspace
@@ -201,6 +201,9 @@ def render_preview(texts: dict[str, str], evidence: Evidence) -> Preview:
         return pv
     raw_note = " ".join(rendered["linkedin_note"].split())
     pv.subject, pv.body, pv.note = ts.render_texts(texts, evidence)
+    for part, out in (("email_subject", pv.subject), ("email_body", pv.body)):
+        if not out:
+            pv.errors.append(FieldError(part, f"renders empty for {evidence.lead_id}"))
     pv.note_chars = len(raw_note)
     if len(raw_note) > LINKEDIN_NOTE_MAX:
         pv.errors.append(
@@ -237,10 +240,18 @@ def preview(ws: Workspace, name: str, texts: dict[str, str], lead_id: str | None
 
 
 def save(
-    ws: Workspace, name: str, texts: dict[str, str], *, actor: str, lead_id: str | None = None
+    ws: Workspace,
+    name: str,
+    texts: dict[str, str],
+    *,
+    actor: str,
+    lead_id: str | None = None,
+    base_version: str | None = None,
 ) -> tuple[str, Preview]:
     """Validate (with the sample evidence and, when given, the preview lead's), then write set ``name``
     into the workspace's files, atomically per file, with an audit entry (old and new version hash).
+    ``base_version``: the version the editor started from; when the set changed since (another admin
+    saved, or its files were edited), ``ConflictError`` and nothing is written.
     Returns the new version and the preview; raises ``UsageError`` (nothing written) on any problem."""
     check_name(name)
     clean = _clean(texts)
@@ -252,6 +263,11 @@ def save(
         raise UsageError("; ".join(f"{PART_LABELS.get(e.part, e.part)}: {e.message}" for e in problems))
     old = template_version(ts.read_set(ws, _resolves_to(ws, name)))
     new = template_version(clean)
+    if base_version and base_version != old and new != old:
+        raise ConflictError(
+            f"template set {name!r} changed since you opened it (version {base_version}, now {old}): "
+            "reload the page to see the current texts; your edit is still in the form"
+        )
     if old == new and _has_override(ws, name):  # saving the same texts again changes nothing
         return new, pv or render_preview(clean, ts.SAMPLE)
     with ws.store.begin() as conn:  # the audit entry commits only if the files were written
