@@ -48,8 +48,8 @@ def test_check_texts_reports_each_problem_on_its_field_with_the_line() -> None:
     assert ta.check_texts({"email_subject": "x"})[0].message == "missing"
 
 
-def test_render_errors_and_the_linkedin_limit_are_found(workspace_env: Path) -> None:
-    ws = seed(workspace_env, 1)
+def test_render_errors_and_the_linkedin_limit_are_found(backend_workspace: Path) -> None:
+    ws = seed(backend_workspace, 1)
     pv = ta.preview(ws, "job_change", {**GOOD, "email_body": "a\n\n{{ 1 // 0 }}"}, "L000")
     assert [(e.part, e.line) for e in pv.errors] == [("email_body", 3)]
     assert "ZeroDivisionError" in pv.errors[0].message
@@ -66,8 +66,8 @@ def test_render_errors_and_the_linkedin_limit_are_found(workspace_env: Path) -> 
         ta.preview(ws, "../etc", GOOD, None)
 
 
-def test_list_sets_shows_builtin_override_and_what_leads_use(workspace_env: Path) -> None:
-    ws = seed(workspace_env, 1)
+def test_list_sets_shows_builtin_override_and_what_leads_use(backend_workspace: Path) -> None:
+    ws = seed(backend_workspace, 1)
     sets = {s.name: s for s in ta.list_sets(ws)}
     assert sets["job_change"].builtin and not sets["job_change"].override
     assert sets["job_change.persona"].used_now == "job_change" and not sets["job_change.persona"].builtin
@@ -79,15 +79,15 @@ def test_list_sets_shows_builtin_override_and_what_leads_use(workspace_env: Path
 
 
 def test_save_is_validated_audited_and_jobshift_draft_shows_the_new_text(
-    workspace_env: Path, capsys: pytest.CaptureFixture[str]
+    backend_workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ws = seed(workspace_env, 2)
+    ws = seed(backend_workspace, 2)
     ws.close()
-    assert main(["-w", str(workspace_env), "draft", "L000", "--json", "--no-llm"]) == 0
+    assert main(["-w", str(backend_workspace), "draft", "L000", "--json", "--no-llm"]) == 0
     old = json.loads(capsys.readouterr().out)
     assert old["template_set"] == "job_change" and "new text" not in old["email_body"]
 
-    ws = Workspace.open(workspace_env)
+    ws = Workspace.open(backend_workspace)
     version, pv = ta.save(ws, "job_change", GOOD, actor="web:admin", lead_id="L000")
     assert version != old["template_version"] and pv.lead_id == "L000" and not pv.errors
     folder = template_sets.workspace_dir(ws) / "job_change"
@@ -98,18 +98,18 @@ def test_save_is_validated_audited_and_jobshift_draft_shows_the_new_text(
     assert entry["after"] == {"version": version, "override": True}
     ws.close()
 
-    assert main(["-w", str(workspace_env), "draft", "L000", "--json", "--no-llm"]) == 0
+    assert main(["-w", str(backend_workspace), "draft", "L000", "--json", "--no-llm"]) == 0
     new = json.loads(capsys.readouterr().out)
     assert new["template_version"] == version and not new["cached"]
     assert new["email_subject"] == "Welcome to Newco0" and "new text for Newco0" in new["email_body"]
-    assert main(["-w", str(workspace_env), "draft", "L000", "--json", "--no-llm"]) == 0
+    assert main(["-w", str(backend_workspace), "draft", "L000", "--json", "--no-llm"]) == 0
     assert json.loads(capsys.readouterr().out)["cached"]  # the new version is cached once made
 
 
 def test_a_refused_or_failed_save_writes_and_audits_nothing(
-    workspace_env: Path, monkeypatch: pytest.MonkeyPatch
+    backend_workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ws = seed(workspace_env, 1)
+    ws = seed(backend_workspace, 1)
     ta.save(ws, "job_change", GOOD, actor="a")
     folder = template_sets.workspace_dir(ws) / "job_change"
     with pytest.raises(UsageError, match="E-mail body: unknown variable 'oops'"):
@@ -128,8 +128,8 @@ def test_a_refused_or_failed_save_writes_and_audits_nothing(
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary files left
 
 
-def test_crlf_is_normalised_and_resaving_the_same_texts_is_idempotent(workspace_env: Path) -> None:
-    ws = seed(workspace_env, 1)
+def test_crlf_is_normalised_and_resaving_the_same_texts_is_idempotent(backend_workspace: Path) -> None:
+    ws = seed(backend_workspace, 1)
     crlf = {**GOOD, "email_body": GOOD["email_body"].replace("\n", "\r\n")}
     v1, _ = ta.save(ws, "new_hire", crlf, actor="a")
     v2, _ = ta.save(ws, "new_hire", GOOD, actor="a")
@@ -138,8 +138,8 @@ def test_crlf_is_normalised_and_resaving_the_same_texts_is_idempotent(workspace_
     assert (template_sets.workspace_dir(ws) / "new_hire" / "email_body.j2").read_text() == GOOD["email_body"]
 
 
-def test_reset_deletes_the_override_and_is_audited(workspace_env: Path) -> None:
-    ws = seed(workspace_env, 1)
+def test_reset_deletes_the_override_and_is_audited(backend_workspace: Path) -> None:
+    ws = seed(backend_workspace, 1)
     builtin = ta.list_sets(ws)[1].version
     v, _ = ta.save(ws, "job_change", GOOD, actor="a")
     assert ta.reset(ws, "job_change", actor="web:admin") == builtin
@@ -153,8 +153,8 @@ def test_reset_deletes_the_override_and_is_audited(workspace_env: Path) -> None:
     assert ta.reset(ws, "job_change.other", actor="a") == builtin  # falls back to job_change
 
 
-def test_a_save_over_a_newer_version_is_refused(workspace_env: Path) -> None:
-    ws = seed(workspace_env, 1)
+def test_a_save_over_a_newer_version_is_refused(backend_workspace: Path) -> None:
+    ws = seed(backend_workspace, 1)
     opened = ta.list_sets(ws)[1].version  # admin A opens job_change
     ta.save(ws, "job_change", GOOD, actor="web:b", base_version=opened)  # admin B saves first
     mine = {**GOOD, "email_subject": "A's subject"}
@@ -165,8 +165,8 @@ def test_a_save_over_a_newer_version_is_refused(workspace_env: Path) -> None:
     assert ta.save(ws, "job_change", mine, actor="web:a", base_version=now)[0] != now
 
 
-def test_a_subject_or_body_that_renders_empty_is_refused(workspace_env: Path) -> None:
-    ws = seed(workspace_env, 1)
+def test_a_subject_or_body_that_renders_empty_is_refused(backend_workspace: Path) -> None:
+    ws = seed(backend_workspace, 1)
     with pytest.raises(UsageError, match="E-mail subject: renders empty"):
         ta.save(ws, "job_change", {**GOOD, "email_subject": "{% if false %}x{% endif %}"}, actor="a")
     assert ta.save(ws, "job_change", {**GOOD, "linkedin_note": ""}, actor="a")[1].note == ""

@@ -26,6 +26,8 @@ def test_admin_edits_previews_saves_and_the_lead_page_shows_the_new_draft(server
         page = sign_in(browser, server, "admin")
         page.goto(server + "/settings")  # type: ignore[attr-defined]
         page.click("[data-testid=templates-tab]")  # type: ignore[attr-defined]
+        page.wait_for_url(server + "/settings/templates")  # type: ignore[attr-defined]
+        shot(page, "templates-list")
         page.click("tr[data-set=job_change] a")  # type: ignore[attr-defined]
         page.wait_for_url(server + "/settings/templates/job_change")  # type: ignore[attr-defined]
         preview = page.locator("[data-testid=preview-body]")  # type: ignore[attr-defined]
@@ -49,6 +51,9 @@ def test_admin_edits_previews_saves_and_the_lead_page_shows_the_new_draft(server
 
         page.click("[data-testid=template-save]")  # type: ignore[attr-defined]
         assert "Saved job_change" in page.locator("[data-testid=template-ok]").inner_text()  # type: ignore[attr-defined]
+        page.goto(server + "/settings/templates")  # type: ignore[attr-defined]
+        row = page.locator("tr[data-set=job_change]").inner_text()  # type: ignore[attr-defined]
+        assert "workspace override" in row
         page.goto(server + "/leads/l-1")  # type: ignore[attr-defined]
         draft = page.locator("[data-testid=draft-body]").inner_text()  # type: ignore[attr-defined]
         assert "welcome aboard NewCo (browser edit)." in draft
