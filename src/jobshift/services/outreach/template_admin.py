@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import get_args
 
 from jinja2 import TemplateError, TemplateSyntaxError, meta
 
+from jobshift.config.core import LeadSignalType
 from jobshift.domain.outreach.drafts import (
     DEFAULT_SET,
     LINKEDIN_NOTE_MAX,
@@ -28,7 +30,7 @@ from jobshift.services.workspace import Workspace
 from jobshift.store import outreach as ostore
 from jobshift.store.audit import audit
 
-SIGNAL_TYPES = ("job_change", "new_hire", "promotion")
+SIGNAL_TYPES: tuple[str, ...] = get_args(LeadSignalType)
 """The rules (lead signal types) a set can be written for."""
 VARIABLES = frozenset(ts.SAMPLE.context())
 """The evidence variables a template may use."""
