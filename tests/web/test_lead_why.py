@@ -50,3 +50,14 @@ def test_feed_text_is_shown_cased_and_the_crm_spelling_wins(client: TestClient, 
     page = client.get("/leads/l-1").text
     assert ">Jane O&#39;Neil</h1>" in page or ">Jane O'Neil</h1>" in page
     assert "VP Engineering, EMEA at NewCo</div>" in page  # the matched account's name, not "newco inc"
+
+
+def test_the_api_gives_the_why_too(client: TestClient, seeded: Workspace, tokens: dict[str, str]) -> None:
+    add_relationship(seeded)
+    r = client.get("/api/leads/l-1", headers={"Authorization": f"Bearer {tokens['rep']}"})
+    assert r.status_code == 200
+    why = r.json()["why"]
+    assert (
+        why["deals"][0]["role"] == "Economic Buyer" and why["observations"][0]["observed_at"] == "2026-03-08"
+    )
+    assert why["why_it_matters"].startswith("NewCo has 1 open opportunity")

@@ -23,11 +23,18 @@ import polars as pl
 
 from jobshift.domain.normalize.domains import FREE_MAIL_DOMAINS
 from jobshift.domain.signal_types import SignalType
-from jobshift.engine.batches import decode_experience, decode_observations, partial_to_date
+from jobshift.engine.batches import (
+    HISTORY_DTYPE,
+    decode_experience,
+    decode_observations,
+    partial_to_date,
+)
 from jobshift.engine.context import DetectContext, key_hash
 
 HOLDER_RULE = "no_start_date_replaced_holder"
 """``hire_rule`` of an undated new hire who took over the role of a departed CRM contact."""
+FIRST_SEEN_RULE = "no_start_date_first_seen_elsewhere"
+"""``hire_rule`` of an undated new hire whose previous observation showed a job elsewhere."""
 
 PROFILE_COLUMNS = (
     "person_key",
@@ -167,7 +174,7 @@ def _pair_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) ->
     """Per (contact, profile): history contains the CRM company? still open there? ended when?"""
     keys = cands.select("pi").unique()
     exp = (
-        decode_experience(obs.join(keys, on="pi", how="semi").select("pi", "experience"))
+        decode_experience(obs.join(keys, on="pi", how="semi").select("pi", "experience"), HISTORY_DTYPE)
         .explode("experience")
         .drop_nulls("experience")
         .unnest("experience")
@@ -224,7 +231,7 @@ def _watched_history(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
     """Per profile of ``df`` (at a watched account): the latest earlier entry at the same account family
     (``prev_title``, ``prev_end``) and when the latest job elsewhere ended (``elsewhere_end``)."""
     exp = (
-        decode_experience(df.select("pi", "experience", "cur_root"))
+        decode_experience(df.select("pi", "experience", "cur_root"), HISTORY_DTYPE)
         .explode("experience")
         .drop_nulls("experience")
         .unnest("experience")
@@ -262,7 +269,10 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     - no start date, no earlier entry at the account family, a job elsewhere that ended within twice
       the window → a candidate (``hire_rule`` ``no_start_date_replaced_holder``) that ``finalize`` keeps
       only when the person's role is the one of a CRM contact at the account family who left around
-      then (``engine/successors.py``).
+      then (``engine/successors.py``), or else when the previous observation showed a job elsewhere;
+    - no start date, no earlier entry at the account family, no such ended job → a candidate
+      (``no_start_date_first_seen_elsewhere``) that ``finalize`` keeps only when the previous
+      observation showed a job elsewhere within the window (``engine/first_seen.py``).
     """
     watched = ctx.accounts.filter(pl.col("is_watched")).select(pl.col("account_id").alias("cur_account_id"))
     at = obs.filter(pl.col("has_job")).join(watched, on="cur_account_id", how="semi")
@@ -294,11 +304,13 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(SignalType.NEW_HIRE.value))
         .when(dated & inside & (pl.col("title_decision") == "promotion"))
         .then(pl.lit(SignalType.PROMOTION.value))
-        .when(undated & ~inside & ended_days.is_between(0, 2 * window).fill_null(False))
+        .when(undated & ~inside)
         .then(pl.lit(SignalType.NEW_HIRE.value))
     )
     rule = (
-        pl.when(~dated & undated & ~ended_recently.fill_null(False))
+        pl.when(~dated & undated & ~ended_days.is_between(0, 2 * window).fill_null(False))
+        .then(pl.lit(FIRST_SEEN_RULE))
+        .when(~dated & undated & ~ended_recently.fill_null(False))
         .then(pl.lit(HOLDER_RULE))
         .when(~dated & undated)
         .then(pl.lit("no_start_date_previous_job_ended"))
