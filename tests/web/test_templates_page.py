@@ -130,3 +130,12 @@ def test_a_stale_form_gets_409_and_keeps_the_edit(client: TestClient, seeded: Wo
     assert "Mine {{ first_name }}" in stale.text  # the edit is still in the form
     folder = template_sets.workspace_dir(seeded) / "new_hire"
     assert (folder / "email_subject.j2").read_text() == FORM["email_subject"]
+
+
+def test_preview_without_javascript_reloads_the_whole_page(client: TestClient, seeded: Workspace) -> None:
+    csrf = login(client, "admin")
+    r = client.post(
+        "/settings/templates/promotion.persona/preview", data={**FORM, "lead": "l-1", "csrf_token": csrf}
+    )
+    assert r.status_code == 200 and "<html" in r.text and "Hello Jane at NewCo!" in r.text
+    assert not (template_sets.workspace_dir(seeded) / "promotion.persona").exists()  # nothing saved
