@@ -86,3 +86,12 @@ def test_drill_page_pages_through_a_list(client: TestClient, seeded: Workspace) 
 def test_drill_page_is_for_managers_and_admins(client: TestClient) -> None:
     login(client, "rep")
     assert client.get("/scorecard/drill/filtering", params={"month": MONTH}).status_code == 403
+
+
+def test_grade_history_draws_the_stored_months(client: TestClient) -> None:
+    login(client, "manager")
+    client.get("/scorecard", params={"month": MONTH})  # stores March (ended, with data)
+    april = client.get("/scorecard", params={"month": "2026-04"}).text
+    chart = april.split('data-testid="history-filtering"')[1].split("</figure>")[0]
+    titles = re.findall(r"<title>([^<]+)</title>", chart)
+    assert [t.split(":")[0] for t in titles] == ["2026-03", "2026-04"]

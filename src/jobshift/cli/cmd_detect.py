@@ -44,6 +44,22 @@ def register(app: typer.Typer, state: State) -> None:
         workers: Annotated[
             int | None, typer.Option("--workers", min=1, help="worker processes of --executor dask-local")
         ] = None,
+        incremental: Annotated[
+            bool,
+            typer.Option(
+                "--incremental",
+                help="with --feed: detect only people new or changed since the last release this "
+                "workspace detected (and people linked to changed contacts); same signals as a full run",
+            ),
+        ] = False,
+        results_dir: Annotated[
+            str | None,
+            typer.Option(
+                "--results-dir",
+                help="with --feed: partition results go to Parquet files below this directory (shared "
+                "with the workers on a cluster) and are merged from there, instead of held in memory",
+            ),
+        ] = None,
         as_of: Annotated[
             str | None,
             typer.Option(
@@ -67,6 +83,8 @@ def register(app: typer.Typer, state: State) -> None:
                 raise UsageError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
             if feed is not None:
                 raise UsageError("--as-of works with the store mode (without --feed)")
+        if incremental and feed is None:
+            raise UsageError("--incremental needs --feed (it compares feed releases)")
         if feed is None and executor != "local":
             raise UsageError(f"--executor {executor} needs --feed (the store mode runs locally)")
         ws = Workspace.open(state.workspace)
@@ -75,7 +93,14 @@ def register(app: typer.Typer, state: State) -> None:
                 from jobshift.services.detect.detecting_feed import detect_feed
 
                 summary = detect_feed(
-                    ws, feed, executor=executor, scheduler=scheduler, workers=workers, tier=tier
+                    ws,
+                    feed,
+                    executor=executor,
+                    scheduler=scheduler,
+                    workers=workers,
+                    tier=tier,
+                    incremental=incremental,
+                    results_dir=results_dir,
                 )
             else:
                 summary = detecting.detect(ws, tier=tier, run_date=run_date)
@@ -91,6 +116,12 @@ def register(app: typer.Typer, state: State) -> None:
             f"{summary.write['inserted']:,} new, {summary.write['updated']:,} updated, "
             f"{summary.write['unchanged']:,} unchanged (run {summary.run_id})"
         )
+        if summary.release is not None:
+            r = summary.release
+            console.print(
+                f"release: {r['mode']}; {r['rows']:,} rows, {r['converted']:,} converted, "
+                f"{r['people_detected']:,} people detected"
+            )
         if summary.ambiguous:
             warn(f"{summary.ambiguous:,} contacts with ambiguous same-name profiles were not acted on")
 

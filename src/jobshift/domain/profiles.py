@@ -52,6 +52,7 @@ from jobshift.domain.profile_parts import (
 __all__ = [
     "JSON_FIELDS",
     "OBSERVATION_FIELDS",
+    "PROFILE_FIELDS",
     "Observation",
     "ProfileError",
     "observation_id",
@@ -123,6 +124,32 @@ class Observation:
 
 
 OBSERVATION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Observation))
+PROFILE_FIELDS = (
+    "id",
+    "observed_at",
+    "full_name",
+    "first_name",
+    "last_name",
+    "linkedin_url",
+    "work_email",
+    "personal_emails",
+    "emails",
+    "job_title",
+    "job_title_levels",
+    "job_title_role",
+    "job_company_name",
+    "job_company_website",
+    "job_company_linkedin_url",
+    "job_company_location_country",
+    "job_company_location_region",
+    "job_start_date",
+    "job_last_verified",
+    "location_country",
+    "location_region",
+    "experience",
+)
+"""The top-level profile fields :func:`profile_to_row` reads (a reader may project on them: the
+conversion of a profile reduced to these fields is the same)."""
 #: the fields :func:`profile_to_row` gives as JSON text
 JSON_FIELDS = frozenset({"personal_emails_norm", "emails_norm", "job_title_levels", "experience"})
 _dumps = orjson.dumps

@@ -22,6 +22,7 @@ from jobshift.domain.normalize.title_model import title_decision
 from jobshift.domain.normalize.titles import classify_title, normalize_title
 from jobshift.domain.scorecard.icp import IcpCriteria, failed_criteria
 from jobshift.engine.batches import DEPARTED_SCHEMA
+from jobshift.engine.company_keys import resolve_keys
 
 CUSTOMER_TYPES = frozenset({"customer"})
 
@@ -322,18 +323,7 @@ class DetectContext:
         on = ["_n", "_d", "_l"]
         known = self._company_frame
         new = keys if known is None else keys.join(known, on=on, how="anti", nulls_equal=True)
-        resolved: list[tuple[str | None, str | None, float, str | None]] = []
-        for n, d, li in new.iter_rows():
-            m = self.index.resolve(n, d, li) if (n or d or li) else None
-            resolved.append(
-                (m.account_id, m.rule, m.confidence, m.tie_break) if m else (None, None, 0.0, None)
-            )
-        new = new.with_columns(
-            pl.Series("aid", [h[0] for h in resolved], dtype=pl.String),
-            pl.Series("rule", [h[1] for h in resolved], dtype=pl.String),
-            pl.Series("conf", [h[2] for h in resolved], dtype=pl.Float64),
-            pl.Series("tie", [h[3] for h in resolved], dtype=pl.String),
-        )
+        new = resolve_keys(self.index, new)
         if new.height:
             # batches may run on two threads: merge into the frame as it is now, without duplicates
             # (a key another thread added meanwhile is dropped here; a lost entry only costs a lookup)

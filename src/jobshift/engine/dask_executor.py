@@ -25,6 +25,7 @@ from jobshift.engine.feed import (
     prune,
     seen_keys,
 )
+from jobshift.engine.feed_spill import detect_partition_to_dir, merge_partition_dirs
 from jobshift.errors import UsageError
 
 PartitionFn = Callable[[DetectContext, str], PartitionResult]
@@ -55,11 +56,14 @@ class DaskExecutor:
         workers: int | None = None,
         client: Any = None,
         partition_fn: PartitionFn = detect_partition,
+        results_dir: str | None = None,
     ) -> None:
         self.scheduler = scheduler
         self.workers = workers
         self.client = client
         self.partition_fn = partition_fn
+        self.results_dir = results_dir
+        """Workers write their results there (:mod:`jobshift.engine.feed_spill`) instead of keeping them."""
         self.stats: dict[str, int] = {}
 
     def _open(self) -> tuple[Any, Any]:
@@ -90,6 +94,8 @@ class DaskExecutor:
     def _run(self, client: Any, ctx: DetectContext, paths: list[str]) -> list[BatchResult]:
         run = uuid.uuid4().hex[:12]
         ctx_f = client.scatter(ctx, broadcast=True, hash=False)
+        if self.results_dir is not None:
+            return self._run_to_files(client, ctx_f, paths, run, self.results_dir)
         parts = [
             client.submit(self.partition_fn, ctx_f, p, key=f"jobshift-part-{run}-{i}", retries=2)
             for i, p in enumerate(paths)
@@ -105,6 +111,20 @@ class DaskExecutor:
         self.stats = {"rows": sum(r for r, _ in rows_bad), "bad": sum(b for _, b in rows_bad)}
         del parts
         return prune(results, seen)
+
+    def _run_to_files(
+        self, client: Any, ctx_f: Any, paths: list[str], run: str, results_dir: str
+    ) -> list[BatchResult]:
+        """Each task writes its partition's results to ``results_dir``; only row counts come back."""
+        tasks = [
+            client.submit(
+                detect_partition_to_dir, ctx_f, p, results_dir, i, key=f"jobshift-spill-{run}-{i}", retries=2
+            )
+            for i, p in enumerate(paths)
+        ]
+        rows_bad = client.gather(tasks)
+        self.stats = {"rows": sum(r for r, _ in rows_bad), "bad": sum(b for _, b in rows_bad)}
+        return merge_partition_dirs(results_dir, len(paths))
 
 
 def _counts(part: PartitionResult) -> tuple[int, int]:

@@ -29,7 +29,7 @@ from pathlib import Path
 import polars as pl
 
 from jobshift.connectors.people.files import parse_line, read_people_chunks
-from jobshift.domain.profiles import OBSERVATION_FIELDS, ProfileError, profile_to_row
+from jobshift.domain.profiles import OBSERVATION_FIELDS, PROFILE_FIELDS, ProfileError, profile_to_row
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
@@ -77,7 +77,7 @@ def read_partition(path: str) -> tuple[pl.DataFrame, int, int]:
     """
     frames: list[pl.DataFrame] = []
     bad = n = 0
-    for first, items in read_people_chunks(path):
+    for first, items in read_people_chunks(path, columns=PROFILE_FIELDS):
         rows: list[tuple[object, ...]] = []
         for line, item in enumerate(items, first):
             rec = parse_line(item) if isinstance(item, bytes) else item
@@ -158,8 +158,20 @@ def prune(results: list[BatchResult], seen: list[pl.DataFrame]) -> list[BatchRes
     return out
 
 
-def detect_feed_local(ctx: DetectContext, paths: list[str]) -> tuple[list[BatchResult], int, int]:
-    """The reference feed run in this process: pruned batch results, profiles read, bad rows."""
+def detect_feed_local(
+    ctx: DetectContext, paths: list[str], results_dir: str | None = None
+) -> tuple[list[BatchResult], int, int]:
+    """The reference feed run in this process: pruned batch results, profiles read, bad rows.
+
+    ``results_dir``: each partition's results go to files there as they are detected, and only the
+    pruned rows are read back (:mod:`jobshift.engine.feed_spill`): memory holds one partition at a time.
+    """
+    if results_dir is not None:
+        from jobshift.engine.feed_spill import detect_partition_to_dir, merge_partition_dirs
+
+        counts = [detect_partition_to_dir(ctx, p, results_dir, i) for i, p in enumerate(paths)]
+        merged = merge_partition_dirs(results_dir, len(paths))
+        return merged, sum(r for r, _ in counts), sum(b for _, b in counts)
     parts = [detect_partition(ctx, p) for p in paths]
     results = [p.result for p in parts]
     keys = produced_keys(results)

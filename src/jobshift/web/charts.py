@@ -121,16 +121,19 @@ class GradeChart:
 
 
 def grade_history(
-    categories: list[dict[str, Any]], grades: tuple[str, ...], css: Callable[[str | None], str]
+    categories: list[dict[str, Any]],
+    grades: tuple[str, ...],
+    css: Callable[[str | None], str],
+    history: dict[str, list[dict[str, Any]]],
 ) -> list[GradeChart]:
-    """Per category, a bar per month whose height is its grade (``grades`` best first; ``n/a`` is a
-    stub); ``b_line`` marks grade B, the benchmark."""
+    """Per category, a bar per month of ``history[key]`` (oldest first) whose height is its grade
+    (``grades`` best first; ``n/a`` is a stub); ``b_line`` marks grade B, the benchmark."""
     width, height, top, bottom = 220, 64, 6, 16
     usable = height - top - bottom
     rank = {g: len(grades) - i for i, g in enumerate(grades)}  # A+ highest, F = 1
     out = []
     for c in categories:
-        points = [*c.get("trend", []), {"month": c.get("month", ""), "grade": c.get("grade")}]
+        points = history.get(c["key"]) or [{"month": "", "grade": c.get("grade")}]
         slot = width / max(1, len(points))
         bars = []
         for i, p in enumerate(points):

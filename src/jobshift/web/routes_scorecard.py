@@ -27,6 +27,7 @@ from jobshift.services.scorecard.scorecard import (
     parse_month,
     shift_month,
 )
+from jobshift.services.scorecard.scorecard import grade_history as sc_history
 from jobshift.services.workspace import Workspace
 from jobshift.web.cache import cached
 from jobshift.web.charts import grade_history, monthly_charts
@@ -61,7 +62,8 @@ def scorecard_page(request: Request, ws: WS, user: StaffPage, month: MonthParam 
     report = cached(
         request, ("funnel", user.id), 60.0, lambda: browse_funnel.funnel_report(ws, user, months=12)
     )
-    history = grade_history([{**c, "month": shown} for c in payload["categories"]], GRADES, grade_class)
+    points = sc_history(ws.store, payload, months=HISTORY_MONTHS)
+    history = grade_history(payload["categories"], GRADES, grade_class, points)
     return render(
         request,
         "scorecard.html",
@@ -77,6 +79,8 @@ def scorecard_page(request: Request, ws: WS, user: StaffPage, month: MonthParam 
     )
 
 
+HISTORY_MONTHS = 12
+"""Stored months the grade history charts show before the month on the page."""
 DRILL_PREVIEW = 10
 """Rows of each drill-down list on the scorecard page; the rest are on the list's own paged page."""
 DRILL_PAGE = 25

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gzip
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -41,19 +41,23 @@ def people_file_format(path: Path) -> str:
     raise InputFileError(f"{path}: unsupported file type (expected one of {', '.join(SUFFIXES)})")
 
 
-def read_people_chunks(path: str | Path, chunk_lines: int = CHUNK_LINES) -> Iterator[Chunk]:
+def read_people_chunks(
+    path: str | Path, chunk_lines: int = CHUNK_LINES, columns: Sequence[str] | None = None
+) -> Iterator[Chunk]:
     """Stream a people-data file as chunks ``(first_line, items)`` of up to ``chunk_lines`` items.
 
     Items are raw JSONL lines (``bytes``, parse them with :func:`parse_line`) or Parquet rows
     (``dict``); item ``k`` of a chunk is line ``first_line + k``. The file is opened (and its header
-    checked) before the first chunk is yielded, so an unreadable file fails at once.
+    checked) before the first chunk is yielded, so an unreadable file fails at once. ``columns``: read
+    only these Parquet columns (those the file has; column projection), e.g. the fields a converter
+    reads; JSONL lines are always whole.
     """
     p = Path(path)
     fmt = people_file_format(p)
     if not p.is_file():
         raise InputFileError(f"{p}: no such file")
     if fmt == "parquet":
-        return _parquet_chunks(p, _open_parquet(p), chunk_lines)
+        return _parquet_chunks(p, _open_parquet(p), chunk_lines, columns)
     return _jsonl_chunks(p, _open_jsonl(p, gz=fmt == "jsonl.gz"), chunk_lines)
 
 
@@ -126,12 +130,13 @@ def _open_parquet(path: Path) -> Any:
         raise InputFileError(f"{path}: not a readable Parquet file: {exc}") from None
 
 
-def _parquet_chunks(path: Path, pf: Any, size: int) -> Iterator[Chunk]:
+def _parquet_chunks(path: Path, pf: Any, size: int, columns: Sequence[str] | None = None) -> Iterator[Chunk]:
     import pyarrow as pa
 
     n = 0
+    cols = None if columns is None else [c for c in columns if c in pf.schema_arrow.names]
     try:
-        for batch in pf.iter_batches(batch_size=size):
+        for batch in pf.iter_batches(batch_size=size, columns=cols):
             rows = batch.to_pylist()
             yield n + 1, rows
             n += len(rows)

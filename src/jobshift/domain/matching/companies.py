@@ -195,7 +195,10 @@ class CompanyIndex:
         by_nm = self.by_name.get(norm, set()) if norm else set()
         core = company_core(name) if name else None
         by_core: set[str] = set()
-        if core:
+        # the core layer decides only when no stronger layer matched, breaks a tie between several
+        # candidates, or narrows an exact name to a qualified subsidiary: otherwise it is not looked up
+        strong = by_dom or by_li or by_nm
+        if core and (not strong or len(strong) > 1 or bool(by_nm and not (by_dom or by_li) and core[1])):
             by_core = self._core_candidates(core)
         qual_tie = False
         if by_nm and not (by_dom or by_li) and core and core[1]:

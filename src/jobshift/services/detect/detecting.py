@@ -96,6 +96,8 @@ class DetectSummary:
     write: dict[str, int]
     ambiguous: int
     ambiguous_examples: list[dict[str, Any]] = field(default_factory=list)
+    release: dict[str, Any] | None = None
+    """``detect --feed --incremental``: how the release was processed (mode, rows, people detected)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""

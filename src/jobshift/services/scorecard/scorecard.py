@@ -198,6 +198,24 @@ def _add_trend(store: Store, config: Config, payload: dict[str, Any]) -> None:
         ]
 
 
+def grade_history(store: Store, payload: dict[str, Any], months: int = 12) -> dict[str, list[dict[str, Any]]]:
+    """Per category key, the grade and value of up to ``months`` stored months before the payload's
+    month, then the payload's own (oldest first): what the page's grade history charts draw."""
+    month = payload["month"]
+    with store.connect() as conn:
+        past = snapshots_between(conn, shift_month(month, -months), shift_month(month, -1))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for cat in payload["categories"]:
+        points = [
+            {"month": m, "grade": c.get("grade"), "value": c.get("value")}
+            for m in sorted(past)
+            for c in past[m].get("categories", [])
+            if c.get("key") == cat["key"]
+        ]
+        out[cat["key"]] = [*points, {"month": month, "grade": cat.get("grade"), "value": cat.get("value")}]
+    return out
+
+
 def _closed_month_with_data(store: Store, month: str, now: datetime) -> bool:
     """Whether ``month`` has ended and the workspace holds data from that month or before."""
     if month >= month_of(now):
@@ -248,4 +266,4 @@ def get_scorecard(
     return payload
 
 
-__all__ = ["GRADES", "format_value", "get_scorecard"]
+__all__ = ["GRADES", "format_value", "get_scorecard", "grade_history"]

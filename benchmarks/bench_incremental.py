@@ -1,0 +1,153 @@
+"""Benchmark: an incremental feed release (5% of profiles changed) vs a full feed run of the same release.
+
+Usage: .venv/bin/python benchmarks/bench_incremental.py [--dir /work/bench/d1m] [--changed 0.05] [--parts 4]
+
+Uses the bench_detect.py workspace in ``--dir`` (build it first: ``benchmarks/bench_detect.py
+--build-only --dir DIR``) and its ``people.jsonl``. Writes two releases of the feed as ``--parts`` JSONL
+partitions under ``DIR/releases/``: ``r1`` (the feed as built) and ``r2`` (``--changed`` of the profiles
+changed: a new title, half of them at a new company, a newer ``observed_at``). Then, each in a fresh
+child process:
+  state  the first run over r1 with the release machinery (full: converts and detects every profile,
+         writes the state) — timed, not the comparison;
+  full   the ordinary feed run over r2 (`detect --feed` without --incremental: read, convert, detect
+         every partition, prune, finalize);
+  incr   the incremental run over r2 given r1's state (read + fingerprint every row, convert and detect
+         the changed people, merge with the cached results, finalize, write the new state).
+The signal frames of ``full`` and ``incr`` are compared (sha256 of the sorted frame).
+Writes benchmarks/out/bench_incremental.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+OUT = Path(__file__).parent / "out"
+
+
+def _rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def write_releases(d: Path, changed: float, parts: int, seed: int = 11) -> dict[str, Any]:
+    """``r1`` and ``r2`` partitions from ``d/people.jsonl`` (not timed)."""
+    rel = d / "releases"
+    shutil.rmtree(rel, ignore_errors=True)
+    lines = (d / "people.jsonl").read_bytes().splitlines()
+    rnd = random.Random(seed)
+    r2: list[bytes] = []
+    n_changed = 0
+    for raw in lines:
+        if rnd.random() < changed:
+            rec = orjson.loads(raw)
+            rec["job_title"] = "Chief Revenue Officer"
+            rec["observed_at"] = "2026-12-01"
+            if rnd.random() < 0.5:
+                rec.update(job_company_name="Newco Labs", job_company_website="newco-labs.example")
+                rec["job_start_date"] = "2026-10"
+            r2.append(orjson.dumps(rec))
+            n_changed += 1
+        else:
+            r2.append(raw)
+    for name, rows in (("r1", lines), ("r2", r2)):
+        (rel / name).mkdir(parents=True)
+        for i in range(parts):
+            (rel / name / f"part-{i}.jsonl").write_bytes(b"\n".join(rows[i::parts]) + b"\n")
+    return {"profiles": len(lines), "changed_profiles": n_changed}
+
+
+def _ctx(d: Path) -> Any:
+    from jobshift.services.detect.detecting import build_context, default_tracked_set
+    from jobshift.services.workspace import Workspace
+
+    ws = Workspace.open(d)
+    with ws.store.connect() as conn:
+        ctx = build_context(conn, ws.config, default_tracked_set(conn), None)
+    ws.close()
+    return ctx
+
+
+def _sha(signals: Any) -> str:
+    return hashlib.sha256(signals.sort("signal_id").write_csv().encode()).hexdigest()
+
+
+def run_part(part: str, d: Path) -> dict[str, Any]:
+    """One measured part in this (fresh) process; the context build is not timed."""
+    from jobshift.engine.feed import detect_feed_local, feed_partitions
+    from jobshift.engine.finalize import finalize
+    from jobshift.engine.incremental import detect_release
+    from jobshift.services.detect.feed_state import load_state, save_state
+
+    ctx = _ctx(d)
+    state_ws = d / "releases"
+    r1 = feed_partitions(str(d / "releases" / "r1"))
+    r2 = feed_partitions(str(d / "releases" / "r2"))
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    out: dict[str, Any] = {}
+    if part == "full":
+        results, rows, _ = detect_feed_local(ctx, r2)
+        sig = finalize(ctx, results).signals
+        out["rows"] = rows
+    else:
+        old = load_state(state_ws) if part == "incr" else None
+        t_load = time.perf_counter() - t0
+        run = detect_release(ctx, r1 if part == "state" else r2, old)
+        sig = finalize(ctx, [run.result]).signals
+        save_state(state_ws, run.state, "r1" if part == "state" else "r2")
+        out.update(run.stats, state_load_s=round(t_load, 2))
+    out.update(
+        wall_s=round(time.perf_counter() - t0, 2),
+        cpu_s=round(time.process_time() - c0, 2),
+        signals=sig.height,
+        sha256=_sha(sig),
+        peak_rss_mb=_rss_mb(),
+    )
+    return out
+
+
+def _child(part: str, d: Path) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--part", part, "--dir", str(d)]
+    res = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return dict(json.loads(res.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/jobshift-bench-detect"))
+    ap.add_argument("--changed", type=float, default=0.05)
+    ap.add_argument("--parts", type=int, default=4)
+    ap.add_argument("--part", choices=("state", "full", "incr"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.part:
+        print(json.dumps(run_part(args.part, args.dir)))
+        return
+    built = write_releases(args.dir, args.changed, args.parts)
+    with open("/proc/loadavg") as fh:
+        load_before = fh.read().split()[:3]
+    result: dict[str, Any] = {"load_avg_before": load_before, **built, "parts": args.parts}
+    for part in ("state", "full", "incr"):
+        result[part] = _child(part, args.dir)
+    with open("/proc/loadavg") as fh:
+        result["load_avg_after"] = fh.read().split()[:3]
+    result["incr_over_full"] = round(result["incr"]["wall_s"] / result["full"]["wall_s"], 3)
+    result["incr_over_full_cpu"] = round(result["incr"]["cpu_s"] / result["full"]["cpu_s"], 3)
+    result["same_signals"] = result["incr"]["sha256"] == result["full"]["sha256"]
+    OUT.mkdir(exist_ok=True)
+    (OUT / "bench_incremental.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

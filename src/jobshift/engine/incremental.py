@@ -1,0 +1,292 @@
+"""Incremental releases: detect only the people whose profile (or whose CRM contacts) changed.
+
+A people-data vendor ships a new release of the whole feed every month; most profiles did not change.
+A feed run keeps, per release, a :class:`FeedState`:
+
+- ``rows``: the fingerprint of every row of the release (:mod:`jobshift.engine.feed_raw`: what the
+  profile converter reads) and the person it belongs to (``None``: an unusable row);
+- ``links``: per person, 64-bit hashes of the keys that link a profile to contacts (LinkedIn key,
+  e-mails, name blocking key — :func:`~jobshift.engine.context.key_hash`);
+- ``contacts``: per contact of the run's context, a fingerprint of its row and its link-key hashes;
+- the run's merged detection result before ``finalize`` (candidates, profiles, new hires), per person;
+- ``context_fp``: a fingerprint of everything else detection reads (accounts, aliases, settings,
+  versions). When it differs, the run is a full one.
+
+The next release is read raw and fingerprinted (no per-row Python); then only these people are detected
+again: anyone with a row not seen in the last release, anyone with a row that disappeared, and anyone
+whose link keys meet a contact that is new, removed or changed (old and new keys). Their old results
+are dropped, every other person's cached result is kept, and ``finalize`` merges both exactly as after
+a full run: every cross-person decision (which profile a contact is, same-name ambiguity, one new hire
+per account and person) is taken in ``finalize``, over all people. So the signals equal a full run's
+(tests/test_feed_incremental.py), as long as the detection code is the same (the version is part of
+``context_fp``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.metadata
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from jobshift.engine.batches import decode_observations
+from jobshift.engine.context import DetectContext, key_hash
+from jobshift.engine.detect import BatchResult, detect_batch, merge_results
+from jobshift.engine.feed import SUB_BATCH_ROWS
+from jobshift.engine.feed_raw import RawPartition, convert_rows, read_raw
+
+ROWS_SCHEMA = {"fp": pl.UInt64, "person_key": pl.String}
+LINKS_SCHEMA = {"person_key": pl.String, "h": pl.UInt64}
+STATE_VERSION = 1
+
+
+@dataclass
+class FeedState:
+    """What a feed run leaves for the next release (see the module docstring)."""
+
+    context_fp: str
+    rows: pl.DataFrame
+    links: pl.DataFrame
+    contacts: pl.DataFrame
+    result: BatchResult
+
+
+@dataclass
+class ReleaseRun:
+    """An incremental (or first, full) run over a release: the merged result, the new state, counts."""
+
+    result: BatchResult
+    state: FeedState
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _canon(obj: Any) -> Any:
+    """A JSON-able, order-independent form of settings values (sets sorted, dataclasses as dicts)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _canon(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (set, frozenset)):
+        return sorted((_canon(x) for x in obj), key=repr)
+    if isinstance(obj, dict):
+        return {str(k): _canon(v) for k, v in sorted(obj.items(), key=lambda kv: repr(kv[0]))}
+    if isinstance(obj, (list, tuple)):
+        return [_canon(x) for x in obj]
+    return obj if isinstance(obj, (str, int, float, bool, type(None))) else repr(obj)
+
+
+_CODE_FP: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """A hash of the detection code (``engine/`` and ``domain/`` sources): results cached by another
+    version of the rules are not reused, even when the package version string did not change."""
+    if not _CODE_FP:
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256()
+        for sub in ("engine", "domain"):
+            for p in sorted((root / sub).rglob("*.py")):
+                h.update(p.relative_to(root).as_posix().encode())
+                h.update(p.read_bytes())
+        _CODE_FP.append(h.hexdigest())
+    return _CODE_FP[0]
+
+
+def context_fingerprint(ctx: DetectContext) -> str:
+    """A fingerprint of what detection reads besides profiles and contacts (a change → full run).
+
+    The run date is left out: detection itself does not read it (``finalize`` does, on every run).
+    """
+    try:
+        version = importlib.metadata.version("jobshift")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a source checkout
+        version = "unknown"
+    h = hashlib.sha256()
+    settings = dataclasses.replace(ctx.settings, run_date=None)
+    h.update(
+        json.dumps([STATE_VERSION, version, code_fingerprint(), pl.__version__, _canon(settings)]).encode()
+    )
+    acc = ctx.accounts.sort("account_id")
+    h.update(repr(acc.hash_rows(seed=7).to_list()).encode())
+    idx = ctx.index
+    for table in (idx.by_domain, idx.by_linkedin, idx.by_name, idx.by_core):
+        h.update(json.dumps(sorted((k, sorted(v)) for k, v in table.items())).encode())
+    return h.hexdigest()
+
+
+def contact_table(ctx: DetectContext) -> pl.DataFrame:
+    """Per contact of the context: ``cfp`` (its row's fingerprint) and its link-key hashes."""
+    c = ctx.contacts
+    return pl.DataFrame(
+        {
+            "contact_id": c.get_column("contact_id"),
+            "cfp": c.drop("ci").hash_rows(seed=11),
+            "h_li": c.select(key_hash("linkedin_norm")).get_column("h"),
+            "h_em": c.select(key_hash("email_norm")).get_column("h"),
+            "h_bl": c.select(key_hash("block")).get_column("h"),
+        }
+    )
+
+
+def person_links(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
+    """(``person_key``, ``h``): hashes of each observation's LinkedIn key, e-mails and blocking key."""
+    if obs.height == 0:
+        return pl.DataFrame(schema=LINKS_SCHEMA)
+    d = decode_observations(obs).with_columns(ctx.block_key("first_name", "last_name").alias("p_block"))
+    keys = pl.concat(
+        [
+            d.select("person_key", pl.col("linkedin_norm").alias("k")),
+            d.select("person_key", pl.col("work_email_norm").alias("k")),
+            d.select("person_key", pl.col("emails_norm").alias("k")).explode("k"),
+            d.select("person_key", pl.col("p_block").alias("k")),
+        ]
+    ).drop_nulls("k")
+    return keys.select("person_key", key_hash("k")).unique()
+
+
+def _changed_contact_hashes(old: pl.DataFrame, new: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
+    """(contact ids new, removed or changed; their link-key hashes, old and new)."""
+    cols = ["contact_id", "cfp"]
+    changed = pl.concat(
+        [new.join(old.select(cols), on=cols, how="anti"), old.join(new.select(cols), on=cols, how="anti")]
+    )
+    hashes = pl.concat([changed.select(pl.col(c).alias("h")) for c in ("h_li", "h_em", "h_bl")]).drop_nulls()
+    return changed.get_column("contact_id").unique(), hashes.unique()
+
+
+def _drop_people(res: BatchResult, people: pl.DataFrame) -> BatchResult:
+    return BatchResult(
+        res.candidates.join(people, on="person_key", how="anti"),
+        res.profiles.join(people, on="person_key", how="anti"),
+        res.new_hires.join(people, on="person_key", how="anti"),
+        0,
+    )
+
+
+def _convert_part(part: RawPartition, index: int, idx: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
+    """Convert the rows ``idx`` of one partition (tagged with its ``part`` index); + unusable fps."""
+    obs, bad = convert_rows(part, idx.sort())
+    return obs.with_columns(pl.lit(index, dtype=pl.UInt32).alias("part")), bad
+
+
+def _newest(obs: pl.DataFrame) -> pl.DataFrame:
+    """The newest observation per person; ties: the first partition, then the first row in it (as
+    :func:`jobshift.engine.feed.prune` after a per-partition deduplication)."""
+    return (
+        obs.with_row_index("_o")
+        .sort(["person_key", "observed_at", "part", "_o"], descending=[False, True, False, False])
+        .unique("person_key", keep="first", maintain_order=True)
+        .drop("_o")
+    )
+
+
+def _row_frame(part: RawPartition, index: int) -> pl.DataFrame:
+    return pl.DataFrame({"fp": part.fps}).with_columns(
+        pl.lit(index, dtype=pl.UInt32).alias("part"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx")
+    )
+
+
+def detect_release(ctx: DetectContext, paths: list[str], old: FeedState | None) -> ReleaseRun:
+    """Detect over the release in ``paths`` given the last release's state (``None``: a full run).
+
+    One partition's raw text is held at a time: each is read, fingerprinted, and its rows to detect are
+    converted before the next is read. A partition holding unchanged rows of a person found changed
+    later (a row removed, or a changed row in a later partition) is read a second time for those rows.
+    """
+    ctx_fp = context_fingerprint(ctx)
+    stats: dict[str, Any] = {"mode": "incremental", "partitions": len(paths)}
+    if old is not None and old.context_fp != ctx_fp:
+        old, stats["mode"] = None, "full (accounts, aliases, settings, code or version changed)"
+    elif old is None:
+        stats["mode"] = "full (no earlier release)"
+    contacts = contact_table(ctx)
+    no_people = pl.DataFrame(schema={"person_key": pl.String})
+    redo, prev = no_people, None
+    if old is not None:
+        prev = old.rows.unique("fp").with_columns(pl.lit(True).alias("_known"))
+        ids, hashes = _changed_contact_hashes(old.contacts, contacts)
+        via_links = old.links.join(hashes, on="h", how="semi").select("person_key")
+        via_cands = old.result.candidates.filter(pl.col("contact_id").is_in(ids.implode())).select(
+            "person_key"
+        )
+        redo = pl.concat([via_links, via_cands]).drop_nulls().unique()
+        stats["changed_contacts"] = ids.len()
+    row_frames, known_frames, todo_frames, obs_list, bad_list = [], [], [], [], []
+    for i, path in enumerate(paths):  # pass 1
+        part = read_raw(path)
+        rows_i = _row_frame(part, i)
+        row_frames.append(rows_i)
+        if prev is None:
+            todo_i = rows_i
+        else:
+            tagged = rows_i.join(prev, on="fp", how="left")
+            known_i = tagged.filter(pl.col("_known").fill_null(False)).drop("_known")
+            known_frames.append(known_i)
+            unseen_i = tagged.filter(~pl.col("_known").fill_null(False)).select(rows_i.columns)
+            todo_i = pl.concat(
+                [unseen_i, known_i.join(redo, on="person_key", how="semi").select(rows_i.columns)]
+            )
+        todo_frames.append(todo_i.select("part", "idx"))
+        if todo_i.height:
+            obs_i, bad_i = _convert_part(part, i, todo_i.get_column("idx"))
+            obs_list.append(obs_i)
+            bad_list.append(bad_i)
+        del part
+    rows = pl.concat(row_frames)
+    stats["rows"] = rows.height
+    known = (
+        pl.concat(known_frames)
+        if known_frames
+        else rows.clear().with_columns(pl.lit(None, pl.String).alias("person_key"))
+    )
+    todo = pl.concat(todo_frames)
+    if prev is not None:
+        # the persons of a removed row or of a changed row may have other, unchanged rows: detect whole
+        gone = prev.join(rows.select("fp"), on="fp", how="anti").select("person_key").drop_nulls()
+        changed = [o.select("person_key") for o in obs_list]
+        redo = pl.concat([redo, gone, *changed]).unique()
+        more = known.join(redo, on="person_key", how="semi").join(todo, on=["part", "idx"], how="anti")
+        for i in more.get_column("part").unique().sort().to_list():  # pass 2
+            obs_i, bad_i = _convert_part(read_raw(paths[i]), i, more.filter(pl.col("part") == i)["idx"])
+            obs_list.append(obs_i)
+            bad_list.append(bad_i)
+        todo = pl.concat([todo, more.select("part", "idx")])
+    obs = pl.concat(obs_list, how="diagonal_relaxed") if obs_list else pl.DataFrame()
+    bad = pl.concat(bad_list) if bad_list else pl.Series("fp", [], dtype=pl.UInt64)
+    stats["converted"] = todo.height
+    fresh = _newest(obs) if obs.height else obs
+    redo_all = pl.concat([redo, fresh.select("person_key")]).unique() if fresh.height else redo
+    stats["people_detected"] = fresh.height
+    det_in = fresh.drop("fp", "part") if fresh.height else fresh
+    new_parts = [
+        detect_batch(ctx, det_in.slice(i, SUB_BATCH_ROWS)) for i in range(0, det_in.height, SUB_BATCH_ROWS)
+    ]
+    pieces = ([_drop_people(old.result, redo_all)] if old is not None else []) + new_parts
+    result = merge_results(pieces) if pieces else None
+    # the new state: every row of the release with its person, the links of every person
+    conv_keys = obs.select("fp", "person_key") if obs.height else pl.DataFrame(schema=ROWS_SCHEMA)
+    bad_keys = pl.DataFrame({"fp": bad}).with_columns(pl.lit(None, pl.String).alias("person_key"))
+    row_keys = pl.concat([known.select("fp", "person_key"), conv_keys, bad_keys]).unique("fp", keep="last")
+    links_new = person_links(ctx, det_in) if det_in.height else pl.DataFrame(schema=LINKS_SCHEMA)
+    links_old = (
+        old.links.join(redo_all, on="person_key", how="anti") if old is not None else links_new.clear()
+    )
+    release_rows = rows.select("fp").join(row_keys, on="fp", how="left")
+    stats["bad"] = release_rows.get_column("person_key").null_count()
+    state = FeedState(
+        ctx_fp,
+        release_rows.unique("fp"),
+        pl.concat([links_old, links_new]),
+        contacts,
+        result if result is not None else _empty_result(ctx),
+    )
+    return ReleaseRun(state.result, state, stats)
+
+
+def _empty_result(ctx: DetectContext) -> BatchResult:
+    from jobshift.engine.batches import OBSERVATION_SCHEMA, frame
+
+    return detect_batch(ctx, frame([], OBSERVATION_SCHEMA))

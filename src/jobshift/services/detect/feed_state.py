@@ -1,0 +1,82 @@
+"""Where an incremental feed run keeps the last release's state: ``<workspace>/feed_state/``.
+
+Plain files beside the store (no SQL): ``meta.json`` (format version, context fingerprint, when, from
+which feed) and one Parquet file per table of :class:`~jobshift.engine.incremental.FeedState`. A new
+state is written to a temporary sibling directory and renamed over the old one, so a run that dies
+leaves the previous state intact (the next run is then incremental against it, which is still exact:
+the state describes the release it was computed from). Only ``jobshift detect --feed ... --incremental``
+reads and writes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from jobshift.engine.detect import BatchResult
+from jobshift.engine.incremental import STATE_VERSION, FeedState
+
+STATE_DIR = "feed_state"
+_TABLES = ("rows", "links", "contacts", "candidates", "profiles", "new_hires")
+
+
+def state_dir(workspace: Path) -> Path:
+    """The state directory of a workspace."""
+    return workspace / STATE_DIR
+
+
+def load_state(workspace: Path) -> FeedState | None:
+    """The last release's state, or ``None`` (none yet, another format version, or unreadable files)."""
+    d = state_dir(workspace)
+    try:
+        meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("version") != STATE_VERSION:
+            return None
+        t = {name: pl.read_parquet(d / f"{name}.parquet") for name in _TABLES}
+    except (OSError, ValueError, pl.exceptions.PolarsError):
+        return None
+    return FeedState(
+        str(meta["context_fp"]),
+        t["rows"],
+        t["links"],
+        t["contacts"],
+        BatchResult(t["candidates"], t["profiles"], t["new_hires"], 0),
+    )
+
+
+def save_state(workspace: Path, state: FeedState, feed: str) -> Path:
+    """Write ``state`` as the workspace's last release (atomically replacing the previous one)."""
+    d = state_dir(workspace)
+    tmp = d.with_name(f"{STATE_DIR}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    tables = {
+        "rows": state.rows,
+        "links": state.links,
+        "contacts": state.contacts,
+        "candidates": state.result.candidates,
+        "profiles": state.result.profiles,
+        "new_hires": state.result.new_hires,
+    }
+    for name, df in tables.items():
+        df.write_parquet(tmp / f"{name}.parquet", compression="zstd", statistics=False)
+    meta = {
+        "version": STATE_VERSION,
+        "context_fp": state.context_fp,
+        "feed": feed,
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rows": state.rows.height,
+        "people": state.rows.get_column("person_key").n_unique(),
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    old = d.with_name(f"{STATE_DIR}.old-{os.getpid()}")
+    if d.exists():
+        d.rename(old)
+    tmp.rename(d)
+    shutil.rmtree(old, ignore_errors=True)
+    return d
