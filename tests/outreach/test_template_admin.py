@@ -170,3 +170,10 @@ def test_a_subject_or_body_that_renders_empty_is_refused(backend_workspace: Path
     with pytest.raises(UsageError, match="E-mail subject: renders empty"):
         ta.save(ws, "job_change", {**GOOD, "email_subject": "{% if false %}x{% endif %}"}, actor="a")
     assert ta.save(ws, "job_change", {**GOOD, "linkedin_note": ""}, actor="a")[1].note == ""
+
+
+def test_an_empty_set_folder_is_not_a_set(backend_workspace: Path) -> None:
+    ws = seed(backend_workspace, 1)
+    (template_sets.workspace_dir(ws) / "job_change.persona").mkdir(parents=True)
+    assert "job_change.persona" not in template_sets.set_names(ws)
+    assert {s.name: s for s in ta.list_sets(ws)}["job_change.persona"].used_now == "job_change"

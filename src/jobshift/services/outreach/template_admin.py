@@ -105,7 +105,7 @@ def _resolves_to(ws: Workspace, name: str) -> str:
     """The set leads of ``name``'s rule and persona use now (itself, its signal type's set, ``default``)."""
     available = set(ts.set_names(ws))
     for cand in (name, name.partition(".")[0], DEFAULT_SET):
-        if cand in available and (_has_override(ws, cand) or (ts.PACKAGED / cand).is_dir()):
+        if cand in available:
             return cand
     return DEFAULT_SET
 

@@ -77,7 +77,11 @@ def set_names(ws: Workspace) -> list[str]:
     names = {p.name for p in PACKAGED.iterdir() if p.is_dir()}
     wdir = workspace_dir(ws)
     if wdir.is_dir():
-        names |= {p.name for p in wdir.iterdir() if p.is_dir() and _SET_NAME.match(p.name)}
+        names |= {
+            p.name
+            for p in wdir.iterdir()
+            if p.is_dir() and _SET_NAME.match(p.name) and any(p.glob("*.j2"))  # an empty folder is no set
+        }
     return sorted(names, key=lambda n: (n != DEFAULT_SET, n))
 
 
