@@ -106,9 +106,7 @@ def test_save_is_validated_audited_and_jobshift_draft_shows_the_new_text(
     assert json.loads(capsys.readouterr().out)["cached"]  # the new version is cached once made
 
 
-def test_a_refused_or_failed_save_writes_and_audits_nothing(
-    backend_workspace: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_refused_or_failed_save_writes_and_audits_nothing(backend_workspace: Path) -> None:
     ws = seed(backend_workspace, 1)
     ta.save(ws, "job_change", GOOD, actor="a")
     folder = template_sets.workspace_dir(ws) / "job_change"
@@ -117,15 +115,15 @@ def test_a_refused_or_failed_save_writes_and_audits_nothing(
     with pytest.raises(UsageError, match="LinkedIn note: renders to"):
         ta.save(ws, "job_change", {**GOOD, "linkedin_note": "x" * 301}, actor="a")
 
-    def boom(path: object, text: str) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(template_sets, "atomic_write_text", boom)
+    (folder / "linkedin_note.j2").unlink()
+    (folder / "linkedin_note.j2").mkdir()  # the last file cannot be replaced: no file may change
     with pytest.raises(OSError):
-        ta.save(ws, "job_change", {**GOOD, "email_subject": "Other"}, actor="a")
+        ta.save(ws, "job_change", {**GOOD, "email_subject": "Other", "email_body": "B"}, actor="a")
+    assert (folder / "email_body.j2").read_text() == GOOD["email_body"]
     assert (folder / "email_subject.j2").read_text() == GOOD["email_subject"]
     assert len(_audits(ws)) == 1  # only the first save
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary files left
+    (folder / "linkedin_note.j2").rmdir()
 
 
 def test_crlf_is_normalised_and_resaving_the_same_texts_is_idempotent(backend_workspace: Path) -> None:
