@@ -251,7 +251,8 @@ def save(
     base_version: str | None = None,
 ) -> tuple[str, Preview]:
     """Validate (with the sample evidence and, when given, the preview lead's), then write set ``name``
-    into the workspace's files (all written to temporary files, then renamed), with an audit entry (old and new version hash).
+    into the workspace's files (all written to temporary files, then renamed), with an audit entry
+    (old and new version hash).
     ``base_version``: the version the editor started from; when the set changed since (another admin
     saved, or its files were edited), ``ConflictError`` and nothing is written.
     Returns the new version and the preview; raises ``UsageError`` (nothing written) on any problem."""
