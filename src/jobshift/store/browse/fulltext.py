@@ -68,6 +68,9 @@ class LeadTextMatch(ColumnElement[Any]):
         self.drive = True
         """False: SQLite must not drive the query from the matches (``+rowid``) — for a scoped viewer,
         whose own leads (an owner index range) are fewer than the matches of a broad word."""
+        self.per_row = False
+        """True: PostgreSQL checks each of the viewer's leads' document (one owner's leads: a rep, "mine")
+        rather than read every match — its estimate of a prefix query is often far too low."""
 
 
 @compiles(LeadTextMatch, "sqlite")
@@ -83,6 +86,9 @@ def _fts5(element: LeadTextMatch, compiler: SQLCompiler, **kw: Any) -> str:
 def _tsquery(element: LeadTextMatch, compiler: SQLCompiler, **kw: Any) -> str:
     query = " & ".join(f"{w}:*" for w in element.words)
     col = compiler.process(leads.c.id, **kw)
+    if element.per_row:
+        tsquery = compiler.process(literal(query), **kw)
+        return f"(SELECT doc FROM lead_search WHERE lead_id = {col}) @@ to_tsquery('simple', {tsquery})"
     return (
         f"{col} IN (SELECT lead_id FROM lead_search "
         f"WHERE doc @@ to_tsquery('simple', {compiler.process(literal(query), **kw)}))"

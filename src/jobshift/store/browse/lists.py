@@ -77,6 +77,7 @@ def _where(spec: ListSpec, viewer: Viewer, filters: dict[str, str], mine: bool) 
         for term in where:  # a scoped viewer's leads are an owner index range: walk it, probe the matches
             if isinstance(term, LeadTextMatch):
                 term.drive = False
+                term.per_row = viewer.role == "rep" or mine
     if mine:
         if spec is not LEADS:
             raise UsageError(f"'mine' applies to leads only, not {spec.name}")
