@@ -113,7 +113,13 @@ def context_fingerprint(ctx: DetectContext) -> str:
     h.update(repr(acc.hash_rows(seed=7).to_list()).encode())
     idx = ctx.index
     for table in (idx.by_domain, idx.by_linkedin, idx.by_name, idx.by_core):
-        h.update(json.dumps(sorted((k, sorted(v)) for k, v in table.items())).encode())
+        # the index's (key, account) pairs as an order-independent multiset of row hashes
+        pairs = pl.DataFrame(
+            [(k, a) for k, ids in table.items() for a in ids],
+            schema={"k": pl.String, "a": pl.String},
+            orient="row",
+        )
+        h.update(repr(pairs.hash_rows(seed=5).sort().to_list()).encode())
     return h.hexdigest()
 
 
