@@ -10,6 +10,8 @@ benchmarks/out/bench_web.json and prints a Markdown table.
 
     .venv/bin/python benchmarks/bench_web.py [--backend sqlite|postgresql|both] [--leads 100000]
         [--requests 50]
+
+Lead search is the accent-insensitive full text (FTS5 / tsvector, kept by triggers while loading).
 """
 
 from __future__ import annotations
@@ -42,7 +44,21 @@ OUT = Path(__file__).parent / "out"
 NOW = datetime(2026, 6, 15)
 CHUNK = 10_000
 FIRST = ["Jane", "John", "Maria", "Ahmed", "Li", "Sofia", "Lukas", "Emma", "Noah", "Olga", "Ravi", "Chen"]
-LAST = ["Doe", "Smith", "Garcia", "Khan", "Wang", "Rossi", "Meyer", "Brown", "Martin", "Novak", "Patel"]
+LAST = [
+    "Doe",
+    "Smith",
+    "Garcia",
+    "Khan",
+    "Wang",
+    "Rossi",
+    "Meyer",
+    "Brown",
+    "Martin",
+    "Novak",
+    "Patel",
+    "Rodríguez",
+    "Müller",
+]
 WORDS = ["Acme", "Bright", "Cobalt", "Data", "Ever", "Fjord", "Granite", "Helix", "Iris", "Juno", "Kite"]
 TAILS = ["Cloud", "Labs", "Systems", "AI", "Works", "Group", "Software", "Networks"]
 TITLES = ["VP Engineering", "Director of IT", "Head of Security", "CTO", "Software Engineer", "VP Data"]
@@ -150,9 +166,21 @@ def generate(n_leads: int, seed: int = 11) -> dict[Table, list[dict[str, Any]]]:
                 "status": "pushed",
             }
         )
-        if rng.random() < 0.2:
+        roll = rng.random()
+        if roll < 0.2:
             sigs.append(
                 {**sigs[-1], "signal_id": f"x{i:08d}", "lead_id": None, "status": "suppressed:intern"}
+            )
+        elif roll < 0.22:  # a doubtful identity match waiting in the review queue
+            sigs.append(
+                {
+                    **sigs[-1],
+                    "signal_id": f"u{i:08d}",
+                    "lead_id": None,
+                    "status": "uncertain",
+                    "confidence": 0.4,
+                    "person_key": f"nm:{first.lower()} {last.lower()}|{i}",
+                }
             )
         for k in range(rng.choice([0, 1, 3, 5, 6])):
             acts.append(
@@ -265,6 +293,8 @@ def run(backend: str, n_leads: int, n_requests: int) -> dict[str, Any]:
     sample_leads = [r["id"] for r in data[leads][:: max(1, n_leads // 60)]]
     sample_contacts = [r["id"] for r in data[contacts][:: max(1, len(data[contacts]) // 60)]]
     rep_crm = "u-0-0"
+    rep_leads = [r["id"] for r in data[leads] if r["owner_id"] == rep_crm][:60]
+    sample_uncertain = [r["signal_id"] for r in data[signals] if r["status"] == "uncertain"][:60]
     counts = load(ws, data)
     del data
     auth.add_user(ws, ADMIN[0], "admin", ADMIN[1])
@@ -308,16 +338,31 @@ def run(backend: str, n_leads: int, n_requests: int) -> dict[str, Any]:
             ("leads sorted by owner", admin, ["/leads?sort=-owner"]),
             ("leads deep page (1000 of 2000)", admin, ["/leads?page=1000"]),
             (
-                "leads search (prefix)",
+                "leads search (full text, accents)",
                 admin,
-                ["/leads?q=mar", "/leads?q=patel1", "/leads?q=jane+d", "/leads?q=data"],
+                [
+                    "/leads?q=mar",
+                    "/leads?q=patel1",
+                    "/leads?q=jane+d",
+                    "/leads?q=data",
+                    "/leads?q=rodriguez",
+                    "/leads?q=MULLER",
+                    "/leads?q=director+of",
+                    "/leads?q=newco12.com",
+                ],
             ),
+            ("leads search (rep scope)", rep, ["/leads?q=rodriguez", "/leads?q=vp+eng", "/leads?q=jane"]),
+            ("My worklist (rep)", rep, ["/worklist", "/worklist?page=2"]),
+            ("worklist of a rep (admin)", admin, ["/worklist?owner=u-0-1"]),
+            ("review queue (admin)", admin, ["/review", "/review?page=5"]),
+            ("uncertain signal page (admin)", admin, [f"/review/{i}" for i in sample_uncertain]),
             ("signals (admin)", admin, ["/signals"]),
             ("signals (rep)", rep, ["/signals"]),
             ("contacts (admin)", admin, ["/contacts"]),
             ("contacts (rep)", rep, ["/contacts"]),
             ("accounts (admin)", admin, ["/accounts"]),
             ("lead page", admin, [f"/leads/{i}" for i in sample_leads]),
+            ("lead page (rep)", rep, [f"/leads/{i}" for i in rep_leads]),
             ("contact page", admin, [f"/contacts/{i}" for i in sample_contacts]),
             ("dashboard (admin)", admin, ["/"]),
             ("dashboard (rep)", rep, ["/"]),

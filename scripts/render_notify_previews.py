@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from jobshift.config.notifications import _default_rules
+from jobshift.notify.previews import sample_items
 from jobshift.notify.render import render_digest, render_item
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,48 +26,23 @@ FLAGS = [
     "--no-first-run",
 ]
 
+# the same payloads as the rule previews of docs/notifications.md (notify/previews.py: real wording,
+# display text, the past deal)
+_SAMPLES = sample_items()
+_RULES = _default_rules()
 LEAD = {
+    **_SAMPLES["1C"],
     "rule": "1C",
-    "rule_title": "Tracked contact joined a business with an open opp at stage 3 or beyond",
-    "item_type": "lead",
-    "item_id": "l-js-5f2a9c",
-    "person": "Priya Raman",
-    "headline_verb": "joined Initech",
-    "now_title": "VP of Platform Engineering",
-    "now_company": "Initech",
-    "since": "2024-08",
-    "past_title": "Director of DevOps",
-    "past_account": "Acme Robotics",
-    "email": "priya.raman@initech.example",
-    "linkedin_url": "https://www.linkedin.com/in/priya-raman",
+    "rule_title": _RULES["1C"].title,
     "role": "account_ae",
-    "why_it_matters": "Initech has 1 open opportunity, furthest at 4-Proposal (Initech - New Business); "
-    "Initech is a customer with an open renewal.",
-    "links": [
-        {"label": "Open lead in jobshift", "url": "https://jobshift.example/leads/l-js-5f2a9c"},
-        {"label": "Past contact", "url": "https://jobshift.example/contacts/003A1"},
-        {"label": "Lead in CRM", "url": "https://acme.lightning.force.com/lightning/r/Lead/l-js-5f2a9c/view"},
-    ],
+    "rule_why": "",
 }
 LEFT = {
-    **LEAD,
+    **_SAMPLES["3B"],
     "rule": "3B",
-    "rule_title": "Contact left a company with an open opp at stage 0, 1 or 2",
-    "item_type": "contact",
-    "item_id": "003B7",
-    "person": "Marcus Webb",
-    "headline_verb": "left Hooli",
-    "now_title": "CTO",
-    "now_company": "Pied Piper",
-    "since": "2024-09-02",
-    "past_title": "Head of IT",
-    "past_account": "Hooli",
+    "rule_title": _RULES["3B"].title,
     "role": "account_bdr",
-    "email": None,
-    "linkedin_url": "https://www.linkedin.com/in/marcus-webb",
-    "why_it_matters": "Hooli has 1 open opportunity, furthest at 1-Discovery (Hooli - New Business); "
-    "the deal just lost a contact: re-map the buying group.",
-    "links": [{"label": "Open contact in jobshift", "url": "https://jobshift.example/contacts/003B7"}],
+    "rule_why": "",
 }
 USER = {"id": "005AE1", "name": "Dana Whitfield"}
 

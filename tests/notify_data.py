@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from jobshift.store import Store
-from jobshift.store.schema import accounts, contacts, leads, opportunities, users
+from jobshift.store.schema import accounts, contacts, leads, opportunities, opportunity_contact_roles, users
 
 SRC = "jobshift Contact Tracking"
 SEND = date(2024, 9, 25)  # a Wednesday
@@ -152,6 +152,7 @@ def seed(store: Store, **tables: list[dict[str, Any]]) -> None:
         "opportunities": opportunities,
         "leads": leads,
         "contacts": contacts,
+        "opportunity_contact_roles": opportunity_contact_roles,
     }
     with store.begin() as conn:
         for name, rows in tables.items():

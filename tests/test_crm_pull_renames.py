@@ -133,3 +133,7 @@ def test_hubspot_pull_records_former_company_names(
         assert second["updated"] == 1 and second["former_names"] == 1
         assert [name for _, name in _aliases(ws_dir)] == ["Initech"]
         assert _pull(capsys, ws)["former_names"] == 0
+        hs.update("companies", cid, name="Initrode Global")  # the text summary says so too
+        assert main(["-w", ws, "crm", "pull", "--object", "accounts"]) == 0
+        assert "1 former account name(s) kept as aliases" in capsys.readouterr().out
+        assert sorted(name for _, name in _aliases(ws_dir)) == ["Initech", "Initrode"]

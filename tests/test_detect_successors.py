@@ -155,3 +155,33 @@ def test_a_successor_of_a_departed_holder_is_an_undated_new_hire(tmp_path: Path)
 def test_other_signals_carry_no_replaced_contact(tmp_path: Path) -> None:
     by = _run(tmp_path)
     assert by[("job_change", "c-1")]["evidence"]["replaced_contact"] is None
+
+
+def test_departed_contacts_query_on_each_backend(backend_workspace: Path) -> None:
+    from datetime import datetime
+
+    from jobshift.engine.batches import DEPARTED_SCHEMA
+    from jobshift.store.crm.mirror import upsert_rows
+    from jobshift.store.detect.queries import departed_contacts
+    from jobshift.store.detect.reading import cursor_frame
+
+    ws = Workspace.open(backend_workspace)
+    try:
+        with ws.store.begin() as conn:
+            upsert_rows(conn, "accounts", ["id", "name"], [("a1", "Acme")])
+            upsert_rows(
+                conn,
+                "contacts",
+                ["id", "account_id", "last_name", "title", "no_longer_at_company", "no_longer_at_company_at"],
+                [
+                    ("c1", "a1", "Gone", "CTO", True, datetime(2026, 10, 20, 9, 30)),
+                    ("c2", "a1", "Undated", "CFO", True, None),
+                    ("c3", "a1", "Here", "CIO", False, None),
+                    ("c4", None, "Nowhere", "COO", True, datetime(2026, 10, 1)),
+                ],
+            )
+        with ws.store.connect() as conn:
+            df = cursor_frame(conn, departed_contacts(), DEPARTED_SCHEMA).sort("contact_id")
+    finally:
+        ws.close()
+    assert df.rows() == [("c1", "a1", "CTO", "2026-10-20"), ("c2", "a1", "CFO", None)]

@@ -120,3 +120,25 @@ def test_pdl_api_profiles_keep_it(backend_workspace: Path) -> None:
         assert obs["observed_at"] == "2026-11-17" and obs["job_last_verified"] == "2026-10-02"
     finally:
         ws.close()
+
+
+def test_feed_mode_counts_it_too(tmp_path: Path) -> None:
+    """``detect --feed`` reads the feed files directly: the same evidence age (run date = today)."""
+    from datetime import timedelta
+
+    from jobshift.services.detect.detecting_feed import detect_feed
+
+    today = date.today()
+    observed, verified = (today - timedelta(days=400)).isoformat(), (today - timedelta(days=3)).isoformat()
+    ws = _ws(tmp_path, [])
+    try:
+        feed = tmp_path / "feed"
+        feed.mkdir()
+        rec = _mover("p-2", "Old", observed, job_last_verified=verified)
+        (feed / "part-0.jsonl").write_text(json.dumps(rec) + "\n")
+        detect_feed(ws, str(feed), executor="local")
+        sig = _signals(ws, tmp_path / "s.jsonl")[("job_change", "c-2")]
+    finally:
+        ws.close()
+    assert sig["status"] == "new"
+    assert sig["evidence"]["job_last_verified"] == verified and sig["evidence"]["evidence_age_days"] == 3

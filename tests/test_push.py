@@ -17,7 +17,7 @@ from jobshift.connectors.crm.protocol import ApiUsage, ContactUpdate, LeadCreate
 from jobshift.errors import FatalError, RetryableError
 from jobshift.services.program.pushing import default_connector, push
 from jobshift.services.workspace import Workspace
-from jobshift.store.schema import audit_log, contacts, leads, outbox, runs, signals
+from jobshift.store.schema import accounts, audit_log, contacts, leads, outbox, runs, signals
 from program_data import add_lead, add_signals, many_contacts, many_job_changes, seed_crm, signal
 
 NOW = datetime(2026, 11, 18, 9)
@@ -338,3 +338,38 @@ def test_planning_sends_as_many_statements_for_forty_leads_as_for_four(backend_w
     push(ws, clock=lambda: NOW)
     owners = {r["owner_id"] for r in _rows(ws, select(leads.c.owner_id))}
     assert {"u-bdr2", "u-SDR1", "u-SDR2"} <= owners  # every rule was exercised
+
+
+def test_the_store_crm_receives_cased_feed_text(backend_workspace: Path) -> None:
+    """A new hire whose feed name, title and company are lower case becomes a lead the CRM shows cased
+    (domain/display); the matched account's own spelling wins for the company."""
+    ws = _ws(backend_workspace)
+    add_signals(
+        ws.store,
+        [
+            signal(
+                "s-lc",
+                type="new_hire",
+                contact_id=None,
+                person_key="li:linkedin.com/in/lc",
+                full_name="marie-claire van der berg",
+                linkedin_url="https://www.linkedin.com/in/lc",
+                email="mc@apexbridge.example",
+                new_company="apexbridge insurance gmbh",
+                new_company_domain="apexbridge.example",
+                new_title="svp of r&d, emea",
+                past_title=None,
+                matched_account_id=None,
+            ),
+            signal("s-acc", new_company="newco", new_title="head of it"),
+        ],
+    )
+    push(ws, clock=lambda: NOW)
+    got = {r["signal_id"]: r for r in _rows(ws, select(leads))}
+    hire = got["s-lc"]
+    assert (hire["first_name"], hire["last_name"]) == ("Marie-Claire", "van der Berg")
+    assert (hire["title"], hire["company"]) == ("SVP of R&D, EMEA", "Apexbridge Insurance GmbH")
+    matched = got["s-acc"]
+    assert matched["title"] == "Head of IT"
+    assert matched["company"] == _rows(ws, select(accounts.c.name).where(accounts.c.id == "a-new"))[0]["name"]
+    ws.close()

@@ -7,12 +7,21 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from jobshift.store import Store
+from jobshift.store.browse.fulltext import MANAGED_TABLES
 from jobshift.store.schema import metadata
+
+
+def _not_search_side(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave out what migration 0007 manages outside the metadata (the leads' full-text search)."""
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return table not in MANAGED_TABLES
 
 
 def test_migrated_schema_matches_metadata(store: Store) -> None:
     with store.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": _not_search_side}
+        )
         diffs = compare_metadata(ctx, metadata)
     assert diffs == []
 

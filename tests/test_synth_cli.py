@@ -80,3 +80,23 @@ def test_init_demo_uses_the_loader(
     target = workspace_env / "w"
     assert main(["init", str(target), "--demo", "--seed", "4"]) == 0
     assert "ingested people" in capsys.readouterr().out
+
+
+def test_demo_honours_w_and_its_notify_suggestion_shows_results(
+    workspace_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``jobshift -w DIR demo`` writes DIR (not ./demo-workspace); the suggested notify command plans the
+    demo's leads (they were pushed today: the send day is tomorrow)."""
+    import json
+    import shlex
+
+    target = workspace_env / "via-w"
+    monkeypatch.chdir(workspace_env)
+    assert main(["-w", str(target), "demo", "--seed", "2", "--scale", "0.02", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (target / "jobshift.toml").is_file() and not (workspace_env / "demo-workspace").exists()
+    cmd = next(c for c in report["next_commands"] if " notify " in c)
+    args = [*shlex.split(cmd)[1:], "--json"]
+    assert "--date" in args and main(args) == 0
+    planned = json.loads(capsys.readouterr().out)["planned"]
+    assert planned["leads"] > 0 and sum(planned["fired"].values()) > 0

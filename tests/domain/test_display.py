@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jobshift.domain.display import (
     display_company,
@@ -94,3 +96,11 @@ def test_unknown_kind_is_an_error() -> None:
 @pytest.mark.parametrize(("text", "kind", "expected"), ROWS, ids=[f"{k}:{i.strip()}" for i, k, _ in ROWS])
 def test_only_the_case_changes(text: str, kind: str, expected: str) -> None:
     assert RENDER[kind](text).casefold() == " ".join(text.split()).casefold()
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(max_size=40), kind=st.sampled_from(["name", "title", "company"]))
+def test_any_text_only_changes_case_and_is_stable(text: str, kind: str) -> None:
+    out = smart_case(text, kind)  # type: ignore[arg-type]
+    assert out.casefold() == " ".join(text.split()).casefold()
+    assert smart_case(out, kind) == out  # type: ignore[arg-type]

@@ -67,7 +67,9 @@ def test_store_mode_writes_one_task_activity_per_lead(
 ) -> None:
     seed(backend_workspace, 3, toml='[outreach]\ncrm_write = "task"\n').close()
     dry = _draft_all(backend_workspace, capsys, "--dry-run")["crm_write"]
-    assert dry["dry_run"] and len(dry["intended"]) == 0  # nothing drafted yet: nothing to write
+    assert dry["dry_run"] and dry["planned"] == 3 and dry["no_draft"] == 0  # the drafts the run makes first
+    assert [i["lead_id"] for i in dry["intended"]] == ["L000", "L001", "L002"]
+    assert _db(backend_workspace)["activities"] == [] and _db(backend_workspace)["applied"] == 0
     first = _draft_all(backend_workspace, capsys)["crm_write"]
     assert first["planned"] == 3 and first["applied"]["applied"] == 3 and first["pending"] == {"applied": 3}
     db = _db(backend_workspace)
@@ -268,3 +270,19 @@ def test_a_lost_answer_is_found_not_written_again() -> None:
     assert calls["create"] == 1 and len(crm) == 3
     assert all(r.ok and r.notes == (ALREADY,) for r in out)
     assert [r.record_id for r in out] == ["T-L0", "T-L1", "T-L2"]
+
+
+def test_a_converted_lead_gets_the_activity_on_its_contact(
+    workspace_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import update
+
+    from jobshift.store.schema import leads
+
+    ws = seed(workspace_env, 2, toml='[outreach]\ncrm_write = "note"\n')
+    with ws.store.begin() as conn:
+        conn.execute(update(leads).where(leads.c.id == "L001").values(converted_contact_id="c-9"))
+    ws.close()
+    assert _draft_all(workspace_env, capsys)["crm_write"]["applied"]["applied"] == 2
+    acts = {a["who_id"]: a for a in _db(workspace_env)["activities"]}
+    assert set(acts) == {"L000", "c-9"} and {a["type"] for a in acts.values()} == {"Note"}

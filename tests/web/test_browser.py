@@ -1,7 +1,8 @@
 """Browser tests: Python Playwright driving Debian's chromium against a real ``jobshift serve``.
 
-Skipped (with the reason) when /usr/bin/chromium is missing; CI installs it. Also writes the
-screenshots of docs/screenshots/.
+Skipped (with the reason) when /usr/bin/chromium is missing; CI installs it. Screenshots go to
+``web.browser_kit.SHOT_DIR`` (a temporary folder), never docs/screenshots/ — ``scripts/screenshots.py``
+regenerates those.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from web.browser_kit import SHOT_DIR
 from web.seed import LOGINS, add_bulk_leads, seed_workspace
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = SHOT_DIR  # never docs/screenshots (scripts/screenshots.py writes those)
 ARGS = [
     "--headless",
     "--no-sandbox",

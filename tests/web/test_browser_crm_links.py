@@ -3,7 +3,8 @@
 Each mode: a seeded workspace configured for the CRM, ``jobshift crm check`` run against the fake CRM
 (it stores the portal id / instance URL in the workspace), a lead as the push writes it (HubSpot: a
 contact id with its Lead object; Salesforce: a Lead id), ``jobshift serve`` in a subprocess and Debian's
-chromium through Playwright. Writes docs/screenshots/lead-hubspot.png and lead-salesforce.png.
+chromium through Playwright. Screenshots lead-hubspot.png and lead-salesforce.png go to the temporary
+SHOT_DIR (web.browser_kit), never docs/screenshots/.
 """
 
 from __future__ import annotations

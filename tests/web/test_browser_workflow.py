@@ -63,3 +63,50 @@ def test_manager_reviews_an_uncertain_match(browser: object, server: str) -> Non
     assert page.locator("[data-testid=review-empty]").count() == 1  # type: ignore[attr-defined]
     page.goto(server + "/signals?q=Bob")  # type: ignore[attr-defined]
     shot(page, "review-after")
+
+
+def test_rep_works_the_worklist_and_undoes_a_dismissal(browser: object, server: str) -> None:
+    page = sign_in(browser, server, "rep")
+    page.click("header nav a[href='/worklist']")  # type: ignore[attr-defined]
+    rows = page.locator("[data-testid=worklist] tbody tr")  # type: ignore[attr-defined]
+    assert rows.count() >= 2
+    assert "overdue" in rows.first.inner_text()  # the oldest lead first, past its due date
+    shot(page, "worklist")
+    page.check("input[name=lead_id][value='l-3']")  # type: ignore[attr-defined]
+    page.check("input[name=action][value=dismiss]")  # type: ignore[attr-defined]
+    page.select_option("select[name=dismiss_reason]", "stale")  # type: ignore[attr-defined]
+    page.click("[data-testid=bulk-apply]")  # type: ignore[attr-defined]
+    assert "Dismissed: 1 lead" in page.locator("[data-testid=bulk-done]").inner_text()  # type: ignore[attr-defined]
+    assert page.locator("a[href='/leads/l-3']").count() == 0  # type: ignore[attr-defined]
+    page.goto(server + "/leads/l-3")  # type: ignore[attr-defined]
+    page.click("[data-testid=undismiss]")  # type: ignore[attr-defined]
+    assert page.locator("[data-testid=lead-status]").inner_text() == "Open"  # type: ignore[attr-defined]
+    page.goto(server + "/leads?q=ZED")  # type: ignore[attr-defined]
+    assert page.locator("a[href='/leads/l-3']").count() == 1  # type: ignore[attr-defined]
+
+
+def test_admin_edits_settings_with_forms_and_adds_a_user(browser: object, server: str) -> None:
+    page = sign_in(browser, server, "admin")
+    page.goto(server + "/settings")  # type: ignore[attr-defined]
+    page.click("[data-testid=to-forms]")  # type: ignore[attr-defined]
+    page.click("[data-testid=forms-toc] a[href='/settings/forms?form=icp']")  # type: ignore[attr-defined]
+    form = page.locator("[data-testid='form-icp']")  # type: ignore[attr-defined]
+    form.locator("input[name=min_employees]").fill("-1")
+    form.locator("button[type=submit]").click()
+    assert page.locator("[data-testid=field-error-min_employees]").count() == 1  # type: ignore[attr-defined]
+    shot(page, "settings-forms-error")
+    form = page.locator("[data-testid='form-icp']")  # type: ignore[attr-defined]
+    form.locator("input[name=min_employees]").fill("250")
+    form.locator("textarea[name=industries]").fill("Software\nInsurance")
+    form.locator("button[type=submit]").click()
+    assert "Saved icp" in page.locator("[data-testid=saved]").inner_text()  # type: ignore[attr-defined]
+    assert page.locator("[data-testid='form-icp'] input[name=min_employees]").input_value() == "250"  # type: ignore[attr-defined]
+    page.goto(server + "/admin/users")  # type: ignore[attr-defined]
+    add = page.locator("[data-testid=add-user]")  # type: ignore[attr-defined]
+    add.locator("input[name=username]").fill("carla")
+    add.locator("select[name=role]").select_option("manager")
+    add.locator("input[name=password]").fill("carla-pass-123")
+    add.locator("button[type=submit]").click()
+    assert "carla added as manager" in page.locator("[data-testid=users-ok]").inner_text()  # type: ignore[attr-defined]
+    assert page.locator("tr[data-user=carla]").count() == 1  # type: ignore[attr-defined]
+    shot(page, "users-add")

@@ -128,3 +128,23 @@ def test_undo_a_dismissal_restores_lead_and_signal(client: TestClient, seeded: W
     with seeded.store.connect() as conn:
         assert conn.execute(select(signals.c.status).where(signals.c.signal_id == "s-1")).scalar() == "pushed"
     assert client.post("/leads/l-2/undismiss", data={"csrf_token": csrf}).status_code == 404  # not theirs
+
+
+def test_a_rep_sets_their_own_notification_channel(client: TestClient, seeded: Workspace) -> None:
+    from jobshift.store.schema import notification_prefs
+
+    csrf = login(client, "rep")
+    assert 'data-testid="my-channel"' in client.get("/worklist").text
+    assert client.post("/me/notifications", data={"channel": "pigeon", "csrf_token": csrf}).status_code == 422
+    r = client.post(
+        "/me/notifications", data={"channel": "digest", "csrf_token": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    with seeded.store.connect() as conn:
+        assert conn.execute(select(notification_prefs.c.channel)).all() == [("digest",)]
+        assert conn.execute(
+            select(audit_log.c.object).where(audit_log.c.object == "notification_prefs")
+        ).first()
+    assert "<option selected>digest</option>" in client.get("/worklist").text
+    login(client, "admin")  # no CRM user: no channel form
+    assert 'data-testid="my-channel"' not in client.get("/worklist").text

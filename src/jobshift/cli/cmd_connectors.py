@@ -205,6 +205,9 @@ def register(app: typer.Typer, state: State) -> None:
         bad = sum(c["quarantined"] for c in report.objects.values())
         if bad:
             warn(f"{bad:,} record(s) quarantined (jobshift runs / quarantine)")
+        renamed = report.objects.get("accounts", {}).get("former_names")
+        if renamed:
+            console.print(f"{renamed:,} former account name(s) kept as aliases (renamed in the CRM)")
 
     @app.command("enrich")
     def enrich(

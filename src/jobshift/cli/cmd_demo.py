@@ -134,7 +134,10 @@ def register(app: typer.Typer, state: State) -> None:
     @app.command()
     def demo(
         directory: Annotated[
-            Path | None, typer.Argument(help="workspace directory (default: ./demo-workspace)")
+            Path | None,
+            typer.Argument(
+                help="workspace directory (default: -w / JOBSHIFT_WORKSPACE, else ./demo-workspace)"
+            ),
         ] = None,
         seed: Annotated[int, typer.Option(help="demo data seed")] = 7,
         scale: Annotated[float, typer.Option(help="data size (1 ≈ 20,000 contacts)")] = 1.0,
@@ -150,7 +153,7 @@ def register(app: typer.Typer, state: State) -> None:
         from jobshift.services.admin.demo import serve_workspace
         from jobshift.services.workspace import init_workspace
 
-        ws, created = init_workspace(directory or Path("demo-workspace"))
+        ws, created = init_workspace(directory or state.workspace or Path("demo-workspace"))
         try:
             if json_out:
                 print_json(_load_demo(ws, seed=seed, scale=scale).to_dict())

@@ -74,7 +74,7 @@ def register(app: typer.Typer, state: State) -> None:
         if as_json:
             print_json({**summary.to_dict(), "crm_write": crm.to_dict() if crm else None})
             return
-        verb = "would write" if dry_run else "written"
+        verb = "would be written" if dry_run else "written"
         console.print(
             f"{summary.leads:,} leads: {summary.written:,} drafts {verb}, {summary.cached:,} already drafted",
             highlight=False,
@@ -87,8 +87,6 @@ def register(app: typer.Typer, state: State) -> None:
             print_table(
                 "LLM", {k: v for k, v in summary.llm.items() if v not in (None, 0, 0.0)}, ("", "value")
             )
-        if crm is not None:
-            _print_crm_write(crm)
         if dry_run:
             for shown in summary.drafts[:20]:
                 console.print(
@@ -96,6 +94,8 @@ def register(app: typer.Typer, state: State) -> None:
                     highlight=False,
                     markup=False,
                 )
+        if crm is not None:
+            _print_crm_write(crm)
 
     @app.command()
     def enrol(

@@ -39,6 +39,7 @@ def _summary(drill: dict[str, Any], limit: int = 3) -> list[str]:
 
 def render_text(payload: dict[str, Any]) -> None:
     """The scorecard as rich tables on the terminal."""
+    from rich.markup import escape  # fix texts name config sections: "[persona]", "[icp]"
     from rich.table import Table
 
     from jobshift.services.scorecard.scorecard import format_value
@@ -62,12 +63,12 @@ def render_text(payload: dict[str, Any]) -> None:
         note = c["reason"] or ("" if c["at_or_above_benchmark"] else c["fix"])
         table.add_row(
             str(c["number"]),
-            c["name"],
+            escape(c["name"]),
             f"[{style}]{c['grade']}[/{style}]",
             format_value(c["value"], c["unit"]),
             bench,
             trend,
-            note,
+            escape(note or ""),
         )
     console.print(table)
     for c in payload["categories"]:
@@ -75,15 +76,15 @@ def render_text(payload: dict[str, Any]) -> None:
             continue
         lines = _summary(c["drilldown"])
         if lines:
-            console.print(f"[bold]{c['number']}. {c['name']}[/bold]", highlight=False)
+            console.print(f"[bold]{c['number']}. {escape(c['name'])}[/bold]", highlight=False)
             for line in lines:
-                console.print(f"   {line}", highlight=False, soft_wrap=True)
+                console.print(f"   {line}", highlight=False, soft_wrap=True, markup=False)
     funnel = Table(title="Funnel", title_justify="left")
     for col in ("Stage", "Value", "Rate"):
         funnel.add_column(col, justify="left" if col == "Stage" else "right")
     for s in payload["funnel"]:
         rate = "" if s["rate"] is None else f"{s['rate'] * 100:.1f}% of {s['rate_of'].replace('_', ' ')}"
-        funnel.add_row(s["label"], f"{s['value']:,.0f}", rate)
+        funnel.add_row(escape(s["label"]), f"{s['value']:,.0f}", rate)
     console.print(funnel)
     att = payload["attribution"]
     at = Table(title="Attribution", title_justify="left")

@@ -23,8 +23,10 @@ class NotificationRule(Section):
 
     enabled: bool = Field(True, description="false switches the rule off.")
     title: str = Field("", description="Shown in the message.")
-    item: Literal["lead", "contact"] = Field(
-        "lead", description="lead: job-change lead created; contact: contact left the company."
+    item: Literal["lead", "contact", "new_hire"] = Field(
+        "lead",
+        description="lead: job-change lead created; contact: contact left the company; new_hire: someone "
+        "new joined a target account (a new-hire lead of the target-tracking lead source).",
     )
     open_opps: Literal["none", "early", "late", "any"] = Field(
         "any",
@@ -82,6 +84,13 @@ def _default_rules() -> dict[str, NotificationRule]:
             started_within_months=6,
             started_within="yes",
             recipients=["lead_owner", "account_bdr", *team],
+        ),
+        "2A": NotificationRule(
+            title="Someone new joined a target account",
+            enabled=False,
+            item="new_hire",
+            open_opps="any",
+            recipients=["lead_owner", "account_bdr"],
         ),
         "3A": NotificationRule(
             title="Contact left a company with an open opp at stage 3 or beyond",
@@ -195,6 +204,20 @@ class NotificationsSection(RetrySettings):
         description="An e-mail whose send was cut off (crash): sent again with the same Message-ID "
         '("resend") or marked failed ("fail").',
     )
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _over_defaults(cls, v: object) -> object:
+        """A ``[notifications.rules.<id>]`` table of a default rule changes only the keys it names
+        (``[notifications.rules.2A] enabled = true`` switches the new-hire rule on); the other default
+        rules stay (switch one off with ``enabled = false``)."""
+        if not isinstance(v, dict):
+            return v
+        merged: dict[str, object] = {k: r.model_dump() for k, r in _default_rules().items()}
+        for k, r in v.items():
+            base = merged.get(k)
+            merged[k] = {**base, **r} if isinstance(base, dict) and isinstance(r, dict) else r
+        return merged
 
     @field_validator("rules")
     @classmethod

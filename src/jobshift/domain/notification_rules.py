@@ -1,4 +1,4 @@
-"""Notification rules (pure): does rule 1A/1B/1C/1D/3A/3B fire for an item, and who is told.
+"""Notification rules (pure): does rule 1A/1B/1C/1D/2A/3A/3B fire for an item, and who is told.
 
 A rule sees a small context record: the item kind (a job-change lead, or a contact that left), the lead
 source, the stages of the account's open opportunities (the new company for leads, the company left for
@@ -24,7 +24,7 @@ class RuleSpec:
     """One configured rule (``[notifications.rules.<id>]``)."""
 
     id: str
-    item: str = "lead"  # lead | contact
+    item: str = "lead"  # lead | contact | new_hire
     open_opps: str = "any"  # none | early | late | any
     or_customer_open_renewal: bool = False
     started_within_months: int | None = None
@@ -38,7 +38,7 @@ class RuleSpec:
 class RuleContext:
     """What the rules look at for one item."""
 
-    item: str  # lead | contact
+    item: str  # lead | contact | new_hire
     send_date: date
     lead_source: str | None = None
     open_opp_stages: tuple[int | None, ...] = ()

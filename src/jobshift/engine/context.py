@@ -104,7 +104,9 @@ class DetectContext:
     """(``h``, ``ci``): hash of a contact's name blocking key → row."""
     n_tracked: int = 0
     """Tracked contacts (``contacts`` also holds untracked e-mail rivals, ``tracked`` false)."""
-    departed: pl.DataFrame = field(default_factory=pl.DataFrame)
+    departed: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={**DEPARTED_SCHEMA, "acc_root": pl.String})
+    )
     """Contacts the CRM marks as departed (``DEPARTED_SCHEMA`` + ``acc_root``): a successor in the same
     role at the account is a new hire even without a start date (``engine/finalize.py``)."""
 

@@ -17,7 +17,6 @@ joined as strings, because that is what links them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
@@ -30,9 +29,12 @@ from jobshift.engine.batches import (
     partial_to_date,
 )
 from jobshift.engine.context import DetectContext, key_hash
+from jobshift.engine.current_job import choose_current_job
 
 HOLDER_RULE = "no_start_date_replaced_holder"
 """``hire_rule`` of an undated new hire who took over the role of a departed CRM contact."""
+FIRST_SEEN_RULE = "no_start_date_first_seen_elsewhere"
+"""``hire_rule`` of an undated new hire whose previous observation showed a job elsewhere."""
 
 PROFILE_COLUMNS = (
     "person_key",
@@ -267,7 +269,10 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     - no start date, no earlier entry at the account family, a job elsewhere that ended within twice
       the window → a candidate (``hire_rule`` ``no_start_date_replaced_holder``) that ``finalize`` keeps
       only when the person's role is the one of a CRM contact at the account family who left around
-      then (``engine/successors.py``).
+      then (``engine/successors.py``), or else when the previous observation showed a job elsewhere;
+    - no start date, no earlier entry at the account family, no such ended job → a candidate
+      (``no_start_date_first_seen_elsewhere``) that ``finalize`` keeps only when the previous
+      observation showed a job elsewhere within the window (``engine/first_seen.py``).
     """
     watched = ctx.accounts.filter(pl.col("is_watched")).select(pl.col("account_id").alias("cur_account_id"))
     at = obs.filter(pl.col("has_job")).join(watched, on="cur_account_id", how="semi")
@@ -299,11 +304,13 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(SignalType.NEW_HIRE.value))
         .when(dated & inside & (pl.col("title_decision") == "promotion"))
         .then(pl.lit(SignalType.PROMOTION.value))
-        .when(undated & ~inside & ended_days.is_between(0, 2 * window).fill_null(False))
+        .when(undated & ~inside)
         .then(pl.lit(SignalType.NEW_HIRE.value))
     )
     rule = (
-        pl.when(~dated & undated & ~ended_recently.fill_null(False))
+        pl.when(~dated & undated & ~ended_days.is_between(0, 2 * window).fill_null(False))
+        .then(pl.lit(FIRST_SEEN_RULE))
+        .when(~dated & undated & ~ended_recently.fill_null(False))
         .then(pl.lit(HOLDER_RULE))
         .when(~dated & undated)
         .then(pl.lit("no_start_date_previous_job_ended"))
@@ -314,101 +321,6 @@ def _new_hires(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     return cand.with_columns(kind.alias("hire_kind"), rule.alias("hire_rule")).filter(
         pl.col("hire_kind").is_not_null()
     )
-
-
-def _choose_current_job(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
-    """Profiles with several open-ended jobs: the current job is the one at a CRM account, then at a
-    watched (target / ICP) account, then the primary one, then the most recent start — operating roles
-    before advisor / board / investor seats. ``cur_choice`` records why when another job than the
-    feed's was chosen (``"3 current jobs: crm_account"``).
-
-    Only profiles whose experience text holds two open-ended entries are decoded (a string count).
-    """
-    no_choice = pl.lit(None, dtype=pl.String).alias("cur_choice")
-    multi = obs.filter(pl.col("experience").str.count_matches('"end_date":null', literal=True) >= 2)
-    if multi.height == 0:
-        return obs.with_columns(no_choice)
-    exp = (
-        decode_experience(multi.select("pi", "experience"))
-        .explode("experience")
-        .drop_nulls("experience")
-        .unnest("experience")
-        .filter(pl.col("end_date").is_null())
-        .with_row_index("_i")
-    )
-    exp = ctx.resolve_companies(exp, "company_name", "company_domain", "company_linkedin", "e_")
-    exp = exp.join(
-        ctx.accounts.select(pl.col("account_id").alias("e_account_id"), pl.col("is_watched").alias("_w")),
-        on="e_account_id",
-        how="left",
-    )
-    tf = ctx.title_frame(exp.get_column("title")).select(
-        "title", (pl.col("f_advisor") | pl.col("f_board_member") | pl.col("f_investor")).alias("_seat")
-    )
-    exp = exp.join(tf, on="title", how="left").with_columns(
-        pl.col("_seat").fill_null(False),
-        pl.col("e_account_id").is_not_null().alias("_crm"),
-        pl.col("_w").fill_null(False),
-        pl.col("is_primary").fill_null(False),
-        partial_to_date("start_date").alias("_start"),
-    )
-    keys = ["_seat", "_crm", "_w", "is_primary", "_start"]
-    names = {
-        "_seat": "operating_role",
-        "_crm": "crm_account",
-        "_w": "watched_account",
-        "is_primary": "primary",
-    }
-    exp = exp.sort(
-        ["pi", *keys, "_i"], descending=[False, False, True, True, True, True, False], nulls_last=True
-    )
-    # why: the first ranking key on which the chosen entry beats the runner-up (vectorized)
-    second = [pl.col(k).slice(1, 1).first().alias(f"_2{k}") for k in keys]
-    best = exp.group_by("pi", maintain_order=True).agg(pl.all().first(), pl.len().alias("len"), *second)
-    why: Any = pl.when(pl.col("len") == 1).then(pl.lit("latest_start"))
-    for k in keys:
-        why = why.when(pl.col(k).ne_missing(pl.col(f"_2{k}"))).then(pl.lit(names.get(k, "latest_start")))
-    best = best.with_columns(why.otherwise(pl.lit("first_listed")).alias("_why"))
-    # replace the feed's current job only where another entry was chosen: the feed's job_* fields are
-    # one experience entry (company name and title; its domain may come from the work e-mail)
-    cur = obs.select("pi", "cur_name", "cur_title")
-    best = best.join(cur, on="pi", how="left")
-    same = pl.col("company_name").str.to_lowercase().eq_missing(
-        pl.col("cur_name").str.to_lowercase()
-    ) & pl.col("title").str.to_lowercase().eq_missing(pl.col("cur_title").str.to_lowercase())
-    swap = best.filter(~same).select(
-        "pi",
-        pl.col("company_name").alias("_n"),
-        pl.col("company_domain").alias("_d"),
-        pl.col("company_linkedin").alias("_l"),
-        pl.col("title").alias("_t"),
-        pl.col("start_date").alias("_s"),
-        pl.col("e_account_id").alias("_a"),
-        pl.col("e_rule").alias("_r"),
-        pl.col("e_conf").alias("_c"),
-        pl.col("e_tie").alias("_tb"),
-        (pl.col("len").cast(pl.String) + " current jobs: " + pl.col("_why")).alias("cur_choice"),
-    )
-    if swap.height == 0:
-        return obs.with_columns(no_choice)
-    out = obs.join(swap, on="pi", how="left")
-    hit = pl.col("cur_choice").is_not_null()
-    return out.with_columns(
-        *(
-            pl.when(hit).then(pl.col(src)).otherwise(pl.col(dst)).alias(dst)
-            for src, dst in (
-                ("_n", "cur_name"),
-                ("_d", "cur_domain"),
-                ("_l", "cur_linkedin"),
-                ("_t", "cur_title"),
-                ("_s", "cur_start"),
-                ("_a", "cur_account_id"),
-                ("_r", "cur_rule"),
-                ("_c", "cur_conf"),
-                ("_tb", "cur_tie"),
-            )
-        )
-    ).drop("_n", "_d", "_l", "_t", "_s", "_a", "_r", "_c", "_tb")
 
 
 def _with_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
@@ -452,7 +364,7 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
         ctx.block_key("first_name", "last_name").alias("p_block"),
     )
     obs = ctx.resolve_companies(obs, "cur_name", "cur_domain", "cur_linkedin", "cur_").sort("pi")
-    obs = _choose_current_job(ctx, obs).sort("pi")
+    obs = choose_current_job(ctx, obs).sort("pi")
     roots = ctx.accounts.select(
         pl.col("account_id").alias("cur_account_id"), pl.col("acc_root").alias("cur_root")
     )

@@ -28,8 +28,9 @@ from jobshift.domain.signals import (
     signal_ids_from_keys,
 )
 from jobshift.engine.context import DetectContext, block_last, first_token
-from jobshift.engine.detect import HOLDER_RULE, BatchResult, merge_results
-from jobshift.engine.successors import departures, replacing_holders
+from jobshift.engine.detect import FIRST_SEEN_RULE, HOLDER_RULE, BatchResult, merge_results
+from jobshift.engine.first_seen import PreviousJobs
+from jobshift.engine.successors import resolve_undated
 
 _RANK = {"linkedin": 0, "email": 1, "personal_email": 2}
 
@@ -206,8 +207,14 @@ def _titles(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns([pl.col(f).fill_null(False) for f in flags])
 
 
-def finalize(ctx: DetectContext, results: list[BatchResult]) -> Detection:
-    """Merge batch results into the run's signals (columns of :data:`SIGNAL_FIELDS`, minus store-set ones)."""
+def finalize(
+    ctx: DetectContext, results: list[BatchResult], previous: PreviousJobs | None = None
+) -> Detection:
+    """Merge batch results into the run's signals (columns of :data:`SIGNAL_FIELDS`, minus store-set ones).
+
+    ``previous``: looks up the observation before the newest of a few people (undated new hires
+    "first seen after an earlier observation elsewhere", ``engine/first_seen.py``); ``None`` skips it.
+    """
     merged = merge_results(results)
     cands, hires = merged.candidates, merged.new_hires
     prof = merged.profiles.unique("person_key", keep="first")
@@ -281,7 +288,7 @@ def finalize(ctx: DetectContext, results: list[BatchResult]) -> Detection:
         .alias("confidence"),
     )
     df = _titles(ctx, df)
-    df = _add_new_hires(ctx, df, decided, prof, hires)
+    df = _add_new_hires(ctx, df, decided, prof, hires, previous)
     df = _status(ctx, df)
     return Detection(_finish(ctx, df), ambiguous, {"candidates": cands.height, "ambiguous": len(ambiguous)})
 
@@ -310,7 +317,12 @@ def _classify(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _add_new_hires(
-    ctx: DetectContext, df: pl.DataFrame, decided: pl.DataFrame, prof: pl.DataFrame, hires: pl.DataFrame
+    ctx: DetectContext,
+    df: pl.DataFrame,
+    decided: pl.DataFrame,
+    prof: pl.DataFrame,
+    hires: pl.DataFrame,
+    previous: PreviousJobs | None,
 ) -> pl.DataFrame:
     h = hires.join(prof, on="person_key").join(
         ctx.accounts.select(
@@ -332,13 +344,12 @@ def _add_new_hires(
     h = h.sort(["observed_at", "person_key"], descending=[True, False]).unique(
         ["cur_account_id", "_who"], keep="first", maintain_order=True
     )
+    # the persona first: the undated rules look further (departed holders, earlier observations) only
+    # for people who can make a lead
+    h = _titles(ctx, h.with_columns(pl.col("cur_title").alias("new_title"))).filter(pl.col("persona_match"))
+    h = resolve_undated(ctx, h, df, previous)
     holder = pl.col("hire_rule") == HOLDER_RULE
-    successors = replacing_holders(ctx, h.filter(holder), departures(ctx, df))
-    h = pl.concat(
-        [h.filter(~holder).with_columns(pl.lit(None, dtype=pl.String).alias("replaced_contact")), successors],
-        how="vertical_relaxed",
-    )
-    undated = pl.col("hire_rule") == "no_start_date_previous_job_ended"
+    undated = pl.col("hire_rule").is_in(["no_start_date_previous_job_ended", FIRST_SEEN_RULE])
     h = h.with_columns(
         pl.col("hire_kind").alias("type"),
         pl.col("prev_title").alias("past_title"),
@@ -356,11 +367,11 @@ def _add_new_hires(
         pl.lit(None, dtype=pl.Boolean).alias("email_opt_out"),
         pl.lit(None, dtype=pl.String).alias("crm_end_date"),
     )
-    h = _titles(ctx, h).filter(pl.col("persona_match"))
     h = h.with_columns(pl.lit("profile").alias("rule"))
     df = df.with_columns(
         pl.lit(None, dtype=pl.String).alias("hire_rule"),
         pl.lit(None, dtype=pl.String).alias("replaced_contact"),
+        pl.lit(None, dtype=pl.String).alias("previous_observation"),
     )
     missing = [pl.lit(None, dtype=dt).alias(col) for col, dt in df.schema.items() if col not in h.columns]
     h = h.with_columns(missing)
@@ -428,6 +439,7 @@ def _finish(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         pl.col("watch_reason").alias("account_watched"),
         pl.col("hire_rule").alias("new_hire_rule"),
         pl.col("replaced_contact"),
+        pl.col("previous_observation"),
         pl.col("observed_at"),
         pl.col("job_last_verified"),
         pl.col("evidence_age_days"),

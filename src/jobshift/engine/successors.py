@@ -14,10 +14,12 @@ and the departure is at most ``new_hire_window_days`` before the candidate's obs
 candidate's latest job elsewhere ended at most ``new_hire_window_days`` before the departure (or, the
 departure date unknown, before the observation): they were elsewhere while the holder still held the
 role. Without that, a colleague with the same title who has been there for years (most undated
-profiles) would be taken for the successor. A holder
-matched by several candidates names nobody (five account executives without start dates are not five
-new hires because one left); a candidate matching several holders takes the latest departure. The
-evidence names the holder (``replaced_contact``).
+profiles) would be taken for the successor. A holder matched by several candidates names nobody (five
+account executives without start dates are not five new hires because one left); a candidate matching
+several holders takes the latest departure. The evidence names the holder (``replaced_contact``).
+
+:func:`resolve_undated` applies this rule, then "first seen after an earlier observation elsewhere"
+(``engine/first_seen.py``) to the candidates it did not confirm.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import polars as pl
 from jobshift.domain.signal_types import types_where
 from jobshift.engine.batches import partial_to_date
 from jobshift.engine.context import DetectContext
+from jobshift.engine.detect import FIRST_SEEN_RULE, HOLDER_RULE
+from jobshift.engine.first_seen import PreviousJobs, first_seen_elsewhere
 
 
 def departures(ctx: DetectContext, contact_rows: pl.DataFrame) -> pl.DataFrame:
@@ -103,3 +107,32 @@ def replacing_holders(ctx: DetectContext, cands: pl.DataFrame, gone: pl.DataFram
         ).alias("replaced_contact"),
     )
     return cands.join(best, on="person_key", how="inner")
+
+
+def resolve_undated(
+    ctx: DetectContext, hires: pl.DataFrame, contact_rows: pl.DataFrame, previous: PreviousJobs | None
+) -> pl.DataFrame:
+    """Keep the tentative undated candidates of ``hires`` that a rule confirms — a departed holder's
+    successor first (:func:`replacing_holders`), then first seen after an earlier observation
+    elsewhere (``engine/first_seen.py``) — and every other row; adds ``replaced_contact`` and
+    ``previous_observation``."""
+    tentative = pl.col("hire_rule").is_in([HOLDER_RULE, FIRST_SEEN_RULE])
+    sure = hires.filter(~tentative)
+    maybe = hires.filter(tentative)
+    succ = replacing_holders(
+        ctx, maybe.filter(pl.col("hire_rule") == HOLDER_RULE), departures(ctx, contact_rows)
+    )
+    rest = maybe.join(succ.select("person_key"), on="person_key", how="anti")
+    seen = first_seen_elsewhere(ctx, rest, previous).with_columns(pl.lit(FIRST_SEEN_RULE).alias("hire_rule"))
+
+    def null(col: str) -> pl.Expr:
+        return pl.lit(None, dtype=pl.String).alias(col)
+
+    return pl.concat(
+        [
+            sure.with_columns(null("replaced_contact"), null("previous_observation")),
+            succ.with_columns(null("previous_observation")),
+            seen.with_columns(null("replaced_contact")),
+        ],
+        how="diagonal_relaxed",
+    )

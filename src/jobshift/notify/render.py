@@ -30,6 +30,11 @@ def slack_escape(value: Any) -> str:
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def slack_url(value: Any) -> str:
+    """A URL inside a Slack ``<url|label>`` link: the characters that would end the link are encoded."""
+    return str(value).replace("|", "%7C").replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
+
+
 def _autoescape(name: str | None) -> bool:
     return bool(name) and (str(name).endswith(".html.j2") or name == "_macros.j2")
 
@@ -45,6 +50,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["slack"] = slack_escape
+    env.filters["slack_url"] = slack_url
     env.filters["display"] = field_text  # names, titles, companies as people read them (domain/display)
     env.filters["person"] = person_of
     return env

@@ -12,7 +12,7 @@ whose hash ``obs_id`` is: the two identify the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from operator import attrgetter
@@ -177,3 +177,25 @@ def locations(conn: Connection, person_keys: Sequence[str]) -> dict[tuple[str, s
         for pk, at, *rest in conn.execute(q):
             out[(pk, at)] = tuple(rest)
     return out
+
+
+def previous_jobs(conn: Connection, newest: Mapping[str, str]) -> list[tuple[Any, ...]]:
+    """For each person key of ``newest`` (key → the observation date detection used), the observation
+    just before it: ``(person_key, observed_at, job_company_name, job_company_domain,
+    job_company_linkedin_norm)``. Keys without an earlier observation are absent."""
+    o = people_observations
+    keys = sorted(newest)
+    best: dict[str, tuple[Any, ...]] = {}
+    for i in range(0, len(keys), _IN_CHUNK):
+        q = select(
+            o.c.person_key,
+            o.c.observed_at,
+            o.c.job_company_name,
+            o.c.job_company_domain,
+            o.c.job_company_linkedin_norm,
+        ).where(o.c.person_key.in_(keys[i : i + _IN_CHUNK]))
+        for row in conn.execute(q):
+            pk, at = row[0], row[1]
+            if at < newest[pk] and (pk not in best or at > best[pk][1]):
+                best[pk] = tuple(row)
+    return list(best.values())

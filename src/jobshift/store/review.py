@@ -178,6 +178,8 @@ def _latest_decisions() -> Any:
 def apply_reviews(conn: Connection) -> dict[str, int]:
     """After detection: signals of rejected pairs become ``suppressed:review_rejected``, uncertain
     signals of confirmed pairs become ``new`` (set-based; signals with a lead are left alone)."""
+    if conn.execute(select(signal_reviews.c.id).limit(1)).first() is None:
+        return {"reject": 0, "confirm": 0}  # nothing reviewed yet: no statement over the signals
     latest = _latest_decisions()
     out = {}
     for decision, target, sources in (

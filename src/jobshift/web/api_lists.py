@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from jobshift.errors import NotFoundError
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.browse import browse, browse_actions, browse_detail
+from jobshift.services.browse.lead_why import why_to_call
 from jobshift.services.workspace import Workspace
 from jobshift.web.deps import WS, ApiUser
 
@@ -113,8 +114,11 @@ def list_leads(
 
 @router.get("/leads/{lead_id}")
 def get_lead(ws: WS, user: ApiUser, lead_id: str) -> dict[str, Any]:
-    """One lead with past contact/account, current account, signal and timeline."""
-    return _found(browse_detail.lead_detail(ws, user, lead_id), "lead", lead_id)
+    """One lead with past contact/account, current account, signal and timeline, and ``why`` (the lead
+    page's "why call": why it matters, past deals, last activity, persona/ICP fit, observations)."""
+    lead = _found(browse_detail.lead_detail(ws, user, lead_id), "lead", lead_id)
+    lead["why"] = why_to_call(ws, lead)
+    return lead
 
 
 @router.post("/leads/{lead_id}/contacted", status_code=201)

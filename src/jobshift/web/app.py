@@ -33,6 +33,7 @@ from jobshift.web import (
     routes_records,
     routes_review,
     routes_scorecard,
+    routes_settings_forms,
     routes_workflow,
 )
 from jobshift.web.auth import SessionCodec
@@ -79,6 +80,7 @@ def create_app(ws_path: str | Path, *, secure_cookies: bool | None = None) -> Fa
         routes_records.router,
         routes_review.router,
         routes_workflow.router,
+        routes_settings_forms.router,
         routes_admin.router,
         routes_aliases.router,
         routes_scorecard.router,

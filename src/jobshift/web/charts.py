@@ -1,4 +1,5 @@
-"""Geometry of the dashboard's small multiples: one SVG bar chart per funnel stage and month.
+"""Geometry of the server-drawn SVG charts: the funnel's small multiples (one bar chart per stage and
+month, dashboard and scorecard) and each scorecard category's grade history.
 
 The templates draw what this computes (bar positions and heights, axis labels), so the SVG needs no
 JavaScript and each chart has its own scale: a stage of 3 won deals is as readable as 40,000 tracked
@@ -7,6 +8,7 @@ contacts. Money stages (pipeline, won) get a second chart of their amounts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,3 +91,66 @@ def monthly_charts(monthly: dict[str, list[dict[str, Any]]], months: list[str]) 
                 _chart(f"{stage}-amount", f"{stage.capitalize()} amount", amounts, months, money=True)
             )
     return charts
+
+
+@dataclass
+class GradeBar:
+    """One month's grade of a category: a bar as tall as the grade is good."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    month: str
+    label: str
+    grade: str
+    css: str
+
+
+@dataclass
+class GradeChart:
+    """A category's grade history (the stored months of its trend, then the month shown)."""
+
+    key: str
+    number: int
+    name: str
+    bars: list[GradeBar]
+    b_line: float
+    width: int = 220
+    height: int = 64
+
+
+def grade_history(
+    categories: list[dict[str, Any]],
+    grades: tuple[str, ...],
+    css: Callable[[str | None], str],
+    history: dict[str, list[dict[str, Any]]],
+) -> list[GradeChart]:
+    """Per category, a bar per month of ``history[key]`` (oldest first) whose height is its grade
+    (``grades`` best first; ``n/a`` is a stub); ``b_line`` marks grade B, the benchmark."""
+    width, height, top, bottom = 220, 64, 6, 16
+    usable = height - top - bottom
+    rank = {g: len(grades) - i for i, g in enumerate(grades)}  # A+ highest, F = 1
+    out = []
+    for c in categories:
+        points = history.get(c["key"]) or [{"month": "", "grade": c.get("grade")}]
+        slot = width / max(1, len(points))
+        bars = []
+        for i, p in enumerate(points):
+            g = p.get("grade") or "n/a"
+            h = usable * rank.get(g, 0) / len(grades) if g in rank else 2.0
+            bars.append(
+                GradeBar(
+                    x=round(i * slot + slot * 0.15, 1),
+                    y=round(height - bottom - h, 1),
+                    w=round(slot * 0.7, 1),
+                    h=round(h, 1),
+                    month=str(p.get("month") or ""),
+                    label=month_label(p["month"]) if p.get("month") else "",
+                    grade=g,
+                    css=css(g),
+                )
+            )
+        b_line = round(height - bottom - usable * rank.get("B", 0) / len(grades), 1)
+        out.append(GradeChart(c["key"], int(c["number"]), str(c["name"]), bars, b_line, width, height))
+    return out

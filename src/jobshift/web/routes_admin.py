@@ -147,6 +147,27 @@ def _admin_change(request: Request, ws: WS, change: Callable[[], str]) -> Respon
 _ADMIN_ONLY = [Depends(require_roles("admin"))]
 
 
+@router.post("/admin/users", dependencies=_ADMIN_ONLY)
+def user_add(
+    request: Request,
+    ws: WS,
+    user: CsrfUser,
+    username: Annotated[str, Form(max_length=80)] = "",
+    role: Annotated[str, Form()] = "rep",
+    crm_user_id: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    """Add an app user (audited)."""
+
+    def change() -> str:
+        user_admin.add_user(
+            ws, username.strip(), role, password, crm_user_id.strip() or None, actor=f"web:{user.username}"
+        )
+        return f"{username.strip()} added as {role}."
+
+    return _admin_change(request, ws, change)
+
+
 @router.post("/admin/users/{username}/active", dependencies=_ADMIN_ONLY)
 def user_set_active(
     request: Request, ws: WS, user: CsrfUser, username: str, active: Annotated[str, Form()] = ""

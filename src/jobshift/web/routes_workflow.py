@@ -41,6 +41,8 @@ def worklist_page(
         n=q.get("n"),
         skipped=q.get("skipped"),
         dismiss_reasons=DISMISS_REASONS,
+        channel=workflow.my_channel(ws, user),
+        channels=workflow.CHANNELS,
     )
 
 
@@ -104,3 +106,10 @@ def lead_undismiss(ws: WS, user: CsrfUser, lead_id: str) -> Response:
     """Undo a dismissal: the lead and its signal get back the status they had."""
     workflow.undo_dismissal(ws, user, lead_id)
     return RedirectResponse(f"/leads/{lead_id}?done=restored", status_code=303)
+
+
+@router.post("/me/notifications")
+def my_notifications(ws: WS, user: CsrfUser, channel: Annotated[str, Form()]) -> Response:
+    """Set where the signed-in user's notifications go (audited)."""
+    workflow.set_my_channel(ws, user, channel)
+    return RedirectResponse("/worklist?done=channel", status_code=303)

@@ -49,6 +49,13 @@ class DraftWrite:
     owner_id: str | None = None
     due: str | None = None
     """The task's due date (ISO ``YYYY-MM-DD``)."""
+    record_id: str | None = None
+    """The CRM record the activity goes on when it is not the lead's own (a converted lead's contact)."""
+
+    @property
+    def target(self) -> str:
+        """The CRM record the activity goes on."""
+        return self.record_id or self.lead_id
 
     def to_payload(self) -> dict[str, Any]:
         """The outbox payload."""
@@ -65,6 +72,7 @@ class DraftWrite:
             str(payload["body"]),
             payload.get("owner_id"),
             payload.get("due"),
+            payload.get("record_id"),
         )
 
     def note_html(self) -> str:
@@ -81,8 +89,10 @@ def build_write(
     full_name: str | None,
     owner_id: str | None,
     today: date,
+    record_id: str | None = None,
 ) -> DraftWrite:
-    """The activity for ``draft`` (a :class:`~jobshift.domain.outreach.drafts.Draft` as a dict)."""
+    """The activity for ``draft`` (a :class:`~jobshift.domain.outreach.drafts.Draft` as a dict), on
+    ``record_id`` when given (a converted lead's contact), else on the lead."""
     who = (full_name or "").strip() or lead_id
     subject = f"{DRAFT_MARK} First touch for {who}: {draft['email_subject']}"
     if len(subject) > SUBJECT_MAX:
@@ -101,5 +111,12 @@ def build_write(
         ]
     )
     return DraftWrite(
-        draft_write_key(lead_id), lead_id, mode, subject, body, owner_id or None, today.isoformat()
+        draft_write_key(lead_id),
+        lead_id,
+        mode,
+        subject,
+        body,
+        owner_id or None,
+        today.isoformat(),
+        record_id if record_id and record_id != lead_id else None,
     )

@@ -138,14 +138,14 @@ CATEGORIES: tuple[CategoryDef, ...] = (
         number=6,
         key="filtering",
         name="Filtering",
-        summary="Share of the month's signals filtered out",
+        summary="Share of the month's detected job changes filtered out",
         group="output",
         direction="lower",
         unit="share",
         benchmark=0.2,
         min_sample=20,
-        sample_noun="signals detected in the month",
-        measures="share of detected signals filtered out before reaching the CRM (lower is better)",
+        sample_noun="job changes detected in the month",
+        measures="share of detected job changes filtered out before reaching the CRM (lower is better)",
         fix=(
             "Review the filters that remove most signals; loosen the ones that drop people you would call, "
             "and fix the tracked set if it feeds many non-buyers."

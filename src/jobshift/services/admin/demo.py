@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jobshift.errors import UsageError
 from jobshift.services.ingest.aliases import ALIASES_FILE, import_aliases
@@ -119,9 +120,11 @@ def load_demo(
     report.steps["logins"] = [
         {"username": u, "password": pw, "role": role} for u, pw, role in auth.ensure_demo_logins(ws)
     ]
+    # notifications go out the day after the push for the leads of "yesterday": the demo pushed today
+    send_day = datetime.now(ZoneInfo(ws.config.workspace.timezone)).date() + timedelta(days=1)
     report.next_commands += [
         f"jobshift -w {ws.path} eval --truth {data_dir / 'truth.jsonl'}",
-        f"jobshift -w {ws.path} notify --dry-run --any-day",
+        f"jobshift -w {ws.path} notify --dry-run --date {send_day.isoformat()}",
         f"jobshift -w {ws.path} scorecard --month {month}",
         f"jobshift -w {ws.path} serve",
     ]

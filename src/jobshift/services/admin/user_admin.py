@@ -163,3 +163,26 @@ def revoke_token(ws: Workspace, token_id: int, *, actor: str = "cli") -> TokenIn
     return TokenInfo(
         int(m["id"]), m["username"], m["created_at"], m["last_used_at"], m["expires_at"], revoked_at
     )
+
+
+def add_user(
+    ws: Workspace,
+    username: str,
+    role: str,
+    password: str,
+    crm_user_id: str | None = None,
+    *,
+    actor: str = "cli",
+) -> auth.AppUser:
+    """Create an app user (a taken name, unknown role or CRM user: ``UsageError``); audited."""
+    user = auth.add_user(ws, username, role, password, crm_user_id or None)
+    with ws.store.begin() as conn:
+        audit(
+            conn,
+            actor=actor,
+            action="create",
+            object="app_user",
+            record_id=username,
+            after={"role": role, "crm_user_id": crm_user_id or None, "active": True},
+        )
+    return user

@@ -82,8 +82,8 @@ def why_to_call(ws: Workspace, lead: dict[str, Any]) -> dict[str, Any]:
         fit_acct = relationship.account_fit(conn, current_id)
         history = relationship.observations(conn, sig.get("person_key"))
     acc = accs.get(str(current_id)) if current_id else None
-    view, customer, renewal = _lead_item(
-        lead, acc, opps.get(str(current_id), []), accs.get(str(lead.get("past_account_id"))), cfg
+    view, customer, renewal = _lead_item(  # the notification's sentence, past deal included
+        lead, acc, opps.get(str(current_id), []), accs.get(str(lead.get("past_account_id"))), cfg, None, deals
     )
     spec = persona_spec(cfg)
     persona_defined = bool(spec.title_keywords or spec.title_regexes or spec.seniorities or spec.functions)

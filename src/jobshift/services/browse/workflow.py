@@ -15,6 +15,8 @@ from jobshift.errors import ForbiddenError, InvalidValueError, NotFoundError
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.browse.browse_actions import actor_of
 from jobshift.services.workspace import Workspace
+from jobshift.store import notifications as nstore
+from jobshift.store.audit import audit
 from jobshift.store.browse import actions, workflow
 from jobshift.utils.timeutil import utcnow
 
@@ -135,3 +137,35 @@ def hand_off_owners(ws: Workspace, viewer: AppUser) -> list[tuple[str, str]]:
     """CRM users the viewer may reassign leads to, ``(id, name)``."""
     with ws.store.connect() as conn:
         return workflow.owners_for(conn, viewer)
+
+
+CHANNELS = ("slack", "email", "both", "digest", "none")
+"""Where a user's notifications go (``jobshift notify --set-pref``)."""
+
+
+def my_channel(ws: Workspace, viewer: AppUser) -> str | None:
+    """The viewer's notification channel (``None``: no CRM user; the default when none is set)."""
+    if not viewer.crm_user_id:
+        return None
+    with ws.store.connect() as conn:
+        return nstore.get_prefs(conn).get(viewer.crm_user_id, ws.config.notifications.default_channel)
+
+
+def set_my_channel(ws: Workspace, viewer: AppUser, channel: str) -> None:
+    """Set the viewer's own notification channel (audited)."""
+    if channel not in CHANNELS:
+        raise InvalidValueError(f"channel must be one of {', '.join(CHANNELS)}")
+    if not viewer.crm_user_id:
+        raise InvalidValueError("your login is not linked to a CRM user: it gets no notifications")
+    before = my_channel(ws, viewer)
+    with ws.store.begin() as conn:
+        nstore.set_pref(conn, viewer.crm_user_id, channel, utcnow())
+        audit(
+            conn,
+            actor=actor_of(viewer),
+            action="update",
+            object="notification_prefs",
+            record_id=viewer.crm_user_id,
+            before={"channel": before},
+            after={"channel": channel},
+        )

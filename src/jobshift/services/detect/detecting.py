@@ -7,7 +7,7 @@ account. Observations are read newest-per-person in one SQL query, in partitions
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,6 +31,7 @@ from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import detect_batch
 from jobshift.engine.executor import Executor, LocalExecutor
 from jobshift.engine.finalize import Detection, finalize
+from jobshift.engine.first_seen import PREVIOUS_SCHEMA, PreviousJobs
 from jobshift.errors import UsageError
 from jobshift.services.browse.exporting import register_exporter, write_records
 from jobshift.services.specs import detect_settings
@@ -40,6 +41,7 @@ from jobshift.store import review as review_store
 from jobshift.store import signals as signal_store
 from jobshift.store.detect.queries import accounts_with_counts, departed_contacts
 from jobshift.store.detect.reading import cursor_frame, iter_newest, read_frame
+from jobshift.store.people import previous_jobs
 from jobshift.store.run_lock import locked
 from jobshift.store.runs import finish_run, start_run
 from jobshift.store.tracking import (
@@ -144,7 +146,17 @@ def run_detection(
     results = list(ex.run(lambda b: detect_batch(ctx, b), iter_observation_batches(conn, batch_rows)))
     if not results:
         results = [detect_batch(ctx, frame([], OBSERVATION_SCHEMA))]
-    return finalize(ctx, results), sum(r.n_observations for r in results)
+    return finalize(ctx, results, previous_lookup(conn)), sum(r.n_observations for r in results)
+
+
+def previous_lookup(conn: Connection) -> PreviousJobs:
+    """The store's earlier observations for ``finalize`` (undated new hires first seen after an earlier
+    observation elsewhere): ``{person_key: observed_at}`` → the observation before each."""
+
+    def lookup(newest: Mapping[str, str]) -> pl.DataFrame:
+        return frame(previous_jobs(conn, newest), PREVIOUS_SCHEMA)
+
+    return lookup
 
 
 def signal_rows(df: pl.DataFrame) -> Iterator[dict[str, Any]]:

@@ -19,6 +19,7 @@ from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch
 from jobshift.engine.feed import detect_feed_local, feed_partitions
 from jobshift.engine.finalize import Detection, finalize
+from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.incremental import detect_release
 from jobshift.errors import UsageError
 from jobshift.services.detect.detecting import (
@@ -26,6 +27,7 @@ from jobshift.services.detect.detecting import (
     TrackedSet,
     build_context,
     default_tracked_set,
+    previous_lookup,
     record_detection,
 )
 from jobshift.services.detect.feed_state import load_state, save_state
@@ -43,11 +45,13 @@ def run_feed(
     workers: int | None = None,
     client: object = None,
     results_dir: str | None = None,
+    previous: PreviousJobs | None = None,
 ) -> tuple[Detection, int]:
     """Detect over the feed files with the named executor; returns the detection and profiles read.
 
     ``results_dir``: partition results are written there as Parquet and merged from the files
     (:mod:`jobshift.engine.feed_spill`) instead of being held in memory until the end.
+    ``previous``: the store's earlier observations for undated new hires (``engine/first_seen.py``).
     """
     if executor not in EXECUTORS:
         raise UsageError(f"--executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
@@ -69,7 +73,7 @@ def run_feed(
         rows = ex.stats.get("rows", 0)
     if not results:
         results = [detect_batch(ctx, frame([], OBSERVATION_SCHEMA))]
-    return finalize(ctx, results), rows
+    return finalize(ctx, results, previous), rows
 
 
 @locked("detect")
@@ -102,12 +106,26 @@ def detect_feed(
     with store.connect() as conn:
         tracked = tracked or default_tracked_set(conn)
         ctx = build_context(conn, ws.config, tracked, tier)
+        previous = previous_lookup(conn)
+        if incremental:
+            run = detect_release(ctx, paths, load_state(ws.path))
+            detection = finalize(ctx, [run.result], previous)
+        else:
+            if results_dir is not None:
+                # one directory per run: a retried or concurrent run never reads another run's files
+                results_dir = str(Path(results_dir) / f"run-{uuid.uuid4().hex[:12]}")
+            try:
+                detection, n_rows = run_feed(
+                    ctx, paths, executor, scheduler, workers, client, results_dir, previous
+                )
+            finally:
+                if results_dir is not None:
+                    shutil.rmtree(results_dir, ignore_errors=True)
     if incremental:
-        run = detect_release(ctx, paths, load_state(ws.path))
         summary = record_detection(
             store,
             ctx,
-            finalize(ctx, [run.result]),
+            detection,
             run.stats["rows"],
             partitions=len(paths),
             incremental_people=run.stats["people_detected"],
@@ -115,12 +133,4 @@ def detect_feed(
         save_state(ws.path, run.state, feed)
         summary.release = run.stats
         return summary
-    if results_dir is not None:
-        # one directory per run: a retried or concurrent run never reads another run's files
-        results_dir = str(Path(results_dir) / f"run-{uuid.uuid4().hex[:12]}")
-    try:
-        detection, n_rows = run_feed(ctx, paths, executor, scheduler, workers, client, results_dir)
-    finally:
-        if results_dir is not None:
-            shutil.rmtree(results_dir, ignore_errors=True)
     return record_detection(store, ctx, detection, n_rows, partitions=len(paths))

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from jobshift.config import Config
 from jobshift.domain.display import display_company, display_person, display_title, is_mixed_case
 from jobshift.domain.notification_rules import RuleContext, matching_rules, recipients_for
+from jobshift.domain.notification_text import best_deal, deal_text, new_hire_why, why_it_matters
 from jobshift.services.outreach.notify_drafts import attach_drafts
 from jobshift.services.specs import notified_lead_source, rule_specs
 from jobshift.store import notifications as nstore
@@ -68,27 +69,14 @@ def _link(
     return tpl.format(object=obj, id=rid) if tpl and rid else None
 
 
-def _stage_key(o: Mapping[str, Any]) -> int:
-    s = o.get("stage_number")
-    return -1 if s is None else int(s)
-
-
-def _why(company: str, opps: Sequence[Mapping[str, Any]], customer: bool, renewal: bool, left: bool) -> str:
-    parts = []
-    if opps:
-        best = max(opps, key=_stage_key)
-        n = len(opps)
-        parts.append(
-            f"{company} has {n} open opportunit{'y' if n == 1 else 'ies'}, furthest at {best.get('stage')}"
-            + (f" ({best.get('name')})" if best.get("name") else "")
-        )
-    else:
-        parts.append(f"no open opportunity at {company}: a warm way in")
-    if customer:
-        parts.append(f"{company} is a customer" + (" with an open renewal" if renewal else ""))
-    if left:
-        parts.append("the deal just lost a contact: re-map the buying group")
-    return "; ".join(parts) + "."
+def _deal_view(deal: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The past deal as stored on the payload (JSON: plain values only)."""
+    if not deal:
+        return None
+    keep = ("name", "stage", "amount", "role", "is_won", "is_closed", "close_date")
+    view = {k: (str(deal[k]) if k == "close_date" and deal.get(k) else deal.get(k)) for k in keep}
+    view["text"] = deal_text(deal)
+    return view
 
 
 def _lead_item(
@@ -98,6 +86,7 @@ def _lead_item(
     past_acc: Mapping[str, Any] | None,
     cfg: Config,
     record_url: RecordUrl | None = None,
+    roles: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[dict[str, Any], bool, bool]:
     customer = _is_customer(acc, lead.get("is_customer_company"), cfg)
     renewal = any(o.get("type") in cfg.notifications.renewal_types for o in opps)
@@ -130,7 +119,16 @@ def _lead_item(
         or lead.get("past_account_id"),
         "email": lead.get("email"),
         "linkedin_url": lead.get("linkedin_url"),
-        "why_it_matters": _why(company, opps, customer, renewal, left=False),
+        "past_deal": _deal_view(best_deal(roles)),
+        "why_it_matters": why_it_matters(
+            company,
+            opps,
+            customer=customer,
+            renewal=renewal,
+            left=False,
+            person=name.split(" ")[0] if name else "",
+            past_deal=best_deal(roles),
+        ),
         "links": links,
     }
     return view, customer, renewal
@@ -154,6 +152,9 @@ def _items(
         if str(r["status"] or "").casefold() == cfg.program.contact_status.casefold()
         and str(r["disqualified_reason"] or "").casefold() == cfg.program.disqualified_reason.casefold()
     ]
+    if any(r.enabled and r.item == "new_hire" for r in cfg.notifications.rules.values()):  # rule 2A
+        hires = items_store.new_hire_leads(conn, start, end, cfg.program.target_tracking_lead_source)
+        lead_rows += [{**r, "_new_hire": True} for r in hires]
     kept_leads = [r for r in lead_rows if not r.get("is_backfill") and r.get("signal_id") not in bf_sigs]
     kept_contacts = [r for r in contact_rows if r["id"] not in bf_contacts]
     report.backfill_skipped = len(lead_rows) - len(kept_leads) + len(contact_rows) - len(kept_contacts)
@@ -166,14 +167,21 @@ def _items(
         + [r.get("account_id") for r in kept_contacts],
     )
     opps = items_store.open_opportunities(conn, accs)
+    roles = items_store.deal_roles(
+        conn, [r.get("past_contact_id") for r in kept_leads] + [c["id"] for c in kept_contacts]
+    )
     out = []
     for lead in kept_leads:
         acc = accs.get(str(lead.get("matched_account_id")))
         ao = opps.get(str(lead.get("matched_account_id")), []) if acc else []
         past = accs.get(str(lead.get("past_account_id")))
-        view, customer, renewal = _lead_item(lead, acc, ao, past, cfg, record_url)
+        past_roles = roles.get(str(lead.get("past_contact_id")), [])
+        view, customer, renewal = _lead_item(lead, acc, ao, past, cfg, record_url, past_roles)
+        if lead.get("_new_hire"):
+            view["headline_verb"] += ", a target account"
+            view["why_it_matters"] = new_hire_why(view["now_company"], view["person"].split(" ")[0], ao)
         ctx = RuleContext(
-            "lead",
+            "new_hire" if lead.get("_new_hire") else "lead",
             send_date,
             lead.get("lead_source"),
             tuple(o.get("stage_number") for o in ao),
@@ -197,6 +205,8 @@ def _items(
         customer = _is_customer(acc, False, cfg)
         renewal = any(o.get("type") in cfg.notifications.renewal_types for o in ao)
         mv = moved.get(c["id"], {})
+        person = display_person(c.get("first_name"), c.get("last_name") or "") or "Someone"
+        mine = roles.get(str(c["id"]), [])
         links = [{"label": "Open contact in jobshift", "url": f"{web}/contacts/{c['id']}"}]
         if mv.get("lead_id"):
             links.append({"label": "New lead", "url": f"{web}/leads/{mv['lead_id']}"})
@@ -206,7 +216,7 @@ def _items(
         view = {
             "item_type": "contact",
             "item_id": c["id"],
-            "person": display_person(c.get("first_name"), c.get("last_name") or "") or "Someone",
+            "person": person,
             "headline_verb": f"left {company}",
             "now_title": display_title(mv.get("new_title")) or None,
             "now_company": display_company(mv.get("new_company")) or None,
@@ -215,7 +225,18 @@ def _items(
             "past_account": company,
             "email": c.get("email"),
             "linkedin_url": c.get("linkedin_url"),
-            "why_it_matters": _why(company, ao, customer, renewal, left=True),
+            "past_deal": _deal_view(best_deal(mine)),
+            "why_it_matters": why_it_matters(
+                company,
+                ao,
+                customer=customer,
+                renewal=renewal,
+                left=True,
+                person=person.split(" ")[0] if c.get("first_name") else person,
+                roles_on_open=[
+                    r for r in mine if not r.get("is_closed") and r.get("account_id") == c.get("account_id")
+                ],
+            ),
             "links": links,
         }
         ctx = RuleContext(

@@ -71,7 +71,7 @@ class StoreDraftWriter:
         rows: list[dict[str, Any]] = [
             {
                 "id": ostore.draft_activity_id(w.lead_id),
-                "who_id": w.lead_id,
+                "who_id": w.target,
                 "type": "Task" if w.mode == "task" else "Note",
                 "occurred_at": now,
                 "owner_id": w.owner_id,
@@ -94,9 +94,22 @@ def _best(drafts: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     return next((d for d in drafts if d["source"] == "llm"), drafts[0] if drafts else None)
 
 
-def plan(conn: Any, ws: Workspace, now: datetime) -> CrmWriteSummary:
+def _previews(conn: Any, ws: Workspace, rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The template drafts a ``draft --all`` run would make for leads not drafted yet (dry runs)."""
+    from jobshift.services.outreach.drafting import Drafter
+    from jobshift.services.outreach.lead_evidence import load_evidence
+
+    if not rows:
+        return {}
+    drafter = Drafter(ws)
+    evidence = load_evidence(conn, list(rows), ws.config.workspace.name)
+    return {lid: drafter.current(conn, ev).to_dict() for lid, (ev, _sig) in evidence.items()}
+
+
+def plan(conn: Any, ws: Workspace, now: datetime, *, preview: bool = False) -> CrmWriteSummary:
     """Put a ``draft_crm`` row in the outbox for every recent drafted lead (in the caller's
-    transaction); returns the counts."""
+    transaction); returns the counts. ``preview`` (dry runs): leads not drafted yet count with the
+    template draft the run would make first."""
     o = ws.config.outreach
     out = CrmWriteSummary(ws.config.push.crm, o.crm_write, dry_run=False)
     if o.crm_write == "none" or not o.drafts:
@@ -114,6 +127,9 @@ def plan(conn: Any, ws: Workspace, now: datetime) -> CrmWriteSummary:
     todo = [r for r in leads if keys[str(r["id"])] not in planned]
     out.already_planned = len(leads) - len(todo)
     drafts = ostore.newest_for_leads(conn, [str(r["id"]) for r in todo])
+    if preview:
+        fresh = _previews(conn, ws, [r for r in todo if str(r["id"]) not in drafts])
+        drafts.update({lid: [d] for lid, d in fresh.items()})
     rows = []
     for lead in todo:
         lid = str(lead["id"])
@@ -123,7 +139,13 @@ def plan(conn: Any, ws: Workspace, now: datetime) -> CrmWriteSummary:
             continue
         name = " ".join(str(x) for x in (lead.get("first_name"), lead.get("last_name")) if x)
         write = build_write(
-            lid, o.crm_write, best, full_name=name, owner_id=lead.get("owner_id"), today=now.date()
+            lid,
+            o.crm_write,
+            best,
+            full_name=name,
+            owner_id=lead.get("owner_id"),
+            today=now.date(),
+            record_id=lead.get("converted_contact_id"),
         )
         rows.append(
             {
@@ -167,7 +189,7 @@ def write_drafts(
             try:
                 if retry_failed:
                     requeued = ob.requeue_failed(conn, is_backfill=False, kinds=[KIND])[0]
-                summary = plan(conn, ws, now)
+                summary = plan(conn, ws, now, preview=True)
                 rows = ob.pending_rows(conn, is_backfill=False, kinds=[KIND], limit=MAX_LISTED)
                 summary.intended = [
                     {

@@ -19,6 +19,7 @@ from jobshift.domain.scorecard.metrics import (
     share,
     weighted_cohort_share,
 )
+from jobshift.domain.signal_types import types_where
 from jobshift.services.scorecard.month_context import Computed, MonthContext, TitleMatcher
 from jobshift.store.scorecard import leads as sl
 from jobshift.store.scorecard import queries as sq
@@ -26,6 +27,9 @@ from jobshift.store.scorecard import queries as sq
 Formula = Callable[[MonthContext], Computed]
 FORMULAS: dict[str, Formula] = {}
 """Category key → its formula (filled by :func:`formula`)."""
+
+JOB_CHANGE_TYPES = types_where(lead_source="contact_tracking")
+"""The signal types that are job changes of tracked contacts (Filtering divides by these only)."""
 
 
 def formula(key: str) -> Callable[[Formula], Formula]:
@@ -138,8 +142,8 @@ def icp_definition(ctx: MonthContext) -> Computed:
 
 @formula("filtering")
 def filtering(ctx: MonthContext) -> Computed:
-    """Share of the month's signals filtered out."""
-    res = sq.signal_filtering(ctx.conn, ctx.start, ctx.end, ctx.limit)
+    """Share of the month's detected job changes filtered out (other signal types are not counted)."""
+    res = sq.signal_filtering(ctx.conn, ctx.start, ctx.end, ctx.limit, JOB_CHANGE_TYPES)
     return share(res["filtered"], res["detected"]), res["detected"], res, None
 
 

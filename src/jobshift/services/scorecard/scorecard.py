@@ -21,7 +21,7 @@ from jobshift.domain.outreach.rates import compare as compare_drafts
 from jobshift.domain.outreach.rates import lead_flags
 from jobshift.domain.scorecard.attribution import ATTRIBUTIONS, summarize
 from jobshift.domain.scorecard.funnel import build_funnel
-from jobshift.domain.scorecard.grades import format_value, grade
+from jobshift.domain.scorecard.grades import GRADES, format_value, grade
 from jobshift.domain.scorecard.metrics import cost_per_opportunity, pipeline_to_spend
 from jobshift.errors import InvalidValueError
 from jobshift.services.scorecard.scorecard_categories import MonthContext, TitleMatcher, build_categories
@@ -33,6 +33,7 @@ from jobshift.store.scorecard.drafts import draft_outcomes
 from jobshift.store.scorecard.snapshots import (
     first_data_at,
     get_snapshot,
+    month_fingerprint,
     save_snapshot,
     snapshots_between,
 )
@@ -100,7 +101,7 @@ def compute_scorecard(
         categories = build_categories(ctx)
         month_leads = sl.lead_activity_totals(conn, ctx.sources, start, end, sc.meeting_activity_types)
         evidence = sl.attribution_evidence(conn, ctx.sources, start, end, sc.suspected_min_activities)
-        n_tracked = sl.count_tracked(conn, tracked)
+        n_tracked = sq.tracked_at(conn, tracked, end)  # the tracked set at the month's end
         outcomes = draft_outcomes(
             conn, ctx.sources, start, end, config.outreach.reply_activity_types, sc.meeting_activity_types
         )
@@ -197,6 +198,24 @@ def _add_trend(store: Store, config: Config, payload: dict[str, Any]) -> None:
         ]
 
 
+def grade_history(store: Store, payload: dict[str, Any], months: int = 12) -> dict[str, list[dict[str, Any]]]:
+    """Per category key, the grade and value of up to ``months`` stored months before the payload's
+    month, then the payload's own (oldest first): what the page's grade history charts draw."""
+    month = payload["month"]
+    with store.connect() as conn:
+        past = snapshots_between(conn, shift_month(month, -months), shift_month(month, -1))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for cat in payload["categories"]:
+        points = [
+            {"month": m, "grade": c.get("grade"), "value": c.get("value")}
+            for m in sorted(past)
+            for c in past[m].get("categories", [])
+            if c.get("key") == cat["key"]
+        ]
+        out[cat["key"]] = [*points, {"month": month, "grade": cat.get("grade"), "value": cat.get("value")}]
+    return out
+
+
 def _closed_month_with_data(store: Store, month: str, now: datetime) -> bool:
     """Whether ``month`` has ended and the workspace holds data from that month or before."""
     if month >= month_of(now):
@@ -217,8 +236,10 @@ def get_scorecard(
 ) -> dict[str, Any]:
     """The scorecard of ``month`` (default: the last complete month), with its trend.
 
-    A stored snapshot is returned as is unless ``recompute``; a month that has ended is stored
-    after computing it. ``source`` in the result says which happened.
+    Only a month that has ended (and after the workspace's first data) is stored, with a fingerprint
+    of the data it was computed from; a stored snapshot is returned as is unless ``recompute`` or that
+    data changed since (late activities, a re-import), then it is computed and stored again.
+    ``source`` in the result says which happened (``snapshot``, ``computed``, ``recomputed``).
     """
     now = now or utcnow()
     month = parse_month(month) if month else default_month(now)
@@ -226,13 +247,18 @@ def get_scorecard(
         raise InvalidValueError(f"--month {month} is in the future (the running month is {month_of(now)})")
     payload: dict[str, Any] | None = None
     source = "snapshot"
-    if not recompute:
-        with store.connect() as conn:
+    end = month_start(shift_month(month, 1))
+    with store.connect() as conn:
+        fingerprint = month_fingerprint(conn, end)
+        if not recompute:
             payload = get_snapshot(conn, month)
+            if payload is not None and payload.get("data_fingerprint") != fingerprint:
+                payload, recompute = None, True  # its data changed since it was stored
     if payload is None:
         payload = compute_scorecard(store, config, month, now=now, title_matcher=title_matcher)
         source = "recomputed" if recompute else "computed"
         if _closed_month_with_data(store, month, now) and not payload["provisional"]:
+            payload["data_fingerprint"] = fingerprint
             with store.begin() as conn:
                 save_snapshot(conn, month, now, payload)
     payload["source"] = source
@@ -240,4 +266,4 @@ def get_scorecard(
     return payload
 
 
-__all__ = ["format_value", "get_scorecard"]
+__all__ = ["GRADES", "format_value", "get_scorecard", "grade_history"]

@@ -18,6 +18,7 @@ from sqlalchemy.sql.util import find_tables
 from sqlalchemy.sql.visitors import iterate
 
 from jobshift.errors import InvalidValueError, UsageError
+from jobshift.store.browse.fulltext import LeadTextMatch
 from jobshift.store.browse.scope import Viewer, in_team, team_ids
 from jobshift.store.browse.search import unindexed
 from jobshift.store.browse.specs import LEADS, SPECS, ListSpec
@@ -72,6 +73,10 @@ def _where(spec: ListSpec, viewer: Viewer, filters: dict[str, str], mine: bool) 
                 f"unknown filter {name!r} for {spec.name} (known: {', '.join(spec.filters)})"
             )
         where.append(build(raw))
+    if viewer.role != "admin" or mine:
+        for term in where:  # a scoped viewer's leads are an owner index range: walk it, probe the matches
+            if isinstance(term, LeadTextMatch):
+                term.drive = False
     if mine:
         if spec is not LEADS:
             raise UsageError(f"'mine' applies to leads only, not {spec.name}")

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, or_, select
 
 from jobshift.errors import InvalidValueError
+from jobshift.store.browse.fulltext import lead_text_search
 from jobshift.store.browse.scope import Viewer, account_scope, contact_scope, lead_scope, signal_scope
 from jobshift.store.browse.search import prefix_any, prefix_search
 from jobshift.store.schema import accounts, contacts, leads, signals, users
@@ -97,11 +98,7 @@ LEADS = ListSpec(
     key=leads.c.id,
     scope=lead_scope,
     filters={
-        "q": prefix_search(
-            (leads.c.last_name, leads.c.first_name, leads.c.company),
-            (leads.c.email_norm,),
-            first_last=(leads.c.first_name, leads.c.last_name),
-        ),
+        "q": lead_text_search,
         "status": lambda raw: leads.c.status == raw,
         "owner": lambda raw: leads.c.owner_id == raw,
         "type": lambda raw: signals.c.type == raw,

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from jobshift.domain.signal_types import types_notifying
+from jobshift.domain.signal_types import SignalType, types_notifying
 from jobshift.store.lookups import CHUNK
-from jobshift.store.schema import contacts, leads, opportunities, outbox, signals
+from jobshift.store.schema import contacts, leads, opportunities, opportunity_contact_roles, outbox, signals
 
 
 def leads_created(conn: Connection, start: datetime, end: datetime, lead_source: str) -> list[dict[str, Any]]:
@@ -80,3 +80,40 @@ def moves(conn: Connection, contact_ids: Sequence[str]) -> dict[str, dict[str, A
         for r in conn.execute(q).mappings():
             out[r["contact_id"]] = dict(r)
     return out
+
+
+def deal_roles(conn: Connection, contact_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each contact's opportunities with its role on them (``id``, ``name``, ``stage``,
+    ``stage_number``, ``amount``, ``is_won``, ``is_closed``, ``close_date``, ``account_id``, ``role``)."""
+    ids = sorted({c for c in contact_ids if c})
+    out: dict[str, list[dict[str, Any]]] = {}
+    o, r = opportunities, opportunity_contact_roles
+    cols = (o.c.id, o.c.name, o.c.stage, o.c.stage_number, o.c.amount, o.c.is_won, o.c.is_closed)
+    for i in range(0, len(ids), CHUNK):
+        q = (
+            select(r.c.contact_id, r.c.role, *cols, o.c.close_date, o.c.account_id)
+            .join(o, o.c.id == r.c.opportunity_id)
+            .where(r.c.contact_id.in_(ids[i : i + CHUNK]))
+            .order_by(r.c.contact_id, o.c.id)
+        )
+        for row in conn.execute(q).mappings():
+            out.setdefault(row["contact_id"], []).append(dict(row))
+    return out
+
+
+def new_hire_leads(
+    conn: Connection, start: datetime, end: datetime, lead_source: str
+) -> list[dict[str, Any]]:
+    """Leads of ``lead_source`` created in ``[start, end)`` for a new hire at a target account, by id."""
+    q = (
+        select(leads)
+        .join(signals, signals.c.signal_id == leads.c.signal_id)
+        .where(
+            leads.c.created_at >= start,
+            leads.c.created_at < end,
+            leads.c.lead_source == lead_source,
+            leads.c.is_target_company.is_(True),
+            signals.c.type == SignalType.NEW_HIRE.value,
+        )
+    )
+    return [dict(r) for r in conn.execute(q.order_by(leads.c.id)).mappings()]

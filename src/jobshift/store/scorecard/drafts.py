@@ -29,10 +29,10 @@ def draft_outcomes(
         .where(jobshift_lead(sources), and_(leads.c.created_at >= start, leads.c.created_at < end))
         .subquery("wl")
     )
-    act = lead_activity(wl, meeting_types, end)
-    rep = lead_activity(wl, reply_types, end).element.subquery("rep")  # "meetings": reply-type activities
+    act = lead_activity(wl, meeting_types, end, reply_types)
     fd = (
         select(outreach_drafts.c.lead_id, func.min(outreach_drafts.c.created_at).label("at"))
+        .where(outreach_drafts.c.lead_id.in_(select(wl.c.id)))
         .group_by(outreach_drafts.c.lead_id)
         .subquery("fd")
     )
@@ -41,14 +41,10 @@ def draft_outcomes(
             wl.c.id.label("lead_id"),
             fd.c.at.label("first_draft_at"),
             act.c.first_at.label("first_activity_at"),
-            func.coalesce(rep.c.meetings, 0).label("replies"),
+            func.coalesce(act.c.replies, 0).label("replies"),
             func.coalesce(act.c.meetings, 0).label("meetings"),
         )
-        .select_from(
-            wl.outerjoin(act, act.c.lead_id == wl.c.id)
-            .outerjoin(rep, rep.c.lead_id == wl.c.id)
-            .outerjoin(fd, fd.c.lead_id == wl.c.id)
-        )
+        .select_from(wl.outerjoin(act, act.c.lead_id == wl.c.id).outerjoin(fd, fd.c.lead_id == wl.c.id))
         .order_by(wl.c.id)
     )
     return [dict(r) for r in conn.execute(q).mappings()]

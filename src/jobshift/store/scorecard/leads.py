@@ -19,7 +19,6 @@ from sqlalchemy import (
     Connection,
     DateTime,
     MetaData,
-    Select,
     String,
     Table,
     and_,
@@ -158,11 +157,14 @@ def lead_touched(lead: FromClause, end: datetime | None, *extra: ColumnElement[b
     )
 
 
-def lead_activity(wl: Subquery, meeting_types: Sequence[str], end: datetime | None) -> Subquery:
+def lead_activity(
+    wl: Subquery, meeting_types: Sequence[str], end: datetime | None, reply_types: Sequence[str] | None = None
+) -> Subquery:
     """Per lead of ``wl`` (columns ``id``, ``created_at``, ``converted_contact_id``) that was touched:
-    its activity count, meetings and first activity. The one definition of a lead's activities (scorecard
-    and dashboard): those on the lead or the contact it was converted to, at or after the lead's creation
-    and, with ``end``, before it."""
+    its activity count, meetings and first activity (and, with ``reply_types``, ``replies``: activities of
+    those types, any case). The one definition of a lead's activities (scorecard and dashboard): those
+    on the lead or the contact it was converted to, at or after the lead's creation and, with ``end``,
+    before it."""
     who = union_all(
         select(wl.c.id.label("who_id"), wl.c.id.label("lead_id"), wl.c.created_at),
         select(wl.c.converted_contact_id, wl.c.id, wl.c.created_at).where(
@@ -170,12 +172,14 @@ def lead_activity(wl: Subquery, meeting_types: Sequence[str], end: datetime | No
         ),
     ).subquery("who")
     on = activity_of_lead(who.c.who_id, who.c.created_at, end)
+    replies = [] if reply_types is None else [func.sum(_flag(meeting_activity(reply_types))).label("replies")]
     return (
         select(
             who.c.lead_id,
             func.count(ac_.c.id).label("n"),
             func.sum(_flag(meeting_activity(meeting_types))).label("meetings"),
             func.min(ac_.c.occurred_at).label("first_at"),
+            *replies,
         )
         .select_from(who.join(ac_, and_(*on)))
         .group_by(who.c.lead_id)
@@ -435,8 +439,3 @@ def count_jobshift_leads(conn: Connection, sources: Sequence[str], start: dateti
     return int(
         conn.execute(select(func.count()).where(jobshift_lead(sources), _created_in(start, end))).scalar_one()
     )
-
-
-def count_tracked(conn: Connection, tracked: Select[Any]) -> int:
-    """Size of the tracked set."""
-    return int(conn.execute(select(func.count()).select_from(tracked.subquery("t"))).scalar_one())

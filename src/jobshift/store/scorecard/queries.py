@@ -25,11 +25,19 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    union,
 )
 from sqlalchemy.sql.expression import FromClause
 
 from jobshift.domain.scorecard.icp import IcpCriteria
-from jobshift.store.schema import accounts, contacts, opportunities, opportunity_contact_roles, signals
+from jobshift.store.schema import (
+    accounts,
+    contacts,
+    opportunities,
+    opportunity_contact_roles,
+    outbox,
+    signals,
+)
 
 o_ = opportunities
 r_ = opportunity_contact_roles
@@ -130,13 +138,39 @@ def _role_contacts(as_of: datetime, only_won: bool = False) -> Select[Any]:
     return q.distinct()
 
 
+def tracked_or_marked(tracked: Select[Any]) -> Select[Any]:
+    """``tracked`` plus the contacts jobshift itself marked No Longer At Company (an applied
+    ``update_contact``): they were tracked until jobshift saw them leave, so they are not "untracked"."""
+    marked = select(outbox.c.target_id.label("contact_id")).where(
+        outbox.c.kind == "update_contact", outbox.c.status == "applied", outbox.c.target_id.is_not(None)
+    )
+    u = union(tracked, marked).subquery("tm")
+    return select(u.c.contact_id)
+
+
+def tracked_at(conn: Connection, tracked: Select[Any], end: datetime) -> int:
+    """The size of the tracked set as it was at ``end`` (a month's end): today's tracked contacts plus
+    those jobshift marked departed since ``end`` (they were tracked then), of the contacts that existed by
+    ``end`` (created before it, or of unknown creation)."""
+    since = select(outbox.c.target_id.label("contact_id")).where(
+        outbox.c.kind == "update_contact", outbox.c.status == "applied", outbox.c.applied_at >= end
+    )
+    u = union(tracked, since).subquery("ta")
+    q = (
+        select(func.count())
+        .select_from(u.join(contacts, contacts.c.id == u.c.contact_id))
+        .where(or_(contacts.c.created_at.is_(None), contacts.c.created_at < end))
+    )
+    return int(conn.execute(q).scalar_one())
+
+
 def opp_contact_cohorts(
     conn: Connection, tracked: Select[Any], as_of: datetime
 ) -> dict[str, tuple[int, int]]:
-    """Per opportunity kind: (contacts on such opportunities, of them tracked). A contact on two kinds
-    counts in both."""
+    """Per opportunity kind: (contacts on such opportunities, of them tracked — or marked departed by
+    jobshift). A contact on two kinds counts in both."""
     ck = _role_contacts(as_of).subquery("ck")
-    t = tracked.subquery("t")
+    t = tracked_or_marked(tracked).subquery("t")
     q = (
         select(ck.c.kind, func.count().label("available"), func.count(t.c.contact_id).label("tracked"))
         .select_from(ck.outerjoin(t, t.c.contact_id == ck.c.contact_id))
@@ -164,9 +198,10 @@ def _untracked_reason(c: TableClause) -> ColumnElement[str]:
 def closed_won_untracked(
     conn: Connection, tracked: Select[Any], as_of: datetime, limit: int
 ) -> dict[str, Any]:
-    """Closed-won opp contacts that are not tracked: counts by reason and the first ``limit``."""
+    """Closed-won opp contacts that are not tracked (nor marked departed by jobshift): counts by reason
+    and the first ``limit``."""
     wc = _role_contacts(as_of, only_won=True).subquery("wc")
-    t = tracked.subquery("t")
+    t = tracked_or_marked(tracked).subquery("t")
     c, a = contacts, accounts
     reason = _untracked_reason(c).label("reason")
     src = (
@@ -299,10 +334,13 @@ def customer_icp(
 # --- 6: signals ----------------------------------------------------------------------------
 
 
-def signal_filtering(conn: Connection, start: datetime, end: datetime, limit: int) -> dict[str, Any]:
-    """Signals detected in [start, end): totals by status, filtered ones by reason, the first ``limit``."""
+def signal_filtering(
+    conn: Connection, start: datetime, end: datetime, limit: int, types: Sequence[str]
+) -> dict[str, Any]:
+    """Signals of ``types`` detected in [start, end): totals by status, filtered ones by reason, the first
+    ``limit``."""
     s = signals
-    in_period = and_(s.c.detected_at >= start, s.c.detected_at < end)
+    in_period = and_(s.c.detected_at >= start, s.c.detected_at < end, s.c.type.in_(list(types)))
     by_status: dict[str, int] = {
         str(st): int(n)
         for st, n in conn.execute(select(s.c.status, func.count()).where(in_period).group_by(s.c.status))

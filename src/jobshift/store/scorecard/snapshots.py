@@ -1,4 +1,5 @@
-"""Stored monthly scorecards: one JSON payload per month, so trends do not move when the CRM changes."""
+"""Stored monthly scorecards: one JSON payload per closed month, with a fingerprint of the data it was
+computed from (:func:`month_fingerprint`); a snapshot whose data changed since is computed again."""
 
 from __future__ import annotations
 
@@ -7,7 +8,16 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from jobshift.store.schema import activities, leads, opportunities, runs, signals
+from jobshift.store.schema import (
+    activities,
+    contacts,
+    leads,
+    opportunities,
+    opportunity_contact_roles,
+    outbox,
+    runs,
+    signals,
+)
 from jobshift.store.schema import scorecard_snapshots as t
 
 
@@ -49,3 +59,36 @@ def first_data_at(conn: Connection) -> datetime | None:
     ]
     stamps = [v for v in found if isinstance(v, datetime)]
     return min(stamps) if stamps else None
+
+
+def month_fingerprint(conn: Connection, end: datetime) -> str:
+    """What a month's scorecard was computed from, in a few aggregates: the rows dated before ``end``
+    (leads, signals by status, activities, opportunities by outcome, applied outbox rows) and the contacts
+    and contact roles. Equal fingerprints: the month's numbers cannot have moved."""
+    parts: list[object] = []
+    for col, extra in (
+        (leads.c.created_at, leads.c.status),
+        (signals.c.detected_at, signals.c.status),
+        (activities.c.occurred_at, activities.c.type),
+        (opportunities.c.created_at, opportunities.c.stage),
+    ):
+        q = select(extra, func.count(), func.max(col)).where(col < end).group_by(extra).order_by(extra)
+        parts.append([(str(k), int(n), str(m)) for k, n, m in conn.execute(q)])
+    parts.append(
+        conn.execute(
+            select(func.count(), func.max(outbox.c.applied_at)).where(
+                outbox.c.status == "applied", outbox.c.applied_at < end
+            )
+        ).one()
+    )
+    parts.append(
+        conn.execute(
+            select(
+                func.count(),
+                func.count(contacts.c.account_id),
+                func.count(contacts.c.no_longer_at_company_at),
+            )
+        ).one()
+    )
+    parts.append(conn.execute(select(func.count()).select_from(opportunity_contact_roles)).scalar())
+    return repr([str(p) for p in parts])  # Row objects print as tuples

@@ -71,7 +71,7 @@ class HubSpotDraftEngagements:
                 "filterGroups": [
                     {
                         "filters": [
-                            {"propertyName": "associations.contact", "operator": "EQ", "value": w.lead_id}
+                            {"propertyName": "associations.contact", "operator": "EQ", "value": w.target}
                         ]
                     }
                 ],
@@ -99,7 +99,7 @@ class HubSpotDraftEngagements:
         if w.owner_id and w.owner_id.isdigit():
             props["hubspot_owner_id"] = w.owner_id
         assoc = {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": TO_CONTACT[w.mode]}
-        return {"properties": props, "associations": [{"to": {"id": w.lead_id}, "types": [assoc]}]}
+        return {"properties": props, "associations": [{"to": {"id": w.target}, "types": [assoc]}]}
 
     def create(self, writes: Sequence[DraftWrite]) -> list[WriteResult]:
         """Batch-create the notes / tasks (one call per kind, tried once), matched back by their ref."""

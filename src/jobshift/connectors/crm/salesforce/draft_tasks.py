@@ -1,11 +1,11 @@
 """Drafts as Salesforce Tasks on the lead's record (``[outreach] crm_write = "task"`` or ``"note"``).
 
-One Task per lead, ``WhoId`` = the lead's Lead (or Contact) id, ``OwnerId`` = the lead owner, ``Subject``
-starting with ``[jobshift draft]``, the draft in ``Description``. ``task``: an open task (``Status`` "Not
-Started", due today) for the rep to send; ``note``: a completed task (Salesforce's logged activity; Notes
-and ContentNote need a separate API and show nowhere in the activity timeline). Existing draft tasks
-are found with ``SELECT Id, WhoId FROM Task WHERE WhoId IN (...) AND Subject LIKE '[jobshift draft]%'``;
-see :mod:`jobshift.connectors.crm.draft_writes` for the exactly-once loop.
+One Task per lead, ``WhoId`` = the lead's Lead id (its Contact's once converted), ``OwnerId`` = the lead
+owner, ``Subject`` starting with ``[jobshift draft]``, the draft in ``Description``. ``task``: an open
+task (``Status`` "Not Started", due today) for the rep to send; ``note``: a completed task (Salesforce's
+logged activity; Notes and ContentNote need a separate API and show nowhere in the activity timeline).
+Existing draft tasks are found with ``SELECT Id, WhoId FROM Task WHERE WhoId IN (...) AND Subject LIKE
+'[jobshift draft]%'``; see :mod:`jobshift.connectors.crm.draft_writes` for the exactly-once loop.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class SalesforceDraftTasks:
 
     def find(self, writes: Sequence[DraftWrite]) -> dict[str, str]:
         """Lead record id → Task id of the draft tasks that exist for ``writes``."""
-        ids = sorted({w.lead_id for w in writes if _SFID.match(w.lead_id)})
+        ids = sorted({w.target for w in writes if _SFID.match(w.target)})
         out: dict[str, str] = {}
         mark = DRAFT_MARK.replace("%", "\\%").replace("_", "\\_")
         for i in range(0, len(ids), _CHUNK):
@@ -64,14 +64,14 @@ class SalesforceDraftTasks:
             for rec in self.client.query(soql):
                 who = str(rec.get("WhoId") or "")
                 for w in writes:  # 15- and 18-character ids of one record
-                    if who[:15] == w.lead_id[:15]:
+                    if who[:15] == w.target[:15]:
                         out.setdefault(w.lead_id, str(rec["Id"]))
         return out
 
     def _record(self, w: DraftWrite) -> dict[str, Any]:
         rec: dict[str, Any] = {
             "attributes": {"type": "Task"},
-            "WhoId": w.lead_id,
+            "WhoId": w.target,
             "Subject": w.subject,
             "Description": w.body,
             "Status": "Not Started" if w.mode == "task" else "Completed",
@@ -84,14 +84,14 @@ class SalesforceDraftTasks:
 
     def create(self, writes: Sequence[DraftWrite]) -> list[WriteResult]:
         """Create the Tasks in one call (tried once); a lead id that is not a record id fails alone."""
-        bad = {w.idempotency_key for w in writes if not _SFID.match(w.lead_id)}
+        bad = {w.idempotency_key for w in writes if not _SFID.match(w.target)}
         good = [w for w in writes if w.idempotency_key not in bad]
         answers = iter(self.client.create_once([self._record(w) for w in good]) if good else [])
         out = []
         for w in writes:
             if w.idempotency_key in bad:
                 out.append(
-                    WriteResult(w.idempotency_key, False, error=f"{w.lead_id!r} is not a Salesforce id")
+                    WriteResult(w.idempotency_key, False, error=f"{w.target!r} is not a Salesforce id")
                 )
                 continue
             res = next(answers)
