@@ -50,6 +50,8 @@ SHOTS: list[tuple[str, str, str, int, bool]] = [
     ("scorecard-drill", "manager", "/scorecard/drill/engagement_rate?month=2026-03", DESKTOP, True),
     ("runs", "admin", "/runs", DESKTOP, True),
     ("settings", "admin", "/settings", DESKTOP, False),
+    ("settings-templates", "admin", "/settings/templates", DESKTOP, False),
+    ("settings-template-edit", "admin", "/settings/templates/job_change?lead=l-1", DESKTOP, True),
     ("users", "admin", "/admin/users", DESKTOP, False),
     ("phone-leads", "rep", "/leads", PHONE, False),
     ("phone-lead", "rep", "/leads/l-1", PHONE, True),

@@ -150,7 +150,14 @@ def test_truth_is_consistent_with_the_files(big: Path) -> None:
             assert accounts[t["matched_account_id"]]["is_target"] == "true"
             assert t["persona_match"] is True
             start = t["job_started_date"]
-            if start is None:  # no start date: the previous job ended within the window
+            if start is None and "first_seen_elsewhere" in t["noise"]:
+                # no start date, no recent end in the profile: an earlier observation within the window
+                # shows the person at another company
+                assert "missing_start_date" in t["noise"]
+                earlier = [p for p in people[t["person_id"]] if p["observed_at"] < t["observed_at"]]
+                assert earlier and all(p["job_company_name"] != newest["job_company_name"] for p in earlier)
+                start = max(p["observed_at"] for p in earlier)
+            elif start is None:  # no start date: the previous job ended within the window
                 assert "missing_start_date" in t["noise"]
                 ends = [e["end_date"] for e in newest["experience"] if e["end_date"]]
                 start = max(ends)

@@ -43,6 +43,7 @@ def test_only_admins_see_and_change_aliases(client: TestClient, seeded: Workspac
     assert _aliases(seeded) == []
     page = client.get("/admin/aliases")
     assert page.status_code == 200 and "No aliases yet." in page.text and 'href="/admin/aliases"' in page.text
+    assert 'data-testid="to-aliases"' in client.get("/settings").text  # reachable from the settings
 
 
 def test_add_and_remove_an_alias(client: TestClient, seeded: Workspace) -> None:

@@ -110,3 +110,14 @@ def write_draft_activities(conn: Connection, rows: Sequence[Mapping[str, Any]]) 
     if fresh:
         conn.execute(insert(activities), list(fresh.values()))
     return {i: i in existing for i in ids}
+
+
+def newest_jobshift_lead_ids(conn: Connection, limit: int = 20) -> list[str]:
+    """The ids of the newest leads jobshift created (the templates page previews against them)."""
+    q = (
+        select(leads.c.id)
+        .where(leads.c.signal_id.is_not(None))
+        .order_by(leads.c.created_at.desc(), leads.c.id.desc())
+        .limit(limit)
+    )
+    return [str(i) for (i,) in conn.execute(q)]

@@ -11,6 +11,7 @@ to ``traps.jsonl``. All dates are relative to the profile's ``observed_at``.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 from jobshift.synth.crm import Account, ContactRec, email_for, linkedin_slug
@@ -393,6 +394,7 @@ class Feed(FeedWriter):
             jobs = [cur, *self.earlier_jobs(rng, d, rng.randint(1, 3))]
             typ, past_title = "new_hire", None
             promoted: str | None = None
+            seen_before: tuple[date, list[Job]] | None = None
             if self.real_noise and kind == "new":
                 r = self.nrng
                 lower = [t for t, ups in PROMOTIONS.items() if title.name in ups]
@@ -410,6 +412,15 @@ class Feed(FeedWriter):
                     cur.start, start_s = None, None
                     noise.discard("partial_date")
                     noise.add("missing_start_date")
+                elif d >= obs - timedelta(days=55) and r.random() < 0.1:
+                    # no start date, and the profile lacks the job before: only an earlier observation
+                    # (a few weeks before the move, at that job) shows the person was elsewhere
+                    cur.start, start_s = None, None
+                    noise.discard("partial_date")
+                    noise.update({"missing_start_date", "first_seen_elsewhere"})
+                    before_move = [replace(jobs[1], end=None, primary=True), *jobs[2:]]
+                    seen_before = (d - timedelta(days=r.randint(5, 30)), before_move)
+                    del jobs[1]
             elif self.real_noise and kind in ("too_old", "old_not_persona") and self.nrng.random() < 0.15:
                 cur.start = None  # no start date and the previous job ended long ago: not a new hire
                 noise.add("missing_start_date")
@@ -423,6 +434,8 @@ class Feed(FeedWriter):
             pid = self.pid()
             loc = (acc.company.pdl_country, acc.company.region)
             self.profile(pid, nm, shown_slug, work, personal, [], jobs, obs, loc)
+            if seen_before is not None:
+                self.profile(pid, nm, shown_slug, None, personal, [], seen_before[1], seen_before[0], loc)
             alts: list[str] = []
             if rng.random() < NOISE_RATES["duplicate_profile"]:
                 alts.append(self.pid())

@@ -11,6 +11,7 @@ back to the packaged ``default`` set (and says so), never crashing a run.
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +29,7 @@ from jobshift.domain.outreach.drafts import (
 from jobshift.domain.outreach.evidence import Evidence
 from jobshift.errors import UsageError
 from jobshift.services.workspace import Workspace
-from jobshift.utils.files import atomic_write_text
+from jobshift.utils.files import atomic_open
 
 PACKAGED = Path(__file__).parent / "templates"
 _SET_NAME = re.compile(r"^[a-z_]+(\.(persona|other))?$")
@@ -77,7 +78,11 @@ def set_names(ws: Workspace) -> list[str]:
     names = {p.name for p in PACKAGED.iterdir() if p.is_dir()}
     wdir = workspace_dir(ws)
     if wdir.is_dir():
-        names |= {p.name for p in wdir.iterdir() if p.is_dir() and _SET_NAME.match(p.name)}
+        names |= {
+            p.name
+            for p in wdir.iterdir()
+            if p.is_dir() and _SET_NAME.match(p.name) and any(p.glob("*.j2"))  # an empty folder is no set
+        }
     return sorted(names, key=lambda n: (n != DEFAULT_SET, n))
 
 
@@ -135,6 +140,7 @@ def save_set(ws: Workspace, name: str, texts: dict[str, str]) -> RenderedSet:
         raise UsageError(f"the template does not render: {exc}") from None
     folder = workspace_dir(ws) / name
     folder.mkdir(parents=True, exist_ok=True)
-    for part, text in clean.items():
-        atomic_write_text(folder / f"{part}.j2", text)
+    with ExitStack() as stack:  # every file written to a temporary first; renamed only if all were
+        for part, text in clean.items():
+            stack.enter_context(atomic_open(folder / f"{part}.j2")).write(text)
     return RenderedSet(name, template_version(clean), subject, body, note)
