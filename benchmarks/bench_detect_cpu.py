@@ -6,9 +6,10 @@ Usage: POLARS_MAX_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/bench_det
 The bench_detect.py data set's newest observations and context are read once (not timed); then the step
 (`detect_batch` over every batch with the local executor and one thread, + `finalize`) runs ``--runs``
 times, each from a fresh copy of the context and with jobshift's ``lru_cache`` tables emptied (cold, as
-a fresh process), and the best process CPU time and wall time are kept. Prints JSON with the sha256 of the signal frame sorted by ``signal_id`` (as bench_incremental):
-equal hashes on two versions of the code mean not one signal changed. ``--profile`` writes a cProfile
-of one more run. Run it with ``PYTHONPATH`` pointing at either version's ``src`` for an A/B.
+a fresh process); the best process CPU time and wall time are kept. Prints JSON with the sha256 of the
+signal frame sorted by ``signal_id`` (as bench_incremental): equal hashes on two versions of the code
+mean not one signal changed. ``--profile`` writes a cProfile of one more run. Run it with
+``PYTHONPATH`` pointing at either version's ``src`` for an A/B.
 """
 
 from __future__ import annotations
