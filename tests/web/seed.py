@@ -462,23 +462,23 @@ def add_uncertain(ws: Workspace, signal_id: str = "s-u1", status: str = "uncerta
             )
 
 
-def add_lowercase_lead(ws: Workspace) -> None:
+def add_lowercase_lead(ws: Workspace, **overrides: Any) -> None:
     """Lead l-lc (rep u-bdr1) as a people feed delivers it, all lower case: the pages show it cased
-    (domain/display) — "Lauren O'Neil", "SVP of R&D, EMEA at Apexbridge Insurance GmbH"."""
+    (domain/display) — "Lauren O'Neil", "SVP of R&D, EMEA at Apexbridge Insurance GmbH"; ``overrides``
+    replaces or adds lead columns."""
+    row = {
+        "id": "l-lc",
+        "first_name": "lauren",
+        "last_name": "o'neil",
+        "title": "svp of r&d, emea",
+        "company": "apexbridge insurance gmbh",
+        "status": "New",
+        "lead_source": "jobshift Contact Tracking",
+        "owner_id": "u-bdr1",
+        "created_at": datetime(2026, 3, 12),
+    }
     with ws.store.begin() as conn:
-        conn.execute(
-            insert(leads).values(
-                id="l-lc",
-                first_name="lauren",
-                last_name="o'neil",
-                title="svp of r&d, emea",
-                company="apexbridge insurance gmbh",
-                status="New",
-                lead_source="jobshift Contact Tracking",
-                owner_id="u-bdr1",
-                created_at=datetime(2026, 3, 12),
-            )
-        )
+        conn.execute(insert(leads).values(**{**row, **overrides}))
 
 
 def add_untracked_won_contacts(ws: Workspace, n: int = 30, title: str | None = None) -> None:
