@@ -3,18 +3,13 @@ review queue, the worklist and bulk actions, the settings and users forms. Scree
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from jobshift.services.workspace import Workspace
-from web.browser_kit import CHROMIUM, chromium, served, shot, sign_in
+from web.browser_kit import NEEDS_CHROMIUM, chromium_fixture, served_fixture, shot, sign_in
 from web.seed import add_relationship, add_uncertain
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian chromium: apt-get install -y chromium"
-)
+pytestmark = NEEDS_CHROMIUM
 
 
 def _extra(ws: Workspace) -> None:
@@ -22,16 +17,10 @@ def _extra(ws: Workspace) -> None:
     add_uncertain(ws)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with served(tmp_path_factory.mktemp("workflow") / "ws", _extra) as base:
-        yield base
+server = served_fixture("workflow", _extra)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
+browser = chromium_fixture()
 
 
 def test_rep_sees_why_to_call_on_the_lead_page(browser: object, server: str) -> None:
