@@ -59,7 +59,7 @@ def test_manager_reviews_an_uncertain_match(browser: object, server: str) -> Non
     shot(page, "review-signal")
     page.fill("input[name=reason]", "same LinkedIn photo")  # type: ignore[attr-defined]
     page.click("[data-testid=confirm]")  # type: ignore[attr-defined]
-    page.wait_for_url(server + "/review?done=confirmed&n=1")  # type: ignore[attr-defined]
+    page.wait_for_url(server + "/review?done=confirmed&n=1&lead=created")  # type: ignore[attr-defined]
     assert page.locator("[data-testid=review-empty]").count() == 1  # type: ignore[attr-defined]
     page.goto(server + "/signals?q=Bob")  # type: ignore[attr-defined]
     shot(page, "review-after")
