@@ -113,7 +113,13 @@ def context_fingerprint(ctx: DetectContext) -> str:
     h.update(repr(acc.hash_rows(seed=7).to_list()).encode())
     idx = ctx.index
     for table in (idx.by_domain, idx.by_linkedin, idx.by_name, idx.by_core):
-        h.update(json.dumps(sorted((k, sorted(v)) for k, v in table.items())).encode())
+        # the index's (key, account) pairs as an order-independent multiset of row hashes
+        pairs = pl.DataFrame(
+            [(k, a) for k, ids in table.items() for a in ids],
+            schema={"k": pl.String, "a": pl.String},
+            orient="row",
+        )
+        h.update(repr(pairs.hash_rows(seed=5).sort().to_list()).encode())
     return h.hexdigest()
 
 
@@ -203,6 +209,8 @@ def detect_release(ctx: DetectContext, paths: list[str], old: FeedState | None) 
     elif old is None:
         stats["mode"] = "full (no earlier release)"
     contacts = contact_table(ctx)
+    if old is None:
+        return _first_release(ctx, paths, ctx_fp, contacts, stats)
     no_people = pl.DataFrame(schema={"person_key": pl.String})
     redo, prev = no_people, None
     if old is not None:
@@ -284,6 +292,67 @@ def detect_release(ctx: DetectContext, paths: list[str], old: FeedState | None) 
         result if result is not None else _empty_result(ctx),
     )
     return ReleaseRun(state.result, state, stats)
+
+
+def _detect_frame(ctx: DetectContext, obs: pl.DataFrame) -> list[BatchResult]:
+    return [detect_batch(ctx, obs.slice(i, SUB_BATCH_ROWS)) for i in range(0, obs.height, SUB_BATCH_ROWS)]
+
+
+def _first_release(
+    ctx: DetectContext, paths: list[str], ctx_fp: str, contacts: pl.DataFrame, stats: dict[str, Any]
+) -> ReleaseRun:
+    """A full run that records the state, one partition in memory at a time (as the ordinary feed run:
+    newest per person within the partition, detect, then keep each person's rows from the partition
+    with their newest observation — ties: the lowest index)."""
+    results: list[BatchResult] = []
+    keys, links, row_keys, n_rows = [], [], [], 0
+    for i, path in enumerate(paths):
+        part = read_raw(path)
+        n_rows += part.height
+        obs, bad = _convert_part(part, i, pl.Series("idx", range(part.height), dtype=pl.UInt32))
+        del part
+        row_keys += [
+            obs.select("fp", "person_key"),
+            pl.DataFrame({"fp": bad}).with_columns(pl.lit(None, pl.String).alias("person_key")),
+        ]
+        newest = _newest(obs).drop("fp", "part")
+        del obs
+        parts = _detect_frame(ctx, newest)
+        results.append(merge_results(parts) if parts else _empty_result(ctx))
+        tag = pl.lit(i, dtype=pl.UInt32).alias("part")
+        keys.append(newest.select("person_key", "observed_at").with_columns(tag))
+        links.append(person_links(ctx, newest).with_columns(tag))
+    winners = (
+        pl.concat(keys)
+        .sort(["person_key", "observed_at", "part"], descending=[False, True, False])
+        .unique("person_key", keep="first")
+        .select("person_key", "part")
+    )
+    pruned = []
+    for i, r in enumerate(results):
+        mine = winners.filter(pl.col("part") == i).select("person_key")
+        pruned.append(
+            BatchResult(
+                r.candidates.join(mine, on="person_key", how="semi"),
+                r.profiles.join(mine, on="person_key", how="semi"),
+                r.new_hires.join(mine, on="person_key", how="semi"),
+                0,
+            )
+        )
+    result = merge_results(pruned) if pruned else _empty_result(ctx)
+    rows = pl.concat(row_keys).unique("fp", keep="first")
+    stats.update(
+        rows=n_rows,
+        converted=n_rows,
+        people_detected=winners.height,
+        bad=rows.get_column("person_key").null_count(),
+    )
+    link_frame = (
+        pl.concat(links).join(winners, on=["person_key", "part"], how="semi").drop("part")
+        if links
+        else pl.DataFrame(schema=LINKS_SCHEMA)
+    )
+    return ReleaseRun(result, FeedState(ctx_fp, rows, link_frame, contacts, result), stats)
 
 
 def _empty_result(ctx: DetectContext) -> BatchResult:

@@ -64,7 +64,7 @@ def save_state(workspace: Path, state: FeedState, feed: str) -> Path:
         "new_hires": state.result.new_hires,
     }
     for name, df in tables.items():
-        df.write_parquet(tmp / f"{name}.parquet", compression="zstd", statistics=False)
+        df.write_parquet(tmp / f"{name}.parquet", compression="lz4", statistics=False)
     meta = {
         "version": STATE_VERSION,
         "context_fp": state.context_fp,
