@@ -162,3 +162,17 @@ def test_hubspot_confirm_and_push_applies_now(
         assert _created(seeded) == ["applied"]
         made = [c for c in hs.objects["contacts"].values() if c["properties"].get("company") == "Farway"]
         assert len(made) == 1 and _signal(seeded)["lead_id"] == made[0]["id"]
+
+
+def test_a_crm_not_set_up_leaves_the_confirmation_for_the_next_push(
+    seeded: Workspace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for k in HS_ENV:
+        monkeypatch.delenv(k, raising=False)  # no HubSpot token: the connector cannot be built
+    add_uncertain(seeded)
+    with FakeHubSpot() as hs:
+        _hubspot_mode(seeded, hs)
+        assert main(["-w", str(seeded.path), "review", "confirm", "s-u1"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "not planned now" in out and "the next push plans it" in out, out
+    assert _signal(seeded)["status"] == "new" and _outbox(seeded) == []  # the decision stands

@@ -70,7 +70,9 @@ def register(app: typer.Typer, state: State) -> None:
             )
             return
         p, a = out.planned, out.applied
-        if not p.signals:
+        if out.deferred:
+            lead = f"not planned now ({out.deferred}); the next push plans it"
+        elif not p.signals:
             lead = "nothing new to push (already planned)"
         elif a is None:
             lead = f"{p.create_lead} lead(s) queued in the outbox for the next push to {out.crm}"

@@ -65,5 +65,8 @@ def review_decide(
     done = "confirmed" if decision == "confirm" else "rejected"
     lead = ""
     if decision == "confirm":
-        lead = "&lead=queued" if out.waiting else ("&lead=created" if out.applied else "")
+        if out.deferred:
+            lead = "&lead=later"
+        else:
+            lead = "&lead=queued" if out.waiting else ("&lead=created" if out.applied else "")
     return RedirectResponse(f"/review?done={done}&n={len(out.changed)}{lead}", status_code=303)

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jobshift.connectors.crm.protocol import CrmConnector
-from jobshift.errors import ConflictError, ForbiddenError, InvalidValueError, NotFoundError
+from jobshift.errors import (
+    ConfigError,
+    ConflictError,
+    ConnectorError,
+    ForbiddenError,
+    InvalidValueError,
+    NotFoundError,
+)
 from jobshift.services.admin.auth import AppUser
 from jobshift.services.program import confirmed
 from jobshift.services.program.push_plan import PlanCounts
@@ -132,6 +139,9 @@ class Decision:
     """What applying them now did; ``None`` when they wait for the next push."""
     crm: str = "store"
     """The CRM written to (``[push] crm``)."""
+    deferred: str | None = None
+    """Why the confirmed signals were not planned now (the CRM unreachable or not set up): the next
+    ``jobshift push`` plans them, as before."""
 
     @property
     def waiting(self) -> bool:
@@ -161,7 +171,12 @@ def decide(
     if decision not in review_store.DECISIONS:
         raise InvalidValueError(f"decision must be one of {', '.join(review_store.DECISIONS)}")
     reason = reason.replace("\x00", "").strip()[:500]
-    crm = connector or (default_connector(ws) if decision == "confirm" else None)
+    crm, deferred = connector, None
+    if crm is None and decision == "confirm":
+        try:
+            crm = default_connector(ws)
+        except (ConnectorError, ConfigError) as exc:  # the decision stands; push plans it later
+            deferred = f"{ws.config.push.crm}: {exc}"
     now = utcnow()
     with ws.store.begin() as conn:
         found = review_store.pair(conn, viewer, signal_id)
@@ -181,8 +196,11 @@ def decide(
             changed = review_store.decide(conn, sig, decision, actor=actor, reason=reason, now=now)
             ids = changed
         if decision != "confirm" or crm is None:
-            return Decision(changed)
-        planned = confirmed.plan_signals(conn, ws, crm, ids, now)
+            return Decision(changed, crm=ws.config.push.crm, deferred=deferred)
+        try:  # planning writes only after the CRM lookups: a failed lookup leaves nothing half done
+            planned = confirmed.plan_signals(conn, ws, crm, ids, now)
+        except (ConnectorError, ConfigError) as exc:
+            return Decision(changed, crm=crm.name, deferred=f"{crm.name}: {exc}")
     out = Decision(changed, planned, None, crm.name)
     if crm.name == "store" or push:
         out.applied = confirmed.apply_now(ws, crm, ids, actor)

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from jobshift.connectors.crm.protocol import CrmConnector
+from jobshift.errors import FatalError
 from jobshift.services.program.push_plan import PlanCounts, plan
 from jobshift.services.program.pushing import ApplyCounts, apply_pending
 from jobshift.services.program.routing import Router
@@ -35,11 +36,12 @@ def plan_signals(
 
 def apply_now(ws: Workspace, crm: CrmConnector, signal_ids: Sequence[str], actor: str) -> ApplyCounts | None:
     """Apply the pending outbox rows of ``signal_ids`` through ``crm`` now, under the workspace's push
-    lock; ``None`` when a push is running (it applies them)."""
+    lock; ``None`` when a push is running (it applies them) or the CRM refused the batch for good (the rows
+    stay pending with the error, for the next push)."""
     if not signal_ids:
         return ApplyCounts()
     try:
         with run_lock(ws.store, "push"):
             return apply_pending(ws.store, crm, ws.config, actor=actor, signal_ids=list(signal_ids))
-    except RunLockedError:
+    except (RunLockedError, FatalError):
         return None
