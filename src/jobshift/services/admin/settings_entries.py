@@ -27,9 +27,9 @@ from jobshift.services.admin.settings_forms import (
     SECRET_WORDS,
     FormField,
     SettingsForm,
-    _container,
-    _kind,
-    _parse,
+    field_kind,
+    parse_value,
+    table_of,
 )
 from jobshift.services.workspace import Workspace
 
@@ -48,7 +48,7 @@ def blank_form(key: str) -> SettingsForm:
         fields.append(FormField("name", "text", "", "The tier's name, a TOML key: letters, digits, _ or -."))
     skipped = []
     for name, info in model.model_fields.items():
-        kind = _kind(info.annotation)
+        kind = field_kind(info.annotation)
         if kind is None or any(w in name for w in SECRET_WORDS):
             skipped.append(name)
             continue
@@ -81,7 +81,7 @@ def add(ws: Workspace, viewer: AppUser, key: str, data: Mapping[str, str | None]
     """Validate and add a tier or cohort; the form (with its errors) and the new entry's form key."""
     cfg = ws.config
     form = blank_form(key)
-    values = {f.name: _parse(f, data.get(f.name)) for f in form.fields}
+    values = {f.name: parse_value(f, data.get(f.name)) for f in form.fields}
     for f in form.fields:
         f.value = values[f.name]
     name = str(values.pop("name", "") or "") if key == "tiers.new" else ""
@@ -106,13 +106,13 @@ def add(ws: Workspace, viewer: AppUser, key: str, data: Mapping[str, str | None]
     table.update(valid.model_dump(exclude_defaults=True))
     doc = tomlkit.parse(settings_file.read_config_text(ws))
     if key == "tiers.new":
-        _container(doc, f"tiers.{next(iter(cfg.tiers))}", cfg)  # [tiers] written out when missing
+        table_of(doc, f"tiers.{next(iter(cfg.tiers))}", cfg)  # [tiers] written out when missing
         doc["tiers"][name] = table
         names = list(cfg.tiers)
         _reorder_tiers(doc, [*names[:-1], name, names[-1]])  # the last tier keeps the rest
         new_key = f"tiers.{name}"
     else:
-        _container(doc, "cohorts.0", cfg)  # [[cohorts]] written out when missing
+        table_of(doc, "cohorts.0", cfg)  # [[cohorts]] written out when missing
         doc["cohorts"].append(table)
         new_key = f"cohorts.{len(cfg.cohorts)}"
     try:
@@ -155,7 +155,7 @@ def remove(ws: Workspace, viewer: AppUser, key: str) -> None:
         raise ConflictError(why)
     head, _, rest = key.partition(".")
     doc = tomlkit.parse(settings_file.read_config_text(ws))
-    _container(doc, key, cfg)  # the table written out when the file had none (defaults)
+    table_of(doc, key, cfg)  # the table written out when the file had none (defaults)
     if head == "tiers":
         del doc["tiers"][rest]
     else:
