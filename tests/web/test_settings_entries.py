@@ -57,6 +57,10 @@ def test_add_a_tier_and_a_cohort(client: TestClient, seeded: Workspace) -> None:
         assert f'data-testid="field-error-{name}"' in bad.text, name
     assert "exists already" in bad.text
     assert path.read_text() == TOML
+    new = client.post(
+        "/settings/forms/tiers.new", data={"csrf_token": csrf, "name": "new", "cadence": "daily"}
+    )
+    assert new.status_code == 422 and "the add form" in new.text
     dup = client.post("/settings/forms/cohorts.new", data={"csrf_token": csrf, "name": "lost"})
     assert dup.status_code == 422 and 'data-testid="field-error-name"' in dup.text
     audits = _audits(seeded)

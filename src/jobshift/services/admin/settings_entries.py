@@ -96,6 +96,8 @@ def add(ws: Workspace, viewer: AppUser, key: str, data: Mapping[str, str | None]
     if key == "tiers.new":
         if not TIER_NAME.match(name):
             name_field.error = "letters, digits, _ or - (at most 40)"
+        elif name == "new":
+            name_field.error = "'new' is the add form's name; pick another"
         elif name in cfg.tiers:
             name_field.error = f"a tier {name!r} exists already"
     elif valid is not None and any(c.name == entry["name"] for c in cfg.cohorts):
