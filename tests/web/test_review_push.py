@@ -92,7 +92,7 @@ def test_cli_confirm_creates_the_lead_and_is_idempotent(
     ws = ["-w", str(seeded.path)]
     assert main([*ws, "review", "confirm", "s-u1", "--reason", "same LinkedIn photo"]) == 0
     out = capsys.readouterr().out
-    assert "1 signal(s) now new" in out and "1 lead(s) created" in out, out
+    assert "1 signal(s) confirmed" in out and "1 lead(s) created" in out, out
     assert _signal(seeded)["status"] == "pushed"
     assert main([*ws, "review", "confirm", "s-u1"]) == 0
     assert "nothing new to push" in capsys.readouterr().out

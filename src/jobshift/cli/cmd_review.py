@@ -78,7 +78,7 @@ def register(app: typer.Typer, state: State) -> None:
             lead = f"{p.create_lead} lead(s) queued in the outbox for the next push to {out.crm}"
         else:
             lead = f"{a.created} lead(s) created, {a.linked} linked, {a.failed} failed in {out.crm}"
-        console.print(f"Confirmed {signal_id}: {len(out.changed)} signal(s) now new; {lead}")
+        console.print(f"Confirmed {signal_id}: {len(out.changed)} signal(s) confirmed; {lead}")
 
     @review.command("confirm")
     def review_confirm(
