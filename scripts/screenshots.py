@@ -17,7 +17,6 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,12 +26,10 @@ os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), os.environ.get("P
     os.pathsep
 )
 
-from sqlalchemy import insert  # noqa: E402
 
 from jobshift.services.workspace import Workspace  # noqa: E402
-from jobshift.store.schema import leads  # noqa: E402
 from web.browser_kit import chromium, served, sign_in  # noqa: E402
-from web.seed import add_bulk_leads, add_relationship, add_uncertain  # noqa: E402
+from web.seed import add_bulk_leads, add_lowercase_lead, add_relationship, add_uncertain  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 DESKTOP, PHONE = 1360, 375
@@ -66,20 +63,7 @@ def seed_extra(ws: Workspace) -> None:
     add_relationship(ws)
     add_uncertain(ws)
     add_bulk_leads(ws, 60)
-    with ws.store.begin() as conn:  # as a people feed delivers it: shown cased (domain/display)
-        conn.execute(
-            insert(leads).values(
-                id="l-lc",
-                first_name="lauren",
-                last_name="o'neil",
-                title="svp of r&d, emea",
-                company="apexbridge insurance gmbh",
-                status="New",
-                lead_source="jobshift Contact Tracking",
-                owner_id="u-bdr1",
-                created_at=datetime(2026, 3, 12),
-            )
-        )
+    add_lowercase_lead(ws)  # as a people feed delivers it: shown cased (domain/display)
 
 
 def main() -> int:

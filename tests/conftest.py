@@ -6,11 +6,16 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from jobshift.store import Store
+
+if TYPE_CHECKING:
+    from fakes.slack import FakeSlack
+    from smtp_fake import FakeSmtp
 
 PG_URL = os.environ.get("JOBSHIFT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -100,3 +105,21 @@ def backend_workspace(
     finally:
         if schema:
             drop_schema(schema)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """A fake Slack Web API (slack-sdk talks to it over HTTP); see tests/notify_kit.py."""
+    from fakes.slack import FakeSlack
+
+    with FakeSlack() as s:
+        yield s
+
+
+@pytest.fixture
+def smtp() -> Iterator[FakeSmtp]:
+    """A fake SMTP server (aiosmtpd) that keeps every message; see tests/notify_kit.py."""
+    from smtp_fake import FakeSmtp
+
+    with FakeSmtp() as s:
+        yield s

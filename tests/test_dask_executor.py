@@ -3,60 +3,32 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
-import polars as pl
 import pytest
 from sqlalchemy import create_engine, insert, select
 
+from feed_kit import build_crm_and_feed, by_signal_id, detect_context, local_cluster_client
 from jobshift.engine.context import DetectContext
 from jobshift.engine.feed import PartitionResult, detect_partition, feed_partitions
 from jobshift.services.browse.exporting import export_object as export
-from jobshift.services.detect.detecting import build_context, default_tracked_set
 from jobshift.services.detect.detecting_feed import detect_feed, run_feed
-from jobshift.services.workspace import Workspace, init_workspace
+from jobshift.services.workspace import Workspace
 from jobshift.store.schema import accounts, contacts
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_detect_data.py"
 N_PARTS = 4
-
-
-def _builder() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_detect_data", BENCH)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DetectContext, list[str]]:
     """A small CRM (SQLite workspace) + its people feed split round-robin into 4 JSONL partitions."""
     d = tmp_path_factory.mktemp("feed")
-    ws, _ = init_workspace(d / "ws")
-    ws.close()
-    _builder().build(d / "ws" / "jobshift.db", d / "people.jsonl", 2_000, 2_500)
-    lines = (d / "people.jsonl").read_bytes().splitlines(keepends=True)
-    (d / "feed").mkdir()
-    for i in range(N_PARTS):
-        (d / "feed" / f"part-{i}.jsonl").write_bytes(b"".join(lines[i::N_PARTS]))
-    ws = Workspace.open(d / "ws")
-    try:
-        with ws.store.connect() as conn:
-            ctx = build_context(conn, ws.config, default_tracked_set(conn), None)
-    finally:
-        ws.close()
-    return d, ctx, feed_partitions(str(d / "feed"))
-
-
-def _sorted(df: pl.DataFrame) -> pl.DataFrame:
-    return df.sort("signal_id")
+    build_crm_and_feed(d, N_PARTS)
+    return d, detect_context(d / "ws"), feed_partitions(str(d / "feed"))
 
 
 def test_stale_copies_in_other_partitions_change_nothing(
@@ -75,13 +47,13 @@ def test_stale_copies_in_other_partitions_change_nothing(
     extra = tmp_path / "stale.jsonl"
     extra.write_bytes(b"\n".join(stale) + b"\n")
     with_stale, _ = run_feed(ctx, [str(extra), *paths], "local")
-    assert _sorted(with_stale.signals).equals(_sorted(base.signals))
+    assert by_signal_id(with_stale.signals).equals(by_signal_id(base.signals))
     # the same records as *newer* observations win: their signals now name Old Corp
     newer = tmp_path / "newer.jsonl"
     newer.write_bytes(extra.read_bytes().replace(b'"2020-01-01"', b'"2026-11-20"'))
     moved, _ = run_feed(ctx, [*paths, str(newer)], "local")
     assert "Old Corp" in moved.signals.get_column("new_company").to_list()
-    assert not _sorted(moved.signals).equals(_sorted(base.signals))
+    assert not by_signal_id(moved.signals).equals(by_signal_id(base.signals))
 
 
 def test_a_partition_detected_in_slices_gives_the_same_signals(
@@ -94,21 +66,12 @@ def test_a_partition_detected_in_slices_gives_the_same_signals(
     monkeypatch.setattr(feed, "SUB_BATCH_ROWS", 97)  # each partition (~625 people) in 7 slices
     sliced, _ = run_feed(ctx, paths, "local")
     assert whole.signals.height > 50
-    assert _sorted(sliced.signals).equals(_sorted(whole.signals))
+    assert by_signal_id(sliced.signals).equals(by_signal_id(whole.signals))
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    distributed = pytest.importorskip("distributed")
-    import cloudpickle
-
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests/
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
+    with local_cluster_client(__name__) as c:  # _crash_once below runs on the workers
         yield c
 
 
@@ -119,7 +82,7 @@ def test_dask_local_cluster_gives_the_local_signals(
     local, n_local = run_feed(ctx, paths, "local")
     dask, n_dask = run_feed(ctx, paths, "dask", client=client)
     assert n_dask == n_local == 2_500
-    assert _sorted(dask.signals).equals(_sorted(local.signals))
+    assert by_signal_id(dask.signals).equals(by_signal_id(local.signals))
 
 
 def _crash_once(marker_path: str, ctx: DetectContext, path: str) -> PartitionResult:
@@ -144,7 +107,7 @@ def test_worker_killed_mid_run_is_retried_with_the_same_result(
 
     results = ex.detect_feed(ctx, paths)
     assert marker.exists()  # a worker really died
-    assert _sorted(finalize(ctx, results).signals).equals(_sorted(local.signals))
+    assert by_signal_id(finalize(ctx, results).signals).equals(by_signal_id(local.signals))
 
 
 def test_detect_feed_writes_the_same_export_on_each_backend(

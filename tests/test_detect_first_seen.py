@@ -3,17 +3,13 @@ item 6): the people data's previous observation of the person showed a job at an
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from detect_kit import crm_and_feed_workspace, person_url
 from jobshift.services.detect.detecting import detect
-from jobshift.services.ingest.importing import import_dir
-from jobshift.services.ingest.ingesting import ingest_people
-from jobshift.services.workspace import Workspace, init_workspace
 from test_detect_real import _exp, _p, _signals
-from test_detect_successors import ACCOUNTS
 
 CONTACTS = "id,account_id,first_name,last_name,email,title,linkedin_url\nc-1,a-1,Ann,Stay,ann@acme.com,CTO,\n"
 
@@ -21,7 +17,7 @@ CONTACTS = "id,account_id,first_name,last_name,email,title,linkedin_url\nc-1,a-1
 def _obs(pid: str, first: str, last: str, observed: str, company: str | None, title: str) -> dict[str, Any]:
     site = {"Siemens AG": "siemens.com", "Contoso": "contoso.com", "Siemens UK Ltd": None}.get(company or "")
     exp = [_exp(company, site, title, None, None, True)] if company else []
-    return _p(pid, first, last, observed, exp, linkedin_url=f"linkedin.com/in/{first.lower()}-{last.lower()}")
+    return _p(pid, first, last, observed, exp, linkedin_url=person_url(first, last))
 
 
 NOW = "2026-11-17"
@@ -47,17 +43,8 @@ PEOPLE = [
 
 
 def test_first_seen_after_an_earlier_observation_elsewhere(tmp_path: Path) -> None:
-    crm = tmp_path / "crm"
-    crm.mkdir()
-    (crm / "accounts.csv").write_text(ACCOUNTS)
-    (crm / "contacts.csv").write_text(CONTACTS)
-    f = tmp_path / "people.jsonl"
-    f.write_text("".join(json.dumps(p) + "\n" for p in PEOPLE))
-    ws: Workspace
-    ws, _ = init_workspace(tmp_path / "ws")
+    ws = crm_and_feed_workspace(tmp_path, CONTACTS, PEOPLE)
     try:
-        import_dir(ws, crm)
-        ingest_people(ws, f)
         detect(ws, run_date=date(2026, 12, 7))
         by = _signals(ws, tmp_path / "s.jsonl")
         detect(ws, run_date=date(2026, 12, 7))  # idempotent: the same signal, not a second one

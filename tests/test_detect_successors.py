@@ -3,23 +3,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from detect_kit import crm_and_feed_workspace, person_url
 from jobshift.services.detect.detecting import detect
-from jobshift.services.ingest.importing import import_dir
-from jobshift.services.ingest.ingesting import ingest_people
-from jobshift.services.workspace import Workspace, init_workspace
+from jobshift.services.workspace import Workspace
 from test_detect_real import _exp, _p, _signals
 
-ACCOUNTS = """id,name,website,type,is_target,parent_id,industry,country
-a-1,Acme Inc.,acme.com,Customer,false,,Software,US
-a-2,Siemens AG,siemens.com,Prospect,true,,Manufacturing,DE
-a-3,Contoso Ltd,contoso.com,Prospect,false,,Fintech,FR
-a-4,Fabrikam GmbH,fabrikam.de,Prospect,true,,Software,DE
-"""
 CONTACTS = (
     "id,account_id,first_name,last_name,email,title,linkedin_url,no_longer_at_company,no_longer_at_company_at\n"
     """c-1,a-2,Kim,Holder,kim@siemens.com,Head of IT,linkedin.com/in/kim-holder,,
@@ -48,7 +40,7 @@ def _at_siemens(
             _exp("Siemens AG", "siemens.com", title, None, None, True),
             _exp("Initech", None, title, "2015", ended),
         ],
-        linkedin_url=f"linkedin.com/in/{first.lower()}-{last.lower()}",
+        linkedin_url=person_url(first, last),
         **kw,
     )
 
@@ -113,17 +105,8 @@ PEOPLE = [
 
 
 def _run(tmp_path: Path) -> dict[tuple[str, str | None], dict[str, Any]]:
-    crm = tmp_path / "crm"
-    crm.mkdir()
-    (crm / "accounts.csv").write_text(ACCOUNTS)
-    (crm / "contacts.csv").write_text(CONTACTS)
-    f = tmp_path / "people.jsonl"
-    f.write_text("".join(json.dumps(p) + "\n" for p in PEOPLE))
-    ws: Workspace
-    ws, _ = init_workspace(tmp_path / "ws")
+    ws = crm_and_feed_workspace(tmp_path, CONTACTS, PEOPLE)
     try:
-        import_dir(ws, crm)
-        ingest_people(ws, f)
         detect(ws, run_date=date(2026, 12, 7))
         return _signals(ws, tmp_path / "s.jsonl")
     finally:

@@ -9,23 +9,18 @@ own spelling wins over the feed text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlalchemy import insert
 
-from fakes.slack import TOKEN, FakeSlack
-from jobshift.config import Config, parse_config
+from fakes.slack import FakeSlack
 from jobshift.domain.actions import ActionSettings, LeadContext, plan_for_signal
 from jobshift.domain.crm_payload import crm_fields
-from jobshift.notify.email import EmailSender
-from jobshift.notify.slack import SlackNotifier
-from jobshift.services.notify.notifying import run_notify
 from jobshift.store import Store
 from jobshift.store import notifications as nstore
 from jobshift.store.schema import leads
 from notify_data import SEND, TEAM, lead, seed
+from notify_kit import notify, notify_config
 from smtp_fake import FakeSmtp
 
 RAW = {"first_name": "lauren", "last_name": "o'neil", "title": "cto", "company": "apexbridge insurance gmbh"}
@@ -83,37 +78,6 @@ def test_a_full_name_splits_at_the_surname_particle() -> None:
     assert (action.payload["first_name"], action.payload["last_name"]) == ("Pieter", "van der Berg")
 
 
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as s:
-        yield s
-
-
-@pytest.fixture
-def smtp() -> Iterator[FakeSmtp]:
-    with FakeSmtp() as s:
-        yield s
-
-
-def _config(smtp: FakeSmtp) -> Config:
-    return parse_config(
-        {
-            "notifications": {
-                "smtp_host": smtp.host,
-                "smtp_port": smtp.port,
-                "backoff_base_seconds": 0,
-                "web_base_url": "https://js.example",
-            }
-        }
-    )
-
-
-def _notify(store: Store, cfg: Config, fake: FakeSlack, smtp: FakeSmtp, **kw: Any) -> Any:
-    sl = SlackNotifier(TOKEN, base_url=fake.base_url)
-    em = EmailSender(smtp.host, smtp.port, cfg.notifications.smtp_from)
-    return run_notify(store, cfg, slack=sl, email=em, send_date=SEND, **kw)
-
-
 def _lower_lead(lid: str, account_id: str | None) -> dict[str, Any]:
     return {**lead(lid, account_id=account_id), **RAW, "past_title": "director of it"}
 
@@ -129,7 +93,7 @@ def test_slack_and_email_show_cased_text(store: Store, slack: FakeSlack, smtp: F
     seed(store, users=TEAM, leads=[_lower_lead("L-lc", None)])
     with store.begin() as conn:
         nstore.set_pref(conn, "bdr1", "both", SEND)
-    res = _notify(store, _config(smtp), slack, smtp)
+    res = notify(store, notify_config(smtp), slack, smtp)
     assert res.send.sent >= 2
     card = str(slack.messages["DUBDR1"][0]["blocks"])
     for text in (*SHOWN, "Director of IT"):
@@ -147,17 +111,17 @@ def test_digest_shows_cased_text_and_never_repeats_a_slack_message(
     store: Store, slack: FakeSlack, smtp: FakeSmtp
 ) -> None:
     seed(store, users=TEAM, leads=[_lower_lead("L-lc", None)])
-    cfg = _config(smtp)
+    cfg = notify_config(smtp)
     with store.begin() as conn:
         nstore.set_pref(conn, "bdr1", "slack", SEND)
-    assert _notify(store, cfg, slack, smtp).send.sent == 1  # delivered on Slack
+    assert notify(store, cfg, slack, smtp).send.sent == 1  # delivered on Slack
     assert len(slack.messages["DUBDR1"]) == 1
     # the rep switches to the weekly digest; the same day is planned again and a second lead arrives
     with store.begin() as conn:
         nstore.set_pref(conn, "bdr1", "digest", SEND)
         conn.execute(insert(leads).values(**{**_lower_lead("L-two", None), "first_name": "émile"}))
-    _notify(store, cfg, slack, smtp)
-    res = _notify(store, cfg, slack, smtp, digest=True)
+    notify(store, cfg, slack, smtp)
+    res = notify(store, cfg, slack, smtp, digest=True)
     assert res.digests == 1
     digest = next(
         m for to, m in smtp.messages if "bdr1@ourco.example" in to and "digest" in str(m["Subject"])

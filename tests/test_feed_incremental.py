@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import shutil
 import sqlite3
@@ -15,35 +14,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from feed_kit import bench_builder, detect_context
 from jobshift.engine.context import DetectContext
 from jobshift.engine.feed import detect_feed_local, feed_partitions
 from jobshift.engine.feed_raw import read_raw
 from jobshift.engine.finalize import finalize
 from jobshift.engine.incremental import FeedState, detect_release
-from jobshift.services.detect.detecting import build_context, default_tracked_set
 from jobshift.services.detect.detecting_feed import detect_feed
 from jobshift.services.detect.feed_state import load_state, state_dir
 from jobshift.services.workspace import Workspace, init_workspace
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_detect_data.py"
 N_PARTS = 3
-
-
-def _builder() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_detect_data", BENCH)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def _context(ws_dir: Path) -> DetectContext:
-    ws = Workspace.open(ws_dir)
-    try:
-        with ws.store.connect() as conn:
-            return build_context(conn, ws.config, default_tracked_set(conn), None)
-    finally:
-        ws.close()
 
 
 def _write_release(lines: list[bytes], out: Path, fmt: str = "jsonl") -> list[str]:
@@ -67,7 +48,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[bytes]]:
     d = tmp_path_factory.mktemp("inc")
     ws, _ = init_workspace(d / "ws")
     ws.close()
-    _builder().build(d / "ws" / "jobshift.db", d / "people.jsonl", 2_000, 2_500)
+    bench_builder().build(d / "ws" / "jobshift.db", d / "people.jsonl", 2_000, 2_500)
     return d / "ws", (d / "people.jsonl").read_bytes().splitlines()
 
 
@@ -115,7 +96,7 @@ def test_incremental_release_equals_full_run(
     base: tuple[Path, list[bytes]], tmp_path: Path, fmt: str
 ) -> None:
     ws_dir, lines = base
-    ctx = _context(ws_dir)
+    ctx = detect_context(ws_dir)
     p1 = _write_release(lines, tmp_path / "r1", fmt)
     first, run1 = _incremental(ctx, p1, None)
     assert run1.stats["mode"].startswith("full")
@@ -141,7 +122,7 @@ def test_changed_contacts_are_detected_again(base: tuple[Path, list[bytes]], tmp
     ws_dir = tmp_path / "ws"
     shutil.copytree(ws_src, ws_dir)
     p1 = _write_release(lines, tmp_path / "r1")
-    _, run1 = _incremental(_context(ws_dir), p1, None)
+    _, run1 = _incremental(detect_context(ws_dir), p1, None)
     con = sqlite3.connect(ws_dir / "jobshift.db")
     ids = [r[0] for r in con.execute("SELECT id FROM contacts ORDER BY id LIMIT 60")]
     con.executemany("UPDATE contacts SET title = 'VP Engineering' WHERE id = ?", [(i,) for i in ids[:20]])
@@ -154,7 +135,7 @@ def test_changed_contacts_are_detected_again(base: tuple[Path, list[bytes]], tmp
     con.executemany("DELETE FROM contacts WHERE id = ?", [(i,) for i in ids[50:60]])
     con.commit()
     con.close()
-    ctx = _context(ws_dir)
+    ctx = detect_context(ws_dir)
     got, run2 = _incremental(ctx, p1, run1.state)
     assert run2.stats["mode"] == "incremental"
     assert run2.stats["changed_contacts"] == 40
@@ -167,14 +148,14 @@ def test_changed_accounts_force_a_full_run(base: tuple[Path, list[bytes]], tmp_p
     ws_dir = tmp_path / "ws"
     shutil.copytree(ws_src, ws_dir)
     p1 = _write_release(lines, tmp_path / "r1")
-    _, run1 = _incremental(_context(ws_dir), p1, None)
+    _, run1 = _incremental(detect_context(ws_dir), p1, None)
     con = sqlite3.connect(ws_dir / "jobshift.db")
     con.execute(
         "UPDATE accounts SET is_target = 1 - is_target WHERE id IN (SELECT id FROM accounts LIMIT 50)"
     )
     con.commit()
     con.close()
-    ctx = _context(ws_dir)
+    ctx = detect_context(ws_dir)
     got, run2 = _incremental(ctx, p1, run1.state)
     assert run2.stats["mode"].startswith("full")
     assert got.equals(_full(ctx, p1))
@@ -229,7 +210,7 @@ def test_other_detection_code_forces_a_full_run(
     from jobshift.engine import incremental
 
     ws_dir, lines = base
-    ctx = _context(ws_dir)
+    ctx = detect_context(ws_dir)
     p1 = _write_release(lines[:500], tmp_path / "r1")
     _, run1 = _incremental(ctx, p1, None)
     _, same = _incremental(ctx, p1, run1.state)

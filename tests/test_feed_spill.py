@@ -3,24 +3,20 @@ signals, row for row, as the in-memory merge — locally and on a Dask LocalClus
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
-import polars as pl
 import pytest
 
+from feed_kit import build_crm_and_feed, by_signal_id, detect_context, local_cluster_client
 from jobshift.engine.context import DetectContext
 from jobshift.engine.feed import feed_partitions
 from jobshift.engine.feed_spill import merge_partition_dirs
-from jobshift.services.detect.detecting import build_context, default_tracked_set
 from jobshift.services.detect.detecting_feed import detect_feed, run_feed
-from jobshift.services.workspace import Workspace, init_workspace
+from jobshift.services.workspace import Workspace
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_detect_data.py"
 N_PARTS = 4
 
 
@@ -28,17 +24,7 @@ N_PARTS = 4
 def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DetectContext, list[str]]:
     """A small CRM + its feed in 4 JSONL partitions, plus a fifth with stale and newer copies."""
     d = tmp_path_factory.mktemp("spill")
-    ws, _ = init_workspace(d / "ws")
-    ws.close()
-    spec = importlib.util.spec_from_file_location("bench_detect_data", BENCH)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.build(d / "ws" / "jobshift.db", d / "people.jsonl", 2_000, 2_500)
-    lines = (d / "people.jsonl").read_bytes().splitlines(keepends=True)
-    (d / "feed").mkdir()
-    for i in range(N_PARTS):
-        (d / "feed" / f"part-{i}.jsonl").write_bytes(b"".join(lines[i::N_PARTS]))
+    lines = build_crm_and_feed(d, N_PARTS)
     extra = []
     for k, raw in enumerate(lines[:300]):  # people seen in two partitions, older and newer copies
         rec = orjson.loads(raw)
@@ -46,17 +32,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DetectContext,
         rec["observed_at"] = "2020-01-01" if k % 2 else "2026-11-30"
         extra.append(orjson.dumps(rec) + b"\n")
     (d / "feed" / "part-9.jsonl").write_bytes(b"".join(extra))
-    ws = Workspace.open(d / "ws")
-    try:
-        with ws.store.connect() as conn:
-            ctx = build_context(conn, ws.config, default_tracked_set(conn), None)
-    finally:
-        ws.close()
-    return d, ctx, feed_partitions(str(d / "feed"))
-
-
-def _sorted(df: pl.DataFrame) -> pl.DataFrame:
-    return df.sort("signal_id")
+    return d, detect_context(d / "ws"), feed_partitions(str(d / "feed"))
 
 
 def test_local_results_in_files_equal_the_in_memory_merge(
@@ -67,7 +43,7 @@ def test_local_results_in_files_equal_the_in_memory_merge(
     files, n_files = run_feed(ctx, paths, "local", results_dir=str(tmp_path / "res"))
     assert n_files == n_mem
     assert mem.signals.height > 50
-    assert _sorted(files.signals).equals(_sorted(mem.signals))
+    assert by_signal_id(files.signals).equals(by_signal_id(mem.signals))
     assert files.ambiguous == mem.ambiguous
     assert len(list((tmp_path / "res").glob("part-*/candidates.parquet"))) == len(paths)
 
@@ -79,16 +55,7 @@ def test_missing_partition_results_are_an_error(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    distributed = pytest.importorskip("distributed")
-    import cloudpickle
-
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
+    with local_cluster_client(__name__) as c:
         yield c
 
 
@@ -99,7 +66,7 @@ def test_dask_workers_writing_files_give_the_local_signals(
     local, n_local = run_feed(ctx, paths, "local")
     dask, n_dask = run_feed(ctx, paths, "dask", client=client, results_dir=str(tmp_path / "res"))
     assert n_dask == n_local
-    assert _sorted(dask.signals).equals(_sorted(local.signals))
+    assert by_signal_id(dask.signals).equals(by_signal_id(local.signals))
 
 
 def test_detect_feed_cleans_its_results_dir(

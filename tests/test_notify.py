@@ -4,7 +4,6 @@ against aiosmtpd. Content, recipients, exactly-once, 429 + Retry-After, retries,
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -12,46 +11,19 @@ import pytest
 from sqlalchemy import select, update
 
 from fakes.slack import TOKEN, FakeSlack
-from jobshift.config import Config, parse_config
-from jobshift.notify.email import EmailSender
+from jobshift.config import Config
 from jobshift.notify.slack import SlackNotifier
-from jobshift.services.notify.notifying import Sender, run_notify
+from jobshift.services.notify.notifying import Sender
 from jobshift.store import Store
 from jobshift.store import notifications as nstore
 from jobshift.store.schema import notifications
 from notify_data import SEND, TEAM, account, lead, left_contact, opp, seed, user
+from notify_kit import notify, notify_config
 from smtp_fake import FakeSmtp
 
 
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as s:
-        yield s
-
-
-@pytest.fixture
-def smtp() -> Iterator[FakeSmtp]:
-    with FakeSmtp() as s:
-        yield s
-
-
 def config(smtp: FakeSmtp, **notif: Any) -> Config:
-    n = {
-        "smtp_host": smtp.host,
-        "smtp_port": smtp.port,
-        "backoff_base_seconds": 0,
-        "web_base_url": "https://js.example",
-        "crm_record_url": "https://crm.example/{object}/{id}",
-        **notif,
-    }
-    return parse_config({"notifications": n})
-
-
-def notify(store: Store, cfg: Config, fake: FakeSlack, smtp: FakeSmtp, **kw: Any) -> Any:
-    sl = SlackNotifier(TOKEN, base_url=fake.base_url)
-    em = EmailSender(smtp.host, smtp.port, cfg.notifications.smtp_from)
-    kw.setdefault("send_date", SEND)
-    return run_notify(store, cfg, slack=sl, email=em, **kw)
+    return notify_config(smtp, crm_record_url="https://crm.example/{object}/{id}", **notif)
 
 
 def rows(store: Store) -> list[dict[str, Any]]:

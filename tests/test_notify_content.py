@@ -3,52 +3,22 @@ amount, role) and the why; rules 3A/3B worded from the person's actual role on t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from fakes.slack import TOKEN, FakeSlack
-from jobshift.config import Config, parse_config
+from jobshift.config import parse_config
 from jobshift.domain.notification_text import best_deal, deal_text, why_it_matters
 from jobshift.notify.email import EmailSender
 from jobshift.notify.slack import SlackNotifier
 from jobshift.services.notify.notifying import run_notify
 from jobshift.store import Store
 from notify_data import SEND, TEAM, account, lead, left_contact, opp, seed
+from notify_kit import notify, notify_config
 from smtp_fake import FakeSmtp
 
 
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as s:
-        yield s
-
-
-@pytest.fixture
-def smtp() -> Iterator[FakeSmtp]:
-    with FakeSmtp() as s:
-        yield s
-
-
-def _config(smtp: FakeSmtp) -> Config:
-    return parse_config(
-        {
-            "notifications": {
-                "smtp_host": smtp.host,
-                "smtp_port": smtp.port,
-                "backoff_base_seconds": 0,
-                "web_base_url": "https://js.example",
-            }
-        }
-    )
-
-
 def _notify(store: Store, smtp: FakeSmtp, fake: FakeSlack) -> Any:
-    cfg = _config(smtp)
-    sl = SlackNotifier(TOKEN, base_url=fake.base_url)
-    em = EmailSender(smtp.host, smtp.port, cfg.notifications.smtp_from)
-    return run_notify(store, cfg, slack=sl, email=em, send_date=SEND)
+    return notify(store, notify_config(smtp), fake, smtp)
 
 
 def _role(opp_id: str, contact_id: str, role: str | None) -> dict[str, Any]:

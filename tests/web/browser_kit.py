@@ -14,8 +14,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from jobshift.services.workspace import Workspace
 from web.seed import LOGINS, seed_workspace
@@ -31,6 +33,10 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+NEEDS_CHROMIUM = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian chromium: apt-get install -y chromium"
+)
+"""The ``pytestmark`` of every browser test module."""
 
 
 def free_port() -> int:
@@ -41,14 +47,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(ws_dir: Path, extra: Callable[[Workspace], None] | None = None) -> Iterator[str]:
-    """A seeded SQLite workspace (plus ``extra`` seeding) served by ``jobshift serve``; yields its URL."""
+def serve(ws_dir: Path) -> Iterator[str]:
+    """``jobshift serve`` on the existing SQLite workspace ws_dir in a subprocess; yields its URL once
+    /healthz answers (stopped on exit)."""
     env = {k: v for k, v in os.environ.items() if k not in ("JOBSHIFT_DATABASE_URL", "JOBSHIFT_WORKSPACE")}
-    os.environ.pop("JOBSHIFT_DATABASE_URL", None)
-    ws = seed_workspace(ws_dir)
-    if extra is not None:
-        extra(ws)
-    ws.close()
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "jobshift.cli.main", "-w", str(ws_dir), "serve", "--port", str(port)],
@@ -77,6 +79,42 @@ def served(ws_dir: Path, extra: Callable[[Workspace], None] | None = None) -> It
 
 
 @contextmanager
+def served(ws_dir: Path, extra: Callable[[Workspace], None] | None = None) -> Iterator[str]:
+    """A seeded SQLite workspace (plus ``extra`` seeding) served by ``jobshift serve``; yields its URL."""
+    os.environ.pop("JOBSHIFT_DATABASE_URL", None)
+    ws = seed_workspace(ws_dir)
+    if extra is not None:
+        extra(ws)
+    ws.close()
+    with serve(ws_dir) as base:
+        yield base
+
+
+def served_fixture(name: str, extra: Callable[[Workspace], None] | None = None) -> Any:
+    """A module-scoped ``server`` fixture: :func:`served` on a fresh workspace dir named after ``name``
+    (use as ``server = served_fixture("name", extra)``)."""
+
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+        with served(tmp_path_factory.mktemp(name) / "ws", extra) as base:
+            yield base
+
+    return server
+
+
+def chromium_fixture() -> Any:
+    """A module-scoped ``browser`` fixture: one :func:`chromium` for the module's tests
+    (use as ``browser = chromium_fixture()``)."""
+
+    @pytest.fixture(scope="module")
+    def browser() -> Iterator[object]:
+        with chromium() as b:
+            yield b
+
+    return browser
+
+
+@contextmanager
 def chromium() -> Iterator[object]:
     """Debian's chromium through Playwright (never ``playwright install``)."""
     from playwright.sync_api import sync_playwright
@@ -94,6 +132,7 @@ def sign_in(browser: object, base: str, role: str, width: int = 1360) -> object:
     ctx = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
     page = ctx.new_page()
     page.goto(base + "/leads")
+    assert "/login" in page.url  # signed out: sent to the login form
     name, pw = LOGINS[role]
     page.fill("input[name=username]", name)
     page.fill("input[name=password]", pw)

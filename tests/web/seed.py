@@ -460,3 +460,53 @@ def add_uncertain(ws: Workspace, signal_id: str = "s-u1", status: str = "uncerta
                     }
                 ],
             )
+
+
+def add_lowercase_lead(ws: Workspace, **overrides: Any) -> None:
+    """Lead l-lc (rep u-bdr1) as a people feed delivers it, all lower case: the pages show it cased
+    (domain/display) — "Lauren O'Neil", "SVP of R&D, EMEA at Apexbridge Insurance GmbH"; ``overrides``
+    replaces or adds lead columns."""
+    row = {
+        "id": "l-lc",
+        "first_name": "lauren",
+        "last_name": "o'neil",
+        "title": "svp of r&d, emea",
+        "company": "apexbridge insurance gmbh",
+        "status": "New",
+        "lead_source": "jobshift Contact Tracking",
+        "owner_id": "u-bdr1",
+        "created_at": datetime(2026, 3, 12),
+    }
+    with ws.store.begin() as conn:
+        conn.execute(insert(leads).values(**{**row, **overrides}))
+
+
+def add_untracked_won_contacts(ws: Workspace, n: int = 30, title: str | None = None) -> None:
+    """A closed-won opportunity o-bigwin (a-old, closed 2025-09-01) whose ``n`` contacts c-w00.. have no
+    account: not tracked, so the scorecard's closed-won drill-down lists them all."""
+    with ws.store.begin() as conn:
+        conn.execute(
+            insert(opportunities).values(
+                id="o-bigwin",
+                account_id="a-old",
+                name="OldCo enterprise",
+                stage="7-Closed Won",
+                stage_number=7,
+                is_closed=True,
+                is_won=True,
+                amount=90000.0,
+                created_at=datetime(2025, 6, 1),
+                close_date=date(2025, 9, 1),
+            )
+        )
+        conn.execute(
+            insert(contacts),
+            [
+                {"id": f"c-w{i:02d}", "last_name": f"buyer {i:02d}", "title": title, "email_opt_out": False}
+                for i in range(n)
+            ],
+        )
+        conn.execute(
+            insert(opportunity_contact_roles),
+            [{"opportunity_id": "o-bigwin", "contact_id": f"c-w{i:02d}"} for i in range(n)],
+        )

@@ -7,87 +7,22 @@ regenerates those.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 
-from web.browser_kit import SHOT_DIR
-from web.seed import LOGINS, add_bulk_leads, seed_workspace
+from web.browser_kit import NEEDS_CHROMIUM, SHOT_DIR, chromium_fixture, served_fixture, sign_in
+from web.seed import add_bulk_leads
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = SHOT_DIR  # never docs/screenshots (scripts/screenshots.py writes those)
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian chromium: apt-get install -y chromium"
-)
+pytestmark = NEEDS_CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+server = served_fixture("browser", lambda ws: add_bulk_leads(ws, 60))  # plus 60 bulk leads
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A seeded SQLite workspace served by ``jobshift serve`` in a subprocess."""
-    ws_dir = tmp_path_factory.mktemp("browser") / "ws"
-    env = {k: v for k, v in os.environ.items() if k not in ("JOBSHIFT_DATABASE_URL", "JOBSHIFT_WORKSPACE")}
-    os.environ.pop("JOBSHIFT_DATABASE_URL", None)
-    ws = seed_workspace(ws_dir)
-    add_bulk_leads(ws, 60)
-    ws.close()
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jobshift.cli.main", "-w", str(ws_dir), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"server did not start: {proc.stderr.read().decode() if proc.stderr else ''}"
-                )
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+browser = chromium_fixture()
 
 
 @pytest.fixture
@@ -95,16 +30,8 @@ def page_for(browser: object, server: str) -> Iterator[object]:
     contexts = []
 
     def open_as(role: str) -> object:
-        ctx = browser.new_context(viewport={"width": 1360, "height": 900})  # type: ignore[attr-defined]
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.goto(server + "/leads")
-        assert "/login" in page.url
-        name, pw = LOGINS[role]
-        page.fill("input[name=username]", name)
-        page.fill("input[name=password]", pw)
-        page.click("button[type=submit]")
-        page.wait_for_url(server + "/leads")
+        page = sign_in(browser, server, role)
+        contexts.append(page.context)  # type: ignore[attr-defined]
         return page
 
     yield open_as

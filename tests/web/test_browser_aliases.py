@@ -3,22 +3,14 @@ sees it listed, removes it. Screenshots go to /tmp only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from web.browser_kit import NEEDS_CHROMIUM, chromium, served_fixture, shot, sign_in
 
-from web.browser_kit import CHROMIUM, chromium, served, shot, sign_in
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian chromium: apt-get install -y chromium"
-)
+pytestmark = NEEDS_CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with served(tmp_path_factory.mktemp("aliases") / "ws") as base:
-        yield base
+server = served_fixture("aliases")
 
 
 def test_admin_adds_and_removes_an_alias(server: str) -> None:

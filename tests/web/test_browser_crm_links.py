@@ -10,16 +10,11 @@ SHOT_DIR (web.browser_kit), never docs/screenshots/.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
 from sqlalchemy import insert, select
 
 from fakes.hubspot import ENV as HS_ENV
@@ -30,12 +25,10 @@ from fakes.salesforce_setup import ORG_EXTERNAL_IDS, ORG_FIELDS
 from jobshift.cli.main import main
 from jobshift.domain.normalize.sfid import to_18
 from jobshift.store.schema import leads
-from web.seed import LOGINS, seed_workspace
-from web.test_browser import ARGS, CHROMIUM, SHOTS, _free_port
+from web.browser_kit import NEEDS_CHROMIUM, chromium, serve, shot, sign_in
+from web.seed import seed_workspace
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian chromium: apt-get install -y chromium"
-)
+pytestmark = NEEDS_CHROMIUM
 SF_LEAD = str(to_18("00Q5e00000AbCdE"))
 
 
@@ -65,60 +58,17 @@ def _workspace(ws_dir: Path, crm: str, section: str, lead_id: str, custom: Any) 
     assert main(["-w", str(ws_dir), "crm", "check"]) == 0  # stores the account (portal id / instance URL)
 
 
-@contextmanager
-def _serve(ws_dir: Path) -> Iterator[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("JOBSHIFT_DATABASE_URL", "JOBSHIFT_WORKSPACE")}
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jobshift.cli.main", "-w", str(ws_dir), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"server did not start: {proc.stderr.read().decode() if proc.stderr else ''}"
-                )
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def _lead_page_link(base: str, lead_id: str, shot: str) -> tuple[str | None, str, str | None]:
+def _lead_page_link(base: str, lead_id: str, name: str) -> tuple[str | None, str, str | None]:
     """Sign in, open the lead page; (the CRM link's href, its text, the past contact's CRM link)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1360, "height": 900})
-            page.goto(base + "/login")
-            name, pw = LOGINS["admin"]
-            page.fill("input[name=username]", name)
-            page.fill("input[name=password]", pw)
-            page.click("button[type=submit]")
-            page.wait_for_url(base + "/")
-            page.goto(f"{base}/leads/{lead_id}")
-            link = page.locator("[data-testid=crm-link]")
-            href, text = link.get_attribute("href"), link.inner_text()
-            past = page.locator("[data-testid=crm-link-past]")
-            past_href = past.get_attribute("href") if past.count() else None
-            assert link.get_attribute("target") == "_blank"
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / shot), full_page=True)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page: Any = sign_in(browser, base, "admin")
+        page.goto(f"{base}/leads/{lead_id}")
+        link = page.locator("[data-testid=crm-link]")
+        href, text = link.get_attribute("href"), link.inner_text()
+        past = page.locator("[data-testid=crm-link-past]")
+        past_href = past.get_attribute("href") if past.count() else None
+        assert link.get_attribute("target") == "_blank"
+        shot(page, name)
     return href, text, past_href
 
 
@@ -126,8 +76,8 @@ def test_the_lead_page_links_to_the_lead_in_hubspot(tmp_path: Path) -> None:
     with _env(HS_ENV), FakeHubSpot(portal_id=20_260_001) as hs:
         section = f'\n[hubspot]\nbase_url = "{hs.url}"\nbackoff_base_seconds = 0\n'
         _workspace(tmp_path / "ws", "hubspot", section, "1001", {"crm_records": {"0-136": "77"}})
-        with _serve(tmp_path / "ws") as base:
-            href, text, past = _lead_page_link(base, "1001", "lead-hubspot.png")
+        with serve(tmp_path / "ws") as base:
+            href, text, past = _lead_page_link(base, "1001", "lead-hubspot")
     assert href == "https://app.hubspot.com/contacts/20260001/record/0-136/77"  # the Lead object
     assert text.startswith("Open in HubSpot")
     assert past == "https://app.hubspot.com/contacts/20260001/record/0-1/c-1"  # the past contact
@@ -144,8 +94,8 @@ def test_the_lead_page_links_to_the_lead_in_salesforce(tmp_path: Path) -> None:
             '\n[salesforce.fields.contacts]\nno_longer_at_company = "UG_No_Longer_At_Company__c"\n'
         )
         _workspace(tmp_path / "ws", "salesforce", section, SF_LEAD, None)
-        with _serve(tmp_path / "ws") as base:
-            href, text, past = _lead_page_link(base, SF_LEAD, "lead-salesforce.png")
+        with serve(tmp_path / "ws") as base:
+            href, text, past = _lead_page_link(base, SF_LEAD, "lead-salesforce")
         instance = sf.url.rstrip("/")
     assert href == f"{instance}/lightning/r/Lead/{SF_LEAD}/view" and text.startswith("Open in Salesforce")
     assert past is None  # the seed's past contact c-1 is not a Salesforce id: no broken link

@@ -4,73 +4,26 @@ and pages through a drill-down; at 375 px wide nothing is cut off. Screenshots g
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime
-
 import pytest
-from sqlalchemy import insert
 
 from jobshift.services.workspace import Workspace
-from jobshift.store.schema import contacts, leads, opportunities, opportunity_contact_roles
-from web.browser_kit import CHROMIUM, chromium, served, shot, sign_in
-from web.seed import add_bulk_leads
+from web.browser_kit import NEEDS_CHROMIUM, chromium_fixture, served_fixture, shot, sign_in
+from web.seed import add_bulk_leads, add_lowercase_lead, add_untracked_won_contacts
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian chromium: apt-get install -y chromium"
-)
+pytestmark = NEEDS_CHROMIUM
 MONTH = "2026-03"
 
 
 def _extra(ws: Workspace) -> None:
     add_bulk_leads(ws, 40)
-    with ws.store.begin() as conn:
-        conn.execute(
-            insert(leads).values(
-                id="l-lc",
-                first_name="lauren",
-                last_name="o'neil",
-                title="svp of r&d, emea",
-                company="apexbridge insurance gmbh",
-                status="New",
-                lead_source="jobshift Contact Tracking",
-                owner_id="u-bdr1",
-                created_at=datetime(2026, 3, 12),
-            )
-        )
-        conn.execute(
-            insert(opportunities).values(
-                id="o-bigwin",
-                account_id="a-old",
-                name="OldCo enterprise",
-                stage="7-Closed Won",
-                stage_number=7,
-                is_closed=True,
-                is_won=True,
-                amount=90000.0,
-                created_at=datetime(2025, 6, 1),
-                close_date=date(2025, 9, 1),
-            )
-        )
-        conn.execute(
-            insert(contacts),
-            [{"id": f"c-w{i:02d}", "last_name": f"buyer {i:02d}", "email_opt_out": False} for i in range(30)],
-        )
-        conn.execute(
-            insert(opportunity_contact_roles),
-            [{"opportunity_id": "o-bigwin", "contact_id": f"c-w{i:02d}"} for i in range(30)],
-        )
+    add_lowercase_lead(ws)
+    add_untracked_won_contacts(ws, 30)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with served(tmp_path_factory.mktemp("disp") / "ws", _extra) as base:
-        yield base
+server = served_fixture("disp", _extra)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
+browser = chromium_fixture()
 
 
 def test_rep_reads_cased_names_titles_and_companies(browser: object, server: str) -> None:

@@ -4,21 +4,12 @@ draft. Screenshots go to /tmp only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from web.browser_kit import NEEDS_CHROMIUM, chromium, served_fixture, shot, sign_in
 
-import pytest
-
-from web.browser_kit import CHROMIUM, chromium, served, shot, sign_in
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian chromium: apt-get install -y chromium"
-)
+pytestmark = NEEDS_CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with served(tmp_path_factory.mktemp("templates") / "ws") as base:
-        yield base
+server = served_fixture("templates")
 
 
 def test_admin_edits_previews_saves_and_the_lead_page_shows_the_new_draft(server: str) -> None:

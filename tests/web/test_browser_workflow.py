@@ -3,18 +3,13 @@ review queue, the worklist and bulk actions, the settings and users forms. Scree
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from jobshift.services.workspace import Workspace
-from web.browser_kit import CHROMIUM, chromium, served, shot, sign_in
+from web.browser_kit import NEEDS_CHROMIUM, chromium_fixture, served_fixture, shot, sign_in
 from web.seed import add_relationship, add_uncertain
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian chromium: apt-get install -y chromium"
-)
+pytestmark = NEEDS_CHROMIUM
 
 
 def _extra(ws: Workspace) -> None:
@@ -22,16 +17,10 @@ def _extra(ws: Workspace) -> None:
     add_uncertain(ws)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with served(tmp_path_factory.mktemp("workflow") / "ws", _extra) as base:
-        yield base
+server = served_fixture("workflow", _extra)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
+browser = chromium_fixture()
 
 
 def test_rep_sees_why_to_call_on_the_lead_page(browser: object, server: str) -> None:
@@ -59,7 +48,7 @@ def test_manager_reviews_an_uncertain_match(browser: object, server: str) -> Non
     shot(page, "review-signal")
     page.fill("input[name=reason]", "same LinkedIn photo")  # type: ignore[attr-defined]
     page.click("[data-testid=confirm]")  # type: ignore[attr-defined]
-    page.wait_for_url(server + "/review?done=confirmed&n=1")  # type: ignore[attr-defined]
+    page.wait_for_url(server + "/review?done=confirmed&n=1&lead=created")  # type: ignore[attr-defined]
     assert page.locator("[data-testid=review-empty]").count() == 1  # type: ignore[attr-defined]
     page.goto(server + "/signals?q=Bob")  # type: ignore[attr-defined]
     shot(page, "review-after")
@@ -110,3 +99,35 @@ def test_admin_edits_settings_with_forms_and_adds_a_user(browser: object, server
     assert "carla added as manager" in page.locator("[data-testid=users-ok]").inner_text()  # type: ignore[attr-defined]
     assert page.locator("tr[data-user=carla]").count() == 1  # type: ignore[attr-defined]
     shot(page, "users-add")
+
+
+def test_admin_adds_and_removes_a_cohort_and_a_tier(browser: object, server: str) -> None:
+    page = sign_in(browser, server, "admin")
+    page.goto(server + "/settings/forms")  # type: ignore[attr-defined]
+    page.click("[data-testid=forms-toc] a[href='/settings/forms?form=cohorts.new']")  # type: ignore[attr-defined]
+    form = page.locator("[data-testid='form-cohorts.new']")  # type: ignore[attr-defined]
+    form.locator("input[name=name]").fill("partners")
+    form.locator("textarea[name=account_types]").fill("Partner")
+    form.locator("button[type=submit]").click()
+    assert "Saved cohorts." in page.locator("[data-testid=saved]").inner_text()  # type: ignore[attr-defined]
+    key = page.url.split("form=")[1].split("&")[0]  # type: ignore[attr-defined]
+    page.goto(server + "/settings/forms?form=tiers.new")  # type: ignore[attr-defined]
+    form = page.locator("[data-testid='form-tiers.new']")  # type: ignore[attr-defined]
+    form.locator("input[name=name]").fill("partner tier")  # not a TOML key: refused next to the field
+    form.locator("input[name=cadence]").fill("weekly:fri")
+    form.locator("textarea[name=cohorts]").fill("partners")
+    form.locator("button[type=submit]").click()
+    assert page.locator("[data-testid=field-error-name]").count() == 1  # type: ignore[attr-defined]
+    form = page.locator("[data-testid='form-tiers.new']")  # type: ignore[attr-defined]
+    form.locator("input[name=name]").fill("partner_tier")
+    form.locator("button[type=submit]").click()
+    assert "Saved tiers.partner_tier" in page.locator("[data-testid=saved]").inner_text()  # type: ignore[attr-defined]
+    page.goto(server + f"/settings/forms?form={key}")  # type: ignore[attr-defined]
+    page.locator(f"[data-testid='remove-{key}'] button").click()  # type: ignore[attr-defined]
+    err = page.locator("[data-testid=form-error]").inner_text()  # type: ignore[attr-defined]
+    assert "used by tier partner_tier" in err, err
+    shot(page, "settings-forms-remove-refused")
+    page.goto(server + "/settings/forms?form=tiers.partner_tier")  # type: ignore[attr-defined]
+    page.locator("[data-testid='remove-tiers.partner_tier'] button").click()  # type: ignore[attr-defined]
+    assert "Removed Tier partner_tier" in page.locator("[data-testid=removed]").inner_text()  # type: ignore[attr-defined]
+    assert page.locator("a[href='/settings/forms?form=tiers.partner_tier']").count() == 0  # type: ignore[attr-defined]

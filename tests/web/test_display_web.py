@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
 
 from jobshift.services.workspace import Workspace
-from jobshift.store.schema import leads
 from jobshift.web.app import create_app
 from web.conftest import login
+from web.seed import add_lowercase_lead
 
 RAW = {"first_name": "lauren", "last_name": "o'neil", "title": "cto", "company": "apexbridge insurance gmbh"}
 SHOWN = ("Lauren O'Neil", "CTO", "Apexbridge Insurance GmbH")
@@ -19,18 +16,7 @@ RAW_TEXT = ("lauren o'neil", "apexbridge insurance gmbh")
 
 
 def test_web_list_and_lead_page_show_cased_text(seeded: Workspace) -> None:
-    with seeded.store.begin() as conn:
-        conn.execute(
-            insert(leads).values(
-                id="l-lc",
-                **RAW,
-                status="New",
-                lead_source="jobshift Contact Tracking",
-                owner_id="u-bdr1",
-                created_at=datetime(2026, 3, 12),
-                past_title="director of it",
-            )
-        )
+    add_lowercase_lead(seeded, **RAW, past_title="director of it")
     app = create_app(seeded.path)
     with TestClient(app) as client:
         login(client, "rep")

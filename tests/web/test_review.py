@@ -1,5 +1,7 @@
-"""The review queue: uncertain signals resolved by managers and admins (reps 403), confirm → a pushable
-signal (a lead through the outbox at the next push), reject → never raised again; audited; the CLI."""
+"""The review queue: uncertain signals resolved by managers and admins (reps 403), confirm → planned
+through the outbox at once (the lead created now in store mode), reject → never raised again; audited;
+the CLI. Confirming in HubSpot mode queues the outbox row that the next push applies (tests/web/
+test_review_push.py)."""
 
 from __future__ import annotations
 
@@ -51,16 +53,18 @@ def test_manager_sees_the_pair_side_by_side_and_confirms(client: TestClient, see
     assert client.post("/review/s-u1", data={"decision": "confirm"}).status_code == 403  # no CSRF
     r = client.post("/review/s-u1", data={"decision": "confirm", "csrf_token": csrf}, follow_redirects=False)
     assert r.status_code == 303 and "done=confirmed" in r.headers["location"]
-    assert _status(seeded, "s-u1") == "new"
+    assert _status(seeded, "s-u1") == "pushed"  # store mode: the lead exists at once
     with seeded.store.connect() as conn:
-        assert "s-u1" in {s["signal_id"] for s in pushable_signals(conn)}  # push makes it a lead
+        assert "s-u1" not in {s["signal_id"] for s in pushable_signals(conn)}  # planned once
         acts = conn.execute(select(audit_log.c.action, audit_log.c.object)).all()
         assert ("confirm", "signal_reviews") in acts and ("confirm", "signals") in acts
     again = client.post("/review/s-u1", data={"decision": "reject", "csrf_token": csrf})
     assert again.status_code == 409
     # a new detection stores the pair's signal as uncertain again: the confirmation holds
     with seeded.store.begin() as conn:
-        conn.execute(update(signals).where(signals.c.signal_id == "s-u1").values(status="uncertain"))
+        conn.execute(
+            update(signals).where(signals.c.signal_id == "s-u1").values(status="uncertain", lead_id=None)
+        )
         assert review_store.apply_reviews(conn) == {"reject": 0, "confirm": 1}
     assert _status(seeded, "s-u1") == "new"
 

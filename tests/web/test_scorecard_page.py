@@ -4,51 +4,20 @@ lists continue on their own paged page (/scorecard/drill/{key}); managers and ad
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
 
 from jobshift.services.workspace import Workspace
-from jobshift.store.schema import contacts, opportunities, opportunity_contact_roles
 from web.conftest import login
+from web.seed import add_untracked_won_contacts
 
 MONTH = "2026-03"
 
 
 def _many_untracked_won_contacts(ws: Workspace, n: int = 30) -> None:
-    """A closed-won opportunity whose ``n`` contacts have no account: not tracked, listed in the drill."""
-    with ws.store.begin() as conn:
-        conn.execute(
-            insert(opportunities).values(
-                id="o-bigwin",
-                account_id="a-old",
-                name="OldCo enterprise",
-                stage="7-Closed Won",
-                stage_number=7,
-                is_closed=True,
-                is_won=True,
-                amount=90000.0,
-                created_at=datetime(2025, 6, 1),
-                close_date=date(2025, 9, 1),
-            )
-        )
-        conn.execute(
-            insert(contacts),
-            [
-                {
-                    "id": f"c-w{i:02d}",
-                    "last_name": f"buyer {i:02d}",
-                    "title": "vp of sales",
-                    "email_opt_out": False,
-                }
-                for i in range(n)
-            ],
-        )
-        conn.execute(
-            insert(opportunity_contact_roles),
-            [{"opportunity_id": "o-bigwin", "contact_id": f"c-w{i:02d}"} for i in range(n)],
-        )
+    """A closed-won opportunity whose ``n`` contacts (titled in lower case) have no account: not
+    tracked, listed in the drill."""
+    add_untracked_won_contacts(ws, n, title="vp of sales")
 
 
 def test_page_has_charts_and_short_drilldowns(client: TestClient, seeded: Workspace) -> None:

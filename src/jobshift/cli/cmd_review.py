@@ -55,26 +55,41 @@ def register(app: typer.Typer, state: State) -> None:
             headers=("signal", "person", "was at", "now at", "detected"),
         )
 
-    def _decide(signal_id: str, decision: str, reason: str) -> None:
+    def _decide(signal_id: str, decision: str, reason: str, push: bool = False) -> None:
         from jobshift.services.browse import reviewing
         from jobshift.services.workspace import Workspace
 
         ws = Workspace.open(state.workspace)
         try:
-            changed = reviewing.decide(ws, reviewing.CLI_REVIEWER, "cli", signal_id, decision, reason)
+            out = reviewing.decide(ws, reviewing.CLI_REVIEWER, "cli", signal_id, decision, reason, push=push)
         finally:
             ws.close()
-        what = "new (a lead at the next push)" if decision == "confirm" else "suppressed:review_rejected"
-        done = "Confirmed" if decision == "confirm" else "Rejected"
-        console.print(f"{done} {signal_id}: {len(changed)} signal(s) now {what}")
+        if decision == "reject":
+            console.print(
+                f"Rejected {signal_id}: {len(out.changed)} signal(s) now suppressed:review_rejected"
+            )
+            return
+        p, a = out.planned, out.applied
+        if out.deferred:
+            lead = f"not planned now ({out.deferred}); the next push plans it"
+        elif not p.signals:
+            lead = "nothing new to push (already planned)"
+        elif a is None:
+            lead = f"{p.create_lead} lead(s) queued in the outbox for the next push to {out.crm}"
+        else:
+            lead = f"{a.created} lead(s) created, {a.linked} linked, {a.failed} failed in {out.crm}"
+        console.print(f"Confirmed {signal_id}: {len(out.changed)} signal(s) confirmed; {lead}")
 
     @review.command("confirm")
     def review_confirm(
         signal_id: Annotated[str, typer.Argument(help="an uncertain signal (see `review list`)")],
         reason: Annotated[str, typer.Option(help="why (kept in the audit log)")] = "",
+        push: Annotated[
+            bool, typer.Option("--push", help="write to Salesforce/HubSpot now instead of at the next push")
+        ] = False,
     ) -> None:
-        """The profile is the contact: the pair's uncertain signals become new (pushed as leads)."""
-        _decide(signal_id, "confirm", reason)
+        """The profile is the contact: the pair's signals are planned as leads now (as push plans them)."""
+        _decide(signal_id, "confirm", reason, push)
 
     @review.command("reject")
     def review_reject(

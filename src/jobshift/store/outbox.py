@@ -77,8 +77,9 @@ def claim(
     limit: int,
     batch_id: int | None = None,
     kinds: Sequence[str] | None = None,
+    signal_ids: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The next due pending rows (oldest id first), of ``kinds`` only when given."""
+    """The next due pending rows (oldest id first), of ``kinds`` and of ``signal_ids`` only when given."""
     conds = [
         outbox.c.status == "pending",
         outbox.c.is_backfill.is_(is_backfill),
@@ -88,6 +89,8 @@ def claim(
         conds.append(outbox.c.batch_id == batch_id)
     if kinds is not None:
         conds.append(outbox.c.kind.in_(list(kinds)))
+    if signal_ids is not None:
+        conds.append(outbox.c.signal_id.in_(list(signal_ids)))
     q = select(outbox).where(and_(*conds)).order_by(outbox.c.id).limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
 

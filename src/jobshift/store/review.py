@@ -198,3 +198,25 @@ def apply_reviews(conn: Connection) -> dict[str, int]:
         )
         out[decision] = int(res.rowcount or 0)
     return out
+
+
+def last_decision(conn: Connection, signal: dict[str, Any]) -> str | None:
+    """The newest decision on the signal's pair (contact, profile), ``None`` if never reviewed."""
+    if not signal.get("contact_id") or not signal.get("person_key"):
+        return None
+    q = (
+        select(signal_reviews.c.decision)
+        .where(
+            signal_reviews.c.contact_id == signal["contact_id"],
+            signal_reviews.c.person_key == signal["person_key"],
+        )
+        .order_by(signal_reviews.c.id.desc())
+        .limit(1)
+    )
+    return conn.execute(q).scalar()
+
+
+def pair_signal_ids(conn: Connection, signal: dict[str, Any]) -> list[str]:
+    """The ``new`` signals (no lead yet) of the signal's pair: what a re-confirmation may still plan."""
+    rows = _pair_signals(conn, signal["contact_id"], signal["person_key"], (CONFIRMED,))
+    return [str(sid) for sid, _ in rows]

@@ -33,13 +33,19 @@ def review_queue(
         page=page,
         total=reviewing.count(ws, user),
         done=request.query_params.get("done"),
+        lead=request.query_params.get("lead"),
     )
 
 
 @router.get("/review/{signal_id}")
 def review_signal(request: Request, ws: WS, user: Reviewer, signal_id: str) -> Response:
     """One uncertain signal: the CRM record and the profile side by side, the evidence, what is missing."""
-    return render(request, "review_signal.html", r=reviewing.review_page(ws, user, signal_id))
+    return render(
+        request,
+        "review_signal.html",
+        r=reviewing.review_page(ws, user, signal_id),
+        push_crm=ws.config.push.crm,
+    )
 
 
 @router.post("/review/{signal_id}")
@@ -51,7 +57,16 @@ def review_decide(
     decision: Annotated[str, Form()],
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    """Confirm (becomes a lead at the next push) or reject (never raised again) the signal's pair."""
-    changed = reviewing.decide(ws, user, actor_of(user), signal_id, decision, reason)
+    """Confirm (planned into the outbox at once, the lead created now in store mode or with "confirm and
+    push") or reject (never raised again) the signal's pair."""
+    push = decision == "confirm_push"  # "Confirm and push" (a remote CRM): applied now, not at the next push
+    decision = "confirm" if push else decision
+    out = reviewing.decide(ws, user, actor_of(user), signal_id, decision, reason, push=push)
     done = "confirmed" if decision == "confirm" else "rejected"
-    return RedirectResponse(f"/review?done={done}&n={len(changed)}", status_code=303)
+    lead = ""
+    if decision == "confirm":
+        if out.deferred:
+            lead = "&lead=later"
+        else:
+            lead = "&lead=queued" if out.waiting else ("&lead=created" if out.applied else "")
+    return RedirectResponse(f"/review?done={done}&n={len(out.changed)}{lead}", status_code=303)

@@ -69,7 +69,7 @@ class SettingsForm:
     error: str | None = None
 
 
-def _kind(annotation: Any) -> tuple[str, list[str], bool] | None:
+def field_kind(annotation: Any) -> tuple[str, list[str], bool] | None:
     """(kind, choices, optional) of a field annotation a form can show; ``None`` otherwise."""
     optional = False
     origin = typing.get_origin(annotation)
@@ -123,7 +123,7 @@ def build_form(cfg: Config, key: str) -> SettingsForm:
     model = _model_at(cfg, key)
     fields, skipped = [], []
     for name, info in type(model).model_fields.items():
-        kind = _kind(info.annotation)
+        kind = field_kind(info.annotation)
         if kind is None or any(w in name for w in SECRET_WORDS):
             skipped.append(name)
             continue
@@ -133,7 +133,9 @@ def build_form(cfg: Config, key: str) -> SettingsForm:
     return SettingsForm(key, _title(cfg, key), fields, skipped)
 
 
-def _parse(f: FormField, raw: str | None) -> Any:
+def parse_value(f: FormField, raw: str | None) -> Any:
+    """The value of ``f`` from its raw input (a checkbox, a list one item a line or comma-separated, an
+    empty optional field: ``None``)."""
     if f.kind == "bool":
         return raw in ("on", "true", "yes", "1")
     text = (raw or "").replace("\r\n", "\n").strip()
@@ -144,7 +146,7 @@ def _parse(f: FormField, raw: str | None) -> Any:
     return text
 
 
-def _container(doc: Any, key: str, cfg: Config) -> Any:
+def table_of(doc: Any, key: str, cfg: Config) -> Any:
     """The tomlkit table of ``key`` in ``doc``, created (with the current values) when missing."""
     head, _, rest = key.partition(".")
     if head in SECTIONS:
@@ -175,7 +177,7 @@ def submit(ws: Workspace, viewer: AppUser, key: str, data: Mapping[str, str | No
     cfg = ws.config
     form = build_form(cfg, key)
     model = _model_at(cfg, key)
-    values = {f.name: _parse(f, data.get(f.name)) for f in form.fields}
+    values = {f.name: parse_value(f, data.get(f.name)) for f in form.fields}
     for f in form.fields:
         f.value = values[f.name]
     try:
@@ -193,7 +195,7 @@ def submit(ws: Workspace, viewer: AppUser, key: str, data: Mapping[str, str | No
     if not changed:
         return form
     doc = tomlkit.parse(settings_file.read_config_text(ws))
-    table = _container(doc, key, cfg)
+    table = table_of(doc, key, cfg)
     for name, value in changed.items():
         if value is None:
             if name in table:

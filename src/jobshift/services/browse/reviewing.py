@@ -1,19 +1,34 @@
 """The review queue: uncertain signals (a same-name profile whose history does not show the CRM company)
 resolved by a manager or an admin.
 
-Confirm: the pair (contact, profile) is the same person — its uncertain signals become ``new`` and the
-next ``jobshift push`` turns them into leads through the outbox like any other. Reject: they are not —
-the pair's signals become ``suppressed:review_rejected`` and detection keeps them so (never raised again).
-Both are audited. Reps may not review (403); signals outside the viewer's scope are 404.
+Confirm: the pair (contact, profile) is the same person — its uncertain signals become ``new`` and are
+planned into the outbox in the same transaction, exactly as ``jobshift push`` plans (dedupe, routing);
+with the built-in store the lead is created at once, with a remote CRM the rows wait for the next push
+unless ``push`` is asked (:mod:`jobshift.services.program.confirmed`). Re-confirming changes nothing.
+Reject: they are not — the pair's signals become ``suppressed:review_rejected`` and detection keeps them
+so (never raised again). Both are audited. Reps may not review (403); signals outside the viewer's scope
+are 404.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
-from jobshift.errors import ConflictError, ForbiddenError, InvalidValueError, NotFoundError
+from jobshift.connectors.crm.protocol import CrmConnector
+from jobshift.errors import (
+    ConfigError,
+    ConflictError,
+    ConnectorError,
+    ForbiddenError,
+    InvalidValueError,
+    NotFoundError,
+)
 from jobshift.services.admin.auth import AppUser
+from jobshift.services.program import confirmed
+from jobshift.services.program.push_plan import PlanCounts
+from jobshift.services.program.pushing import ApplyCounts, default_connector
 from jobshift.services.workspace import Workspace
 from jobshift.store import review as review_store
 from jobshift.utils.timeutil import utcnow
@@ -112,24 +127,84 @@ def review_page(ws: Workspace, viewer: AppUser, signal_id: str) -> dict[str, Any
     return found
 
 
+@dataclass
+class Decision:
+    """What a review decision did."""
+
+    changed: list[str]
+    """The signal ids whose status changed (empty when re-confirming)."""
+    planned: PlanCounts = field(default_factory=PlanCounts)
+    """The outbox rows planned for the confirmed signals (as ``jobshift push`` plans them)."""
+    applied: ApplyCounts | None = None
+    """What applying them now did; ``None`` when they wait for the next push."""
+    crm: str = "store"
+    """The CRM written to (``[push] crm``)."""
+    deferred: str | None = None
+    """Why the confirmed signals were not planned now (the CRM unreachable or not set up): the next
+    ``jobshift push`` plans them, as before."""
+
+    @property
+    def waiting(self) -> bool:
+        """The planned rows wait in the outbox for the next ``jobshift push``."""
+        return self.applied is None and bool(self.planned.signals)
+
+
 def decide(
-    ws: Workspace, viewer: AppUser, actor: str, signal_id: str, decision: str, reason: str = ""
-) -> list[str]:
-    """Confirm or reject the uncertain signal's pair (audited); the signal ids that changed status."""
+    ws: Workspace,
+    viewer: AppUser,
+    actor: str,
+    signal_id: str,
+    decision: str,
+    reason: str = "",
+    *,
+    push: bool = False,
+    connector: CrmConnector | None = None,
+) -> Decision:
+    """Confirm or reject the uncertain signal's pair (audited).
+
+    A confirmation plans the pair's signals into the outbox in the same transaction (as push would) and
+    applies them at once when the CRM is the built-in store or ``push`` is asked. Confirming a pair that
+    is already confirmed changes nothing (its signals were planned once); any other decision on a signal
+    that is not uncertain is a conflict.
+    """
     _may_review(viewer)
     if decision not in review_store.DECISIONS:
         raise InvalidValueError(f"decision must be one of {', '.join(review_store.DECISIONS)}")
     reason = reason.replace("\x00", "").strip()[:500]
+    crm, deferred = connector, None
+    if crm is None and decision == "confirm":
+        try:
+            crm = default_connector(ws)
+        except (ConnectorError, ConfigError) as exc:  # the decision stands; push plans it later
+            deferred = f"{ws.config.push.crm}: {exc}"
+    now = utcnow()
     with ws.store.begin() as conn:
         found = review_store.pair(conn, viewer, signal_id)
         if found is None:
             raise NotFoundError(f"no signal {signal_id} that you can see")
         sig = found["signal"]
         if sig["status"] != review_store.UNCERTAIN:
-            raise ConflictError(f"signal {signal_id} is {sig['status']}, not uncertain: nothing to review")
-        if not sig["contact_id"] or not sig["person_key"]:
-            raise ConflictError(f"signal {signal_id} has no contact or profile to decide on")
-        return review_store.decide(conn, sig, decision, actor=actor, reason=reason, now=utcnow())
+            if not (decision == "confirm" and review_store.last_decision(conn, sig) == "confirm"):
+                raise ConflictError(
+                    f"signal {signal_id} is {sig['status']}, not uncertain: nothing to review"
+                )
+            changed: list[str] = []  # re-confirmed: planned already (or planned now if it never was)
+            ids = review_store.pair_signal_ids(conn, sig)
+        else:
+            if not sig["contact_id"] or not sig["person_key"]:
+                raise ConflictError(f"signal {signal_id} has no contact or profile to decide on")
+            changed = review_store.decide(conn, sig, decision, actor=actor, reason=reason, now=now)
+            ids = changed
+        if decision != "confirm" or crm is None:
+            return Decision(changed, crm=ws.config.push.crm, deferred=deferred)
+        try:  # planning writes only after the CRM lookups: a failed lookup leaves nothing half done
+            planned = confirmed.plan_signals(conn, ws, crm, ids, now)
+        except (ConnectorError, ConfigError) as exc:
+            return Decision(changed, crm=crm.name, deferred=f"{crm.name}: {exc}")
+    out = Decision(changed, planned, None, crm.name)
+    if crm.name == "store" or push:
+        out.applied = confirmed.apply_now(ws, crm, ids, actor)
+    return out
 
 
 CLI_REVIEWER = AppUser(id=0, username="cli", role="admin", crm_user_id=None)

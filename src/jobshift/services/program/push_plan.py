@@ -9,7 +9,7 @@ personal), the LinkedIn URL, or first + last name, at the new company.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,10 +56,15 @@ class PlanCounts:
         setattr(self, kind, getattr(self, kind) + 1)
 
 
-def pushable_signals(conn: Connection) -> list[dict[str, Any]]:
-    """``new`` signals of an actionable type with no outbox rows yet, oldest detection first."""
+def pushable_signals(conn: Connection, only: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """``new`` signals of an actionable type with no outbox rows yet, oldest detection first (of the
+    signal ids ``only`` when given)."""
     planned = ob.planned_signal_ids(conn)
-    return [s for s in signal_store.new_of_types(conn, PUSHABLE_TYPES) if s["signal_id"] not in planned]
+    return [
+        s
+        for s in signal_store.new_of_types(conn, PUSHABLE_TYPES)
+        if s["signal_id"] not in planned and (only is None or s["signal_id"] in only)
+    ]
 
 
 def _locations(conn: Connection, sigs: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], tuple[Any, ...]]:
@@ -139,9 +144,11 @@ def plan(
     now: datetime,
     order: str = "oldest",
     route: Router = default_route,
+    only: Collection[str] | None = None,
 ) -> PlanCounts:
-    """Write outbox rows for every pushable signal (in the caller's transaction)."""
-    sigs = pushable_signals(conn)
+    """Write outbox rows for every pushable signal (in the caller's transaction); of the signal ids
+    ``only`` when given (a confirmed review plans its signals at once, exactly as push would)."""
+    sigs = pushable_signals(conn, only)
     counts = PlanCounts(signals=len(sigs))
     if not sigs:
         return counts

@@ -218,8 +218,10 @@ def apply_pending(
     actor: str = "push",
     clock: Clock = utcnow,
     max_batches: int | None = None,
+    signal_ids: Sequence[str] | None = None,
 ) -> ApplyCounts:
-    """Apply due pending outbox rows batch by batch (see the module docstring for failure handling)."""
+    """Apply due pending outbox rows batch by batch (see the module docstring for failure handling);
+    only those of ``signal_ids`` when given (a confirmed review pushed at once)."""
     counts = ApplyCounts()
     fields_checked: set[str] = set()
     deferred: set[int] = set()
@@ -244,6 +246,7 @@ def apply_pending(
                 limit=cfg.push.batch_size + len(deferred),
                 batch_id=batch_id,
                 kinds=ACTION_KINDS,  # enrolments and draft notes have their own apply loop
+                signal_ids=signal_ids,
             )
         rows = [r for r in rows if r["id"] not in deferred][: cfg.push.batch_size]
         if not rows:
