@@ -80,7 +80,7 @@ def main() -> None:
         digests.add(hashlib.sha256(sig.sort("signal_id").write_csv().encode()).hexdigest())
         signals = sig.height
     if args.profile:
-        prof = cProfile.Profile()
+        prof = cProfile.Profile(time.process_time)
         prof.runcall(step, pickle.loads(blob))
         prof.dump_stats(str(args.profile))
     with open("/proc/loadavg") as fh:
