@@ -322,19 +322,27 @@ class DetectContext:
         """
         on = ["_n", "_d", "_l"]
         known = self._company_frame
-        new = keys if known is None else keys.join(known, on=on, how="anti", nulls_equal=True)
+        if known is None:
+            hits, new = None, keys
+        else:  # one join splits the keys into cached hits and new ones (``_hit`` is set on every cached row)
+            looked = keys.join(
+                known.with_columns(pl.lit(True).alias("_hit")), on=on, how="left", nulls_equal=True
+            )
+            hit = pl.col("_hit").fill_null(False)
+            hits = looked.filter(hit).drop("_hit")
+            new = looked.filter(~hit).select(on)
         new = resolve_keys(self.index, new)
         if new.height:
             # batches may run on two threads: merge into the frame as it is now, without duplicates
-            # (a key another thread added meanwhile is dropped here; a lost entry only costs a lookup)
+            # (a key another thread added meanwhile is dropped here; a lost entry only costs a lookup);
+            # when no other thread changed the frame, ``new`` holds no cached key already
             cur = self._company_frame
-            self._company_frame = (
-                new if cur is None else pl.concat([cur, new.join(cur, on=on, how="anti", nulls_equal=True)])
-            ).rechunk()
-        if known is None:
-            return new
-        hits = keys.join(known, on=on, how="inner", nulls_equal=True)
-        return pl.concat([hits, new])
+            if cur is not None and cur is not known:
+                new_only = new.join(cur, on=on, how="anti", nulls_equal=True)
+            else:
+                new_only = new
+            self._company_frame = (new if cur is None else pl.concat([cur, new_only])).rechunk()
+        return new if hits is None else pl.concat([hits, new])
 
     def _unique_domains(self) -> pl.DataFrame:
         """Registrable domains (accounts + aliases) that belong to exactly one account."""

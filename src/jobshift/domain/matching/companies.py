@@ -87,6 +87,8 @@ class CompanyIndex:
     """Per account: the country qualifiers of its names (account name and aliases)."""
     _names: list[str] = field(default_factory=list)
     _blocks: dict[str, set[str]] = field(default_factory=dict)
+    _sorted: dict[str, str] = field(default_factory=dict)
+    """Per normalized account name: its tokens sorted (computed once at build, not per fuzzy pool)."""
     _pools: dict[tuple[str, str], tuple[list[str], list[str]]] = field(default_factory=dict)
     _roots: dict[str, str] = field(default_factory=dict)
     _cache: dict[tuple[str | None, str | None, str | None], CompanyMatch | None] = field(default_factory=dict)
@@ -104,7 +106,7 @@ class CompanyIndex:
                 idx._add(al.account_id, al.name, al.domain, al.linkedin_norm)
         idx._names = sorted(idx.by_name)
         for n in idx._names:
-            key = _sorted_tokens(n)
+            key = idx._sorted[n] = _sorted_tokens(n)
             idx._blocks.setdefault(key[:_BLOCK], set()).add(n)
             idx._blocks.setdefault(key[-_BLOCK:], set()).add(n)
         return idx
@@ -167,7 +169,7 @@ class CompanyIndex:
         pool = self._pools.get(blocks)
         if pool is None:  # the candidates of a block pair, sorted once (deterministic ties)
             names = sorted(self._blocks.get(blocks[0], set()) | self._blocks.get(blocks[1], set()))
-            pool = ([_sorted_tokens(n) for n in names], names)
+            pool = ([self._sorted[n] for n in names], names)
             self._pools[blocks] = pool
         keys, names = pool
         if not names:

@@ -82,11 +82,14 @@ def normalize_company_name(raw: str | None) -> str | None:
     if not raw:
         return None
     s = fold(raw)
-    stripped = _TRAILING_PAREN.sub("", s)
-    if words(stripped):
-        s = stripped
+    # the regular expressions below need a closing bracket / a dot: most names skip them
+    if ")" in s or "]" in s:
+        stripped = _TRAILING_PAREN.sub("", s)
+        if words(stripped):
+            s = stripped
     s = s.replace("&", " and ").replace("+", " and ")
-    s = _INITIALS.sub(lambda m: m.group(0).replace(".", ""), s)
+    if "." in s:
+        s = _INITIALS.sub(lambda m: m.group(0).replace(".", ""), s)
     s = s.replace("'", "").replace("\u2019", "")
     tokens = words(s)
     if not tokens:
@@ -192,11 +195,12 @@ def company_core(raw: str | None) -> tuple[str, frozenset[str]] | None:
         return None
     quals: set[str] = set()
     folded = fold(raw)
-    for m in _ANY_PAREN.finditer(folded):
+    bracketed = "(" in folded or "[" in folded
+    for m in _ANY_PAREN.finditer(folded) if bracketed else ():
         for t in words(m.group(1)):
             if t in _COUNTRY_WORDS:
                 quals.add(_COUNTRY_WORDS[t])
-    bare = _ANY_PAREN.sub(" ", folded) if ("(" in folded or "[" in folded) else folded
+    bare = _ANY_PAREN.sub(" ", folded) if bracketed else folded
     # the plain name is usually normalized already (cached): pass the same string
     norm = normalize_company_name(raw if bare is folded or not words(bare) else bare)
     if not norm:
