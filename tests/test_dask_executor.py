@@ -131,3 +131,34 @@ def test_detect_feed_writes_the_same_export_on_each_backend(
     assert local.write["inserted"] == n > 50
     assert again.write["inserted"] == 0 and again.write["updated"] == 0
     assert (tmp_path / "local.jsonl").read_bytes() == (tmp_path / "dask.jsonl").read_bytes()
+
+
+def test_a_run_the_scheduler_cancelled_is_started_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker dying can leave a derived task cancelled ("already forgotten"): the pure run is redone."""
+    from concurrent.futures import CancelledError
+
+    from jobshift.engine import dask_executor
+    from jobshift.engine.dask_executor import DaskExecutor
+
+    calls: list[int] = []
+
+    def flaky_run(self: DaskExecutor, client: Any, ctx: Any, paths: list[str]) -> list[Any]:
+        calls.append(1)
+        if len(calls) < dask_executor.RUN_ATTEMPTS:
+            raise CancelledError("jobshift-batch-x-3 cancelled for reason: already forgotten.")
+        return ["ok"]
+
+    monkeypatch.setattr(DaskExecutor, "_run", flaky_run)
+    ex = DaskExecutor(client=object())
+    assert ex._run_with_restarts(object(), None, []) == ["ok"]  # type: ignore[arg-type]
+    assert len(calls) == dask_executor.RUN_ATTEMPTS
+
+    def always_cancelled(self: DaskExecutor, client: Any, ctx: Any, paths: list[str]) -> list[Any]:
+        calls.append(1)
+        raise CancelledError("gone")
+
+    calls.clear()
+    monkeypatch.setattr(DaskExecutor, "_run", always_cancelled)
+    with pytest.raises(CancelledError):
+        ex._run_with_restarts(object(), None, [])  # type: ignore[arg-type]
+    assert len(calls) == dask_executor.RUN_ATTEMPTS  # then it gives up and says why

@@ -11,8 +11,10 @@ result is unchanged. Needs the optional extra ``pip install 'jobshift[distribute
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import CancelledError
 from typing import Any
 
 from jobshift.engine.context import DetectContext
@@ -27,6 +29,10 @@ from jobshift.engine.feed import (
 )
 from jobshift.engine.feed_spill import detect_partition_to_dir, merge_partition_dirs
 from jobshift.errors import UsageError
+
+log = logging.getLogger(__name__)
+RUN_ATTEMPTS = 3
+"""How often a run whose tasks the scheduler cancelled is started (a worker died at a bad moment)."""
 
 PartitionFn = Callable[[DetectContext, str], PartitionResult]
 
@@ -84,12 +90,30 @@ class DaskExecutor:
         """Pruned batch results of every partition (feed it to :func:`~jobshift.engine.finalize.finalize`)."""
         client, cluster = self._open()
         try:
-            return self._run(client, ctx, paths)
+            return self._run_with_restarts(client, ctx, paths)
         finally:
             if client is not self.client:
                 client.close()
             if cluster is not None:
                 cluster.close()
+
+    def _run_with_restarts(self, client: Any, ctx: DetectContext, paths: list[str]) -> list[BatchResult]:
+        """:meth:`_run`, started again (fresh task keys) when the scheduler cancelled one of its tasks.
+
+        A partition task that fails is retried by Dask itself (``retries``); but when a worker process
+        dies, a task derived from its lost results can come back cancelled ("already forgotten") instead
+        of being recomputed. The run is pure, so doing it again gives the same result.
+        """
+        for attempt in range(1, RUN_ATTEMPTS + 1):
+            try:
+                return self._run(client, ctx, paths)
+            except CancelledError as exc:
+                if attempt == RUN_ATTEMPTS:
+                    raise
+                log.warning(
+                    "dask run cancelled (%s); starting it again (%d of %d)", exc, attempt + 1, RUN_ATTEMPTS
+                )
+        raise AssertionError("unreachable")
 
     def _run(self, client: Any, ctx: DetectContext, paths: list[str]) -> list[BatchResult]:
         run = uuid.uuid4().hex[:12]
