@@ -207,3 +207,20 @@ def test_csv_block_parsing_keeps_null_apart_from_empty_text() -> None:
         ("y", "\\N", "z", None, -3),
     ]
     assert parse_csv_block(b"", {"a": pl.String}).schema == pl.Schema({"a": pl.String})
+
+
+@pytest.mark.postgres
+def test_a_connection_not_in_utf8_reads_through_the_cursor(both: tuple[Store, Store]) -> None:
+    from conftest import PG_URL
+
+    _, pg = both
+    latin = Store.open(f"{PG_URL}?client_encoding=latin1", schema=pg.schema, migrate=False)
+    try:
+        with pg.connect() as conn:
+            want = read_frame(conn, contacts_with_account_columns(), CONTACT_SCHEMA).sort("contact_id")
+        with latin.connect() as conn:
+            got = read_frame(conn, contacts_with_account_columns(), CONTACT_SCHEMA).sort("contact_id")
+    finally:
+        latin.dispose()
+    assert "Zoë Ünïcødé" in got["first_name"].to_list()
+    assert_frame_equal(want, got)

@@ -70,8 +70,12 @@ def read_frame(conn: Connection, stmt: Select[Any], schema: dict[str, Any]) -> p
 
 
 def _copy_path(conn: Connection, schema: dict[str, Any]) -> bool:
-    # one-column CSV records of NULL are empty lines, which a CSV reader skips: the cursor reads those
-    return conn.dialect.name == "postgresql" and len(schema) > 1
+    # one-column CSV records of NULL are empty lines, which a CSV reader skips: the cursor reads those;
+    # COPY sends text in the client encoding, and polars reads UTF-8 only: the cursor decodes the others
+    if conn.dialect.name != "postgresql" or len(schema) < 2:
+        return False
+    raw = conn.connection.driver_connection
+    return str(getattr(getattr(raw, "info", None), "encoding", "")).lower() in ("utf-8", "utf8")
 
 
 def cursor_frame(conn: Connection, stmt: Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
