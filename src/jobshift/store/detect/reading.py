@@ -117,27 +117,29 @@ def json_text(conn: Connection, col: Any) -> Any:
 def newest_observations_query(
     conn: Connection, columns: Sequence[str], lo: str | None = None, hi: str | None = None
 ) -> Select[Any]:
-    """``columns`` of the newest observation of every person key (a GROUP BY max join), optionally keys
-    in ``[lo, hi)``; the JSON columns of :data:`JSON_AS_TEXT` as text."""
+    """``columns`` of the newest observation of every person key, optionally keys in ``[lo, hi)``; the
+    JSON columns of :data:`JSON_AS_TEXT` as text. SQLite: a GROUP BY max join. PostgreSQL: ``DISTINCT ON
+    (person_key)`` over the primary key read backwards (newest first within a person) — one index range
+    scan, no join (the join scanned the whole table for every range, and still cost twice the time once
+    the range bounded both sides)."""
     o = people_observations
+    cols = [o.c[c] if c not in JSON_AS_TEXT else json_text(conn, o.c[c]).label(c) for c in columns]
+    if conn.dialect.name == "postgresql":
+        stmt = select(*cols).distinct(o.c.person_key)
+        if lo is not None:
+            stmt = stmt.where(o.c.person_key >= lo)
+        if hi is not None:
+            stmt = stmt.where(o.c.person_key < hi)
+        return stmt.order_by(o.c.person_key.desc(), o.c.observed_at.desc())
     newest = select(o.c.person_key, func.max(o.c.observed_at).label("m"))
     if lo is not None:
         newest = newest.where(o.c.person_key >= lo)
     if hi is not None:
         newest = newest.where(o.c.person_key < hi)
     sub = newest.group_by(o.c.person_key).subquery()
-    cols = [o.c[c] if c not in JSON_AS_TEXT else json_text(conn, o.c[c]).label(c) for c in columns]
-    stmt = select(*cols).join_from(
+    return select(*cols).join_from(
         o, sub, and_(o.c.person_key == sub.c.person_key, o.c.observed_at == sub.c.m)
     )
-    if conn.dialect.name == "postgresql":
-        # the range on the outer side too: PostgreSQL does not carry it over the join, and scanned the
-        # whole table for every range
-        if lo is not None:
-            stmt = stmt.where(o.c.person_key >= lo)
-        if hi is not None:
-            stmt = stmt.where(o.c.person_key < hi)
-    return stmt
 
 
 def iter_newest(conn: Connection, schema: dict[str, Any], batch_rows: int) -> Iterator[pl.DataFrame]:
