@@ -17,7 +17,8 @@ Writes benchmarks/out/bench_detect.json.
 ``--backend postgres`` / ``both``: the same data set copied into a PostgreSQL database (``--pg-url``,
 default ``bench_d1m`` on 127.0.0.1; loaded once by benchmarks/bench_detect_pg.py with COPY, again with
 ``--pg-reload``), then `detect` end to end from it in a fresh child process — ``both``: SQLite's e2e and
-PostgreSQL's back to back, ``--rounds`` times — with wall time, peak RSS, CPU seconds (this process and,
+PostgreSQL's back to back, ``--rounds`` times, which goes first alternating (``--pg-first``: PostgreSQL in
+round 1) — with wall time, peak RSS, CPU seconds (this process and,
 for PostgreSQL, its server backends) and the stored signals' count and hash on each backend.
 Writes benchmarks/out/bench_detect_pg.json.
 """
@@ -154,12 +155,18 @@ def _backends(args: argparse.Namespace, built: dict[str, Any]) -> None:
     rounds = []
     for _ in range(args.rounds if args.backend == "both" else 1):
         one: dict[str, Any] = {}
-        if args.backend == "both":
+        # alternate which backend goes first (round 1: SQLite, or PostgreSQL with --pg-first)
+        pg_first = (len(rounds) % 2 == 1) != args.pg_first
+        if args.backend == "both" and not pg_first:
             one["sqlite_load_avg_before"] = _loadavg()
             one["sqlite"] = _child("e2e", args)
         one["pg_load_avg_before"] = _loadavg()
         one["postgres"] = _child("pg_e2e", args)
         one["pg_load_avg_after"] = _loadavg()
+        if args.backend == "both" and pg_first:
+            one["sqlite_load_avg_before"] = _loadavg()
+            one["sqlite"] = _child("e2e", args)
+            one["sqlite_load_avg_after"] = _loadavg()
         if args.backend == "both":
             one["same_signals"] = (one["sqlite"]["signals"], one["sqlite"]["signals_sha256"]) == (
                 one["postgres"]["pg_signals"],
@@ -183,6 +190,7 @@ def main() -> None:
     ap.add_argument("--pg-url", default=DEFAULT_PG_URL, help="the PostgreSQL benchmark database")
     ap.add_argument("--pg-reload", action="store_true", help="copy the data set into PostgreSQL again")
     ap.add_argument("--rounds", type=int, default=1, help="--backend both: e2e pairs back to back")
+    ap.add_argument("--pg-first", action="store_true", help="--backend both: PostgreSQL first in round 1")
     ap.add_argument("--part", choices=("e2e", "step", "feed", "pg_e2e"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     feed = args.dir / "people.jsonl"
