@@ -2,7 +2,8 @@
 
 Usage: PYTHONPATH=src .venv/bin/python benchmarks/bench_scale.py --crm /work/bench/d1m --profiles 1e7
        [--partition-size 250000] [--executor dask|local] [--workers 2] [--format jsonl|parquet]
-       [--tracked-share 0.1] [--hire-share 0.01] [--scratch /tmp/jobshift-scale] [--gen-only N]
+       [--tracked-share 0.1] [--hire-share 0.01] [--same-name-share 0.02] [--scratch /tmp/jobshift-scale]
+       [--gen-only N]
 
 The CRM (tracked contacts, accounts) is the SQLite workspace ``--crm`` (benchmarks/bench_detect_data.py's
 1M × 1M; copied once into the scratch directory, never written). The feed is generated partition by
@@ -99,15 +100,24 @@ def _worker_stats(client: Any) -> dict[str, Any]:
     }
 
 
+def _rss_now() -> dict[str, float]:
+    import psutil
+
+    return {"rss_mb": round(psutil.Process().memory_info().rss / 2**20, 1), "peak_mb": peak_rss_mb()}
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """One measured streaming run (see the module docstring)."""
+    marks: dict[str, dict[str, float]] = {}
     contacts, accounts = load_crm(args.crm / "jobshift.db")
+    marks["crm_frames_loaded"] = _rss_now()
     gen = BulkFeed(
         contacts,
         accounts,
         partition_size=args.partition_size,
         tracked_share=args.tracked_share,
         hire_share=args.hire_share,
+        same_name_share=args.same_name_share,
     )
     suffix = ".parquet" if args.format == "parquet" else ".jsonl"
     r: dict[str, Any] = {
@@ -119,12 +129,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "format": args.format,
         "tracked_share": args.tracked_share,
         "hire_share": args.hire_share,
+        "same_name_share": args.same_name_share,
         "started_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
         "load_avg_before": _load(),
     }
     if args.gen_only:
         return {**r, **gen_only(gen, args.gen_only, args.scratch, suffix)}
     ctx, ctx_s, ctx_bytes = _context(args.crm, args.scratch)
+    marks["context_built"] = _rss_now()
     r.update(context_s=ctx_s, context_pickled_mb=round(ctx_bytes / 2**20, 1))
     n_parts = -(-args.profiles // args.partition_size)
     client = cluster = None
@@ -151,6 +163,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             on_partition=lambda i: loads.append(_load()) if i % 10 == 9 else None,
         )
     client_cpu = cpu_s() - c0
+    marks["finalized"] = _rss_now()
     if client is not None:
         after = _worker_stats(client)
         r["worker_cpu_s"] = round(sum(after["cpu"][w] - before["cpu"].get(w, 0.0) for w in after["cpu"]), 1)
@@ -171,6 +184,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         bad_rows=res.bad,
         partitions=n_parts,
         max_feed_files_on_disk=res.max_feed_files,
+        results_dir_mb=round(res.results_bytes / 2**20, 1),
         stream_s=round(res.detect_s, 1),
         merge_finalize_s=round(res.merge_s, 1),
         wall_s=round(wall, 1),
@@ -185,6 +199,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         profiles_per_s_per_core=round(res.rows / wall / cores),
         stream_profiles_per_s_per_core=round(res.rows / res.detect_s / cores),
         profiles_per_worker_cpu_s=round(res.rows / max(r["worker_cpu_s"], 1e-9)),
+        client_memory_marks=marks,
         timeline=res.timeline,
     )
     return r
@@ -200,6 +215,7 @@ def main() -> None:
     ap.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
     ap.add_argument("--tracked-share", type=float, default=0.1)
     ap.add_argument("--hire-share", type=float, default=0.01)
+    ap.add_argument("--same-name-share", type=float, default=0.02)
     ap.add_argument("--scratch", type=Path, default=Path("/tmp/jobshift-scale"))
     ap.add_argument("--gen-only", type=int, default=0)
     args = ap.parse_args()

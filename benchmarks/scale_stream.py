@@ -114,6 +114,7 @@ class StreamRun:
     detect_s: float = 0.0
     merge_s: float = 0.0
     max_feed_files: int = 0
+    results_bytes: int = 0
     timeline: list[tuple[int, float]] = field(default_factory=list)
 
 
@@ -167,6 +168,7 @@ def stream_feed(
     else:
         _stream_dask(client, ctx, n_parts, produce, done, str(results))
     run.detect_s = time.perf_counter() - t_start
+    run.results_bytes = sum(f.stat().st_size for f in results.rglob("*.parquet"))
     t0 = time.perf_counter()
     merged = merge_partition_dirs(str(results), n_parts)
     run.detection = finalize(ctx, merged, None)

@@ -42,8 +42,17 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DetectContext,
     build_crm_and_feed(d, 1)
     mod = _stream_module()
     contacts, accounts = mod.load_crm(d / "ws" / "jobshift.db")
-    # 4 × 600 tracked rows > 2,000 contacts: partition 3 sees contacts of partition 0 again
-    gen = BulkFeed(contacts, accounts, partition_size=SIZE, tracked_share=0.4, hire_share=0.05, seed=3)
+    # 4 × 600 tracked rows > 2,000 contacts: partition 3 sees contacts of partition 0 again; 30% of the
+    # others share a last name with contacts (same-name candidates)
+    gen = BulkFeed(
+        contacts,
+        accounts,
+        partition_size=SIZE,
+        tracked_share=0.4,
+        hire_share=0.05,
+        same_name_share=0.3,
+        seed=3,
+    )
     return d, detect_context(d / "ws"), gen, mod
 
 

@@ -15,8 +15,14 @@ Each partition holds, in this order:
   for 70%, a new work e-mail after 80% of job changes;
 - **new hires at target accounts** (``hire_share``): people not in the CRM at a target account, half
   of them started recently;
-- **outsiders**: the rest, people at outside companies (names from the CRM's own name pools, so
-  same-name people exist).
+- **outsiders**: the rest, people at outside companies.
+
+People not in the CRM take a first name from the CRM's first names and, for ``same_name_share`` of
+them (default 2%), a last name from the CRM's last names (so same-name people exist, and their
+candidates reach ``finalize``); the others get last names no contact has. With the tiny name pools of
+``benchmarks/bench_detect_data.py`` (300 × 3,000 names for 1M contacts) drawing every outsider's name
+from the CRM would make nearly every outsider a same-name candidate of some contact, which no real
+feed does.
 
 Every profile has one or two earlier jobs at outside companies. Randomness comes from polars' seeded
 row hashes, so a partition is a function of (seed, partition index, sizes, CRM) alone: partitions can
@@ -31,7 +37,7 @@ from pathlib import Path
 
 import polars as pl
 
-__all__ = ["LATERAL", "OBSERVED", "PROMOTIONS", "BulkFeed", "outside_companies"]
+__all__ = ["LATERAL", "OBSERVED", "PROMOTIONS", "BulkFeed", "outside_companies", "outside_last_names"]
 
 OBSERVED = "2026-11-17"
 PROMOTIONS = {
@@ -83,6 +89,15 @@ def outside_companies(n: int, seed: int) -> pl.DataFrame:
     )
 
 
+def outside_last_names() -> pl.Series:
+    """65,536 last names of four syllables: none equals a CRM name of bench_detect_data (three syllables)."""
+    k = pl.int_range(0, len(_SYL) ** 4, eager=True, dtype=pl.Int64)
+    syl = pl.Series(_SYL)
+    parts = [syl.gather((k // len(_SYL) ** j) % len(_SYL)) for j in range(4)]
+    frame = pl.DataFrame({f"s{j}": p for j, p in enumerate(parts)})
+    return frame.select(pl.concat_str([pl.col(f"s{j}") for j in range(4)]).str.to_titlecase().alias("n"))["n"]
+
+
 def _job(
     name: pl.Expr, website: pl.Expr, title: pl.Expr, start: pl.Expr, end: pl.Expr, primary: bool
 ) -> pl.Expr:
@@ -118,12 +133,14 @@ class BulkFeed:
     partition_size: int = 250_000
     tracked_share: float = 0.1
     hire_share: float = 0.01
+    same_name_share: float = 0.02
     seed: int = 11
 
     def __post_init__(self) -> None:
         self.outside = outside_companies(max(10, self.contacts.height // 40), self.seed)
         self.firsts = self.contacts["first_name"].unique().sort()
         self.lasts = self.contacts["last_name"].unique().sort()
+        self.other_lasts = outside_last_names()
         self.targets = self.accounts.with_row_index("acc").filter(pl.col("is_target"))
         self.acc_names = self.accounts.select("name", "domain")
 
