@@ -270,10 +270,17 @@ class BulkFeed:
                 "first_name": self.firsts.gather(
                     (rows.hash(_mix(s, i, salt, 1)) % self.firsts.len()).cast(pl.Int64)
                 ),
-                "last_name": self.lasts.gather(
+                "crm_last": self.lasts.gather(
                     (rows.hash(_mix(s, i, salt + 1, 1)) % self.lasts.len()).cast(pl.Int64)
                 ),
+                "other_last": self.other_lasts.gather(
+                    (rows.hash(_mix(s, i, salt + 3, 1)) % self.other_lasts.len()).cast(pl.Int64)
+                ),
             }
+        )
+        same = _u(pl.col("r"), s, i, salt + 4) < self.same_name_share
+        df = df.select(
+            "r", "first_name", pl.when(same).then("crm_last").otherwise("other_last").alias("last_name")
         )
         tag = pl.concat_str([pl.lit(f"x{salt}-{index}-"), pl.col("r").cast(pl.String)])
         return df.with_columns(
