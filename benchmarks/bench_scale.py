@@ -223,6 +223,8 @@ def main() -> None:
     r = run(args)
     OUT.mkdir(exist_ok=True)
     tag = f"gen_{args.format}" if args.gen_only else f"{args.profiles}_{args.executor}_{args.format}"
+    if not args.gen_only and (args.tracked_share, args.hire_share, args.same_name_share) != (0.1, 0.01, 0.02):
+        tag += f"_t{args.tracked_share}_h{args.hire_share}_s{args.same_name_share}"
     (OUT / f"bench_scale_{tag}.json").write_text(json.dumps(r, indent=2))
     print(json.dumps({k: v for k, v in r.items() if k != "timeline"}, indent=2))
 
