@@ -72,6 +72,22 @@ def test_partitions_are_deterministic_and_readable(data: tuple[Path, DetectConte
     assert obs.filter(pl.col("job_company_name").is_null()).height > 0
 
 
+def test_partition_mix_follows_the_shares(data: tuple[Path, DetectContext, BulkFeed, Any]) -> None:
+    _, _, gen, _ = data
+    t, h, o = gen.sizes(SIZE)
+    assert (t, h, o) == (600, 75, 825)
+    part = gen.partition(3)
+    tracked = part.head(t)
+    # partition 3 takes contacts 1,800..2,399 mod 2,000: the CRM's own people, wrapping around
+    wanted = gen.contacts["contact_id"].str.slice(2)
+    ids = [wanted[(3 * t + k) % gen.contacts.height] for k in range(t)]
+    assert tracked["id"].to_list() == [f"p-{x}" for x in ids]
+    others = part.tail(h + o)
+    crm_last = others["last_name"].is_in(gen.contacts["last_name"].implode())
+    assert 0.15 < crm_last.mean() < 0.45  # same_name_share = 0.3
+    assert others["id"].str.starts_with("p-x").all()
+
+
 def _signals_of_ordinary_run(d: Path, ctx: DetectContext, feed: Path) -> pl.DataFrame:
     det, _ = run_feed(ctx, feed_partitions(str(feed)), "local")
     return by_signal_id(det.signals)
