@@ -55,3 +55,17 @@ def test_colliding_hashes_give_the_same_signals(ws_dir: Path, monkeypatch: pytes
     monkeypatch.setattr(detect_mod, "key_hash", _colliding)
     got = _signals(ws_dir)
     assert got.equals(expected)
+
+
+def _few_company_hashes() -> pl.Expr:
+    """Four hash values for company keys: most keys share one with others, in a batch and the cache."""
+    return (pl.col("_n").str.len_bytes().fill_null(0) % 4).cast(pl.UInt64).alias("_h")
+
+
+def test_colliding_company_key_hashes_give_the_same_signals(
+    ws_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _signals(ws_dir)
+    monkeypatch.setattr(context_mod, "company_key_hash", _few_company_hashes)
+    got = _signals(ws_dir)
+    assert got.equals(expected)
