@@ -47,18 +47,25 @@ class Detection:
 def _decide(
     ctx: DetectContext, cands: pl.DataFrame, prof: pl.DataFrame
 ) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
-    strong = (
-        cands.filter(pl.col("rule") != "name")
-        .with_columns(pl.col("rule").replace_strict(_RANK, default=3).alias("_rank"))
-        .sort(["contact_id", "observed_at", "_rank", "person_key"], descending=[False, True, False, False])
-        .unique("contact_id", keep="first", maintain_order=True)
-        .with_columns(
-            pl.col("rule")
-            .replace_strict({r: strong_confidence(r) for r in _RANK}, default=0.95)
-            .alias("id_conf"),
-            pl.lit("matched").alias("outcome"),
+    strong = cands.filter(pl.col("rule") != "name")
+    # nearly every contact has one strong candidate: only the others are sorted to pick the newest
+    many = strong.get_column("contact_id").is_duplicated()
+    if many.any():
+        best = (
+            strong.filter(many)
+            .with_columns(pl.col("rule").replace_strict(_RANK, default=3).alias("_rank"))
+            .sort(
+                ["contact_id", "observed_at", "_rank", "person_key"], descending=[False, True, False, False]
+            )
+            .unique("contact_id", keep="first", maintain_order=True)
+            .drop("_rank")
         )
-        .drop("_rank")
+        strong = pl.concat([strong.filter(~many), best])
+    strong = strong.with_columns(
+        pl.col("rule")
+        .replace_strict({r: strong_confidence(r) for r in _RANK}, default=0.95)
+        .alias("id_conf"),
+        pl.lit("matched").alias("outcome"),
     )
     weak = cands.filter(pl.col("rule") == "name").join(
         strong.select("contact_id"), on="contact_id", how="anti"
@@ -217,7 +224,9 @@ def finalize(
     """
     merged = merge_results(results)
     cands, hires = merged.candidates, merged.new_hires
-    prof = merged.profiles.unique("person_key", keep="first")
+    # one profile per person (batches hold distinct people, so nearly always already true)
+    first = merged.profiles.get_column("person_key").is_first_distinct()
+    prof = merged.profiles if first.all() else merged.profiles.filter(first)
     decided, ambiguous = _decide(ctx, cands, prof)
     acc_cur = ctx.accounts.select(
         pl.col("account_id").alias("cur_account_id"),
