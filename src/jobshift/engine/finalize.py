@@ -33,6 +33,12 @@ from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.successors import resolve_undated
 
 _RANK = {"linkedin": 0, "email": 1, "personal_email": 2}
+_SEED = 0x66696E61
+
+
+def _id_hash(col: str) -> pl.Expr:
+    """A 64-bit hash of an id column: ids with different hashes differ (equal hashes prove nothing)."""
+    return pl.col(col).hash(_SEED)
 
 
 @dataclass
@@ -49,7 +55,8 @@ def _decide(
 ) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
     strong = cands.filter(pl.col("rule") != "name")
     # nearly every contact has one strong candidate: only the others are sorted to pick the newest
-    many = strong.get_column("contact_id").is_duplicated()
+    # (a repeated 64-bit hash of the id: a superset of the repeated ids, cheaper to find than them)
+    many = strong.select(_id_hash("contact_id").is_duplicated()).to_series()
     if many.any():
         best = (
             strong.filter(many)
@@ -67,9 +74,10 @@ def _decide(
         .alias("id_conf"),
         pl.lit("matched").alias("outcome"),
     )
-    weak = cands.filter(pl.col("rule") == "name").join(
-        strong.select("contact_id"), on="contact_id", how="anti"
-    )
+    weak = cands.filter(pl.col("rule") == "name")
+    # contacts with a strong match have no weak one: only strong ids whose hash a weak id shares can be one
+    maybe = _id_hash("contact_id").is_in(weak.select(_id_hash("contact_id")).to_series().implode())
+    weak = weak.join(strong.filter(maybe).select("contact_id"), on="contact_id", how="anti")
     where = prof.select(
         "person_key",
         pl.coalesce(
@@ -347,7 +355,9 @@ def _add_new_hires(
     # a person matched to a tracked contact is covered by that contact's signal: either they are a
     # contact of this account family (not new there) or their job change already names this company
     # (one lead per person and new company)
-    known = decided.filter(pl.col("outcome") == "matched").select("person_key").unique()
+    mine = h.get_column("person_key").implode()
+    known = decided.filter((pl.col("outcome") == "matched") & pl.col("person_key").is_in(mine))
+    known = known.select("person_key").unique()
     h = h.join(known, on="person_key", how="anti")
     h = h.with_columns((block_last("last_name") + "|" + first_token("first_name")).alias("_who"))
     h = h.sort(["observed_at", "person_key"], descending=[True, False]).unique(
@@ -466,4 +476,9 @@ def _finish(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, dtype=pl.String).alias("lead_id"),
     )
     out = [f for f in SIGNAL_FIELDS if f != "detected_at"]
-    return df.select(out).sort("signal_id")
+    # sorted by signal id: ``sig-`` + 24 lower-case hex digits sort as the two numbers they spell
+    # (twice as fast as comparing the strings)
+    sid = pl.col("signal_id")
+    hi = sid.str.slice(4, 16).str.to_integer(base=16, dtype=pl.UInt64, strict=False)
+    lo = sid.str.slice(20, 8).str.to_integer(base=16, dtype=pl.UInt32, strict=False)
+    return df.select(out).sort(hi, lo)
