@@ -183,6 +183,8 @@ def person_links(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
 
 def _changed_contact_hashes(old: pl.DataFrame, new: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
     """(contact ids new, removed or changed; their link-key hashes, old and new)."""
+    if old.height == new.height and old.get_column("cfp").equals(new.get_column("cfp")):
+        return pl.Series("contact_id", [], dtype=pl.String), pl.DataFrame(schema={"h": pl.UInt64})
     # ``cfp`` hashes the whole row, the id included: one 64-bit key per (contact, content)
     changed = pl.concat(
         [new.join(old.select("cfp"), on="cfp", how="anti"), old.join(new.select("cfp"), on="cfp", how="anti")]
