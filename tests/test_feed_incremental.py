@@ -335,3 +335,59 @@ def test_a_new_run_date_finalizes_everything(base: tuple[Path, list[bytes]], tmp
     det = finalize_run(ctx, run2)
     assert run2.stats["mode"] == "incremental" and run2.stats["finalize"] == "full"
     assert det.signals.equals(_full(ctx, p2))
+
+
+def _month(ym: str, k: int) -> str:
+    y, m = divmod(int(ym[:4]) * 12 + int(ym[5:7]) - 1 + k, 12)
+    return f"{y:04d}-{m + 1:02d}"
+
+
+def test_a_departure_makes_and_unmakes_a_successor(base: tuple[Path, list[bytes]], tmp_path: Path) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    first = _full(ctx, _write_release(lines, tmp_path / "r"))
+    acc = ctx.accounts.select(
+        pl.col("account_id").alias("past_account_id"), "acc_name", "acc_domain", "is_watched"
+    )
+    left = (
+        first.filter((pl.col("type") == "job_change") & pl.col("job_started_date").is_not_null())
+        .join(acc, on="past_account_id")
+        .filter(pl.col("is_watched"))
+    )
+    # per departed contact, an undated newcomer in the same role who left a job elsewhere two months
+    # before the departure, seen two months after it: a successor candidate ("replaced holder")
+    newcomers = []
+    for k, r in enumerate(left.iter_rows(named=True)):
+        gone = r["job_started_date"][:7]
+        here = {"name": r["acc_name"], "website": r["acc_domain"]}
+        newcomers.append(
+            {
+                "id": f"succ-{k}",
+                "full_name": f"zed quorum{k}",
+                "first_name": "zed",
+                "last_name": f"quorum{k}",
+                "job_title": r["past_title"],
+                "job_company_name": r["acc_name"],
+                "job_company_website": r["acc_domain"],
+                "experience": [
+                    {"company": here, "title": {"name": r["past_title"]}, "is_primary": True},
+                    {
+                        "company": {"name": f"Prior {k} Co", "website": f"prior-{k}.example"},
+                        "title": {"name": r["past_title"]},
+                        "start_date": "2019-01",
+                        "end_date": _month(gone, -2),
+                    },
+                ],
+                "observed_at": _month(gone, 2) + "-01",
+            }
+        )
+    line_of = {f"pdl:{orjson.loads(raw)['id']}": i for i, raw in enumerate(lines)}
+    departed = {line_of[p] for p in left.get_column("person_key")}
+    r1 = _edit(lines, {}, newcomers)
+    r2 = [raw for i, raw in enumerate(r1) if i not in departed]  # the holders' profiles are gone
+    fulls = _chain(ctx, tmp_path, [lines, r1, r2, r1])
+    holder = [
+        f.signals.filter(pl.col("match_rule").str.starts_with("no_start_date_replaced_holder/")).height
+        for f in fulls
+    ]
+    assert holder[1] > 0 and holder[2] == 0 and holder[3] == holder[1]
