@@ -38,8 +38,10 @@ from jobshift.engine.detect import FIRST_SEEN_RULE, HOLDER_RULE, BatchResult
 from jobshift.engine.finalize import Detection, finalize, identity_matches
 from jobshift.engine.first_seen import PreviousJobs
 
-AMBIGUOUS_SCHEMA = {"contact_id": pl.String, "reason": pl.String, "person_keys": pl.List(pl.String)}
-MATCHED_SCHEMA = {"contact_id": pl.String, "person_key": pl.String}
+AMBIGUOUS_SCHEMA = pl.Schema(
+    {"contact_id": pl.String, "reason": pl.String, "person_keys": pl.List(pl.String)}
+)
+MATCHED_SCHEMA = pl.Schema({"contact_id": pl.String, "person_key": pl.String})
 _NO_ROOT = "\x00"
 
 
