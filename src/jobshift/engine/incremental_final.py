@@ -39,9 +39,9 @@ from jobshift.engine.finalize import Detection, finalize, identity_matches
 from jobshift.engine.first_seen import PreviousJobs
 
 AMBIGUOUS_SCHEMA = pl.Schema(
-    {"contact_id": pl.String, "reason": pl.String, "person_keys": pl.List(pl.String)}
+    [("contact_id", pl.String()), ("reason", pl.String()), ("person_keys", pl.List(pl.String()))]
 )
-MATCHED_SCHEMA = pl.Schema({"contact_id": pl.String, "person_key": pl.String})
+MATCHED_SCHEMA = pl.Schema([("contact_id", pl.String()), ("person_key", pl.String())])
 _NO_ROOT = "\x00"
 
 
