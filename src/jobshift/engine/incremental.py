@@ -15,11 +15,13 @@ A feed run keeps, per release, a :class:`FeedState`:
 The next release is read raw and fingerprinted (no per-row Python); then only these people are detected
 again: anyone with a row not seen in the last release, anyone with a row that disappeared, and anyone
 whose link keys meet a contact that is new, removed or changed (old and new keys). Their old results
-are dropped, every other person's cached result is kept, and ``finalize`` merges both exactly as after
-a full run: every cross-person decision (which profile a contact is, same-name ambiguity, one new hire
-per account and person) is taken in ``finalize``, over all people. So the signals equal a full run's
-(tests/test_feed_incremental.py), as long as the detection code is the same (the version is part of
-``context_fp``).
+are dropped, every other person's cached result is kept, and the merged result is what ``finalize``
+would get after a full run: every cross-person decision (which profile a contact is, same-name
+ambiguity, one new hire per account and person) is taken in ``finalize``. :func:`finalize_run` runs it
+only over the contacts and account families the release can change and reuses the last run's
+finalized output for the rest (:mod:`jobshift.engine.incremental_final`). So the signals equal a full
+run's (tests/test_feed_incremental.py), as long as the detection code is the same (the version is part
+of ``context_fp``).
 """
 
 from __future__ import annotations
