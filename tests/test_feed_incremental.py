@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from jobshift.engine.context import DetectContext
 from jobshift.engine.feed import detect_feed_local, feed_partitions
 from jobshift.engine.feed_raw import read_raw
 from jobshift.engine.finalize import finalize
+from jobshift.engine.first_seen import PREVIOUS_SCHEMA
 from jobshift.engine.incremental import FeedState, detect_release, finalize_run
 from jobshift.services.detect.detecting_feed import detect_feed
 from jobshift.services.detect.feed_state import load_state, state_dir
@@ -342,9 +344,11 @@ def _month(ym: str, k: int) -> str:
     return f"{y:04d}-{m + 1:02d}"
 
 
-def test_a_departure_makes_and_unmakes_a_successor(base: tuple[Path, list[bytes]], tmp_path: Path) -> None:
-    ws_dir, lines = base
-    ctx = detect_context(ws_dir)
+def _newcomers(
+    ctx: DetectContext, lines: list[bytes], tmp_path: Path
+) -> tuple[list[dict[str, Any]], set[int]]:
+    """Per departed CRM contact at a watched account: an undated newcomer in the same role (see
+    :func:`test_a_departure_makes_and_unmakes_a_successor`); and the lines of the departed people."""
     first = _full(ctx, _write_release(lines, tmp_path / "r"))
     acc = ctx.accounts.select(
         pl.col("account_id").alias("past_account_id"), "acc_name", "acc_domain", "is_watched"
@@ -382,7 +386,14 @@ def test_a_departure_makes_and_unmakes_a_successor(base: tuple[Path, list[bytes]
             }
         )
     line_of = {f"pdl:{orjson.loads(raw)['id']}": i for i, raw in enumerate(lines)}
-    departed = {line_of[p] for p in left.get_column("person_key")}
+    line_of = {f"pdl:{orjson.loads(raw)['id']}": i for i, raw in enumerate(lines)}
+    return newcomers, {line_of[p] for p in left.get_column("person_key")}
+
+
+def test_a_departure_makes_and_unmakes_a_successor(base: tuple[Path, list[bytes]], tmp_path: Path) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    newcomers, departed = _newcomers(ctx, lines, tmp_path)
     r1 = _edit(lines, {}, newcomers)
     r2 = [raw for i, raw in enumerate(r1) if i not in departed]  # the holders' profiles are gone
     fulls = _chain(ctx, tmp_path, [lines, r1, r2, r1])
@@ -391,3 +402,36 @@ def test_a_departure_makes_and_unmakes_a_successor(base: tuple[Path, list[bytes]
         for f in fulls
     ]
     assert holder[1] > 0 and holder[2] == 0 and holder[3] == holder[1]
+
+
+def test_earlier_observations_confirm_undated_hires(base: tuple[Path, list[bytes]], tmp_path: Path) -> None:
+    """The store's earlier observations (``previous``) are not part of the release: the undated hire
+    candidates are finalized again on every run that has them."""
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    newcomers, _ = _newcomers(ctx, lines, tmp_path)
+    paths = _write_release(_edit(lines, {}, newcomers), tmp_path / "r1")
+
+    def nothing(keys: Mapping[str, str]) -> pl.DataFrame:
+        return pl.DataFrame(schema=PREVIOUS_SCHEMA)
+
+    def elsewhere(keys: Mapping[str, str]) -> pl.DataFrame:
+        rows = [
+            (k, f"{_month(v[:7], -1)}-01", "Elsewhere Co", "elsewhere.example", None) for k, v in keys.items()
+        ]
+        return pl.DataFrame(rows, schema=PREVIOUS_SCHEMA, orient="row")
+
+    run1 = detect_release(ctx, paths, None)
+    finalize_run(ctx, run1, nothing)
+    run2 = detect_release(ctx, paths, run1.state)
+    det = finalize_run(ctx, run2, elsewhere)
+    assert run2.stats["finalize"] == "incremental" and run2.stats["people_detected"] == 0
+    full = finalize(ctx, [run2.result], elsewhere)
+    assert det.signals.equals(full.signals)
+    seen = full.signals.filter(pl.col("match_rule").str.starts_with("no_start_date_first_seen_elsewhere/"))
+    assert (
+        seen.height
+        > finalize(ctx, [run1.result], nothing)
+        .signals.filter(pl.col("match_rule").str.starts_with("no_start_date_first_seen_elsewhere/"))
+        .height
+    )

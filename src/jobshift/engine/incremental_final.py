@@ -16,7 +16,8 @@ ambiguity reports and its identity decisions (which contact is matched to which 
   holding an affected hire or an affected contact is finalized again, together with the contacts of
   that root whose cached signal marks them as left (the departures the successor rule reads);
 - with a ``previous`` lookup (the store's earlier observations, which the release does not describe),
-  the roots of the "first seen elsewhere" hires are always finalized again.
+  the roots of the undated hire candidates (which that lookup may confirm: "first seen elsewhere")
+  are always finalized again.
 
 Everything else is reused row for row. The cache is keyed by what ``finalize`` reads besides the
 results and the context fingerprint: the run date (ages, staleness) and the CRM's departed marks; when
@@ -142,7 +143,9 @@ def finalize_release(
         contact_side.filter(contact_side.is_in(holder_roots.implode())),
     ]
     if previous is not None:
-        root_parts.append(hires_new.filter(pl.col("hire_rule") == FIRST_SEEN_RULE).get_column("_root"))
+        # undated candidates the store's earlier observations may confirm (first seen elsewhere)
+        undated = pl.col("hire_rule").is_in([FIRST_SEEN_RULE, HOLDER_RULE])
+        root_parts.append(hires_new.filter(undated).get_column("_root"))
     roots = pl.concat([r.alias("_root") for r in root_parts]).unique()
     # contacts of those families whose cached signal marks them as left: the departures read there
     left_types = list(types_where(contact_update="mark_left"))
