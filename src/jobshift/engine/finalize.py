@@ -482,3 +482,12 @@ def _finish(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
     hi = sid.str.slice(4, 16).str.to_integer(base=16, dtype=pl.UInt64, strict=False)
     lo = sid.str.slice(20, 8).str.to_integer(base=16, dtype=pl.UInt32, strict=False)
     return df.select(out).sort(hi, lo)
+
+
+def identity_matches(ctx: DetectContext, result: BatchResult) -> pl.DataFrame:
+    """(``contact_id``, ``person_key``) of every contact :func:`finalize` decides is ``matched`` to a
+    person (quiet ones included: they too make the person "known" for new hires). The incremental
+    finalize (``engine/incremental_final.py``) keeps these to reuse the decisions of unchanged contacts."""
+    prof = result.profiles.unique("person_key", keep="first")
+    decided, _ = _decide(ctx, result.candidates, prof)
+    return decided.filter(pl.col("outcome") == "matched").select("contact_id", "person_key")
