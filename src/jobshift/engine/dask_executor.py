@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
 from concurrent.futures import CancelledError
 from typing import Any
 
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult
 from jobshift.engine.feed import (
+    PartitionFn,
     PartitionResult,
     batch_of,
     detect_partition,
@@ -33,8 +33,6 @@ from jobshift.errors import UsageError
 log = logging.getLogger(__name__)
 RUN_ATTEMPTS = 3
 """How often a run whose tasks the scheduler cancelled is started (a worker died at a bad moment)."""
-
-PartitionFn = Callable[[DetectContext, str], PartitionResult]
 
 
 def _client_class() -> Any:
@@ -142,7 +140,14 @@ class DaskExecutor:
         """Each task writes its partition's results to ``results_dir``; only row counts come back."""
         tasks = [
             client.submit(
-                detect_partition_to_dir, ctx_f, p, results_dir, i, key=f"jobshift-spill-{run}-{i}", retries=2
+                detect_partition_to_dir,
+                ctx_f,
+                p,
+                results_dir,
+                i,
+                self.partition_fn,
+                key=f"jobshift-spill-{run}-{i}",
+                retries=2,
             )
             for i, p in enumerate(paths)
         ]
