@@ -9,14 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
 import polars as pl
 import pytest
 
-from feed_kit import build_crm_and_feed, by_signal_id, detect_context, local_cluster_client
+from feed_kit import build_edge_case_feed, by_signal_id, local_cluster_client
 from jobshift.cli.main import main
 from jobshift.engine.context import DetectContext, key_hash
-from jobshift.engine.feed import detect_feed_local, feed_partitions, read_partition
+from jobshift.engine.feed import read_partition
 from jobshift.engine.finalize import Detection
 from jobshift.engine.tracked_slices import (
     reach_context,
@@ -30,73 +29,11 @@ from jobshift.services.workspace import Workspace
 N_PARTS = 3
 
 
-def _crossed(lines: list[bytes]) -> list[bytes]:
-    """Forced edge cases: profiles whose e-mail is one contact's and LinkedIn another's (names of either)."""
-    out: list[bytes] = []
-    both = [r for r in map(orjson.loads, lines) if r.get("linkedin_url") and r.get("work_email")]
-    for k in range(0, 300, 2):
-        a, b = both[k], both[k + 1]
-        rec = dict(a if k % 4 else b)
-        rec.update(
-            id=f"x-{k}",
-            linkedin_url=b["linkedin_url"],
-            work_email=a["work_email"],
-            emails=[{"address": a["work_email"]}],
-            job_company_name="Crossed Corp",
-            job_company_website="crossed.example",
-            job_start_date="2026-10",
-            observed_at="2026-11-25",
-        )
-        out.append(orjson.dumps(rec) + b"\n")
-    return out
-
-
-def _lookalikes(ctx: DetectContext, paths: list[str]) -> list[bytes]:
-    """Two same-name profiles (history at the contact's account, no LinkedIn or e-mail) at two other
-    companies for contacts the feed does not link: ambiguity lists."""
-    found, _, _ = detect_feed_local(ctx, paths)
-    linked = pl.concat([r.candidates.select("contact_id") for r in found])
-    lonely = (
-        ctx.contacts.filter(pl.col("tracked") & pl.col("first_name").is_not_null())
-        .join(linked, on="contact_id", how="anti")
-        .join(ctx.accounts.select("account_id", "acc_name", "acc_domain"), on="account_id")
-        .head(60)
-    )
-    out: list[bytes] = []
-    for k, c in enumerate(lonely.iter_rows(named=True)):
-        for copy in range(2):
-            crm_job = {
-                "company": {"name": c["acc_name"], "website": c["acc_domain"]},
-                "title": {"name": c["title"] or "Engineer"},
-                "start_date": "2018-01",
-                "end_date": "2026-08",
-                "is_primary": False,
-            }
-            rec = {
-                "id": f"n-{k}-{copy}",
-                "first_name": c["first_name"],
-                "last_name": c["last_name"],
-                "full_name": f"{c['first_name']} {c['last_name']}",
-                "job_title": "Engineer",
-                "job_company_name": f"Lookalike {copy} Ltd",
-                "job_company_website": f"lookalike{copy}.example",
-                "job_start_date": "2026-09",
-                "experience": [crm_job],
-                "observed_at": "2026-11-20",
-            }
-            out.append(orjson.dumps(rec) + b"\n")
-    return out
-
-
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DetectContext, list[str]]:
     """The small CRM + feed of feed_kit in 3 partitions, plus a partition of forced edge cases."""
     d = tmp_path_factory.mktemp("slices")
-    lines = build_crm_and_feed(d, N_PARTS)
-    ctx = detect_context(d / "ws")
-    edge = _crossed(lines) + _lookalikes(ctx, feed_partitions(str(d / "feed")))
-    (d / "feed" / "part-8.jsonl").write_bytes(b"".join(edge))
-    return d, ctx, feed_partitions(str(d / "feed"))
+    return build_edge_case_feed(d, N_PARTS)
 
 
 @pytest.fixture(scope="module")

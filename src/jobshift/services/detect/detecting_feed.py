@@ -19,6 +19,7 @@ from jobshift.engine.batches import OBSERVATION_SCHEMA, frame
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch
 from jobshift.engine.feed import PartitionFn, detect_feed_local, detect_partition, feed_partitions
+from jobshift.engine.feed_shards import ShardedDetection
 from jobshift.engine.finalize import Detection, finalize
 from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.incremental import detect_release
@@ -31,6 +32,7 @@ from jobshift.services.detect.detecting import (
     previous_lookup,
     record_detection,
 )
+from jobshift.services.detect.feed_sharded import record_sharded, run_feed_sharded
 from jobshift.services.detect.feed_state import load_state, save_state
 from jobshift.services.workspace import Workspace
 from jobshift.store.run_lock import locked
@@ -166,7 +168,14 @@ def detect_feed(
         else:
             if results_dir is not None:
                 # one directory per run: a retried or concurrent run never reads another run's files
-                results_dir = str(Path(results_dir) / f"run-{uuid.uuid4().hex[:12]}")
+                run_dir = str(Path(results_dir) / f"run-{uuid.uuid4().hex[:12]}")
+                sharded = (run_dir, executor, scheduler, workers, client, previous, tracked_partitions)
+                try:
+                    done, n_rows = _run_sharded(ctx, paths, *sharded)
+                    conn.close()  # the store's read connection ends before the write transaction
+                    return record_sharded(store, ctx, done, n_rows, partitions=len(paths))
+                finally:
+                    shutil.rmtree(run_dir, ignore_errors=True)
             try:
                 detection, n_rows = run_feed(
                     ctx,
@@ -195,3 +204,23 @@ def detect_feed(
         summary.release = run.stats
         return summary
     return record_detection(store, ctx, detection, n_rows, partitions=len(paths))
+
+
+def _run_sharded(
+    ctx: DetectContext,
+    paths: list[str],
+    run_dir: str,
+    executor: str,
+    scheduler: str | None,
+    workers: int | None,
+    client: object,
+    previous: PreviousJobs | None,
+    tracked_partitions: int | None,
+) -> tuple[ShardedDetection, int]:
+    """``--results-dir``: results, signals and ambiguity lists in files below ``run_dir``
+    (:mod:`jobshift.services.detect.feed_sharded`); the caller streams them into the store."""
+    if executor not in EXECUTORS:
+        raise UsageError(f"--executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
+    return run_feed_sharded(
+        ctx, paths, run_dir, executor, scheduler, workers, client, previous, tracked_partitions
+    )
