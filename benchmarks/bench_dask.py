@@ -13,6 +13,8 @@ and hires at target accounts up to ``--profiles``. Then, each in a fresh child p
   sliced (``--tracked-partitions K``) the dask run again with the tracked set split into K hash slices
          that the workers read from files (engine/tracked_slices.py): peak RSS per process.
 ``--results-dir DIR``: both dask runs write partition results there (engine/feed_spill.py).
+``--sharded``: the sliced run also finalizes in shards whose signals stay in files
+(engine/feed_shards.py; the client's peak is taken before they are read back for the digest).
 ``--skip-local``: no local run (the dask run is then the reference for the digest).
 All runs must give the same signals (compared by a hash of the sorted signal rows).
 Writes benchmarks/out/bench_dask.json.
@@ -148,7 +150,11 @@ def _worker_rss() -> float:
 
 
 def measure_dask(
-    d: Path, workers: int, results_dir: str | None = None, tracked_partitions: int | None = None
+    d: Path,
+    workers: int,
+    results_dir: str | None = None,
+    tracked_partitions: int | None = None,
+    sharded: bool = False,
 ) -> dict[str, Any]:
     """A LocalCluster of ``workers`` processes × 1 thread; results in files, tracked set sliced (options)."""
     from distributed import Client, LocalCluster
@@ -164,13 +170,29 @@ def measure_dask(
         start_s = time.perf_counter() - t0
         w0 = client.run(_cpu_s)
         t0, c0 = time.perf_counter(), _cpu_s()
-        det, rows = run_feed(
-            ctx, paths, "dask", client=client, results_dir=results_dir, tracked_partitions=tracked_partitions
-        )
+        if sharded:
+            from jobshift.services.detect.feed_sharded import run_feed_sharded
+
+            assert results_dir is not None, "--sharded needs --results-dir"
+            done, rows = run_feed_sharded(
+                ctx, paths, results_dir, "dask", client=client, tracked_partitions=tracked_partitions
+            )
+        else:
+            det, rows = run_feed(
+                ctx,
+                paths,
+                "dask",
+                client=client,
+                results_dir=results_dir,
+                tracked_partitions=tracked_partitions,
+            )
         s = time.perf_counter() - t0
         c1 = _cpu_s()
         rss = client.run(_worker_rss)
         w1 = client.run(_cpu_s)
+    client_rss = _rss_mb()  # before a sharded run's signals are read back for the digest
+    if sharded:
+        det = done.to_detection()
     return {
         "dask_worker_cpu_s": round(sum(w1[w] - w0.get(w, 0.0) for w in w1), 1),
         "dask_client_cpu_s": round(c1 - c0, 1),
@@ -180,7 +202,7 @@ def measure_dask(
         "dask_signals": det.signals.height,
         "dask_digest": _digest(det.signals),
         "dask_worker_peak_rss_mb": sorted(rss.values()),
-        "dask_client_peak_rss_mb": _rss_mb(),
+        "dask_client_peak_rss_mb": client_rss,
     }
 
 
@@ -190,6 +212,8 @@ def _child(part: str, args: argparse.Namespace) -> dict[str, Any]:
         cmd += ["--results-dir", args.results_dir]
     if args.tracked_partitions:
         cmd += ["--tracked-partitions", str(args.tracked_partitions)]
+    if getattr(args, "sharded", False):
+        cmd += ["--sharded"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
@@ -210,6 +234,9 @@ def main() -> None:
     ap.add_argument("--results-dir", help="dask runs write partition results below this directory")
     ap.add_argument("--tracked-partitions", type=int, help="also a dask run with K tracked-set slices")
     ap.add_argument("--skip-local", action="store_true")
+    ap.add_argument(
+        "--sharded", action="store_true", help="the sliced run finalizes in shards (engine/feed_shards.py)"
+    )
     ap.add_argument("--part", choices=("local", "dask", "sliced"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.part == "local":
@@ -219,7 +246,7 @@ def main() -> None:
         print(json.dumps(measure_dask(args.dir, args.workers, args.results_dir)))
         return
     if args.part == "sliced":
-        r = measure_dask(args.dir, args.workers, args.results_dir, args.tracked_partitions)
+        r = measure_dask(args.dir, args.workers, args.results_dir, args.tracked_partitions, args.sharded)
         print(json.dumps({k.replace("dask_", "sliced_"): v for k, v in r.items()}))
         return
     built = build_feed(args)
