@@ -113,3 +113,21 @@ def test_dask_shards_give_the_local_signals(
         shards=4,
     )
     _same(done.to_detection(), reference)
+
+
+def test_an_empty_partition_bad_rows_and_empty_shards(
+    data: tuple[Path, DetectContext, list[str]], tmp_path: Path
+) -> None:
+    _, ctx, paths = data
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"id": 1}\nnot json\n')
+    few = [str(empty), str(bad), paths[0]]
+    ref, _ = run_feed(ctx, few, "local", previous=previous)
+    done, _ = run_feed_sharded(
+        ctx, few, str(tmp_path / "res"), previous=previous, tracked_partitions=3, shards=50
+    )
+    _same(done.to_detection(), ref)
+    nothing, _ = run_feed_sharded(ctx, [str(empty)], str(tmp_path / "res0"), previous=previous, shards=2)
+    assert nothing.to_detection().signals.height == 0
