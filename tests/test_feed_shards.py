@@ -14,7 +14,7 @@ import pytest
 
 from feed_kit import build_edge_case_feed, by_signal_id, local_cluster_client
 from jobshift.engine.context import DetectContext
-from jobshift.engine.feed_shards import write_winners
+from jobshift.engine.feed_shards import shards_for, write_winners
 from jobshift.engine.finalize import Detection
 from jobshift.engine.first_seen import PREVIOUS_SCHEMA
 from jobshift.services.detect.detecting_feed import run_feed
@@ -131,3 +131,13 @@ def test_an_empty_partition_bad_rows_and_empty_shards(
     _same(done.to_detection(), ref)
     nothing, _ = run_feed_sharded(ctx, [str(empty)], str(tmp_path / "res0"), previous=previous, shards=2)
     assert nothing.to_detection().signals.height == 0
+
+
+def test_default_shard_count_follows_the_result_size(
+    data: tuple[Path, DetectContext, list[str]], reference: Detection, tmp_path: Path
+) -> None:
+    _, ctx, paths = data
+    done, _ = run_feed_sharded(ctx, paths, str(tmp_path), previous=previous)
+    assert done.contact_shards == 1  # a few hundred KB of results
+    _same(done.to_detection(), reference)
+    assert shards_for(str(tmp_path), len(paths), shard_bytes=10_000) > 5

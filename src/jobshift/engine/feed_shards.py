@@ -242,20 +242,38 @@ def iter_signal_files(files: Sequence[Path], columns: Sequence[str]) -> Iterator
         yield from pl.read_parquet(f, columns=list(columns)).iter_rows()
 
 
+SHARD_BYTES = 64 << 20
+"""Default shard size: this many bytes of partition result files (Parquet) per shard."""
+
+
+def shards_for(results_dir: str, n_parts: int, shard_bytes: int = SHARD_BYTES) -> int:
+    """Shards so that each reads about ``shard_bytes`` of the partitions' result files (at least 1):
+    every shard scans all partitions' files, so more shards than needed cost reads."""
+    size = sum(
+        (part_dir(results_dir, i) / f"{t}.parquet").stat().st_size
+        for i in range(n_parts)
+        for t in ("candidates", "profiles", "new_hires")
+        if (part_dir(results_dir, i) / f"{t}.parquet").exists()
+    )
+    return max(1, -(-size // shard_bytes))
+
+
 def finalize_sharded(
     ctx: DetectContext,
     task_ctx: DetectContext,
     results_dir: str,
     n_parts: int,
     previous: PreviousJobs | None,
-    shards: int,
+    shards: int | None = None,
     slices: TrackedSlices | None = None,
     mapper: Mapper = local_map,
 ) -> ShardedDetection:
     """Steps 1-3 of the module doc over the partition results in ``results_dir``. ``task_ctx``: the
     context the contact shards get (the shell of ``slices`` in sliced mode, else ``ctx``); ``mapper``
-    runs them (Dask tasks or here); the new-hire shards run here with ``ctx``."""
+    runs them (Dask tasks or here); the new-hire shards run here with ``ctx``. ``shards``: default
+    :func:`shards_for`."""
     write_winners(results_dir, n_parts)
+    shards = shards or shards_for(results_dir, n_parts)
     args = [(task_ctx, slices, results_dir, n_parts, s, shards) for s in range(shards)]
     n_cands = mapper(contact_shard, args)
     for s in range(shards):

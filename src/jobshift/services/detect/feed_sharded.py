@@ -66,10 +66,11 @@ def run_feed_sharded(
     tracked_partitions: int | None = None,
     shards: int | None = None,
 ) -> tuple[ShardedDetection, int]:
-    """Detect over the feed files, finalize in ``shards`` shards (default: one per feed file); returns
-    where the signals are and the profiles read. ``results_dir`` must be shared with the workers."""
+    """Detect over the feed files, finalize in ``shards`` shards (default: from the size of the
+    partition results, :func:`~jobshift.engine.feed_shards.shards_for`); returns where the signals are
+    and the profiles read. ``results_dir`` must be shared with the workers."""
     Path(results_dir).mkdir(parents=True, exist_ok=True)
-    n = shards or len(paths)
+    n = shards
     with _task_setup(ctx, results_dir, tracked_partitions) as (task_ctx, slices, partition_fn):
         if executor == "local":
             counts = [
