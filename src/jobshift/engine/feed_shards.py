@@ -242,7 +242,7 @@ def iter_signal_files(files: Sequence[Path], columns: Sequence[str]) -> Iterator
         yield from pl.read_parquet(f, columns=list(columns)).iter_rows()
 
 
-SHARD_BYTES = 64 << 20
+SHARD_BYTES = 8 << 20
 """Default shard size: this many bytes of partition result files (Parquet) per shard."""
 
 
