@@ -22,7 +22,7 @@ from jobshift.engine.feed import PartitionFn, detect_feed_local, detect_partitio
 from jobshift.engine.feed_shards import ShardedDetection
 from jobshift.engine.finalize import Detection, finalize
 from jobshift.engine.first_seen import PreviousJobs
-from jobshift.engine.incremental import detect_release
+from jobshift.engine.incremental import detect_release, finalize_run
 from jobshift.errors import UsageError
 from jobshift.services.detect.detecting import (
     DetectSummary,
@@ -164,7 +164,7 @@ def detect_feed(
             tracked_partitions = slices_for_budget(ctx, ws.config.detection.worker_memory_mb << 20) or None
         if incremental:
             run = detect_release(ctx, paths, load_state(ws.path))
-            detection = finalize(ctx, [run.result], previous)
+            detection = finalize_run(ctx, run, previous)
         else:
             if results_dir is not None:
                 # one directory per run: a retried or concurrent run never reads another run's files
