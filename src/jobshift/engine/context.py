@@ -192,17 +192,22 @@ class DetectContext:
             )
         c = contacts.join(acc.select("account_id", "acc_root"), on="account_id", how="left")
         c = c.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
-        ctx.contacts = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.UInt32))
-        cc = ctx.contacts
-        ctx.linkedin_index = cc.drop_nulls("linkedin_norm").select(key_hash("linkedin_norm"), "ci")
-        ctx.email_index = cc.drop_nulls("email_norm").select(key_hash("email_norm"), "ci")
-        ctx.block_index = cc.filter((pl.col("block").str.len_chars() > 2) & pl.col("tracked")).select(
-            key_hash("block"), "ci"
-        )
-        ctx.n_tracked = int(cc["tracked"].sum())
+        ctx.index_contacts(c)
         gone = departed if departed is not None else pl.DataFrame(schema=DEPARTED_SCHEMA)
         ctx.departed = gone.join(acc.select("account_id", "acc_root"), on="account_id", how="inner")
         return ctx
+
+    def index_contacts(self, contacts: pl.DataFrame) -> None:
+        """Make ``contacts`` (with ``block``, ``acc_root``, ``tracked``) this context's contacts: row
+        numbers ``ci`` in their order and the LinkedIn, e-mail and name-key indexes over them."""
+        cc = contacts.drop("ci", strict=False).with_row_index("ci").with_columns(pl.col("ci").cast(pl.UInt32))
+        self.contacts = cc
+        self.linkedin_index = cc.drop_nulls("linkedin_norm").select(key_hash("linkedin_norm"), "ci")
+        self.email_index = cc.drop_nulls("email_norm").select(key_hash("email_norm"), "ci")
+        self.block_index = cc.filter((pl.col("block").str.len_chars() > 2) & pl.col("tracked")).select(
+            key_hash("block"), "ci"
+        )
+        self.n_tracked = int(cc["tracked"].sum())
 
     # -- names ----------------------------------------------------------------------------------
     def block_key(self, first_col: str, last_col: str) -> pl.Expr:
