@@ -3,26 +3,28 @@
 Usage: PYTHONPATH=src .venv/bin/python benchmarks/bench_scale.py --crm /work/bench/d1m --profiles 1e7
        [--partition-size 250000] [--executor dask|local] [--workers 2] [--format jsonl|parquet]
        [--tracked-share 0.1] [--hire-share 0.01] [--same-name-share 0.02] [--scratch /tmp/jobshift-scale]
-       [--gen-only N]
+       [--tracked-partitions K] [--shards S] [--gen-only N]
 
 The CRM (tracked contacts, accounts) is the SQLite workspace ``--crm`` (benchmarks/bench_detect_data.py's
 1M × 1M; copied once into the scratch directory, never written). The feed is generated partition by
 partition (:class:`jobshift.synth.bulk_feed.BulkFeed`, seed 11): partition i is written, detected by a
 worker with its results going to Parquet (``--results-dir`` mode), and deleted when its task is done —
-the feed on disk stays at ≤ 2 × workers partitions (benchmarks/scale_stream.py). Then the client merges
-the partitions' results and runs ``finalize`` as ``jobshift detect --feed`` does (signals are not
-written to the store).
+the feed on disk stays at ≤ 2 × workers partitions (benchmarks/scale_stream.py). Then the sharded
+finalize of ``jobshift detect --feed --results-dir`` runs (contact shards as tasks on the workers,
+new-hire shards in the client; signals are not written to the store, the client reads the signal files
+one at a time for their count and digest). ``--tracked-partitions K``: workers hold K slices of the
+tracked set.
 
 Recorded: wall time of the streaming phase and of the merge + finalize, CPU seconds of the workers and
 of the client (generation apart), peak RSS of every process (``ru_maxrss`` at the end, and the peak of
-psutil samples every 0.5 s), profiles/s/core, the signals. ``--gen-only N``: only time generating and
+psutil samples every 0.5 s, and every process's RSS every 5 s as a time line), profiles/s/core, the
+signals. ``--gen-only N``: only time generating and
 writing N partitions (no detection). Writes benchmarks/out/bench_scale_<profiles>.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import pickle
@@ -63,11 +65,6 @@ def _context(crm: Path, scratch: Path) -> tuple[Any, float, int]:
     finally:
         ws.close()
     return ctx, round(time.perf_counter() - t0, 1), len(pickle.dumps(ctx, protocol=5))
-
-
-def digest(signals: Any) -> str:
-    """A short hash of the sorted signal rows."""
-    return hashlib.sha256(signals.sort("signal_id").write_csv().encode()).hexdigest()[:16]
 
 
 def gen_only(gen: BulkFeed, n: int, scratch: Path, suffix: str) -> dict[str, Any]:
@@ -161,6 +158,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             client=client,
             suffix=suffix,
             on_partition=lambda i: loads.append(_load()) if i % 10 == 9 else None,
+            tracked_partitions=args.tracked_partitions or None,
+            shards=args.shards or None,
         )
     client_cpu = cpu_s() - c0
     marks["finalized"] = _rss_now()
@@ -173,8 +172,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     else:
         r["worker_cpu_s"] = round(client_cpu - res.gen_cpu_s, 1)
         r["worker_peak_rss_mb"] = []
-    det = res.detection
-    assert det is not None
     wall = res.detect_s + res.merge_s
     cores = r["workers"]
     r.update(
@@ -193,14 +190,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         client_cpu_s=round(client_cpu - res.gen_cpu_s, 1),
         client_peak_rss_mb=peak_rss_mb(),
         sampled_peak_rss_mb=sampler.peaks,
-        signals=det.signals.height,
-        digest=digest(det.signals),
+        signals=res.signals,
+        digest=res.digest,
+        shards=res.shards,
+        tracked_partitions=args.tracked_partitions,
         profiles_per_s=round(res.rows / wall),
         profiles_per_s_per_core=round(res.rows / wall / cores),
         stream_profiles_per_s_per_core=round(res.rows / res.detect_s / cores),
         profiles_per_worker_cpu_s=round(res.rows / max(r["worker_cpu_s"], 1e-9)),
         client_memory_marks=marks,
         timeline=res.timeline,
+        rss_timeline=sampler.series,
     )
     return r
 
@@ -218,15 +218,21 @@ def main() -> None:
     ap.add_argument("--same-name-share", type=float, default=0.02)
     ap.add_argument("--scratch", type=Path, default=Path("/tmp/jobshift-scale"))
     ap.add_argument("--gen-only", type=int, default=0)
+    ap.add_argument("--tracked-partitions", type=int, default=0)
+    ap.add_argument("--shards", type=int, default=0)
     args = ap.parse_args()
     args.profiles = int(args.profiles)
     r = run(args)
     OUT.mkdir(exist_ok=True)
     tag = f"gen_{args.format}" if args.gen_only else f"{args.profiles}_{args.executor}_{args.format}"
+    if args.tracked_partitions:
+        tag += f"_k{args.tracked_partitions}"
     if not args.gen_only and (args.tracked_share, args.hire_share, args.same_name_share) != (0.1, 0.01, 0.02):
         tag += f"_t{args.tracked_share}_h{args.hire_share}_s{args.same_name_share}"
     (OUT / f"bench_scale_{tag}.json").write_text(json.dumps(r, indent=2))
-    print(json.dumps({k: v for k, v in r.items() if k != "timeline"}, indent=2))
+    print(json.dumps({k: v for k, v in r.items() if k not in ("timeline", "rss_timeline")}, indent=2))
+    for t, mb in r.get("rss_timeline", [])[:: max(1, len(r.get("rss_timeline", [])) // 40)]:
+        print(f"{t:8.1f} s  " + "  ".join(f"{k} {v:.0f}" for k, v in mb.items()))
 
 
 if __name__ == "__main__":

@@ -5,8 +5,12 @@ its signals with the ordinary ``jobshift detect --feed`` over the same files. Ea
 :class:`jobshift.synth.bulk_feed.BulkFeed` into a scratch directory, detected by the very task a feed run
 uses (:func:`jobshift.engine.feed_spill.detect_partition_to_dir`: its results go to ``--results-dir``
 Parquet files), and deleted as soon as its task is done, so the feed on disk is at most a few partitions
-whatever its total size. The cross-partition merge and ``finalize`` then run as in a feed run
-(:func:`~jobshift.engine.feed_spill.merge_partition_dirs`), in this process.
+whatever its total size. The finalize is the sharded one of ``jobshift detect --feed --results-dir``
+(:func:`jobshift.services.detect.feed_sharded.task_setup` and
+:func:`jobshift.engine.feed_shards.finalize_sharded`, contact shards as tasks on the same workers): no
+process gathers all results; this process reads the signal files one at a time for their count and
+digest. ``tracked_partitions`` K: the workers hold K slices of the tracked set, as with
+``--tracked-partitions``.
 """
 
 from __future__ import annotations
@@ -26,8 +30,11 @@ import polars as pl
 import psutil
 
 from jobshift.engine.context import DetectContext
-from jobshift.engine.feed_spill import detect_partition_to_dir, merge_partition_dirs
-from jobshift.engine.finalize import Detection, finalize
+from jobshift.engine.feed import PartitionFn
+from jobshift.engine.feed_shards import ShardedDetection, finalize_sharded, local_map
+from jobshift.engine.feed_spill import detect_partition_to_dir
+from jobshift.engine.finalize import Detection
+from jobshift.services.detect.feed_sharded import task_setup
 from jobshift.synth.bulk_feed import BulkFeed
 
 
@@ -77,18 +84,27 @@ class RssSampler:
     pids: dict[str, int]
     every: float = 0.5
     peaks: dict[str, float] = field(default_factory=dict)
+    series_every: float = 5.0
+    series: list[tuple[float, dict[str, float]]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
     def _loop(self) -> None:
         procs = {name: psutil.Process(pid) for name, pid in self.pids.items()}
+        t0 = time.perf_counter()
+        next_point = 0.0
         while not self._stop.is_set():
+            now: dict[str, float] = {}
             for name, p in procs.items():
                 try:
-                    mb = p.memory_info().rss / 2**20
+                    now[name] = round(p.memory_info().rss / 2**20, 1)
                 except psutil.Error:
                     continue
-                self.peaks[name] = max(self.peaks.get(name, 0.0), round(mb, 1))
+                self.peaks[name] = max(self.peaks.get(name, 0.0), now[name])
+            t = time.perf_counter() - t0
+            if t >= next_point:
+                self.series.append((round(t, 1), now))
+                next_point = t + self.series_every
             self._stop.wait(self.every)
 
     def __enter__(self) -> RssSampler:
@@ -104,9 +120,13 @@ class RssSampler:
 
 @dataclass
 class StreamRun:
-    """What a streaming run gives: the detection, profiles read and the time split (seconds)."""
+    """What a streaming run gives: the signals (count, digest; the whole detection when asked for),
+    profiles read and the time split (seconds)."""
 
     detection: Detection | None = None
+    signals: int = 0
+    digest: str = ""
+    shards: int = 0
     rows: int = 0
     bad: int = 0
     gen_s: float = 0.0
@@ -128,12 +148,16 @@ def stream_feed(
     suffix: str = ".jsonl",
     keep_feed: Path | None = None,
     on_partition: Callable[[int], None] | None = None,
+    tracked_partitions: int | None = None,
+    shards: int | None = None,
+    collect: bool = False,
 ) -> StreamRun:
-    """Generate, detect and delete ``n_parts`` partitions; merge and finalize (see the module doc).
+    """Generate, detect and delete ``n_parts`` partitions; finalize in shards (see the module doc).
 
-    ``client``: a Dask client (partitions run as tasks on its workers, at most ``2 × workers`` files on
-    disk), else this process detects them one by one. ``keep_feed``: copy each partition there before
-    deleting it (tests compare with an ordinary feed run over the same files).
+    ``client``: a Dask client (partitions and contact shards run as tasks on its workers, at most
+    ``2 × workers`` feed files on disk), else this process detects them one by one. ``keep_feed``: copy
+    each partition there before deleting it (tests compare with an ordinary feed run over the same
+    files). ``collect``: also gather every signal into ``run.detection`` (tests; not for large runs).
     """
     feed_dir, results = scratch / "feed", scratch / "results"
     for d in (feed_dir, results):
@@ -161,20 +185,38 @@ def stream_feed(
         if on_partition is not None:
             on_partition(i)
 
-    if client is None:
-        for i in range(n_parts):
-            path = produce(i)
-            done(i, path, detect_partition_to_dir(ctx, path, str(results), i))
-    else:
-        _stream_dask(client, ctx, n_parts, produce, done, str(results))
-    run.detect_s = time.perf_counter() - t_start
-    run.results_bytes = sum(f.stat().st_size for f in results.rglob("*.parquet"))
-    t0 = time.perf_counter()
-    merged = merge_partition_dirs(str(results), n_parts)
-    run.detection = finalize(ctx, merged, None)
-    run.merge_s = time.perf_counter() - t0
+    with task_setup(ctx, str(results), tracked_partitions) as (task_ctx, slices, partition_fn):
+        if client is None:
+            for i in range(n_parts):
+                path = produce(i)
+                done(i, path, detect_partition_to_dir(task_ctx, path, str(results), i, partition_fn))
+            mapper = local_map
+        else:
+            mapper = _stream_dask(client, task_ctx, n_parts, produce, done, str(results), partition_fn)
+        run.detect_s = time.perf_counter() - t_start
+        run.results_bytes = sum(f.stat().st_size for f in results.rglob("*.parquet"))
+        t0 = time.perf_counter()
+        sharded = finalize_sharded(ctx, task_ctx, str(results), n_parts, None, shards, slices, mapper)
+        run.shards = sharded.contact_shards
+        run.signals, run.digest = signal_digest(sharded)
+        if collect:
+            run.detection = sharded.to_detection()
+        run.merge_s = time.perf_counter() - t0
     shutil.rmtree(results, ignore_errors=True)
     return run
+
+
+def signal_digest(done: ShardedDetection) -> tuple[int, str]:
+    """(signals, a digest of their rows independent of order), one signal file in memory at a time:
+    the wrapping sum of each row's hash (columns by name) over all files."""
+    total, acc = 0, 0
+    for f in done.signal_files():
+        df = pl.read_parquet(f)
+        if df.height:
+            df = df.select(sorted(df.columns))
+            acc = (acc + int(df.hash_rows(seed=7).cast(pl.UInt64).sum())) % 2**64
+        total += df.height
+    return total, f"{acc:016x}"
 
 
 def _stream_dask(
@@ -184,9 +226,13 @@ def _stream_dask(
     produce: Callable[[int], str],
     done: Callable[[int, str, tuple[int, int]], None],
     results: str,
-) -> None:
-    """Keep each worker busy with one task and one queued file; generate the next while they run."""
+    partition_fn: PartitionFn,
+) -> Any:
+    """Keep each worker busy with one task and one queued file; generate the next while they run.
+    Returns the mapper that runs the finalize's shard tasks on the same workers (context not sent twice)."""
     from distributed import wait
+
+    from jobshift.engine.dask_executor import dask_mapper
 
     ahead = 2 * max(1, len(client.scheduler_info()["workers"]))
     ctx_f = client.scatter(ctx, broadcast=True, hash=False)
@@ -196,7 +242,14 @@ def _stream_dask(
         while nxt < n_parts and len(pending) < ahead:
             path = produce(nxt)
             fut = client.submit(
-                detect_partition_to_dir, ctx_f, path, results, nxt, key=f"scale-part-{nxt}", retries=2
+                detect_partition_to_dir,
+                ctx_f,
+                path,
+                results,
+                nxt,
+                partition_fn,
+                key=f"scale-part-{nxt}-{id(ctx_f)}",
+                retries=2,
             )
             pending[fut] = (nxt, path)
             nxt += 1
@@ -205,3 +258,4 @@ def _stream_dask(
             i, path = pending.pop(fut)
             done(i, path, fut.result())
             fut.release()
+    return dask_mapper(client, f"scale-{id(ctx_f)}", {id(ctx): ctx_f})

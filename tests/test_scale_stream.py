@@ -100,7 +100,9 @@ def test_streamed_run_equals_ordinary_feed_run(
     d, ctx, gen, mod = data
     kept = tmp_path / "kept"
     kept.mkdir()
-    run = mod.stream_feed(ctx, gen, N_PARTS, tmp_path / "scratch", suffix=suffix, keep_feed=kept)
+    run = mod.stream_feed(
+        ctx, gen, N_PARTS, tmp_path / "scratch", suffix=suffix, keep_feed=kept, shards=3, collect=True
+    )
     assert run.rows == N_PARTS * SIZE and run.bad == 0
     assert run.max_feed_files == 1
     assert not list((tmp_path / "scratch" / "feed").iterdir())  # every partition deleted after its task
@@ -116,7 +118,7 @@ def test_streamed_signals_equal_detect_feed_in_the_store(
     d, ctx, gen, mod = data
     kept = tmp_path / "kept"
     kept.mkdir()
-    run = mod.stream_feed(ctx, gen, N_PARTS, tmp_path / "scratch", keep_feed=kept)
+    run = mod.stream_feed(ctx, gen, N_PARTS, tmp_path / "scratch", keep_feed=kept, collect=True)
     ws = Workspace.open(d / "ws")
     try:
         detect_feed(ws, str(kept))
@@ -141,8 +143,39 @@ def test_streamed_run_on_dask_equals_local(
     data: tuple[Path, DetectContext, BulkFeed, Any], client: Any, tmp_path: Path
 ) -> None:
     _, ctx, gen, mod = data
-    local = mod.stream_feed(ctx, gen, N_PARTS, tmp_path / "a")
-    dask = mod.stream_feed(ctx, gen, N_PARTS, tmp_path / "b", client=client)
+    local = mod.stream_feed(ctx, gen, N_PARTS, tmp_path / "a", collect=True)
+    dask = mod.stream_feed(ctx, gen, N_PARTS, tmp_path / "b", client=client, shards=2, collect=True)
     assert dask.rows == local.rows
     assert dask.max_feed_files <= 4
     assert by_signal_id(dask.detection.signals).equals(by_signal_id(local.detection.signals))
+    assert dask.detection.ambiguous == local.detection.ambiguous
+    # the streamed count and digest (files read one at a time) agree, whatever the shards
+    assert (
+        (dask.signals, dask.digest)
+        == (local.signals, local.digest)
+        == (local.detection.signals.height, local.digest)
+    )
+
+
+def test_streamed_run_with_tracked_slices_on_dask_equals_ordinary_run(
+    data: tuple[Path, DetectContext, BulkFeed, Any], client: Any, tmp_path: Path
+) -> None:
+    """Workers holding 3 slices of the tracked set (``--tracked-partitions 3``), 4 shards: same rows."""
+    d, ctx, gen, mod = data
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    sliced = mod.stream_feed(
+        ctx,
+        gen,
+        N_PARTS,
+        tmp_path / "s",
+        client=client,
+        keep_feed=kept,
+        tracked_partitions=3,
+        shards=4,
+        collect=True,
+    )
+    assert sliced.shards == 4
+    ordinary = _signals_of_ordinary_run(d, ctx, kept)
+    assert by_signal_id(sliced.detection.signals).equals(ordinary)
+    assert sliced.signals == ordinary.height

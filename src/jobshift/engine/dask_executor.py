@@ -109,7 +109,7 @@ class DaskExecutor:
             ctx_f = client.scatter(ctx, broadcast=True, hash=False)
             run = uuid.uuid4().hex[:12]
             self._spill(client, ctx_f, paths, run, self.results_dir)
-            return finish(_mapper(client, run))
+            return finish(dask_mapper(client, run, {id(ctx): ctx_f}))
         finally:
             if client is not self.client:
                 client.close()
@@ -180,10 +180,11 @@ class DaskExecutor:
         self.stats = {"rows": sum(r for r, _ in rows_bad), "bad": sum(b for _, b in rows_bad)}
 
 
-def _mapper(client: Any, run: str) -> Mapper:
+def dask_mapper(client: Any, run: str, scattered: dict[int, Any] | None = None) -> Mapper:
     """A :data:`~jobshift.engine.feed_shards.Mapper` submitting Dask tasks; a context argument is
-    scattered once to every worker (broadcast), not pickled into each task."""
-    scattered: dict[int, Any] = {}
+    scattered once to every worker (broadcast), not pickled into each task. ``scattered``: contexts
+    the caller already broadcast (``id(ctx)`` → future), used as they are (no second copy)."""
+    scattered = {} if scattered is None else dict(scattered)
 
     def arg(a: Any) -> Any:
         if not isinstance(a, DetectContext):

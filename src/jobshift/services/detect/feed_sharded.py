@@ -42,10 +42,13 @@ from jobshift.utils.timeutil import utcnow
 
 
 @contextmanager
-def _task_setup(
+def task_setup(
     ctx: DetectContext, results_dir: str, tracked_partitions: int | None
 ) -> Iterator[tuple[DetectContext, TrackedSlices | None, PartitionFn]]:
-    """(context the tasks get, slices or None, partition task); slices live while the run does."""
+    """(context the tasks get, slices or None, partition task); slices live while the run does.
+
+    A caller that feeds the partitions itself (benchmarks/scale_stream.py) runs each one with the
+    partition task and ``detect_partition_to_dir``, then :func:`finalize_sharded` inside this block."""
     if not tracked_partitions:
         yield ctx, None, detect_partition
         return
@@ -71,7 +74,7 @@ def run_feed_sharded(
     and the profiles read. ``results_dir`` must be shared with the workers."""
     Path(results_dir).mkdir(parents=True, exist_ok=True)
     n = shards
-    with _task_setup(ctx, results_dir, tracked_partitions) as (task_ctx, slices, partition_fn):
+    with task_setup(ctx, results_dir, tracked_partitions) as (task_ctx, slices, partition_fn):
         if executor == "local":
             counts = [
                 detect_partition_to_dir(task_ctx, p, results_dir, i, partition_fn)
