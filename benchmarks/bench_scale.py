@@ -103,6 +103,16 @@ def _rss_now() -> dict[str, float]:
     return {"rss_mb": round(psutil.Process().memory_info().rss / 2**20, 1), "peak_mb": peak_rss_mb()}
 
 
+def _phase_peaks(series: list[tuple[float, dict[str, float]]], cut: float) -> dict[str, dict[str, float]]:
+    """Each process's sampled peak while the partitions stream (t ≤ ``cut``) and during the finalize."""
+    out: dict[str, dict[str, float]] = {"stream": {}, "finalize": {}}
+    for t, now in series:
+        phase = out["stream" if t <= cut else "finalize"]
+        for name, mb in now.items():
+            phase[name] = max(phase.get(name, 0.0), mb)
+    return out
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """One measured streaming run (see the module docstring)."""
     marks: dict[str, dict[str, float]] = {}
@@ -201,6 +211,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         client_memory_marks=marks,
         timeline=res.timeline,
         rss_timeline=sampler.series,
+        sampled_peak_by_phase=_phase_peaks(sampler.series, res.detect_s),
     )
     return r
 
@@ -231,7 +242,7 @@ def main() -> None:
         tag += f"_t{args.tracked_share}_h{args.hire_share}_s{args.same_name_share}"
     (OUT / f"bench_scale_{tag}.json").write_text(json.dumps(r, indent=2))
     print(json.dumps({k: v for k, v in r.items() if k not in ("timeline", "rss_timeline")}, indent=2))
-    for t, mb in r.get("rss_timeline", [])[:: max(1, len(r.get("rss_timeline", [])) // 40)]:
+    for t, mb in r.get("rss_timeline", [])[:: max(1, len(r.get("rss_timeline", [])) // 60)]:
         print(f"{t:8.1f} s  " + "  ".join(f"{k} {v:.0f}" for k, v in mb.items()))
 
 

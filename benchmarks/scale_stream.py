@@ -84,7 +84,7 @@ class RssSampler:
     pids: dict[str, int]
     every: float = 0.5
     peaks: dict[str, float] = field(default_factory=dict)
-    series_every: float = 5.0
+    series_every: float = 0.5
     series: list[tuple[float, dict[str, float]]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None

@@ -170,16 +170,20 @@ def hire_shard(
     roots = ctx.accounts.select(
         pl.col("account_id").alias("cur_account_id"), pl.col("acc_root").alias("_root")
     )
-    hires = pruned(results_dir, n_parts, "new_hires").collect()
-    prof = _profiles_of(results_dir, n_parts, hires.select("person_key").unique())
+    # which hires are this shard's: two columns of every hire's profile, then only the shard's rows
+    hires_lf = pruned(results_dir, n_parts, "new_hires")
     mine = (
-        prof.select("person_key", "cur_account_id")
+        pruned(results_dir, n_parts, "profiles")
+        .select("person_key", "cur_account_id")
+        .join(hires_lf.select("person_key").unique(), on="person_key", how="semi")
+        .collect()
+        .unique("person_key", keep="first", maintain_order=True)
         .join(roots, on="cur_account_id", how="left")
         .filter(shard_of("_root", n) == shard)
         .select("person_key")
     )
-    hires = hires.join(mine, on="person_key", how="semi")
-    prof = prof.join(mine, on="person_key", how="semi")
+    hires = hires_lf.join(mine.lazy(), on="person_key", how="semi").collect()
+    prof = _profiles_of(results_dir, n_parts, mine)
     cs = range(n_contact_shards)
     known = (
         pl.concat([pl.scan_parquet(out_path(results_dir, "known", s)) for s in cs])
