@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import tldextract
 
+from jobshift.domain.normalize.memo import MEMOS
+
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=False)
 _STRIP = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/]*@)?")
 _HOSTCHARS = re.compile(r"^[a-z0-9.-]+$")
@@ -35,10 +37,18 @@ FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
 def normalize_domain(raw: str | None) -> str | None:
     """``"https://www.Shop.Example.co.uk/about"`` → ``"example.co.uk"``; ``None`` if no domain.
 
-    Accepts URLs, bare hosts and email addresses (the part after ``@``).
+    Accepts URLs, bare hosts and email addresses (the part after ``@``). Earlier runs' results are
+    consulted first while :func:`jobshift.domain.normalize.memo.warm` is open.
     """
     if not raw:
         return None
+    memo = MEMOS["domain"]
+    if raw in memo.known:
+        return memo.known[raw]
+    return memo.note(raw, _normalize_domain(raw))
+
+
+def _normalize_domain(raw: str) -> str | None:
     s = raw.strip().lower()
     if not s:
         return None
