@@ -13,7 +13,7 @@ import pytest
 
 from feed_kit import detect_context
 from jobshift.domain.normalize.companies import normalize_company_name
-from jobshift.domain.normalize.domains import normalize_domain
+from jobshift.domain.normalize.domains import _registrable, normalize_domain
 from jobshift.domain.normalize.memo import warm
 from jobshift.engine.incremental import STATE_VERSION, detect_release, finalize_run, gc_paused
 from jobshift.services.detect.feed_state import load_state, save_state, state_dir
@@ -22,17 +22,19 @@ from test_feed_incremental import _full, _release2, _write_release, base  # noqa
 
 def _clear_caches() -> None:
     normalize_domain.cache_clear()
+    _registrable.cache_clear()
     normalize_company_name.cache_clear()
 
 
 def test_warm_lends_known_results_and_records_new_ones() -> None:
     _clear_caches()
     try:
-        with warm({"domain": {"shop.acme.com": "other.example"}}) as seen:
+        with warm({"host": {"shop.acme.com": "other.example"}}) as seen:
             assert normalize_domain("shop.acme.com") == "other.example"  # the lent result, not computed
             assert normalize_domain("https://www.shop.example.co.uk/a") == "example.co.uk"
             assert normalize_company_name("The ACME Corporation, Inc.") == "acme"
-        assert seen["domain"] == {"https://www.shop.example.co.uk/a": "example.co.uk"}
+            assert normalize_domain("jane@SHOP.acme.com") == "other.example"  # by host: lent too
+        assert seen["host"] == {"www.shop.example.co.uk": "example.co.uk"}  # keyed by host
         assert seen["company"] == {"The ACME Corporation, Inc.": "acme"}
         _clear_caches()
         assert normalize_domain("shop.acme.com") == "acme.com"  # nothing lent outside the block

@@ -92,7 +92,7 @@ class FeedState:
     final: FinalCache | None = None
     """The run's finalized output (:mod:`jobshift.engine.incremental_final`), once finalized."""
     norm: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=NORM_SCHEMA))
-    """Company texts the runs normalized (``fn``: ``domain``/``company``, ``raw`` → ``value``), lent to
+    """Company texts the runs normalized (``fn``: ``host``/``company``, ``raw`` → ``value``), lent to
     the next run's converter (:mod:`jobshift.domain.normalize.memo`)."""
 
 

@@ -42,13 +42,6 @@ def normalize_domain(raw: str | None) -> str | None:
     """
     if not raw:
         return None
-    memo = MEMOS["domain"]
-    if raw in memo.known:
-        return memo.known[raw]
-    return memo.note(raw, _normalize_domain(raw))
-
-
-def _normalize_domain(raw: str) -> str | None:
     s = raw.strip().lower()
     if not s:
         return None
@@ -63,6 +56,20 @@ def _normalize_domain(raw: str) -> str | None:
         return None
     if not _HOSTCHARS.match(s):
         return None
+    return _registrable(s)
+
+
+@lru_cache(maxsize=262_144)
+def _registrable(host: str) -> str | None:
+    """The registrable domain of a host (tldextract). Cached by host: a work email's raw text is one
+    person's, its host is shared; earlier runs' results are lent by the ``host`` memo."""
+    memo = MEMOS["host"]
+    if host in memo.known:
+        return memo.known[host]
+    return memo.note(host, _extract(host))
+
+
+def _extract(s: str) -> str | None:
     ext = _EXTRACT(s)
     if not ext.domain or not ext.suffix:
         return None

@@ -1,6 +1,6 @@
 """Results of the costly normalizers carried from one run to the next (an incremental feed release).
 
-:func:`~jobshift.domain.normalize.domains.normalize_domain` (tldextract) and
+:func:`~jobshift.domain.normalize.domains.normalize_domain` (tldextract, by host) and
 :func:`~jobshift.domain.normalize.companies.normalize_company_name` keep an in-process ``lru_cache``;
 a fresh process converting only the changed 5% of a release starts with it empty and pays for every
 company text again, although the last release's run normalized the same texts. :func:`warm` lends
@@ -31,7 +31,7 @@ class Memo:
         return value
 
 
-MEMOS: dict[str, Memo] = {"domain": Memo(), "company": Memo()}
+MEMOS: dict[str, Memo] = {"host": Memo(), "company": Memo()}
 """The normalizers that consult a memo, by name (the ``fn`` column of a stored memo table)."""
 
 
