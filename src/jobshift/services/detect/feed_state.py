@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.ipc as ipc
 
 from jobshift.engine.detect import BatchResult
 from jobshift.engine.incremental import NORM_SCHEMA, STATE_VERSION, FeedState
@@ -37,6 +39,12 @@ _FINAL = ("signals", "ambiguous", "matched")
 def state_dir(workspace: Path) -> Path:
     """The state directory of a workspace."""
     return workspace / STATE_DIR
+
+
+def _read(path: Path) -> pl.DataFrame:
+    """An Arrow IPC file memory-mapped, without a copy (``pl.read_ipc`` copies: 0.51 vs 0.02 CPU-s for
+    the 615 MB of a 1M-person state); the pages are read when a column is used."""
+    return pl.DataFrame(pl.from_arrow(ipc.open_file(pa.memory_map(str(path))).read_all()))
 
 
 def load_state(workspace: Path) -> FeedState | None:
@@ -55,10 +63,10 @@ def load_state(workspace: Path) -> FeedState | None:
                 STATE_VERSION,
             )
             return None
-        t = {name: pl.read_ipc(d / f"{name}.arrow") for name in _TABLES}
+        t = {name: _read(d / f"{name}.arrow") for name in _TABLES}
         final_key = meta.get("final_key")
-        f = {name: pl.read_ipc(d / f"{name}.arrow") for name in _FINAL} if final_key else {}
-    except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
+        f = {name: _read(d / f"{name}.arrow") for name in _FINAL} if final_key else {}
+    except (OSError, ValueError, pa.ArrowException, pl.exceptions.PolarsError) as exc:
         log.warning("feed state %s is unreadable (%s): not used (a full run)", d, exc)
         return None
     final = FinalCache(str(final_key), f["signals"], f["ambiguous"], f["matched"]) if f else None
