@@ -1,7 +1,7 @@
 """Confirming an uncertain signal plans it through the outbox at once, exactly as ``jobshift push`` would:
-in store mode the lead exists right away (routed, audited, notified like any other); in HubSpot mode the
-outbox row is queued and the next push applies it once ("confirm and push" applies it now). Re-confirming
-changes nothing."""
+in store mode the lead exists right away (routed, audited, notified like any other); in HubSpot and
+Salesforce mode the outbox row is queued and the next push applies it once ("confirm and push" applies it
+now). Re-confirming changes nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from sqlalchemy import func, select
 
 from fakes.hubspot import ENV as HS_ENV
 from fakes.hubspot import FakeHubSpot
+from fakes.salesforce import FakeSalesforce
+from fakes.salesforce_org import deployed_fields
+from fakes.salesforce_setup import ENV as SF_ENV
+from fakes.salesforce_setup import ORG_EXTERNAL_IDS
 from jobshift.cli.main import main
 from jobshift.services.notify.notify_plan import plan as plan_notifications
 from jobshift.services.workspace import Workspace
@@ -176,3 +180,53 @@ def test_a_crm_not_set_up_leaves_the_confirmation_for_the_next_push(
     out = " ".join(capsys.readouterr().out.split())
     assert "not planned now" in out and "the next push plans it" in out, out
     assert _signal(seeded)["status"] == "new" and _outbox(seeded) == []  # the decision stands
+
+
+def _salesforce_mode(ws: Workspace, sf: FakeSalesforce) -> None:
+    toml = Path(ws.path) / "jobshift.toml"
+    doc = tomlkit.parse(toml.read_text(encoding="utf-8"))
+    doc.setdefault("push", tomlkit.table())["crm"] = "salesforce"  # type: ignore[index]
+    doc.setdefault("salesforce", tomlkit.table()).update(  # type: ignore[union-attr]
+        {
+            "login_url": sf.url,
+            "username": "integration@example.com",
+            "client_id": "test-client",
+            "ca_bundle": str(sf.cert),
+            "backoff_base_seconds": 0.001,
+            "backoff_max_seconds": 0.01,
+        }
+    )
+    toml.write_text(tomlkit.dumps(doc), encoding="utf-8")
+
+
+def _sf_leads(sf: FakeSalesforce) -> list[dict[str, object]]:
+    return [r for r in sf.records("Lead") if r.get("Company") == "Farway"]
+
+
+def test_salesforce_mode_queues_the_row_and_push_writes_one_lead(
+    seeded: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for k, v in SF_ENV.items():
+        monkeypatch.setenv(k, v)
+    add_uncertain(seeded)
+    ws = ["-w", str(seeded.path)]
+    # the org as `jobshift crm setup` leaves it: jobshift's shipped DX fields and its external id deployed
+    fields = {o: deployed_fields(o) for o in ("Lead", "Contact")}
+    with FakeSalesforce(tmp_path, custom_fields=fields, external_ids=ORG_EXTERNAL_IDS) as sf:
+        _salesforce_mode(seeded, sf)
+        assert main([*ws, "review", "confirm", "s-u1"]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        assert "1 lead(s) queued in the outbox for the next push to salesforce" in out, out
+        assert ("create_lead", "pending") in [(o["kind"], o["status"]) for o in _outbox(seeded)]
+        assert _signal(seeded)["status"] == "new" and not _sf_leads(sf)
+        main([*ws, "push"])  # the contact update of c-2 (not in this org) may fail; the lead must not
+        pushed = capsys.readouterr()
+        assert _created(seeded) == ["applied"], (pushed.out, pushed.err, _outbox(seeded))
+        made = _sf_leads(sf)
+        assert len(made) == 1 and made[0]["LastName"] == "Stay"
+        sig = _signal(seeded)
+        assert sig["status"] == "pushed" and sig["lead_id"] == made[0]["Id"]
+        main([*ws, "push"])  # applied once
+        assert main([*ws, "review", "confirm", "s-u1"]) == 0  # a second confirmation changes nothing
+        main([*ws, "push"])
+        assert len(_sf_leads(sf)) == 1 and _created(seeded) == ["applied"]

@@ -13,9 +13,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from jobshift.services.browse.labels import company_text, person_text, signal_label, title_text
+from jobshift.services.browse.labels import signal_label
 from jobshift.services.crm.crm_links import CrmLinks, crm_links
-from jobshift.services.display import field_text, person_of
+from jobshift.services.display import company_text, field_text, person_of, person_text
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -82,8 +82,8 @@ def _person(value: Any, last: object = None) -> str:
 
 templates.env.filters.update(dt=_dt, money=_money, num=_num, pct=_pct, slug=_slug, signal_label=signal_label)
 # display text (domain/display): `{{ row.title | display('title') }}`, `{{ lead | person }}` or
-# `{{ first | person(last) }}`, `{{ title | title_text }}`, `{{ company | company(account_name) }}`
-templates.env.filters.update(display=field_text, person=_person, title_text=title_text, company=company_text)
+# `{{ first | person(last) }}`, `{{ company | company(account_name) }}`
+templates.env.filters.update(display=field_text, person=_person, company=company_text)
 templates.env.globals.update(query_with=query_with, log_share=log_share)
 
 
