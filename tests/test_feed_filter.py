@@ -278,3 +278,21 @@ def test_feed_runs_give_the_same_signals(bench_feed: tuple[Path, DetectContext])
     assert full.signals.height > 50
     assert by_signal_id(fast.signals).equals(by_signal_id(full.signals))
     assert fast.ambiguous == full.ambiguous
+
+
+def test_gzip_empty_and_broken_files_give_the_full_results(tmp_path: Path) -> None:
+    import gzip
+
+    ctx = _edge_context()
+    jl, _ = _write(tmp_path, "edge", EDGE, NOISE)
+    gz = tmp_path / "edge.jsonl.gz"
+    gz.write_bytes(gzip.compress(Path(jl).read_bytes() + b'{"id": "bin\xff", "observed_at": "2026-11-18"}\n'))
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    ctrl = tmp_path / "ctrl.jsonl"
+    ctrl.write_bytes(
+        b'{"id": "t1", "first_name": "Bob\tX", "last_name": "Stone", "work_email": "bob.stone@acme.com", '
+        b'"observed_at": "2026-11-18"}\r\n' + Path(jl).read_bytes()
+    )
+    for path in (gz, empty, ctrl):
+        assert_same_partition(ctx, str(path))

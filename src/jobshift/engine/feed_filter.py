@@ -73,6 +73,8 @@ _STRING_VALUE = r'"([^"]*)"'
 _SCALAR_VALUE = r"[-0-9tf]"
 # outside strings, plain JSON holds only these (anything else — exponents, NaN, long numbers — is left to
 # orjson, whose verdict the full path uses)
+# control characters (raw ones inside a string are invalid JSON: orjson's verdict is needed)
+_CONTROL = r"[\x00-\x09\x0b\x0c\x0e-\x1f]|\r."
 _ODD_OUTSIDE = r"[^ \t\r{}\[\],:0-9.\-]|[0-9]{16}|(?:^|[^0-9.])0[0-9]|\.(?:[^0-9]|$)"
 
 
@@ -337,7 +339,10 @@ def _convert(path: str, lines: pl.Series, table: Any, pos: list[int]) -> tuple[p
 def read_relevant(ctx: DetectContext, path: str, sub_batch_rows: int) -> RelevantPartition | None:
     """The pre-filtered read of ``path`` (see the module docstring); ``None`` when the file's shape is
     not one this reader handles (Parquet top-level fields that are not text): use the full read."""
-    lines, table = _rows_text(path)
+    try:
+        lines, table = _rows_text(path)
+    except (pl.exceptions.PolarsError, UnicodeError, ValueError):  # e.g. invalid UTF-8 in a .jsonl.gz
+        return None
     if table is not None:
         top = _parquet_top(table)
         if top is None:
@@ -347,7 +352,11 @@ def read_relevant(ctx: DetectContext, path: str, sub_batch_rows: int) -> Relevan
     else:
         top, ok = _top_fields(lines)
         outside = lines.str.replace_all(r'"[^"]*"', "").str.replace_all("true|false|null", "")
-        odd = lines.str.contains("\\", literal=True) | outside.str.contains(_ODD_OUTSIDE)
+        odd = (
+            lines.str.contains("\\", literal=True)
+            | lines.str.contains(_CONTROL)
+            | outside.str.contains(_ODD_OUTSIDE)
+        )
     st = FilterStats(rows=lines.len())
     df = _person_fields(top).with_columns(
         lines, pl.int_range(pl.len(), dtype=pl.UInt32).alias("pos"), ok, odd.alias("odd")
