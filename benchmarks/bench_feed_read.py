@@ -114,6 +114,7 @@ def main() -> None:
 
     from jobshift.engine import feed
     from jobshift.engine.feed import detect_partition, read_partition
+    from jobshift.engine.feed_keys import feed_keys
     from jobshift.engine.feed_raw import read_raw
     from jobshift.services.detect.detecting import build_context, default_tracked_set
     from jobshift.services.workspace import Workspace
@@ -130,7 +131,9 @@ def main() -> None:
     )
     ws = Workspace.open(args.dir)
     with ws.store.connect() as conn:
-        blob = pickle.dumps(build_context(conn, ws.config, default_tracked_set(conn), None))
+        ctx0 = build_context(conn, ws.config, default_tracked_set(conn), None)
+        feed_keys(ctx0)  # as the feed service does before broadcasting the context
+        blob = pickle.dumps(ctx0)
     ws.close()
     with open("/proc/loadavg") as fh:
         load = fh.read().split()[:3]

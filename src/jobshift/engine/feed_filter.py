@@ -27,6 +27,7 @@ since a batch's name matches depend on the other rows of the batch: the results 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,19 +64,23 @@ _SIMPLE_EMAIL = (
 )
 _SIMPLE_PERSON = r"^(?:https?://)?(?:www\.)?linkedin\.com/in/([a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)/?$"
 # e-mail-like runs: any normalized e-mail of a row is one of these (dots stripped), see feed_keys
-_EMAIL_RUN = r'[^@\s<>(),;:"\[\]]+@[a-z0-9.-]+'
-# host-like runs: [-.0-9a-z] and non-ASCII characters, holding a dot
-_HOST_CHARS = r"[^\x00-\x2c\x2f\x3a-\x60\x7b-\x7f]"
+_NON_ASCII = r"[^\x00-\x7f]"
+_EMAIL_RUN = r'[^@\s<>(),;:"\[\]]+@(?:[a-zA-Z0-9.-]|[^\x00-\x7f])+'
+# host-like runs: [-.0-9A-Za-z] and non-ASCII characters, holding a dot
+_HOST_CHARS = r"[^\x00-\x2c\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]"
 _HOST_RUN = f"{_HOST_CHARS}*\\.{_HOST_CHARS}*"
 _NAME_KEYS = r'"(?:job_company_name|name|company)"\s*:\s*'
 _PAGE_KEYS = r'"(?:job_company_linkedin_url|linkedin_url)"\s*:\s*'
 _STRING_VALUE = r'"([^"]*)"'
 _SCALAR_VALUE = r"[-0-9tf]"
-# outside strings, plain JSON holds only these (anything else — exponents, NaN, long numbers — is left to
-# orjson, whose verdict the full path uses)
-# control characters (raw ones inside a string are invalid JSON: orjson's verdict is needed)
-_CONTROL = r"[\x00-\x09\x0b\x0c\x0e-\x1f]|\r."
-_ODD_OUTSIDE = r"[^ \t\r{}\[\],:0-9.\-]|[0-9]{16}|(?:^|[^0-9.])0[0-9]|\.(?:[^0-9]|$)"
+# rows left to orjson (whose verdict the full path uses) and to the converter: a backslash (an escape: a
+# string may not read literally), a raw control character (invalid inside a string), numbers pyarrow and
+# orjson may read differently (exponents, 16+ digits, NaN / Infinity, leading zeros, "1."). One pass; a
+# string that merely looks like these only sends its row down the slow path.
+_ODD = (
+    r"\\|[\x00-\x09\x0b\x0c\x0e-\x1f]|\r.|[0-9][eE][-+0-9]|[0-9]{16}|NaN|Infinity"
+    r"|[:\[,]\s*-?0[0-9]|[0-9]\.(?:[^0-9]|$)"
+)
 
 
 @dataclass
@@ -201,9 +206,9 @@ def _email_hits(text: pl.Series, keys: FeedKeys) -> pl.Series:
         .select("r", pl.col("t").str.extract_all(_EMAIL_RUN).alias("e"))
         .explode("e")
         .drop_nulls("e")
-        .with_columns(pl.col("e").str.strip_chars("."))
+        .with_columns(pl.col("e").str.strip_chars(".").str.to_lowercase())
     )
-    hit = pl.col("e").is_in(keys.emails.implode()) | pl.col("e").str.contains(r"[^\x00-\x7f]")
+    hit = pl.col("e").is_in(keys.emails.implode()) | pl.col("e").str.contains(_NON_ASCII)
     rows = runs.filter(hit)["r"].unique()
     return (
         pl.Series("hit", [False] * text.len()).scatter(rows, True)
@@ -212,22 +217,21 @@ def _email_hits(text: pl.Series, keys: FeedKeys) -> pl.Series:
     )
 
 
-def _company_hits(raw: pl.Series, text: pl.Series, keys: FeedKeys) -> pl.Series:
-    """Rows naming a company that may resolve to a watched account (``text``: ``raw`` lower-cased)."""
+def _company_hits(text: pl.Series, keys: FeedKeys) -> pl.Series:
+    """Rows of ``text`` naming a company that may resolve to a watched account."""
     base = pl.DataFrame({"t": text}).with_row_index("r")
-    raw_base = pl.DataFrame({"t": raw}).with_row_index("r")
     hits: list[pl.Series] = []
     if keys.domain_labels >= 2:
         hosts = (
             base.select("r", pl.col("t").str.extract_all(_HOST_RUN).alias("h"))
             .explode("h")
             .drop_nulls("h")
-            .with_columns(pl.col("h").str.strip_chars("."))
+            .with_columns(pl.col("h").str.strip_chars(".").str.to_lowercase())
             .filter(pl.col("h").str.contains(".", literal=True))
             .with_columns(pl.col("h").str.split(".").alias("l"))
         )
         dom = keys.domains.implode()
-        cond = pl.col("h").str.contains(r"[^\x00-\x7f]")
+        cond = pl.col("h").str.contains(_NON_ASCII)
         for k in range(2, keys.domain_labels + 1):
             cond = cond | (
                 (pl.col("l").list.len() >= k) & pl.col("l").list.slice(-k, k).list.join(".").is_in(dom)
@@ -240,7 +244,7 @@ def _company_hits(raw: pl.Series, text: pl.Series, keys: FeedKeys) -> pl.Series:
     hits.append(odd_scalar["r"])
     for pattern, test in ((_NAME_KEYS, keys.name_may_match), (_PAGE_KEYS, keys.page_may_match)):
         vals = (
-            raw_base.select("r", pl.col("t").str.extract_all(pattern + _STRING_VALUE).alias("v"))
+            base.select("r", pl.col("t").str.extract_all(pattern + _STRING_VALUE).alias("v"))
             .explode("v")
             .drop_nulls("v")
             .with_columns(pl.col("v").str.extract(pattern + _STRING_VALUE, 1))
@@ -259,7 +263,7 @@ def relevant_mask(ctx: DetectContext, rows: pl.DataFrame) -> pl.Series:
     keys = feed_keys(ctx)
     if not rows.height:
         return pl.Series("hit", [], dtype=pl.Boolean)
-    text = rows["line"].str.to_lowercase()
+    text = rows["line"]
     direct = rows.select(
         pl.col("linkedin_norm").is_in(keys.linkedin.implode()).fill_null(False)
         | pl.col("work_norm").is_in(keys.emails.implode()).fill_null(False)
@@ -269,7 +273,7 @@ def relevant_mask(ctx: DetectContext, rows: pl.DataFrame) -> pl.Series:
     if keys.watched:
         rest = (~hit).arg_true()
         if rest.len():
-            more = _company_hits(rows["line"].gather(rest), text.gather(rest), keys)
+            more = _company_hits(text.gather(rest), keys)
             hit = hit.scatter(rest.filter(more), True)
     return hit.alias("relevant")
 
@@ -310,10 +314,19 @@ def _parquet_top(table: Any) -> pl.DataFrame | None:
     return pl.DataFrame(cols)
 
 
-def _records(lines: pl.Series, table: Any, pos: list[int]) -> list[Any]:
-    if table is not None:
-        return list(table.take(pos).to_pylist()) if pos else []
-    return [parse_line(t.encode("utf-8", "surrogateescape")) for t in lines.gather(pos).to_list()]
+_CHUNK = 2_000
+
+
+def _records(lines: pl.Series, table: Any, pos: list[int]) -> Iterator[Any]:
+    """The parsed rows at ``pos``, chunk by chunk (a list of every parsed row would keep hundreds of
+    thousands of dicts alive, and the garbage collector would walk them again and again)."""
+    for i in range(0, len(pos), _CHUNK):
+        part = pos[i : i + _CHUNK]
+        if table is not None:
+            yield from table.take(part).to_pylist()
+        else:
+            for t in lines.gather(part).to_list():
+                yield parse_line(t.encode("utf-8", "surrogateescape"))
 
 
 def _convert(path: str, lines: pl.Series, table: Any, pos: list[int]) -> tuple[pl.DataFrame, int]:
@@ -351,12 +364,7 @@ def read_relevant(ctx: DetectContext, path: str, sub_batch_rows: int) -> Relevan
         odd = lines.str.contains("\\", literal=True)
     else:
         top, ok = _top_fields(lines)
-        outside = lines.str.replace_all(r'"[^"]*"', "").str.replace_all("true|false|null", "")
-        odd = (
-            lines.str.contains("\\", literal=True)
-            | lines.str.contains(_CONTROL)
-            | outside.str.contains(_ODD_OUTSIDE)
-        )
+        odd = lines.str.contains(_ODD)
     st = FilterStats(rows=lines.len())
     df = _person_fields(top).with_columns(
         lines, pl.int_range(pl.len(), dtype=pl.UInt32).alias("pos"), ok, odd.alias("odd")

@@ -10,8 +10,8 @@ produce something in :func:`~jobshift.engine.detect.detect_batch` when
   holding a target or ICP account): company resolution only ever picks a candidate of one of its layers
   (registrable domain, LinkedIn page, exact normalized name, core name, fuzzy name block) or that
   candidate's parent, so a company none of whose layer keys belongs to a watched family cannot resolve
-  to a watched account (the fuzzy layer is asked itself: its 4-character blocks alone let through most
-  names).
+  to a watched account (for the fuzzy layer: a watched-family name of its block pool scores at least the
+  threshold — the blocks alone let through most names).
 
 :class:`FeedKeys` holds those key sets (built lazily from the context, then cached on it, so a Dask worker
 builds them once). The row side (:mod:`jobshift.engine.feed_filter`) computes a *superset* of each row's
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from rapidfuzz import fuzz, process
 
 from jobshift.domain.matching.companies import _BLOCK, CompanyIndex, _sorted_tokens
 from jobshift.domain.normalize.companies import company_core, normalize_company_name
@@ -55,6 +56,8 @@ class FeedKeys:
     family: frozenset[str]
     """Account ids of the watched families."""
     index: CompanyIndex
+    _pools: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per fuzzy block: the sorted-token keys of the watched-family names in it."""
     _name_hits: dict[str, bool] = field(default_factory=dict)
     _page_hits: dict[str, bool] = field(default_factory=dict)
 
@@ -72,10 +75,11 @@ class FeedKeys:
 
         doms = of_family(idx.by_domain)
         names = of_family(idx.by_name)
-        blocks: set[str] = set()
+        pools: dict[str, set[str]] = {}
         for n in names:
             key = idx._sorted.get(n) or _sorted_tokens(n)
-            blocks.update((key[:_BLOCK], key[-_BLOCK:]))
+            pools.setdefault(key[:_BLOCK], set()).add(key)
+            pools.setdefault(key[-_BLOCK:], set()).add(key)
         return cls(
             linkedin=c["linkedin_norm"].drop_nulls().unique(),
             emails=c["email_norm"].drop_nulls().unique(),
@@ -86,9 +90,10 @@ class FeedKeys:
             company_pages=frozenset(of_family(idx.by_linkedin)),
             names=frozenset(names),
             cores=frozenset(of_family(idx.by_core)),
-            fuzzy_blocks=frozenset(blocks),
+            fuzzy_blocks=frozenset(pools),
             family=frozenset(family),
             index=idx,
+            _pools={b: tuple(sorted(keys)) for b, keys in pools.items()},
         )
 
     def name_may_match(self, raw: str) -> bool:
@@ -104,13 +109,22 @@ class FeedKeys:
                 hit = (
                     norm in self.names
                     or (core is not None and core[0] in self.cores)
-                    or (
-                        (key[:_BLOCK] in self.fuzzy_blocks or key[-_BLOCK:] in self.fuzzy_blocks)
-                        and bool(self.index._fuzzy(norm)[0] & self.family)
-                    )
+                    or self._fuzzy_may_match(key)
                 )
             self._name_hits[raw] = hit
         return hit
+
+    def _fuzzy_may_match(self, key: str) -> bool:
+        """Whether a watched-family name of the fuzzy layer's pool for ``key`` (sorted tokens) scores
+        at least the threshold: the layer's answer (its best-scoring names) can hold a watched-family
+        account only then. The pool is the watched-family names sharing a block (a fraction of all)."""
+        pool = self._pools.get(key[:_BLOCK], ()) + self._pools.get(key[-_BLOCK:], ())
+        if not pool:
+            return False
+        hit = process.extractOne(
+            key, pool, scorer=fuzz.ratio, processor=None, score_cutoff=self.index.fuzzy_threshold
+        )
+        return hit is not None
 
     def page_may_match(self, raw: str) -> bool:
         """Whether a LinkedIn company URL (as written) is a watched-family account's page (cached)."""

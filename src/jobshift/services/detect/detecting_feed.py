@@ -14,10 +14,12 @@ import shutil
 import uuid
 from pathlib import Path
 
+from jobshift.engine import feed as feed_engine
 from jobshift.engine.batches import OBSERVATION_SCHEMA, frame
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch
 from jobshift.engine.feed import detect_feed_local, feed_partitions
+from jobshift.engine.feed_keys import feed_keys
 from jobshift.engine.finalize import Detection, finalize
 from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.incremental import detect_release
@@ -56,6 +58,8 @@ def run_feed(
     if executor not in EXECUTORS:
         raise UsageError(f"--executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
     results: list[BatchResult]
+    if feed_engine.PREFILTER:  # the pre-filter's key sets, built once here and broadcast with the context
+        feed_keys(ctx)
     if executor == "local":
         results, rows, _bad = detect_feed_local(ctx, paths, results_dir)
     else:
