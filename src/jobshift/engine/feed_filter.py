@@ -75,11 +75,11 @@ _STRING_VALUE = r'"([^"]*)"'
 _SCALAR_VALUE = r"[-0-9tf]"
 # rows left to orjson (whose verdict the full path uses) and to the converter: a backslash (an escape: a
 # string may not read literally), a raw control character (invalid inside a string), numbers pyarrow and
-# orjson may read differently (exponents, 16+ digits, NaN / Infinity, leading zeros, "1."). One pass; a
+# orjson may read differently (exponents, 16+ digits, NaN / Infinity, leading zeros). One pass; a
 # string that merely looks like these only sends its row down the slow path.
 _ODD = (
     r"\\|[\x00-\x09\x0b\x0c\x0e-\x1f]|\r.|[0-9][eE][-+0-9]|[0-9]{16}|NaN|Infinity"
-    r"|[:\[,]\s*-?0[0-9]|[0-9]\.(?:[^0-9]|$)"
+    r"|[:\[,]\s*-?0[0-9]"
 )
 
 
