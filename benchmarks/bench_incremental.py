@@ -14,7 +14,8 @@ child process:
   incr   the incremental run over r2 given r1's state (read + fingerprint every row, convert and detect
          the changed people, merge with the cached results, finalize, write the new state).
 The signal frames of ``full`` and ``incr`` are compared (sha256 of the sorted frame).
-Writes benchmarks/out/bench_incremental.json.
+``--reuse``: the releases and r1's state are kept from an earlier run; only ``full`` and ``incr`` run
+(``incr`` writes its state under ``DIR/releases/next/``). Writes benchmarks/out/bench_incremental.json.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def run_part(part: str, d: Path) -> dict[str, Any]:
     """One measured part in this (fresh) process; the context build is not timed."""
     from jobshift.engine.feed import detect_feed_local, feed_partitions
     from jobshift.engine.finalize import finalize
-    from jobshift.engine.incremental import detect_release
+    from jobshift.engine.incremental import detect_release, finalize_run
     from jobshift.services.detect.feed_state import load_state, save_state
 
     ctx = _ctx(d)
@@ -102,11 +103,16 @@ def run_part(part: str, d: Path) -> dict[str, Any]:
         out["rows"] = rows
     else:
         old = load_state(state_ws) if part == "incr" else None
-        t_load = time.perf_counter() - t0
+        steps = {"state_load": time.process_time() - c0}
+        c1 = time.process_time()
         run = detect_release(ctx, r1 if part == "state" else r2, old)
-        sig = finalize(ctx, [run.result]).signals
-        save_state(state_ws, run.state, "r1" if part == "state" else "r2")
-        out.update(run.stats, state_load_s=round(t_load, 2))
+        steps["release"], c1 = time.process_time() - c1, time.process_time()
+        sig = finalize_run(ctx, run).signals
+        steps["finalize"], c1 = time.process_time() - c1, time.process_time()
+        # the incremental part writes its state beside r1's, so that it can be measured again
+        save_state(state_ws if part == "state" else state_ws / "next", run.state, part)
+        steps["state_write"] = time.process_time() - c1
+        out.update(run.stats, cpu_steps_s={k: round(v, 2) for k, v in steps.items()})
     out.update(
         wall_s=round(time.perf_counter() - t0, 2),
         cpu_s=round(time.process_time() - c0, 2),
@@ -128,16 +134,19 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path("/tmp/jobshift-bench-detect"))
     ap.add_argument("--changed", type=float, default=0.05)
     ap.add_argument("--parts", type=int, default=4)
+    ap.add_argument(
+        "--reuse", action="store_true", help="keep the releases and r1's state of an earlier run: full + incr"
+    )
     ap.add_argument("--part", choices=("state", "full", "incr"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.part:
         print(json.dumps(run_part(args.part, args.dir)))
         return
-    built = write_releases(args.dir, args.changed, args.parts)
+    built = {} if args.reuse else write_releases(args.dir, args.changed, args.parts)
     with open("/proc/loadavg") as fh:
         load_before = fh.read().split()[:3]
     result: dict[str, Any] = {"load_avg_before": load_before, **built, "parts": args.parts}
-    for part in ("state", "full", "incr"):
+    for part in ("full", "incr") if args.reuse else ("state", "full", "incr"):
         result[part] = _child(part, args.dir)
     with open("/proc/loadavg") as fh:
         result["load_avg_after"] = fh.read().split()[:3]

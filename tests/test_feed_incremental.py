@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from jobshift.engine.context import DetectContext
 from jobshift.engine.feed import detect_feed_local, feed_partitions
 from jobshift.engine.feed_raw import read_raw
 from jobshift.engine.finalize import finalize
-from jobshift.engine.incremental import FeedState, detect_release
+from jobshift.engine.first_seen import PREVIOUS_SCHEMA
+from jobshift.engine.incremental import FeedState, detect_release, finalize_run
 from jobshift.services.detect.detecting_feed import detect_feed
 from jobshift.services.detect.feed_state import load_state, state_dir
 from jobshift.services.workspace import Workspace, init_workspace
@@ -88,7 +90,12 @@ def _full(ctx: DetectContext, paths: list[str]) -> pl.DataFrame:
 
 def _incremental(ctx: DetectContext, paths: list[str], old: FeedState | None) -> tuple[pl.DataFrame, Any]:
     run = detect_release(ctx, paths, old)
-    return finalize(ctx, [run.result]).signals.sort("signal_id"), run
+    det = finalize_run(ctx, run)
+    ref = finalize(ctx, [run.result])  # finalize over everything: the same signals and reports
+    assert det.signals.equals(ref.signals)
+    assert det.ambiguous == ref.ambiguous
+    assert det.counts == ref.counts
+    return det.signals.sort("signal_id"), run
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
@@ -218,3 +225,213 @@ def test_other_detection_code_forces_a_full_run(
     monkeypatch.setattr(incremental, "_CODE_FP", ["another version of the rules"])
     _, run2 = _incremental(ctx, p1, run1.state)
     assert run2.stats["mode"].startswith("full")
+
+
+def _edit(lines: list[bytes], edits: dict[int, dict[str, Any]], extra: list[dict[str, Any]]) -> list[bytes]:
+    """The feed with the fields of some lines replaced, and extra records appended."""
+    out = [
+        orjson.dumps({**orjson.loads(raw), **edits[i]}) if i in edits else raw for i, raw in enumerate(lines)
+    ]
+    return out + [orjson.dumps(rec) for rec in extra]
+
+
+def _name_only(lines: list[bytes], i: int) -> dict[str, Any]:
+    """Fields that leave line ``i``'s person only their name to be found by (no LinkedIn, no e-mail)."""
+    rec = orjson.loads(lines[i])
+    return {"id": f"{rec['id']}-n", "linkedin_url": None, "work_email": None, "emails": []}
+
+
+def _twin(lines: list[bytes], i: int, elsewhere: bool) -> dict[str, Any]:
+    """Another person with line ``i``'s name and history, no LinkedIn or e-mail; now at an unrelated
+    company (``elsewhere``: the two disagree, the contact is ambiguous) or at the same one."""
+    rec = orjson.loads(lines[i])
+    rec.update(id=f"{rec['id']}-twin", linkedin_url=None, work_email=None, emails=[])
+    if elsewhere:
+        rec.update(job_company_name="Twin Corp", job_company_website="twin-corp.example")
+    return rec
+
+
+def _chain(ctx: DetectContext, tmp_path: Path, releases: list[list[bytes]]) -> list[Any]:
+    """Each release detected incrementally after the previous one; each checked against a full run.
+    Returns the full runs' detections."""
+    state, fulls = None, []
+    for k, rel in enumerate(releases):
+        paths = _write_release(rel, tmp_path / f"r{k}")
+        run = detect_release(ctx, paths, state)
+        det = finalize_run(ctx, run)
+        results, _, _ = detect_feed_local(ctx, paths)
+        full = finalize(ctx, results)
+        if k:
+            assert run.stats["mode"] == "incremental" and run.stats["finalize"] == "incremental"
+        assert det.signals.equals(full.signals)
+        assert det.ambiguous == full.ambiguous
+        # (the candidate count is not compared: which name candidates a batch reports depends on the
+        # batch, finalize drops the same ones either way)
+        assert det.counts == finalize(ctx, [run.result]).counts
+        fulls.append(full)
+        state = run.state
+    return fulls
+
+
+def test_a_change_that_flips_an_ambiguity(base: tuple[Path, list[bytes]], tmp_path: Path) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    # people found by name only: alone (r0), with a twin elsewhere (r1: ambiguous), half of the twins
+    # at the same company (r2: those are decided again), no twins (r0)
+    who = list(range(0, 60, 3))
+    keys = {i: _name_only(lines, i) for i in who}
+    r0 = _edit(lines, keys, [])
+    r1 = _edit(lines, keys, [_twin(lines, i, True) for i in who])
+    r2 = _edit(lines, keys, [_twin(lines, i, k % 2 == 0) for k, i in enumerate(who)])
+    fulls = _chain(ctx, tmp_path, [r0, r1, r2, r0])
+    amb = [{a["contact_id"] for a in f.ambiguous} for f in fulls]
+    assert not amb[0] and amb[1] and amb[2] and not amb[3]
+    assert amb[2] < amb[1]  # the releases did flip ambiguities both ways
+
+
+def test_a_claim_moves_between_two_people(base: tuple[Path, list[bytes]], tmp_path: Path) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    line_of = {f"pdl:{orjson.loads(raw)['id']}": i for i, raw in enumerate(lines)}
+    first = _full(ctx, _write_release(lines, tmp_path / "r"))
+    strong = first.filter(pl.col("match_rule").str.starts_with("linkedin/") & pl.col("email").is_not_null())
+    # r1: A is found by LinkedIn and e-mail; r2: A's keys are gone and B (the next line: another person,
+    # with a contact of their own or none) carries A's LinkedIn: the contact's claim moves from A to B
+    moved: dict[int, dict[str, Any]] = {}
+    expect: dict[str, str] = {}
+    for contact_id, person_key in strong.select("contact_id", "person_key").head(12).iter_rows():
+        a = line_of[person_key]
+        ra, rb = orjson.loads(lines[a]), orjson.loads(lines[a + 1])
+        if a in moved or a + 1 in moved:
+            continue
+        moved[a] = {"linkedin_url": None, "work_email": None, "emails": []}
+        moved[a + 1] = {"linkedin_url": ra["linkedin_url"]}
+        expect[contact_id] = f"pdl:{rb['id']}"
+    r2 = _edit(lines, moved, [])
+    fulls = _chain(ctx, tmp_path, [lines, r2, lines])
+    claims = [
+        dict(
+            f.signals.filter(pl.col("contact_id").is_not_null())
+            .select("contact_id", "person_key")
+            .iter_rows()
+        )
+        for f in fulls
+    ]
+    assert any(claims[1].get(c) == b for c, b in expect.items())  # claims did move to B
+    assert claims[0] == claims[2]
+
+
+def test_a_new_run_date_finalizes_everything(base: tuple[Path, list[bytes]], tmp_path: Path) -> None:
+    import dataclasses
+    from datetime import date
+
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    p1 = _write_release(lines, tmp_path / "r1")
+    run1 = detect_release(ctx, p1, None)
+    finalize_run(ctx, run1)
+    later = dataclasses.replace(ctx.settings, run_date=date(2027, 6, 1))
+    ctx.settings = later
+    p2 = _write_release(_release2(lines), tmp_path / "r2")
+    run2 = detect_release(ctx, p2, run1.state)
+    det = finalize_run(ctx, run2)
+    assert run2.stats["mode"] == "incremental" and run2.stats["finalize"] == "full"
+    assert det.signals.equals(_full(ctx, p2))
+
+
+def _month(ym: str, k: int) -> str:
+    y, m = divmod(int(ym[:4]) * 12 + int(ym[5:7]) - 1 + k, 12)
+    return f"{y:04d}-{m + 1:02d}"
+
+
+def _newcomers(
+    ctx: DetectContext, lines: list[bytes], tmp_path: Path
+) -> tuple[list[dict[str, Any]], set[int]]:
+    """Per departed CRM contact at a watched account: an undated newcomer in the same role (see
+    :func:`test_a_departure_makes_and_unmakes_a_successor`); and the lines of the departed people."""
+    first = _full(ctx, _write_release(lines, tmp_path / "r"))
+    acc = ctx.accounts.select(
+        pl.col("account_id").alias("past_account_id"), "acc_name", "acc_domain", "is_watched"
+    )
+    left = (
+        first.filter((pl.col("type") == "job_change") & pl.col("job_started_date").is_not_null())
+        .join(acc, on="past_account_id")
+        .filter(pl.col("is_watched"))
+    )
+    # per departed contact, an undated newcomer in the same role who left a job elsewhere two months
+    # before the departure, seen two months after it: a successor candidate ("replaced holder")
+    newcomers = []
+    for k, r in enumerate(left.iter_rows(named=True)):
+        gone = r["job_started_date"][:7]
+        here = {"name": r["acc_name"], "website": r["acc_domain"]}
+        newcomers.append(
+            {
+                "id": f"succ-{k}",
+                "full_name": f"zed quorum{k}",
+                "first_name": "zed",
+                "last_name": f"quorum{k}",
+                "job_title": r["past_title"],
+                "job_company_name": r["acc_name"],
+                "job_company_website": r["acc_domain"],
+                "experience": [
+                    {"company": here, "title": {"name": r["past_title"]}, "is_primary": True},
+                    {
+                        "company": {"name": f"Prior {k} Co", "website": f"prior-{k}.example"},
+                        "title": {"name": r["past_title"]},
+                        "start_date": "2019-01",
+                        "end_date": _month(gone, -2),
+                    },
+                ],
+                "observed_at": _month(gone, 2) + "-01",
+            }
+        )
+    line_of = {f"pdl:{orjson.loads(raw)['id']}": i for i, raw in enumerate(lines)}
+    line_of = {f"pdl:{orjson.loads(raw)['id']}": i for i, raw in enumerate(lines)}
+    return newcomers, {line_of[p] for p in left.get_column("person_key")}
+
+
+def test_a_departure_makes_and_unmakes_a_successor(base: tuple[Path, list[bytes]], tmp_path: Path) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    newcomers, departed = _newcomers(ctx, lines, tmp_path)
+    r1 = _edit(lines, {}, newcomers)
+    r2 = [raw for i, raw in enumerate(r1) if i not in departed]  # the holders' profiles are gone
+    fulls = _chain(ctx, tmp_path, [lines, r1, r2, r1])
+    holder = [
+        f.signals.filter(pl.col("match_rule").str.starts_with("no_start_date_replaced_holder/")).height
+        for f in fulls
+    ]
+    assert holder[1] > 0 and holder[2] == 0 and holder[3] == holder[1]
+
+
+def test_earlier_observations_confirm_undated_hires(base: tuple[Path, list[bytes]], tmp_path: Path) -> None:
+    """The store's earlier observations (``previous``) are not part of the release: the undated hire
+    candidates are finalized again on every run that has them."""
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    newcomers, _ = _newcomers(ctx, lines, tmp_path)
+    paths = _write_release(_edit(lines, {}, newcomers), tmp_path / "r1")
+
+    def nothing(keys: Mapping[str, str]) -> pl.DataFrame:
+        return pl.DataFrame(schema=PREVIOUS_SCHEMA)
+
+    def elsewhere(keys: Mapping[str, str]) -> pl.DataFrame:
+        rows = [
+            (k, f"{_month(v[:7], -1)}-01", "Elsewhere Co", "elsewhere.example", None) for k, v in keys.items()
+        ]
+        return pl.DataFrame(rows, schema=PREVIOUS_SCHEMA, orient="row")
+
+    run1 = detect_release(ctx, paths, None)
+    finalize_run(ctx, run1, nothing)
+    run2 = detect_release(ctx, paths, run1.state)
+    det = finalize_run(ctx, run2, elsewhere)
+    assert run2.stats["finalize"] == "incremental" and run2.stats["people_detected"] == 0
+    full = finalize(ctx, [run2.result], elsewhere)
+    assert det.signals.equals(full.signals)
+    seen = full.signals.filter(pl.col("match_rule").str.starts_with("no_start_date_first_seen_elsewhere/"))
+    assert (
+        seen.height
+        > finalize(ctx, [run1.result], nothing)
+        .signals.filter(pl.col("match_rule").str.starts_with("no_start_date_first_seen_elsewhere/"))
+        .height
+    )

@@ -458,3 +458,12 @@ def _finish(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
     )
     out = [f for f in SIGNAL_FIELDS if f != "detected_at"]
     return df.select(out).sort("signal_id")
+
+
+def identity_matches(ctx: DetectContext, result: BatchResult) -> pl.DataFrame:
+    """(``contact_id``, ``person_key``) of every contact :func:`finalize` decides is ``matched`` to a
+    person (quiet ones included: they too make the person "known" for new hires). The incremental
+    finalize (``engine/incremental_final.py``) keeps these to reuse the decisions of unchanged contacts."""
+    prof = result.profiles.unique("person_key", keep="first")
+    decided, _ = _decide(ctx, result.candidates, prof)
+    return decided.filter(pl.col("outcome") == "matched").select("contact_id", "person_key")

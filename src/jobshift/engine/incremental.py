@@ -15,11 +15,13 @@ A feed run keeps, per release, a :class:`FeedState`:
 The next release is read raw and fingerprinted (no per-row Python); then only these people are detected
 again: anyone with a row not seen in the last release, anyone with a row that disappeared, and anyone
 whose link keys meet a contact that is new, removed or changed (old and new keys). Their old results
-are dropped, every other person's cached result is kept, and ``finalize`` merges both exactly as after
-a full run: every cross-person decision (which profile a contact is, same-name ambiguity, one new hire
-per account and person) is taken in ``finalize``, over all people. So the signals equal a full run's
-(tests/test_feed_incremental.py), as long as the detection code is the same (the version is part of
-``context_fp``).
+are dropped, every other person's cached result is kept, and the merged result is what ``finalize``
+would get after a full run: every cross-person decision (which profile a contact is, same-name
+ambiguity, one new hire per account and person) is taken in ``finalize``. :func:`finalize_run` runs it
+only over the contacts and account families the release can change and reuses the last run's
+finalized output for the rest (:mod:`jobshift.engine.incremental_final`). So the signals equal a full
+run's (tests/test_feed_incremental.py), as long as the detection code is the same (the version is part
+of ``context_fp``).
 """
 
 from __future__ import annotations
@@ -39,10 +41,13 @@ from jobshift.engine.context import DetectContext, key_hash
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
 from jobshift.engine.feed import SUB_BATCH_ROWS
 from jobshift.engine.feed_raw import RawPartition, convert_rows, read_raw
+from jobshift.engine.finalize import Detection
+from jobshift.engine.first_seen import PreviousJobs
+from jobshift.engine.incremental_final import FinalCache, finalize_release
 
 ROWS_SCHEMA = {"fp": pl.UInt64, "person_key": pl.String}
 LINKS_SCHEMA = {"person_key": pl.String, "h": pl.UInt64}
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass
@@ -54,6 +59,8 @@ class FeedState:
     links: pl.DataFrame
     contacts: pl.DataFrame
     result: BatchResult
+    final: FinalCache | None = None
+    """The run's finalized output (:mod:`jobshift.engine.incremental_final`), once finalized."""
 
 
 @dataclass
@@ -63,6 +70,29 @@ class ReleaseRun:
     result: BatchResult
     state: FeedState
     stats: dict[str, Any] = field(default_factory=dict)
+    old: FeedState | None = None
+    """The last release's state this run was incremental against (``None``: a full run)."""
+    redo: pl.Series = field(default_factory=lambda: pl.Series("person_key", [], dtype=pl.String))
+    """People whose cached result was replaced (detected again, or gone)."""
+    changed_contacts: pl.Series = field(default_factory=lambda: pl.Series("contact_id", [], dtype=pl.String))
+    """Contacts new, removed or changed since the last release."""
+
+
+def finalize_run(ctx: DetectContext, run: ReleaseRun, previous: PreviousJobs | None = None) -> Detection:
+    """The run's signals (as ``finalize`` over ``run.result``), finalizing only what the release can
+    change when the last release's finalized output is at hand; records the output in ``run.state``."""
+    old = run.old
+    det, run.state.final, fin_stats = finalize_release(
+        ctx,
+        run.result,
+        old.result if old is not None else None,
+        run.redo,
+        run.changed_contacts,
+        old.final if old is not None else None,
+        previous,
+    )
+    run.stats.update(fin_stats)
+    return det
 
 
 def _canon(obj: Any) -> Any:
@@ -155,9 +185,11 @@ def person_links(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
 
 def _changed_contact_hashes(old: pl.DataFrame, new: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
     """(contact ids new, removed or changed; their link-key hashes, old and new)."""
-    cols = ["contact_id", "cfp"]
+    if old.height == new.height and old.get_column("cfp").equals(new.get_column("cfp")):
+        return pl.Series("contact_id", [], dtype=pl.String), pl.DataFrame(schema={"h": pl.UInt64})
+    # ``cfp`` hashes the whole row, the id included: one 64-bit key per (contact, content)
     changed = pl.concat(
-        [new.join(old.select(cols), on=cols, how="anti"), old.join(new.select(cols), on=cols, how="anti")]
+        [new.join(old.select("cfp"), on="cfp", how="anti"), old.join(new.select("cfp"), on="cfp", how="anti")]
     )
     hashes = pl.concat([changed.select(pl.col(c).alias("h")) for c in ("h_li", "h_em", "h_bl")]).drop_nulls()
     return changed.get_column("contact_id").unique(), hashes.unique()
@@ -211,10 +243,10 @@ def detect_release(ctx: DetectContext, paths: list[str], old: FeedState | None) 
     contacts = contact_table(ctx)
     if old is None:
         return _first_release(ctx, paths, ctx_fp, contacts, stats)
-    no_people = pl.DataFrame(schema={"person_key": pl.String})
-    redo, prev = no_people, None
+    redo, prev = pl.DataFrame(schema={"person_key": pl.String}), None
+    ids = pl.Series("contact_id", [], dtype=pl.String)
     if old is not None:
-        prev = old.rows.unique("fp").with_columns(pl.lit(True).alias("_known"))
+        prev = old.rows.with_columns(pl.lit(True).alias("_known"))  # one row per fp
         ids, hashes = _changed_contact_hashes(old.contacts, contacts)
         via_links = old.links.join(hashes, on="h", how="semi").select("person_key")
         via_cands = old.result.candidates.filter(pl.col("contact_id").is_in(ids.implode())).select(
@@ -277,21 +309,22 @@ def detect_release(ctx: DetectContext, paths: list[str], old: FeedState | None) 
     # the new state: every row of the release with its person, the links of every person
     conv_keys = obs.select("fp", "person_key") if obs.height else pl.DataFrame(schema=ROWS_SCHEMA)
     bad_keys = pl.DataFrame({"fp": bad}).with_columns(pl.lit(None, pl.String).alias("person_key"))
-    row_keys = pl.concat([known.select("fp", "person_key"), conv_keys, bad_keys]).unique("fp", keep="last")
+    # every row of the release is known, converted or bad; a row seen twice has the same person
+    release_rows = pl.concat([known.select("fp", "person_key"), conv_keys, bad_keys]).unique("fp")
     links_new = person_links(ctx, det_in) if det_in.height else pl.DataFrame(schema=LINKS_SCHEMA)
     links_old = (
         old.links.join(redo_all, on="person_key", how="anti") if old is not None else links_new.clear()
     )
-    release_rows = rows.select("fp").join(row_keys, on="fp", how="left")
-    stats["bad"] = release_rows.get_column("person_key").null_count()
+    bad_fps = release_rows.filter(pl.col("person_key").is_null()).get_column("fp")
+    stats["bad"] = rows.select(pl.col("fp").is_in(bad_fps.implode()).sum()).item()
     state = FeedState(
         ctx_fp,
-        release_rows.unique("fp"),
+        release_rows,
         pl.concat([links_old, links_new]),
         contacts,
         result if result is not None else _empty_result(ctx),
     )
-    return ReleaseRun(state.result, state, stats)
+    return ReleaseRun(state.result, state, stats, old, redo_all.get_column("person_key"), ids)
 
 
 def _detect_frame(ctx: DetectContext, obs: pl.DataFrame) -> list[BatchResult]:

@@ -22,7 +22,7 @@ from jobshift.engine.feed import detect_feed_local, feed_partitions
 from jobshift.engine.feed_keys import feed_keys
 from jobshift.engine.finalize import Detection, finalize
 from jobshift.engine.first_seen import PreviousJobs
-from jobshift.engine.incremental import detect_release
+from jobshift.engine.incremental import detect_release, finalize_run
 from jobshift.errors import UsageError
 from jobshift.services.detect.detecting import (
     DetectSummary,
@@ -113,7 +113,7 @@ def detect_feed(
         previous = previous_lookup(conn)
         if incremental:
             run = detect_release(ctx, paths, load_state(ws.path))
-            detection = finalize(ctx, [run.result], previous)
+            detection = finalize_run(ctx, run, previous)
         else:
             if results_dir is not None:
                 # one directory per run: a retried or concurrent run never reads another run's files
