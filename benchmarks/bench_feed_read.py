@@ -53,13 +53,27 @@ def _best(fn: Callable[[], Any], n: int = 2) -> tuple[float, float]:
     return round(best[0], 2), round(best[1], 2)
 
 
-def build_mix(d: Path, n: int, mix: float) -> tuple[Path, Path]:
-    """A bulk partition: ``mix`` of ``n`` profiles from the CRM feed, the rest generated outsiders."""
+def _scrambled(rec: dict[str, Any], k: int) -> dict[str, Any]:
+    """An outsider with a name no contact has (letters from its number) at an outside company."""
+    letters = "".join("bcdfghjklmnpqrstvwxz"[int(c)] for c in f"{k:07d}")
+    rec.update(
+        first_name=f"Q{letters}", last_name=f"Z{letters[::-1]}", full_name=f"q{letters} z{letters[::-1]}"
+    )
+    exp = rec.get("experience") or []
+    if exp and "acct" in str(rec.get("job_company_website")):
+        rec.update(job_company_name="Outside Works", job_company_website="outside-works.io")
+        exp[0]["company"] = {"name": "Outside Works", "website": "outside-works.io"}
+    return rec
+
+
+def build_mix(d: Path, n: int, mix: float, scramble: bool = False) -> tuple[Path, Path]:
+    """A bulk partition: ``mix`` of ``n`` profiles from the CRM feed, the rest generated outsiders
+    (``scramble``: with names no contact has, none at an account: see ``--scramble``)."""
     import orjson
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    out = d / f"feedread-mix{mix}"
+    out = d / f"feedread-mix{mix}{'-scrambled' if scramble else ''}"
     out.mkdir(exist_ok=True)
     jl, pqf = out / "part.jsonl", out / "part.parquet"
     if jl.exists() and pqf.exists():
@@ -75,7 +89,10 @@ def build_mix(d: Path, n: int, mix: float) -> tuple[Path, Path]:
                 break
     n_contacts = 1_000_000 if d.name == "d1m" else 2 * len(tracked)
     gen = _Builder(n_contacts, n, seed=11)
-    lines = tracked + [orjson.dumps(_pdl(*gen.other_profile(k))) + b"\n" for k in range(n - len(tracked))]
+    others = (_pdl(*gen.other_profile(k)) for k in range(n - len(tracked)))
+    if scramble:
+        others = (_scrambled(r, k) for k, r in enumerate(others))
+    lines = tracked + [orjson.dumps(r) + b"\n" for r in others]
     random.Random(5).shuffle(lines)
     jl.write_bytes(b"".join(lines))
     pq.write_table(pa.Table.from_pylist([orjson.loads(x) for x in lines]), pqf)
@@ -108,6 +125,12 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path("/tmp/jobshift-bench-detect"))
     ap.add_argument("--profiles", type=int, default=250_000)
     ap.add_argument("--mix", type=float, default=None, help="share of CRM profiles in a bulk partition")
+    ap.add_argument(
+        "--scramble",
+        action="store_true",
+        help="--mix outsiders with names no contact has and no job at an account (the generator's names "
+        "come from a small pool: most outsiders share a name blocking key with one of 1M contacts)",
+    )
     args = ap.parse_args()
     import pyarrow.json as pj
     import pyarrow.parquet as pq
@@ -127,7 +150,9 @@ def main() -> None:
             feed.PREFILTER = True
 
     jl, pqf = (
-        build(args.dir, args.profiles) if args.mix is None else build_mix(args.dir, args.profiles, args.mix)
+        build(args.dir, args.profiles)
+        if args.mix is None
+        else build_mix(args.dir, args.profiles, args.mix, args.scramble)
     )
     ws = Workspace.open(args.dir)
     with ws.store.connect() as conn:
@@ -137,7 +162,12 @@ def main() -> None:
     ws.close()
     with open("/proc/loadavg") as fh:
         load = fh.read().split()[:3]
-    res: dict[str, Any] = {"profiles": args.profiles, "mix": args.mix, "load_avg_before": load}
+    res: dict[str, Any] = {
+        "profiles": args.profiles,
+        "mix": args.mix,
+        "scramble": args.scramble,
+        "load_avg_before": load,
+    }
     for fmt, path, reader in (
         ("jsonl", jl, lambda p: pj.read_json(p)),
         ("parquet", pqf, lambda p: pq.read_table(p)),
@@ -165,6 +195,7 @@ def main() -> None:
         res["load_avg_after"] = fh.read().split()[:3]
     OUT.mkdir(exist_ok=True)
     name = "bench_feed_read" if args.mix is None else f"bench_feed_read-mix{args.mix}"
+    name += "-scrambled" if args.scramble else ""
     (OUT / f"{name}.json").write_text(json.dumps(res, indent=2))
     print(json.dumps(res, indent=2))
 
