@@ -149,6 +149,7 @@ def main() -> None:
         finally:
             feed.PREFILTER = True
 
+    feed.PREFILTER_SUFFIXES = feed.FEED_SUFFIXES  # measure the pre-filter on JSONL too
     jl, pqf = (
         build(args.dir, args.profiles)
         if args.mix is None

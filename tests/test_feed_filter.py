@@ -21,7 +21,7 @@ from jobshift.domain.matching.companies import Alias
 from jobshift.engine import feed
 from jobshift.engine.batches import ACCOUNT_SCHEMA, CONTACT_SCHEMA, frame
 from jobshift.engine.context import DetectContext, DetectSettings
-from jobshift.engine.feed import PartitionResult, detect_partition, feed_partitions
+from jobshift.engine.feed import FEED_SUFFIXES, PartitionResult, detect_partition, feed_partitions
 from jobshift.engine.feed_filter import read_relevant
 from jobshift.services.detect.detecting_feed import run_feed
 
@@ -158,6 +158,12 @@ NOISE = [
     b'{"id": "p-co", "first_name": "Zed", "last_name": "Num", "linkedin_url": "linkedin.com/in/zn", '
     b'"job_company_name": 12345, "observed_at": "2026-11-18"}\n',
 ]
+
+
+@pytest.fixture(autouse=True)
+def _filter_every_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSONL goes through the pre-filter too (by default only Parquet does)."""
+    monkeypatch.setattr(feed, "PREFILTER_SUFFIXES", FEED_SUFFIXES)
 
 
 def _edge_context() -> DetectContext:

@@ -58,7 +58,8 @@ def run_feed(
     if executor not in EXECUTORS:
         raise UsageError(f"--executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
     results: list[BatchResult]
-    if feed_engine.PREFILTER:  # the pre-filter's key sets, built once here and broadcast with the context
+    if feed_engine.PREFILTER and any(p.lower().endswith(feed_engine.PREFILTER_SUFFIXES) for p in paths):
+        # the pre-filter's key sets, built once here and broadcast with the context
         feed_keys(ctx)
     if executor == "local":
         results, rows, _bad = detect_feed_local(ctx, paths, results_dir)
