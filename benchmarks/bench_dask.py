@@ -10,7 +10,13 @@ and hires at target accounts up to ``--profiles``. Then, each in a fresh child p
   local  `detect --feed` with the local executor (``run_feed(..., "local")``): wall time, peak RSS;
   dask   the same on a LocalCluster of ``--workers`` processes × 1 thread: wall time (cluster start
          excluded, reported apart), peak RSS of every worker and of the client.
-Both runs must give the same signals (compared by a hash of the sorted signal rows).
+  sliced (``--tracked-partitions K``) the dask run again with the tracked set split into K hash slices
+         that the workers read from files (engine/tracked_slices.py): peak RSS per process.
+``--results-dir DIR``: both dask runs write partition results there (engine/feed_spill.py).
+``--sharded``: the sliced run also finalizes in shards whose signals stay in files
+(engine/feed_shards.py; the client's peak is taken before they are read back for the digest).
+``--skip-local``: no local run (the dask run is then the reference for the digest).
+All runs must give the same signals (compared by a hash of the sorted signal rows).
 Writes benchmarks/out/bench_dask.json.
 """
 
@@ -143,8 +149,14 @@ def _worker_rss() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def measure_dask(d: Path, workers: int) -> dict[str, Any]:
-    """A LocalCluster of ``workers`` processes × 1 thread."""
+def measure_dask(
+    d: Path,
+    workers: int,
+    results_dir: str | None = None,
+    tracked_partitions: int | None = None,
+    sharded: bool = False,
+) -> dict[str, Any]:
+    """A LocalCluster of ``workers`` processes × 1 thread; results in files, tracked set sliced (options)."""
     from distributed import Client, LocalCluster
 
     from jobshift.services.detect.detecting_feed import run_feed
@@ -158,11 +170,29 @@ def measure_dask(d: Path, workers: int) -> dict[str, Any]:
         start_s = time.perf_counter() - t0
         w0 = client.run(_cpu_s)
         t0, c0 = time.perf_counter(), _cpu_s()
-        det, rows = run_feed(ctx, paths, "dask", client=client)
+        if sharded:
+            from jobshift.services.detect.feed_sharded import run_feed_sharded
+
+            assert results_dir is not None, "--sharded needs --results-dir"
+            done, rows = run_feed_sharded(
+                ctx, paths, results_dir, "dask", client=client, tracked_partitions=tracked_partitions
+            )
+        else:
+            det, rows = run_feed(
+                ctx,
+                paths,
+                "dask",
+                client=client,
+                results_dir=results_dir,
+                tracked_partitions=tracked_partitions,
+            )
         s = time.perf_counter() - t0
         c1 = _cpu_s()
         rss = client.run(_worker_rss)
         w1 = client.run(_cpu_s)
+    client_rss = _rss_mb()  # before a sharded run's signals are read back for the digest
+    if sharded:
+        det = done.to_detection()
     return {
         "dask_worker_cpu_s": round(sum(w1[w] - w0.get(w, 0.0) for w in w1), 1),
         "dask_client_cpu_s": round(c1 - c0, 1),
@@ -172,12 +202,18 @@ def measure_dask(d: Path, workers: int) -> dict[str, Any]:
         "dask_signals": det.signals.height,
         "dask_digest": _digest(det.signals),
         "dask_worker_peak_rss_mb": sorted(rss.values()),
-        "dask_client_peak_rss_mb": _rss_mb(),
+        "dask_client_peak_rss_mb": client_rss,
     }
 
 
 def _child(part: str, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--part", part, "--dir", str(args.dir), "--workers", str(args.workers)]
+    if args.results_dir:
+        cmd += ["--results-dir", args.results_dir]
+    if args.tracked_partitions:
+        cmd += ["--tracked-partitions", str(args.tracked_partitions)]
+    if getattr(args, "sharded", False):
+        cmd += ["--sharded"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
@@ -195,13 +231,23 @@ def main() -> None:
         help="copy CRM + profiles of a bench_detect/bench_dask data dir",
     )
     ap.add_argument("--build-only", action="store_true")
-    ap.add_argument("--part", choices=("local", "dask"), help=argparse.SUPPRESS)
+    ap.add_argument("--results-dir", help="dask runs write partition results below this directory")
+    ap.add_argument("--tracked-partitions", type=int, help="also a dask run with K tracked-set slices")
+    ap.add_argument("--skip-local", action="store_true")
+    ap.add_argument(
+        "--sharded", action="store_true", help="the sliced run finalizes in shards (engine/feed_shards.py)"
+    )
+    ap.add_argument("--part", choices=("local", "dask", "sliced"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.part == "local":
         print(json.dumps(measure_local(args.dir)))
         return
     if args.part == "dask":
-        print(json.dumps(measure_dask(args.dir, args.workers)))
+        print(json.dumps(measure_dask(args.dir, args.workers, args.results_dir)))
+        return
+    if args.part == "sliced":
+        r = measure_dask(args.dir, args.workers, args.results_dir, args.tracked_partitions, args.sharded)
+        print(json.dumps({k.replace("dask_", "sliced_"): v for k, v in r.items()}))
         return
     built = build_feed(args)
     if args.build_only:
@@ -216,18 +262,21 @@ def main() -> None:
         "workers": args.workers,
         "load_avg_before": load,
         **built,
-        **_child("local", args),
+        **({} if args.skip_local else _child("local", args)),
         **_child("dask", args),
+        **(_child("sliced", args) if args.tracked_partitions else {}),
     }
-    n = r["local_profiles"]
-    r["identical"] = r["local_digest"] == r["dask_digest"]
-    r["local_profiles_per_s"] = round(n / r["local_s"])
+    n = r["dask_profiles"]
+    ref = r.get("local_digest", r["dask_digest"])
+    r["identical"] = r["dask_digest"] == ref and r.get("sliced_digest", ref) == ref
     r["dask_profiles_per_s"] = round(n / r["dask_s"])
     # per core: the local executor runs one partition at a time (1 core; polars may borrow the other),
     # the cluster runs `workers` single-threaded processes
-    r["local_profiles_per_s_per_core"] = r["local_profiles_per_s"]
     r["dask_profiles_per_s_per_core"] = round(r["dask_profiles_per_s"] / args.workers)
-    r["dask_over_local_time"] = round(r["dask_s"] / r["local_s"], 3)
+    if not args.skip_local:
+        r["local_profiles_per_s"] = round(n / r["local_s"])
+        r["local_profiles_per_s_per_core"] = r["local_profiles_per_s"]
+        r["dask_over_local_time"] = round(r["dask_s"] / r["local_s"], 3)
     OUT.mkdir(exist_ok=True)
     (OUT / "bench_dask.json").write_text(json.dumps(r, indent=2))
     print(json.dumps(r, indent=2))

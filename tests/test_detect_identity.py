@@ -17,10 +17,11 @@ import pytest
 from jobshift.domain.filters import months_between
 from jobshift.domain.normalize.persona import PersonaSpec
 from jobshift.domain.signals import company_key, make_signal_id, signal_ids_from_keys
+from jobshift.engine.ages import months_expr
 from jobshift.engine.batches import ACCOUNT_SCHEMA, CONTACT_SCHEMA, OBSERVATION_SCHEMA, frame
 from jobshift.engine.context import DetectContext, DetectSettings
 from jobshift.engine.detect import detect_batch
-from jobshift.engine.finalize import finalize, months_expr, signal_id_keys
+from jobshift.engine.finalize import finalize, signal_id_keys
 
 ACCOUNTS = [
     # id, name, domain, linkedin, parent, type, is_target, n_contacts, has_open_opp

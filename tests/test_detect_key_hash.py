@@ -11,6 +11,7 @@ import pytest
 
 from jobshift.engine import context as context_mod
 from jobshift.engine import detect as detect_mod
+from jobshift.engine import finalize as finalize_mod
 from jobshift.engine.detect import detect_batch
 from jobshift.engine.finalize import finalize
 from jobshift.services.detect.detecting import build_context, default_tracked_set, iter_observation_batches
@@ -53,5 +54,34 @@ def test_colliding_hashes_give_the_same_signals(ws_dir: Path, monkeypatch: pytes
     assert expected.height > 50 and expected["type"].n_unique() >= 4
     monkeypatch.setattr(context_mod, "key_hash", _colliding)
     monkeypatch.setattr(detect_mod, "key_hash", _colliding)
+    got = _signals(ws_dir)
+    assert got.equals(expected)
+
+
+def _few_company_hashes() -> pl.Expr:
+    """Four hash values for company keys: most keys share one with others, in a batch and the cache."""
+    return (pl.col("_n").str.len_bytes().fill_null(0) % 4).cast(pl.UInt64).alias("_h")
+
+
+def test_colliding_company_key_hashes_give_the_same_signals(
+    ws_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _signals(ws_dir)
+    monkeypatch.setattr(context_mod, "company_key_hash", _few_company_hashes)
+    got = _signals(ws_dir)
+    assert got.equals(expected)
+
+
+def _few_id_hashes(col: str) -> pl.Expr:
+    """Two hash values for ids: finalize's repeated-id and strong-id filters see mostly false hits."""
+    return (pl.col(col).str.len_bytes() % 2).cast(pl.UInt64)
+
+
+def test_colliding_id_hashes_in_finalize_give_the_same_signals(
+    ws_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _signals(ws_dir)
+    assert expected.get_column("signal_id").is_sorted()  # sorted as strings (finalize sorts by numbers)
+    monkeypatch.setattr(finalize_mod, "_id_hash", _few_id_hashes)
     got = _signals(ws_dir)
     assert got.equals(expected)

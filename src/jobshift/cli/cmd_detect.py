@@ -60,6 +60,15 @@ def register(app: typer.Typer, state: State) -> None:
                 "with the workers on a cluster) and are merged from there, instead of held in memory",
             ),
         ] = None,
+        tracked_partitions: Annotated[
+            int | None,
+            typer.Option(
+                "--tracked-partitions",
+                min=1,
+                help="with --feed: split the tracked set into K hash slices by blocking key that the "
+                "workers read from files (default: from [detection] worker_memory_mb; unset: whole)",
+            ),
+        ] = None,
         as_of: Annotated[
             str | None,
             typer.Option(
@@ -85,6 +94,8 @@ def register(app: typer.Typer, state: State) -> None:
                 raise UsageError("--as-of works with the store mode (without --feed)")
         if incremental and feed is None:
             raise UsageError("--incremental needs --feed (it compares feed releases)")
+        if tracked_partitions is not None and (feed is None or incremental):
+            raise UsageError("--tracked-partitions needs --feed (and a full run, not --incremental)")
         if feed is None and executor != "local":
             raise UsageError(f"--executor {executor} needs --feed (the store mode runs locally)")
         ws = Workspace.open(state.workspace)
@@ -101,6 +112,7 @@ def register(app: typer.Typer, state: State) -> None:
                     tier=tier,
                     incremental=incremental,
                     results_dir=results_dir,
+                    tracked_partitions=tracked_partitions,
                 )
             else:
                 summary = detecting.detect(ws, tier=tier, run_date=run_date)

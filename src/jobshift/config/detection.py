@@ -49,6 +49,15 @@ class DetectionSection(Section):
     company_match_threshold: float = Field(
         92.0, ge=50.0, le=100.0, description="Fuzzy score (0-100) a company-name match to an account needs."
     )
+    worker_memory_mb: int | None = Field(
+        None,
+        ge=64,
+        examples=[4096],
+        description="Feed mode (`detect --feed`): memory budget of one worker process in MB. When the "
+        "tracked set (contacts + blocking indexes) exceeds half of it, the tracked set is split into "
+        "hash slices by blocking key that the workers read from files (docs/scaling.md); "
+        "`--tracked-partitions K` forces K slices. Unset: every worker holds the whole tracked set.",
+    )
 
 
 class PersonaSection(Section):

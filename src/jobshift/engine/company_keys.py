@@ -66,3 +66,33 @@ def resolve_keys(index: CompanyIndex, keys: pl.DataFrame) -> pl.DataFrame:
     )
     res = pl.concat([full_res, by_name])
     return keys.drop("_full").join(res, on="_k", how="left").sort("_k").drop("_k")
+
+
+KEY_COLUMNS = ("_n", "_d", "_l")
+"""A company key's columns: name, registrable domain, LinkedIn key (as :func:`resolve_keys` takes them)."""
+_KEY_SEED = 0x636F6D70
+
+
+def company_key_hash() -> pl.Expr:
+    """One 64-bit hash of a company key (``_n``, ``_d``, ``_l``), as ``_h``.
+
+    A null and an empty string hash differently. Two different keys may still share a hash: every
+    use confirms the strings (:func:`attach_by_hash`, the cache lookup in ``engine/context.py``).
+    """
+    return pl.struct(*KEY_COLUMNS).hash(_KEY_SEED).alias("_h")
+
+
+def attach_by_hash(rows: pl.DataFrame, res: pl.DataFrame) -> pl.DataFrame | None:
+    """``res``'s answers (``aid``, ``rule``, ``conf``, ``tie``) for each row of ``rows``, in row order.
+
+    ``rows``: keys with ``_h`` (repeats allowed); ``res``: one answer per distinct ``_h`` with its key.
+    Joined on the hash alone (a 64-bit key joins faster than three strings), then every row's key is
+    compared with the answer's: ``None`` when any differs (two keys shared a hash), and the caller
+    joins on the strings instead.
+    """
+    theirs = {c: f"{c}_r" for c in KEY_COLUMNS}
+    out = rows.join(res.rename(theirs), on="_h", how="left", maintain_order="left")
+    same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(r)) for c, r in theirs.items())
+    if out.height != rows.height or not out.select(same.all()).item():
+        return None
+    return out.select(*RESOLVED_SCHEMA)

@@ -22,7 +22,13 @@ from jobshift.domain.normalize.title_model import title_decision
 from jobshift.domain.normalize.titles import classify_title, normalize_title
 from jobshift.domain.scorecard.icp import IcpCriteria, failed_criteria
 from jobshift.engine.batches import DEPARTED_SCHEMA
-from jobshift.engine.company_keys import resolve_keys
+from jobshift.engine.company_keys import (
+    KEY_COLUMNS,
+    RESOLVED_SCHEMA,
+    attach_by_hash,
+    company_key_hash,
+    resolve_keys,
+)
 
 CUSTOMER_TYPES = frozenset({"customer"})
 
@@ -188,17 +194,22 @@ class DetectContext:
             )
         c = contacts.join(acc.select("account_id", "acc_root"), on="account_id", how="left")
         c = c.with_columns(ctx.block_key("first_name", "last_name").alias("block"))
-        ctx.contacts = c.with_row_index("ci").with_columns(pl.col("ci").cast(pl.UInt32))
-        cc = ctx.contacts
-        ctx.linkedin_index = cc.drop_nulls("linkedin_norm").select(key_hash("linkedin_norm"), "ci")
-        ctx.email_index = cc.drop_nulls("email_norm").select(key_hash("email_norm"), "ci")
-        ctx.block_index = cc.filter((pl.col("block").str.len_chars() > 2) & pl.col("tracked")).select(
-            key_hash("block"), "ci"
-        )
-        ctx.n_tracked = int(cc["tracked"].sum())
+        ctx.index_contacts(c)
         gone = departed if departed is not None else pl.DataFrame(schema=DEPARTED_SCHEMA)
         ctx.departed = gone.join(acc.select("account_id", "acc_root"), on="account_id", how="inner")
         return ctx
+
+    def index_contacts(self, contacts: pl.DataFrame) -> None:
+        """Make ``contacts`` (with ``block``, ``acc_root``, ``tracked``) this context's contacts: row
+        numbers ``ci`` in their order and the LinkedIn, e-mail and name-key indexes over them."""
+        cc = contacts.drop("ci", strict=False).with_row_index("ci").with_columns(pl.col("ci").cast(pl.UInt32))
+        self.contacts = cc
+        self.linkedin_index = cc.drop_nulls("linkedin_norm").select(key_hash("linkedin_norm"), "ci")
+        self.email_index = cc.drop_nulls("email_norm").select(key_hash("email_norm"), "ci")
+        self.block_index = cc.filter((pl.col("block").str.len_chars() > 2) & pl.col("tracked")).select(
+            key_hash("block"), "ci"
+        )
+        self.n_tracked = int(cc["tracked"].sum())
 
     # -- names ----------------------------------------------------------------------------------
     def block_key(self, first_col: str, last_col: str) -> pl.Expr:
@@ -287,53 +298,56 @@ class DetectContext:
 
         A domain that names exactly one account decides on its own (the first rule of
         :class:`CompanyIndex`), so those rows resolve by a join; every other distinct (name, domain,
-        LinkedIn) goes through :meth:`CompanyIndex.resolve` once per run (cached).
+        LinkedIn) goes through :meth:`CompanyIndex.resolve` once per run (cached). Keys are found and
+        joined by one 64-bit hash of the three strings (``company_key_hash``), every match confirmed on
+        the strings; when two keys of ``df`` share a hash, the strings themselves are joined.
         """
-        keys = df.select(
+        rows = df.select(
             pl.col(name).alias("_n"), pl.col(domain).alias("_d"), pl.col(linkedin).alias("_l")
-        ).unique()
+        ).with_columns(company_key_hash())
+        res = self._resolve_distinct(rows.unique("_h", keep="any"))
+        attached = attach_by_hash(rows, res)
+        if attached is None:  # a hash collision inside this frame: the exact string path
+            res = self._resolve_distinct(rows.unique(KEY_COLUMNS, keep="any"))
+            attached = rows.join(
+                res.drop("_h"), on=KEY_COLUMNS, how="left", nulls_equal=True, maintain_order="left"
+            ).select(*RESOLVED_SCHEMA)
+        return df.with_columns(
+            attached.get_column(c).alias(f"{prefix}{out}")
+            for c, out in (("aid", "account_id"), ("rule", "rule"), ("conf", "conf"), ("tie", "tie"))
+        )
+
+    def _resolve_distinct(self, keys: pl.DataFrame) -> pl.DataFrame:
+        """Distinct keys (``_n``, ``_d``, ``_l``, ``_h``) with ``aid``, ``rule``, ``conf``, ``tie`` added."""
         keys = keys.join(self._unique_domains(), left_on="_d", right_on="_dom", how="left")
         fast = keys.filter(pl.col("aid").is_not_null()).with_columns(
             pl.lit("domain").alias("rule"),
             pl.lit(RULE_CONFIDENCE["domain"]).alias("conf"),
             pl.lit(None, dtype=pl.String).alias("tie"),
         )
-        slow = self._resolve_slow(keys.filter(pl.col("aid").is_null()).select("_n", "_d", "_l"))
-        res = pl.concat([fast.select(slow.columns), slow]).rename(
-            {
-                "aid": f"{prefix}account_id",
-                "rule": f"{prefix}rule",
-                "conf": f"{prefix}conf",
-                "tie": f"{prefix}tie",
-            }
-        )
-        return df.join(
-            res,
-            left_on=[name, domain, linkedin],
-            right_on=["_n", "_d", "_l"],
-            how="left",
-            nulls_equal=True,
-            maintain_order="left",
-        )
+        slow = self._resolve_slow(keys.filter(pl.col("aid").is_null()).select(*KEY_COLUMNS, "_h"))
+        return pl.concat([fast.select(slow.columns), slow])
 
     def _resolve_slow(self, keys: pl.DataFrame) -> pl.DataFrame:
-        """(``_n``, ``_d``, ``_l``) keys → ``aid``, ``rule``, ``conf``, ``tie``; each key resolved once a run.
+        """(``_n``, ``_d``, ``_l``, ``_h``) keys → the same plus ``aid``, ``rule``, ``conf``, ``tie``; each
+        key resolved once a run.
 
-        Keys seen in an earlier batch come from the cache frame by a join; only new ones go through
-        :meth:`CompanyIndex.resolve` in Python.
+        Keys seen in an earlier batch come from the cache frame by a join on the hash ``_h`` whose hits
+        are confirmed on the strings; only new ones go through :meth:`CompanyIndex.resolve` in Python.
         """
-        on = ["_n", "_d", "_l"]
+        on = list(KEY_COLUMNS)
         known = self._company_frame
         if known is None:
             hits, new = None, keys
-        else:  # one join splits the keys into cached hits and new ones (``_hit`` is set on every cached row)
-            looked = keys.join(
-                known.with_columns(pl.lit(True).alias("_hit")), on=on, how="left", nulls_equal=True
-            )
-            hit = pl.col("_hit").fill_null(False)
-            hits = looked.filter(hit).drop("_hit")
-            new = looked.filter(~hit).select(on)
-        new = resolve_keys(self.index, new)
+        else:  # one join on the hash splits the keys into cached hits (same strings too) and new ones
+            keys = keys.with_row_index("_k")
+            looked = keys.join(known.rename({c: f"{c}_c" for c in on}), on="_h", how="inner")
+            same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"{c}_c")) for c in on)
+            hits = looked.filter(same).drop(*(f"{c}_c" for c in on))
+            # a key that met only a cached key with the same hash but other strings is new
+            new = keys.filter(~pl.col("_k").is_in(hits.get_column("_k").implode())).drop("_k")
+            hits = hits.drop("_k")
+        new = resolve_keys(self.index, new.select(on)).with_columns(new.get_column("_h"))
         if new.height:
             # batches may run on two threads: merge into the frame as it is now, without duplicates
             # (a key another thread added meanwhile is dropped here; a lost entry only costs a lookup);
@@ -344,7 +358,7 @@ class DetectContext:
             else:
                 new_only = new
             self._company_frame = (new if cur is None else pl.concat([cur, new_only])).rechunk()
-        return new if hits is None else pl.concat([hits, new])
+        return new if hits is None else pl.concat([hits.select(new.columns), new])
 
     def _unique_domains(self) -> pl.DataFrame:
         """Registrable domains (accounts + aliases) that belong to exactly one account."""

@@ -15,11 +15,12 @@ import logging
 import uuid
 from collections.abc import Callable
 from concurrent.futures import CancelledError
-from typing import Any
+from typing import Any, TypeVar
 
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult
 from jobshift.engine.feed import (
+    PartitionFn,
     PartitionResult,
     batch_of,
     detect_partition,
@@ -27,14 +28,14 @@ from jobshift.engine.feed import (
     prune,
     seen_keys,
 )
+from jobshift.engine.feed_shards import Mapper
 from jobshift.engine.feed_spill import detect_partition_to_dir, merge_partition_dirs
 from jobshift.errors import UsageError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 RUN_ATTEMPTS = 3
 """How often a run whose tasks the scheduler cancelled is started (a worker died at a bad moment)."""
-
-PartitionFn = Callable[[DetectContext, str], PartitionResult]
 
 
 def _client_class() -> Any:
@@ -97,6 +98,24 @@ class DaskExecutor:
             if cluster is not None:
                 cluster.close()
 
+    def detect_feed_sharded(self, ctx: DetectContext, paths: list[str], finish: Callable[[Mapper], T]) -> T:
+        """Partition results written to ``results_dir`` by the workers, then ``finish`` (a sharded
+        finalize, :mod:`jobshift.engine.feed_shards`) given a mapper that runs its shard tasks on the
+        same cluster; nothing but counts comes back to this process."""
+        if self.results_dir is None:
+            raise UsageError("a sharded feed run needs a results directory")
+        client, cluster = self._open()
+        try:
+            ctx_f = client.scatter(ctx, broadcast=True, hash=False)
+            run = uuid.uuid4().hex[:12]
+            self._spill(client, ctx_f, paths, run, self.results_dir)
+            return finish(_mapper(client, run))
+        finally:
+            if client is not self.client:
+                client.close()
+            if cluster is not None:
+                cluster.close()
+
     def _run_with_restarts(self, client: Any, ctx: DetectContext, paths: list[str]) -> list[BatchResult]:
         """:meth:`_run`, started again (fresh task keys) when the scheduler cancelled one of its tasks.
 
@@ -140,15 +159,48 @@ class DaskExecutor:
         self, client: Any, ctx_f: Any, paths: list[str], run: str, results_dir: str
     ) -> list[BatchResult]:
         """Each task writes its partition's results to ``results_dir``; only row counts come back."""
+        self._spill(client, ctx_f, paths, run, results_dir)
+        return merge_partition_dirs(results_dir, len(paths))
+
+    def _spill(self, client: Any, ctx_f: Any, paths: list[str], run: str, results_dir: str) -> None:
         tasks = [
             client.submit(
-                detect_partition_to_dir, ctx_f, p, results_dir, i, key=f"jobshift-spill-{run}-{i}", retries=2
+                detect_partition_to_dir,
+                ctx_f,
+                p,
+                results_dir,
+                i,
+                self.partition_fn,
+                key=f"jobshift-spill-{run}-{i}",
+                retries=2,
             )
             for i, p in enumerate(paths)
         ]
         rows_bad = client.gather(tasks)
         self.stats = {"rows": sum(r for r, _ in rows_bad), "bad": sum(b for _, b in rows_bad)}
-        return merge_partition_dirs(results_dir, len(paths))
+
+
+def _mapper(client: Any, run: str) -> Mapper:
+    """A :data:`~jobshift.engine.feed_shards.Mapper` submitting Dask tasks; a context argument is
+    scattered once to every worker (broadcast), not pickled into each task."""
+    scattered: dict[int, Any] = {}
+
+    def arg(a: Any) -> Any:
+        if not isinstance(a, DetectContext):
+            return a
+        if id(a) not in scattered:
+            scattered[id(a)] = client.scatter(a, broadcast=True, hash=False)
+        return scattered[id(a)]
+
+    def run_all(fn: Callable[..., Any], args: list[tuple[Any, ...]]) -> list[Any]:
+        name = getattr(fn, "__name__", "task")
+        futures = [
+            client.submit(fn, *(arg(a) for a in t), key=f"jobshift-{name}-{run}-{i}", retries=2)
+            for i, t in enumerate(args)
+        ]
+        return list(client.gather(futures))
+
+    return run_all
 
 
 def _counts(part: PartitionResult) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import glob
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,6 +130,11 @@ def detect_partition(ctx: DetectContext, path: str) -> PartitionResult:
     return PartitionResult(result, obs.select(*KEYS_SCHEMA), n, bad)
 
 
+PartitionFn = Callable[[DetectContext, str], PartitionResult]
+"""The task run per partition: :func:`detect_partition`, or its sliced form
+(:func:`jobshift.engine.tracked_slices.sliced_partition_fn`)."""
+
+
 def batch_of(part: PartitionResult) -> BatchResult:
     """The detection part of a partition result (what is gathered to the client)."""
     return part.result
@@ -174,20 +180,24 @@ def prune(results: list[BatchResult], seen: list[pl.DataFrame]) -> list[BatchRes
 
 
 def detect_feed_local(
-    ctx: DetectContext, paths: list[str], results_dir: str | None = None
+    ctx: DetectContext,
+    paths: list[str],
+    results_dir: str | None = None,
+    partition_fn: PartitionFn = detect_partition,
 ) -> tuple[list[BatchResult], int, int]:
     """The reference feed run in this process: pruned batch results, profiles read, bad rows.
 
     ``results_dir``: each partition's results go to files there as they are detected, and only the
     pruned rows are read back (:mod:`jobshift.engine.feed_spill`): memory holds one partition at a time.
+    ``partition_fn``: the task per partition (sliced mode: :mod:`jobshift.engine.tracked_slices`).
     """
     if results_dir is not None:
         from jobshift.engine.feed_spill import detect_partition_to_dir, merge_partition_dirs
 
-        counts = [detect_partition_to_dir(ctx, p, results_dir, i) for i, p in enumerate(paths)]
+        counts = [detect_partition_to_dir(ctx, p, results_dir, i, partition_fn) for i, p in enumerate(paths)]
         merged = merge_partition_dirs(results_dir, len(paths))
         return merged, sum(r for r, _ in counts), sum(b for _, b in counts)
-    parts = [detect_partition(ctx, p) for p in paths]
+    parts = [partition_fn(ctx, p) for p in paths]
     results = [p.result for p in parts]
     keys = produced_keys(results)
     seen = [seen_keys(p, keys) for p in parts]

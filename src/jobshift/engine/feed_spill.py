@@ -25,7 +25,7 @@ import polars as pl
 
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult
-from jobshift.engine.feed import detect_partition
+from jobshift.engine.feed import PartitionFn, detect_partition
 
 _TABLES = ("candidates", "profiles", "new_hires", "keys")
 
@@ -35,9 +35,16 @@ def part_dir(results_dir: str, index: int) -> Path:
     return Path(results_dir) / f"part-{index:05d}"
 
 
-def detect_partition_to_dir(ctx: DetectContext, path: str, results_dir: str, index: int) -> tuple[int, int]:
-    """Detect one partition and write its results under ``results_dir``; returns (rows read, bad rows)."""
-    part = detect_partition(ctx, path)
+def detect_partition_to_dir(
+    ctx: DetectContext,
+    path: str,
+    results_dir: str,
+    index: int,
+    partition_fn: PartitionFn = detect_partition,
+) -> tuple[int, int]:
+    """Detect one partition (``partition_fn``) and write its results under ``results_dir``; returns
+    (rows read, bad rows)."""
+    part = partition_fn(ctx, path)
     final = part_dir(results_dir, index)
     tmp = final.with_name(f"{final.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)

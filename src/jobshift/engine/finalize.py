@@ -27,12 +27,20 @@ from jobshift.domain.signals import (
     classify_contact_change,
     signal_ids_from_keys,
 )
+from jobshift.engine.ages import ages
 from jobshift.engine.context import DetectContext, block_last, first_token
 from jobshift.engine.detect import FIRST_SEEN_RULE, HOLDER_RULE, BatchResult, merge_results
 from jobshift.engine.first_seen import PreviousJobs
+from jobshift.engine.hire_columns import align_hires, matched_people, with_hire_columns
 from jobshift.engine.successors import resolve_undated
 
 _RANK = {"linkedin": 0, "email": 1, "personal_email": 2}
+_SEED = 0x66696E61
+
+
+def _id_hash(col: str) -> pl.Expr:
+    """A 64-bit hash of an id column: ids with different hashes differ (equal hashes prove nothing)."""
+    return pl.col(col).hash(_SEED)
 
 
 @dataclass
@@ -47,22 +55,31 @@ class Detection:
 def _decide(
     ctx: DetectContext, cands: pl.DataFrame, prof: pl.DataFrame
 ) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
-    strong = (
-        cands.filter(pl.col("rule") != "name")
-        .with_columns(pl.col("rule").replace_strict(_RANK, default=3).alias("_rank"))
-        .sort(["contact_id", "observed_at", "_rank", "person_key"], descending=[False, True, False, False])
-        .unique("contact_id", keep="first", maintain_order=True)
-        .with_columns(
-            pl.col("rule")
-            .replace_strict({r: strong_confidence(r) for r in _RANK}, default=0.95)
-            .alias("id_conf"),
-            pl.lit("matched").alias("outcome"),
+    strong = cands.filter(pl.col("rule") != "name")
+    # nearly every contact has one strong candidate: only the others are sorted to pick the newest
+    # (a repeated 64-bit hash of the id: a superset of the repeated ids, cheaper to find than them)
+    many = strong.select(_id_hash("contact_id").is_duplicated()).to_series()
+    if many.any():
+        best = (
+            strong.filter(many)
+            .with_columns(pl.col("rule").replace_strict(_RANK, default=3).alias("_rank"))
+            .sort(
+                ["contact_id", "observed_at", "_rank", "person_key"], descending=[False, True, False, False]
+            )
+            .unique("contact_id", keep="first", maintain_order=True)
+            .drop("_rank")
         )
-        .drop("_rank")
+        strong = pl.concat([strong.filter(~many), best])
+    strong = strong.with_columns(
+        pl.col("rule")
+        .replace_strict({r: strong_confidence(r) for r in _RANK}, default=0.95)
+        .alias("id_conf"),
+        pl.lit("matched").alias("outcome"),
     )
-    weak = cands.filter(pl.col("rule") == "name").join(
-        strong.select("contact_id"), on="contact_id", how="anti"
-    )
+    weak = cands.filter(pl.col("rule") == "name")
+    # contacts with a strong match have no weak one: only strong ids whose hash a weak id shares can be one
+    maybe = _id_hash("contact_id").is_in(weak.select(_id_hash("contact_id")).to_series().implode())
+    weak = weak.join(strong.filter(maybe).select("contact_id"), on="contact_id", how="anti")
     where = prof.select(
         "person_key",
         pl.coalesce(
@@ -122,48 +139,10 @@ def _decide_single(weak: pl.DataFrame, threshold: float) -> pl.DataFrame:
     )
 
 
-def months_expr(start: pl.Expr, ref: pl.Expr) -> pl.Expr:
-    """Whole months from a partial start date to a reference date, as :func:`months_between` counts."""
-    sy = start.str.slice(0, 4).cast(pl.Int64, strict=False)
-    sm = (
-        pl.when(start.str.len_chars() >= 7)
-        .then(start.str.slice(5, 2).cast(pl.Int64, strict=False))
-        .otherwise(1)
-    )
-    ry = ref.str.slice(0, 4).cast(pl.Int64, strict=False)
-    rm = ref.str.slice(5, 2).cast(pl.Int64, strict=False)
-    months = (ry - sy) * 12 + (rm - sm)
-    day_back = (
-        (start.str.len_chars() >= 10)
-        & (ref.str.len_chars() >= 10)
-        & (ref.str.slice(8, 2) < start.str.slice(8, 2))
-    )
-    return months - day_back.fill_null(False).cast(pl.Int64)
-
-
-def _ages(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
-    """``evidence_age_days`` (run date − the later of ``observed_at`` and the feed's
-    ``job_last_verified``) and ``job_age_months`` (run date − the job start; for ``left_company`` − when
-    the CRM-company entry ended: ``age_from`` in the registry)."""
-    today = ctx.settings.today()
-    age_from = (
-        pl.when(pl.col("type").is_in(list(types_where(age_from="crm_job_end"))))
-        .then(pl.col("crm_end_date"))
-        .otherwise(pl.col("job_started_date"))
-    )
-    observed = pl.col("observed_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    verified = pl.col("job_last_verified").str.to_date("%Y-%m-%d", strict=False)
-    verified = pl.when(verified <= pl.lit(today)).then(verified)  # a date after the run date: ignored
-    return df.with_columns(
-        (pl.lit(today) - pl.max_horizontal(observed, verified)).dt.total_days().alias("evidence_age_days"),
-        months_expr(age_from, pl.lit(today.isoformat())).alias("job_age_months"),
-    )
-
-
 def _status(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
     spec = ctx.settings.filters
     max_age = spec.max_job_change_age_months
-    df = _ages(ctx, df)
+    df = ages(ctx, df)
     comp_dom = list(spec.competitor_domains)
     comp_names = list(spec.competitor_names)
     facts: dict[str, pl.Expr] = {
@@ -217,7 +196,29 @@ def finalize(
     """
     merged = merge_results(results)
     cands, hires = merged.candidates, merged.new_hires
-    prof = merged.profiles.unique("person_key", keep="first")
+    # one profile per person (batches hold distinct people, so nearly always already true)
+    first = merged.profiles.get_column("person_key").is_first_distinct()
+    prof = merged.profiles if first.all() else merged.profiles.filter(first)
+    decided, df, ambiguous = contact_rows(ctx, cands, prof)
+    df = _add_new_hires(ctx, df, decided, prof, hires, previous)
+    return Detection(
+        finish_signals(ctx, df), ambiguous, {"candidates": cands.height, "ambiguous": len(ambiguous)}
+    )
+
+
+def finish_signals(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
+    """Status (filters), signal ids and evidence of signal rows; row by row (shards may run it apart)."""
+    return _finish(ctx, _status(ctx, df))
+
+
+def contact_rows(
+    ctx: DetectContext, cands: pl.DataFrame, prof: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, list[dict[str, Any]]]:
+    """(decided identities, contact signal rows before new hires and filters, ambiguity list).
+
+    Needs every candidate of each contact it is given (decisions are per contact) and the profiles of
+    their people; ``ctx.contacts`` must hold those contacts.
+    """
     decided, ambiguous = _decide(ctx, cands, prof)
     acc_cur = ctx.accounts.select(
         pl.col("account_id").alias("cur_account_id"),
@@ -287,10 +288,7 @@ def finalize(
         .round(3)
         .alias("confidence"),
     )
-    df = _titles(ctx, df)
-    df = _add_new_hires(ctx, df, decided, prof, hires, previous)
-    df = _status(ctx, df)
-    return Detection(_finish(ctx, df), ambiguous, {"candidates": cands.height, "ambiguous": len(ambiguous)})
+    return decided, _titles(ctx, df), ambiguous
 
 
 _KIND_KEYS = ("_has_job", "_same", "_side", "title_decision")
@@ -324,6 +322,23 @@ def _add_new_hires(
     hires: pl.DataFrame,
     previous: PreviousJobs | None,
 ) -> pl.DataFrame:
+    known = matched_people(decided, hires.get_column("person_key"))
+    h = new_hire_rows(ctx, hires, prof, known, df, previous)
+    df = with_hire_columns(df)
+    return pl.concat([df, align_hires(h, df.schema)], how="vertical_relaxed")
+
+
+def new_hire_rows(
+    ctx: DetectContext,
+    hires: pl.DataFrame,
+    prof: pl.DataFrame,
+    known: pl.DataFrame,
+    contact_rows: pl.DataFrame,
+    previous: PreviousJobs | None,
+) -> pl.DataFrame:
+    """Signal rows of new hires and promotions (before filters). ``known``: :func:`matched_people`;
+    ``contact_rows``: the contact rows whose departures a successor may replace (all those at the
+    account families of ``hires``)."""
     h = hires.join(prof, on="person_key").join(
         ctx.accounts.select(
             pl.col("account_id").alias("cur_account_id"),
@@ -338,7 +353,6 @@ def _add_new_hires(
     # a person matched to a tracked contact is covered by that contact's signal: either they are a
     # contact of this account family (not new there) or their job change already names this company
     # (one lead per person and new company)
-    known = decided.filter(pl.col("outcome") == "matched").select("person_key").unique()
     h = h.join(known, on="person_key", how="anti")
     h = h.with_columns((block_last("last_name") + "|" + first_token("first_name")).alias("_who"))
     h = h.sort(["observed_at", "person_key"], descending=[True, False]).unique(
@@ -347,7 +361,7 @@ def _add_new_hires(
     # the persona first: the undated rules look further (departed holders, earlier observations) only
     # for people who can make a lead
     h = _titles(ctx, h.with_columns(pl.col("cur_title").alias("new_title"))).filter(pl.col("persona_match"))
-    h = resolve_undated(ctx, h, df, previous)
+    h = resolve_undated(ctx, h, contact_rows, previous)
     holder = pl.col("hire_rule") == HOLDER_RULE
     undated = pl.col("hire_rule").is_in(["no_start_date_previous_job_ended", FIRST_SEEN_RULE])
     h = h.with_columns(
@@ -367,15 +381,7 @@ def _add_new_hires(
         pl.lit(None, dtype=pl.Boolean).alias("email_opt_out"),
         pl.lit(None, dtype=pl.String).alias("crm_end_date"),
     )
-    h = h.with_columns(pl.lit("profile").alias("rule"))
-    df = df.with_columns(
-        pl.lit(None, dtype=pl.String).alias("hire_rule"),
-        pl.lit(None, dtype=pl.String).alias("replaced_contact"),
-        pl.lit(None, dtype=pl.String).alias("previous_observation"),
-    )
-    missing = [pl.lit(None, dtype=dt).alias(col) for col, dt in df.schema.items() if col not in h.columns]
-    h = h.with_columns(missing)
-    return pl.concat([df, h.select(df.columns)], how="vertical_relaxed")
+    return h.with_columns(pl.lit("profile").alias("rule"))
 
 
 def signal_id_keys() -> pl.Expr:
@@ -457,7 +463,12 @@ def _finish(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, dtype=pl.String).alias("lead_id"),
     )
     out = [f for f in SIGNAL_FIELDS if f != "detected_at"]
-    return df.select(out).sort("signal_id")
+    # sorted by signal id: ``sig-`` + 24 lower-case hex digits sort as the two numbers they spell
+    # (twice as fast as comparing the strings)
+    sid = pl.col("signal_id")
+    hi = sid.str.slice(4, 16).str.to_integer(base=16, dtype=pl.UInt64, strict=False)
+    lo = sid.str.slice(20, 8).str.to_integer(base=16, dtype=pl.UInt32, strict=False)
+    return df.select(out).sort(hi, lo)
 
 
 def identity_matches(ctx: DetectContext, result: BatchResult) -> pl.DataFrame:

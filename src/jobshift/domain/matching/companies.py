@@ -221,12 +221,18 @@ class CompanyIndex:
             ("core", by_core),
             ("fuzzy", fuzzy_ids),
         ]
-        rule = next((r for r, ids in layers if ids), None)
-        if rule is None:
+        rule, cands = "", fuzzy_ids
+        for r, ids in layers:  # the strongest layer that matched decides
+            if ids:
+                rule, cands = r, ids
+                break
+        if not rule:
             return None
-        cands = next(ids for r, ids in layers if r == rule)
         n = len(cands)
-        chosen, tie_break = self._break_tie(cands, layers, rule, norm)
+        if n == 1:  # most keys: one candidate, no tie to break
+            chosen, tie_break = next(iter(cands)), None
+        else:
+            chosen, tie_break = self._break_tie(cands, layers, rule, norm)
         if qual_tie and tie_break is None:
             tie_break = "country_qualifier"
         score = fuzzy_score if rule == "fuzzy" else 100.0

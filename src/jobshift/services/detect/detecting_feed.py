@@ -11,6 +11,7 @@ the store in one transaction with a run row, like a store-mode run.
 from __future__ import annotations
 
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -18,8 +19,9 @@ from jobshift.engine import feed as feed_engine
 from jobshift.engine.batches import OBSERVATION_SCHEMA, frame
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch
-from jobshift.engine.feed import detect_feed_local, feed_partitions
+from jobshift.engine.feed import PartitionFn, detect_feed_local, detect_partition, feed_partitions
 from jobshift.engine.feed_keys import feed_keys
+from jobshift.engine.feed_shards import ShardedDetection
 from jobshift.engine.finalize import Detection, finalize
 from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.incremental import detect_release, finalize_run
@@ -32,6 +34,7 @@ from jobshift.services.detect.detecting import (
     previous_lookup,
     record_detection,
 )
+from jobshift.services.detect.feed_sharded import record_sharded, run_feed_sharded
 from jobshift.services.detect.feed_state import load_state, save_state
 from jobshift.services.workspace import Workspace
 from jobshift.store.run_lock import locked
@@ -48,21 +51,68 @@ def run_feed(
     client: object = None,
     results_dir: str | None = None,
     previous: PreviousJobs | None = None,
+    tracked_partitions: int | None = None,
 ) -> tuple[Detection, int]:
     """Detect over the feed files with the named executor; returns the detection and profiles read.
 
     ``results_dir``: partition results are written there as Parquet and merged from the files
     (:mod:`jobshift.engine.feed_spill`) instead of being held in memory until the end.
     ``previous``: the store's earlier observations for undated new hires (``engine/first_seen.py``).
+    ``tracked_partitions``: K ≥ 1 splits the tracked set into K hash slices that the partition tasks
+    read from files (:mod:`jobshift.engine.tracked_slices`; below ``results_dir``, else a temporary
+    directory — a remote ``dask`` cluster needs ``results_dir`` on a shared filesystem); the workers
+    then never hold the whole tracked set. ``finalize`` runs here with the full context either way.
     """
     if executor not in EXECUTORS:
         raise UsageError(f"--executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
+    if not tracked_partitions:
+        return _run_feed(ctx, ctx, paths, executor, scheduler, workers, client, results_dir, previous)
+    if executor == "dask" and client is None and results_dir is None:
+        raise UsageError(
+            "--tracked-partitions with --executor dask needs --results-dir (shared with workers)"
+        )
+    from jobshift.engine.tracked_slices import shell_context, sliced_partition_fn, write_slices
+
+    if results_dir is not None:
+        Path(results_dir).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="jobshift-tracked-", dir=results_dir) as tmp:
+        slices = write_slices(ctx, tmp, tracked_partitions)
+        return _run_feed(
+            ctx,
+            shell_context(ctx),
+            paths,
+            executor,
+            scheduler,
+            workers,
+            client,
+            results_dir,
+            previous,
+            sliced_partition_fn(slices),
+        )
+
+
+def _run_feed(
+    ctx: DetectContext,
+    task_ctx: DetectContext,
+    paths: list[str],
+    executor: str,
+    scheduler: str | None,
+    workers: int | None,
+    client: object,
+    results_dir: str | None,
+    previous: PreviousJobs | None,
+    partition_fn: PartitionFn = detect_partition,
+) -> tuple[Detection, int]:
+    """:func:`run_feed` once the partition task and its context (``task_ctx``) are chosen."""
     results: list[BatchResult]
-    if feed_engine.PREFILTER and any(p.lower().endswith(feed_engine.PREFILTER_SUFFIXES) for p in paths):
-        # the pre-filter's key sets, built once here and broadcast with the context
-        feed_keys(ctx)
+    if (
+        partition_fn is detect_partition
+        and feed_engine.PREFILTER
+        and any(p.lower().endswith(feed_engine.PREFILTER_SUFFIXES) for p in paths)
+    ):  # the pre-filter's key sets, built once here and broadcast with the context
+        feed_keys(task_ctx)
     if executor == "local":
-        results, rows, _bad = detect_feed_local(ctx, paths, results_dir)
+        results, rows, _bad = detect_feed_local(task_ctx, paths, results_dir, partition_fn)
     else:
         if executor == "dask" and not scheduler and client is None:
             raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT (or use dask-local)")
@@ -73,8 +123,9 @@ def run_feed(
             workers=workers,
             client=client,
             results_dir=results_dir,
+            partition_fn=partition_fn,
         )
-        results = ex.detect_feed(ctx, paths)
+        results = ex.detect_feed(task_ctx, paths)
         rows = ex.stats.get("rows", 0)
     if not results:
         results = [detect_batch(ctx, frame([], OBSERVATION_SCHEMA))]
@@ -94,6 +145,7 @@ def detect_feed(
     client: object = None,
     incremental: bool = False,
     results_dir: str | None = None,
+    tracked_partitions: int | None = None,
 ) -> DetectSummary:
     """``jobshift detect --feed``: detect over the feed files and upsert the signals (one transaction).
 
@@ -102,7 +154,9 @@ def detect_feed(
     contacts (:mod:`jobshift.engine.incremental`); the first run is a full one that writes the state.
     Local executor only. ``results_dir``: partition results go to Parquet files in a per-run
     directory below it (removed at the end) and are merged from there (bounded memory; on a cluster it
-    must be a filesystem the workers and this process share).
+    must be a filesystem the workers and this process share). ``tracked_partitions``: split the tracked
+    set into that many hash slices read by the workers from files; unset, ``[detection]
+    worker_memory_mb`` decides (:func:`jobshift.engine.tracked_slices.slices_for_budget`).
     """
     paths = feed_partitions(feed)
     if incremental and executor != "local":
@@ -112,16 +166,35 @@ def detect_feed(
         tracked = tracked or default_tracked_set(conn)
         ctx = build_context(conn, ws.config, tracked, tier)
         previous = previous_lookup(conn)
+        if tracked_partitions is None and ws.config.detection.worker_memory_mb is not None:
+            from jobshift.engine.tracked_slices import slices_for_budget
+
+            tracked_partitions = slices_for_budget(ctx, ws.config.detection.worker_memory_mb << 20) or None
         if incremental:
             run = detect_release(ctx, paths, load_state(ws.path))
             detection = finalize_run(ctx, run, previous)
         else:
             if results_dir is not None:
                 # one directory per run: a retried or concurrent run never reads another run's files
-                results_dir = str(Path(results_dir) / f"run-{uuid.uuid4().hex[:12]}")
+                run_dir = str(Path(results_dir) / f"run-{uuid.uuid4().hex[:12]}")
+                sharded = (run_dir, executor, scheduler, workers, client, previous, tracked_partitions)
+                try:
+                    done, n_rows = _run_sharded(ctx, paths, *sharded)
+                    conn.close()  # the store's read connection ends before the write transaction
+                    return record_sharded(store, ctx, done, n_rows, partitions=len(paths))
+                finally:
+                    shutil.rmtree(run_dir, ignore_errors=True)
             try:
                 detection, n_rows = run_feed(
-                    ctx, paths, executor, scheduler, workers, client, results_dir, previous
+                    ctx,
+                    paths,
+                    executor,
+                    scheduler,
+                    workers,
+                    client,
+                    results_dir,
+                    previous,
+                    tracked_partitions,
                 )
             finally:
                 if results_dir is not None:
@@ -139,3 +212,23 @@ def detect_feed(
         summary.release = run.stats
         return summary
     return record_detection(store, ctx, detection, n_rows, partitions=len(paths))
+
+
+def _run_sharded(
+    ctx: DetectContext,
+    paths: list[str],
+    run_dir: str,
+    executor: str,
+    scheduler: str | None,
+    workers: int | None,
+    client: object,
+    previous: PreviousJobs | None,
+    tracked_partitions: int | None,
+) -> tuple[ShardedDetection, int]:
+    """``--results-dir``: results, signals and ambiguity lists in files below ``run_dir``
+    (:mod:`jobshift.services.detect.feed_sharded`); the caller streams them into the store."""
+    if executor not in EXECUTORS:
+        raise UsageError(f"--executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
+    return run_feed_sharded(
+        ctx, paths, run_dir, executor, scheduler, workers, client, previous, tracked_partitions
+    )
