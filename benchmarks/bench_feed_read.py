@@ -10,7 +10,7 @@ each step twice (best kept), with the context built from the workspace first (no
   read_raw       the incremental reader (engine/feed_raw.py): rows read and fingerprinted, no conversion;
   convert        ``engine.feed.read_partition``: read + convert every profile (the ingest's rules) +
                  newest per person — what a feed task does before detection;
-  feed_task      ``engine.feed.detect_partition`` with the relevance pre-filter (engine/feed_filter.py):
+  feed_task      ``engine.feed.detect_partition`` with the relevance pre-filter (engine/prefilter/read.py):
                  a whole Dask task as it runs now;
   feed_task_full the same task without the pre-filter (every profile converted), measured once.
 
@@ -137,8 +137,8 @@ def main() -> None:
 
     from jobshift.engine import feed
     from jobshift.engine.feed import detect_partition, read_partition
-    from jobshift.engine.feed_keys import feed_keys
     from jobshift.engine.feed_raw import read_raw
+    from jobshift.engine.prefilter.keys import feed_keys
     from jobshift.services.detect.detecting import build_context, default_tracked_set
     from jobshift.services.workspace import Workspace
 
@@ -188,7 +188,7 @@ def main() -> None:
             r[f"ratio_{k}"] = round(r["read_pyarrow_s"] / r[f"{k}_s"], 3)
             r[f"cpu_ratio_{k}"] = round(r["read_pyarrow_cpu_s"] / r[f"{k}_cpu_s"], 3)
         r["feed_task_profiles_per_s"] = round(args.profiles / r["feed_task_s"])
-        from jobshift.engine.feed_filter import read_relevant
+        from jobshift.engine.prefilter.read import read_relevant
 
         r["filter_stats"] = vars(read_relevant(pickle.loads(blob), str(path), feed.SUB_BATCH_ROWS).stats)  # type: ignore[union-attr]
         res[fmt] = r

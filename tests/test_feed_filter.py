@@ -1,4 +1,4 @@
-"""The feed's relevance pre-filter (engine/feed_filter.py, engine/feed_keys.py): a partition detected
+"""The feed's relevance pre-filter (engine/prefilter/read.py, engine/prefilter/keys.py): a partition detected
 through it gives the full read's results row for row — candidates, profiles, new hires, the newest keys,
 row and bad-row counts — on hand-made edge cases and on the bench generator's feed with outsiders and
 noise, in JSONL and Parquet; and whole feed runs give the same signals."""
@@ -22,7 +22,7 @@ from jobshift.engine import feed
 from jobshift.engine.batches import ACCOUNT_SCHEMA, CONTACT_SCHEMA, frame
 from jobshift.engine.context import DetectContext, DetectSettings
 from jobshift.engine.feed import FEED_SUFFIXES, PartitionResult, detect_partition, feed_partitions
-from jobshift.engine.feed_filter import read_relevant
+from jobshift.engine.prefilter.read import read_relevant
 from jobshift.services.detect.detecting_feed import run_feed
 
 ACCOUNTS = [

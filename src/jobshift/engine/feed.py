@@ -108,7 +108,7 @@ detection needs grows with its batch, a partition may hold millions of profiles.
 
 
 PREFILTER = True
-"""Read partitions through the relevance pre-filter (:mod:`jobshift.engine.feed_filter`): rows that cannot
+"""Read partitions through the relevance pre-filter (:mod:`jobshift.engine.prefilter.read`): rows that cannot
 link to a tracked contact or a watched account are not converted. Same results either way."""
 PREFILTER_SUFFIXES: tuple[str, ...] = (".parquet",)
 """The files read through the pre-filter. JSONL is not, by default: measured (benchmarks/RESULTS.md,
@@ -118,7 +118,7 @@ PREFILTER_SUFFIXES: tuple[str, ...] = (".parquet",)
 def detect_partition(ctx: DetectContext, path: str) -> PartitionResult:
     """Read one partition and run the pure detection on it (the task a Dask worker runs)."""
     if PREFILTER and path.lower().endswith(PREFILTER_SUFFIXES):
-        from jobshift.engine.feed_filter import detect_relevant
+        from jobshift.engine.prefilter.read import detect_relevant
 
         done = detect_relevant(ctx, path, SUB_BATCH_ROWS)
         if done is not None:

@@ -20,11 +20,11 @@ from jobshift.engine.batches import OBSERVATION_SCHEMA, frame
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch
 from jobshift.engine.feed import PartitionFn, detect_feed_local, detect_partition, feed_partitions
-from jobshift.engine.feed_keys import feed_keys
 from jobshift.engine.feed_shards import ShardedDetection
 from jobshift.engine.finalize import Detection, finalize
 from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.incremental import detect_release, finalize_run
+from jobshift.engine.prefilter.keys import feed_keys
 from jobshift.errors import UsageError
 from jobshift.services.detect.detecting import (
     DetectSummary,

@@ -16,8 +16,8 @@ the full read. Steps, without Python per row on the common path:
    unusual value); every other row (*slow*) is converted by :func:`~jobshift.domain.profiles.profile_to_row`
    (counted in :attr:`FilterStats.slow`);
 3. newest observation per person over all usable rows (ties: the first in the file), as the full read;
-4. a newest fast row is *relevant* when a superset of its keys (see :mod:`jobshift.engine.feed_keys`) meets
-   the context's: its LinkedIn key, any e-mail-like text of the row, its name blocking key, and — when
+4. a newest fast row is *relevant* when a superset of its keys (see :mod:`jobshift.engine.prefilter.keys`)
+   meets the context's: its LinkedIn key, any e-mail-like text of the row, its name blocking key, and — when
    some account is watched — any host-like text (its dot-suffixes as registrable domains), any company
    name or LinkedIn page of the row. Only relevant rows (and slow rows) are converted.
 
@@ -42,8 +42,8 @@ from jobshift.domain.profiles import OBSERVATION_FIELDS, PROFILE_FIELDS, Profile
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
-from jobshift.engine.feed_keys import FeedKeys, feed_keys
 from jobshift.engine.feed_raw import _lines_streaming, _lines_vectorized
+from jobshift.engine.prefilter.keys import FeedKeys, feed_keys
 
 TOP_FIELDS = (
     "id",

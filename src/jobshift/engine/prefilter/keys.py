@@ -14,7 +14,7 @@ produce something in :func:`~jobshift.engine.detect.detect_batch` when
   threshold — the blocks alone let through most names).
 
 :class:`FeedKeys` holds those key sets (built lazily from the context, then cached on it, so a Dask worker
-builds them once). The row side (:mod:`jobshift.engine.feed_filter`) computes a *superset* of each row's
+builds them once). The row side (:mod:`jobshift.engine.prefilter.read`) computes a *superset* of each row's
 keys from its text, so the filter never drops a row the full path would link.
 """
 
