@@ -34,7 +34,7 @@ from jobshift.services.detect.detecting import (
     previous_lookup,
     record_detection,
 )
-from jobshift.services.detect.feed_sharded import record_sharded, run_feed_sharded
+from jobshift.services.detect.feed_sharded import feed_dask_executor, record_sharded, run_feed_sharded
 from jobshift.services.detect.feed_state import load_state, save_state
 from jobshift.services.workspace import Workspace
 from jobshift.store.run_lock import locked
@@ -114,17 +114,7 @@ def _run_feed(
     if executor == "local":
         results, rows, _bad = detect_feed_local(task_ctx, paths, results_dir, partition_fn)
     else:
-        if executor == "dask" and not scheduler and client is None:
-            raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT (or use dask-local)")
-        from jobshift.engine.dask_executor import DaskExecutor
-
-        ex = DaskExecutor(
-            scheduler=scheduler if executor == "dask" else None,
-            workers=workers,
-            client=client,
-            results_dir=results_dir,
-            partition_fn=partition_fn,
-        )
+        ex = feed_dask_executor(executor, scheduler, workers, client, results_dir, partition_fn)
         results = ex.detect_feed(task_ctx, paths)
         rows = ex.stats.get("rows", 0)
     if not results:
