@@ -145,7 +145,10 @@ def _upsert_chunk(
     ph = _ph(conn)
     cur = conn.connection.cursor()
     try:
-        if new_rows:
+        if new_rows and conn.dialect.name == "postgresql":
+            _copy_new(cur, new_rows)
+            counts["inserted"] += len(new_rows)
+        elif new_rows:
             cur.executemany(
                 f"INSERT INTO signals ({', '.join([*ROW_COLUMNS, 'detected_at'])}) "
                 f"VALUES ({', '.join([ph] * len(_COLUMNS))})",
@@ -158,6 +161,14 @@ def _upsert_chunk(
             counts["updated"] += len(changed)
     finally:
         cur.close()
+
+
+def _copy_new(cur: Any, rows: list[tuple[Any, ...]]) -> None:
+    """New signals into PostgreSQL by ``COPY ... FROM STDIN`` (row inserts cost ~0.1 ms a signal there:
+    18 s of a million-profile `detect`); the rows are in ``ROW_COLUMNS`` order + ``detected_at``."""
+    with cur.copy(f"COPY signals ({', '.join([*ROW_COLUMNS, 'detected_at'])}) FROM STDIN") as cp:
+        for row in rows:
+            cp.write_row(row)
 
 
 def _same(col: str, a: Any, b: Any) -> bool:
