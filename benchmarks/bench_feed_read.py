@@ -1,6 +1,6 @@
 """Benchmark: feed-mode throughput on one partition vs merely reading it with pyarrow (JSONL and Parquet).
 
-Usage: .venv/bin/python benchmarks/bench_feed_read.py [--dir /work/bench/d1m] [--profiles 250000]
+Usage: .venv/bin/python benchmarks/bench_feed_read.py [--dir /work/bench/d1m] [--profiles 250000] [--mix 0.05]
 
 Takes the first ``--profiles`` lines of the bench_detect.py feed (``DIR/people.jsonl``) as one partition,
 writes it as ``DIR/feedread/part.jsonl`` and ``part.parquet`` (not timed), then measures in this process,
@@ -10,9 +10,15 @@ each step twice (best kept), with the context built from the workspace first (no
   read_raw       the incremental reader (engine/feed_raw.py): rows read and fingerprinted, no conversion;
   convert        ``engine.feed.read_partition``: read + convert every profile (the ingest's rules) +
                  newest per person — what a feed task does before detection;
-  feed_task      ``engine.feed.detect_partition``: convert + the pure detection step (a whole Dask task).
+  feed_task      ``engine.feed.detect_partition`` with the relevance pre-filter (engine/prefilter/read.py):
+                 a whole Dask task as it runs now;
+  feed_task_full the same task without the pre-filter (every profile converted), measured once.
 
-Ratios are throughput ratios (pyarrow time / step time). Writes benchmarks/out/bench_feed_read.json.
+``--mix F``: a bulk partition instead — F of its profiles are the CRM's (the feed's first lines), the rest
+generated people at outside companies (and some at target accounts), as bench_dask.py generates them,
+shuffled; written under ``DIR/feedread-mix<F>/``. Every step also records its process CPU seconds
+(``*_cpu_s``, user + system, all threads). Ratios are throughput ratios (pyarrow time / step time).
+Writes benchmarks/out/bench_feed_read[-mix<F>].json.
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
+import random
+import resource
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,13 +37,66 @@ from typing import Any
 OUT = Path(__file__).parent / "out"
 
 
-def _best(fn: Callable[[], Any], n: int = 2) -> float:
-    best = float("inf")
+def _cpu_s() -> float:
+    """CPU seconds (user + system, all threads) of this process so far."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _best(fn: Callable[[], Any], n: int = 2) -> tuple[float, float]:
+    """(best wall seconds, CPU seconds of that run) over ``n`` runs."""
+    best = (float("inf"), 0.0)
     for _ in range(n):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu_s()
         fn()
-        best = min(best, time.perf_counter() - t0)
-    return round(best, 2)
+        best = min(best, (time.perf_counter() - t0, _cpu_s() - c0))
+    return round(best[0], 2), round(best[1], 2)
+
+
+def _scrambled(rec: dict[str, Any], k: int) -> dict[str, Any]:
+    """An outsider with a name no contact has (letters from its number) at an outside company."""
+    letters = "".join("bcdfghjklmnpqrstvwxz"[int(c)] for c in f"{k:07d}")
+    rec.update(
+        first_name=f"Q{letters}", last_name=f"Z{letters[::-1]}", full_name=f"q{letters} z{letters[::-1]}"
+    )
+    exp = rec.get("experience") or []
+    if exp and "acct" in str(rec.get("job_company_website")):
+        rec.update(job_company_name="Outside Works", job_company_website="outside-works.io")
+        exp[0]["company"] = {"name": "Outside Works", "website": "outside-works.io"}
+    return rec
+
+
+def build_mix(d: Path, n: int, mix: float, scramble: bool = False) -> tuple[Path, Path]:
+    """A bulk partition: ``mix`` of ``n`` profiles from the CRM feed, the rest generated outsiders
+    (``scramble``: with names no contact has, none at an account: see ``--scramble``)."""
+    import orjson
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = d / f"feedread-mix{mix}{'-scrambled' if scramble else ''}"
+    out.mkdir(exist_ok=True)
+    jl, pqf = out / "part.jsonl", out / "part.parquet"
+    if jl.exists() and pqf.exists():
+        return jl, pqf
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_detect_data import _Builder, _pdl
+
+    tracked: list[bytes] = []
+    with (d / "people.jsonl").open("rb") as fh:
+        for raw in fh:
+            tracked.append(raw)
+            if len(tracked) == round(n * mix):
+                break
+    n_contacts = 1_000_000 if d.name == "d1m" else 2 * len(tracked)
+    gen = _Builder(n_contacts, n, seed=11)
+    others = (_pdl(*gen.other_profile(k)) for k in range(n - len(tracked)))
+    if scramble:
+        others = (_scrambled(r, k) for k, r in enumerate(others))
+    lines = tracked + [orjson.dumps(r) + b"\n" for r in others]
+    random.Random(5).shuffle(lines)
+    jl.write_bytes(b"".join(lines))
+    pq.write_table(pa.Table.from_pylist([orjson.loads(x) for x in lines]), pqf)
+    return jl, pqf
 
 
 def build(d: Path, n: int) -> tuple[Path, Path]:
@@ -62,41 +124,80 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", type=Path, default=Path("/tmp/jobshift-bench-detect"))
     ap.add_argument("--profiles", type=int, default=250_000)
+    ap.add_argument("--mix", type=float, default=None, help="share of CRM profiles in a bulk partition")
+    ap.add_argument(
+        "--scramble",
+        action="store_true",
+        help="--mix outsiders with names no contact has and no job at an account (the generator's names "
+        "come from a small pool: most outsiders share a name blocking key with one of 1M contacts)",
+    )
     args = ap.parse_args()
     import pyarrow.json as pj
     import pyarrow.parquet as pq
 
+    from jobshift.engine import feed
     from jobshift.engine.feed import detect_partition, read_partition
     from jobshift.engine.feed_raw import read_raw
+    from jobshift.engine.prefilter.keys import feed_keys
     from jobshift.services.detect.detecting import build_context, default_tracked_set
     from jobshift.services.workspace import Workspace
 
-    jl, pqf = build(args.dir, args.profiles)
+    def _full(ctx: Any, p: str) -> Any:
+        feed.PREFILTER = False
+        try:
+            return detect_partition(ctx, p)
+        finally:
+            feed.PREFILTER = True
+
+    feed.PREFILTER_SUFFIXES = feed.FEED_SUFFIXES  # measure the pre-filter on JSONL too
+    jl, pqf = (
+        build(args.dir, args.profiles)
+        if args.mix is None
+        else build_mix(args.dir, args.profiles, args.mix, args.scramble)
+    )
     ws = Workspace.open(args.dir)
     with ws.store.connect() as conn:
-        blob = pickle.dumps(build_context(conn, ws.config, default_tracked_set(conn), None))
+        ctx0 = build_context(conn, ws.config, default_tracked_set(conn), None)
+        feed_keys(ctx0)  # as the feed service does before broadcasting the context
+        blob = pickle.dumps(ctx0)
     ws.close()
     with open("/proc/loadavg") as fh:
         load = fh.read().split()[:3]
-    res: dict[str, Any] = {"profiles": args.profiles, "load_avg_before": load}
+    res: dict[str, Any] = {
+        "profiles": args.profiles,
+        "mix": args.mix,
+        "scramble": args.scramble,
+        "load_avg_before": load,
+    }
     for fmt, path, reader in (
         ("jsonl", jl, lambda p: pj.read_json(p)),
         ("parquet", pqf, lambda p: pq.read_table(p)),
     ):
         r: dict[str, Any] = {"mb": round(path.stat().st_size / 2**20, 1)}
-        r["read_pyarrow_s"] = _best(lambda p=path, f=reader: f(p))  # type: ignore[misc]
-        r["read_raw_s"] = _best(lambda p=path: read_raw(str(p)))  # type: ignore[misc]
-        r["convert_s"] = _best(lambda p=path: read_partition(str(p)))  # type: ignore[misc]
-        # a fresh context per run (empty caches), as a worker has for its first partition
-        r["feed_task_s"] = _best(lambda p=path: detect_partition(pickle.loads(blob), str(p)))  # type: ignore[misc]
-        for k in ("read_raw_s", "convert_s", "feed_task_s"):
-            r[f"ratio_{k[:-2]}"] = round(r["read_pyarrow_s"] / r[k], 3)
+        steps: list[tuple[str, Callable[[], Any], int]] = [
+            ("read_pyarrow", lambda p=path, f=reader: f(p), 2),  # type: ignore[misc]
+            ("read_raw", lambda p=path: read_raw(str(p)), 2),  # type: ignore[misc]
+            ("convert", lambda p=path: read_partition(str(p)), 1),  # type: ignore[misc]
+            # a fresh context per run (empty caches), as a worker has for its first partition
+            ("feed_task", lambda p=path: detect_partition(pickle.loads(blob), str(p)), 2),  # type: ignore[misc]
+            ("feed_task_full", lambda p=path: _full(pickle.loads(blob), str(p)), 1),  # type: ignore[misc]
+        ]
+        for name, fn, n in steps:
+            r[f"{name}_s"], r[f"{name}_cpu_s"] = _best(fn, n)
+        for k in ("read_raw", "convert", "feed_task", "feed_task_full"):
+            r[f"ratio_{k}"] = round(r["read_pyarrow_s"] / r[f"{k}_s"], 3)
+            r[f"cpu_ratio_{k}"] = round(r["read_pyarrow_cpu_s"] / r[f"{k}_cpu_s"], 3)
         r["feed_task_profiles_per_s"] = round(args.profiles / r["feed_task_s"])
+        from jobshift.engine.prefilter.read import read_relevant
+
+        r["filter_stats"] = vars(read_relevant(pickle.loads(blob), str(path), feed.SUB_BATCH_ROWS).stats)  # type: ignore[union-attr]
         res[fmt] = r
     with open("/proc/loadavg") as fh:
         res["load_avg_after"] = fh.read().split()[:3]
     OUT.mkdir(exist_ok=True)
-    (OUT / "bench_feed_read.json").write_text(json.dumps(res, indent=2))
+    name = "bench_feed_read" if args.mix is None else f"bench_feed_read-mix{args.mix}"
+    name += "-scrambled" if args.scramble else ""
+    (OUT / f"{name}.json").write_text(json.dumps(res, indent=2))
     print(json.dumps(res, indent=2))
 
 

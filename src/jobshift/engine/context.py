@@ -115,6 +115,9 @@ class DetectContext:
     )
     """Contacts the CRM marks as departed (``DEPARTED_SCHEMA`` + ``acc_root``): a successor in the same
     role at the account is a new hire even without a start date (``engine/finalize.py``)."""
+    feed_keys: Any = None
+    """The feed pre-filter's key sets (:class:`jobshift.engine.prefilter.keys.FeedKeys`), built on first
+    use."""
 
     @classmethod
     def build(

@@ -107,8 +107,23 @@ SUB_BATCH_ROWS = 50_000
 detection needs grows with its batch, a partition may hold millions of profiles."""
 
 
+PREFILTER = True
+"""Read partitions through the relevance pre-filter (:mod:`jobshift.engine.prefilter.read`): rows that cannot
+link to a tracked contact or a watched account are not converted. Same results either way."""
+PREFILTER_SUFFIXES: tuple[str, ...] = (".parquet",)
+"""The files read through the pre-filter. JSONL is not, by default: measured (benchmarks/RESULTS.md,
+2026-12-07) its text passes cost more CPU than the conversions they saved, even with 19% of rows kept."""
+
+
 def detect_partition(ctx: DetectContext, path: str) -> PartitionResult:
     """Read one partition and run the pure detection on it (the task a Dask worker runs)."""
+    if PREFILTER and path.lower().endswith(PREFILTER_SUFFIXES):
+        from jobshift.engine.prefilter.read import detect_relevant
+
+        done = detect_relevant(ctx, path, SUB_BATCH_ROWS)
+        if done is not None:
+            result, keys, n, bad = done
+            return PartitionResult(result, keys, n, bad)
     obs, n, bad = read_partition(path)
     parts = [detect_batch(ctx, obs.slice(i, SUB_BATCH_ROWS)) for i in range(0, obs.height, SUB_BATCH_ROWS)]
     result = merge_results(parts) if parts else detect_batch(ctx, obs)

@@ -27,15 +27,20 @@ of ``context_fp``).
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gc
 import hashlib
 import importlib.metadata
 import json
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import polars as pl
 
+from jobshift.domain.normalize.memo import Pairs, warm
 from jobshift.engine.batches import decode_observations
 from jobshift.engine.context import DetectContext, key_hash
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
@@ -47,7 +52,32 @@ from jobshift.engine.incremental_final import FinalCache, finalize_release
 
 ROWS_SCHEMA = {"fp": pl.UInt64, "person_key": pl.String}
 LINKS_SCHEMA = {"person_key": pl.String, "h": pl.UInt64}
-STATE_VERSION = 2
+NORM_SCHEMA = {"fn": pl.String, "raw": pl.String, "value": pl.String}
+STATE_VERSION = 3
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def gc_paused(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``fn`` with Python's cyclic garbage collector off (restored after, also on errors).
+
+    An incremental run converts tens of thousands of profiles into short-lived dicts and tuples while the
+    context holds millions of long-lived objects: the generational collector's full passes over those
+    took ≈ 1.1 of 6.2 CPU-s of the release step at 1M people (benchmarks/RESULTS.md). The objects made
+    here hold no reference cycles that must be reclaimed during the run (as the ingest's conversion).
+    """
+
+    @functools.wraps(fn)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+
+    return run
 
 
 @dataclass
@@ -61,6 +91,9 @@ class FeedState:
     result: BatchResult
     final: FinalCache | None = None
     """The run's finalized output (:mod:`jobshift.engine.incremental_final`), once finalized."""
+    norm: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=NORM_SCHEMA))
+    """Company texts the runs normalized (``fn``: ``host``/``company``, ``raw`` → ``value``), lent to
+    the next run's converter (:mod:`jobshift.domain.normalize.memo`)."""
 
 
 @dataclass
@@ -78,6 +111,7 @@ class ReleaseRun:
     """Contacts new, removed or changed since the last release."""
 
 
+@gc_paused
 def finalize_run(ctx: DetectContext, run: ReleaseRun, previous: PreviousJobs | None = None) -> Detection:
     """The run's signals (as ``finalize`` over ``run.result``), finalizing only what the release can
     change when the last release's finalized output is at hand; records the output in ``run.state``."""
@@ -93,6 +127,25 @@ def finalize_run(ctx: DetectContext, run: ReleaseRun, previous: PreviousJobs | N
     )
     run.stats.update(fin_stats)
     return det
+
+
+def _memo_pairs(norm: pl.DataFrame) -> dict[str, Pairs]:
+    out: dict[str, Pairs] = {}
+    for (fn,), g in norm.group_by("fn"):
+        out[str(fn)] = dict(zip(g.get_column("raw").to_list(), g.get_column("value").to_list(), strict=True))
+    return out
+
+
+def _memo_frame(old: pl.DataFrame, seen: dict[str, Pairs]) -> pl.DataFrame:
+    """``old`` and the texts normalized in this run (one row per ``fn`` and ``raw``)."""
+    new = [
+        pl.DataFrame(
+            {"fn": [fn] * len(p), "raw": list(p.keys()), "value": list(p.values())}, schema=NORM_SCHEMA
+        )
+        for fn, p in seen.items()
+        if p
+    ]
+    return pl.concat([old, *new]).unique(["fn", "raw"], keep="last") if new else old
 
 
 def _canon(obj: Any) -> Any:
@@ -130,14 +183,18 @@ def context_fingerprint(ctx: DetectContext) -> str:
 
     The run date is left out: detection itself does not read it (``finalize`` does, on every run).
     """
-    try:
-        version = importlib.metadata.version("jobshift")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a source checkout
-        version = "unknown"
+    versions = []
+    for dist in ("jobshift", "tldextract"):  # tldextract's bundled suffix list: normalize_domain's rules
+        try:
+            versions.append(importlib.metadata.version(dist))
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a source checkout
+            versions.append("unknown")
     h = hashlib.sha256()
     settings = dataclasses.replace(ctx.settings, run_date=None)
     h.update(
-        json.dumps([STATE_VERSION, version, code_fingerprint(), pl.__version__, _canon(settings)]).encode()
+        json.dumps(
+            [STATE_VERSION, versions, sys.version, code_fingerprint(), pl.__version__, _canon(settings)]
+        ).encode()
     )
     acc = ctx.accounts.sort("account_id")
     h.update(repr(acc.hash_rows(seed=7).to_list()).encode())
@@ -227,6 +284,7 @@ def _row_frame(part: RawPartition, index: int) -> pl.DataFrame:
     )
 
 
+@gc_paused
 def detect_release(ctx: DetectContext, paths: list[str], old: FeedState | None) -> ReleaseRun:
     """Detect over the release in ``paths`` given the last release's state (``None``: a full run).
 
@@ -241,8 +299,25 @@ def detect_release(ctx: DetectContext, paths: list[str], old: FeedState | None) 
     elif old is None:
         stats["mode"] = "full (no earlier release)"
     contacts = contact_table(ctx)
-    if old is None:
-        return _first_release(ctx, paths, ctx_fp, contacts, stats)
+    with warm(_memo_pairs(old.norm) if old is not None else {}) as seen:
+        if old is None:
+            run = _first_release(ctx, paths, ctx_fp, contacts, stats)
+        else:
+            run = _next_release(ctx, paths, old, ctx_fp, contacts, stats)
+    run.state.norm = _memo_frame(old.norm if old is not None else run.state.norm, seen)
+    stats["memo_known"] = old.norm.height if old is not None else 0
+    return run
+
+
+def _next_release(
+    ctx: DetectContext,
+    paths: list[str],
+    old: FeedState,
+    ctx_fp: str,
+    contacts: pl.DataFrame,
+    stats: dict[str, Any],
+) -> ReleaseRun:
+    """The incremental run of :func:`detect_release` given a usable state."""
     redo, prev = pl.DataFrame(schema={"person_key": pl.String}), None
     ids = pl.Series("contact_id", [], dtype=pl.String)
     if old is not None:

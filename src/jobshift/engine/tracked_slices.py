@@ -88,6 +88,7 @@ def write_slices(ctx: DetectContext, directory: str, k: int) -> TrackedSlices:
 def shell_context(ctx: DetectContext) -> DetectContext:
     """``ctx`` without its contacts and departed contacts: what workers receive in sliced mode."""
     shell = copy.copy(ctx)
+    shell.feed_keys = None  # the pre-filter's key sets hold the whole tracked set's keys
     shell.departed = ctx.departed.clear()
     shell.index_contacts(ctx.contacts.clear())
     return shell

@@ -16,6 +16,7 @@ from cleanco.clean import prepare_default_terms
 from rapidfuzz import fuzz
 
 from jobshift.domain.normalize.domains import is_free_mail, normalize_domain
+from jobshift.domain.normalize.memo import MEMOS
 from jobshift.domain.normalize.text import fold, words
 
 # cleanco terms that are far more often part of a real name (regions, words) than a legal form
@@ -78,9 +79,17 @@ def normalize_company_name(raw: str | None) -> str | None:
     Lower-cased, diacritics folded, ``&``/``+`` → ``and``, dotted initials joined (``S.A.`` → ``sa``),
     other punctuation removed, whitespace collapsed, a leading ``The`` and trailing legal forms removed.
     A trailing parenthesised qualifier (``"Acme (Europe)"``) is dropped when something remains.
+    Earlier runs' results are consulted first while :func:`jobshift.domain.normalize.memo.warm` is open.
     """
     if not raw:
         return None
+    memo = MEMOS["company"]
+    if raw in memo.known:
+        return memo.known[raw]
+    return memo.note(raw, _normalize_company_name(raw))
+
+
+def _normalize_company_name(raw: str) -> str | None:
     s = fold(raw)
     # the regular expressions below need a closing bracket / a dot: most names skip them
     if ")" in s or "]" in s:

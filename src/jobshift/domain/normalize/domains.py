@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import tldextract
 
+from jobshift.domain.normalize.memo import MEMOS
+
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=False)
 _STRIP = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/]*@)?")
 _HOSTCHARS = re.compile(r"^[a-z0-9.-]+$")
@@ -35,7 +37,8 @@ FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
 def normalize_domain(raw: str | None) -> str | None:
     """``"https://www.Shop.Example.co.uk/about"`` → ``"example.co.uk"``; ``None`` if no domain.
 
-    Accepts URLs, bare hosts and email addresses (the part after ``@``).
+    Accepts URLs, bare hosts and email addresses (the part after ``@``). Earlier runs' results are
+    consulted first while :func:`jobshift.domain.normalize.memo.warm` is open.
     """
     if not raw:
         return None
@@ -53,6 +56,20 @@ def normalize_domain(raw: str | None) -> str | None:
         return None
     if not _HOSTCHARS.match(s):
         return None
+    return _registrable(s)
+
+
+@lru_cache(maxsize=262_144)
+def _registrable(host: str) -> str | None:
+    """The registrable domain of a host (tldextract). Cached by host: a work email's raw text is one
+    person's, its host is shared; earlier runs' results are lent by the ``host`` memo."""
+    memo = MEMOS["host"]
+    if host in memo.known:
+        return memo.known[host]
+    return memo.note(host, _extract(host))
+
+
+def _extract(s: str) -> str | None:
     ext = _EXTRACT(s)
     if not ext.domain or not ext.suffix:
         return None

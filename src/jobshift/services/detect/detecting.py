@@ -7,7 +7,7 @@ account. Observations are read newest-per-person in one SQL query, in partitions
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -193,9 +193,25 @@ def record_detection(
     df = detection.signals
     by_type: dict[str, int] = {t: int(df.filter(pl.col("type") == t).height) for t in SIGNAL_TYPES}
     by_status = {str(s): int(n) for s, n in df.group_by("status").len().sort("status").iter_rows()}
+    rows = df.select(signal_store.ROW_COLUMNS).iter_rows()
+    return record_run(store, ctx, rows, n_obs, by_type, by_status, detection.ambiguous, extra_counts)
+
+
+def record_run(
+    store: Store,
+    ctx: DetectContext,
+    rows: Iterable[tuple[Any, ...]],
+    n_obs: int,
+    by_type: dict[str, int],
+    by_status: dict[str, int],
+    ambiguous: list[dict[str, Any]],
+    extra_counts: dict[str, int],
+) -> DetectSummary:
+    """Upsert signal ``rows`` (:data:`ROW_COLUMNS` tuples, streamed) and record the run, in one
+    transaction; the summary. Used by the store path and the feed's sharded path alike."""
     with store.begin() as conn:
         run_id = start_run(conn, "detect")
-        write = signal_store.upsert_tuples(conn, df.select(signal_store.ROW_COLUMNS).iter_rows(), utcnow())
+        write = signal_store.upsert_tuples(conn, rows, utcnow())
         reviewed = review_store.apply_reviews(conn)  # rejected pairs are never raised again
         counts = {
             "observations": n_obs,
@@ -203,20 +219,13 @@ def record_detection(
             **extra_counts,
             **by_type,
             **write,
-            "ambiguous": len(detection.ambiguous),
+            "ambiguous": len(ambiguous),
             "review_rejected": reviewed["reject"],
             "review_confirmed": reviewed["confirm"],
         }
         finish_run(conn, run_id, counts=counts)
     return DetectSummary(
-        run_id,
-        n_obs,
-        ctx.n_tracked,
-        by_type,
-        by_status,
-        write,
-        len(detection.ambiguous),
-        detection.ambiguous[:20],
+        run_id, n_obs, ctx.n_tracked, by_type, by_status, write, len(ambiguous), ambiguous[:20]
     )
 
 

@@ -15,6 +15,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from jobshift.engine import feed as feed_engine
 from jobshift.engine.batches import OBSERVATION_SCHEMA, frame
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch
@@ -23,6 +24,7 @@ from jobshift.engine.feed_shards import ShardedDetection
 from jobshift.engine.finalize import Detection, finalize
 from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.incremental import detect_release, finalize_run
+from jobshift.engine.prefilter.keys import feed_keys
 from jobshift.errors import UsageError
 from jobshift.services.detect.detecting import (
     DetectSummary,
@@ -32,7 +34,7 @@ from jobshift.services.detect.detecting import (
     previous_lookup,
     record_detection,
 )
-from jobshift.services.detect.feed_sharded import record_sharded, run_feed_sharded
+from jobshift.services.detect.feed_sharded import feed_dask_executor, record_sharded, run_feed_sharded
 from jobshift.services.detect.feed_state import load_state, save_state
 from jobshift.services.workspace import Workspace
 from jobshift.store.run_lock import locked
@@ -103,20 +105,16 @@ def _run_feed(
 ) -> tuple[Detection, int]:
     """:func:`run_feed` once the partition task and its context (``task_ctx``) are chosen."""
     results: list[BatchResult]
+    if (
+        partition_fn is detect_partition
+        and feed_engine.PREFILTER
+        and any(p.lower().endswith(feed_engine.PREFILTER_SUFFIXES) for p in paths)
+    ):  # the pre-filter's key sets, built once here and broadcast with the context
+        feed_keys(task_ctx)
     if executor == "local":
         results, rows, _bad = detect_feed_local(task_ctx, paths, results_dir, partition_fn)
     else:
-        if executor == "dask" and not scheduler and client is None:
-            raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT (or use dask-local)")
-        from jobshift.engine.dask_executor import DaskExecutor
-
-        ex = DaskExecutor(
-            scheduler=scheduler if executor == "dask" else None,
-            workers=workers,
-            client=client,
-            results_dir=results_dir,
-            partition_fn=partition_fn,
-        )
+        ex = feed_dask_executor(executor, scheduler, workers, client, results_dir, partition_fn)
         results = ex.detect_feed(task_ctx, paths)
         rows = ex.stats.get("rows", 0)
     if not results:

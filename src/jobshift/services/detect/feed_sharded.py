@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -33,12 +34,35 @@ from jobshift.engine.feed_spill import detect_partition_to_dir
 from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.tracked_slices import TrackedSlices, shell_context, sliced_partition_fn, write_slices
 from jobshift.errors import UsageError
-from jobshift.services.detect.detecting import DetectSummary
+from jobshift.services.detect.detecting import DetectSummary, record_run
 from jobshift.store import Store
-from jobshift.store import review as review_store
 from jobshift.store import signals as signal_store
-from jobshift.store.runs import finish_run, start_run
-from jobshift.utils.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from jobshift.engine.dask_executor import DaskExecutor
+
+
+def feed_dask_executor(
+    executor: str,
+    scheduler: str | None,
+    workers: int | None,
+    client: object,
+    results_dir: str | None,
+    partition_fn: PartitionFn,
+) -> DaskExecutor:
+    """The Dask executor of a feed run (``dask``: a scheduler address or a client is required;
+    ``dask-local``: a LocalCluster of ``workers``)."""
+    if executor == "dask" and not scheduler and client is None:
+        raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT (or use dask-local)")
+    from jobshift.engine.dask_executor import DaskExecutor
+
+    return DaskExecutor(
+        scheduler=scheduler if executor == "dask" else None,
+        workers=workers,
+        client=client,
+        results_dir=results_dir,
+        partition_fn=partition_fn,
+    )
 
 
 @contextmanager
@@ -82,17 +106,7 @@ def run_feed_sharded(
             ]
             done = finalize_sharded(ctx, task_ctx, results_dir, len(paths), previous, n, slices, local_map)
             return done, sum(r for r, _ in counts)
-        if executor == "dask" and not scheduler and client is None:
-            raise UsageError("--executor dask needs --scheduler tcp://HOST:PORT (or use dask-local)")
-        from jobshift.engine.dask_executor import DaskExecutor
-
-        ex = DaskExecutor(
-            scheduler=scheduler if executor == "dask" else None,
-            workers=workers,
-            client=client,
-            results_dir=results_dir,
-            partition_fn=partition_fn,
-        )
+        ex = feed_dask_executor(executor, scheduler, workers, client, results_dir, partition_fn)
 
         def finish(mapper: Mapper) -> ShardedDetection:
             return finalize_sharded(ctx, task_ctx, results_dir, len(paths), previous, n, slices, mapper)
@@ -115,29 +129,6 @@ def record_sharded(
             by_type[t] = by_type.get(t, 0) + int(k)
         for s, k in cols.group_by("status").len().iter_rows():
             by_status[str(s)] = by_status.get(str(s), 0) + int(k)
-    ambiguous = done.ambiguous()
-    with store.begin() as conn:
-        run_id = start_run(conn, "detect")
-        write = signal_store.upsert_tuples(conn, iter_signal_files(files, signal_store.ROW_COLUMNS), utcnow())
-        reviewed = review_store.apply_reviews(conn)
-        counts = {
-            "observations": n_obs,
-            "tracked": ctx.n_tracked,
-            **extra_counts,
-            **by_type,
-            **write,
-            "ambiguous": len(ambiguous),
-            "review_rejected": reviewed["reject"],
-            "review_confirmed": reviewed["confirm"],
-        }
-        finish_run(conn, run_id, counts=counts)
-    return DetectSummary(
-        run_id,
-        n_obs,
-        ctx.n_tracked,
-        by_type,
-        dict(sorted(by_status.items())),
-        write,
-        len(ambiguous),
-        ambiguous[:20],
-    )
+    rows = iter_signal_files(files, signal_store.ROW_COLUMNS)
+    sorted_status = dict(sorted(by_status.items()))
+    return record_run(store, ctx, rows, n_obs, by_type, sorted_status, done.ambiguous(), extra_counts)
