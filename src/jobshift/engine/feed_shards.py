@@ -70,26 +70,34 @@ def write_winners(results_dir: str, n_parts: int) -> None:
     missing = [str(d) for d in dirs if not (d / "keys.parquet").exists()]
     if missing:
         raise FileNotFoundError(f"partition results missing: {', '.join(missing[:3])}")
-    produced = pl.concat(
-        [
-            pl.scan_parquet(d / f"{t}.parquet").select("person_key")
-            for d in dirs
-            for t in ("candidates", "new_hires")
-        ]
-    ).unique()
-    (
+    produced = (
         pl.concat(
             [
-                pl.scan_parquet(d / "keys.parquet")
-                .join(produced, on="person_key", how="semi")
-                .with_columns(pl.lit(i, pl.UInt32).alias("part"))
-                for i, d in enumerate(dirs)
+                pl.scan_parquet(d / f"{t}.parquet").select("person_key")
+                for d in dirs
+                for t in ("candidates", "new_hires")
             ]
         )
-        .sort(["person_key", "observed_at", "part"], descending=[False, True, False])
+        .unique()
+        .collect()
+    )
+    # one partition's keys at a time, reduced to its produced people's newest row: memory follows the
+    # people that produced something, not every profile of the feed
+    by, desc = ["person_key", "observed_at", "part"], [False, True, False]
+    newest = [
+        pl.read_parquet(d / "keys.parquet")
+        .join(produced, on="person_key", how="semi")
+        .with_columns(pl.lit(i, pl.UInt32).alias("part"))
+        .sort(by, descending=desc)
+        .unique("person_key", keep="first")
+        for i, d in enumerate(dirs)
+    ]
+    (
+        pl.concat(newest)
+        .sort(by, descending=desc)
         .unique("person_key", keep="first")
         .select("person_key", "part")
-        .sink_parquet(Path(results_dir) / "winners.parquet")
+        .write_parquet(Path(results_dir) / "winners.parquet")
     )
 
 
