@@ -21,19 +21,10 @@ from typing import Any
 
 import orjson
 
-SYL = ["ka", "lo", "mi", "ne", "ru", "ta", "vi", "zo", "be", "do", "fa", "gu", "hi", "jo", "pe", "sa"]
-TITLES = {
-    "Software Engineer": "Senior Software Engineer",
-    "Engineering Manager": "Director of Engineering",
-    "Director of Engineering": "VP Engineering",
-    "IT Manager": "Director of IT",
-    "Director of IT": "CIO",
-    "Security Analyst": "Security Operations Manager",
-    "Marketing Manager": "Director of Marketing",
-    "Account Executive": "Sales Manager",
-}
-LATERAL = {"Software Engineer": "Backend Engineer", "IT Manager": "Infrastructure Manager"}
-OBSERVED = "2026-11-17"
+from jobshift.synth.bulk_feed import LATERAL, OBSERVED, PROMOTIONS, SYLLABLES
+
+SYL = SYLLABLES
+TITLES = PROMOTIONS  # current title -> the title after a promotion
 
 
 def _word(rng: random.Random, n: int) -> str:

@@ -37,7 +37,15 @@ from pathlib import Path
 
 import polars as pl
 
-__all__ = ["LATERAL", "OBSERVED", "PROMOTIONS", "BulkFeed", "outside_companies", "outside_last_names"]
+__all__ = [
+    "LATERAL",
+    "OBSERVED",
+    "PROMOTIONS",
+    "SYLLABLES",
+    "BulkFeed",
+    "outside_companies",
+    "outside_last_names",
+]
 
 OBSERVED = "2026-11-17"
 PROMOTIONS = {
@@ -51,7 +59,8 @@ PROMOTIONS = {
     "Account Executive": "Sales Manager",
 }
 LATERAL = {"Software Engineer": "Backend Engineer", "IT Manager": "Infrastructure Manager"}
-_SYL = ["ka", "lo", "mi", "ne", "ru", "ta", "vi", "zo", "be", "do", "fa", "gu", "hi", "jo", "pe", "sa"]
+SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vi", "zo", "be", "do", "fa", "gu", "hi", "jo", "pe", "sa"]
+"""Syllables of generated names (the bench CRM of ``benchmarks/bench_detect_data.py`` uses the same)."""
 _U = float(2**53)
 
 
@@ -75,9 +84,9 @@ def _pick(row: pl.Expr, seed: int, part: int, salt: int, n: int) -> pl.Expr:
 
 def outside_companies(n: int, seed: int) -> pl.DataFrame:
     """``n`` companies outside the CRM: name ("<Word> Systems") and domain ("<word><k>.io")."""
-    syl = pl.Series(_SYL)
+    syl = pl.Series(SYLLABLES)
     k = pl.int_range(0, n, eager=True, dtype=pl.UInt64)
-    parts = [syl.gather((k.hash(_mix(seed, 7, j, 2)) % len(_SYL)).cast(pl.Int64)) for j in range(4)]
+    parts = [syl.gather((k.hash(_mix(seed, 7, j, 2)) % len(SYLLABLES)).cast(pl.Int64)) for j in range(4)]
     word = pl.DataFrame({f"s{j}": p for j, p in enumerate(parts)}).select(
         pl.concat_str([pl.col(f"s{j}") for j in range(4)]).alias("w")
     )["w"]
@@ -91,9 +100,9 @@ def outside_companies(n: int, seed: int) -> pl.DataFrame:
 
 def outside_last_names() -> pl.Series:
     """65,536 last names of four syllables: none equals a CRM name of bench_detect_data (three syllables)."""
-    k = pl.int_range(0, len(_SYL) ** 4, eager=True, dtype=pl.Int64)
-    syl = pl.Series(_SYL)
-    parts = [syl.gather((k // len(_SYL) ** j) % len(_SYL)) for j in range(4)]
+    k = pl.int_range(0, len(SYLLABLES) ** 4, eager=True, dtype=pl.Int64)
+    syl = pl.Series(SYLLABLES)
+    parts = [syl.gather((k // len(SYLLABLES) ** j) % len(SYLLABLES)) for j in range(4)]
     frame = pl.DataFrame({f"s{j}": p for j, p in enumerate(parts)})
     return frame.select(pl.concat_str([pl.col(f"s{j}") for j in range(4)]).str.to_titlecase().alias("n"))["n"]
 
