@@ -155,6 +155,16 @@ def seen_keys(part: PartitionResult, keys: pl.DataFrame) -> pl.DataFrame:
     return part.keys.join(keys, on="person_key", how="semi")
 
 
+def keep_people(r: BatchResult, people: pl.DataFrame, n_observations: int | None = None) -> BatchResult:
+    """The rows of ``r`` about ``people`` (a ``person_key`` frame); ``n_observations`` kept unless given."""
+    return BatchResult(
+        r.candidates.join(people, on="person_key", how="semi"),
+        r.profiles.join(people, on="person_key", how="semi"),
+        r.new_hires.join(people, on="person_key", how="semi"),
+        r.n_observations if n_observations is None else n_observations,
+    )
+
+
 def prune(results: list[BatchResult], seen: list[pl.DataFrame]) -> list[BatchResult]:
     """Keep each person's rows only from the partition with their newest observation (see module doc)."""
     tagged = [s.with_columns(pl.lit(i, pl.UInt32).alias("part")) for i, s in enumerate(seen)]
@@ -167,15 +177,7 @@ def prune(results: list[BatchResult], seen: list[pl.DataFrame]) -> list[BatchRes
     )
     out = []
     for i, r in enumerate(results):
-        mine = winners.filter(pl.col("part") == i).select("person_key")
-        out.append(
-            BatchResult(
-                r.candidates.join(mine, on="person_key", how="semi"),
-                r.profiles.join(mine, on="person_key", how="semi"),
-                r.new_hires.join(mine, on="person_key", how="semi"),
-                r.n_observations,
-            )
-        )
+        out.append(keep_people(r, winners.filter(pl.col("part") == i).select("person_key")))
     return out
 
 

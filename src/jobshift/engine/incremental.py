@@ -44,7 +44,7 @@ from jobshift.domain.normalize.memo import Pairs, warm
 from jobshift.engine.batches import decode_observations
 from jobshift.engine.context import DetectContext, key_hash
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
-from jobshift.engine.feed import SUB_BATCH_ROWS
+from jobshift.engine.feed import SUB_BATCH_ROWS, keep_people
 from jobshift.engine.feed_raw import RawPartition, convert_rows, read_raw
 from jobshift.engine.finalize import Detection
 from jobshift.engine.first_seen import PreviousJobs
@@ -436,17 +436,10 @@ def _first_release(
         .unique("person_key", keep="first")
         .select("person_key", "part")
     )
-    pruned = []
-    for i, r in enumerate(results):
-        mine = winners.filter(pl.col("part") == i).select("person_key")
-        pruned.append(
-            BatchResult(
-                r.candidates.join(mine, on="person_key", how="semi"),
-                r.profiles.join(mine, on="person_key", how="semi"),
-                r.new_hires.join(mine, on="person_key", how="semi"),
-                0,
-            )
-        )
+    pruned = [
+        keep_people(r, winners.filter(pl.col("part") == i).select("person_key"), n_observations=0)
+        for i, r in enumerate(results)
+    ]
     result = merge_results(pruned) if pruned else _empty_result(ctx)
     rows = pl.concat(row_keys).unique("fp", keep="first")
     stats.update(
