@@ -27,6 +27,7 @@ from jobshift.services.admin.settings_forms import (
     SECRET_WORDS,
     FormField,
     SettingsForm,
+    field_errors,
     field_kind,
     parse_value,
     table_of,
@@ -57,16 +58,6 @@ def blank_form(key: str) -> SettingsForm:
     return SettingsForm(key, NEW_KEYS[key], fields, skipped)
 
 
-def _field_errors(form: SettingsForm, exc: ValidationError) -> None:
-    for err in exc.errors():
-        name = str(err["loc"][0]) if err["loc"] else ""
-        target = next((f for f in form.fields if f.name == name), None)
-        if target is not None:
-            target.error = str(err["msg"])
-        else:
-            form.error = str(err["msg"])
-
-
 def _reorder_tiers(doc: Any, order: list[str]) -> None:
     """Put the tables of ``[tiers]`` in ``order`` (each table kept with its comments)."""
     tiers = doc["tiers"]
@@ -90,7 +81,7 @@ def add(ws: Workspace, viewer: AppUser, key: str, data: Mapping[str, str | None]
     try:
         valid = model.model_validate(entry)
     except ValidationError as exc:
-        _field_errors(form, exc)
+        field_errors(form, exc)
         valid = None
     name_field = form.fields[0]
     if key == "tiers.new":

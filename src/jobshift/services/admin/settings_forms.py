@@ -170,6 +170,17 @@ def table_of(doc: Any, key: str, cfg: Config) -> Any:
     return doc["cohorts"][int(rest)]
 
 
+def field_errors(form: SettingsForm, exc: ValidationError) -> None:
+    """Each validation error next to its field (``form.error`` when it names none)."""
+    for err in exc.errors():
+        name = str(err["loc"][0]) if err["loc"] else ""
+        target = next((f for f in form.fields if f.name == name), None)
+        if target is not None:
+            target.error = str(err["msg"])
+        else:
+            form.error = str(err["msg"])
+
+
 def submit(ws: Workspace, viewer: AppUser, key: str, data: Mapping[str, str | None]) -> SettingsForm:
     """Validate ``data`` (the form's inputs) with the section's model and, when valid, write it into
     ``jobshift.toml`` (comments kept; atomic; audited). The form comes back with the values submitted
@@ -183,13 +194,7 @@ def submit(ws: Workspace, viewer: AppUser, key: str, data: Mapping[str, str | No
     try:
         type(model).model_validate({**model.model_dump(), **values})
     except ValidationError as exc:
-        for err in exc.errors():
-            name = str(err["loc"][0]) if err["loc"] else ""
-            target = next((f for f in form.fields if f.name == name), None)
-            if target is not None:
-                target.error = str(err["msg"])
-            else:
-                form.error = str(err["msg"])
+        field_errors(form, exc)
         return form
     changed = {n: v for n, v in values.items() if v != getattr(model, n)}
     if not changed:
