@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -65,5 +66,8 @@ def check_parquet(records: list[dict[str, Any]], tmp: Path) -> Converted | None:
 
 
 def dumps(rec: Any) -> str:
-    """A record as a JSONL line."""
-    return orjson.dumps(rec).decode()
+    """A record as a JSONL line (``json`` for integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(rec).decode()
+    except TypeError:
+        return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))

@@ -29,11 +29,14 @@ from pathlib import Path
 
 import polars as pl
 
-from jobshift.connectors.people.files import parse_line, read_people_chunks
+from jobshift.connectors.people.files import parse_line, people_file_format, read_people_chunks
 from jobshift.domain.profiles import OBSERVATION_FIELDS, PROFILE_FIELDS, ProfileError, profile_to_row
+from jobshift.engine import convert
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.context import DetectContext
+from jobshift.engine.convert.partition import convert_lines, convert_table, read_projected
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
+from jobshift.engine.feed_raw import nonblank_lines
 from jobshift.errors import UsageError
 
 FEED_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".parquet")
@@ -76,6 +79,10 @@ def read_partition(path: str) -> tuple[pl.DataFrame, int, int]:
     Each chunk of the file becomes a frame before the next is read, so a partition is held as columns,
     not as millions of Python tuples.
     """
+    done = _read_vector(path) if convert.VECTOR else None
+    if done is not None:
+        obs, n, bad = done
+        return _newest(obs), n, bad
     frames: list[pl.DataFrame] = []
     bad = n = 0
     for first, items in read_people_chunks(path, columns=PROFILE_FIELDS):
@@ -96,10 +103,34 @@ def read_partition(path: str) -> tuple[pl.DataFrame, int, int]:
             rows.append(tuple(values[i] for i in _POS))
         frames.append(pl.DataFrame(rows, schema=OBSERVATION_SCHEMA, orient="row", infer_schema_length=0))
     df = pl.concat(frames) if frames else pl.DataFrame(schema=OBSERVATION_SCHEMA)
-    newest = df.sort(["person_key", "observed_at"], descending=[False, True], maintain_order=True).unique(
+    return _newest(df), n, bad
+
+
+def _newest(df: pl.DataFrame) -> pl.DataFrame:
+    """The newest observation of each person (ties: the first in the file)."""
+    return df.sort(["person_key", "observed_at"], descending=[False, True], maintain_order=True).unique(
         "person_key", keep="first", maintain_order=True
     )
-    return newest, n, bad
+
+
+def _read_vector(path: str) -> tuple[pl.DataFrame, int, int] | None:
+    """(observations in file order, rows, bad rows) by the vectorized converter; ``None`` when it does not
+    take the file (Parquet columns of other types, text that is not UTF-8)."""
+    fmt = people_file_format(Path(path))
+    if fmt == "parquet":
+        table = read_projected(path)
+        conv = convert_table(path, table)
+        n = table.num_rows
+    else:
+        try:
+            lines = nonblank_lines(path, fmt)
+        except (pl.exceptions.PolarsError, UnicodeError):  # invalid UTF-8: the line reader copes
+            return None
+        conv = convert_lines(path, lines)
+        n = lines.len()
+    if conv is None:
+        return None
+    return conv.obs.drop("pos"), n, conv.bad.len()
 
 
 SUB_BATCH_ROWS = 50_000

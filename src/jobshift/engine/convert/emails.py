@@ -58,7 +58,9 @@ def email_columns(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("pe").list.eval(normalized(pl.element(), table)).fill_null(empty).alias("pn"),
         pl.col("em")
         .list.eval(
-            pl.struct(normalized(pl.element().struct.field("a"), table).alias("a"), pl.element().struct.field("p"))
+            pl.struct(
+                normalized(pl.element().struct.field("a"), table).alias("a"), pl.element().struct.field("p")
+            )
         )
         .alias("em"),
     ).with_columns(
@@ -77,11 +79,13 @@ def email_columns(df: pl.DataFrame) -> pl.DataFrame:
     out = lists.select(personal.alias("personal"), every.alias("every"))
     return out.select(
         (
-            pl.lit("[")
-            + pl.col("every").list.eval(json_string(pl.element())).list.join(",")
-            + pl.lit("]")
+            pl.lit("[") + pl.col("every").list.eval(json_string(pl.element())).list.join(",") + pl.lit("]")
         ).alias("emails_norm"),
         pl.coalesce(pl.col("personal").list.first(), pl.col("every").list.first()).alias("em_first"),
         (pl.col("every").list.len() > 0).alias("has_emails"),
-        pl.col("every").list.eval(pl.element().str.contains(CONTROL)).list.any().fill_null(False).alias("emails_odd"),
+        pl.col("every")
+        .list.eval(pl.element().str.contains(CONTROL))
+        .list.any()
+        .fill_null(False)
+        .alias("emails_odd"),
     )

@@ -151,7 +151,9 @@ def _is_email_struct(t: pa.DataType) -> bool:
     """A struct whose ``address`` / ``type`` fields (if any) are text; other fields are ignored."""
     if not pa.types.is_struct(t):
         return False
-    return all(_is_text(t.field(i).type) for i in range(t.num_fields) if t.field(i).name in ("address", "type"))
+    return all(
+        _is_text(t.field(i).type) for i in range(t.num_fields) if t.field(i).name in ("address", "type")
+    )
 
 
 def parse_table(table: pa.Table) -> pl.DataFrame | None:
@@ -189,6 +191,8 @@ def parse_table(table: pa.Table) -> pl.DataFrame | None:
         fixes.append(pl.col("emails").cast(pl.List(pl.Struct({"address": pl.String, "type": pl.String}))))
     exp = df.schema["experience"]
     fixes.append(
-        pl.col("experience").list.len() if isinstance(exp, pl.List) else pl.lit(None, pl.UInt32).alias("experience")
+        pl.col("experience").list.len()
+        if isinstance(exp, pl.List)
+        else pl.lit(None, pl.UInt32).alias("experience")
     )
     return df.with_columns(fixes).with_row_index("pos")

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from jobshift.connectors.people.files import parse_line
-from jobshift.domain.profiles import OBSERVATION_FIELDS, ProfileError, profile_to_row
+from jobshift.domain.profiles import OBSERVATION_FIELDS, PROFILE_FIELDS, ProfileError, profile_to_row
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.convert.parse import parse_lines, parse_table
 from jobshift.engine.convert.rows import convert_parsed
@@ -19,6 +19,14 @@ POS_SCHEMA: dict[str, Any] = {"pos": pl.UInt32, **OBSERVATION_SCHEMA}
 """Observations with ``pos``, the row's index in the partition's rows."""
 _POS = [OBSERVATION_FIELDS.index(c) for c in OBSERVATION_SCHEMA]
 _CHUNK = 2_000
+
+
+def read_projected(path: str) -> Any:
+    """A Parquet file's columns the converter reads (:data:`PROFILE_FIELDS`, column projection)."""
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    return pf.read(columns=[c for c in PROFILE_FIELDS if c in pf.schema_arrow.names])
 
 
 def records(lines: pl.Series | None, table: Any, pos: list[int]) -> Iterator[Any]:
@@ -66,7 +74,9 @@ class Converted:
     """Rows converted by ``profile_to_row``."""
 
 
-def _combine(path: str, lines: pl.Series | None, table: Any, parsed: pl.DataFrame, slow: pl.Series) -> Converted:
+def _combine(
+    path: str, lines: pl.Series | None, table: Any, parsed: pl.DataFrame, slow: pl.Series
+) -> Converted:
     fast, fast_bad, more_slow = convert_parsed(parsed)
     slow_pos = pl.concat([slow.cast(pl.UInt32), more_slow]).sort()
     slow_obs, _ = convert_slow(path, lines, table, slow_pos.to_list())

@@ -19,6 +19,7 @@ from jobshift.engine.convert.emails import email_columns, email_table, normalize
 from jobshift.engine.convert.parse import STRING_FIELDS
 from jobshift.engine.convert.values import by_distinct, clean, truthy
 
+POS_CAST: dict[Any, Any] = {"pos": pl.UInt32, **OBSERVATION_SCHEMA}
 SIMPLE_PERSON = f"^(?:{_SIMPLE_PERSON.pattern})$"
 
 
@@ -34,7 +35,9 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
     """(observations ``pos`` + ``OBSERVATION_SCHEMA`` of the rows converted here, positions of the rows
     that are bad (``ProfileError``), positions of the rows left to the slow path)."""
     df = parsed.with_columns(*(clean(f).alias(f"c_{f}") for f in STRING_FIELDS))
-    df = df.with_columns(normalized(pl.col("c_work_email"), email_table(df["c_work_email"])).alias("work_norm"))
+    df = df.with_columns(
+        normalized(pl.col("c_work_email"), email_table(df["c_work_email"])).alias("work_norm")
+    )
     df = df.with_columns(
         _map(
             df,
@@ -75,7 +78,10 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
         _map(df, "_name_for_lower", _lower).alias("name_lower"),
         _map(df, "full", _lower).alias("full_lower"),
     ).with_columns(
-        pl.when(truthy(pl.col("domain"))).then(pl.col("domain")).otherwise(pl.col("name_lower")).alias("any_company")
+        pl.when(truthy(pl.col("domain")))
+        .then(pl.col("domain"))
+        .otherwise(pl.col("name_lower"))
+        .alias("any_company")
     )
     identified = truthy(pl.col("linkedin_norm")) | pl.col("has_emails")
     bad = pl.col("observed").is_null() | (
@@ -118,5 +124,5 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
         pl.col("c_location_region").alias("location_region"),
         pl.lit("[]").alias("experience"),
         pl.col("verified").alias("job_last_verified"),
-    ).cast({"pos": pl.UInt32, **OBSERVATION_SCHEMA})
+    ).cast(POS_CAST)
     return obs, bad_pos.cast(pl.UInt32), slow_pos.cast(pl.UInt32)

@@ -51,9 +51,11 @@ def by_distinct(
 def json_string(e: pl.Expr) -> pl.Expr:
     """A string as JSON text the way ``orjson`` writes it, for strings without control characters
     (callers send those rows to the slow path)."""
-    return pl.lit('"') + e.str.replace_all("\\", "\\\\", literal=True).str.replace_all(
-        '"', '\\"', literal=True
-    ) + pl.lit('"')
+    return (
+        pl.lit('"')
+        + e.str.replace_all("\\", "\\\\", literal=True).str.replace_all('"', '\\"', literal=True)
+        + pl.lit('"')
+    )
 
 
 CONTROL = r"[\x00-\x1f]"
