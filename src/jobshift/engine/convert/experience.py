@@ -111,13 +111,16 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
     """
     if exp.dtype != EXPERIENCE_DTYPE:
         raise TypeError(f"experience column of dtype {exp.dtype}, expected {EXPERIENCE_DTYPE}")
-    kept = exp.list.drop_nulls().fill_null(pl.Series([[]], dtype=EXPERIENCE_DTYPE))
+    # exploded with their row index, null entries (and empty or null lists) dropped; ``pos`` counts the
+    # kept entries of a row: the index minus the index of the row's first kept entry (rows in order)
+    index = pl.int_range(pl.len(), dtype=pl.UInt32)
+    first = pl.when(pl.col("row") != pl.col("row").shift(1)).then(index)
     frame = (
-        pl.DataFrame({"e": kept})
+        pl.DataFrame({"e": exp})
         .with_row_index("row")
-        .with_columns(pos=pl.int_ranges(0, pl.col("e").list.len(), dtype=pl.UInt32))
-        .explode("e", "pos")
-        .filter(pl.col("pos").is_not_null())
+        .explode("e")
+        .filter(pl.col("e").is_not_null())
+        .with_columns(pos=index - first.fill_null(0).cum_max())
         .select(
             "row",
             "pos",
