@@ -7,8 +7,9 @@ The values are those of :func:`jobshift.domain.profiles.profile_to_row`, byte fo
   (Parquet); rows pyarrow refuses, or whose text could read differently with ``orjson``, are *slow*;
 - :mod:`.values`: Python's whitespace, cleaned strings, Python functions applied per distinct value;
 - :mod:`.emails`: the e-mail addresses of a row and their JSON list;
-- :mod:`.rows`: the conversion of the fast rows (rows with experience entries are slow until the
-  experience module of :mod:`jobshift.engine.convert` lands);
+- :mod:`.experience`: the experience entries (normalized per distinct company, title, date) and JSON;
+- :mod:`.current_job`: the current job of each row from its job fields and experience entries;
+- :mod:`.rows`: the conversion of the parsed rows;
 - :mod:`.partition`: fast and slow rows together, in file order, with the row and bad-row counts.
 """
 

@@ -1,0 +1,230 @@
+"""The ``experience`` part of the vectorized profile converter: Arrow type, entries, experience JSON.
+
+A profile's ``experience`` list, parsed strictly into :data:`EXPERIENCE_TYPE`, becomes one frame row
+per object entry (:func:`experience_entries`) holding the same values as the
+:data:`~jobshift.domain.profile_parts.Job` tuples of
+:func:`~jobshift.domain.profile_parts.experience_jobs`, and each profile's experience JSON text
+(:func:`experience_json`) byte for byte as :func:`jobshift.domain.profile_parts.experience_json` writes it.
+
+Exactness by construction: company, title and date values repeat across profiles, so the frame is
+reduced to its *distinct* companies, titles and dates, those few values are normalized by the very
+functions the per-profile path uses (:func:`~jobshift.domain.profile_parts.company`,
+:func:`~jobshift.domain.profile_parts.title`, :func:`~jobshift.domain.profile_parts.pdate`, with their
+JSON fragments) and joined back; only the per-entry and per-profile texts are assembled with polars
+string expressions, from those fragments. Nothing is re-implemented, so no parsed row needs the slow
+path here: the rows this module cannot take are exactly the rows the strict parse refuses (see
+:data:`EXPERIENCE_TYPE`).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+import pyarrow as pa
+
+from jobshift.domain.profile_parts import company, pdate, title
+
+_STR = pa.string()
+EXPERIENCE_ENTRY_TYPE: Final = pa.struct(
+    [
+        (
+            "company",
+            pa.struct(
+                [
+                    ("name", _STR),
+                    ("website", _STR),
+                    ("linkedin_url", _STR),
+                    ("location", pa.struct([("country", _STR), ("region", _STR)])),
+                ]
+            ),
+        ),
+        ("title", pa.struct([("name", _STR), ("levels", pa.list_(_STR)), ("role", _STR)])),
+        ("start_date", _STR),
+        ("end_date", _STR),
+        ("is_primary", pa.bool_()),
+    ]
+)
+EXPERIENCE_TYPE: Final = pa.list_(EXPERIENCE_ENTRY_TYPE)
+"""The Arrow type of a profile's ``experience`` field for the strict parse (``pyarrow.json`` with an
+explicit schema and ``unexpected_field_behavior="ignore"``), the PDL shape the generators write.
+
+What ``pyarrow.json`` does with it (checked, and pinned by ``tests/test_vector_experience.py``):
+
+* accepted: a null or missing ``experience`` (no entries), null entries (skipped, as ``experience_jobs``
+  skips non-objects), entries or companies/titles/locations missing any key (null), extra keys at any
+  level (ignored: the per-profile path ignores them too), ``is_primary`` null, null items in ``levels``;
+* refused (the whole parse fails, so the converter sends the row to the slow path): ``company``,
+  ``title`` or ``location`` given as a bare string, ``is_primary`` as a string or a number, a number or
+  a boolean where a string is expected (names, dates, levels items), ``levels`` as a bare string,
+  ``experience`` as an object, an entry that is a string or a number.
+"""
+EXPERIENCE_DTYPE: Final = pl.from_arrow(pa.array([], EXPERIENCE_TYPE)).dtype  # type: ignore[union-attr]
+"""The polars dtype of :data:`EXPERIENCE_TYPE`."""
+
+_COMPANY_IN = ("_cn", "_cw", "_cl", "_cc", "_cr")
+_TITLE_IN = ("_tn", "_tl", "_tr")
+_COMPANY_OUT: dict[str, pl.DataType] = {
+    "c_name": pl.String(),
+    "c_website": pl.String(),
+    "c_domain": pl.String(),
+    "c_linkedin": pl.String(),
+    "c_country": pl.String(),
+    "c_region": pl.String(),
+    "_c_json": pl.String(),
+}
+_TITLE_OUT: dict[str, pl.DataType] = {
+    "t_name": pl.String(),
+    "t_levels": pl.List(pl.String),
+    "t_role": pl.String(),
+    "_t_json": pl.String(),
+}
+ENTRY_COLUMNS: Final = (
+    "row",
+    "pos",
+    *list(_COMPANY_OUT)[:6],
+    "c_name_lower",
+    "has_company",
+    "t_name",
+    "t_levels",
+    "t_role",
+    "start",
+    "end",
+    "primary",
+    "entry_json",
+)
+"""The columns of :func:`experience_entries`, in order."""
+
+
+def experience_entries(exp: pl.Series) -> pl.DataFrame:
+    """One row per object entry of each profile's experience (null entries skipped), in order.
+
+    ``exp`` holds one profile's ``experience`` per row, of dtype :data:`EXPERIENCE_DTYPE` (a null
+    list: no entries). Columns (:data:`ENTRY_COLUMNS`): ``row`` (UInt32, the index in ``exp``), ``pos``
+    (UInt32, the position among the row's kept entries: the index in ``experience_jobs``), the
+    normalized company ``c_name, c_website, c_domain, c_linkedin, c_country, c_region`` (the
+    ``C_*`` fields of a ``Job``), ``c_name_lower`` (``c_name.lower()``, Python's lower-casing, for
+    company comparisons), ``has_company`` (a name, domain or LinkedIn page is known: ``_has_company``
+    of ``domain.profiles``), the title ``t_name, t_levels, t_role``, the partial dates ``start, end``,
+    ``primary`` (``is_primary is True``) and ``entry_json`` (the entry's compact JSON object, the
+    ``J_JSON`` text of its ``Job``). Sorted by ``row, pos``.
+    """
+    if exp.dtype != EXPERIENCE_DTYPE:
+        raise TypeError(f"experience column of dtype {exp.dtype}, expected {EXPERIENCE_DTYPE}")
+    # exploded with their row index, null entries (and empty or null lists) dropped; ``pos`` counts the
+    # kept entries of a row: the index minus the index of the row's first kept entry (rows in order)
+    index = pl.int_range(pl.len(), dtype=pl.UInt32)
+    first = pl.when(pl.col("row") != pl.col("row").shift(1)).then(index)
+    frame = (
+        pl.DataFrame({"e": exp})
+        .with_row_index("row")
+        .explode("e")
+        .filter(pl.col("e").is_not_null())
+        .with_columns(pos=index - first.fill_null(0).cum_max())
+        .select(
+            "row",
+            "pos",
+            _field("e", "company", "name").alias("_cn"),
+            _field("e", "company", "website").alias("_cw"),
+            _field("e", "company", "linkedin_url").alias("_cl"),
+            _field("e", "company", "location", "country").alias("_cc"),
+            _field("e", "company", "location", "region").alias("_cr"),
+            _field("e", "title", "name").alias("_tn"),
+            _field("e", "title", "levels").alias("_tl"),
+            _field("e", "title", "role").alias("_tr"),
+            _field("e", "start_date").alias("_sd"),
+            _field("e", "end_date").alias("_ed"),
+            _field("e", "is_primary").fill_null(False).alias("primary"),
+        )
+    )
+    companies = _companies(frame.select(_COMPANY_IN).unique())
+    titles = _titles(frame.select(_TITLE_IN).unique())
+    dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
+    joined = (
+        frame.join(companies, on=_COMPANY_IN, how="left", nulls_equal=True, maintain_order="left")
+        .join(titles, on=_TITLE_IN, how="left", nulls_equal=True, maintain_order="left")
+        .join(
+            dates.rename({"_d": "_sd", "date": "start", "_d_json": "_s_json"}),
+            on="_sd",
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        .join(
+            dates.rename({"_d": "_ed", "date": "end", "_d_json": "_e_json"}),
+            on="_ed",
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+    )
+    entry_json = pl.concat_str(
+        pl.lit("{"),
+        pl.col("_c_json"),
+        pl.lit(","),
+        pl.col("_t_json"),
+        pl.lit(',"start_date":'),
+        pl.col("_s_json"),
+        pl.lit(',"end_date":'),
+        pl.col("_e_json"),
+        pl.lit(',"is_primary":'),
+        pl.when(pl.col("primary")).then(pl.lit("true")).otherwise(pl.lit("false")),
+        pl.lit("}"),
+    )
+    has_company = pl.any_horizontal(pl.col("c_name", "c_domain", "c_linkedin").is_not_null())
+    return joined.with_columns(entry_json.alias("entry_json"), has_company.alias("has_company")).select(
+        ENTRY_COLUMNS
+    )
+
+
+def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
+    """Each row's experience JSON text (``"[]"`` when it has no entry), ``n_rows`` rows.
+
+    ``entries`` is (a row filter of) :func:`experience_entries`' frame, sorted by ``row, pos``; the text
+    equals ``experience_json(experience_jobs(...))`` of the per-profile path byte for byte.
+    """
+    lists = entries.group_by("row", maintain_order=True).agg(
+        (pl.lit("[") + pl.col("entry_json").str.join(",") + pl.lit("]")).alias("experience")
+    )
+    rows = pl.DataFrame({"row": pl.arange(0, n_rows, dtype=pl.UInt32, eager=True)})
+    out = rows.join(lists, on="row", how="left", maintain_order="left")["experience"]
+    return out.fill_null("[]").alias("experience")
+
+
+def _field(col: str, *path: str) -> pl.Expr:
+    """A nested struct field of ``col`` (null where any level is null)."""
+    expr = pl.col(col)
+    for name in path:
+        expr = expr.struct.field(name)
+    return expr
+
+
+def _companies(keys: pl.DataFrame) -> pl.DataFrame:
+    """The distinct raw companies ``keys`` with their normalized fields and JSON fragment."""
+    parts = [
+        company({"name": n, "website": w, "linkedin_url": li, "location": {"country": c, "region": r}})
+        for n, w, li, c, r in keys.iter_rows()
+    ]
+    out = pl.DataFrame(parts, schema=_COMPANY_OUT, orient="row")
+    lower = pl.Series(
+        "c_name_lower", [n.lower() if n is not None else None for n in out["c_name"]], pl.String
+    )
+    return pl.concat([keys, out.with_columns(lower)], how="horizontal")
+
+
+def _titles(keys: pl.DataFrame) -> pl.DataFrame:
+    """The distinct raw titles ``keys`` with their normalized fields and JSON fragment."""
+    parts = [title({"name": n, "levels": lv, "role": r}) for n, lv, r in keys.iter_rows()]
+    out = pl.DataFrame([(n, list(lv), r, j) for n, lv, r, j in parts], schema=_TITLE_OUT, orient="row")
+    return pl.concat([keys, out], how="horizontal")
+
+
+def _dates(raw: pl.Series) -> pl.DataFrame:
+    """The distinct raw dates with their partial date (``pdate``) and its JSON text."""
+    norm = pl.Series("date", [pdate(v) for v in raw], pl.String)
+    return pl.DataFrame({"_d": raw, "date": norm}).with_columns(
+        pl.when(pl.col("date").is_null())
+        .then(pl.lit("null"))
+        .otherwise(pl.lit('"') + pl.col("date") + pl.lit('"'))  # pdate gives digits and "-" only
+        .alias("_d_json")
+    )
