@@ -154,6 +154,61 @@ def _odd_records() -> list[dict[str, Any]]:
     return out
 
 
+def _job(
+    name: Any, site: Any = None, start: Any = None, end: Any = None, primary: Any = False, **kw: Any
+) -> Any:
+    company = {"name": name, "website": site, **kw} if name is not None or site is not None or kw else None
+    return {
+        "company": company,
+        "title": {"name": f"T {name}"},
+        "start_date": start,
+        "end_date": end,
+        "is_primary": primary,
+    }
+
+
+EXPERIENCES: list[Any] = [
+    [_job("Acme", "acme.com", "2020", None, True), _job("Beta", "beta.io", "2021", None)],
+    [_job("Acme", "acme.com", "2020"), _job("Beta", "beta.io", "2021"), _job("Gamma", None, "2021")],
+    [_job("Acme", None, None), _job("Beta", None, "")],
+    [_job(None, None, "2022"), _job("Acme", "acme.com", "2019", "2020")],
+    [_job("Acme", "acme.com", "2019", "2020", True), None, _job("ACME", "acme.com", "2021")],
+    [_job(None, None, None, None, True, linkedin_url="linkedin.com/company/acme")],
+    [_job("İstanbul AŞ", "gmail.com", "2020-01", None), _job("x", "acme.com", "2018", "2019")],
+    [_job("Acme", "https://www.acme.com/about", "2020-13"), _job("Beta", "beta.io", "2020-01-01")],
+    [],
+    None,
+]
+JOB_FIELDS: list[dict[str, Any]] = [
+    {},
+    {"job_company_name": "acme", "job_title": None, "job_start_date": None},
+    {"job_company_website": "acme.com", "job_title": "Boss"},
+    {"job_company_linkedin_url": "https://linkedin.com/company/acme/", "job_company_name": "Other"},
+    {"job_company_name": "Gamma"},
+]
+IDENTITIES: list[dict[str, Any]] = [
+    {"work_email": "ann@acme.com"},
+    {"work_email": "ann@beta.io", "id": None, "linkedin_url": None},
+    {"id": None, "linkedin_url": None, "full_name": "Ann Lee"},
+    {"id": None, "linkedin_url": None, "full_name": None},
+    {"work_email": "ann@gmail.com", "id": None},
+]
+
+
+def test_current_job_choices(tmp_path: Path) -> None:
+    recs = [
+        {**BASE, **ident, **job, "experience": exp}
+        for exp in EXPERIENCES
+        for job in JOB_FIELDS
+        for ident in IDENTITIES
+    ]
+    conv = check_lines([dumps(r) for r in recs])
+    assert conv.slow == 0
+    sources = set(conv.obs["current_job_source"].to_list())
+    assert sources == {None, "job_fields", "primary_experience", "open_experience"}
+    assert check_parquet(recs, tmp_path) is not None
+
+
 def test_generator_data_jsonl_and_parquet(tmp_path: Path) -> None:
     out = tmp_path / "syn"
     generate(out, seed=5, scale=0.05)
@@ -162,8 +217,8 @@ def test_generator_data_jsonl_and_parquet(tmp_path: Path) -> None:
     no_exp = [dumps({**orjson.loads(t), "experience": []}) for t in texts]
     conv = check_lines(no_exp)
     assert conv.slow < len(no_exp) / 10  # most rows take the vector path
-    recs = [orjson.loads(t) for t in no_exp]
-    assert check_parquet(recs, tmp_path) is not None
+    assert check_parquet([orjson.loads(t) for t in texts], tmp_path) is not None
+    assert check_parquet([orjson.loads(t) for t in no_exp], tmp_path) is not None
 
 
 def test_odd_rows_jsonl() -> None:
@@ -203,7 +258,10 @@ def _parquet_shaped(r: dict[str, Any]) -> bool:
         return False
     if any(type(x) is not dict or type(x.get("address")) is not str for x in r.get("emails") or []):
         return False
-    return all(type(x) is dict for x in r.get("experience") or [])
+    return all(
+        type(x) is dict and all(type(x.get(k)) in (dict, type(None)) for k in ("company", "title"))
+        for x in r.get("experience") or []
+    )
 
 
 def test_odd_rows_parquet(tmp_path: Path) -> None:

@@ -14,12 +14,12 @@ lists of strings, e-mail structs of strings); else the file is not taken (``None
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.json as pj
+
+from jobshift.engine.convert.experience import EXPERIENCE_TYPE
 
 STRING_FIELDS = (
     "id",
@@ -41,10 +41,6 @@ STRING_FIELDS = (
 """Top-level string fields the observation frame needs (``job_title_levels``, ``job_title_role`` and the
 company location are not in it)."""
 EMAIL_TYPE = pa.list_(pa.struct([("address", pa.string()), ("type", pa.string())]))
-EXPERIENCE_TYPE = pa.list_(pa.struct([]))
-"""Experience entries: objects of any content. Only their count is read (the parsed ``experience``
-column is the number of entries, null when absent) until the experience module lands: rows with an
-entry are slow."""
 PARSE_SCHEMA = pa.schema(
     [(f, pa.string()) for f in STRING_FIELDS]
     + [
@@ -87,12 +83,6 @@ def _read(lines: pl.Series) -> tuple[pa.Table | None, int | None]:
     return table, None
 
 
-def _counted(table: pa.Table) -> pa.Table:
-    """``experience`` replaced by its number of entries (null when absent)."""
-    i = table.schema.get_field_index("experience")
-    return table.set_column(i, "experience", pc.list_value_length(table.column(i)).cast(pa.uint32()))
-
-
 def _read_block(lines: pl.Series, pos: pl.Series, tables: list[pa.Table], taken: list[pl.Series]) -> None:
     """Parse ``lines`` (at ``pos``), splitting around refused rows; append what pyarrow read."""
     todo = [(lines, pos)]
@@ -100,7 +90,7 @@ def _read_block(lines: pl.Series, pos: pl.Series, tables: list[pa.Table], taken:
         ls, ps = todo.pop()
         table, row = _read(ls)
         if table is not None:
-            tables.append(_counted(table))
+            tables.append(table)
             taken.append(ps)
         elif ls.len() > 1:
             if row is not None and 0 <= row < ls.len():
@@ -128,71 +118,49 @@ def parse_lines(lines: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
         assert isinstance(parsed, pl.DataFrame)
         parsed = parsed.with_columns(pl.concat(taken).alias("pos"))
     else:
-        parsed = pl.from_arrow(_counted(PARSE_SCHEMA.empty_table()))
+        parsed = pl.from_arrow(PARSE_SCHEMA.empty_table())
         assert isinstance(parsed, pl.DataFrame)
         parsed = parsed.with_columns(pl.Series("pos", [], dtype=pl.UInt32))
     slow = df["pos"].filter(~df["pos"].is_in(parsed["pos"].implode()))
     return parsed, slow
 
 
-def _is_text(t: pa.DataType) -> bool:
-    if pa.types.is_dictionary(t):
-        return _is_text(t.value_type)
-    return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t))
-
-
-def _is_list_of(t: pa.DataType, item: Any) -> bool:
-    return bool(
-        pa.types.is_null(t) or ((pa.types.is_list(t) or pa.types.is_large_list(t)) and item(t.value_type))
-    )
-
-
-def _is_email_struct(t: pa.DataType) -> bool:
-    """A struct whose ``address`` / ``type`` fields (if any) are text; other fields are ignored."""
-    if not pa.types.is_struct(t):
-        return False
-    return all(
-        _is_text(t.field(i).type) for i in range(t.num_fields) if t.field(i).name in ("address", "type")
-    )
+def fits(src: pa.DataType, dst: pa.DataType) -> bool:
+    """A Parquet column of type ``src`` casts to ``dst`` exactly as ``to_pylist`` + the converter read
+    it: text to text, booleans to booleans, lists and structs field by field (fields ``dst`` lacks are
+    ignored, missing ones are null), nulls to anything."""
+    if pa.types.is_null(src):
+        return True
+    if pa.types.is_dictionary(src):
+        return fits(src.value_type, dst)
+    if pa.types.is_string(dst):
+        return bool(pa.types.is_string(src) or pa.types.is_large_string(src) or pa.types.is_string_view(src))
+    if pa.types.is_boolean(dst):
+        return bool(pa.types.is_boolean(src))
+    if pa.types.is_list(dst):
+        return bool(
+            (pa.types.is_list(src) or pa.types.is_large_list(src)) and fits(src.value_type, dst.value_type)
+        )
+    if pa.types.is_struct(dst):
+        if not pa.types.is_struct(src):
+            return False
+        want = {dst.field(i).name: dst.field(i).type for i in range(dst.num_fields)}
+        return all(fits(f.type, want[f.name]) for f in src if f.name in want)
+    return False
 
 
 def parse_table(table: pa.Table) -> pl.DataFrame | None:
     """The :data:`PARSE_SCHEMA` fields of a projected Parquet table (+ ``pos``), or ``None`` when a column's
     type is not one the fast path reads exactly (the caller converts the file the reference way)."""
-    checks = {
-        **dict.fromkeys(STRING_FIELDS, _is_text),
-        "personal_emails": lambda t: _is_list_of(t, _is_text),
-        "emails": lambda t: _is_list_of(t, _is_email_struct),
-        "experience": lambda t: pa.types.is_null(t) or pa.types.is_list(t) or pa.types.is_large_list(t),
-    }
-    cols: dict[str, pl.Series] = {}
-    n = table.num_rows
-    for name, check in checks.items():
-        if name not in table.column_names:
-            cols[name] = pl.Series(name, [None] * n, dtype=pl.Null)
+    cols = []
+    for f in PARSE_SCHEMA:
+        if f.name not in table.column_names:
+            cols.append(pa.nulls(table.num_rows, f.type))
             continue
-        col = table.column(name)
-        if not check(col.type):
+        col = table.column(f.name)
+        if not fits(col.type, f.type):
             return None
-        s = pl.Series(name, col)
-        cols[name] = s
-    df = pl.DataFrame(cols)
-    fixes = [pl.col(f).cast(pl.String) for f in STRING_FIELDS]
-    fixes.append(pl.col("personal_emails").cast(pl.List(pl.String)))
-    em = df.schema["emails"]
-    if isinstance(em, pl.List) and isinstance(em.inner, pl.Struct):
-        names = {f.name for f in em.inner.fields}
-        fields = [
-            pl.element().struct.field(k).cast(pl.String) if k in names else pl.lit(None, pl.String).alias(k)
-            for k in ("address", "type")
-        ]
-        fixes.append(pl.col("emails").list.eval(pl.struct(fields)))
-    else:
-        fixes.append(pl.col("emails").cast(pl.List(pl.Struct({"address": pl.String, "type": pl.String}))))
-    exp = df.schema["experience"]
-    fixes.append(
-        pl.col("experience").list.len()
-        if isinstance(exp, pl.List)
-        else pl.lit(None, pl.UInt32).alias("experience")
-    )
-    return df.with_columns(fixes).with_row_index("pos")
+        cols.append(col.cast(f.type))
+    df = pl.from_arrow(pa.table(cols, schema=PARSE_SCHEMA))
+    assert isinstance(df, pl.DataFrame)
+    return df.with_row_index("pos")

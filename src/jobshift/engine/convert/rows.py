@@ -1,7 +1,7 @@
 """The observation values of parsed rows, vectorized (``profiles._convert`` over columns).
 
-Rows with experience entries are not converted here (``slow``) until the experience module lands; for the
-others the current job is the ``job_*`` fields or none. Normalizers that are not expressions (LinkedIn
+Experience entries come from :mod:`.experience`, the current job from :mod:`.current_job`. Normalizers
+that are not expressions (LinkedIn
 keys, domains, partial dates, ``str.lower``) run once per distinct value.
 """
 
@@ -15,7 +15,9 @@ from jobshift.domain.normalize import normalize_domain
 from jobshift.domain.profile_parts import _SIMPLE_PERSON, li_company, linkedin_person, pdate
 from jobshift.domain.profiles import _email_company_domain, _verified
 from jobshift.engine.batches import OBSERVATION_SCHEMA
+from jobshift.engine.convert.current_job import current_jobs, email_domain_kept, first_company
 from jobshift.engine.convert.emails import email_columns, email_table, normalized
+from jobshift.engine.convert.experience import experience_entries, experience_json
 from jobshift.engine.convert.parse import STRING_FIELDS
 from jobshift.engine.convert.values import by_distinct, clean, truthy
 
@@ -34,7 +36,7 @@ def _map(df: pl.DataFrame, col: str, fn: Any, **kw: Any) -> pl.Series:
 def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
     """(observations ``pos`` + ``OBSERVATION_SCHEMA`` of the rows converted here, positions of the rows
     that are bad (``ProfileError``), positions of the rows left to the slow path)."""
-    df = parsed.with_columns(*(clean(f).alias(f"c_{f}") for f in STRING_FIELDS))
+    df = parsed.with_columns(*(clean(f).alias(f"c_{f}") for f in STRING_FIELDS)).with_row_index("row")
     df = df.with_columns(
         normalized(pl.col("c_work_email"), email_table(df["c_work_email"])).alias("work_norm")
     )
@@ -48,12 +50,14 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
         ).alias("linkedin_norm"),
         _map(df, "c_job_company_website", normalize_domain).alias("domain0"),
         _map(df, "c_job_company_linkedin_url", li_company).alias("li"),
+        _map(df, "c_job_company_name", _lower).alias("name_lower"),
         _map(df, "c_observed_at", lambda v: pdate(v) if v is not None else None).alias("observed"),
         _map(df, "job_start_date", pdate).alias("start"),
         _map(df, "job_last_verified", lambda v: _verified(v) if v is not None else None).alias("verified"),
         _map(df, "work_norm", lambda v: _email_company_domain(v, [], None)).alias("email_domain"),
     )
     df = df.hstack(email_columns(df))
+    entries = experience_entries(df["experience"])
     df = df.with_columns(
         pl.coalesce(
             "c_full_name",
@@ -64,31 +68,29 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
         (truthy(pl.col("c_job_company_name")) | truthy(pl.col("domain0")) | truthy(pl.col("li"))).alias(
             "has_job"
         ),
-    ).with_columns(
-        pl.when(pl.col("has_job") & ~truthy(pl.col("domain0")))
-        .then(pl.col("email_domain"))
-        .otherwise(pl.col("domain0"))
-        .alias("domain"),
+        experience_json(entries, df.height),
     )
-    any_name = pl.when(~truthy(pl.col("domain")) & truthy(pl.col("c_job_company_name"))).then(
-        pl.col("c_job_company_name")
-    )
-    df = df.with_columns(any_name.alias("_name_for_lower"))
+    df = current_jobs(df, entries)
     df = df.with_columns(
-        _map(df, "_name_for_lower", _lower).alias("name_lower"),
-        _map(df, "full", _lower).alias("full_lower"),
-    ).with_columns(
+        pl.when(pl.col("source").is_not_null() & ~truthy(pl.col("domain")))
+        .then(email_domain_kept(df, entries))
+        .otherwise(pl.col("domain"))
+        .alias("domain")
+    )
+    df = df.join(first_company(entries), on="row", how="left", maintain_order="left").with_columns(
         pl.when(truthy(pl.col("domain")))
         .then(pl.col("domain"))
-        .otherwise(pl.col("name_lower"))
+        .when(truthy(pl.col("name")))
+        .then(pl.col("name_lower"))
+        .otherwise(pl.col("first_company"))
         .alias("any_company")
     )
+    df = df.with_columns(_map(df, "full", _lower).alias("full_lower"))
     identified = truthy(pl.col("linkedin_norm")) | pl.col("has_emails")
     bad = pl.col("observed").is_null() | (
         ~identified & ~(truthy(pl.col("full")) & truthy(pl.col("any_company")))
     )
-    slow = (pl.col("experience").fill_null(0) > 0) | pl.col("emails_odd")
-    df = df.with_columns(bad.alias("bad"), slow.alias("slow"))
+    df = df.with_columns(bad.alias("bad"), pl.col("emails_odd").alias("slow"))
     slow_pos = df.filter(pl.col("slow"))["pos"]
     bad_pos = df.filter(~pl.col("slow") & pl.col("bad"))["pos"]
     good = df.filter(~pl.col("slow") & ~pl.col("bad"))
@@ -114,15 +116,15 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
         pl.col("c_work_email").alias("work_email"),
         pl.col("work_norm").alias("work_email_norm"),
         "emails_norm",
-        pl.col("c_job_title").alias("job_title"),
-        pl.col("c_job_company_name").alias("job_company_name"),
+        pl.col("title").alias("job_title"),
+        pl.col("name").alias("job_company_name"),
         pl.col("domain").alias("job_company_domain"),
         pl.col("li").alias("job_company_linkedin_norm"),
         pl.col("start").alias("job_start_date"),
-        pl.when(pl.col("has_job")).then(pl.lit("job_fields")).alias("current_job_source"),
+        pl.col("source").alias("current_job_source"),
         pl.col("c_location_country").alias("location_country"),
         pl.col("c_location_region").alias("location_region"),
-        pl.lit("[]").alias("experience"),
+        "experience",
         pl.col("verified").alias("job_last_verified"),
     ).cast(POS_CAST)
     return obs, bad_pos.cast(pl.UInt32), slow_pos.cast(pl.UInt32)
