@@ -126,7 +126,7 @@ def _read_vector(path: str) -> tuple[pl.DataFrame, int, int] | None:
             lines = nonblank_lines(path, fmt)
         except (pl.exceptions.PolarsError, UnicodeError):  # invalid UTF-8: the line reader copes
             return None
-        conv = convert_lines(path, lines)
+        conv = convert_lines(path, lines, whole=fmt == "jsonl")
         n = lines.len()
     if conv is None:
         return None

@@ -49,13 +49,19 @@ PARSE_SCHEMA = pa.schema(
         ("experience", EXPERIENCE_TYPE),
     ]
 )
-ODD = r"\\|[\x00-\x09\x0b\x0c\x0e-\x1f]|\r.|[0-9][eE][-+0-9]|[0-9]{16}|NaN|Infinity|[:\[,]\s*-?0[0-9]"
+ODD = (
+    r"\\|[\x00-\x09\x0b\x0c\x0e-\x1f]|\r."
+    r"|[:\[,][\t\n\r ]*-?(?:0[0-9]|[0-9.]*[eE]|[0-9.]*[0-9]{16}|NaN|Infinity|[0-9.]*[.][^0-9])"
+)
 """Lines left to ``orjson`` (whose verdict the reference path uses): a backslash (an escape: a string may
 not read literally), a raw control character, numbers pyarrow and orjson may read differently
-(exponents, 16+ digits, NaN / Infinity, leading zeros). A string that merely looks like these only sends
-its row down the slow path."""
-ONE_OBJECT = r"^[\t\n\x0b\x0c\r ]*\{.*\}[\t\n\x0b\x0c\r ]*$"
-"""A line pyarrow may read: it starts with ``{`` and ends with ``}`` (pyarrow crashes on a ``null`` line)."""
+(exponents, 16+ digits, NaN / Infinity, leading zeros, a bare dot), told by what follows a ``:``, ``[`` or
+``,`` (the only places a JSON number starts). A string that merely looks like these only sends its row down
+the slow path."""
+_WS = r"[\t\n\x0b\x0c\r ]"
+SLOW_LINE = ODD + rf"|^{_WS}*[^{{\t\n\x0b\x0c\r ]|[^}}\t\n\x0b\x0c\r ]{_WS}*$"
+"""A line left to the slow path: :data:`ODD`, or not starting with ``{`` and ending with ``}`` (one regex
+pass; pyarrow crashes on a ``null`` line)."""
 BLOCK_LINES = 4_096
 _ROW = re.compile(r" in row (\d+)")
 
@@ -102,12 +108,34 @@ def _read_block(lines: pl.Series, pos: pl.Series, tables: list[pa.Table], taken:
                 todo.append((ls.slice(0, half), ps.slice(0, half)))
 
 
-def parse_lines(lines: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
+def _whole_file(path: str, n: int) -> pl.DataFrame | None:
+    """The file read at once, when pyarrow takes it whole and gives one row per non-blank line (``n``)."""
+    try:
+        table = pj.read_json(
+            path,
+            read_options=pj.ReadOptions(block_size=1 << 26),
+            parse_options=pj.ParseOptions(explicit_schema=PARSE_SCHEMA, unexpected_field_behavior="ignore"),
+        )
+    except (pa.ArrowException, OSError):
+        return None
+    if table.num_rows != n:
+        return None
+    df = pl.from_arrow(table)
+    assert isinstance(df, pl.DataFrame)
+    return df.with_row_index("pos")
+
+
+def parse_lines(lines: pl.Series, path: str | None = None) -> tuple[pl.DataFrame, pl.Series]:
     """The :data:`PARSE_SCHEMA` fields of the lines pyarrow reads exactly (+ ``pos``, their index in
-    ``lines``, in order), and the positions of the slow lines (sorted)."""
+    ``lines``, in order), and the positions of the slow lines (sorted).
+
+    ``path``: a plain JSONL file whose non-blank lines are ``lines``; when every line may be read by
+    pyarrow, the file is read at once (no copy of its text), and block by block only if pyarrow refuses
+    it. Exact either way: every line is one object (:data:`SLOW_LINE`), so one row per line."""
     df = pl.DataFrame({"line": lines}).with_row_index("pos")
-    ok = pl.col("line").str.contains(ONE_OBJECT) & ~pl.col("line").str.contains(ODD)
-    cand = df.filter(ok.fill_null(False))
+    cand = df.filter(~pl.col("line").str.contains(SLOW_LINE).fill_null(True))
+    if path is not None and cand.height == df.height and (whole := _whole_file(path, df.height)) is not None:
+        return whole, pl.Series("pos", [], dtype=pl.UInt32)
     tables: list[pa.Table] = []
     taken: list[pl.Series] = []
     for i in range(0, cand.height, BLOCK_LINES):

@@ -86,11 +86,14 @@ def _combine(
     return Converted(obs, pl.concat([fast_bad, bad]).sort(), slow_pos.len())
 
 
-def convert_lines(path: str, lines: pl.Series, pos: pl.Series | None = None) -> Converted:
+def convert_lines(
+    path: str, lines: pl.Series, pos: pl.Series | None = None, *, whole: bool = False
+) -> Converted:
     """The JSONL rows ``lines`` (non-blank; or only those at ``pos``) converted; ``pos`` in the result
-    index ``lines``."""
+    index ``lines``. ``whole``: ``lines`` are all the non-blank lines of the plain JSONL file ``path``
+    (pyarrow may read the file itself)."""
     sub = lines if pos is None else lines.gather(pos)
-    parsed, slow = parse_lines(sub)
+    parsed, slow = parse_lines(sub, path if whole and pos is None else None)
     conv = _combine(path, sub, None, parsed, slow)
     return conv if pos is None else _reindexed(conv, pos)
 

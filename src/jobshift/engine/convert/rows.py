@@ -16,12 +16,14 @@ from jobshift.domain.profile_parts import _SIMPLE_PERSON, li_company, linkedin_p
 from jobshift.domain.profiles import _email_company_domain, _verified
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.convert.current_job import current_jobs, email_domain_kept, first_company
-from jobshift.engine.convert.emails import email_columns, email_table, normalized
+from jobshift.engine.convert.emails import SIMPLE_EMAIL, email_columns, email_table, normalized
 from jobshift.engine.convert.experience import experience_entries, experience_json
 from jobshift.engine.convert.parse import STRING_FIELDS
 from jobshift.engine.convert.values import by_distinct, clean, truthy
 
 POS_CAST: dict[Any, Any] = {"pos": pl.UInt32, **OBSERVATION_SCHEMA}
+ASCII = r"^[\x00-\x7f]*$"
+"""Text ``str.lower()`` and polars lower-case alike (ASCII); other text is lower-cased by Python."""
 SIMPLE_PERSON = f"^(?:{_SIMPLE_PERSON.pattern})$"
 
 
@@ -50,11 +52,23 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
         ).alias("linkedin_norm"),
         _map(df, "c_job_company_website", normalize_domain).alias("domain0"),
         _map(df, "c_job_company_linkedin_url", li_company).alias("li"),
-        _map(df, "c_job_company_name", _lower).alias("name_lower"),
+        _map(df, "c_job_company_name", _lower, fast=ASCII, fast_out=pl.col("v").str.to_lowercase()).alias(
+            "name_lower"
+        ),
         _map(df, "c_observed_at", lambda v: pdate(v) if v is not None else None).alias("observed"),
         _map(df, "job_start_date", pdate).alias("start"),
         _map(df, "job_last_verified", lambda v: _verified(v) if v is not None else None).alias("verified"),
-        _map(df, "work_norm", lambda v: _email_company_domain(v, [], None)).alias("email_domain"),
+    )
+    # the work e-mail's domain depends only on its host when the address is plain: one call per host
+    host_key = (
+        pl.when(pl.col("work_norm").str.contains(SIMPLE_EMAIL))
+        .then(pl.lit("a@") + pl.col("work_norm").str.split("@").list.last())
+        .otherwise(pl.col("work_norm"))
+    )
+    df = df.with_columns(
+        by_distinct(df.select(host_key).to_series(), lambda v: _email_company_domain(v, [], None)).alias(
+            "email_domain"
+        )
     )
     df = df.hstack(email_columns(df))
     entries = experience_entries(df["experience"])
@@ -85,8 +99,12 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
         .otherwise(pl.col("first_company"))
         .alias("any_company")
     )
-    df = df.with_columns(_map(df, "full", _lower).alias("full_lower"))
     identified = truthy(pl.col("linkedin_norm")) | pl.col("has_emails")
+    # the lower-cased full name is only read by the name key (rows no other key identifies)
+    named = df.select(pl.when(~identified & ~truthy(pl.col("c_id"))).then(pl.col("full"))).to_series()
+    df = df.with_columns(
+        by_distinct(named, _lower, fast=ASCII, fast_out=pl.col("v").str.to_lowercase()).alias("full_lower")
+    )
     bad = pl.col("observed").is_null() | (
         ~identified & ~(truthy(pl.col("full")) & truthy(pl.col("any_company")))
     )
