@@ -1,7 +1,8 @@
 """Feed-mode detection: the people feed read straight from its files, one partition per file.
 
 Each partition (a JSONL / JSONL.gz / Parquet file) is converted to observations with the same rules as
-the ingest (:func:`jobshift.domain.profiles.profile_to_row`), reduced to the newest observation of each
+the ingest (:func:`jobshift.domain.profiles.profile_to_row`; vectorized by :mod:`jobshift.engine.convert`,
+the same values), reduced to the newest observation of each
 person *within the partition*, and run through the pure :func:`~jobshift.engine.detect.detect_batch`.
 
 One person may appear in several partitions. Rather than shuffling the whole feed by person key, the
@@ -76,7 +77,9 @@ def feed_partitions(spec: str) -> list[str]:
 def read_partition(path: str) -> tuple[pl.DataFrame, int, int]:
     """Observations (``OBSERVATION_SCHEMA``) of one feed file, newest per person; + (rows, bad rows).
 
-    Each chunk of the file becomes a frame before the next is read, so a partition is held as columns,
+    With ``engine.convert.VECTOR`` (the default) the file is converted by :mod:`jobshift.engine.convert`;
+    otherwise (or for a Parquet file whose column types it does not read, or text that is not UTF-8)
+    each chunk of the file becomes a frame before the next is read, so a partition is held as columns,
     not as millions of Python tuples.
     """
     done = _read_vector(path) if convert.VECTOR else None
@@ -141,9 +144,11 @@ detection needs grows with its batch, a partition may hold millions of profiles.
 PREFILTER = True
 """Read partitions through the relevance pre-filter (:mod:`jobshift.engine.prefilter.read`): rows that cannot
 link to a tracked contact or a watched account are not converted. Same results either way."""
-PREFILTER_SUFFIXES: tuple[str, ...] = (".parquet",)
-"""The files read through the pre-filter. JSONL is not, by default: measured (benchmarks/RESULTS.md,
-2026-12-07) its text passes cost more CPU than the conversions they saved, even with 19% of rows kept."""
+PREFILTER_SUFFIXES: tuple[str, ...] = ()
+"""The files read through the pre-filter: none by default. With the vectorized converter
+(:mod:`jobshift.engine.convert`) converting every row costs less CPU than the pre-filter's passes, for
+JSONL and Parquet, even with 19% of rows kept (benchmarks/RESULTS.md, "Vectorized profile converter",
+2026-12-08); before it, Parquet was pre-filtered."""
 
 
 def detect_partition(ctx: DetectContext, path: str) -> PartitionResult:

@@ -14,7 +14,8 @@ any per-row Python:
 Each row's fingerprint (``fp``, 64-bit) hashes what the converter reads: the line text (JSONL), or the
 projected columns (Parquet). Equal fingerprints mean equal observations; a changed field that detection
 ignores only costs a needless re-detection of that person, never a missed one.
-:func:`convert_rows` turns the chosen rows into observation frames with the ingest's rules.
+:func:`convert_rows` turns the chosen rows into observation frames with the ingest's rules (vectorized:
+:mod:`jobshift.engine.convert`, unless ``convert.VECTOR`` is off).
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ the full read. Steps, without Python per row on the common path:
 4. a newest fast row is *relevant* when a superset of its keys (see :mod:`jobshift.engine.prefilter.keys`)
    meets the context's: its LinkedIn key, any e-mail-like text of the row, its name blocking key, and — when
    some account is watched — any host-like text (its dot-suffixes as registrable domains), any company
-   name or LinkedIn page of the row. Only relevant rows (and slow rows) are converted.
+   name or LinkedIn page of the row. Only relevant rows (and slow rows) are converted; the relevant ones
+   by the vectorized converter (:mod:`jobshift.engine.convert`).
 
 Rows are detected in the slices of the full read (row numbers of the newest frame // ``SUB_BATCH_ROWS``),
 since a batch's name matches depend on the other rows of the batch: the results are the full path's.
