@@ -47,10 +47,8 @@ def assert_same(ctx: DetectContext, obs: pl.DataFrame, rows: int) -> BatchResult
 
 def _dropped(ctx: DetectContext, obs: pl.DataFrame) -> int:
     """How many rows of ``obs`` (one batch) the mask drops."""
-    d = decode_observations(obs).with_columns(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias("pi"),
-        ctx.profile_block_key("first_name", "last_name").alias("p_block"),
-    )
+    d = decode_observations(obs).with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("pi"))
+    d = ctx.resolve_companies(d, "cur_name", "cur_domain", "cur_linkedin", "cur_")
     r = detect_batch(ctx, obs)
     linked = d.join(r.candidates.select("person_key").unique(), on="person_key", how="semi")["pi"]
     return int((~productive_rows(ctx, d, linked)).sum())

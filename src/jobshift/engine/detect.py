@@ -364,8 +364,8 @@ def _with_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) ->
 def detect_batch(ctx: DetectContext, raw: pl.DataFrame, skip_unlinked: bool = False) -> BatchResult:
     """Detect on one batch of newest observations (see the module docstring).
 
-    ``skip_unlinked``: rows that can produce nothing (no candidate pair, current job at no possible
-    watched account) are dropped before company resolution (:mod:`jobshift.engine.prefilter.rows`);
+    ``skip_unlinked``: rows that can produce nothing (no candidate pair, current job at no watched
+    account) are dropped once their current job is resolved (:mod:`jobshift.engine.prefilter.rows`);
     the same result, cheaper on a bulk feed's partitions where most rows are such rows.
     """
     n_obs = raw.height
@@ -378,10 +378,11 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame, skip_unlinked: bool = Fa
     names = _name_candidates(ctx, obs, strong)
     # untracked e-mail rivals only compete: a profile that fits one better has no candidate left
     strong = strong.filter(ctx.contacts["tracked"].gather(strong["ci"]))
+    obs = ctx.resolve_companies(obs, "cur_name", "cur_domain", "cur_linkedin", "cur_").sort("pi")
     if skip_unlinked:
         mask = productive_rows(ctx, obs, pl.concat([strong["pi"], names["pi"]]))
-        obs, (strong, names) = keep_rows(obs, mask, strong, names)
-    obs = ctx.resolve_companies(obs, "cur_name", "cur_domain", "cur_linkedin", "cur_").sort("pi")
+        if not mask.all():
+            obs, (strong, names) = keep_rows(obs, mask, strong, names)
     obs = choose_current_job(ctx, obs).sort("pi")
     roots = ctx.accounts.select(
         pl.col("account_id").alias("cur_account_id"), pl.col("acc_root").alias("cur_root")

@@ -15,6 +15,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from jobshift.engine import feed as feed_engine
 from jobshift.engine.batches import OBSERVATION_SCHEMA, frame
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult, detect_batch
@@ -104,9 +105,11 @@ def _run_feed(
 ) -> tuple[Detection, int]:
     """:func:`run_feed` once the partition task and its context (``task_ctx``) are chosen."""
     results: list[BatchResult]
-    if partition_fn is detect_partition:
-        # the pre-filter's key sets (also read by every batch's relevance mask, engine/prefilter/rows.py),
-        # built once here and broadcast with the context
+    if (
+        partition_fn is detect_partition
+        and feed_engine.PREFILTER
+        and any(p.lower().endswith(feed_engine.PREFILTER_SUFFIXES) for p in paths)
+    ):  # the pre-filter's key sets, built once here and broadcast with the context
         feed_keys(task_ctx)
     task_ctx.warm()  # first-use frames built once here, not in every fresh worker context
     if executor == "local":
