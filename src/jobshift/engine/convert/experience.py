@@ -6,24 +6,29 @@ per object entry (:func:`experience_entries`) holding the same values as the
 :func:`~jobshift.domain.profile_parts.experience_jobs`, and each profile's experience JSON text
 (:func:`experience_json`) byte for byte as :func:`jobshift.domain.profile_parts.experience_json` writes it.
 
-Exactness by construction: company, title and date values repeat across profiles, so the frame is
-reduced to its *distinct* companies, titles and dates, those few values are normalized by the very
-functions the per-profile path uses (:func:`~jobshift.domain.profile_parts.company`,
-:func:`~jobshift.domain.profile_parts.title`, :func:`~jobshift.domain.profile_parts.pdate`, with their
-JSON fragments) and joined back; only the per-entry and per-profile texts are assembled with polars
-string expressions, from those fragments. Nothing is re-implemented, so no parsed row needs the slow
-path here: the rows this module cannot take are exactly the rows the strict parse refuses (see
-:data:`EXPERIENCE_TYPE`).
+How: the company strings are cleaned (``s()``: NUL removed, stripped of exactly the characters
+Python's ``str.strip()`` removes) and JSON-escaped (exactly as ``orjson`` escapes) with polars string
+expressions on every entry; the normalizers that are Python functions run once per *distinct* value
+(``normalize_domain`` of websites, ``li_company`` of LinkedIn pages, ``str.lower`` of non-ASCII names;
+whole titles by :func:`~jobshift.domain.profile_parts.title`, dates by
+:func:`~jobshift.domain.profile_parts.pdate`) and are joined back. The per-entry and per-profile texts
+are assembled with polars string expressions. Every value of a parsed row is reproduced exactly
+(``tests/test_vector_experience.py`` compares every character's cleaning and escaping with ``s()`` and
+``orjson``), so no parsed row needs the slow path here: the rows this module cannot take are exactly
+the rows the strict parse refuses (see :data:`EXPERIENCE_TYPE`).
 """
 
 from __future__ import annotations
 
-from typing import Final
+import sys
+from collections.abc import Callable
+from typing import Any, Final
 
 import polars as pl
 import pyarrow as pa
 
-from jobshift.domain.profile_parts import company, pdate, title
+from jobshift.domain.normalize import normalize_domain
+from jobshift.domain.profile_parts import li_company, pdate, title
 
 _STR = pa.string()
 EXPERIENCE_ENTRY_TYPE: Final = pa.struct(
@@ -62,17 +67,7 @@ What ``pyarrow.json`` does with it (checked, and pinned by ``tests/test_vector_e
 EXPERIENCE_DTYPE: Final = pl.from_arrow(pa.array([], EXPERIENCE_TYPE)).dtype  # type: ignore[union-attr]
 """The polars dtype of :data:`EXPERIENCE_TYPE`."""
 
-_COMPANY_IN = ("_cn", "_cw", "_cl", "_cc", "_cr")
 _TITLE_IN = ("_tn", "_tl", "_tr")
-_COMPANY_OUT: dict[str, pl.DataType] = {
-    "c_name": pl.String(),
-    "c_website": pl.String(),
-    "c_domain": pl.String(),
-    "c_linkedin": pl.String(),
-    "c_country": pl.String(),
-    "c_region": pl.String(),
-    "_c_json": pl.String(),
-}
 _TITLE_OUT: dict[str, pl.DataType] = {
     "t_name": pl.String(),
     "t_levels": pl.List(pl.String),
@@ -82,7 +77,12 @@ _TITLE_OUT: dict[str, pl.DataType] = {
 ENTRY_COLUMNS: Final = (
     "row",
     "pos",
-    *list(_COMPANY_OUT)[:6],
+    "c_name",
+    "c_website",
+    "c_domain",
+    "c_linkedin",
+    "c_country",
+    "c_region",
     "c_name_lower",
     "has_company",
     "t_name",
@@ -137,11 +137,10 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
             _field("e", "is_primary").fill_null(False).alias("primary"),
         )
     )
-    companies = _companies(frame.select(_COMPANY_IN).unique())
     titles = _titles(frame.select(_TITLE_IN).unique())
     dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
     joined = (
-        frame.join(companies, on=_COMPANY_IN, how="left", nulls_equal=True, maintain_order="left")
+        _companies(frame)
         .join(titles, on=_TITLE_IN, how="left", nulls_equal=True, maintain_order="left")
         .join(
             dates.rename({"_d": "_sd", "date": "start", "_d_json": "_s_json"}),
@@ -191,6 +190,34 @@ def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
     return out.fill_null("[]").alias("experience")
 
 
+PY_WHITESPACE: Final = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+"""The characters Python's ``str.strip()`` removes (Rust's whitespace differs: ``\\x1c``–``\\x1f``)."""
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_JSON_ESCAPES: Final = _SHORT_ESCAPES | {
+    chr(i): f"\\u{i:04x}" for i in range(0x20) if chr(i) not in _SHORT_ESCAPES
+}
+"""What ``orjson`` escapes in a string, and how (non-ASCII text stays UTF-8)."""
+
+
+def _clean(e: pl.Expr) -> pl.Expr:
+    """``s()`` of a string: NUL characters removed, Python-stripped, empty → null."""
+    out = e.str.replace_all("\x00", "", literal=True).str.strip_chars(PY_WHITESPACE)
+    return pl.when(out.str.len_bytes() > 0).then(out)
+
+
+def _json_text(e: pl.Expr) -> pl.Expr:
+    """A string (or null) as the JSON text ``orjson.dumps`` writes for it."""
+    escaped = e.str.replace_many(list(_JSON_ESCAPES), list(_JSON_ESCAPES.values()))
+    return pl.when(e.is_null()).then(pl.lit("null")).otherwise(pl.lit('"') + escaped + pl.lit('"'))
+
+
+def _by_distinct(values: pl.Series, fn: Callable[[Any], str | None]) -> pl.Series:
+    """``fn`` of each non-null value of ``values``, called once per distinct value (nulls stay null)."""
+    distinct = values.drop_nulls().unique()
+    out = pl.Series([fn(v) for v in distinct.to_list()], dtype=pl.String)
+    return values.replace_strict(distinct, out, default=None, return_dtype=pl.String)
+
+
 def _field(col: str, *path: str) -> pl.Expr:
     """A nested struct field of ``col`` (null where any level is null)."""
     expr = pl.col(col)
@@ -199,17 +226,32 @@ def _field(col: str, *path: str) -> pl.Expr:
     return expr
 
 
-def _companies(keys: pl.DataFrame) -> pl.DataFrame:
-    """The distinct raw companies ``keys`` with their normalized fields and JSON fragment."""
-    parts = [
-        company({"name": n, "website": w, "linkedin_url": li, "location": {"country": c, "region": r}})
-        for n, w, li, c, r in keys.iter_rows()
-    ]
-    out = pl.DataFrame(parts, schema=_COMPANY_OUT, orient="row")
-    lower = pl.Series(
-        "c_name_lower", [n.lower() if n is not None else None for n in out["c_name"]], pl.String
+def _companies(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with the normalized company columns and their JSON fragment (``_c_json``), as
+    :func:`~jobshift.domain.profile_parts.company` makes them from the raw ``_cn, _cw, _cl, _cc, _cr``."""
+    frame = frame.with_columns(
+        _clean(pl.col("_cn")).alias("c_name"),
+        _clean(pl.col("_cw")).alias("c_website"),
+        _clean(pl.col("_cl")).alias("_cl"),
+        _clean(pl.col("_cc")).alias("c_country"),
+        _clean(pl.col("_cr")).alias("c_region"),
     )
-    return pl.concat([keys, out.with_columns(lower)], how="horizontal")
+    non_ascii = frame.select(pl.when(pl.col("c_name").str.contains(r"[^\x00-\x7f]")).then(pl.col("c_name")))
+    frame = frame.with_columns(
+        _by_distinct(frame["c_website"], normalize_domain).alias("c_domain"),
+        _by_distinct(frame["_cl"], li_company).alias("c_linkedin"),
+        # Python's lower-casing where Unicode case rules apply, the same ASCII one elsewhere
+        _by_distinct(non_ascii.to_series(), str.lower).alias("c_name_lower"),
+    )
+    keys = ("company_name", "company_website", "company_domain", "company_linkedin", "company_country")
+    columns = ("c_name", "c_website", "c_domain", "c_linkedin", "c_country", "c_region")
+    parts: list[pl.Expr] = []
+    for key, col in zip((*keys, "company_region"), columns, strict=True):
+        parts += [pl.lit(f'{"," if parts else ""}"{key}":'), _json_text(pl.col(col))]
+    return frame.with_columns(
+        pl.coalesce("c_name_lower", pl.col("c_name").str.to_lowercase()).alias("c_name_lower"),
+        pl.concat_str(parts).alias("_c_json"),
+    )
 
 
 def _titles(keys: pl.DataFrame) -> pl.DataFrame:
