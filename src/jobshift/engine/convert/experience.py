@@ -182,12 +182,11 @@ def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
     ``entries`` is (a row filter of) :func:`experience_entries`' frame, sorted by ``row, pos``; the text
     equals ``experience_json(experience_jobs(...))`` of the per-profile path byte for byte.
     """
-    lists = entries.group_by("row", maintain_order=True).agg(
-        (pl.lit("[") + pl.col("entry_json").str.join(",") + pl.lit("]")).alias("experience")
-    )
-    rows = pl.DataFrame({"row": pl.arange(0, n_rows, dtype=pl.UInt32, eager=True)})
-    out = rows.join(lists, on="row", how="left", maintain_order="left")["experience"]
-    return out.fill_null("[]").alias("experience")
+    # the row's entries are a contiguous slice: one list per row from the slice bounds, joined
+    bounds = entries["row"].search_sorted(pl.arange(0, n_rows + 1, dtype=pl.UInt32, eager=True), side="left")
+    lists = pa.ListArray.from_arrays(bounds.cast(pl.Int32).to_arrow(), entries["entry_json"].to_arrow())
+    joined = pl.Series("experience", lists, dtype=pl.List(pl.String)).list.join(",")
+    return ("[" + joined + "]").alias("experience")
 
 
 PY_WHITESPACE: Final = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
