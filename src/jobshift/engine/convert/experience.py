@@ -6,16 +6,15 @@ per object entry (:func:`experience_entries`) holding the same values as the
 :func:`~jobshift.domain.profile_parts.experience_jobs`, and each profile's experience JSON text
 (:func:`experience_json`) byte for byte as :func:`jobshift.domain.profile_parts.experience_json` writes it.
 
-How: the company strings are cleaned (``s()``: NUL removed, stripped of exactly the characters
+How: the company and title strings are cleaned (``s()``: NUL removed, stripped of exactly the characters
 Python's ``str.strip()`` removes) and JSON-escaped (exactly as ``orjson`` escapes) with polars string
 expressions on every entry; the normalizers that are Python functions run once per *distinct* value
-(``normalize_domain`` of websites, ``li_company`` of LinkedIn pages, ``str.lower`` of non-ASCII names;
-whole titles by :func:`~jobshift.domain.profile_parts.title`, dates by
-:func:`~jobshift.domain.profile_parts.pdate`) and are joined back. The per-entry and per-profile texts
-are assembled with polars string expressions. Every value of a parsed row is reproduced exactly
-(``tests/test_vector_experience.py`` compares every character's cleaning and escaping with ``s()`` and
-``orjson``), so no parsed row needs the slow path here: the rows this module cannot take are exactly
-the rows the strict parse refuses (see :data:`EXPERIENCE_TYPE`).
+(``normalize_domain`` of websites, ``li_company`` of LinkedIn pages, ``str.lower`` of non-ASCII names,
+:func:`~jobshift.domain.profile_parts.pdate` of dates) and are joined back. The per-entry and
+per-profile texts are assembled with polars string expressions. Every value of a parsed row is
+reproduced exactly (``tests/test_vector_experience.py`` compares every character's cleaning and
+escaping with ``s()`` and ``orjson``), so no parsed row needs the slow path here: the rows this module
+cannot take are exactly the rows the strict parse refuses (see :data:`EXPERIENCE_TYPE`).
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ import polars as pl
 import pyarrow as pa
 
 from jobshift.domain.normalize import normalize_domain
-from jobshift.domain.profile_parts import li_company, pdate, title
+from jobshift.domain.profile_parts import li_company, pdate
 
 _STR = pa.string()
 EXPERIENCE_ENTRY_TYPE: Final = pa.struct(
@@ -67,13 +66,6 @@ What ``pyarrow.json`` does with it (checked, and pinned by ``tests/test_vector_e
 EXPERIENCE_DTYPE: Final = pl.from_arrow(pa.array([], EXPERIENCE_TYPE)).dtype  # type: ignore[union-attr]
 """The polars dtype of :data:`EXPERIENCE_TYPE`."""
 
-_TITLE_IN = ("_tn", "_tl", "_tr")
-_TITLE_OUT: dict[str, pl.DataType] = {
-    "t_name": pl.String(),
-    "t_levels": pl.List(pl.String),
-    "t_role": pl.String(),
-    "_t_json": pl.String(),
-}
 ENTRY_COLUMNS: Final = (
     "row",
     "pos",
@@ -137,11 +129,9 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
             _field("e", "is_primary").fill_null(False).alias("primary"),
         )
     )
-    titles = _titles(frame.select(_TITLE_IN).unique())
     dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
     joined = (
-        _companies(frame)
-        .join(titles, on=_TITLE_IN, how="left", nulls_equal=True, maintain_order="left")
+        _titles(_companies(frame))
         .join(
             dates.rename({"_d": "_sd", "date": "start", "_d_json": "_s_json"}),
             on="_sd",
@@ -253,11 +243,25 @@ def _companies(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _titles(keys: pl.DataFrame) -> pl.DataFrame:
-    """The distinct raw titles ``keys`` with their normalized fields and JSON fragment."""
-    parts = [title({"name": n, "levels": lv, "role": r}) for n, lv, r in keys.iter_rows()]
-    out = pl.DataFrame([(n, list(lv), r, j) for n, lv, r, j in parts], schema=_TITLE_OUT, orient="row")
-    return pl.concat([keys, out], how="horizontal")
+def _titles(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with the title columns and their JSON fragment (``_t_json``), as
+    :func:`~jobshift.domain.profile_parts.title` makes them from the raw ``_tn, _tl, _tr``: ``s()`` of
+    the name and the role, ``strs()`` of the levels (cleaned, empty ones dropped)."""
+    frame = frame.with_columns(
+        _clean(pl.col("_tn")).alias("t_name"),
+        pl.col("_tl").list.eval(_clean(pl.element())).list.drop_nulls().fill_null([]).alias("t_levels"),
+        _clean(pl.col("_tr")).alias("t_role"),
+    )
+    levels_json = pl.lit("[") + pl.col("t_levels").list.eval(_json_text(pl.element())).list.join(",") + "]"
+    t_json = pl.concat_str(
+        pl.lit('"title":'),
+        _json_text(pl.col("t_name")),
+        pl.lit(',"title_levels":'),
+        levels_json,
+        pl.lit(',"title_role":'),
+        _json_text(pl.col("t_role")),
+    )
+    return frame.with_columns(t_json.alias("_t_json"))
 
 
 def _dates(raw: pl.Series) -> pl.DataFrame:
