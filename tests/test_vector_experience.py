@@ -352,6 +352,8 @@ def test_experience_json_of_a_row_subset() -> None:
     assert texts[0] == texts[1] == texts[3] == "[]"
     assert orjson.loads(texts[2])[1]["title"] == "C"
     assert experience_json(entries.clear(), 3).to_list() == ["[]"] * 3
+    second_only = experience_json(entries.filter(pl.col("pos") == 1), 3).to_list()
+    assert second_only == ["[]", "[]", "[" + entries["entry_json"][2] + "]"]
 
 
 def test_clean_and_json_text_equal_s_and_orjson_for_every_character() -> None:

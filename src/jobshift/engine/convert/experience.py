@@ -169,14 +169,27 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
 def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
     """Each row's experience JSON text (``"[]"`` when it has no entry), ``n_rows`` rows.
 
-    ``entries`` is (a row filter of) :func:`experience_entries`' frame, sorted by ``row, pos``; the text
-    equals ``experience_json(experience_jobs(...))`` of the per-profile path byte for byte.
+    ``entries`` is :func:`experience_entries`' frame or a filter of it (rows or single entries left
+    out), sorted by ``row, pos``; the text equals ``experience_json(experience_jobs(...))`` of the
+    per-profile path byte for byte (of the entries kept).
     """
-    # the row's entries are a contiguous slice: one list per row from the slice bounds, joined
+    # each text framed by its place in the row ("[" before the first, "," before the others, "]" after
+    # the last); a row's entries are a contiguous slice, so a list per row from the slice bounds (no
+    # copy: string views) joined without separator is the row's text
+    first = (pl.col("row") != pl.col("row").shift(1)).fill_null(True)
+    last = (pl.col("row") != pl.col("row").shift(-1)).fill_null(True)
+    framed = entries.select(
+        pl.concat_str(
+            pl.when(first).then(pl.lit("[")).otherwise(pl.lit(",")),
+            pl.col("entry_json"),
+            pl.when(last).then(pl.lit("]")).otherwise(pl.lit("")),
+        )
+    ).to_series()
     bounds = entries["row"].search_sorted(pl.arange(0, n_rows + 1, dtype=pl.UInt32, eager=True), side="left")
-    lists = pa.ListArray.from_arrays(bounds.cast(pl.Int32).to_arrow(), entries["entry_json"].to_arrow())
-    joined = pl.Series("experience", lists, dtype=pl.List(pl.String)).list.join(",")
-    return ("[" + joined + "]").alias("experience")
+    values = framed.to_arrow(compat_level=pl.CompatLevel.newest())
+    lists = pl.Series(pa.ListArray.from_arrays(bounds.cast(pl.Int32).to_arrow(), values))
+    texts = pl.when(lists.list.len() == 0).then(pl.lit("[]")).otherwise(lists.list.join(""))
+    return pl.select(texts.alias("experience")).to_series()
 
 
 PY_WHITESPACE: Final = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
