@@ -203,21 +203,34 @@ _JSON_ESCAPES: Final = _SHORT_ESCAPES | {
 
 def _clean(e: pl.Expr) -> pl.Expr:
     """``s()`` of a string: NUL characters removed, Python-stripped, empty → null."""
-    out = e.str.replace_all("\x00", "", literal=True).str.strip_chars(PY_WHITESPACE)
+    e = (
+        pl.when(e.str.contains("\x00", literal=True))
+        .then(e.str.replace_all("\x00", "", literal=True))
+        .otherwise(e)
+    )
+    out = e.str.strip_chars(PY_WHITESPACE)
     return pl.when(out.str.len_bytes() > 0).then(out)
 
 
 def _json_text(e: pl.Expr) -> pl.Expr:
     """A string (or null) as the JSON text ``orjson.dumps`` writes for it."""
-    escaped = e.str.replace_many(list(_JSON_ESCAPES), list(_JSON_ESCAPES.values()))
-    return pl.when(e.is_null()).then(pl.lit("null")).otherwise(pl.lit('"') + escaped + pl.lit('"'))
+    escaped = (
+        pl.when(e.str.contains(r'[\x00-\x1f"\\]'))
+        .then(e.str.replace_many(list(_JSON_ESCAPES), list(_JSON_ESCAPES.values())))
+        .otherwise(e)
+    )
+    return (
+        pl.when(e.is_null()).then(pl.lit("null")).otherwise(pl.concat_str(pl.lit('"'), escaped, pl.lit('"')))
+    )
 
 
 def _by_distinct(values: pl.Series, fn: Callable[[Any], str | None]) -> pl.Series:
     """``fn`` of each non-null value of ``values``, called once per distinct value (nulls stay null)."""
     distinct = values.drop_nulls().unique()
-    out = pl.Series([fn(v) for v in distinct.to_list()], dtype=pl.String)
-    return values.replace_strict(distinct, out, default=None, return_dtype=pl.String)
+    table = pl.DataFrame(
+        {"v": distinct, "out": pl.Series([fn(v) for v in distinct.to_list()], dtype=pl.String)}
+    )
+    return values.to_frame("v").join(table, on="v", how="left", maintain_order="left")["out"]
 
 
 def _field(col: str, *path: str) -> pl.Expr:
