@@ -17,6 +17,7 @@ import orjson
 import polars as pl
 import pyarrow as pa
 import pyarrow.json as pj
+import pyarrow.parquet as pq
 import pytest
 
 from jobshift.domain.profile_parts import (
@@ -341,7 +342,38 @@ def test_bulk_feed_partition(tmp_path: Path) -> None:
     feed.write(1, path)
     lines = path.read_bytes().splitlines(keepends=True)
     assert len(lines) == 1_000
-    _assert_same(lines)
+    entries = _assert_same(lines)
+    # the same partition as Parquet (the converter's projected read) gives the same entries
+    feed.write(1, tmp_path / "part.parquet")
+    column = pq.read_table(tmp_path / "part.parquet", columns=["experience"]).column("experience")
+    exp = pl.from_arrow(column.cast(EXPERIENCE_TYPE).combine_chunks())
+    assert isinstance(exp, pl.Series)
+    assert experience_entries(exp).equals(entries)
+
+
+def test_chunked_input_and_column_types() -> None:
+    lines = _lines([[{"company": {"name": "A"}}], None, [None, {"title": {"name": "B", "levels": ["vp"]}}]])
+    one = _parse(lines[:2])
+    exp = pl.concat([one, _parse(lines[2:])], rechunk=False)
+    assert exp.n_chunks() == 2
+    entries = experience_entries(exp)
+    assert entries.equals(experience_entries(exp.rechunk()))
+    assert dict(entries.schema) == {
+        "row": pl.UInt32,
+        "pos": pl.UInt32,
+        **dict.fromkeys(ENTRY_COLUMNS[2:9], pl.String),
+        "has_company": pl.Boolean,
+        "t_name": pl.String,
+        "t_levels": pl.List(pl.String),
+        "t_role": pl.String,
+        "start": pl.String,
+        "end": pl.String,
+        "primary": pl.Boolean,
+        "entry_json": pl.String,
+    }
+    texts = experience_json(pl.concat([entries.head(1), entries.tail(1)], rechunk=False), 3).to_list()
+    _, expected = _expected(lines)
+    assert texts == expected
 
 
 def test_experience_json_of_a_row_subset() -> None:
