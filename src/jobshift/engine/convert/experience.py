@@ -8,8 +8,9 @@ per object entry (:func:`experience_entries`) holding the same values as the
 
 How: the company and title strings are cleaned (``s()``: NUL removed, stripped of exactly the characters
 Python's ``str.strip()`` removes) and JSON-escaped (exactly as ``orjson`` escapes) with polars string
-expressions on every entry; the normalizers that are Python functions run once per *distinct* value
-(``normalize_domain`` of websites, ``li_company`` of LinkedIn pages, ``str.lower`` of non-ASCII names,
+expressions (companies once per distinct raw company, joined back; titles per entry); the normalizers
+that are Python functions run once per *distinct* value (``normalize_domain`` of websites,
+``li_company`` of LinkedIn pages, ``str.lower`` of non-ASCII names,
 :func:`~jobshift.domain.profile_parts.pdate` of dates) and are joined back. The per-entry and
 per-profile texts are assembled with polars string expressions. Every value of a parsed row is
 reproduced exactly (``tests/test_vector_experience.py`` compares every character's cleaning and
@@ -66,6 +67,7 @@ What ``pyarrow.json`` does with it (checked, and pinned by ``tests/test_vector_e
 EXPERIENCE_DTYPE: Final = pl.from_arrow(pa.array([], EXPERIENCE_TYPE)).dtype  # type: ignore[union-attr]
 """The polars dtype of :data:`EXPERIENCE_TYPE`."""
 
+_COMPANY_IN = ("_cn", "_cw", "_cl", "_cc", "_cr")
 ENTRY_COLUMNS: Final = (
     "row",
     "pos",
@@ -129,9 +131,11 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
             _field("e", "is_primary").fill_null(False).alias("primary"),
         )
     )
+    # companies repeat: their columns are made once per distinct raw company and joined back
+    companies = _companies(frame.select(_COMPANY_IN).unique())
     dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
     joined = (
-        _titles(_companies(frame))
+        _titles(frame.join(companies, on=_COMPANY_IN, how="left", nulls_equal=True, maintain_order="left"))
         .join(
             dates.rename({"_d": "_sd", "date": "start", "_d_json": "_s_json"}),
             on="_sd",
@@ -242,19 +246,20 @@ def _field(col: str, *path: str) -> pl.Expr:
 
 
 def _companies(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with the normalized company columns and their JSON fragment (``_c_json``), as
-    :func:`~jobshift.domain.profile_parts.company` makes them from the raw ``_cn, _cw, _cl, _cc, _cr``."""
+    """``frame`` (distinct raw companies) with the normalized company columns and their JSON fragment
+    (``_c_json``), as :func:`~jobshift.domain.profile_parts.company` makes them from the raw ``_cn, _cw,
+    _cl, _cc, _cr``."""
     frame = frame.with_columns(
         _clean(pl.col("_cn")).alias("c_name"),
         _clean(pl.col("_cw")).alias("c_website"),
-        _clean(pl.col("_cl")).alias("_cl"),
+        _clean(pl.col("_cl")).alias("_cl_clean"),
         _clean(pl.col("_cc")).alias("c_country"),
         _clean(pl.col("_cr")).alias("c_region"),
     )
     non_ascii = frame.select(pl.when(pl.col("c_name").str.contains(r"[^\x00-\x7f]")).then(pl.col("c_name")))
     frame = frame.with_columns(
         _by_distinct(frame["c_website"], normalize_domain).alias("c_domain"),
-        _by_distinct(frame["_cl"], li_company).alias("c_linkedin"),
+        _by_distinct(frame["_cl_clean"], li_company).alias("c_linkedin"),
         # Python's lower-casing where Unicode case rules apply, the same ASCII one elsewhere
         _by_distinct(non_ascii.to_series(), str.lower).alias("c_name_lower"),
     )
