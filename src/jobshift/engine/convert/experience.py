@@ -8,7 +8,7 @@ per object entry (:func:`experience_entries`) holding the same values as the
 
 How: the company and title strings are cleaned (``s()``: NUL removed, stripped of exactly the characters
 Python's ``str.strip()`` removes) and JSON-escaped (exactly as ``orjson`` escapes) with polars string
-expressions (companies once per distinct raw company, joined back; titles per entry); the normalizers
+expressions once per distinct raw company and title (joined back); the normalizers
 that are Python functions run once per *distinct* value (``normalize_domain`` of websites,
 ``li_company`` of LinkedIn pages, ``str.lower`` of non-ASCII names,
 :func:`~jobshift.domain.profile_parts.pdate` of dates) and are joined back. The per-entry and
@@ -68,6 +68,7 @@ EXPERIENCE_DTYPE: Final = pl.from_arrow(pa.array([], EXPERIENCE_TYPE)).dtype  # 
 """The polars dtype of :data:`EXPERIENCE_TYPE`."""
 
 _COMPANY_IN = ("_cn", "_cw", "_cl", "_cc", "_cr")
+_TITLE_IN = ("_tn", "_tl", "_tr")
 ENTRY_COLUMNS: Final = (
     "row",
     "pos",
@@ -131,11 +132,13 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
             _field("e", "is_primary").fill_null(False).alias("primary"),
         )
     )
-    # companies repeat: their columns are made once per distinct raw company and joined back
+    # companies and titles repeat: their columns are made once per distinct raw value and joined back
     companies = _companies(frame.select(_COMPANY_IN).unique())
+    titles = _titles(frame.select(_TITLE_IN).unique())
     dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
     joined = (
-        _titles(frame.join(companies, on=_COMPANY_IN, how="left", nulls_equal=True, maintain_order="left"))
+        frame.join(companies, on=_COMPANY_IN, how="left", nulls_equal=True, maintain_order="left")
+        .join(titles, on=_TITLE_IN, how="left", nulls_equal=True, maintain_order="left")
         .join(
             dates.rename({"_d": "_sd", "date": "start", "_d_json": "_s_json"}),
             on="_sd",
@@ -205,27 +208,23 @@ _JSON_ESCAPES: Final = _SHORT_ESCAPES | {
 """What ``orjson`` escapes in a string, and how (non-ASCII text stays UTF-8)."""
 
 
-def _clean(e: pl.Expr) -> pl.Expr:
-    """``s()`` of a string: NUL characters removed, Python-stripped, empty → null."""
-    e = (
-        pl.when(e.str.contains("\x00", literal=True))
-        .then(e.str.replace_all("\x00", "", literal=True))
-        .otherwise(e)
-    )
-    out = e.str.strip_chars(PY_WHITESPACE)
-    return pl.when(out.str.len_bytes() > 0).then(out)
+def _clean(e: pl.Expr, nul: bool = True) -> pl.Expr:
+    """``s()`` of a string: NUL characters removed, Python-stripped, empty → null (``nul=False``: the
+    caller knows there is no NUL character, the removal is skipped)."""
+    if nul:
+        e = e.str.replace_all("\x00", "", literal=True)
+    return e.str.strip_chars(PY_WHITESPACE).replace("", None)
 
 
-def _json_text(e: pl.Expr) -> pl.Expr:
-    """A string (or null) as the JSON text ``orjson.dumps`` writes for it."""
-    escaped = (
-        pl.when(e.str.contains(r'[\x00-\x1f"\\]'))
-        .then(e.str.replace_many(list(_JSON_ESCAPES), list(_JSON_ESCAPES.values())))
-        .otherwise(e)
-    )
-    return (
-        pl.when(e.is_null()).then(pl.lit("null")).otherwise(pl.concat_str(pl.lit('"'), escaped, pl.lit('"')))
-    )
+_NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
+
+
+def _json_text(e: pl.Expr, escape: bool = True) -> pl.Expr:
+    """A string (or null) as the JSON text ``orjson.dumps`` writes for it (``escape=False``: the caller
+    knows no character needs escaping)."""
+    if escape:
+        e = e.str.replace_many(list(_JSON_ESCAPES), list(_JSON_ESCAPES.values()))
+    return pl.concat_str(pl.lit('"'), e, pl.lit('"')).fill_null("null")
 
 
 def _by_distinct(values: pl.Series, fn: Callable[[Any], str | None]) -> pl.Series:
@@ -249,12 +248,12 @@ def _companies(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` (distinct raw companies) with the normalized company columns and their JSON fragment
     (``_c_json``), as :func:`~jobshift.domain.profile_parts.company` makes them from the raw ``_cn, _cw,
     _cl, _cc, _cr``."""
+    raw = _COMPANY_IN
+    cleaned = ("c_name", "c_website", "_cl_clean", "c_country", "c_region")
+    # NUL removal and JSON escaping only for the columns of this batch that hold such characters
+    nul = frame.select(pl.col(raw).str.contains("\x00", literal=True).any()).row(0)
     frame = frame.with_columns(
-        _clean(pl.col("_cn")).alias("c_name"),
-        _clean(pl.col("_cw")).alias("c_website"),
-        _clean(pl.col("_cl")).alias("_cl_clean"),
-        _clean(pl.col("_cc")).alias("c_country"),
-        _clean(pl.col("_cr")).alias("c_region"),
+        _clean(pl.col(r), n).alias(c) for r, c, n in zip(raw, cleaned, nul, strict=True)
     )
     non_ascii = frame.select(pl.when(pl.col("c_name").str.contains(r"[^\x00-\x7f]")).then(pl.col("c_name")))
     frame = frame.with_columns(
@@ -263,11 +262,12 @@ def _companies(frame: pl.DataFrame) -> pl.DataFrame:
         # Python's lower-casing where Unicode case rules apply, the same ASCII one elsewhere
         _by_distinct(non_ascii.to_series(), str.lower).alias("c_name_lower"),
     )
-    keys = ("company_name", "company_website", "company_domain", "company_linkedin", "company_country")
     columns = ("c_name", "c_website", "c_domain", "c_linkedin", "c_country", "c_region")
+    escape = frame.select(pl.col(columns).str.contains(_NEEDS_ESCAPE).any()).row(0)
     parts: list[pl.Expr] = []
-    for key, col in zip((*keys, "company_region"), columns, strict=True):
-        parts += [pl.lit(f'{"," if parts else ""}"{key}":'), _json_text(pl.col(col))]
+    for col, esc in zip(columns, escape, strict=True):
+        key = col.replace("c_", "company_", 1)
+        parts += [pl.lit(f'{"," if parts else ""}"{key}":'), _json_text(pl.col(col), esc)]
     return frame.with_columns(
         pl.coalesce("c_name_lower", pl.col("c_name").str.to_lowercase()).alias("c_name_lower"),
         pl.concat_str(parts).alias("_c_json"),
@@ -275,7 +275,7 @@ def _companies(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _titles(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with the title columns and their JSON fragment (``_t_json``), as
+    """``frame`` (distinct raw titles) with the title columns and their JSON fragment (``_t_json``), as
     :func:`~jobshift.domain.profile_parts.title` makes them from the raw ``_tn, _tl, _tr``: ``s()`` of
     the name and the role, ``strs()`` of the levels (cleaned, empty ones dropped)."""
     frame = frame.with_columns(
