@@ -399,3 +399,23 @@ def test_clean_and_json_text_equal_s_and_orjson_for_every_character() -> None:
     )
     assert got["clean"].to_list() == [s(v) for v in values]
     assert got["json"].to_list() == [orjson.dumps(v).decode() for v in values]
+
+
+def test_distinct_keys_join_survives_hash_collisions() -> None:
+    from jobshift.engine.convert.experience import _by_distinct_keys
+
+    frame = pl.DataFrame(
+        {"a": ["x", "y", None, "x", "y", None], "b": [None, "1", "2", None, "1", "2"], "i": list(range(6))}
+    )
+
+    def make(d: pl.DataFrame) -> pl.DataFrame:
+        return d.with_columns(
+            pl.concat_str(pl.col("a").fill_null("~"), pl.col("b").fill_null("~")).alias("ab")
+        )
+
+    expected = ["x~", "y1", "~2", "x~", "y1", "~2"]
+    assert _by_distinct_keys(frame, ("a", "b"), make)["ab"].to_list() == expected
+    # every key hashed alike: the check finds the wrong matches and the join is redone on the keys
+    collided = _by_distinct_keys(frame, ("a", "b"), make, key_hash=pl.lit(0, pl.UInt64))
+    assert collided.columns == ["a", "b", "i", "ab"]
+    assert collided["ab"].to_list() == expected

@@ -133,12 +133,9 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
         )
     )
     # companies and titles repeat: their columns are made once per distinct raw value and joined back
-    companies = _companies(frame.select(_COMPANY_IN).unique())
-    titles = _titles(frame.select(_TITLE_IN).unique())
     dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
     joined = (
-        frame.join(companies, on=_COMPANY_IN, how="left", nulls_equal=True, maintain_order="left")
-        .join(titles, on=_TITLE_IN, how="left", nulls_equal=True, maintain_order="left")
+        _by_distinct_keys(_by_distinct_keys(frame, _COMPANY_IN, _companies), _TITLE_IN, _titles)
         .join(
             dates.rename({"_d": "_sd", "date": "start", "_d_json": "_s_json"}),
             on="_sd",
@@ -225,6 +222,30 @@ def _json_text(e: pl.Expr, escape: bool = True) -> pl.Expr:
     if escape:
         e = e.str.replace_many(list(_JSON_ESCAPES), list(_JSON_ESCAPES.values()))
     return pl.concat_str(pl.lit('"'), e, pl.lit('"')).fill_null("null")
+
+
+def _by_distinct_keys(
+    frame: pl.DataFrame,
+    keys: tuple[str, ...],
+    make: Callable[[pl.DataFrame], pl.DataFrame],
+    key_hash: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """``frame`` with the columns ``make`` adds to the distinct values of its ``keys`` columns.
+
+    Distinct values are found and joined back by a 64-bit hash of the keys (``key_hash``, default
+    ``pl.struct(keys).hash()``), then checked: if any row's keys differ from those of the distinct
+    value it got (a hash collision), the join is redone on the key columns themselves.
+    """
+    hashed = frame.with_columns(
+        (pl.struct(keys).hash(seed=20) if key_hash is None else key_hash).alias("_key")
+    )
+    distinct = hashed.select(*keys, "_key").unique(subset="_key")
+    made = make(distinct.drop("_key")).with_columns(distinct["_key"]).rename({k: f"{k}_d" for k in keys})
+    out = hashed.join(made, on="_key", how="left", maintain_order="left")
+    if out.select(pl.all_horizontal(pl.col(k).eq_missing(pl.col(f"{k}_d")) for k in keys).all()).item():
+        return out.drop("_key", *(f"{k}_d" for k in keys))
+    made = make(frame.select(keys).unique())
+    return frame.join(made, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
 def _by_distinct(values: pl.Series, fn: Callable[[Any], str | None]) -> pl.Series:
