@@ -132,6 +132,13 @@ def test_strict_parse_accepts_nulls_missing_and_extra_keys() -> None:
     assert entries["pos"].to_list() == [0, 0, 0, 1, 0]  # null entries do not count
 
 
+def test_batch_without_entries() -> None:
+    entries = _assert_same(
+        [b'{"experience":null}\n', b"{}\n", b'{"experience":[null]}\n', b'{"experience":[]}\n']
+    )
+    assert entries.height == 0
+
+
 def test_wrong_dtype_is_refused() -> None:
     with pytest.raises(TypeError):
         experience_entries(pl.Series([["a"]]))
