@@ -17,6 +17,7 @@ import orjson
 import polars as pl
 import pyarrow as pa
 import pyarrow.json as pj
+import pyarrow.parquet as pq
 import pytest
 
 from jobshift.domain.profile_parts import (
@@ -129,6 +130,13 @@ def test_strict_parse_accepts_nulls_missing_and_extra_keys() -> None:
     entries = _assert_same(lines)
     assert entries["row"].to_list() == [3, 4, 5, 5, 6]
     assert entries["pos"].to_list() == [0, 0, 0, 1, 0]  # null entries do not count
+
+
+def test_batch_without_entries() -> None:
+    entries = _assert_same(
+        [b'{"experience":null}\n', b"{}\n", b'{"experience":[null]}\n', b'{"experience":[]}\n']
+    )
+    assert entries.height == 0
 
 
 def test_wrong_dtype_is_refused() -> None:
@@ -341,7 +349,38 @@ def test_bulk_feed_partition(tmp_path: Path) -> None:
     feed.write(1, path)
     lines = path.read_bytes().splitlines(keepends=True)
     assert len(lines) == 1_000
-    _assert_same(lines)
+    entries = _assert_same(lines)
+    # the same partition as Parquet (the converter's projected read) gives the same entries
+    feed.write(1, tmp_path / "part.parquet")
+    column = pq.read_table(tmp_path / "part.parquet", columns=["experience"]).column("experience")
+    exp = pl.from_arrow(column.cast(EXPERIENCE_TYPE).combine_chunks())
+    assert isinstance(exp, pl.Series)
+    assert experience_entries(exp).equals(entries)
+
+
+def test_chunked_input_and_column_types() -> None:
+    lines = _lines([[{"company": {"name": "A"}}], None, [None, {"title": {"name": "B", "levels": ["vp"]}}]])
+    one = _parse(lines[:2])
+    exp = pl.concat([one, _parse(lines[2:])], rechunk=False)
+    assert exp.n_chunks() == 2
+    entries = experience_entries(exp)
+    assert entries.equals(experience_entries(exp.rechunk()))
+    assert dict(entries.schema) == {
+        "row": pl.UInt32,
+        "pos": pl.UInt32,
+        **dict.fromkeys(ENTRY_COLUMNS[2:9], pl.String),
+        "has_company": pl.Boolean,
+        "t_name": pl.String,
+        "t_levels": pl.List(pl.String),
+        "t_role": pl.String,
+        "start": pl.String,
+        "end": pl.String,
+        "primary": pl.Boolean,
+        "entry_json": pl.String,
+    }
+    texts = experience_json(pl.concat([entries.head(1), entries.tail(1)], rechunk=False), 3).to_list()
+    _, expected = _expected(lines)
+    assert texts == expected
 
 
 def test_experience_json_of_a_row_subset() -> None:
@@ -351,3 +390,39 @@ def test_experience_json_of_a_row_subset() -> None:
     texts = experience_json(entries.filter(pl.col("row") != 0), 4).to_list()
     assert texts[0] == texts[1] == texts[3] == "[]"
     assert orjson.loads(texts[2])[1]["title"] == "C"
+    assert experience_json(entries.clear(), 3).to_list() == ["[]"] * 3
+    second_only = experience_json(entries.filter(pl.col("pos") == 1), 3).to_list()
+    assert second_only == ["[]", "[]", "[" + entries["entry_json"][2] + "]"]
+
+
+def test_clean_and_json_text_equal_s_and_orjson_for_every_character() -> None:
+    from jobshift.domain.profile_parts import s
+    from jobshift.engine.convert.experience import _clean, _json_text
+
+    chars = [chr(c) for c in range(0x3100) if not 0xD800 <= c <= 0xDFFF] + ["\U0001f680", "\ufeff", "\uffff"]
+    values = [v for c in chars for v in (c, f"{c}a{c}", f"a{c}b", f"{c}\x00{c}", c * 3)] + ["", None]
+    got = pl.DataFrame({"v": values}, schema={"v": pl.String}).select(
+        _clean(pl.col("v")).alias("clean"), _json_text(pl.col("v")).alias("json")
+    )
+    assert got["clean"].to_list() == [s(v) for v in values]
+    assert got["json"].to_list() == [orjson.dumps(v).decode() for v in values]
+
+
+def test_distinct_keys_join_survives_hash_collisions() -> None:
+    from jobshift.engine.convert.experience import _by_distinct_keys
+
+    frame = pl.DataFrame(
+        {"a": ["x", "y", None, "x", "y", None], "b": [None, "1", "2", None, "1", "2"], "i": list(range(6))}
+    )
+
+    def make(d: pl.DataFrame) -> pl.DataFrame:
+        return d.with_columns(
+            pl.concat_str(pl.col("a").fill_null("~"), pl.col("b").fill_null("~")).alias("ab")
+        )
+
+    expected = ["x~", "y1", "~2", "x~", "y1", "~2"]
+    assert _by_distinct_keys(frame, ("a", "b"), make)["ab"].to_list() == expected
+    # every key hashed alike: the check finds the wrong matches and the join is redone on the keys
+    collided = _by_distinct_keys(frame, ("a", "b"), make, key_hash=pl.lit(0, pl.UInt64))
+    assert collided.columns == ["a", "b", "i", "ab"]
+    assert collided["ab"].to_list() == expected

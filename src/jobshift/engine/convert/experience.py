@@ -6,24 +6,29 @@ per object entry (:func:`experience_entries`) holding the same values as the
 :func:`~jobshift.domain.profile_parts.experience_jobs`, and each profile's experience JSON text
 (:func:`experience_json`) byte for byte as :func:`jobshift.domain.profile_parts.experience_json` writes it.
 
-Exactness by construction: company, title and date values repeat across profiles, so the frame is
-reduced to its *distinct* companies, titles and dates, those few values are normalized by the very
-functions the per-profile path uses (:func:`~jobshift.domain.profile_parts.company`,
-:func:`~jobshift.domain.profile_parts.title`, :func:`~jobshift.domain.profile_parts.pdate`, with their
-JSON fragments) and joined back; only the per-entry and per-profile texts are assembled with polars
-string expressions, from those fragments. Nothing is re-implemented, so no parsed row needs the slow
-path here: the rows this module cannot take are exactly the rows the strict parse refuses (see
-:data:`EXPERIENCE_TYPE`).
+How: the company and title strings are cleaned (``s()``: NUL removed, stripped of exactly the characters
+Python's ``str.strip()`` removes) and JSON-escaped (exactly as ``orjson`` escapes) with polars string
+expressions once per distinct raw company and title (joined back); the normalizers
+that are Python functions run once per *distinct* value (``normalize_domain`` of websites,
+``li_company`` of LinkedIn pages, ``str.lower`` of non-ASCII names,
+:func:`~jobshift.domain.profile_parts.pdate` of dates) and are joined back. The per-entry and
+per-profile texts are assembled with polars string expressions. Every value of a parsed row is
+reproduced exactly (``tests/test_vector_experience.py`` compares every character's cleaning and
+escaping with ``s()`` and ``orjson``), so no parsed row needs the slow path here: the rows this module
+cannot take are exactly the rows the strict parse refuses (see :data:`EXPERIENCE_TYPE`).
 """
 
 from __future__ import annotations
 
-from typing import Final
+import sys
+from collections.abc import Callable
+from typing import Any, Final
 
 import polars as pl
 import pyarrow as pa
 
-from jobshift.domain.profile_parts import company, pdate, title
+from jobshift.domain.normalize import normalize_domain
+from jobshift.domain.profile_parts import li_company, pdate
 
 _STR = pa.string()
 EXPERIENCE_ENTRY_TYPE: Final = pa.struct(
@@ -64,25 +69,15 @@ EXPERIENCE_DTYPE: Final = pl.from_arrow(pa.array([], EXPERIENCE_TYPE)).dtype  # 
 
 _COMPANY_IN = ("_cn", "_cw", "_cl", "_cc", "_cr")
 _TITLE_IN = ("_tn", "_tl", "_tr")
-_COMPANY_OUT: dict[str, pl.DataType] = {
-    "c_name": pl.String(),
-    "c_website": pl.String(),
-    "c_domain": pl.String(),
-    "c_linkedin": pl.String(),
-    "c_country": pl.String(),
-    "c_region": pl.String(),
-    "_c_json": pl.String(),
-}
-_TITLE_OUT: dict[str, pl.DataType] = {
-    "t_name": pl.String(),
-    "t_levels": pl.List(pl.String),
-    "t_role": pl.String(),
-    "_t_json": pl.String(),
-}
 ENTRY_COLUMNS: Final = (
     "row",
     "pos",
-    *list(_COMPANY_OUT)[:6],
+    "c_name",
+    "c_website",
+    "c_domain",
+    "c_linkedin",
+    "c_country",
+    "c_region",
     "c_name_lower",
     "has_company",
     "t_name",
@@ -137,12 +132,10 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
             _field("e", "is_primary").fill_null(False).alias("primary"),
         )
     )
-    companies = _companies(frame.select(_COMPANY_IN).unique())
-    titles = _titles(frame.select(_TITLE_IN).unique())
+    # companies and titles repeat: their columns are made once per distinct raw value and joined back
     dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
     joined = (
-        frame.join(companies, on=_COMPANY_IN, how="left", nulls_equal=True, maintain_order="left")
-        .join(titles, on=_TITLE_IN, how="left", nulls_equal=True, maintain_order="left")
+        _by_distinct_keys(_by_distinct_keys(frame, _COMPANY_IN, _companies), _TITLE_IN, _titles)
         .join(
             dates.rename({"_d": "_sd", "date": "start", "_d_json": "_s_json"}),
             on="_sd",
@@ -180,15 +173,88 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
 def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
     """Each row's experience JSON text (``"[]"`` when it has no entry), ``n_rows`` rows.
 
-    ``entries`` is (a row filter of) :func:`experience_entries`' frame, sorted by ``row, pos``; the text
-    equals ``experience_json(experience_jobs(...))`` of the per-profile path byte for byte.
+    ``entries`` is :func:`experience_entries`' frame or a filter of it (rows or single entries left
+    out), sorted by ``row, pos``; the text equals ``experience_json(experience_jobs(...))`` of the
+    per-profile path byte for byte (of the entries kept).
     """
-    lists = entries.group_by("row", maintain_order=True).agg(
-        (pl.lit("[") + pl.col("entry_json").str.join(",") + pl.lit("]")).alias("experience")
+    # each text framed by its place in the row ("[" before the first, "," before the others, "]" after
+    # the last); a row's entries are a contiguous slice, so a list per row from the slice bounds (no
+    # copy: string views) joined without separator is the row's text
+    first = (pl.col("row") != pl.col("row").shift(1)).fill_null(True)
+    last = (pl.col("row") != pl.col("row").shift(-1)).fill_null(True)
+    framed = entries.select(
+        pl.concat_str(
+            pl.when(first).then(pl.lit("[")).otherwise(pl.lit(",")),
+            pl.col("entry_json"),
+            pl.when(last).then(pl.lit("]")).otherwise(pl.lit("")),
+        )
+    ).to_series()
+    bounds = entries["row"].search_sorted(pl.arange(0, n_rows + 1, dtype=pl.UInt32, eager=True), side="left")
+    values = framed.to_arrow(compat_level=pl.CompatLevel.newest())
+    lists = pl.Series(pa.ListArray.from_arrays(bounds.cast(pl.Int32).to_arrow(), values))
+    texts = pl.when(lists.list.len() == 0).then(pl.lit("[]")).otherwise(lists.list.join(""))
+    return pl.select(texts.alias("experience")).to_series()
+
+
+PY_WHITESPACE: Final = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+"""The characters Python's ``str.strip()`` removes (Rust's whitespace differs: ``\\x1c``–``\\x1f``)."""
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_JSON_ESCAPES: Final = _SHORT_ESCAPES | {
+    chr(i): f"\\u{i:04x}" for i in range(0x20) if chr(i) not in _SHORT_ESCAPES
+}
+"""What ``orjson`` escapes in a string, and how (non-ASCII text stays UTF-8)."""
+
+
+def _clean(e: pl.Expr, nul: bool = True) -> pl.Expr:
+    """``s()`` of a string: NUL characters removed, Python-stripped, empty → null (``nul=False``: the
+    caller knows there is no NUL character, the removal is skipped)."""
+    if nul:
+        e = e.str.replace_all("\x00", "", literal=True)
+    return e.str.strip_chars(PY_WHITESPACE).replace("", None)
+
+
+_NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
+
+
+def _json_text(e: pl.Expr, escape: bool = True) -> pl.Expr:
+    """A string (or null) as the JSON text ``orjson.dumps`` writes for it (``escape=False``: the caller
+    knows no character needs escaping)."""
+    if escape:
+        e = e.str.replace_many(list(_JSON_ESCAPES), list(_JSON_ESCAPES.values()))
+    return pl.concat_str(pl.lit('"'), e, pl.lit('"')).fill_null("null")
+
+
+def _by_distinct_keys(
+    frame: pl.DataFrame,
+    keys: tuple[str, ...],
+    make: Callable[[pl.DataFrame], pl.DataFrame],
+    key_hash: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """``frame`` with the columns ``make`` adds to the distinct values of its ``keys`` columns.
+
+    Distinct values are found and joined back by a 64-bit hash of the keys (``key_hash``, default
+    ``pl.struct(keys).hash()``), then checked: if any row's keys differ from those of the distinct
+    value it got (a hash collision), the join is redone on the key columns themselves.
+    """
+    hashed = frame.with_columns(
+        (pl.struct(keys).hash(seed=20) if key_hash is None else key_hash).alias("_key")
     )
-    rows = pl.DataFrame({"row": pl.arange(0, n_rows, dtype=pl.UInt32, eager=True)})
-    out = rows.join(lists, on="row", how="left", maintain_order="left")["experience"]
-    return out.fill_null("[]").alias("experience")
+    distinct = hashed.select(*keys, "_key").unique(subset="_key")
+    made = make(distinct.drop("_key")).with_columns(distinct["_key"]).rename({k: f"{k}_d" for k in keys})
+    out = hashed.join(made, on="_key", how="left", maintain_order="left")
+    if out.select(pl.all_horizontal(pl.col(k).eq_missing(pl.col(f"{k}_d")) for k in keys).all()).item():
+        return out.drop("_key", *(f"{k}_d" for k in keys))
+    made = make(frame.select(keys).unique())
+    return frame.join(made, on=keys, how="left", nulls_equal=True, maintain_order="left")
+
+
+def _by_distinct(values: pl.Series, fn: Callable[[Any], str | None]) -> pl.Series:
+    """``fn`` of each non-null value of ``values``, called once per distinct value (nulls stay null)."""
+    distinct = values.drop_nulls().unique()
+    table = pl.DataFrame(
+        {"v": distinct, "out": pl.Series([fn(v) for v in distinct.to_list()], dtype=pl.String)}
+    )
+    return values.to_frame("v").join(table, on="v", how="left", maintain_order="left")["out"]
 
 
 def _field(col: str, *path: str) -> pl.Expr:
@@ -199,24 +265,55 @@ def _field(col: str, *path: str) -> pl.Expr:
     return expr
 
 
-def _companies(keys: pl.DataFrame) -> pl.DataFrame:
-    """The distinct raw companies ``keys`` with their normalized fields and JSON fragment."""
-    parts = [
-        company({"name": n, "website": w, "linkedin_url": li, "location": {"country": c, "region": r}})
-        for n, w, li, c, r in keys.iter_rows()
-    ]
-    out = pl.DataFrame(parts, schema=_COMPANY_OUT, orient="row")
-    lower = pl.Series(
-        "c_name_lower", [n.lower() if n is not None else None for n in out["c_name"]], pl.String
+def _companies(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (distinct raw companies) with the normalized company columns and their JSON fragment
+    (``_c_json``), as :func:`~jobshift.domain.profile_parts.company` makes them from the raw ``_cn, _cw,
+    _cl, _cc, _cr``."""
+    raw = _COMPANY_IN
+    cleaned = ("c_name", "c_website", "_cl_clean", "c_country", "c_region")
+    # NUL removal and JSON escaping only for the columns of this batch that hold such characters
+    nul = frame.select(pl.col(raw).str.contains("\x00", literal=True).any()).row(0)
+    frame = frame.with_columns(
+        _clean(pl.col(r), n).alias(c) for r, c, n in zip(raw, cleaned, nul, strict=True)
     )
-    return pl.concat([keys, out.with_columns(lower)], how="horizontal")
+    non_ascii = frame.select(pl.when(pl.col("c_name").str.contains(r"[^\x00-\x7f]")).then(pl.col("c_name")))
+    frame = frame.with_columns(
+        _by_distinct(frame["c_website"], normalize_domain).alias("c_domain"),
+        _by_distinct(frame["_cl_clean"], li_company).alias("c_linkedin"),
+        # Python's lower-casing where Unicode case rules apply, the same ASCII one elsewhere
+        _by_distinct(non_ascii.to_series(), str.lower).alias("c_name_lower"),
+    )
+    columns = ("c_name", "c_website", "c_domain", "c_linkedin", "c_country", "c_region")
+    escape = frame.select(pl.col(columns).str.contains(_NEEDS_ESCAPE).any()).row(0)
+    parts: list[pl.Expr] = []
+    for col, esc in zip(columns, escape, strict=True):
+        key = col.replace("c_", "company_", 1)
+        parts += [pl.lit(f'{"," if parts else ""}"{key}":'), _json_text(pl.col(col), esc)]
+    return frame.with_columns(
+        pl.coalesce("c_name_lower", pl.col("c_name").str.to_lowercase()).alias("c_name_lower"),
+        pl.concat_str(parts).alias("_c_json"),
+    )
 
 
-def _titles(keys: pl.DataFrame) -> pl.DataFrame:
-    """The distinct raw titles ``keys`` with their normalized fields and JSON fragment."""
-    parts = [title({"name": n, "levels": lv, "role": r}) for n, lv, r in keys.iter_rows()]
-    out = pl.DataFrame([(n, list(lv), r, j) for n, lv, r, j in parts], schema=_TITLE_OUT, orient="row")
-    return pl.concat([keys, out], how="horizontal")
+def _titles(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (distinct raw titles) with the title columns and their JSON fragment (``_t_json``), as
+    :func:`~jobshift.domain.profile_parts.title` makes them from the raw ``_tn, _tl, _tr``: ``s()`` of
+    the name and the role, ``strs()`` of the levels (cleaned, empty ones dropped)."""
+    frame = frame.with_columns(
+        _clean(pl.col("_tn")).alias("t_name"),
+        pl.col("_tl").list.eval(_clean(pl.element())).list.drop_nulls().fill_null([]).alias("t_levels"),
+        _clean(pl.col("_tr")).alias("t_role"),
+    )
+    levels_json = pl.lit("[") + pl.col("t_levels").list.eval(_json_text(pl.element())).list.join(",") + "]"
+    t_json = pl.concat_str(
+        pl.lit('"title":'),
+        _json_text(pl.col("t_name")),
+        pl.lit(',"title_levels":'),
+        levels_json,
+        pl.lit(',"title_role":'),
+        _json_text(pl.col("t_role")),
+    )
+    return frame.with_columns(t_json.alias("_t_json"))
 
 
 def _dates(raw: pl.Series) -> pl.DataFrame:
