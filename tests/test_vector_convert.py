@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import polars as pl
 import pytest
 
 from jobshift.synth.generate import generate
@@ -306,3 +307,28 @@ def test_random_mix(seed: int, tmp_path: Path) -> None:
     check_lines([dumps(r) for r in recs])
     pq_recs = [{**r, "id": r.get("id") if type(r.get("id")) is not int else "7"} for r in recs]
     assert check_parquet(pq_recs, tmp_path) is not None
+
+
+def test_slow_lines_and_whole_file_read(tmp_path: Path) -> None:
+    """Numbers are told in value position only; a plain file read at once equals the block-wise read."""
+    from jobshift.engine.convert.parse import parse_lines
+
+    texts = [
+        '{"observed_at":"2026-01-01","linkedin_url":"linkedin.com/in/a-1e0","x":"1e5 NaN Infinity 00"}',
+        '{"observed_at":"2026-01-01","linkedin_url":"linkedin.com/in/b","x":1e5}',
+        '{"observed_at":"2026-01-01","linkedin_url":"linkedin.com/in/c","x":[1, 012]}',
+        '{"observed_at":"2026-01-01","linkedin_url":"linkedin.com/in/d","x":12345678901234567}',
+        '{"observed_at":"2026-01-01","linkedin_url":"linkedin.com/in/e","x":-Infinity}',
+    ]
+    conv = check_lines(texts)
+    assert conv.slow == 4
+    plain = [
+        dumps({**BASE, "id": f"p{i}", "experience": EXPERIENCES[i % len(EXPERIENCES)]}) for i in range(50)
+    ]
+    path = tmp_path / "plain.jsonl"
+    path.write_text("\n".join(plain) + "\n\n")
+    lines = pl.Series("line", plain)
+    whole, slow_w = parse_lines(lines, str(path))
+    blocks, slow_b = parse_lines(lines)
+    assert slow_w.len() == slow_b.len() == 0
+    assert whole.equals(blocks)

@@ -122,7 +122,7 @@ def _whole_file(path: str, n: int) -> pl.DataFrame | None:
         return None
     df = pl.from_arrow(table)
     assert isinstance(df, pl.DataFrame)
-    return df.with_row_index("pos")
+    return df.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("pos"))
 
 
 def parse_lines(lines: pl.Series, path: str | None = None) -> tuple[pl.DataFrame, pl.Series]:
