@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 
-PY_WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
-"""The characters Python's ``str.strip()`` removes (Rust's whitespace set differs: ``\\x1c``–``\\x1f``)."""
+from jobshift.engine.convert.experience import PY_WHITESPACE, _clean, _json_text
+
+__all__ = ["PY_WHITESPACE", "by_distinct", "clean", "json_string", "truthy"]
 
 
 def clean(col: str | pl.Expr) -> pl.Expr:
     """A top-level string field as ``profiles._convert`` reads it: NUL removed, Python-stripped, empty →
-    null (``s()`` of a string)."""
-    e = pl.col(col) if isinstance(col, str) else col
-    out = e.str.replace_all("\x00", "", literal=True).str.strip_chars(PY_WHITESPACE)
-    return pl.when(out.str.len_bytes() > 0).then(out)
+    null (``s()`` of a string; the experience module's rule, :data:`PY_WHITESPACE`)."""
+    return _clean(pl.col(col) if isinstance(col, str) else col)
 
 
 def truthy(e: pl.Expr) -> pl.Expr:
@@ -49,13 +47,8 @@ def by_distinct(
 
 
 def json_string(e: pl.Expr) -> pl.Expr:
-    """A string as JSON text the way ``orjson`` writes it, for strings without control characters
-    (callers send those rows to the slow path)."""
-    return (
-        pl.lit('"')
-        + e.str.replace_all("\\", "\\\\", literal=True).str.replace_all('"', '\\"', literal=True)
-        + pl.lit('"')
-    )
+    """A string as JSON text the way ``orjson`` writes it (the experience module's encoder)."""
+    return _json_text(e)
 
 
 CONTROL = r"[\x00-\x1f]"
