@@ -43,6 +43,7 @@ from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.context import DetectContext
 from jobshift.engine.convert.parse import ODD, lines_text
 from jobshift.engine.convert.partition import convert_lines, convert_slow, convert_table
+from jobshift.engine.convert.values import by_distinct
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
 from jobshift.engine.feed_raw import nonblank_lines
 from jobshift.engine.prefilter.keys import FeedKeys, feed_keys
@@ -160,29 +161,16 @@ def _top_fields(lines: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
     return pl.concat([p[0] for p in parts]), pl.concat([p[1] for p in parts])
 
 
-def _mapped(col: pl.Series, fast: str, fast_out: pl.Expr, fn: Any) -> pl.Series:
-    """``fn`` of each value: a vectorized fast path for values matching ``fast``, Python per distinct
-    other value."""
-    df = pl.DataFrame({"v": col})
-    plain = pl.col("v").str.contains(fast).fill_null(False)
-    others = df.filter(~plain & pl.col("v").is_not_null())["v"].unique().to_list()
-    table = {v: fn(v) for v in others}
-    slow = pl.col("v").replace_strict(table, default=None, return_dtype=pl.String) if table else pl.lit(None)
-    return df.select(
-        pl.when(plain).then(fast_out).otherwise(slow.cast(pl.String)).alias(col.name)
-    ).to_series()
-
-
 def _person_fields(top: pl.DataFrame) -> pl.DataFrame:
     """``person_id``, ``linkedin_norm``, ``work_norm``, ``observed``, ``obs_ok`` of the fast candidates."""
-    li = _mapped(
+    li = by_distinct(
         top["linkedin_url"],
+        lambda v: linkedin_person(_clean(v)),
         _SIMPLE_PERSON,
         pl.lit("linkedin.com/in/") + pl.col("v").str.extract(_SIMPLE_PERSON, 1),
-        lambda v: linkedin_person(_clean(v)),
     ).alias("linkedin_norm")
-    we = _mapped(
-        top["work_email"], _SIMPLE_EMAIL, pl.col("v"), lambda v: email(c) if (c := _clean(v)) else None
+    we = by_distinct(
+        top["work_email"], lambda v: email(c) if (c := _clean(v)) else None, _SIMPLE_EMAIL, pl.col("v")
     ).alias("work_norm")
     obs_vals = top["observed_at"].unique().to_list()
     obs_map = {v: pdate(c) if (c := s(v)) is not None else None for v in obs_vals}
