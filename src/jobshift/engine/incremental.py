@@ -340,37 +340,27 @@ def _next_release(
 ) -> ReleaseRun:
     """The incremental run of :func:`detect_release` given a usable state."""
     clock = StepClock(stats)
-    redo, prev = pl.DataFrame(schema={"person_key": pl.String}), None
-    ids = pl.Series("contact_id", [], dtype=pl.String)
-    if old is not None:
-        prev = old.rows.with_columns(pl.lit(True).alias("_known"))  # one row per fp
-        ids, hashes = _changed_contact_hashes(old.contacts, contacts)
-        if ids.len() == 0 and old.contacts.equals(contacts):
-            contacts = old.contacts  # the same table: its state file is linked, not written again
-        via_links = old.links.join(hashes, on="h", how="semi").select("person_key")
-        via_cands = old.result.candidates.filter(pl.col("contact_id").is_in(ids.implode())).select(
-            "person_key"
-        )
-        redo = pl.concat([via_links, via_cands]).drop_nulls().unique()
-        stats["changed_contacts"] = ids.len()
+    old_fps = old.rows.get_column("fp").implode()  # one row per fp
+    ids, hashes = _changed_contact_hashes(old.contacts, contacts)
+    if ids.len() == 0 and old.contacts.equals(contacts):
+        contacts = old.contacts  # the same table: its state file is linked, not written again
+    via_links = old.links.join(hashes, on="h", how="semi").select("person_key")
+    via_cands = (
+        old.result.candidates.lazy().filter(pl.col("contact_id").is_in(ids.implode())).select("person_key")
+    ).collect()
+    redo = pl.concat([via_links, via_cands]).drop_nulls().unique()
+    redo_fps = _fps_of(old.rows, redo)
+    stats["changed_contacts"] = ids.len()
     clock.lap("contacts")
-    row_frames, known_frames, todo_frames, obs_list, bad_list = [], [], [], [], []
+    # rows are matched by fingerprint only: a known row's person is the old state's (same fp, same row)
+    row_frames, todo_frames, obs_list, bad_list = [], [], [], []
     for i, path in enumerate(paths):  # pass 1
         part = read_raw(path)
         clock.lap("read")
-        rows_i = _row_frame(part, i)
+        rows_i = _row_frame(part, i).with_columns(pl.col("fp").is_in(old_fps).alias("known"))
         row_frames.append(rows_i)
-        if prev is None:
-            todo_i = rows_i
-        else:
-            tagged = rows_i.join(prev, on="fp", how="left")
-            known_i = tagged.filter(pl.col("_known").fill_null(False)).drop("_known")
-            known_frames.append(known_i)
-            unseen_i = tagged.filter(~pl.col("_known").fill_null(False)).select(rows_i.columns)
-            todo_i = pl.concat(
-                [unseen_i, known_i.join(redo, on="person_key", how="semi").select(rows_i.columns)]
-            )
-        todo_frames.append(todo_i.select("part", "idx"))
+        todo_i = rows_i.filter(~pl.col("known") | pl.col("fp").is_in(redo_fps)).select("part", "idx")
+        todo_frames.append(todo_i)
         clock.lap("match")
         if todo_i.height:
             obs_i, bad_i = _convert_part(part, i, todo_i.get_column("idx"))
@@ -380,23 +370,22 @@ def _next_release(
         clock.lap("convert")
     rows = pl.concat(row_frames)
     stats["rows"] = rows.height
-    known = (
-        pl.concat(known_frames)
-        if known_frames
-        else rows.clear().with_columns(pl.lit(None, pl.String).alias("person_key"))
-    )
     todo = pl.concat(todo_frames)
-    if prev is not None:
-        # the persons of a removed row or of a changed row may have other, unchanged rows: detect whole
-        gone = prev.join(rows.select("fp"), on="fp", how="anti").select("person_key").drop_nulls()
-        changed = [o.select("person_key") for o in obs_list]
-        redo = pl.concat([redo, gone, *changed]).unique()
-        more = known.join(redo, on="person_key", how="semi").join(todo, on=["part", "idx"], how="anti")
-        for i in more.get_column("part").unique().sort().to_list():  # pass 2
-            obs_i, bad_i = _convert_part(read_raw(paths[i]), i, more.filter(pl.col("part") == i)["idx"])
-            obs_list.append(obs_i)
-            bad_list.append(bad_i)
-        todo = pl.concat([todo, more.select("part", "idx")])
+    in_release = old.rows.get_column("fp").is_in(rows.get_column("fp").implode())
+    # the persons of a removed row or of a changed row may have other, unchanged rows: detect whole
+    gone = old.rows.filter(~in_release).select("person_key").drop_nulls()
+    changed = [o.select("person_key") for o in obs_list]
+    redo = pl.concat([redo, gone, *changed]).unique()
+    more = (
+        rows.filter(pl.col("known") & pl.col("fp").is_in(_fps_of(old.rows, redo)))
+        .select("part", "idx")
+        .join(todo, on=["part", "idx"], how="anti")
+    )
+    for i in more.get_column("part").unique().sort().to_list():  # pass 2
+        obs_i, bad_i = _convert_part(read_raw(paths[i]), i, more.filter(pl.col("part") == i)["idx"])
+        obs_list.append(obs_i)
+        bad_list.append(bad_i)
+    todo = pl.concat([todo, more])
     clock.lap("second_pass")
     obs = pl.concat(obs_list, how="diagonal_relaxed") if obs_list else pl.DataFrame()
     bad = pl.concat(bad_list) if bad_list else pl.Series("fp", [], dtype=pl.UInt64)
@@ -407,18 +396,17 @@ def _next_release(
     det_in = fresh.drop("fp", "part") if fresh.height else fresh
     new_parts = _detect_frame(ctx, det_in)
     clock.lap("detect")
-    pieces = ([_drop_people(old.result, redo_all)] if old is not None else []) + new_parts
-    result = merge_results(pieces) if pieces else None
+    result = merge_results([_drop_people(old.result, redo_all), *new_parts])
     clock.lap("merge")
     # the new state: every row of the release with its person, the links of every person
     conv_keys = obs.select("fp", "person_key") if obs.height else pl.DataFrame(schema=ROWS_SCHEMA)
     bad_keys = pl.DataFrame({"fp": bad}).with_columns(pl.lit(None, pl.String).alias("person_key"))
-    # every row of the release is known, converted or bad; a row seen twice has the same person
-    release_rows = pl.concat([known.select("fp", "person_key"), conv_keys, bad_keys]).unique("fp")
+    # every row of the release is known (the old state's row: same fp, same person), or new: converted
+    # or bad (a new row seen twice has one person)
+    new_rows = pl.concat([conv_keys, bad_keys]).filter(~pl.col("fp").is_in(old_fps)).unique("fp")
+    release_rows = pl.concat([old.rows.filter(in_release), new_rows])
     links_new = person_links(ctx, det_in) if det_in.height else pl.DataFrame(schema=LINKS_SCHEMA)
-    links_old = (
-        old.links.join(redo_all, on="person_key", how="anti") if old is not None else links_new.clear()
-    )
+    links_old = old.links.join(redo_all, on="person_key", how="anti")
     bad_fps = release_rows.filter(pl.col("person_key").is_null()).get_column("fp")
     stats["bad"] = rows.select(pl.col("fp").is_in(bad_fps.implode()).sum()).item()
     state = FeedState(
@@ -426,11 +414,17 @@ def _next_release(
         release_rows,
         pl.concat([links_old, links_new]),
         contacts,
-        result if result is not None else _empty_result(ctx),
+        result,
         files={k: v for k, v in old.files.items() if k == "contacts" and contacts is old.contacts},
     )
     clock.lap("state_frames")
     return ReleaseRun(state.result, state, stats, old, redo_all.get_column("person_key"), ids)
+
+
+def _fps_of(rows: pl.DataFrame, people: pl.DataFrame) -> pl.Series:
+    """The fingerprints of the rows of ``people`` (a ``person_key`` frame) in a state's ``rows``, for
+    ``is_in``."""
+    return rows.join(people, on="person_key", how="semi").get_column("fp").implode()
 
 
 def _detect_frame(ctx: DetectContext, obs: pl.DataFrame) -> list[BatchResult]:

@@ -7,10 +7,10 @@ from typing import Any
 
 
 class StepClock:
-    """CPU seconds (user + sys, all threads) per named step, accumulated into ``stats["release_cpu_s"]``."""
+    """CPU seconds (user + sys, all threads) per named step, accumulated into ``stats[key]``."""
 
-    def __init__(self, stats: dict[str, Any]) -> None:
-        self.steps: dict[str, float] = stats.setdefault("release_cpu_s", {})
+    def __init__(self, stats: dict[str, Any], key: str = "release_cpu_s") -> None:
+        self.steps: dict[str, float] = stats.setdefault(key, {})
         self.t = time.process_time()
 
     def lap(self, name: str) -> None:
