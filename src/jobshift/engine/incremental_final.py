@@ -53,6 +53,7 @@ class FinalCache:
 
     key: str
     signals: pl.DataFrame
+    """The run's signals, sorted by ``signal_id``."""
     ambiguous: pl.DataFrame
     """``AMBIGUOUS_SCHEMA``: the run's ambiguity reports."""
     matched: pl.DataFrame
@@ -76,7 +77,9 @@ def _full(
     ctx: DetectContext, result: BatchResult, previous: PreviousJobs | None, key: str
 ) -> tuple[Detection, FinalCache]:
     det = finalize(ctx, [result], previous)
-    cache = FinalCache(key, det.signals, _ambiguous_frame(det.ambiguous), identity_matches(ctx, result))
+    cache = FinalCache(
+        key, det.signals.sort("signal_id"), _ambiguous_frame(det.ambiguous), identity_matches(ctx, result)
+    )
     return det, cache
 
 
@@ -201,9 +204,11 @@ def finalize_release(
     )
     kept = cache.signals.gather(keep.sort())
     clock.lap("kept")
-    signals = pl.concat([kept.select(det.signals.columns), det.signals], how="vertical_relaxed").sort(
-        "signal_id"
-    )
+    new = det.signals.sort("signal_id")
+    if new.schema == kept.schema and kept.get_column("signal_id").is_sorted():  # merged, not sorted again
+        signals = kept.merge_sorted(new, key="signal_id")
+    else:
+        signals = pl.concat([kept.select(new.columns), new], how="vertical_relaxed").sort("signal_id")
     amb = pl.concat(
         [
             cache.ambiguous.filter(~_is_in("contact_id", subset_contacts)),
@@ -247,8 +252,9 @@ def _affected_contacts(
             _where(old_cands, _is_in("person_key", redo), *cols),
         ]
     )
-    with_strong = _where(cands, strong, "contact_id").unique()
-    weak_only = mine.filter(~strong).select("contact_id").join(with_strong, on="contact_id", how="anti")
+    weak = mine.filter(~strong).select("contact_id").unique()
+    with_strong = _where(cands, strong & _is_in("contact_id", weak.get_column("contact_id")), "contact_id")
+    weak_only = weak.join(with_strong, on="contact_id", how="anti")
     return pl.concat(
         [
             changed.alias("contact_id"),
