@@ -53,7 +53,6 @@ class FinalCache:
 
     key: str
     signals: pl.DataFrame
-    """The run's signals, sorted by ``signal_id``."""
     ambiguous: pl.DataFrame
     """``AMBIGUOUS_SCHEMA``: the run's ambiguity reports."""
     matched: pl.DataFrame
@@ -77,9 +76,7 @@ def _full(
     ctx: DetectContext, result: BatchResult, previous: PreviousJobs | None, key: str
 ) -> tuple[Detection, FinalCache]:
     det = finalize(ctx, [result], previous)
-    cache = FinalCache(
-        key, det.signals.sort("signal_id"), _ambiguous_frame(det.ambiguous), identity_matches(ctx, result)
-    )
+    cache = FinalCache(key, det.signals, _ambiguous_frame(det.ambiguous), identity_matches(ctx, result))
     return det, cache
 
 
@@ -202,13 +199,8 @@ def finalize_release(
         .otherwise(~_is_in("contact_id", subset_contacts)),
         "_i",
     )
-    kept = cache.signals.gather(keep.sort())
     clock.lap("kept")
-    new = det.signals.sort("signal_id")
-    if new.schema == kept.schema and kept.get_column("signal_id").is_sorted():  # merged, not sorted again
-        signals = kept.merge_sorted(new, key="signal_id")
-    else:
-        signals = pl.concat([kept.select(new.columns), new], how="vertical_relaxed").sort("signal_id")
+    signals = _sorted_union(cache.signals, keep, det.signals)
     amb = pl.concat(
         [
             cache.ambiguous.filter(~_is_in("contact_id", subset_contacts)),
@@ -226,6 +218,17 @@ def finalize_release(
     counts = {"candidates": cands.height, "ambiguous": len(ambiguous)}
     stats.update(finalized_contacts=subset_contacts.len(), finalized_hires=sub_hires.height)
     return Detection(signals, ambiguous, counts), FinalCache(key, signals, amb, matched), stats
+
+
+def _sorted_union(cached: pl.DataFrame, keep: pl.Series, new: pl.DataFrame) -> pl.DataFrame:
+    """The rows ``keep`` (indices) of ``cached`` and every row of ``new``, sorted by ``signal_id``; the
+    wide rows are gathered once (not gathered, concatenated, then sorted)."""
+    ids = pl.concat([cached.get_column("signal_id").gather(keep), new.get_column("signal_id")])
+    rows = pl.concat(
+        [keep, pl.int_range(cached.height, cached.height + new.height, eager=True).cast(keep.dtype)]
+    )
+    both = pl.concat([cached, new.select(cached.columns)], how="vertical_relaxed")
+    return both.gather(rows.gather(ids.arg_sort()))
 
 
 def _with_account(hires: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
