@@ -203,6 +203,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         signals=res.signals,
         digest=res.digest,
         shards=res.shards,
+        shard_counts=res.shard_counts,
         tracked_partitions=args.tracked_partitions,
         profiles_per_s=round(res.rows / wall),
         profiles_per_s_per_core=round(res.rows / wall / cores),
