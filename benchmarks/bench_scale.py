@@ -113,6 +113,15 @@ def _phase_peaks(series: list[tuple[float, dict[str, float]]], cut: float) -> di
     return out
 
 
+def _progress(i: int, loads: list[list[str]], sampler: RssSampler) -> None:
+    """Every 10th partition: the load average, and a progress line with the peaks so far (stdout, so a
+    run stopped before its end still shows its streaming peaks)."""
+    if i % 10 == 9:
+        loads.append(_load())
+        line = {"partitions_done": i + 1, "utc": time.strftime("%H:%M:%S", time.gmtime()), "load": loads[-1]}
+        print(json.dumps({**line, "sampled_peaks_mb": sampler.peaks}), flush=True)
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """One measured streaming run (see the module docstring)."""
     marks: dict[str, dict[str, float]] = {}
@@ -167,7 +176,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             args.scratch,
             client=client,
             suffix=suffix,
-            on_partition=lambda i: loads.append(_load()) if i % 10 == 9 else None,
+            on_partition=lambda i: _progress(i, loads, sampler),
             tracked_partitions=args.tracked_partitions or None,
             shards=args.shards or None,
         )
