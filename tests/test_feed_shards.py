@@ -20,6 +20,7 @@ from jobshift.engine.context import DetectContext
 from jobshift.engine.feed_shards import (
     bucket_count_of,
     detect_partition_to_buckets,
+    estimated_profiles,
     part_file,
     shard_of,
     shards_for,
@@ -246,3 +247,13 @@ def test_partitions_written_with_other_bucket_counts_are_an_error(
     assert bucket_count_of(res, 1) == 3
     with pytest.raises(ValueError, match="different bucket counts"):
         bucket_count_of(res, 2)
+
+
+def test_profiles_are_estimated_from_the_feed_files(tmp_path: Path) -> None:
+    rows = [{"id": str(i), "first_name": "Ann", "last_name": "Lee"} for i in range(4_000)]
+    pl.DataFrame(rows).write_parquet(tmp_path / "a.parquet")
+    (tmp_path / "b.jsonl").write_bytes(b"x" * 750 * 300)
+    (tmp_path / "c.jsonl.gz").write_bytes(b"x" * 150 * 100)
+    paths = [str(tmp_path / n) for n in ("a.parquet", "b.jsonl", "c.jsonl.gz")]
+    assert estimated_profiles(paths) == 4_000 + 300 + 100
+    assert shards_for_feed(paths, profiles_per_shard=1_000) == 5

@@ -351,18 +351,22 @@ PROFILES_PER_SHARD = 2_500_000
 proportional to the feed profiles it stands for, so its memory stays the same as the feed grows."""
 JSONL_BYTES_PER_PROFILE = 750
 """Bytes of a JSON Lines profile, to estimate a feed file's profiles from its size (Parquet files give
-their row count)."""
+their row count): 776 for bench_scale's generated profiles."""
+GZIP_RATIO = 5
+"""How much smaller a ``.gz`` JSON Lines file is assumed to be (an estimate; ``--shards`` overrides)."""
 
 
 def estimated_profiles(paths: Sequence[str]) -> int:
     """The profiles in the feed files ``paths``: Parquet footers' row counts, JSON Lines sizes divided by
-    :data:`JSONL_BYTES_PER_PROFILE`."""
+    :data:`JSONL_BYTES_PER_PROFILE` (gzipped: by that ÷ :data:`GZIP_RATIO`)."""
     total = 0
     for p in paths:
-        if p.endswith(".parquet"):
+        name = p.lower()
+        if name.endswith(".parquet"):
             total += pq.ParquetFile(p).metadata.num_rows
         else:
-            total += Path(p).stat().st_size // JSONL_BYTES_PER_PROFILE
+            ratio = GZIP_RATIO if name.endswith(".gz") else 1
+            total += Path(p).stat().st_size * ratio // JSONL_BYTES_PER_PROFILE
     return total
 
 
