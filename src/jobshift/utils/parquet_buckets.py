@@ -33,7 +33,7 @@ def write_buckets(df: pl.DataFrame, bucket: pl.Series, n: int, path: str | Path)
     table = df.to_arrow(compat_level=pl.CompatLevel.oldest()).take(order.to_arrow())
     counts = b.rename("b").value_counts(sort=False).sort("b")
     groups: list[int] = []
-    with pq.ParquetWriter(str(path), table.schema, write_statistics=False) as w:
+    with pq.ParquetWriter(str(path), table.schema, compression="zstd", write_statistics=False) as w:
         start = 0
         for k, rows in counts.iter_rows():
             w.write_table(table.slice(start, rows), row_group_size=rows)
