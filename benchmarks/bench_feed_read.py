@@ -159,6 +159,7 @@ def main() -> None:
     with ws.store.connect() as conn:
         ctx0 = build_context(conn, ws.config, default_tracked_set(conn), None)
         feed_keys(ctx0)  # as the feed service does before broadcasting the context
+        ctx0.warm()
         blob = pickle.dumps(ctx0)
     ws.close()
     with open("/proc/loadavg") as fh:

@@ -17,7 +17,7 @@ from jobshift.domain.matching.companies import CompanyIndex
 RESOLVED_SCHEMA = {"aid": pl.String, "rule": pl.String, "conf": pl.Float64, "tie": pl.String}
 
 
-def _index_keys(index: CompanyIndex) -> tuple[pl.Series, pl.Series]:
+def index_key_series(index: CompanyIndex) -> tuple[pl.Series, pl.Series]:
     """The domains and LinkedIn keys the index holds (cached on the index object)."""
     cached = getattr(index, "_jobshift_key_series", None)
     if cached is None:
@@ -43,7 +43,7 @@ def resolve_keys(index: CompanyIndex, keys: pl.DataFrame) -> pl.DataFrame:
     Same answers as calling ``index.resolve(_n, _d, _l)`` per row (see the module docstring for why a
     key whose domain and LinkedIn page the index does not know resolves as its name alone).
     """
-    doms, lis = _index_keys(index)
+    doms, lis = index_key_series(index)
     known = (pl.col("_d").is_not_null() & pl.col("_d").is_in(doms.implode())) | (
         pl.col("_l").is_not_null() & pl.col("_l").is_in(lis.implode())
     )

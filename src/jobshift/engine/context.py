@@ -115,6 +115,8 @@ class DetectContext:
     )
     """Contacts the CRM marks as departed (``DEPARTED_SCHEMA`` + ``acc_root``): a successor in the same
     role at the account is a new hire even without a start date (``engine/finalize.py``)."""
+    _contact_lasts: pl.Series | None = None
+    """Distinct last-name parts of the contacts' blocking keys (:meth:`profile_block_key`), built on use."""
     feed_keys: Any = None
     """The feed pre-filter's key sets (:class:`jobshift.engine.prefilter.keys.FeedKeys`), built on first
     use."""
@@ -211,6 +213,17 @@ class DetectContext:
             key_hash("block"), "ci"
         )
         self.n_tracked = int(cc["tracked"].sum())
+        self._contact_lasts = None
+
+    def warm(self) -> None:
+        """Build what batches would otherwise build on first use (the unique-domain frame, the company
+        index's key series, the contacts' last-name parts), so that a context pickled to workers
+        carries them instead of every fresh worker context building them again."""
+        from jobshift.engine.company_keys import index_key_series
+
+        self._unique_domains()
+        index_key_series(self.index)
+        self.contact_lasts()
 
     # -- names ----------------------------------------------------------------------------------
     def block_key(self, first_col: str, last_col: str) -> pl.Expr:
@@ -221,13 +234,37 @@ class DetectContext:
             + first_token(first_col).map_batches(self._canon_series, return_dtype=pl.String)
         )
 
+    def contact_lasts(self) -> pl.Series:
+        """Distinct last-name parts (before the ``|``) of the contacts' blocking keys (cached)."""
+        if self._contact_lasts is None:
+            blocks = self.contacts.get_column("block") if "block" in self.contacts.columns else None
+            lasts = (
+                pl.Series(dtype=pl.String)
+                if blocks is None
+                else blocks.drop_nulls().str.splitn("|", 2).struct.field("field_0").unique()
+            )
+            self._contact_lasts = lasts.rename("last")
+        return self._contact_lasts
+
+    def profile_block_key(self, first_col: str, last_col: str) -> pl.Expr:
+        """:meth:`block_key` for profiles matched against this context's contacts: the first name is
+        canonicalized (Python, once per distinct name) only where the last-name part is one a contact
+        has. Elsewhere it is left empty: such a key equals no contact's key either way (the last-name
+        parts differ), so every join and comparison on it gives what :meth:`block_key`'s would."""
+        last = block_last(last_col)
+        known = last.is_in(self.contact_lasts().implode())
+        first = pl.when(known).then(first_token(first_col)).otherwise(pl.lit(""))
+        return last + "|" + first.map_batches(self._canon_series, return_dtype=pl.String)
+
     def _canon_series(self, s: pl.Series) -> pl.Series:
         cache = self._first_cache
-        for v in s.unique().to_list():
+        uniq = s.unique().to_list()
+        for v in uniq:
             if v not in cache:
                 pn = parse_person_name(first=v, last="x") if v else None
                 cache[v] = (pn.first_canonical or v) if pn else ""
-        return s.replace_strict(cache, return_dtype=pl.String, default="")
+        # the mapping of this series' values only: the whole cache grows with every batch of a run
+        return s.replace_strict({v: cache[v] for v in uniq}, return_dtype=pl.String, default="")
 
     def _person(self, first: str | None, last: str | None, full: str | None = None) -> PersonName | None:
         key = (first or "", last or "", "" if (first or last) else (full or ""))

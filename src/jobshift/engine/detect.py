@@ -30,6 +30,7 @@ from jobshift.engine.batches import (
 )
 from jobshift.engine.context import DetectContext, key_hash
 from jobshift.engine.current_job import choose_current_job
+from jobshift.engine.prefilter.rows import keep_rows, productive_rows
 
 HOLDER_RULE = "no_start_date_replaced_holder"
 """``hire_rule`` of an undated new hire who took over the role of a departed CRM contact."""
@@ -360,22 +361,33 @@ def _with_history(ctx: DetectContext, obs: pl.DataFrame, cands: pl.DataFrame) ->
     return pl.concat([easy.select(hard.columns), hard], how="vertical_relaxed")
 
 
-def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
-    """Detect on one batch of newest observations (see the module docstring)."""
+def detect_batch(ctx: DetectContext, raw: pl.DataFrame, skip_unlinked: bool = False) -> BatchResult:
+    """Detect on one batch of newest observations (see the module docstring).
+
+    ``skip_unlinked``: rows that can produce nothing (no candidate pair, current job at no watched
+    account) are dropped once their current job is resolved (:mod:`jobshift.engine.prefilter.rows`);
+    the same result, cheaper on a bulk feed's partitions where most rows are such rows.
+    """
+    n_obs = raw.height
     obs = decode_observations(raw).with_columns(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("pi"),
-        ctx.block_key("first_name", "last_name").alias("p_block"),
+        ctx.profile_block_key("first_name", "last_name").alias("p_block"),
     )
+    # identity candidates read names, LinkedIn keys and e-mails only: found before any company
+    strong = _strong_candidates(ctx, obs)
+    names = _name_candidates(ctx, obs, strong)
+    # untracked e-mail rivals only compete: a profile that fits one better has no candidate left
+    strong = strong.filter(ctx.contacts["tracked"].gather(strong["ci"]))
     obs = ctx.resolve_companies(obs, "cur_name", "cur_domain", "cur_linkedin", "cur_").sort("pi")
+    if skip_unlinked:
+        mask = productive_rows(ctx, obs, pl.concat([strong["pi"], names["pi"]]))
+        if not mask.all():
+            obs, (strong, names) = keep_rows(obs, mask, strong, names)
     obs = choose_current_job(ctx, obs).sort("pi")
     roots = ctx.accounts.select(
         pl.col("account_id").alias("cur_account_id"), pl.col("acc_root").alias("cur_root")
     )
     obs = obs.join(roots, on="cur_account_id", how="left").sort("pi")
-    strong = _strong_candidates(ctx, obs)
-    names = _name_candidates(ctx, obs, strong)
-    # untracked e-mail rivals only compete: a profile that fits one better has no candidate left
-    strong = strong.filter(ctx.contacts["tracked"].gather(strong["ci"]))
     cands = pl.concat([strong, names.select(strong.columns)]).unique(["ci", "pi", "rule"])
     cands = _with_history(ctx, obs, cands)
     cands = cands.with_columns(
@@ -408,4 +420,4 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame) -> BatchResult:
         "title_reason",
         "elsewhere_end",
     )
-    return BatchResult(out, prof, hires.select(hire_cols), obs.height)
+    return BatchResult(out, prof, hires.select(hire_cols), n_obs)

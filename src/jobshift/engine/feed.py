@@ -125,7 +125,11 @@ def detect_partition(ctx: DetectContext, path: str) -> PartitionResult:
             result, keys, n, bad = done
             return PartitionResult(result, keys, n, bad)
     obs, n, bad = read_partition(path)
-    parts = [detect_batch(ctx, obs.slice(i, SUB_BATCH_ROWS)) for i in range(0, obs.height, SUB_BATCH_ROWS)]
+    # rows that can produce nothing are dropped inside each batch (engine/prefilter/rows.py)
+    parts = [
+        detect_batch(ctx, obs.slice(i, SUB_BATCH_ROWS), skip_unlinked=True)
+        for i in range(0, obs.height, SUB_BATCH_ROWS)
+    ]
     result = merge_results(parts) if parts else detect_batch(ctx, obs)
     return PartitionResult(result, obs.select(*KEYS_SCHEMA), n, bad)
 

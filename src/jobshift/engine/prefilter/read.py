@@ -431,7 +431,7 @@ def detect_relevant(
     total = part.stats.newest
     parts = []
     for (i,), sub in part.obs.partition_by("slice", as_dict=True, maintain_order=True).items():
-        r = detect_batch(ctx, sub.drop("slice"))
+        r = detect_batch(ctx, sub.drop("slice"), skip_unlinked=True)
         size = min(sub_batch_rows, total - int(i) * sub_batch_rows)
         parts.append(BatchResult(r.candidates, r.profiles, r.new_hires, size))
     if not parts:

@@ -111,6 +111,7 @@ def _run_feed(
         and any(p.lower().endswith(feed_engine.PREFILTER_SUFFIXES) for p in paths)
     ):  # the pre-filter's key sets, built once here and broadcast with the context
         feed_keys(task_ctx)
+    task_ctx.warm()  # first-use frames built once here, not in every fresh worker context
     if executor == "local":
         results, rows, _bad = detect_feed_local(task_ctx, paths, results_dir, partition_fn)
     else:

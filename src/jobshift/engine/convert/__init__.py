@@ -1,0 +1,1 @@
+"""Vectorized profile conversion: feed records parsed into Arrow, converted with polars expressions."""

@@ -1,0 +1,327 @@
+"""The ``experience`` part of the vectorized profile converter: Arrow type, entries, experience JSON.
+
+A profile's ``experience`` list, parsed strictly into :data:`EXPERIENCE_TYPE`, becomes one frame row
+per object entry (:func:`experience_entries`) holding the same values as the
+:data:`~jobshift.domain.profile_parts.Job` tuples of
+:func:`~jobshift.domain.profile_parts.experience_jobs`, and each profile's experience JSON text
+(:func:`experience_json`) byte for byte as :func:`jobshift.domain.profile_parts.experience_json` writes it.
+
+How: the company and title strings are cleaned (``s()``: NUL removed, stripped of exactly the characters
+Python's ``str.strip()`` removes) and JSON-escaped (exactly as ``orjson`` escapes) with polars string
+expressions once per distinct raw company and title (joined back); the normalizers
+that are Python functions run once per *distinct* value (``normalize_domain`` of websites,
+``li_company`` of LinkedIn pages, ``str.lower`` of non-ASCII names,
+:func:`~jobshift.domain.profile_parts.pdate` of dates) and are joined back. The per-entry and
+per-profile texts are assembled with polars string expressions. Every value of a parsed row is
+reproduced exactly (``tests/test_vector_experience.py`` compares every character's cleaning and
+escaping with ``s()`` and ``orjson``), so no parsed row needs the slow path here: the rows this module
+cannot take are exactly the rows the strict parse refuses (see :data:`EXPERIENCE_TYPE`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, Final
+
+import polars as pl
+import pyarrow as pa
+
+from jobshift.domain.normalize import normalize_domain
+from jobshift.domain.profile_parts import li_company, pdate
+
+_STR = pa.string()
+EXPERIENCE_ENTRY_TYPE: Final = pa.struct(
+    [
+        (
+            "company",
+            pa.struct(
+                [
+                    ("name", _STR),
+                    ("website", _STR),
+                    ("linkedin_url", _STR),
+                    ("location", pa.struct([("country", _STR), ("region", _STR)])),
+                ]
+            ),
+        ),
+        ("title", pa.struct([("name", _STR), ("levels", pa.list_(_STR)), ("role", _STR)])),
+        ("start_date", _STR),
+        ("end_date", _STR),
+        ("is_primary", pa.bool_()),
+    ]
+)
+EXPERIENCE_TYPE: Final = pa.list_(EXPERIENCE_ENTRY_TYPE)
+"""The Arrow type of a profile's ``experience`` field for the strict parse (``pyarrow.json`` with an
+explicit schema and ``unexpected_field_behavior="ignore"``), the PDL shape the generators write.
+
+What ``pyarrow.json`` does with it (checked, and pinned by ``tests/test_vector_experience.py``):
+
+* accepted: a null or missing ``experience`` (no entries), null entries (skipped, as ``experience_jobs``
+  skips non-objects), entries or companies/titles/locations missing any key (null), extra keys at any
+  level (ignored: the per-profile path ignores them too), ``is_primary`` null, null items in ``levels``;
+* refused (the whole parse fails, so the converter sends the row to the slow path): ``company``,
+  ``title`` or ``location`` given as a bare string, ``is_primary`` as a string or a number, a number or
+  a boolean where a string is expected (names, dates, levels items), ``levels`` as a bare string,
+  ``experience`` as an object, an entry that is a string or a number.
+"""
+EXPERIENCE_DTYPE: Final = pl.from_arrow(pa.array([], EXPERIENCE_TYPE)).dtype  # type: ignore[union-attr]
+"""The polars dtype of :data:`EXPERIENCE_TYPE`."""
+
+_COMPANY_IN = ("_cn", "_cw", "_cl", "_cc", "_cr")
+_TITLE_IN = ("_tn", "_tl", "_tr")
+ENTRY_COLUMNS: Final = (
+    "row",
+    "pos",
+    "c_name",
+    "c_website",
+    "c_domain",
+    "c_linkedin",
+    "c_country",
+    "c_region",
+    "c_name_lower",
+    "has_company",
+    "t_name",
+    "t_levels",
+    "t_role",
+    "start",
+    "end",
+    "primary",
+    "entry_json",
+)
+"""The columns of :func:`experience_entries`, in order."""
+
+
+def experience_entries(exp: pl.Series) -> pl.DataFrame:
+    """One row per object entry of each profile's experience (null entries skipped), in order.
+
+    ``exp`` holds one profile's ``experience`` per row, of dtype :data:`EXPERIENCE_DTYPE` (a null
+    list: no entries). Columns (:data:`ENTRY_COLUMNS`): ``row`` (UInt32, the index in ``exp``), ``pos``
+    (UInt32, the position among the row's kept entries: the index in ``experience_jobs``), the
+    normalized company ``c_name, c_website, c_domain, c_linkedin, c_country, c_region`` (the
+    ``C_*`` fields of a ``Job``), ``c_name_lower`` (``c_name.lower()``, Python's lower-casing, for
+    company comparisons), ``has_company`` (a name, domain or LinkedIn page is known: ``_has_company``
+    of ``domain.profiles``), the title ``t_name, t_levels, t_role``, the partial dates ``start, end``,
+    ``primary`` (``is_primary is True``) and ``entry_json`` (the entry's compact JSON object, the
+    ``J_JSON`` text of its ``Job``). Sorted by ``row, pos``.
+    """
+    if exp.dtype != EXPERIENCE_DTYPE:
+        raise TypeError(f"experience column of dtype {exp.dtype}, expected {EXPERIENCE_DTYPE}")
+    # exploded with their row index, null entries (and empty or null lists) dropped; ``pos`` counts the
+    # kept entries of a row: the index minus the index of the row's first kept entry (rows in order)
+    index = pl.int_range(pl.len(), dtype=pl.UInt32)
+    first = pl.when(pl.col("row") != pl.col("row").shift(1)).then(index)
+    frame = (
+        pl.DataFrame({"e": exp})
+        .with_row_index("row")
+        .explode("e")
+        .filter(pl.col("e").is_not_null())
+        .with_columns(pos=index - first.fill_null(0).cum_max())
+        .select(
+            "row",
+            "pos",
+            _field("e", "company", "name").alias("_cn"),
+            _field("e", "company", "website").alias("_cw"),
+            _field("e", "company", "linkedin_url").alias("_cl"),
+            _field("e", "company", "location", "country").alias("_cc"),
+            _field("e", "company", "location", "region").alias("_cr"),
+            _field("e", "title", "name").alias("_tn"),
+            _field("e", "title", "levels").alias("_tl"),
+            _field("e", "title", "role").alias("_tr"),
+            _field("e", "start_date").alias("_sd"),
+            _field("e", "end_date").alias("_ed"),
+            _field("e", "is_primary").fill_null(False).alias("primary"),
+        )
+    )
+    # companies and titles repeat: their columns are made once per distinct raw value and joined back
+    dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
+    joined = (
+        _by_distinct_keys(_by_distinct_keys(frame, _COMPANY_IN, _companies), _TITLE_IN, _titles)
+        .join(
+            dates.rename({"_d": "_sd", "date": "start", "_d_json": "_s_json"}),
+            on="_sd",
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        .join(
+            dates.rename({"_d": "_ed", "date": "end", "_d_json": "_e_json"}),
+            on="_ed",
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+    )
+    entry_json = pl.concat_str(
+        pl.lit("{"),
+        pl.col("_c_json"),
+        pl.lit(","),
+        pl.col("_t_json"),
+        pl.lit(',"start_date":'),
+        pl.col("_s_json"),
+        pl.lit(',"end_date":'),
+        pl.col("_e_json"),
+        pl.lit(',"is_primary":'),
+        pl.when(pl.col("primary")).then(pl.lit("true")).otherwise(pl.lit("false")),
+        pl.lit("}"),
+    )
+    has_company = pl.any_horizontal(pl.col("c_name", "c_domain", "c_linkedin").is_not_null())
+    return joined.with_columns(entry_json.alias("entry_json"), has_company.alias("has_company")).select(
+        ENTRY_COLUMNS
+    )
+
+
+def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
+    """Each row's experience JSON text (``"[]"`` when it has no entry), ``n_rows`` rows.
+
+    ``entries`` is :func:`experience_entries`' frame or a filter of it (rows or single entries left
+    out), sorted by ``row, pos``; the text equals ``experience_json(experience_jobs(...))`` of the
+    per-profile path byte for byte (of the entries kept).
+    """
+    # each text framed by its place in the row ("[" before the first, "," before the others, "]" after
+    # the last); a row's entries are a contiguous slice, so a list per row from the slice bounds (no
+    # copy: string views) joined without separator is the row's text
+    first = (pl.col("row") != pl.col("row").shift(1)).fill_null(True)
+    last = (pl.col("row") != pl.col("row").shift(-1)).fill_null(True)
+    framed = entries.select(
+        pl.concat_str(
+            pl.when(first).then(pl.lit("[")).otherwise(pl.lit(",")),
+            pl.col("entry_json"),
+            pl.when(last).then(pl.lit("]")).otherwise(pl.lit("")),
+        )
+    ).to_series()
+    bounds = entries["row"].search_sorted(pl.arange(0, n_rows + 1, dtype=pl.UInt32, eager=True), side="left")
+    values = framed.to_arrow(compat_level=pl.CompatLevel.newest())
+    lists = pl.Series(pa.ListArray.from_arrays(bounds.cast(pl.Int32).to_arrow(), values))
+    texts = pl.when(lists.list.len() == 0).then(pl.lit("[]")).otherwise(lists.list.join(""))
+    return pl.select(texts.alias("experience")).to_series()
+
+
+PY_WHITESPACE: Final = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+"""The characters Python's ``str.strip()`` removes (Rust's whitespace differs: ``\\x1c``–``\\x1f``)."""
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_JSON_ESCAPES: Final = _SHORT_ESCAPES | {
+    chr(i): f"\\u{i:04x}" for i in range(0x20) if chr(i) not in _SHORT_ESCAPES
+}
+"""What ``orjson`` escapes in a string, and how (non-ASCII text stays UTF-8)."""
+
+
+def _clean(e: pl.Expr, nul: bool = True) -> pl.Expr:
+    """``s()`` of a string: NUL characters removed, Python-stripped, empty → null (``nul=False``: the
+    caller knows there is no NUL character, the removal is skipped)."""
+    if nul:
+        e = e.str.replace_all("\x00", "", literal=True)
+    return e.str.strip_chars(PY_WHITESPACE).replace("", None)
+
+
+_NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
+
+
+def _json_text(e: pl.Expr, escape: bool = True) -> pl.Expr:
+    """A string (or null) as the JSON text ``orjson.dumps`` writes for it (``escape=False``: the caller
+    knows no character needs escaping)."""
+    if escape:
+        e = e.str.replace_many(list(_JSON_ESCAPES), list(_JSON_ESCAPES.values()))
+    return pl.concat_str(pl.lit('"'), e, pl.lit('"')).fill_null("null")
+
+
+def _by_distinct_keys(
+    frame: pl.DataFrame,
+    keys: tuple[str, ...],
+    make: Callable[[pl.DataFrame], pl.DataFrame],
+    key_hash: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """``frame`` with the columns ``make`` adds to the distinct values of its ``keys`` columns.
+
+    Distinct values are found and joined back by a 64-bit hash of the keys (``key_hash``, default
+    ``pl.struct(keys).hash()``), then checked: if any row's keys differ from those of the distinct
+    value it got (a hash collision), the join is redone on the key columns themselves.
+    """
+    hashed = frame.with_columns(
+        (pl.struct(keys).hash(seed=20) if key_hash is None else key_hash).alias("_key")
+    )
+    distinct = hashed.select(*keys, "_key").unique(subset="_key")
+    made = make(distinct.drop("_key")).with_columns(distinct["_key"]).rename({k: f"{k}_d" for k in keys})
+    out = hashed.join(made, on="_key", how="left", maintain_order="left")
+    if out.select(pl.all_horizontal(pl.col(k).eq_missing(pl.col(f"{k}_d")) for k in keys).all()).item():
+        return out.drop("_key", *(f"{k}_d" for k in keys))
+    made = make(frame.select(keys).unique())
+    return frame.join(made, on=keys, how="left", nulls_equal=True, maintain_order="left")
+
+
+def _by_distinct(values: pl.Series, fn: Callable[[Any], str | None]) -> pl.Series:
+    """``fn`` of each non-null value of ``values``, called once per distinct value (nulls stay null)."""
+    distinct = values.drop_nulls().unique()
+    table = pl.DataFrame(
+        {"v": distinct, "out": pl.Series([fn(v) for v in distinct.to_list()], dtype=pl.String)}
+    )
+    return values.to_frame("v").join(table, on="v", how="left", maintain_order="left")["out"]
+
+
+def _field(col: str, *path: str) -> pl.Expr:
+    """A nested struct field of ``col`` (null where any level is null)."""
+    expr = pl.col(col)
+    for name in path:
+        expr = expr.struct.field(name)
+    return expr
+
+
+def _companies(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (distinct raw companies) with the normalized company columns and their JSON fragment
+    (``_c_json``), as :func:`~jobshift.domain.profile_parts.company` makes them from the raw ``_cn, _cw,
+    _cl, _cc, _cr``."""
+    raw = _COMPANY_IN
+    cleaned = ("c_name", "c_website", "_cl_clean", "c_country", "c_region")
+    # NUL removal and JSON escaping only for the columns of this batch that hold such characters
+    nul = frame.select(pl.col(raw).str.contains("\x00", literal=True).any()).row(0)
+    frame = frame.with_columns(
+        _clean(pl.col(r), n).alias(c) for r, c, n in zip(raw, cleaned, nul, strict=True)
+    )
+    non_ascii = frame.select(pl.when(pl.col("c_name").str.contains(r"[^\x00-\x7f]")).then(pl.col("c_name")))
+    frame = frame.with_columns(
+        _by_distinct(frame["c_website"], normalize_domain).alias("c_domain"),
+        _by_distinct(frame["_cl_clean"], li_company).alias("c_linkedin"),
+        # Python's lower-casing where Unicode case rules apply, the same ASCII one elsewhere
+        _by_distinct(non_ascii.to_series(), str.lower).alias("c_name_lower"),
+    )
+    columns = ("c_name", "c_website", "c_domain", "c_linkedin", "c_country", "c_region")
+    escape = frame.select(pl.col(columns).str.contains(_NEEDS_ESCAPE).any()).row(0)
+    parts: list[pl.Expr] = []
+    for col, esc in zip(columns, escape, strict=True):
+        key = col.replace("c_", "company_", 1)
+        parts += [pl.lit(f'{"," if parts else ""}"{key}":'), _json_text(pl.col(col), esc)]
+    return frame.with_columns(
+        pl.coalesce("c_name_lower", pl.col("c_name").str.to_lowercase()).alias("c_name_lower"),
+        pl.concat_str(parts).alias("_c_json"),
+    )
+
+
+def _titles(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (distinct raw titles) with the title columns and their JSON fragment (``_t_json``), as
+    :func:`~jobshift.domain.profile_parts.title` makes them from the raw ``_tn, _tl, _tr``: ``s()`` of
+    the name and the role, ``strs()`` of the levels (cleaned, empty ones dropped)."""
+    frame = frame.with_columns(
+        _clean(pl.col("_tn")).alias("t_name"),
+        pl.col("_tl").list.eval(_clean(pl.element())).list.drop_nulls().fill_null([]).alias("t_levels"),
+        _clean(pl.col("_tr")).alias("t_role"),
+    )
+    levels_json = pl.lit("[") + pl.col("t_levels").list.eval(_json_text(pl.element())).list.join(",") + "]"
+    t_json = pl.concat_str(
+        pl.lit('"title":'),
+        _json_text(pl.col("t_name")),
+        pl.lit(',"title_levels":'),
+        levels_json,
+        pl.lit(',"title_role":'),
+        _json_text(pl.col("t_role")),
+    )
+    return frame.with_columns(t_json.alias("_t_json"))
+
+
+def _dates(raw: pl.Series) -> pl.DataFrame:
+    """The distinct raw dates with their partial date (``pdate``) and its JSON text."""
+    norm = pl.Series("date", [pdate(v) for v in raw], pl.String)
+    return pl.DataFrame({"_d": raw, "date": norm}).with_columns(
+        pl.when(pl.col("date").is_null())
+        .then(pl.lit("null"))
+        .otherwise(pl.lit('"') + pl.col("date") + pl.lit('"'))  # pdate gives digits and "-" only
+        .alias("_d_json")
+    )
