@@ -9,10 +9,16 @@ each step twice (best kept), with the context built from the workspace first (no
   read_pyarrow   ``pyarrow.json.read_json`` / ``pyarrow.parquet.read_table`` of the partition;
   read_raw       the incremental reader (engine/feed_raw.py): rows read and fingerprinted, no conversion;
   convert        ``engine.feed.read_partition``: read + convert every profile (the ingest's rules) +
-                 newest per person — what a feed task does before detection;
+                 newest per person — what a feed task does before detection; with the vectorized
+                 converter (engine/convert);
+  convert_ref    the same with ``profile_to_row`` per profile (``engine.convert.VECTOR = False``), once;
   feed_task      ``engine.feed.detect_partition`` with the relevance pre-filter (engine/prefilter/read.py):
                  a whole Dask task as it runs now;
-  feed_task_full the same task without the pre-filter (every profile converted), measured once.
+  feed_task_full the same task without the pre-filter (every profile converted), measured once;
+  feed_task_ref  ``feed_task`` with ``profile_to_row`` (``VECTOR = False``), once.
+
+``slow_share``: the share of rows the vectorized converter left to ``profile_to_row`` (not timed).
+``--work DIR``: where the partitions are written (default: ``--dir``; the bench workspace may be read-only).
 
 ``--mix F``: a bulk partition instead — F of its profiles are the CRM's (the feed's first lines), the rest
 generated people at outside companies (and some at target accounts), as bench_dask.py generates them,
@@ -66,14 +72,16 @@ def _scrambled(rec: dict[str, Any], k: int) -> dict[str, Any]:
     return rec
 
 
-def build_mix(d: Path, n: int, mix: float, scramble: bool = False) -> tuple[Path, Path]:
+def build_mix(
+    d: Path, n: int, mix: float, scramble: bool = False, work: Path | None = None
+) -> tuple[Path, Path]:
     """A bulk partition: ``mix`` of ``n`` profiles from the CRM feed, the rest generated outsiders
     (``scramble``: with names no contact has, none at an account: see ``--scramble``)."""
     import orjson
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    out = d / f"feedread-mix{mix}{'-scrambled' if scramble else ''}"
+    out = (work or d) / f"feedread-mix{mix}{'-scrambled' if scramble else ''}"
     out.mkdir(exist_ok=True)
     jl, pqf = out / "part.jsonl", out / "part.parquet"
     if jl.exists() and pqf.exists():
@@ -99,13 +107,13 @@ def build_mix(d: Path, n: int, mix: float, scramble: bool = False) -> tuple[Path
     return jl, pqf
 
 
-def build(d: Path, n: int) -> tuple[Path, Path]:
+def build(d: Path, n: int, work: Path | None = None) -> tuple[Path, Path]:
     """The partition as JSONL and Parquet (reused when present)."""
     import orjson
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    out = d / "feedread"
+    out = (work or d) / "feedread"
     out.mkdir(exist_ok=True)
     jl, pqf = out / "part.jsonl", out / "part.parquet"
     if not jl.exists() or not pqf.exists():
@@ -124,6 +132,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", type=Path, default=Path("/tmp/jobshift-bench-detect"))
     ap.add_argument("--profiles", type=int, default=250_000)
+    ap.add_argument("--work", type=Path, default=None, help="where the partitions are written")
     ap.add_argument("--mix", type=float, default=None, help="share of CRM profiles in a bulk partition")
     ap.add_argument(
         "--scramble",
@@ -135,9 +144,10 @@ def main() -> None:
     import pyarrow.json as pj
     import pyarrow.parquet as pq
 
-    from jobshift.engine import feed
+    from jobshift.engine import convert, feed
+    from jobshift.engine.convert.partition import convert_lines, convert_table, read_projected
     from jobshift.engine.feed import detect_partition, read_partition
-    from jobshift.engine.feed_raw import read_raw
+    from jobshift.engine.feed_raw import nonblank_lines, read_raw
     from jobshift.engine.prefilter.keys import feed_keys
     from jobshift.services.detect.detecting import build_context, default_tracked_set
     from jobshift.services.workspace import Workspace
@@ -149,11 +159,18 @@ def main() -> None:
         finally:
             feed.PREFILTER = True
 
+    def _ref(fn: Callable[[], Any]) -> Any:
+        convert.VECTOR = False
+        try:
+            return fn()
+        finally:
+            convert.VECTOR = True
+
     feed.PREFILTER_SUFFIXES = feed.FEED_SUFFIXES  # measure the pre-filter on JSONL too
     jl, pqf = (
-        build(args.dir, args.profiles)
+        build(args.dir, args.profiles, args.work)
         if args.mix is None
-        else build_mix(args.dir, args.profiles, args.mix, args.scramble)
+        else build_mix(args.dir, args.profiles, args.mix, args.scramble, args.work)
     )
     ws = Workspace.open(args.dir)
     with ws.store.connect() as conn:
@@ -182,13 +199,21 @@ def main() -> None:
             # a fresh context per run (empty caches), as a worker has for its first partition
             ("feed_task", lambda p=path: detect_partition(pickle.loads(blob), str(p)), 2),  # type: ignore[misc]
             ("feed_task_full", lambda p=path: _full(pickle.loads(blob), str(p)), 1),  # type: ignore[misc]
+            ("convert_ref", lambda p=path: _ref(lambda: read_partition(str(p))), 1),  # type: ignore[misc]
+            ("feed_task_ref", lambda p=path: _ref(lambda: detect_partition(pickle.loads(blob), str(p))), 1),  # type: ignore[misc]
         ]
         for name, fn, n in steps:
             r[f"{name}_s"], r[f"{name}_cpu_s"] = _best(fn, n)
-        for k in ("read_raw", "convert", "feed_task", "feed_task_full"):
+        for k in ("read_raw", "convert", "convert_ref", "feed_task", "feed_task_full", "feed_task_ref"):
             r[f"ratio_{k}"] = round(r["read_pyarrow_s"] / r[f"{k}_s"], 3)
             r[f"cpu_ratio_{k}"] = round(r["read_pyarrow_cpu_s"] / r[f"{k}_cpu_s"], 3)
         r["feed_task_profiles_per_s"] = round(args.profiles / r["feed_task_s"])
+        conv = (
+            convert_table(str(path), read_projected(str(path)))
+            if fmt == "parquet"
+            else convert_lines(str(path), nonblank_lines(str(path), "jsonl"))
+        )
+        r["slow_share"] = round(conv.slow / args.profiles, 4) if conv is not None else 1.0
         from jobshift.engine.prefilter.read import read_relevant
 
         r["filter_stats"] = vars(read_relevant(pickle.loads(blob), str(path), feed.SUB_BATCH_ROWS).stats)  # type: ignore[union-attr]

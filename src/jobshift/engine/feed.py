@@ -1,7 +1,8 @@
 """Feed-mode detection: the people feed read straight from its files, one partition per file.
 
 Each partition (a JSONL / JSONL.gz / Parquet file) is converted to observations with the same rules as
-the ingest (:func:`jobshift.domain.profiles.profile_to_row`), reduced to the newest observation of each
+the ingest (:func:`jobshift.domain.profiles.profile_to_row`; vectorized by :mod:`jobshift.engine.convert`,
+the same values), reduced to the newest observation of each
 person *within the partition*, and run through the pure :func:`~jobshift.engine.detect.detect_batch`.
 
 One person may appear in several partitions. Rather than shuffling the whole feed by person key, the
@@ -29,11 +30,14 @@ from pathlib import Path
 
 import polars as pl
 
-from jobshift.connectors.people.files import parse_line, read_people_chunks
+from jobshift.connectors.people.files import parse_line, people_file_format, read_people_chunks
 from jobshift.domain.profiles import OBSERVATION_FIELDS, PROFILE_FIELDS, ProfileError, profile_to_row
+from jobshift.engine import convert
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.context import DetectContext
+from jobshift.engine.convert.partition import convert_lines, convert_table, read_projected
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
+from jobshift.engine.feed_raw import nonblank_lines
 from jobshift.errors import UsageError
 
 FEED_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".parquet")
@@ -73,9 +77,15 @@ def feed_partitions(spec: str) -> list[str]:
 def read_partition(path: str) -> tuple[pl.DataFrame, int, int]:
     """Observations (``OBSERVATION_SCHEMA``) of one feed file, newest per person; + (rows, bad rows).
 
-    Each chunk of the file becomes a frame before the next is read, so a partition is held as columns,
+    With ``engine.convert.VECTOR`` (the default) the file is converted by :mod:`jobshift.engine.convert`;
+    otherwise (or for a Parquet file whose column types it does not read, or text that is not UTF-8)
+    each chunk of the file becomes a frame before the next is read, so a partition is held as columns,
     not as millions of Python tuples.
     """
+    done = _read_vector(path) if convert.VECTOR else None
+    if done is not None:
+        obs, n, bad = done
+        return _newest(obs), n, bad
     frames: list[pl.DataFrame] = []
     bad = n = 0
     for first, items in read_people_chunks(path, columns=PROFILE_FIELDS):
@@ -96,10 +106,34 @@ def read_partition(path: str) -> tuple[pl.DataFrame, int, int]:
             rows.append(tuple(values[i] for i in _POS))
         frames.append(pl.DataFrame(rows, schema=OBSERVATION_SCHEMA, orient="row", infer_schema_length=0))
     df = pl.concat(frames) if frames else pl.DataFrame(schema=OBSERVATION_SCHEMA)
-    newest = df.sort(["person_key", "observed_at"], descending=[False, True], maintain_order=True).unique(
+    return _newest(df), n, bad
+
+
+def _newest(df: pl.DataFrame) -> pl.DataFrame:
+    """The newest observation of each person (ties: the first in the file)."""
+    return df.sort(["person_key", "observed_at"], descending=[False, True], maintain_order=True).unique(
         "person_key", keep="first", maintain_order=True
     )
-    return newest, n, bad
+
+
+def _read_vector(path: str) -> tuple[pl.DataFrame, int, int] | None:
+    """(observations in file order, rows, bad rows) by the vectorized converter; ``None`` when it does not
+    take the file (Parquet columns of other types, text that is not UTF-8)."""
+    fmt = people_file_format(Path(path))
+    if fmt == "parquet":
+        table = read_projected(path)
+        conv = convert_table(path, table)
+        n = table.num_rows
+    else:
+        try:
+            lines = nonblank_lines(path, fmt)
+        except (pl.exceptions.PolarsError, UnicodeError):  # invalid UTF-8: the line reader copes
+            return None
+        conv = convert_lines(path, lines, whole=fmt == "jsonl")
+        n = lines.len()
+    if conv is None:
+        return None
+    return conv.obs.drop("pos"), n, conv.bad.len()
 
 
 SUB_BATCH_ROWS = 50_000
@@ -110,9 +144,11 @@ detection needs grows with its batch, a partition may hold millions of profiles.
 PREFILTER = True
 """Read partitions through the relevance pre-filter (:mod:`jobshift.engine.prefilter.read`): rows that cannot
 link to a tracked contact or a watched account are not converted. Same results either way."""
-PREFILTER_SUFFIXES: tuple[str, ...] = (".parquet",)
-"""The files read through the pre-filter. JSONL is not, by default: measured (benchmarks/RESULTS.md,
-2026-12-07) its text passes cost more CPU than the conversions they saved, even with 19% of rows kept."""
+PREFILTER_SUFFIXES: tuple[str, ...] = ()
+"""The files read through the pre-filter: none by default. With the vectorized converter
+(:mod:`jobshift.engine.convert`) converting every row costs less CPU than the pre-filter's passes, for
+JSONL and Parquet, even with 19% of rows kept (benchmarks/RESULTS.md, "Vectorized profile converter",
+2026-12-08); before it, Parquet was pre-filtered."""
 
 
 def detect_partition(ctx: DetectContext, path: str) -> PartitionResult:

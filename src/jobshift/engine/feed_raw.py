@@ -14,7 +14,8 @@ any per-row Python:
 Each row's fingerprint (``fp``, 64-bit) hashes what the converter reads: the line text (JSONL), or the
 projected columns (Parquet). Equal fingerprints mean equal observations; a changed field that detection
 ignores only costs a needless re-detection of that person, never a missed one.
-:func:`convert_rows` turns the chosen rows into observation frames with the ingest's rules.
+:func:`convert_rows` turns the chosen rows into observation frames with the ingest's rules (vectorized:
+:mod:`jobshift.engine.convert`, unless ``convert.VECTOR`` is off).
 """
 
 from __future__ import annotations
@@ -82,6 +83,18 @@ def _lines_streaming(path: str) -> pl.Series:
     return pl.Series("line", out, dtype=pl.String)
 
 
+BLANK = r"^[\t\n\x0b\x0c\r ]*$"
+"""A blank line (what ``parse_line`` skips: only the whitespace ``bytes.strip`` removes)."""
+
+
+def nonblank_lines(path: str, fmt: str) -> pl.Series:
+    """The non-blank lines (``line``) of a JSONL / JSONL.gz file, vectorized when the file allows it."""
+    lines = _lines_vectorized(path) if fmt == "jsonl" else None
+    if lines is None:
+        lines = _lines_streaming(path)
+    return lines.filter(~lines.str.contains(BLANK).fill_null(True)).alias("line")
+
+
 def read_raw(path: str) -> RawPartition:
     """Read one feed file raw and fingerprint its rows (see the module docstring)."""
     from pathlib import Path
@@ -115,6 +128,21 @@ def _records(part: RawPartition, idx: list[int]) -> list[Any]:
 def convert_rows(part: RawPartition, idx: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
     """Observations (``OBSERVATION_SCHEMA`` + ``fp``) of the rows at ``idx``; and the fingerprints of the
     rows that are unusable (not an object, or :class:`ProfileError`: counted, never converted again)."""
+    from jobshift.engine import convert
+    from jobshift.engine.convert.partition import convert_lines, convert_table
+
+    if convert.VECTOR and idx.len():
+        pos = idx.cast(pl.UInt32)
+        conv = (
+            convert_table(part.path, part.table, pos)
+            if part.table is not None
+            else convert_lines(part.path, part.lines, pos)  # type: ignore[arg-type]
+        )
+        if conv is not None:
+            return (
+                conv.obs.drop("pos").with_columns(part.fps.gather(conv.obs["pos"]).alias("fp")),
+                part.fps.gather(conv.bad).alias("fp"),
+            )
     positions = idx.to_list()
     rows: list[tuple[object, ...]] = []
     fps: list[int] = []

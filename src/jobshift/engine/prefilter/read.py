@@ -19,7 +19,8 @@ the full read. Steps, without Python per row on the common path:
 4. a newest fast row is *relevant* when a superset of its keys (see :mod:`jobshift.engine.prefilter.keys`)
    meets the context's: its LinkedIn key, any e-mail-like text of the row, its name blocking key, and — when
    some account is watched — any host-like text (its dot-suffixes as registrable domains), any company
-   name or LinkedIn page of the row. Only relevant rows (and slow rows) are converted.
+   name or LinkedIn page of the row. Only relevant rows (and slow rows) are converted; the relevant ones
+   by the vectorized converter (:mod:`jobshift.engine.convert`).
 
 Rows are detected in the slices of the full read (row numbers of the newest frame // ``SUB_BATCH_ROWS``),
 since a batch's name matches depend on the other rows of the batch: the results are the full path's.
@@ -27,7 +28,6 @@ since a batch's name matches depend on the other rows of the batch: the results 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,11 +38,14 @@ import pyarrow.json as pj
 
 from jobshift.connectors.people.files import parse_line, people_file_format
 from jobshift.domain.profile_parts import email, linkedin_person, pdate, s
-from jobshift.domain.profiles import OBSERVATION_FIELDS, PROFILE_FIELDS, ProfileError, profile_to_row
+from jobshift.domain.profiles import OBSERVATION_FIELDS, PROFILE_FIELDS
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.context import DetectContext
+from jobshift.engine.convert.parse import ODD, lines_text
+from jobshift.engine.convert.partition import convert_lines, convert_slow, convert_table
+from jobshift.engine.convert.values import by_distinct
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
-from jobshift.engine.feed_raw import _lines_streaming, _lines_vectorized
+from jobshift.engine.feed_raw import nonblank_lines
 from jobshift.engine.prefilter.keys import FeedKeys, feed_keys
 
 TOP_FIELDS = (
@@ -73,14 +76,7 @@ _NAME_KEYS = r'"(?:job_company_name|name|company)"\s*:\s*'
 _PAGE_KEYS = r'"(?:job_company_linkedin_url|linkedin_url)"\s*:\s*'
 _STRING_VALUE = r'"([^"]*)"'
 _SCALAR_VALUE = r"[-0-9tf]"
-# rows left to orjson (whose verdict the full path uses) and to the converter: a backslash (an escape: a
-# string may not read literally), a raw control character (invalid inside a string), numbers pyarrow and
-# orjson may read differently (exponents, 16+ digits, NaN / Infinity, leading zeros). One pass; a
-# string that merely looks like these only sends its row down the slow path.
-_ODD = (
-    r"\\|[\x00-\x09\x0b\x0c\x0e-\x1f]|\r.|[0-9][eE][-+0-9]|[0-9]{16}|NaN|Infinity"
-    r"|[:\[,]\s*-?0[0-9]"
-)
+_ODD = ODD  # rows left to orjson and the converter (engine/convert/parse.py)
 
 
 @dataclass
@@ -117,15 +113,11 @@ def _has_text(col: str) -> pl.Expr:
     return pl.col(col).str.contains(r"\S").fill_null(False)
 
 
-def _lines_text(lines: pl.Series) -> bytes:
-    return pl.select(pl.concat_str(lines, pl.lit("\n"))).to_series().str.join("").item().encode()
-
-
 def _top_block(lines: pl.Series) -> tuple[pl.DataFrame, pl.Series] | None:
     """TOP_FIELDS of ``lines`` by pyarrow, all rows usable; ``None`` when pyarrow refuses the block."""
     try:
         table = pj.read_json(
-            pa.BufferReader(_lines_text(lines)),
+            pa.BufferReader(lines_text(lines)),
             read_options=pj.ReadOptions(use_threads=False, block_size=1 << 26),
             parse_options=pj.ParseOptions(explicit_schema=_TOP_SCHEMA, unexpected_field_behavior="ignore"),
         )
@@ -169,29 +161,16 @@ def _top_fields(lines: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
     return pl.concat([p[0] for p in parts]), pl.concat([p[1] for p in parts])
 
 
-def _mapped(col: pl.Series, fast: str, fast_out: pl.Expr, fn: Any) -> pl.Series:
-    """``fn`` of each value: a vectorized fast path for values matching ``fast``, Python per distinct
-    other value."""
-    df = pl.DataFrame({"v": col})
-    plain = pl.col("v").str.contains(fast).fill_null(False)
-    others = df.filter(~plain & pl.col("v").is_not_null())["v"].unique().to_list()
-    table = {v: fn(v) for v in others}
-    slow = pl.col("v").replace_strict(table, default=None, return_dtype=pl.String) if table else pl.lit(None)
-    return df.select(
-        pl.when(plain).then(fast_out).otherwise(slow.cast(pl.String)).alias(col.name)
-    ).to_series()
-
-
 def _person_fields(top: pl.DataFrame) -> pl.DataFrame:
     """``person_id``, ``linkedin_norm``, ``work_norm``, ``observed``, ``obs_ok`` of the fast candidates."""
-    li = _mapped(
+    li = by_distinct(
         top["linkedin_url"],
+        lambda v: linkedin_person(_clean(v)),
         _SIMPLE_PERSON,
         pl.lit("linkedin.com/in/") + pl.col("v").str.extract(_SIMPLE_PERSON, 1),
-        lambda v: linkedin_person(_clean(v)),
     ).alias("linkedin_norm")
-    we = _mapped(
-        top["work_email"], _SIMPLE_EMAIL, pl.col("v"), lambda v: email(c) if (c := _clean(v)) else None
+    we = by_distinct(
+        top["work_email"], lambda v: email(c) if (c := _clean(v)) else None, _SIMPLE_EMAIL, pl.col("v")
     ).alias("work_norm")
     obs_vals = top["observed_at"].unique().to_list()
     obs_map = {v: pdate(c) if (c := s(v)) is not None else None for v in obs_vals}
@@ -291,11 +270,7 @@ def _rows_text(path: str) -> tuple[pl.Series, Any]:
         text = df.write_ndjson() if df.width else ""
         rows = pl.Series("line", text.split("\n")[: table.num_rows] if df.width else [""] * table.num_rows)
         return rows, table
-    lines = _lines_vectorized(path) if fmt == "jsonl" else None
-    if lines is None:
-        lines = _lines_streaming(path)
-    blank = lines.str.contains(r"^[\t\n\x0b\x0c\r ]*$").fill_null(True)
-    return lines.filter(~blank).alias("line"), None
+    return nonblank_lines(path, fmt), None
 
 
 def _parquet_top(table: Any) -> pl.DataFrame | None:
@@ -314,39 +289,17 @@ def _parquet_top(table: Any) -> pl.DataFrame | None:
     return pl.DataFrame(cols)
 
 
-_CHUNK = 2_000
+def _convert_kept(path: str, lines: pl.Series, table: Any, keep: list[int]) -> pl.DataFrame:
+    """Observations (+ ``pos``) of the kept fast rows: the vectorized converter (engine/convert)
+    unless switched off or the Parquet columns are not ones it reads."""
+    from jobshift.engine import convert
 
-
-def _records(lines: pl.Series, table: Any, pos: list[int]) -> Iterator[Any]:
-    """The parsed rows at ``pos``, chunk by chunk (a list of every parsed row would keep hundreds of
-    thousands of dicts alive, and the garbage collector would walk them again and again)."""
-    for i in range(0, len(pos), _CHUNK):
-        part = pos[i : i + _CHUNK]
-        if table is not None:
-            yield from table.take(part).to_pylist()
-        else:
-            for t in lines.gather(part).to_list():
-                yield parse_line(t.encode("utf-8", "surrogateescape"))
-
-
-def _convert(path: str, lines: pl.Series, table: Any, pos: list[int]) -> tuple[pl.DataFrame, int]:
-    """Observations (+ ``pos``) of the rows at ``pos`` with the ingest's rules; and how many were bad."""
-    rows: list[tuple[object, ...]] = []
-    bad = 0
-    for p, rec in zip(pos, _records(lines, table, pos), strict=True):
-        if rec is None:
-            continue
-        if not isinstance(rec, dict):
-            bad += 1
-            continue
-        try:
-            values = profile_to_row(rec, path, p + 1)
-        except ProfileError:
-            bad += 1
-            continue
-        rows.append((p, *(values[i] for i in _POS)))
-    schema = {"pos": pl.UInt32, **OBSERVATION_SCHEMA}
-    return pl.DataFrame(rows, schema=schema, orient="row", infer_schema_length=0), bad
+    if convert.VECTOR and keep:
+        pos = pl.Series("pos", keep, dtype=pl.UInt32)
+        conv = convert_lines(path, lines, pos) if table is None else convert_table(path, table, pos)
+        if conv is not None:
+            return conv.obs
+    return convert_slow(path, lines, table, keep)[0]
 
 
 def read_relevant(ctx: DetectContext, path: str, sub_batch_rows: int) -> RelevantPartition | None:
@@ -390,7 +343,7 @@ def read_relevant(ctx: DetectContext, path: str, sub_batch_rows: int) -> Relevan
     st.bad = int(df["bad_date"].sum())
     slow_pos = df.filter(~pl.col("fast") & ~pl.col("bad_date"))["pos"].to_list()
     st.slow = len(slow_pos)
-    slow_obs, slow_bad = _convert(path, lines, table, slow_pos)
+    slow_obs, slow_bad = convert_slow(path, lines, table, slow_pos)
     st.bad += slow_bad
     fast_rows = df.filter(pl.col("fast")).select(
         "pos",
@@ -411,7 +364,7 @@ def read_relevant(ctx: DetectContext, path: str, sub_batch_rows: int) -> Relevan
     cand = df.join(newest.select("pos"), on="pos", how="semi").filter(pl.col("fast"))
     keep = cand.filter(relevant_mask(ctx, cand))["pos"].to_list()
     st.relevant = len(keep)
-    fast_obs, _ = _convert(path, lines, table, keep)
+    fast_obs = _convert_kept(path, lines, table, keep)
     obs = newest.select("pos", "slice").join(
         pl.concat([fast_obs, slow_obs]), on="pos", how="inner", maintain_order="left"
     )

@@ -1,0 +1,148 @@
+"""The observation values of parsed rows, vectorized (``profiles._convert`` over columns).
+
+Experience entries come from :mod:`.experience`, the current job from :mod:`.current_job`. Normalizers
+that are not expressions (LinkedIn
+keys, domains, partial dates, ``str.lower``) run once per distinct value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from jobshift.domain.normalize import normalize_domain
+from jobshift.domain.profile_parts import _SIMPLE_PERSON, li_company, linkedin_person, pdate
+from jobshift.domain.profiles import _email_company_domain, _verified
+from jobshift.engine.batches import OBSERVATION_SCHEMA
+from jobshift.engine.convert.current_job import current_jobs, email_domain_kept, first_company
+from jobshift.engine.convert.emails import SIMPLE_EMAIL, email_columns, email_table, normalized
+from jobshift.engine.convert.experience import experience_entries, experience_json
+from jobshift.engine.convert.parse import STRING_FIELDS
+from jobshift.engine.convert.values import by_distinct, clean, truthy
+
+POS_CAST: dict[Any, Any] = {"pos": pl.UInt32, **OBSERVATION_SCHEMA}
+ASCII = r"^[\x00-\x7f]*$"
+"""Text ``str.lower()`` and polars lower-case alike (ASCII); other text is lower-cased by Python."""
+SIMPLE_PERSON = f"^(?:{_SIMPLE_PERSON.pattern})$"
+
+
+def _lower(v: Any) -> str | None:
+    return v.lower() if v is not None else None
+
+
+def _map(df: pl.DataFrame, col: str, fn: Any, **kw: Any) -> pl.Series:
+    return by_distinct(df[col], fn, **kw)
+
+
+def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
+    """(observations ``pos`` + ``OBSERVATION_SCHEMA`` of the rows converted here, positions of the rows
+    that are bad (``ProfileError``), positions of the rows left to the slow path)."""
+    df = parsed.with_columns(*(clean(f).alias(f"c_{f}") for f in STRING_FIELDS)).with_row_index("row")
+    df = df.with_columns(
+        normalized(pl.col("c_work_email"), email_table(df["c_work_email"])).alias("work_norm")
+    )
+    df = df.with_columns(
+        _map(
+            df,
+            "c_linkedin_url",
+            linkedin_person,
+            fast=SIMPLE_PERSON,
+            fast_out=pl.lit("linkedin.com/in/") + pl.col("v").str.extract(SIMPLE_PERSON, 1),
+        ).alias("linkedin_norm"),
+        _map(df, "c_job_company_website", normalize_domain).alias("domain0"),
+        _map(df, "c_job_company_linkedin_url", li_company).alias("li"),
+        _map(df, "c_job_company_name", _lower, fast=ASCII, fast_out=pl.col("v").str.to_lowercase()).alias(
+            "name_lower"
+        ),
+        _map(df, "c_observed_at", lambda v: pdate(v) if v is not None else None).alias("observed"),
+        _map(df, "job_start_date", pdate).alias("start"),
+        _map(df, "job_last_verified", lambda v: _verified(v) if v is not None else None).alias("verified"),
+    )
+    # the work e-mail's domain depends only on its host when the address is plain: one call per host
+    host_key = (
+        pl.when(pl.col("work_norm").str.contains(SIMPLE_EMAIL))
+        .then(pl.lit("a@") + pl.col("work_norm").str.split("@").list.last())
+        .otherwise(pl.col("work_norm"))
+    )
+    df = df.with_columns(
+        by_distinct(df.select(host_key).to_series(), lambda v: _email_company_domain(v, [], None)).alias(
+            "email_domain"
+        )
+    )
+    df = df.hstack(email_columns(df))
+    entries = experience_entries(df["experience"])
+    df = df.with_columns(
+        pl.coalesce(
+            "c_full_name",
+            pl.concat_str("c_first_name", "c_last_name", separator=" ", ignore_nulls=True).pipe(
+                lambda e: pl.when(e.str.len_bytes() > 0).then(e)
+            ),
+        ).alias("full"),
+        (truthy(pl.col("c_job_company_name")) | truthy(pl.col("domain0")) | truthy(pl.col("li"))).alias(
+            "has_job"
+        ),
+        experience_json(entries, df.height),
+    )
+    df = current_jobs(df, entries)
+    df = df.with_columns(
+        pl.when(pl.col("source").is_not_null() & ~truthy(pl.col("domain")))
+        .then(email_domain_kept(df, entries))
+        .otherwise(pl.col("domain"))
+        .alias("domain")
+    )
+    df = df.join(first_company(entries), on="row", how="left", maintain_order="left").with_columns(
+        pl.when(truthy(pl.col("domain")))
+        .then(pl.col("domain"))
+        .when(truthy(pl.col("name")))
+        .then(pl.col("name_lower"))
+        .otherwise(pl.col("first_company"))
+        .alias("any_company")
+    )
+    identified = truthy(pl.col("linkedin_norm")) | pl.col("has_emails")
+    # the lower-cased full name is only read by the name key (rows no other key identifies)
+    named = df.select(pl.when(~identified & ~truthy(pl.col("c_id"))).then(pl.col("full"))).to_series()
+    df = df.with_columns(
+        by_distinct(named, _lower, fast=ASCII, fast_out=pl.col("v").str.to_lowercase()).alias("full_lower")
+    )
+    bad = pl.col("observed").is_null() | (
+        ~identified & ~(truthy(pl.col("full")) & truthy(pl.col("any_company")))
+    )
+    df = df.with_columns(bad.alias("bad"), pl.col("emails_odd").alias("slow"))
+    slow_pos = df.filter(pl.col("slow"))["pos"]
+    bad_pos = df.filter(~pl.col("slow") & pl.col("bad"))["pos"]
+    good = df.filter(~pl.col("slow") & ~pl.col("bad"))
+    person_key = (
+        pl.when(truthy(pl.col("c_id")))
+        .then(pl.lit("pdl:") + pl.col("c_id"))
+        .when(truthy(pl.col("linkedin_norm")))
+        .then(pl.lit("li:") + pl.col("linkedin_norm"))
+        .when(pl.col("has_emails"))
+        .then(pl.lit("em:") + pl.col("em_first"))
+        .otherwise(pl.lit("nm:") + pl.col("full_lower") + pl.lit("|") + pl.col("any_company"))
+    )
+    obs = good.select(
+        "pos",
+        person_key.alias("person_key"),
+        pl.col("c_id").alias("person_id"),
+        pl.col("observed").alias("observed_at"),
+        pl.col("full").alias("full_name"),
+        pl.col("c_first_name").alias("first_name"),
+        pl.col("c_last_name").alias("last_name"),
+        pl.col("c_linkedin_url").alias("linkedin_url"),
+        "linkedin_norm",
+        pl.col("c_work_email").alias("work_email"),
+        pl.col("work_norm").alias("work_email_norm"),
+        "emails_norm",
+        pl.col("title").alias("job_title"),
+        pl.col("name").alias("job_company_name"),
+        pl.col("domain").alias("job_company_domain"),
+        pl.col("li").alias("job_company_linkedin_norm"),
+        pl.col("start").alias("job_start_date"),
+        pl.col("source").alias("current_job_source"),
+        pl.col("c_location_country").alias("location_country"),
+        pl.col("c_location_region").alias("location_region"),
+        "experience",
+        pl.col("verified").alias("job_last_verified"),
+    ).cast(POS_CAST)
+    return obs, bad_pos.cast(pl.UInt32), slow_pos.cast(pl.UInt32)

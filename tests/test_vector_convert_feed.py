@@ -1,0 +1,96 @@
+"""The feed readers with the vectorized converter (engine/convert) give what they give with
+``profile_to_row`` (``convert.VECTOR = False``): the partition frames and row / bad-row counts, the
+incremental reader's converted rows and bad fingerprints, and the feed's signals, with and without the
+pre-filter, JSONL, JSONL.gz and Parquet."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import polars as pl
+import pytest
+
+from feed_kit import build_crm_and_feed, by_signal_id, detect_context
+from jobshift.engine import convert, feed
+from jobshift.engine.feed import FEED_SUFFIXES, feed_partitions, read_partition
+from jobshift.engine.feed_raw import convert_rows, read_raw
+from jobshift.services.detect.detecting_feed import run_feed
+from test_feed_filter import EDGE, NOISE, _edge_context, _write, assert_same_partition
+
+
+def _both(fn: Any, *args: Any) -> tuple[Any, Any]:
+    """``fn(*args)`` with the reference converter, then with the vectorized one."""
+    old = convert.VECTOR
+    try:
+        convert.VECTOR = False
+        ref = fn(*args)
+        convert.VECTOR = True
+        return ref, fn(*args)
+    finally:
+        convert.VECTOR = old
+
+
+@pytest.fixture
+def edge_files(tmp_path: Path) -> list[str]:
+    jl, pqf = _write(tmp_path, "edge", EDGE, NOISE)
+    gz = tmp_path / "edge.jsonl.gz"
+    gz.write_bytes(gzip.compress(Path(jl).read_bytes()))
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + Path(jl).read_bytes() + b"\n  \n\t\n")
+    clean = tmp_path / "clean.jsonl"  # every line one plain object: pyarrow reads the file at once
+    clean.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in EDGE[:20]) + b"\n")
+    return [jl, pqf, str(gz), str(bom), str(clean)]
+
+
+def test_read_partition_is_the_reference(edge_files: list[str]) -> None:
+    for path in edge_files:
+        (ref, n_ref, bad_ref), (got, n, bad) = _both(read_partition, path)
+        assert (n, bad) == (n_ref, bad_ref), path
+        assert got.equals(ref), path
+        assert ref.height > 10
+
+
+def test_incremental_conversion_is_the_reference(edge_files: list[str]) -> None:
+    for path in edge_files:
+        part = read_raw(path)
+        for idx in (pl.Series(range(part.height)), pl.Series(range(1, part.height, 3))):
+            (obs_ref, bad_ref), (obs, bad) = _both(convert_rows, part, idx)
+            assert obs.equals(obs_ref), path
+            assert bad.to_list() == bad_ref.to_list(), path
+
+
+def test_prefilter_and_full_read_with_the_vector_path(
+    edge_files: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feed, "PREFILTER_SUFFIXES", FEED_SUFFIXES)
+    ctx = _edge_context()
+    for path in edge_files[:2]:
+        ref, got = _both(assert_same_partition, ctx, path)
+        for part in ("candidates", "profiles", "new_hires"):
+            a, b = getattr(ref.result, part), getattr(got.result, part)
+            assert b.sort(b.columns, nulls_last=True).equals(a.sort(a.columns, nulls_last=True)), part
+        assert (got.rows, got.bad) == (ref.rows, ref.bad)
+
+
+@pytest.fixture(scope="module")
+def bench_feed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    d = tmp_path_factory.mktemp("vecfeed")
+    build_crm_and_feed(d, 2)
+    yield d
+
+
+@pytest.mark.parametrize("prefilter", [False, True])
+def test_feed_signals_identical(bench_feed: Path, prefilter: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feed, "PREFILTER", prefilter)
+    monkeypatch.setattr(feed, "PREFILTER_SUFFIXES", FEED_SUFFIXES)
+    ctx = detect_context(bench_feed / "ws")
+    paths = feed_partitions(str(bench_feed / "feed"))
+    (ref, n_ref), (got, n) = _both(run_feed, ctx, paths, "local")
+    assert n == n_ref
+    assert ref.signals.height > 50
+    assert by_signal_id(got.signals).equals(by_signal_id(ref.signals))
+    assert got.ambiguous == ref.ambiguous
