@@ -17,7 +17,7 @@ import pytest
 from feed_kit import build_crm_and_feed, by_signal_id, detect_context
 from jobshift.engine import convert, feed
 from jobshift.engine.feed import FEED_SUFFIXES, feed_partitions, read_partition
-from jobshift.engine.feed_raw import convert_rows, read_raw
+from jobshift.engine.feed_raw import convert_rows, nonblank_lines, read_raw
 from jobshift.services.detect.detecting_feed import run_feed
 from test_feed_filter import EDGE, NOISE, _edge_context, _write, assert_same_partition
 
@@ -52,6 +52,28 @@ def test_read_partition_is_the_reference(edge_files: list[str]) -> None:
         assert (n, bad) == (n_ref, bad_ref), path
         assert got.equals(ref), path
         assert ref.height > 10
+
+
+@pytest.mark.parametrize("rows", [1, 7, 10**9])
+def test_partition_converted_in_slices(
+    edge_files: list[str], rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partition longer than ``CONVERT_ROWS`` is converted slice by slice (bounded memory); the frames,
+    counts and bad rows are those of the reference, whatever the slice size (1 row, 7 rows, whole)."""
+    from jobshift.engine.convert import partition
+
+    monkeypatch.setattr(partition, "CONVERT_ROWS", rows)
+    for path in edge_files:
+        (ref, n_ref, bad_ref), (got, n, bad) = _both(read_partition, path)
+        assert (n, bad) == (n_ref, bad_ref), path
+        assert got.equals(ref), path
+    jl = next(p for p in edge_files if p.endswith("edge.jsonl"))
+    lines = nonblank_lines(jl, "jsonl")
+    sliced = partition.convert_lines(jl, lines, whole=True)
+    monkeypatch.setattr(partition, "CONVERT_ROWS", 10**9)
+    whole = partition.convert_lines(jl, lines, whole=True)
+    assert sliced.obs.equals(whole.obs) and sliced.bad.equals(whole.bad) and sliced.slow == whole.slow
+    assert whole.bad.len() > 0 and whole.slow > 0
 
 
 def test_incremental_conversion_is_the_reference(edge_files: list[str]) -> None:
