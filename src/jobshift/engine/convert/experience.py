@@ -8,9 +8,10 @@ per object entry (:func:`experience_entries`) holding the same values as the
 
 How: the company and title strings are cleaned (``s()``: NUL removed, stripped of exactly the characters
 Python's ``str.strip()`` removes) and JSON-escaped (exactly as ``orjson`` escapes) with polars string
-expressions once per distinct raw company and title (joined back); the normalizers
-that are Python functions run once per *distinct* value (``normalize_domain`` of websites,
-``li_company`` of LinkedIn pages, ``str.lower`` of non-ASCII names,
+expressions once per distinct raw company and title (joined back); websites' registrable domains are
+:func:`~jobshift.engine.convert.domains.registrable_domains` expressions; the normalizers
+that are Python functions run once per *distinct* value (``li_company`` of LinkedIn pages,
+``str.lower`` of non-ASCII names,
 :func:`~jobshift.domain.profile_parts.pdate` of dates) and are joined back. The per-entry and
 per-profile texts are assembled with polars string expressions. Every value of a parsed row is
 reproduced exactly (``tests/test_vector_experience.py`` compares every character's cleaning and
@@ -27,8 +28,8 @@ from typing import Any, Final
 import polars as pl
 import pyarrow as pa
 
-from jobshift.domain.normalize import normalize_domain
 from jobshift.domain.profile_parts import li_company, pdate
+from jobshift.engine.convert.domains import registrable_domains
 
 _STR = pa.string()
 EXPERIENCE_ENTRY_TYPE: Final = pa.struct(
@@ -278,7 +279,7 @@ def _companies(frame: pl.DataFrame) -> pl.DataFrame:
     )
     non_ascii = frame.select(pl.when(pl.col("c_name").str.contains(r"[^\x00-\x7f]")).then(pl.col("c_name")))
     frame = frame.with_columns(
-        _by_distinct(frame["c_website"], normalize_domain).alias("c_domain"),
+        registrable_domains(frame["c_website"]).alias("c_domain"),
         _by_distinct(frame["_cl_clean"], li_company).alias("c_linkedin"),
         # Python's lower-casing where Unicode case rules apply, the same ASCII one elsewhere
         _by_distinct(non_ascii.to_series(), str.lower).alias("c_name_lower"),
