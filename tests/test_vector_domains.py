@@ -1,11 +1,12 @@
 """The vectorized registrable domains (engine/convert/domains.py) equal ``normalize_domain`` value for
 value: a hand list of suffix-list corner cases and odd inputs, a seeded random list drawn from the
 public-suffix set itself, and the generator's noisy websites and e-mail addresses; the host memo is
-filled as the Python path fills it."""
+filled as the Python path fills it. The LinkedIn company pages' fast path equals ``li_company``."""
 
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import orjson
@@ -14,7 +15,9 @@ import pytest
 
 from jobshift.domain.normalize.domains import _EXTRACT, _registrable, is_free_mail, normalize_domain
 from jobshift.domain.normalize.memo import warm
+from jobshift.domain.profile_parts import li_company
 from jobshift.engine.convert.domains import company_email_domains, registrable_domains
+from jobshift.engine.convert.experience import SIMPLE_COMPANY, linkedin_companies
 from jobshift.synth.generate import generate
 
 HAND = [
@@ -124,3 +127,60 @@ def test_host_memo_is_filled_as_by_the_python_path() -> None:
     finally:
         normalize_domain.cache_clear()
         _registrable.cache_clear()
+
+
+LINKEDIN = [
+    *(
+        "linkedin.com/company/acme",
+        "https://www.linkedin.com/company/acme-corp/",
+        "http://linkedin.com/school/mit",
+    ),
+    *(
+        "www.linkedin.com/showcase/a_b",
+        "linkedin.com/company/a",
+        "linkedin.com/company/-acme",
+        "linkedin.com/company/acme-",
+    ),
+    *(
+        "linkedin.com/company/Acme",
+        "LINKEDIN.COM/company/acme",
+        "https://uk.linkedin.com/company/acme",
+        "linkedin.com/company/ac%20me",
+    ),
+    *(
+        "linkedin.com/company/acme/about",
+        "linkedin.com/company/acme?trk=x",
+        "linkedin.com/company/",
+        "company/acme",
+    ),
+    *(
+        "/company/acme",
+        "ftp://linkedin.com/company/acme",
+        "linkedin.com/company/ac.me",
+        "linkedin.com/in/jane",
+    ),
+    *(
+        "linkedin.com/company/acme//",
+        "https://linkedin.com:443/company/acme",
+        "linkedin.com/company/çé",
+        "",
+        None,
+    ),
+]
+
+
+def test_linkedin_companies(tmp_path: Path) -> None:
+    generate(tmp_path, seed=12, scale=0.05)
+    values: list[str | None] = list(LINKEDIN)
+    for line in (tmp_path / "people.jsonl").read_text().splitlines():
+        p = orjson.loads(line) if line.strip() else {}
+        values.append(p.get("job_company_linkedin_url"))
+        for x in p.get("experience") or []:
+            company = x.get("company") if isinstance(x, dict) else None
+            if isinstance(company, dict):
+                values.append(company.get("linkedin_url"))
+    values = [v if v is None or isinstance(v, str) else str(v) for v in values]
+    got = linkedin_companies(pl.Series("li", values, dtype=pl.String))
+    assert got.name == "li"
+    assert list(zip(values, got.to_list(), strict=True)) == [(v, li_company(v)) for v in values]
+    assert sum(v is not None and re.match(SIMPLE_COMPANY, v) is not None for v in values) > 10

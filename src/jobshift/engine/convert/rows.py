@@ -11,13 +11,13 @@ from typing import Any
 
 import polars as pl
 
-from jobshift.domain.profile_parts import _SIMPLE_PERSON, li_company, linkedin_person, pdate
+from jobshift.domain.profile_parts import _SIMPLE_PERSON, linkedin_person, pdate
 from jobshift.domain.profiles import _verified
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.convert.current_job import current_jobs, email_domain_kept, first_company
 from jobshift.engine.convert.domains import company_email_domains, registrable_domains
 from jobshift.engine.convert.emails import SIMPLE_EMAIL, email_columns, email_table, normalized
-from jobshift.engine.convert.experience import experience_entries, experience_json
+from jobshift.engine.convert.experience import experience_entries, experience_json, linkedin_companies
 from jobshift.engine.convert.parse import STRING_FIELDS
 from jobshift.engine.convert.values import by_distinct, clean, truthy
 
@@ -51,7 +51,7 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
             fast_out=pl.lit("linkedin.com/in/") + pl.col("v").str.extract(SIMPLE_PERSON, 1),
         ).alias("linkedin_norm"),
         registrable_domains(df["c_job_company_website"]).alias("domain0"),
-        _map(df, "c_job_company_linkedin_url", li_company).alias("li"),
+        linkedin_companies(df["c_job_company_linkedin_url"]).alias("li"),
         _map(df, "c_job_company_name", _lower, fast=ASCII, fast_out=pl.col("v").str.to_lowercase()).alias(
             "name_lower"
         ),
