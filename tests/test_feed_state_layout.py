@@ -1,8 +1,9 @@
-"""The incremental feed state on disk (format 3): atomic replacement, old formats refused, the
-normalization memo it carries (and that using it keeps the signals of a full run), GC paused."""
+"""The incremental feed state on disk (format 4): atomic replacement, old formats refused, the
+normalization memo it carries (bounded; using it keeps the signals of a full run), GC paused."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import logging
@@ -15,12 +16,17 @@ from feed_kit import detect_context
 from jobshift.domain.normalize.companies import normalize_company_name
 from jobshift.domain.normalize.domains import _registrable, normalize_domain
 from jobshift.domain.normalize.memo import warm
+from jobshift.domain.profile_parts import _COMPANIES, _JOB_COMPANIES
 from jobshift.engine.incremental import STATE_VERSION, detect_release, finalize_run, gc_paused
 from jobshift.services.detect.feed_state import load_state, save_state, state_dir
 from test_feed_incremental import _full, _release2, _write_release, base  # noqa: F401
 
 
 def _clear_caches() -> None:
+    """As a fresh process: the normalizers' caches and the company caches above them are empty (a text
+    reached through a warm cache is not looked up in the memo, so it is not marked as used)."""
+    _COMPANIES.clear()
+    _JOB_COMPANIES.clear()
     normalize_domain.cache_clear()
     _registrable.cache_clear()
     normalize_company_name.cache_clear()
@@ -34,7 +40,8 @@ def test_warm_lends_known_results_and_records_new_ones() -> None:
             assert normalize_domain("https://www.shop.example.co.uk/a") == "example.co.uk"
             assert normalize_company_name("The ACME Corporation, Inc.") == "acme"
             assert normalize_domain("jane@SHOP.acme.com") == "other.example"  # by host: lent too
-        assert seen["host"] == {"www.shop.example.co.uk": "example.co.uk"}  # keyed by host
+        # keyed by host; a lent result is recorded as used
+        assert seen["host"] == {"shop.acme.com": "other.example", "www.shop.example.co.uk": "example.co.uk"}
         assert seen["company"] == {"The ACME Corporation, Inc.": "acme"}
         _clear_caches()
         assert normalize_domain("shop.acme.com") == "acme.com"  # nothing lent outside the block
@@ -62,6 +69,70 @@ def test_memo_from_the_state_gives_the_full_runs_signals(
     # the new memo keeps the old texts and adds the release's new ones ("Newco Labs")
     raws = set(run2.state.norm.get_column("raw").to_list())
     assert set(old.norm.get_column("raw").to_list()) <= raws and "Newco Labs" in raws
+
+
+def test_the_memo_keeps_the_most_recently_used_texts_within_its_bound(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    run1 = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
+    assert set(run1.state.norm.get_column("gen").to_list()) == {1}
+    p2 = _write_release(_release2(lines), tmp_path / "r2")
+    _clear_caches()
+    used = detect_release(ctx, p2, run1.state).state.norm.filter(pl.col("gen") == 2)  # unbounded
+    assert used.height and "Newco Labs" in used.get_column("raw").to_list()
+    limit = used.height + 5  # this run's texts and 5 of the older ones
+    assert run1.state.norm.join(used, on=["fn", "raw"], how="anti").height >= 5  # older, unused texts
+    _clear_caches()
+    run2 = detect_release(ctx, p2, run1.state, memo_rows=limit)
+    norm = run2.state.norm
+    assert norm.height == limit
+    gens = norm.get_column("gen").to_list()
+    assert gens == sorted(gens, reverse=True) and gens[0] == 2 and gens[-1] == 1  # recent first
+    mine = norm.filter(pl.col("gen") == 2)
+    assert mine.join(used, on=["fn", "raw"], how="anti").height == 0  # texts this run used
+    assert finalize_run(ctx, run2).signals.sort("signal_id").equals(_full(ctx, p2))
+    # a text dropped from the memo is normalized again when met: still the full run's signals
+    _clear_caches()
+    run3 = detect_release(ctx, p2, dataclasses.replace(run2.state), memo_rows=limit)
+    assert run3.state.norm.height == limit
+    assert finalize_run(ctx, run3).signals.sort("signal_id").equals(_full(ctx, p2))
+
+
+def test_unchanged_contacts_are_linked_and_a_rerun_is_idempotent(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    run1 = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
+    finalize_run(ctx, run1)
+    save_state(tmp_path, run1.state, "r1")
+    ino = (state_dir(tmp_path) / "contacts.arrow").stat().st_ino
+    p2 = _write_release(_release2(lines), tmp_path / "r2")
+    old = load_state(tmp_path)
+    assert old is not None
+    run2 = detect_release(ctx, p2, old)
+    sig2 = finalize_run(ctx, run2).signals.sort("signal_id")
+    assert run2.state.files == {"contacts": str(state_dir(tmp_path) / "contacts.arrow")}
+    save_state(tmp_path, run2.state, "r2")
+    d = state_dir(tmp_path)
+    assert (d / "contacts.arrow").stat().st_ino == ino  # linked from the previous state, not written
+    assert not list(tmp_path.glob("feed_state.*"))  # no temporary or old directory left
+    again = load_state(tmp_path)
+    assert again is not None and again.contacts.equals(run1.state.contacts)
+    # the same release again over its own state: nothing detected again, the same signals and state
+    run3 = detect_release(ctx, p2, again)
+    assert run3.stats["people_detected"] == 0
+    assert finalize_run(ctx, run3).signals.sort("signal_id").equals(sig2)
+    assert sig2.equals(_full(ctx, p2))
+    for name in ("rows", "links"):
+        key = ["fp"] if name == "rows" else ["person_key", "h"]
+        assert getattr(run3.state, name).sort(key).equals(getattr(again, name).sort(key))
+    save_state(tmp_path, run3.state, "r2 again")
+    assert (d / "contacts.arrow").stat().st_ino == ino
 
 
 def test_a_crash_mid_write_leaves_the_previous_state(

@@ -49,11 +49,15 @@ from jobshift.engine.feed_raw import RawPartition, convert_rows, read_raw
 from jobshift.engine.finalize import Detection
 from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.incremental_final import FinalCache, finalize_release
+from jobshift.utils.step_clock import StepClock
 
 ROWS_SCHEMA = {"fp": pl.UInt64, "person_key": pl.String}
 LINKS_SCHEMA = {"person_key": pl.String, "h": pl.UInt64}
-NORM_SCHEMA = {"fn": pl.String, "raw": pl.String, "value": pl.String}
-STATE_VERSION = 3
+NORM_SCHEMA = {"fn": pl.String, "raw": pl.String, "value": pl.String, "gen": pl.UInt32}
+STATE_VERSION = 4
+MEMO_MAX_ROWS = 1_000_000
+"""The normalization memo's bound (texts kept across runs): beyond it, the texts least recently used
+(computed or lent) are dropped; a dropped text is only normalized again when next met."""
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -92,8 +96,13 @@ class FeedState:
     final: FinalCache | None = None
     """The run's finalized output (:mod:`jobshift.engine.incremental_final`), once finalized."""
     norm: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=NORM_SCHEMA))
-    """Company texts the runs normalized (``fn``: ``host``/``company``, ``raw`` → ``value``), lent to
-    the next run's converter (:mod:`jobshift.domain.normalize.memo`)."""
+    """Company texts the runs normalized (``fn``: ``host``/``company``, ``raw`` → ``value``; ``gen``:
+    the run that last used it), lent to the next run's converter (:mod:`jobshift.domain.normalize.memo`),
+    at most :data:`MEMO_MAX_ROWS` (or ``detect_release``'s ``memo_rows``)."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Tables (by state file name) whose content is that of an existing state file: the state store
+    fills it on load, a release keeps the entries of the tables it passes on unchanged (the contacts,
+    when no contact changed), and saving links those files instead of writing them again."""
 
 
 @dataclass
@@ -136,16 +145,22 @@ def _memo_pairs(norm: pl.DataFrame) -> dict[str, Pairs]:
     return out
 
 
-def _memo_frame(old: pl.DataFrame, seen: dict[str, Pairs]) -> pl.DataFrame:
-    """``old`` and the texts normalized in this run (one row per ``fn`` and ``raw``)."""
+def _memo_frame(old: pl.DataFrame, seen: dict[str, Pairs], limit: int) -> pl.DataFrame:
+    """``old`` and the texts this run normalized or took from the memo (one row per ``fn`` and ``raw``,
+    those of this run tagged with the next ``gen``); the ``limit`` most recently used when more."""
+    gen = int(old.get_column("gen").max() or 0) + 1 if old.height else 1  # type: ignore[arg-type]
     new = [
         pl.DataFrame(
-            {"fn": [fn] * len(p), "raw": list(p.keys()), "value": list(p.values())}, schema=NORM_SCHEMA
+            {"fn": [fn] * len(p), "raw": list(p.keys()), "value": list(p.values()), "gen": [gen] * len(p)},
+            schema=NORM_SCHEMA,
         )
         for fn, p in seen.items()
         if p
     ]
-    return pl.concat([old, *new]).unique(["fn", "raw"], keep="last") if new else old
+    out = pl.concat([old, *new]).unique(["fn", "raw"], keep="last", maintain_order=True) if new else old
+    if out.height > limit:
+        out = out.sort("gen", descending=True, maintain_order=True).head(limit)
+    return out
 
 
 def _canon(obj: Any) -> Any:
@@ -285,27 +300,33 @@ def _row_frame(part: RawPartition, index: int) -> pl.DataFrame:
 
 
 @gc_paused
-def detect_release(ctx: DetectContext, paths: list[str], old: FeedState | None) -> ReleaseRun:
+def detect_release(
+    ctx: DetectContext, paths: list[str], old: FeedState | None, memo_rows: int = MEMO_MAX_ROWS
+) -> ReleaseRun:
     """Detect over the release in ``paths`` given the last release's state (``None``: a full run).
 
     One partition's raw text is held at a time: each is read, fingerprinted, and its rows to detect are
     converted before the next is read. A partition holding unchanged rows of a person found changed
     later (a row removed, or a changed row in a later partition) is read a second time for those rows.
     """
-    ctx_fp = context_fingerprint(ctx)
     stats: dict[str, Any] = {"mode": "incremental", "partitions": len(paths)}
+    clock = StepClock(stats)
+    ctx_fp = context_fingerprint(ctx)
     if old is not None and old.context_fp != ctx_fp:
         old, stats["mode"] = None, "full (accounts, aliases, settings, code or version changed)"
     elif old is None:
         stats["mode"] = "full (no earlier release)"
     contacts = contact_table(ctx)
+    clock.lap("context")
     with warm(_memo_pairs(old.norm) if old is not None else {}) as seen:
         if old is None:
             run = _first_release(ctx, paths, ctx_fp, contacts, stats)
         else:
             run = _next_release(ctx, paths, old, ctx_fp, contacts, stats)
-    run.state.norm = _memo_frame(old.norm if old is not None else run.state.norm, seen)
+    clock = StepClock(stats)
+    run.state.norm = _memo_frame(old.norm if old is not None else run.state.norm, seen, memo_rows)
     stats["memo_known"] = old.norm.height if old is not None else 0
+    clock.lap("memo")
     return run
 
 
@@ -318,57 +339,54 @@ def _next_release(
     stats: dict[str, Any],
 ) -> ReleaseRun:
     """The incremental run of :func:`detect_release` given a usable state."""
-    redo, prev = pl.DataFrame(schema={"person_key": pl.String}), None
-    ids = pl.Series("contact_id", [], dtype=pl.String)
-    if old is not None:
-        prev = old.rows.with_columns(pl.lit(True).alias("_known"))  # one row per fp
-        ids, hashes = _changed_contact_hashes(old.contacts, contacts)
-        via_links = old.links.join(hashes, on="h", how="semi").select("person_key")
-        via_cands = old.result.candidates.filter(pl.col("contact_id").is_in(ids.implode())).select(
-            "person_key"
-        )
-        redo = pl.concat([via_links, via_cands]).drop_nulls().unique()
-        stats["changed_contacts"] = ids.len()
-    row_frames, known_frames, todo_frames, obs_list, bad_list = [], [], [], [], []
+    clock = StepClock(stats)
+    old_fps = old.rows.get_column("fp").implode()  # one row per fp
+    ids, hashes = _changed_contact_hashes(old.contacts, contacts)
+    if ids.len() == 0 and old.contacts.equals(contacts):
+        contacts = old.contacts  # the same table: its state file is linked, not written again
+    via_links = old.links.join(hashes, on="h", how="semi").select("person_key")
+    via_cands = (
+        old.result.candidates.lazy().filter(pl.col("contact_id").is_in(ids.implode())).select("person_key")
+    ).collect()
+    redo = pl.concat([via_links, via_cands]).drop_nulls().unique()
+    redo_fps = _fps_of(old.rows, redo)
+    stats["changed_contacts"] = ids.len()
+    clock.lap("contacts")
+    # rows are matched by fingerprint only: a known row's person is the old state's (same fp, same row)
+    row_frames, todo_frames, obs_list, bad_list = [], [], [], []
     for i, path in enumerate(paths):  # pass 1
         part = read_raw(path)
-        rows_i = _row_frame(part, i)
+        clock.lap("read")
+        rows_i = _row_frame(part, i).with_columns(pl.col("fp").is_in(old_fps).alias("known"))
         row_frames.append(rows_i)
-        if prev is None:
-            todo_i = rows_i
-        else:
-            tagged = rows_i.join(prev, on="fp", how="left")
-            known_i = tagged.filter(pl.col("_known").fill_null(False)).drop("_known")
-            known_frames.append(known_i)
-            unseen_i = tagged.filter(~pl.col("_known").fill_null(False)).select(rows_i.columns)
-            todo_i = pl.concat(
-                [unseen_i, known_i.join(redo, on="person_key", how="semi").select(rows_i.columns)]
-            )
-        todo_frames.append(todo_i.select("part", "idx"))
+        todo_i = rows_i.filter(~pl.col("known") | pl.col("fp").is_in(redo_fps)).select("part", "idx")
+        todo_frames.append(todo_i)
+        clock.lap("match")
         if todo_i.height:
             obs_i, bad_i = _convert_part(part, i, todo_i.get_column("idx"))
             obs_list.append(obs_i)
             bad_list.append(bad_i)
         del part
+        clock.lap("convert")
     rows = pl.concat(row_frames)
     stats["rows"] = rows.height
-    known = (
-        pl.concat(known_frames)
-        if known_frames
-        else rows.clear().with_columns(pl.lit(None, pl.String).alias("person_key"))
-    )
     todo = pl.concat(todo_frames)
-    if prev is not None:
-        # the persons of a removed row or of a changed row may have other, unchanged rows: detect whole
-        gone = prev.join(rows.select("fp"), on="fp", how="anti").select("person_key").drop_nulls()
-        changed = [o.select("person_key") for o in obs_list]
-        redo = pl.concat([redo, gone, *changed]).unique()
-        more = known.join(redo, on="person_key", how="semi").join(todo, on=["part", "idx"], how="anti")
-        for i in more.get_column("part").unique().sort().to_list():  # pass 2
-            obs_i, bad_i = _convert_part(read_raw(paths[i]), i, more.filter(pl.col("part") == i)["idx"])
-            obs_list.append(obs_i)
-            bad_list.append(bad_i)
-        todo = pl.concat([todo, more.select("part", "idx")])
+    in_release = old.rows.get_column("fp").is_in(rows.get_column("fp").implode())
+    # the persons of a removed row or of a changed row may have other, unchanged rows: detect whole
+    gone = old.rows.filter(~in_release).select("person_key").drop_nulls()
+    changed = [o.select("person_key") for o in obs_list]
+    redo = pl.concat([redo, gone, *changed]).unique()
+    more = (
+        rows.filter(pl.col("known") & pl.col("fp").is_in(_fps_of(old.rows, redo)))
+        .select("part", "idx")
+        .join(todo, on=["part", "idx"], how="anti")
+    )
+    for i in more.get_column("part").unique().sort().to_list():  # pass 2
+        obs_i, bad_i = _convert_part(read_raw(paths[i]), i, more.filter(pl.col("part") == i)["idx"])
+        obs_list.append(obs_i)
+        bad_list.append(bad_i)
+    todo = pl.concat([todo, more])
+    clock.lap("second_pass")
     obs = pl.concat(obs_list, how="diagonal_relaxed") if obs_list else pl.DataFrame()
     bad = pl.concat(bad_list) if bad_list else pl.Series("fp", [], dtype=pl.UInt64)
     stats["converted"] = todo.height
@@ -376,20 +394,19 @@ def _next_release(
     redo_all = pl.concat([redo, fresh.select("person_key")]).unique() if fresh.height else redo
     stats["people_detected"] = fresh.height
     det_in = fresh.drop("fp", "part") if fresh.height else fresh
-    new_parts = [
-        detect_batch(ctx, det_in.slice(i, SUB_BATCH_ROWS)) for i in range(0, det_in.height, SUB_BATCH_ROWS)
-    ]
-    pieces = ([_drop_people(old.result, redo_all)] if old is not None else []) + new_parts
-    result = merge_results(pieces) if pieces else None
+    new_parts = _detect_frame(ctx, det_in)
+    clock.lap("detect")
+    result = merge_results([_drop_people(old.result, redo_all), *new_parts])
+    clock.lap("merge")
     # the new state: every row of the release with its person, the links of every person
     conv_keys = obs.select("fp", "person_key") if obs.height else pl.DataFrame(schema=ROWS_SCHEMA)
     bad_keys = pl.DataFrame({"fp": bad}).with_columns(pl.lit(None, pl.String).alias("person_key"))
-    # every row of the release is known, converted or bad; a row seen twice has the same person
-    release_rows = pl.concat([known.select("fp", "person_key"), conv_keys, bad_keys]).unique("fp")
+    # every row of the release is known (the old state's row: same fp, same person), or new: converted
+    # or bad (a new row seen twice has one person)
+    new_rows = pl.concat([conv_keys, bad_keys]).filter(~pl.col("fp").is_in(old_fps)).unique("fp")
+    release_rows = pl.concat([old.rows.filter(in_release), new_rows])
     links_new = person_links(ctx, det_in) if det_in.height else pl.DataFrame(schema=LINKS_SCHEMA)
-    links_old = (
-        old.links.join(redo_all, on="person_key", how="anti") if old is not None else links_new.clear()
-    )
+    links_old = old.links.join(redo_all, on="person_key", how="anti")
     bad_fps = release_rows.filter(pl.col("person_key").is_null()).get_column("fp")
     stats["bad"] = rows.select(pl.col("fp").is_in(bad_fps.implode()).sum()).item()
     state = FeedState(
@@ -397,9 +414,17 @@ def _next_release(
         release_rows,
         pl.concat([links_old, links_new]),
         contacts,
-        result if result is not None else _empty_result(ctx),
+        result,
+        files={k: v for k, v in old.files.items() if k == "contacts" and contacts is old.contacts},
     )
+    clock.lap("state_frames")
     return ReleaseRun(state.result, state, stats, old, redo_all.get_column("person_key"), ids)
+
+
+def _fps_of(rows: pl.DataFrame, people: pl.DataFrame) -> pl.Series:
+    """The fingerprints of the rows of ``people`` (a ``person_key`` frame) in a state's ``rows``, for
+    ``is_in``."""
+    return rows.join(people, on="person_key", how="semi").get_column("fp").implode()
 
 
 def _detect_frame(ctx: DetectContext, obs: pl.DataFrame) -> list[BatchResult]:

@@ -38,6 +38,7 @@ from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import FIRST_SEEN_RULE, HOLDER_RULE, BatchResult
 from jobshift.engine.finalize import Detection, finalize, identity_matches
 from jobshift.engine.first_seen import PreviousJobs
+from jobshift.utils.step_clock import StepClock
 
 AMBIGUOUS_SCHEMA = pl.Schema(
     [("contact_id", pl.String()), ("reason", pl.String()), ("person_keys", pl.List(pl.String()))]
@@ -93,6 +94,17 @@ def _is_in(col: str, values: pl.Series) -> pl.Expr:
     return pl.col(col).is_in(values.implode())
 
 
+def _where(frame: pl.DataFrame, pred: pl.Expr, *cols: str) -> pl.DataFrame:
+    """The columns ``cols`` of the rows of ``frame`` where ``pred`` holds (only those columns are
+    gathered: an eager ``filter`` copies every column of the wide result frames)."""
+    return frame.lazy().filter(pred).select(cols).collect()
+
+
+def _col_where(frame: pl.DataFrame, pred: pl.Expr, col: str) -> pl.Series:
+    """The column ``col`` of the rows of ``frame`` where ``pred`` holds."""
+    return _where(frame, pred, col).get_column(col)
+
+
 def finalize_release(
     ctx: DetectContext,
     result: BatchResult,
@@ -109,15 +121,19 @@ def finalize_release(
     if cache is None or old_result is None or cache.key != key:
         det, new_cache = _full(ctx, result, previous, key)
         return det, new_cache, {"finalize": "full"}
+    stats: dict[str, Any] = {"finalize": "incremental"}
+    clock = StepClock(stats, "finalize_cpu_s")
     cands = result.candidates
     affected = _affected_contacts(cands, old_result.candidates, redo, changed_contacts)
+    clock.lap("affected")
     people = pl.concat(
         [
             redo.alias("person_key"),
-            cands.filter(_is_in("contact_id", affected)).get_column("person_key"),
-            cache.matched.filter(_is_in("contact_id", affected)).get_column("person_key"),
+            _col_where(cands, _is_in("contact_id", affected), "person_key"),
+            _col_where(cache.matched, _is_in("contact_id", affected), "person_key"),
         ]
     ).unique()
+    clock.lap("people")
     # the account families whose hires are finalized again
     hires_new = _roots(ctx, _with_account(result.new_hires, result.profiles), "acc")
     hires_old = _roots(
@@ -126,10 +142,10 @@ def finalize_release(
         "acc",
     )
     # departures matter only where a hire may replace a departed holder
-    holder_roots = hires_new.filter(pl.col("hire_rule") == HOLDER_RULE).get_column("_root").unique()
+    holder_roots = _col_where(hires_new, pl.col("hire_rule") == HOLDER_RULE, "_root").unique()
     contact_roots = ctx.contacts.select("contact_id", "acc_root").drop_nulls()
     was_contact = _roots(
-        ctx, cache.signals.filter(_is_in("contact_id", affected)).select("past_account_id"), "past_account_id"
+        ctx, _where(cache.signals, _is_in("contact_id", affected), "past_account_id"), "past_account_id"
     )
     contact_side = pl.concat(
         [
@@ -150,16 +166,18 @@ def finalize_release(
     # contacts of those families whose cached signal marks them as left: the departures read there
     left_types = list(types_where(contact_update="mark_left"))
     holders = (
-        cache.signals.filter(pl.col("type").is_in(left_types) & pl.col("contact_id").is_not_null())
-        .select("contact_id")
+        _where(
+            cache.signals, pl.col("type").is_in(left_types) & pl.col("contact_id").is_not_null(), "contact_id"
+        )
         .join(contact_roots, on="contact_id", how="inner")
         .filter(_is_in("acc_root", roots) & _is_in("acc_root", holder_roots))
         .get_column("contact_id")
     )
     subset_contacts = pl.concat([affected, holders]).unique()
+    clock.lap("families")
     # the subset: whole candidate lists of those contacts, every hire of those families except the
     # people matched by a contact outside the subset (their decision is the cached one)
-    known_outside = cache.matched.filter(~_is_in("contact_id", subset_contacts)).select("person_key")
+    known_outside = _where(cache.matched, ~_is_in("contact_id", subset_contacts), "person_key")
     sub_cands = cands.filter(_is_in("contact_id", subset_contacts))
     sub_hires = (
         hires_new.filter(_is_in("_root", roots))
@@ -169,16 +187,20 @@ def finalize_release(
     sub_people = pl.concat([sub_cands.get_column("person_key"), sub_hires.get_column("person_key")]).unique()
     sub_prof = result.profiles.filter(_is_in("person_key", sub_people))
     subset = BatchResult(sub_cands, sub_prof, sub_hires, 0)
+    clock.lap("subset")
     det = finalize(ctx, [subset], previous)
-    # reuse every other cached row
-    kept = _roots(ctx, cache.signals, "matched_account_id").filter(
+    clock.lap("finalize")
+    # reuse every other cached row (decided on the two key columns; the wide rows are gathered once)
+    keys = cache.signals.select("contact_id", "matched_account_id").with_row_index("_i")
+    keep = _col_where(
+        _roots(ctx, keys, "matched_account_id"),
         pl.when(pl.col("contact_id").is_null())
         .then(~_is_in("_root", roots))
-        .otherwise(~_is_in("contact_id", subset_contacts))
+        .otherwise(~_is_in("contact_id", subset_contacts)),
+        "_i",
     )
-    signals = pl.concat([kept.select(det.signals.columns), det.signals], how="vertical_relaxed").sort(
-        "signal_id"
-    )
+    clock.lap("kept")
+    signals = _sorted_union(cache.signals, keep, det.signals)
     amb = pl.concat(
         [
             cache.ambiguous.filter(~_is_in("contact_id", subset_contacts)),
@@ -192,13 +214,21 @@ def finalize_release(
         ]
     )
     ambiguous = amb.to_dicts()
+    clock.lap("merge")
     counts = {"candidates": cands.height, "ambiguous": len(ambiguous)}
-    stats = {
-        "finalize": "incremental",
-        "finalized_contacts": subset_contacts.len(),
-        "finalized_hires": sub_hires.height,
-    }
+    stats.update(finalized_contacts=subset_contacts.len(), finalized_hires=sub_hires.height)
     return Detection(signals, ambiguous, counts), FinalCache(key, signals, amb, matched), stats
+
+
+def _sorted_union(cached: pl.DataFrame, keep: pl.Series, new: pl.DataFrame) -> pl.DataFrame:
+    """The rows ``keep`` (indices) of ``cached`` and every row of ``new``, sorted by ``signal_id``; the
+    wide rows are gathered once (not gathered, concatenated, then sorted)."""
+    ids = pl.concat([cached.get_column("signal_id").gather(keep), new.get_column("signal_id")])
+    rows = pl.concat(
+        [keep, pl.int_range(cached.height, cached.height + new.height, eager=True).cast(keep.dtype)]
+    )
+    both = pl.concat([cached, new.select(cached.columns)], how="vertical_relaxed")
+    return both.gather(rows.gather(ids.arg_sort()))
 
 
 def _with_account(hires: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
@@ -221,12 +251,13 @@ def _affected_contacts(
     cols = ["contact_id", "rule"]
     mine = pl.concat(
         [
-            cands.filter(_is_in("person_key", redo)).select(cols),
-            old_cands.filter(_is_in("person_key", redo)).select(cols),
+            _where(cands, _is_in("person_key", redo), *cols),
+            _where(old_cands, _is_in("person_key", redo), *cols),
         ]
     )
-    with_strong = cands.filter(strong).select("contact_id").unique()
-    weak_only = mine.filter(~strong).select("contact_id").join(with_strong, on="contact_id", how="anti")
+    weak = mine.filter(~strong).select("contact_id").unique()
+    with_strong = _where(cands, strong & _is_in("contact_id", weak.get_column("contact_id")), "contact_id")
+    weak_only = weak.join(with_strong, on="contact_id", how="anti")
     return pl.concat(
         [
             changed.alias("contact_id"),

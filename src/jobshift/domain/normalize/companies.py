@@ -84,8 +84,9 @@ def normalize_company_name(raw: str | None) -> str | None:
     if not raw:
         return None
     memo = MEMOS["company"]
-    if raw in memo.known:
-        return memo.known[raw]
+    found, value = memo.lookup(raw)
+    if found:
+        return value
     return memo.note(raw, _normalize_company_name(raw))
 
 

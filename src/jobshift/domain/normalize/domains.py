@@ -64,8 +64,9 @@ def _registrable(host: str) -> str | None:
     """The registrable domain of a host (tldextract). Cached by host: a work email's raw text is one
     person's, its host is shared; earlier runs' results are lent by the ``host`` memo."""
     memo = MEMOS["host"]
-    if host in memo.known:
-        return memo.known[host]
+    found, value = memo.lookup(host)
+    if found:
+        return value
     return memo.note(host, _extract(host))
 
 

@@ -9,8 +9,11 @@ is written to a temporary sibling directory and renamed over the old one, so a r
 the previous state intact (the next run is then incremental against it, which is still exact: the
 state describes the release it was computed from). Only ``jobshift detect --feed ... --incremental``
 reads and writes it. A state of another format version is refused with a logged warning (the run is
-then a full one and writes the state anew); ``norm.arrow`` (format 3) holds the company texts the
-runs normalized, lent to the next run's converter.
+then a full one and writes the state anew); ``norm.arrow`` holds the company texts the runs
+normalized, lent to the next run's converter (format 4: with the run that last used each, to keep the
+memo bounded). A table a release passes on unchanged (the contacts, when no CRM contact changed) is
+hard-linked from the previous state's file instead of written again; the link survives the old
+directory's removal, and a state file is never modified in place.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def load_state(workspace: Path) -> FeedState | None:
         log.warning("feed state %s is unreadable (%s): not used (a full run)", d, exc)
         return None
     final = FinalCache(str(final_key), f["signals"], f["ambiguous"], f["matched"]) if f else None
+    files = {name: str(d / f"{name}.arrow") for name in (*_TABLES, *f)}
     return FeedState(
         str(meta["context_fp"]),
         t["rows"],
@@ -78,7 +82,19 @@ def load_state(workspace: Path) -> FeedState | None:
         BatchResult(t["candidates"], t["profiles"], t["new_hires"], 0),
         final,
         t["norm"] if t["norm"].height else pl.DataFrame(schema=NORM_SCHEMA),
+        files,
     )
+
+
+def _link(src: str | None, dst: Path) -> bool:
+    """Hard-link the state file ``src`` (a table passed on unchanged) as ``dst``; False: write it."""
+    if src is None:
+        return False
+    try:
+        os.link(src, dst)
+    except OSError:  # gone, or another file system
+        return False
+    return True
 
 
 def save_state(workspace: Path, state: FeedState, feed: str) -> Path:
@@ -101,7 +117,8 @@ def save_state(workspace: Path, state: FeedState, feed: str) -> Path:
             signals=state.final.signals, ambiguous=state.final.ambiguous, matched=state.final.matched
         )
     for name, df in tables.items():
-        df.write_ipc(tmp / f"{name}.arrow", compression="uncompressed")
+        if not _link(state.files.get(name), tmp / f"{name}.arrow"):
+            df.write_ipc(tmp / f"{name}.arrow", compression="uncompressed")
     meta = {
         "version": STATE_VERSION,
         "context_fp": state.context_fp,
