@@ -112,21 +112,35 @@ def test_generator_websites_and_emails(tmp_path: Path) -> None:
     _same(values)
 
 
-def test_host_memo_is_filled_as_by_the_python_path() -> None:
-    normalize_domain.cache_clear()
-    _registrable.cache_clear()
-    try:
-        values = ["https://www.shop.example.co.uk/a", "shop.acme.com", "j@b.foo.ck", "x.org"]
-        with warm({"host": {"shop.acme.com": "acme.com"}}) as seen:
-            registrable_domains(pl.Series(values))
-        assert seen["host"] == {
-            "www.shop.example.co.uk": "example.co.uk",
-            "b.foo.ck": "b.foo.ck",
-            "x.org": "x.org",
-        }
-    finally:
+def test_host_memo_is_used_and_filled_as_by_the_python_path() -> None:
+    values = [
+        "https://www.shop.example.co.uk/a",
+        "shop.acme.com",
+        "j@b.foo.ck",
+        "x.org",
+        "j@shop.acme.com",
+        None,
+    ]
+    lent = {"host": {"shop.acme.com": "other.example", "unused.com": "unused.com"}}
+    for convert in (
+        lambda: registrable_domains(pl.Series(values)).to_list(),
+        lambda: list(map(normalize_domain, values)),
+    ):
         normalize_domain.cache_clear()
         _registrable.cache_clear()
+        try:
+            with warm(lent) as seen:
+                got = convert()
+            assert got == ["example.co.uk", "other.example", "b.foo.ck", "x.org", "other.example", None]
+            assert seen["host"] == {
+                "www.shop.example.co.uk": "example.co.uk",
+                "shop.acme.com": "other.example",  # lent, recorded as used
+                "b.foo.ck": "b.foo.ck",
+                "x.org": "x.org",
+            }
+        finally:
+            normalize_domain.cache_clear()
+            _registrable.cache_clear()
 
 
 LINKEDIN = [

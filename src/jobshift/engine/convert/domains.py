@@ -10,10 +10,10 @@ and their ``!`` exceptions) and no punycode label (``xn--``, decoded by tldextra
 is involved; those hosts, and the values that are not plain, go to the Python normalizer once per
 distinct value.
 
-The ``host`` memo (:mod:`jobshift.domain.normalize.memo`): while it records, every host resolved here
-that it does not already know is recorded, as ``normalize_domain`` would, so the memo an incremental
-run stores is unchanged. Its lent results are consulted by the Python path only: they are the
-results of the same function of the host, which this module computes for less than a lookup costs.
+The ``host`` memo (:mod:`jobshift.domain.normalize.memo`) keeps its semantics: while it is open, a host
+it lends a result for takes that result and is recorded as used, every other host resolved here is
+recorded with its result, as ``normalize_domain`` does (one Python pass over the distinct hosts, only
+while the memo is open: an incremental release), so the memo an incremental run stores is unchanged.
 """
 
 from __future__ import annotations
@@ -89,10 +89,14 @@ def _registrable_hosts(hosts: pl.Series) -> pl.Series:
     df = df.select("h", "odd", pl.when(domain.str.len_bytes() > 0).then(whole.str.reverse()).alias("out"))
     slow = df.filter("odd")["h"].to_list()
     memo = MEMOS["host"]
-    if memo.seen is not None:
-        fast_rows = df.filter(~pl.col("odd"))
-        pairs = zip(fast_rows["h"].to_list(), fast_rows["out"].to_list(), strict=True)
-        memo.seen.update((h, d) for h, d in pairs if h not in memo.known)
+    if memo.seen is not None:  # as ``_registrable``: a lent result is used (and recorded), others noted
+        hosts_, outs = df["h"].to_list(), df["out"].to_list()
+        known = memo.known
+        pairs = {h: known.get(h, d) for h, d, o in zip(hosts_, outs, df["odd"], strict=True) if not o}
+        memo.seen.update(pairs)
+        if known:
+            lent = pl.Series([pairs.get(h, d) for h, d in zip(hosts_, outs, strict=True)], dtype=pl.String)
+            df = df.with_columns(lent.alias("out"))
     if not slow:
         return df["out"]
     table = pl.DataFrame(
