@@ -3,7 +3,7 @@
 Usage: PYTHONPATH=src .venv/bin/python benchmarks/bench_scale.py --crm /work/bench/d1m --profiles 1e7
        [--partition-size 250000] [--executor dask|local] [--workers 2] [--format jsonl|parquet]
        [--tracked-share 0.1] [--hire-share 0.01] [--same-name-share 0.02] [--scratch /tmp/jobshift-scale]
-       [--tracked-partitions K] [--shards S] [--gen-only N]
+       [--tracked-partitions K] [--shards S] [--gen-only N] [--as-of YYYY-MM-DD]
 
 The CRM (tracked contacts, accounts) is the SQLite workspace ``--crm`` (benchmarks/bench_detect_data.py's
 1M × 1M; copied once into the scratch directory, never written). The feed is generated partition by
@@ -48,7 +48,7 @@ def _load() -> list[str]:
         return fh.read().split()[:3]
 
 
-def _context(crm: Path, scratch: Path) -> tuple[Any, float, int]:
+def _context(crm: Path, scratch: Path, as_of: str | None = None) -> tuple[Any, float, int]:
     from jobshift.services.detect.detecting import build_context, default_tracked_set
     from jobshift.services.workspace import Workspace
 
@@ -64,6 +64,13 @@ def _context(crm: Path, scratch: Path) -> tuple[Any, float, int]:
             ctx = build_context(conn, ws.config, default_tracked_set(conn), None)
     finally:
         ws.close()
+    if (
+        as_of is not None
+    ):  # the run date is part of every signal (evidence ages, too_old): pin it to compare digests
+        import dataclasses
+        from datetime import date
+
+        ctx.settings = dataclasses.replace(ctx.settings, run_date=date.fromisoformat(as_of))
     return ctx, round(time.perf_counter() - t0, 1), len(pickle.dumps(ctx, protocol=5))
 
 
@@ -113,6 +120,15 @@ def _phase_peaks(series: list[tuple[float, dict[str, float]]], cut: float) -> di
     return out
 
 
+def _progress(i: int, loads: list[list[str]], sampler: RssSampler) -> None:
+    """Every 10th partition: the load average, and a progress line with the peaks so far (stdout, so a
+    run stopped before its end still shows its streaming peaks)."""
+    if i % 10 == 9:
+        loads.append(_load())
+        line = {"partitions_done": i + 1, "utc": time.strftime("%H:%M:%S", time.gmtime()), "load": loads[-1]}
+        print(json.dumps({**line, "sampled_peaks_mb": sampler.peaks}), flush=True)
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """One measured streaming run (see the module docstring)."""
     marks: dict[str, dict[str, float]] = {}
@@ -139,10 +155,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "same_name_share": args.same_name_share,
         "started_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
         "load_avg_before": _load(),
+        "as_of": args.as_of,
     }
     if args.gen_only:
         return {**r, **gen_only(gen, args.gen_only, args.scratch, suffix)}
-    ctx, ctx_s, ctx_bytes = _context(args.crm, args.scratch)
+    ctx, ctx_s, ctx_bytes = _context(args.crm, args.scratch, args.as_of)
     marks["context_built"] = _rss_now()
     r.update(context_s=ctx_s, context_pickled_mb=round(ctx_bytes / 2**20, 1))
     n_parts = -(-args.profiles // args.partition_size)
@@ -167,7 +184,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             args.scratch,
             client=client,
             suffix=suffix,
-            on_partition=lambda i: loads.append(_load()) if i % 10 == 9 else None,
+            on_partition=lambda i: _progress(i, loads, sampler),
             tracked_partitions=args.tracked_partitions or None,
             shards=args.shards or None,
         )
@@ -203,6 +220,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         signals=res.signals,
         digest=res.digest,
         shards=res.shards,
+        shard_counts=res.shard_counts,
         tracked_partitions=args.tracked_partitions,
         profiles_per_s=round(res.rows / wall),
         profiles_per_s_per_core=round(res.rows / wall / cores),
@@ -231,6 +249,9 @@ def main() -> None:
     ap.add_argument("--gen-only", type=int, default=0)
     ap.add_argument("--tracked-partitions", type=int, default=0)
     ap.add_argument("--shards", type=int, default=0)
+    ap.add_argument(
+        "--as-of", default=None, help="run date YYYY-MM-DD (default: today; it is in every signal)"
+    )
     args = ap.parse_args()
     args.profiles = int(args.profiles)
     r = run(args)

@@ -3,7 +3,7 @@
 Kept apart from the command-line driver so tests/test_scale_stream.py can run it on small data and compare
 its signals with the ordinary ``jobshift detect --feed`` over the same files. Each partition is written by
 :class:`jobshift.synth.bulk_feed.BulkFeed` into a scratch directory, detected by the very task a feed run
-uses (:func:`jobshift.engine.feed_spill.detect_partition_to_dir`: its results go to ``--results-dir``
+uses (:func:`jobshift.engine.feed_shards.detect_partition_to_buckets`: its results go to ``--results-dir``
 Parquet files), and deleted as soon as its task is done, so the feed on disk is at most a few partitions
 whatever its total size. The finalize is the sharded one of ``jobshift detect --feed --results-dir``
 (:func:`jobshift.services.detect.feed_sharded.task_setup` and
@@ -31,8 +31,13 @@ import psutil
 
 from jobshift.engine.context import DetectContext
 from jobshift.engine.feed import PartitionFn
-from jobshift.engine.feed_shards import ShardedDetection, finalize_sharded, local_map
-from jobshift.engine.feed_spill import detect_partition_to_dir
+from jobshift.engine.feed_shards import (
+    ShardedDetection,
+    detect_partition_to_buckets,
+    finalize_sharded,
+    local_map,
+    shards_for,
+)
 from jobshift.engine.finalize import Detection
 from jobshift.services.detect.feed_sharded import task_setup
 from jobshift.synth.bulk_feed import BulkFeed
@@ -127,6 +132,7 @@ class StreamRun:
     signals: int = 0
     digest: str = ""
     shards: int = 0
+    shard_counts: dict[str, int] = field(default_factory=dict)
     rows: int = 0
     bad: int = 0
     gen_s: float = 0.0
@@ -185,19 +191,21 @@ def stream_feed(
         if on_partition is not None:
             on_partition(i)
 
+    n = shards or shards_for(n_parts * gen.partition_size)
     with task_setup(ctx, str(results), tracked_partitions) as (task_ctx, slices, partition_fn):
         if client is None:
             for i in range(n_parts):
                 path = produce(i)
-                done(i, path, detect_partition_to_dir(task_ctx, path, str(results), i, partition_fn))
+                done(i, path, detect_partition_to_buckets(task_ctx, path, str(results), i, n, partition_fn))
             mapper = local_map
         else:
-            mapper = _stream_dask(client, task_ctx, n_parts, produce, done, str(results), partition_fn)
+            mapper = _stream_dask(client, task_ctx, n_parts, n, produce, done, str(results), partition_fn)
         run.detect_s = time.perf_counter() - t_start
         run.results_bytes = sum(f.stat().st_size for f in results.rglob("*.parquet"))
         t0 = time.perf_counter()
-        sharded = finalize_sharded(ctx, task_ctx, str(results), n_parts, None, shards, slices, mapper)
+        sharded = finalize_sharded(ctx, task_ctx, str(results), n_parts, None, slices, mapper)
         run.shards = sharded.contact_shards
+        run.shard_counts = dict(sharded.counts)
         run.signals, run.digest = signal_digest(sharded)
         if collect:
             run.detection = sharded.to_detection()
@@ -223,6 +231,7 @@ def _stream_dask(
     client: Any,
     ctx: DetectContext,
     n_parts: int,
+    shards: int,
     produce: Callable[[int], str],
     done: Callable[[int, str, tuple[int, int]], None],
     results: str,
@@ -242,11 +251,12 @@ def _stream_dask(
         while nxt < n_parts and len(pending) < ahead:
             path = produce(nxt)
             fut = client.submit(
-                detect_partition_to_dir,
+                detect_partition_to_buckets,
                 ctx_f,
                 path,
                 results,
                 nxt,
+                shards,
                 partition_fn,
                 key=f"scale-part-{nxt}-{id(ctx_f)}",
                 retries=2,

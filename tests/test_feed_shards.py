@@ -5,7 +5,10 @@ earlier observations (``previous``) included."""
 
 from __future__ import annotations
 
+import io
+import shutil
 from collections.abc import Iterator, Mapping
+from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +17,20 @@ import pytest
 
 from feed_kit import build_edge_case_feed, by_signal_id, local_cluster_client
 from jobshift.engine.context import DetectContext
-from jobshift.engine.feed_shards import shards_for, write_winners
+from jobshift.engine.feed_shards import (
+    bucket_count_of,
+    detect_partition_to_buckets,
+    estimated_profiles,
+    part_file,
+    shard_of,
+    shards_for,
+    shards_for_feed,
+)
 from jobshift.engine.finalize import Detection
 from jobshift.engine.first_seen import PREVIOUS_SCHEMA
 from jobshift.services.detect.detecting_feed import run_feed
 from jobshift.services.detect.feed_sharded import run_feed_sharded
+from jobshift.utils.parquet_buckets import bucket_sizes, read_bucket
 
 
 def previous(newest: Mapping[str, str]) -> pl.DataFrame:
@@ -84,7 +96,7 @@ def test_shards_give_finalizes_signals(
 
 def test_missing_partition_results_are_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        write_winners(str(tmp_path), 2)
+        bucket_count_of(str(tmp_path), 2)
 
 
 @pytest.fixture(scope="module")
@@ -133,11 +145,115 @@ def test_an_empty_partition_bad_rows_and_empty_shards(
     assert nothing.to_detection().signals.height == 0
 
 
-def test_default_shard_count_follows_the_result_size(
+def test_default_shard_count_follows_the_feed_size(
     data: tuple[Path, DetectContext, list[str]], reference: Detection, tmp_path: Path
 ) -> None:
     _, ctx, paths = data
     done, _ = run_feed_sharded(ctx, paths, str(tmp_path), previous=previous)
-    assert done.contact_shards == 1  # a few hundred KB of results
+    assert done.contact_shards == 1  # a few thousand profiles
     _same(done.to_detection(), reference)
-    assert shards_for(str(tmp_path), len(paths), shard_bytes=10_000) > 5
+    assert shards_for_feed(paths, profiles_per_shard=500) > 3
+    assert [shards_for(p, 2_500_000) for p in (1, 10_000_000, 100_000_000)] == [1, 4, 40]
+
+
+def _cli_signals(
+    data: tuple[Path, DetectContext, list[str]], tmp_path: Path, name: str, *extra: str
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """``jobshift detect --feed ... --json`` on a fresh copy of the workspace: the stored signals
+    (every column the run writes, by signal id) and the printed summary."""
+    import json
+
+    from jobshift.cli.main import main
+    from jobshift.services.workspace import Workspace
+    from jobshift.store.signals import ROW_COLUMNS
+
+    d, _, paths = data
+    ws_dir = tmp_path / name
+    shutil.copytree(d / "ws", ws_dir)
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["-w", str(ws_dir), "detect", "--feed", ",".join(paths), "--json", *extra]) == 0
+    ws = Workspace.open(ws_dir)
+    try:
+        with ws.store.connect() as conn:
+            cols = ", ".join(ROW_COLUMNS)
+            rows = conn.exec_driver_sql(f"SELECT {cols} FROM signals").fetchall()
+    finally:
+        ws.close()
+    stored = pl.DataFrame(rows, schema=list(ROW_COLUMNS), orient="row", infer_schema_length=None)
+    summary = json.loads(buf.getvalue())
+    return stored.sort("signal_id"), summary
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ("--shards", "1"),
+        ("--shards", "4", "--tracked-partitions", "3"),
+        ("--shards", "6", "--executor", "dask-local", "--workers", "2"),
+        ("--tracked-partitions", "2", "--executor", "dask-local", "--workers", "2"),
+    ],
+)
+def test_cli_results_dir_stores_the_reference_signals(
+    data: tuple[Path, DetectContext, list[str]], tmp_path: Path, extra: tuple[str, ...]
+) -> None:
+    """The command itself (store read, ``previous`` from the store, signals upserted): the sharded
+    finalize stores the rows and counts of the plain in-memory feed run, ambiguity lists included."""
+    ref, ref_summary = _cli_signals(data, tmp_path, "ref")
+    got, summary = _cli_signals(data, tmp_path, "sharded", "--results-dir", str(tmp_path / "res"), *extra)
+    assert ref.height > 50 and ref_summary["ambiguous"] > 0
+    assert got.equals(ref)
+    for k in ("by_type", "by_status", "ambiguous", "ambiguous_examples", "observations"):
+        assert summary[k] == ref_summary[k], k
+    assert not list((tmp_path / "res").glob("run-*")), "the run's files are removed"
+
+
+def test_cli_shards_needs_results_dir(data: tuple[Path, DetectContext, list[str]], tmp_path: Path) -> None:
+    from jobshift.cli.main import main
+
+    d, _, paths = data
+    shutil.copytree(d / "ws", tmp_path / "ws")
+    assert main(["-w", str(tmp_path / "ws"), "detect", "--feed", paths[0], "--shards", "2"]) == 2
+
+
+def test_each_shard_reads_only_its_bucket(
+    data: tuple[Path, DetectContext, list[str]], reference: Detection, tmp_path: Path
+) -> None:
+    """Partition results are written in one row group per shard: the shards split the candidates and
+    new hires between them (none reads another's rows), and a bucket file holds exactly its rows."""
+    _, ctx, paths = data
+    done, _ = run_feed_sharded(ctx, paths, str(tmp_path), previous=previous, shards=5)
+    _same(done.to_detection(), reference)
+    assert done.counts["largest_shard_candidates"] < done.counts["candidates"]
+    f = part_file(str(tmp_path), 0, "candidates")
+    whole = pl.read_parquet(f)
+    sizes = bucket_sizes(f)
+    assert len(sizes) == 5 and sum(sizes) == whole.height and max(sizes) < whole.height
+    for b in range(5):
+        mine = read_bucket(f, b)
+        assert mine.height == sizes[b]
+        assert mine.select(shard_of("contact_id", 5).unique()).to_series().to_list() in ([b], [])
+    hires = bucket_sizes(part_file(str(tmp_path), 0, "new_hires"))
+    assert sum(hires) > 0 and max(hires) < sum(hires)
+
+
+def test_partitions_written_with_other_bucket_counts_are_an_error(
+    data: tuple[Path, DetectContext, list[str]], tmp_path: Path
+) -> None:
+    _, ctx, paths = data
+    res = str(tmp_path)
+    detect_partition_to_buckets(ctx, paths[0], res, 0, 3)
+    detect_partition_to_buckets(ctx, paths[1], res, 1, 4)
+    assert bucket_count_of(res, 1) == 3
+    with pytest.raises(ValueError, match="different bucket counts"):
+        bucket_count_of(res, 2)
+
+
+def test_profiles_are_estimated_from_the_feed_files(tmp_path: Path) -> None:
+    rows = [{"id": str(i), "first_name": "Ann", "last_name": "Lee"} for i in range(4_000)]
+    pl.DataFrame(rows).write_parquet(tmp_path / "a.parquet")
+    (tmp_path / "b.jsonl").write_bytes(b"x" * 750 * 300)
+    (tmp_path / "c.jsonl.gz").write_bytes(b"x" * 150 * 100)
+    paths = [str(tmp_path / n) for n in ("a.parquet", "b.jsonl", "c.jsonl.gz")]
+    assert estimated_profiles(paths) == 4_000 + 300 + 100
+    assert shards_for_feed(paths, profiles_per_shard=1_000) == 5

@@ -69,6 +69,15 @@ def register(app: typer.Typer, state: State) -> None:
                 "workers read from files (default: from [detection] worker_memory_mb; unset: whole)",
             ),
         ] = None,
+        shards: Annotated[
+            int | None,
+            typer.Option(
+                "--shards",
+                min=1,
+                help="with --feed --results-dir: finalize in S shards (default: one per 2.5M feed "
+                "profiles, estimated from the feed files)",
+            ),
+        ] = None,
         as_of: Annotated[
             str | None,
             typer.Option(
@@ -96,6 +105,8 @@ def register(app: typer.Typer, state: State) -> None:
             raise UsageError("--incremental needs --feed (it compares feed releases)")
         if tracked_partitions is not None and (feed is None or incremental):
             raise UsageError("--tracked-partitions needs --feed (and a full run, not --incremental)")
+        if shards is not None and (feed is None or results_dir is None or incremental):
+            raise UsageError("--shards needs --feed and --results-dir (and a full run, not --incremental)")
         if feed is None and executor != "local":
             raise UsageError(f"--executor {executor} needs --feed (the store mode runs locally)")
         ws = Workspace.open(state.workspace)
@@ -113,6 +124,7 @@ def register(app: typer.Typer, state: State) -> None:
                     incremental=incremental,
                     results_dir=results_dir,
                     tracked_partitions=tracked_partitions,
+                    shards=shards,
                 )
             else:
                 summary = detecting.detect(ws, tier=tier, run_date=run_date)

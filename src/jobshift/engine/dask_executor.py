@@ -28,7 +28,7 @@ from jobshift.engine.feed import (
     prune,
     seen_keys,
 )
-from jobshift.engine.feed_shards import Mapper
+from jobshift.engine.feed_shards import Mapper, detect_partition_to_buckets
 from jobshift.engine.feed_spill import detect_partition_to_dir, merge_partition_dirs
 from jobshift.errors import UsageError
 
@@ -98,8 +98,11 @@ class DaskExecutor:
             if cluster is not None:
                 cluster.close()
 
-    def detect_feed_sharded(self, ctx: DetectContext, paths: list[str], finish: Callable[[Mapper], T]) -> T:
-        """Partition results written to ``results_dir`` by the workers, then ``finish`` (a sharded
+    def detect_feed_sharded(
+        self, ctx: DetectContext, paths: list[str], shards: int, finish: Callable[[Mapper], T]
+    ) -> T:
+        """Partition results written to ``results_dir`` by the workers in ``shards`` buckets
+        (:func:`~jobshift.engine.feed_shards.detect_partition_to_buckets`), then ``finish`` (a sharded
         finalize, :mod:`jobshift.engine.feed_shards`) given a mapper that runs its shard tasks on the
         same cluster; nothing but counts comes back to this process."""
         if self.results_dir is None:
@@ -108,7 +111,7 @@ class DaskExecutor:
         try:
             ctx_f = client.scatter(ctx, broadcast=True, hash=False)
             run = uuid.uuid4().hex[:12]
-            self._spill(client, ctx_f, paths, run, self.results_dir)
+            self._spill(client, ctx_f, paths, run, self.results_dir, shards)
             return finish(dask_mapper(client, run, {id(ctx): ctx_f}))
         finally:
             if client is not self.client:
@@ -162,14 +165,18 @@ class DaskExecutor:
         self._spill(client, ctx_f, paths, run, results_dir)
         return merge_partition_dirs(results_dir, len(paths))
 
-    def _spill(self, client: Any, ctx_f: Any, paths: list[str], run: str, results_dir: str) -> None:
+    def _spill(
+        self, client: Any, ctx_f: Any, paths: list[str], run: str, results_dir: str, shards: int | None = None
+    ) -> None:
+        """One task per feed file writing its results to ``results_dir`` (in ``shards`` buckets when
+        given); only row counts come back."""
         tasks = [
             client.submit(
-                detect_partition_to_dir,
-                ctx_f,
-                p,
-                results_dir,
-                i,
+                *(
+                    (detect_partition_to_dir, ctx_f, p, results_dir, i)
+                    if shards is None
+                    else (detect_partition_to_buckets, ctx_f, p, results_dir, i, shards)
+                ),
                 self.partition_fn,
                 key=f"jobshift-spill-{run}-{i}",
                 retries=2,

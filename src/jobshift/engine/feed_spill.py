@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -35,6 +36,18 @@ def part_dir(results_dir: str, index: int) -> Path:
     return Path(results_dir) / f"part-{index:05d}"
 
 
+def write_part_dir(results_dir: str, index: int, write: Callable[[Path], None]) -> None:
+    """Partition ``index``'s directory written by ``write`` (given a temporary directory, renamed into
+    place when it returns: a retried task never leaves half a partition behind)."""
+    final = part_dir(results_dir, index)
+    tmp = final.with_name(f"{final.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    write(tmp)
+    shutil.rmtree(final, ignore_errors=True)
+    tmp.rename(final)
+
+
 def detect_partition_to_dir(
     ctx: DetectContext,
     path: str,
@@ -45,20 +58,18 @@ def detect_partition_to_dir(
     """Detect one partition (``partition_fn``) and write its results under ``results_dir``; returns
     (rows read, bad rows)."""
     part = partition_fn(ctx, path)
-    final = part_dir(results_dir, index)
-    tmp = final.with_name(f"{final.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     frames = {
         "candidates": part.result.candidates,
         "profiles": part.result.profiles,
         "new_hires": part.result.new_hires,
         "keys": part.keys,
     }
-    for name, df in frames.items():
-        df.write_parquet(tmp / f"{name}.parquet", statistics=False)
-    shutil.rmtree(final, ignore_errors=True)
-    tmp.rename(final)
+
+    def write(tmp: Path) -> None:
+        for name, df in frames.items():
+            df.write_parquet(tmp / f"{name}.parquet", statistics=False)
+
+    write_part_dir(results_dir, index, write)
     return part.rows, part.bad
 
 

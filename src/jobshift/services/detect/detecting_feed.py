@@ -137,6 +137,7 @@ def detect_feed(
     incremental: bool = False,
     results_dir: str | None = None,
     tracked_partitions: int | None = None,
+    shards: int | None = None,
 ) -> DetectSummary:
     """``jobshift detect --feed``: detect over the feed files and upsert the signals (one transaction).
 
@@ -147,7 +148,9 @@ def detect_feed(
     directory below it (removed at the end) and are merged from there (bounded memory; on a cluster it
     must be a filesystem the workers and this process share). ``tracked_partitions``: split the tracked
     set into that many hash slices read by the workers from files; unset, ``[detection]
-    worker_memory_mb`` decides (:func:`jobshift.engine.tracked_slices.slices_for_budget`).
+    worker_memory_mb`` decides (:func:`jobshift.engine.tracked_slices.slices_for_budget`). ``shards``
+    (with ``results_dir``): the sharded finalize's shard count (default: from the feed's size,
+    :func:`jobshift.engine.feed_shards.shards_for_feed`).
     """
     paths = feed_partitions(feed)
     if incremental and executor != "local":
@@ -168,7 +171,16 @@ def detect_feed(
             if results_dir is not None:
                 # one directory per run: a retried or concurrent run never reads another run's files
                 run_dir = str(Path(results_dir) / f"run-{uuid.uuid4().hex[:12]}")
-                sharded = (run_dir, executor, scheduler, workers, client, previous, tracked_partitions)
+                sharded = (
+                    run_dir,
+                    executor,
+                    scheduler,
+                    workers,
+                    client,
+                    previous,
+                    tracked_partitions,
+                    shards,
+                )
                 try:
                     done, n_rows = _run_sharded(ctx, paths, *sharded)
                     conn.close()  # the store's read connection ends before the write transaction
@@ -215,11 +227,12 @@ def _run_sharded(
     client: object,
     previous: PreviousJobs | None,
     tracked_partitions: int | None,
+    shards: int | None,
 ) -> tuple[ShardedDetection, int]:
     """``--results-dir``: results, signals and ambiguity lists in files below ``run_dir``
     (:mod:`jobshift.services.detect.feed_sharded`); the caller streams them into the store."""
     if executor not in EXECUTORS:
         raise UsageError(f"--executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
     return run_feed_sharded(
-        ctx, paths, run_dir, executor, scheduler, workers, client, previous, tracked_partitions
+        ctx, paths, run_dir, executor, scheduler, workers, client, previous, tracked_partitions, shards
     )

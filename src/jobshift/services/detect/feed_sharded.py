@@ -26,11 +26,12 @@ from jobshift.engine.feed import PartitionFn, detect_partition
 from jobshift.engine.feed_shards import (
     Mapper,
     ShardedDetection,
+    detect_partition_to_buckets,
     finalize_sharded,
     iter_signal_files,
     local_map,
+    shards_for_feed,
 )
-from jobshift.engine.feed_spill import detect_partition_to_dir
 from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.tracked_slices import TrackedSlices, shell_context, sliced_partition_fn, write_slices
 from jobshift.errors import UsageError
@@ -72,7 +73,7 @@ def task_setup(
     """(context the tasks get, slices or None, partition task); slices live while the run does.
 
     A caller that feeds the partitions itself (benchmarks/scale_stream.py) runs each one with the
-    partition task and ``detect_partition_to_dir``, then :func:`finalize_sharded` inside this block."""
+    partition task and ``detect_partition_to_buckets``, then :func:`finalize_sharded` inside this block."""
     if not tracked_partitions:
         yield ctx, None, detect_partition
         return
@@ -93,25 +94,25 @@ def run_feed_sharded(
     tracked_partitions: int | None = None,
     shards: int | None = None,
 ) -> tuple[ShardedDetection, int]:
-    """Detect over the feed files, finalize in ``shards`` shards (default: from the size of the
-    partition results, :func:`~jobshift.engine.feed_shards.shards_for`); returns where the signals are
-    and the profiles read. ``results_dir`` must be shared with the workers."""
+    """Detect over the feed files, finalize in ``shards`` shards (default: from the feed's expected
+    profiles, :func:`~jobshift.engine.feed_shards.shards_for_feed`); returns where the signals are and
+    the profiles read. ``results_dir`` must be shared with the workers."""
     Path(results_dir).mkdir(parents=True, exist_ok=True)
-    n = shards
+    n = shards or shards_for_feed(paths)
     with task_setup(ctx, results_dir, tracked_partitions) as (task_ctx, slices, partition_fn):
         if executor == "local":
             counts = [
-                detect_partition_to_dir(task_ctx, p, results_dir, i, partition_fn)
+                detect_partition_to_buckets(task_ctx, p, results_dir, i, n, partition_fn)
                 for i, p in enumerate(paths)
             ]
-            done = finalize_sharded(ctx, task_ctx, results_dir, len(paths), previous, n, slices, local_map)
+            done = finalize_sharded(ctx, task_ctx, results_dir, len(paths), previous, slices, local_map)
             return done, sum(r for r, _ in counts)
         ex = feed_dask_executor(executor, scheduler, workers, client, results_dir, partition_fn)
 
         def finish(mapper: Mapper) -> ShardedDetection:
-            return finalize_sharded(ctx, task_ctx, results_dir, len(paths), previous, n, slices, mapper)
+            return finalize_sharded(ctx, task_ctx, results_dir, len(paths), previous, slices, mapper)
 
-        done = ex.detect_feed_sharded(task_ctx, paths, finish)
+        done = ex.detect_feed_sharded(task_ctx, paths, n, finish)
         return done, ex.stats.get("rows", 0)
 
 
