@@ -8,9 +8,11 @@ per object entry (:func:`experience_entries`) holding the same values as the
 
 How: the company and title strings are cleaned (``s()``: NUL removed, stripped of exactly the characters
 Python's ``str.strip()`` removes) and JSON-escaped (exactly as ``orjson`` escapes) with polars string
-expressions once per distinct raw company and title (joined back); the normalizers
-that are Python functions run once per *distinct* value (``normalize_domain`` of websites,
-``li_company`` of LinkedIn pages, ``str.lower`` of non-ASCII names,
+expressions once per distinct raw company and title (joined back); websites' registrable domains are
+:func:`~jobshift.engine.convert.domains.registrable_domains` expressions; the normalizers
+that are Python functions run once per *distinct* value (``li_company`` of LinkedIn pages that are not
+already clean, :func:`linkedin_companies`,
+``str.lower`` of non-ASCII names,
 :func:`~jobshift.domain.profile_parts.pdate` of dates) and are joined back. The per-entry and
 per-profile texts are assembled with polars string expressions. Every value of a parsed row is
 reproduced exactly (``tests/test_vector_experience.py`` compares every character's cleaning and
@@ -27,8 +29,8 @@ from typing import Any, Final
 import polars as pl
 import pyarrow as pa
 
-from jobshift.domain.normalize import normalize_domain
 from jobshift.domain.profile_parts import li_company, pdate
+from jobshift.engine.convert.domains import registrable_domains
 
 _STR = pa.string()
 EXPERIENCE_ENTRY_TYPE: Final = pa.struct(
@@ -257,6 +259,23 @@ def _by_distinct(values: pl.Series, fn: Callable[[Any], str | None]) -> pl.Serie
     return values.to_frame("v").join(table, on="v", how="left", maintain_order="left")["out"]
 
 
+SIMPLE_COMPANY: Final = r"^(?:https?://)?(?:www\.)?linkedin\.com/(?:company|school|showcase)/([a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)/?$"
+"""A company page URL that is already clean: ``li_company`` keeps its slug as it is."""
+
+
+def linkedin_companies(values: pl.Series) -> pl.Series:
+    """:func:`~jobshift.domain.profile_parts.li_company` of each value (nulls stay null): clean URLs
+    (:data:`SIMPLE_COMPANY`) by expression, the others by the function once per distinct value."""
+    df = (
+        values.cast(pl.String)
+        .to_frame("v")
+        .with_columns(pl.col("v").str.extract(SIMPLE_COMPANY, 1).alias("slug"))
+    )
+    slow = _by_distinct(df.select(pl.when(pl.col("slug").is_null()).then(pl.col("v")))["v"], li_company)
+    out = pl.when(pl.col("slug").is_not_null()).then(pl.lit("linkedin.com/company/") + pl.col("slug"))
+    return df.select(out.otherwise(slow).alias(values.name)).to_series()
+
+
 def _field(col: str, *path: str) -> pl.Expr:
     """A nested struct field of ``col`` (null where any level is null)."""
     expr = pl.col(col)
@@ -278,8 +297,8 @@ def _companies(frame: pl.DataFrame) -> pl.DataFrame:
     )
     non_ascii = frame.select(pl.when(pl.col("c_name").str.contains(r"[^\x00-\x7f]")).then(pl.col("c_name")))
     frame = frame.with_columns(
-        _by_distinct(frame["c_website"], normalize_domain).alias("c_domain"),
-        _by_distinct(frame["_cl_clean"], li_company).alias("c_linkedin"),
+        registrable_domains(frame["c_website"]).alias("c_domain"),
+        linkedin_companies(frame["_cl_clean"]).alias("c_linkedin"),
         # Python's lower-casing where Unicode case rules apply, the same ASCII one elsewhere
         _by_distinct(non_ascii.to_series(), str.lower).alias("c_name_lower"),
     )

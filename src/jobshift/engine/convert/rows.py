@@ -1,8 +1,8 @@
 """The observation values of parsed rows, vectorized (``profiles._convert`` over columns).
 
-Experience entries come from :mod:`.experience`, the current job from :mod:`.current_job`. Normalizers
-that are not expressions (LinkedIn
-keys, domains, partial dates, ``str.lower``) run once per distinct value.
+Experience entries come from :mod:`.experience`, the current job from :mod:`.current_job`. Domains are
+:mod:`.domains`' expressions; normalizers that are not expressions (LinkedIn keys, partial dates,
+``str.lower``) run once per distinct value.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from typing import Any
 
 import polars as pl
 
-from jobshift.domain.normalize import normalize_domain
-from jobshift.domain.profile_parts import _SIMPLE_PERSON, li_company, linkedin_person, pdate
-from jobshift.domain.profiles import _email_company_domain, _verified
+from jobshift.domain.profile_parts import _SIMPLE_PERSON, linkedin_person, pdate
+from jobshift.domain.profiles import _verified
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.convert.current_job import current_jobs, email_domain_kept, first_company
+from jobshift.engine.convert.domains import company_email_domains, registrable_domains
 from jobshift.engine.convert.emails import SIMPLE_EMAIL, email_columns, email_table, normalized
-from jobshift.engine.convert.experience import experience_entries, experience_json
+from jobshift.engine.convert.experience import experience_entries, experience_json, linkedin_companies
 from jobshift.engine.convert.parse import STRING_FIELDS
 from jobshift.engine.convert.values import by_distinct, clean, truthy
 
@@ -50,8 +50,8 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
             fast=SIMPLE_PERSON,
             fast_out=pl.lit("linkedin.com/in/") + pl.col("v").str.extract(SIMPLE_PERSON, 1),
         ).alias("linkedin_norm"),
-        _map(df, "c_job_company_website", normalize_domain).alias("domain0"),
-        _map(df, "c_job_company_linkedin_url", li_company).alias("li"),
+        registrable_domains(df["c_job_company_website"]).alias("domain0"),
+        linkedin_companies(df["c_job_company_linkedin_url"]).alias("li"),
         _map(df, "c_job_company_name", _lower, fast=ASCII, fast_out=pl.col("v").str.to_lowercase()).alias(
             "name_lower"
         ),
@@ -65,11 +65,7 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
         .then(pl.lit("a@") + pl.col("work_norm").str.split("@").list.last())
         .otherwise(pl.col("work_norm"))
     )
-    df = df.with_columns(
-        by_distinct(df.select(host_key).to_series(), lambda v: _email_company_domain(v, [], None)).alias(
-            "email_domain"
-        )
-    )
+    df = df.with_columns(company_email_domains(df.select(host_key).to_series()).alias("email_domain"))
     df = df.hstack(email_columns(df))
     entries = experience_entries(df["experience"])
     df = df.with_columns(
