@@ -11,6 +11,7 @@ import orjson
 import polars as pl
 import pytest
 
+from jobshift.engine.convert.parse import STRING_FIELDS
 from jobshift.synth.generate import generate
 from vector_convert_kit import check_lines, check_parquet, dumps
 
@@ -88,25 +89,7 @@ DATES = [
 
 def _odd_records() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    fields = [
-        "id",
-        "observed_at",
-        "full_name",
-        "first_name",
-        "last_name",
-        "linkedin_url",
-        "work_email",
-        "job_title",
-        "job_company_name",
-        "job_company_website",
-        "job_company_linkedin_url",
-        "job_start_date",
-        "job_last_verified",
-        "location_country",
-        "location_region",
-        "personal_emails",
-        "emails",
-    ]
+    fields = [*STRING_FIELDS, "personal_emails", "emails"]
     for f in fields:
         for v in ODD_VALUES:
             out.append({**BASE, f: v})
