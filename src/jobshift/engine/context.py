@@ -87,6 +87,19 @@ def key_hash(col: str) -> pl.Expr:
     return pl.col(col).hash(_HASH_SEED).alias("h")
 
 
+CACHE_MAX_ENTRIES = 200_000
+"""The most entries each per-value cache of a context holds (titles, first names, names, title pairs,
+resolved company keys); a full cache starts again empty. Caches only save work, so results never depend
+on this; it bounds a long-lived worker's memory by the tracked set instead of by the feed it has seen."""
+
+
+def _room(cache: dict[Any, Any]) -> dict[Any, Any]:
+    """``cache``, emptied first when it holds :data:`CACHE_MAX_ENTRIES` entries."""
+    if len(cache) >= CACHE_MAX_ENTRIES:
+        cache.clear()
+    return cache
+
+
 @dataclass
 class DetectContext:
     """Shared inputs and caches of a detection run."""
@@ -259,6 +272,8 @@ class DetectContext:
     def _canon_series(self, s: pl.Series) -> pl.Series:
         cache = self._first_cache
         uniq = s.unique().to_list()
+        if len(cache) + len(uniq) > CACHE_MAX_ENTRIES:
+            cache.clear()
         for v in uniq:
             if v not in cache:
                 pn = parse_person_name(first=v, last="x") if v else None
@@ -269,6 +284,7 @@ class DetectContext:
     def _person(self, first: str | None, last: str | None, full: str | None = None) -> PersonName | None:
         key = (first or "", last or "", "" if (first or last) else (full or ""))
         if key not in self._name_cache:
+            _room(self._name_cache)
             if first or last:
                 self._name_cache[key] = parse_person_name(first=first, last=last)
             else:
@@ -395,7 +411,10 @@ class DetectContext:
                 new_only = new.join(cur, on=on, how="anti", nulls_equal=True)
             else:
                 new_only = new
-            self._company_frame = (new if cur is None else pl.concat([cur, new_only])).rechunk()
+            if cur is None or cur.height + new_only.height > CACHE_MAX_ENTRIES:
+                self._company_frame = new.rechunk()
+            else:
+                self._company_frame = pl.concat([cur, new_only]).rechunk()
         return new if hits is None else pl.concat([hits.select(new.columns), new])
 
     def _unique_domains(self) -> pl.DataFrame:
@@ -429,7 +448,7 @@ class DetectContext:
                     ti.is_self_employed,
                     bool(pm),
                 )
-                self._title_cache[t] = hit
+                _room(self._title_cache)[t] = hit
             rows.append((t, *hit))
         return pl.DataFrame(
             rows,
@@ -470,5 +489,5 @@ class DetectContext:
                 hit = ("same", "same: equal titles")
             else:
                 hit = title_decision(old, new)
-            self._change_cache[key] = hit
+            _room(self._change_cache)[key] = hit
         return hit
