@@ -397,12 +397,12 @@ def test_experience_json_of_a_row_subset() -> None:
 
 def test_clean_and_json_text_equal_s_and_orjson_for_every_character() -> None:
     from jobshift.domain.profile_parts import s
-    from jobshift.engine.convert.experience import _clean, _json_text
+    from jobshift.engine.convert.values import clean, json_string
 
     chars = [chr(c) for c in range(0x3100) if not 0xD800 <= c <= 0xDFFF] + ["\U0001f680", "\ufeff", "\uffff"]
     values = [v for c in chars for v in (c, f"{c}a{c}", f"a{c}b", f"{c}\x00{c}", c * 3)] + ["", None]
     got = pl.DataFrame({"v": values}, schema={"v": pl.String}).select(
-        _clean(pl.col("v")).alias("clean"), _json_text(pl.col("v")).alias("json")
+        clean(pl.col("v")).alias("clean"), json_string(pl.col("v")).alias("json")
     )
     assert got["clean"].to_list() == [s(v) for v in values]
     assert got["json"].to_list() == [orjson.dumps(v).decode() for v in values]

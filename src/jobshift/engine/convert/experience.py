@@ -22,15 +22,15 @@ cannot take are exactly the rows the strict parse refuses (see :data:`EXPERIENCE
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
 import polars as pl
 import pyarrow as pa
 
 from jobshift.domain.profile_parts import li_company, pdate
 from jobshift.engine.convert.domains import registrable_domains
+from jobshift.engine.convert.values import NEEDS_ESCAPE, by_distinct, clean, json_string
 
 _STR = pa.string()
 EXPERIENCE_ENTRY_TYPE: Final = pa.struct(
@@ -198,34 +198,6 @@ def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
     return pl.select(texts.alias("experience")).to_series()
 
 
-PY_WHITESPACE: Final = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
-"""The characters Python's ``str.strip()`` removes (Rust's whitespace differs: ``\\x1c``–``\\x1f``)."""
-_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-_JSON_ESCAPES: Final = _SHORT_ESCAPES | {
-    chr(i): f"\\u{i:04x}" for i in range(0x20) if chr(i) not in _SHORT_ESCAPES
-}
-"""What ``orjson`` escapes in a string, and how (non-ASCII text stays UTF-8)."""
-
-
-def _clean(e: pl.Expr, nul: bool = True) -> pl.Expr:
-    """``s()`` of a string: NUL characters removed, Python-stripped, empty → null (``nul=False``: the
-    caller knows there is no NUL character, the removal is skipped)."""
-    if nul:
-        e = e.str.replace_all("\x00", "", literal=True)
-    return e.str.strip_chars(PY_WHITESPACE).replace("", None)
-
-
-_NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
-
-
-def _json_text(e: pl.Expr, escape: bool = True) -> pl.Expr:
-    """A string (or null) as the JSON text ``orjson.dumps`` writes for it (``escape=False``: the caller
-    knows no character needs escaping)."""
-    if escape:
-        e = e.str.replace_many(list(_JSON_ESCAPES), list(_JSON_ESCAPES.values()))
-    return pl.concat_str(pl.lit('"'), e, pl.lit('"')).fill_null("null")
-
-
 def _by_distinct_keys(
     frame: pl.DataFrame,
     keys: tuple[str, ...],
@@ -250,15 +222,6 @@ def _by_distinct_keys(
     return frame.join(made, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
-def _by_distinct(values: pl.Series, fn: Callable[[Any], str | None]) -> pl.Series:
-    """``fn`` of each non-null value of ``values``, called once per distinct value (nulls stay null)."""
-    distinct = values.drop_nulls().unique()
-    table = pl.DataFrame(
-        {"v": distinct, "out": pl.Series([fn(v) for v in distinct.to_list()], dtype=pl.String)}
-    )
-    return values.to_frame("v").join(table, on="v", how="left", maintain_order="left")["out"]
-
-
 SIMPLE_COMPANY: Final = r"^(?:https?://)?(?:www\.)?linkedin\.com/(?:company|school|showcase)/([a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)/?$"
 """A company page URL that is already clean: ``li_company`` keeps its slug as it is."""
 
@@ -271,7 +234,9 @@ def linkedin_companies(values: pl.Series) -> pl.Series:
         .to_frame("v")
         .with_columns(pl.col("v").str.extract(SIMPLE_COMPANY, 1).alias("slug"))
     )
-    slow = _by_distinct(df.select(pl.when(pl.col("slug").is_null()).then(pl.col("v")))["v"], li_company)
+    slow = by_distinct(
+        df.select(pl.when(pl.col("slug").is_null()).then(pl.col("v")))["v"], li_company, call_on_null=False
+    )
     out = pl.when(pl.col("slug").is_not_null()).then(pl.lit("linkedin.com/company/") + pl.col("slug"))
     return df.select(out.otherwise(slow).alias(values.name)).to_series()
 
@@ -293,21 +258,21 @@ def _companies(frame: pl.DataFrame) -> pl.DataFrame:
     # NUL removal and JSON escaping only for the columns of this batch that hold such characters
     nul = frame.select(pl.col(raw).str.contains("\x00", literal=True).any()).row(0)
     frame = frame.with_columns(
-        _clean(pl.col(r), n).alias(c) for r, c, n in zip(raw, cleaned, nul, strict=True)
+        clean(pl.col(r), n).alias(c) for r, c, n in zip(raw, cleaned, nul, strict=True)
     )
     non_ascii = frame.select(pl.when(pl.col("c_name").str.contains(r"[^\x00-\x7f]")).then(pl.col("c_name")))
     frame = frame.with_columns(
         registrable_domains(frame["c_website"]).alias("c_domain"),
         linkedin_companies(frame["_cl_clean"]).alias("c_linkedin"),
         # Python's lower-casing where Unicode case rules apply, the same ASCII one elsewhere
-        _by_distinct(non_ascii.to_series(), str.lower).alias("c_name_lower"),
+        by_distinct(non_ascii.to_series(), str.lower, call_on_null=False).alias("c_name_lower"),
     )
     columns = ("c_name", "c_website", "c_domain", "c_linkedin", "c_country", "c_region")
-    escape = frame.select(pl.col(columns).str.contains(_NEEDS_ESCAPE).any()).row(0)
+    escape = frame.select(pl.col(columns).str.contains(NEEDS_ESCAPE).any()).row(0)
     parts: list[pl.Expr] = []
     for col, esc in zip(columns, escape, strict=True):
         key = col.replace("c_", "company_", 1)
-        parts += [pl.lit(f'{"," if parts else ""}"{key}":'), _json_text(pl.col(col), esc)]
+        parts += [pl.lit(f'{"," if parts else ""}"{key}":'), json_string(pl.col(col), esc)]
     return frame.with_columns(
         pl.coalesce("c_name_lower", pl.col("c_name").str.to_lowercase()).alias("c_name_lower"),
         pl.concat_str(parts).alias("_c_json"),
@@ -319,18 +284,18 @@ def _titles(frame: pl.DataFrame) -> pl.DataFrame:
     :func:`~jobshift.domain.profile_parts.title` makes them from the raw ``_tn, _tl, _tr``: ``s()`` of
     the name and the role, ``strs()`` of the levels (cleaned, empty ones dropped)."""
     frame = frame.with_columns(
-        _clean(pl.col("_tn")).alias("t_name"),
-        pl.col("_tl").list.eval(_clean(pl.element())).list.drop_nulls().fill_null([]).alias("t_levels"),
-        _clean(pl.col("_tr")).alias("t_role"),
+        clean(pl.col("_tn")).alias("t_name"),
+        pl.col("_tl").list.eval(clean(pl.element())).list.drop_nulls().fill_null([]).alias("t_levels"),
+        clean(pl.col("_tr")).alias("t_role"),
     )
-    levels_json = pl.lit("[") + pl.col("t_levels").list.eval(_json_text(pl.element())).list.join(",") + "]"
+    levels_json = pl.lit("[") + pl.col("t_levels").list.eval(json_string(pl.element())).list.join(",") + "]"
     t_json = pl.concat_str(
         pl.lit('"title":'),
-        _json_text(pl.col("t_name")),
+        json_string(pl.col("t_name")),
         pl.lit(',"title_levels":'),
         levels_json,
         pl.lit(',"title_role":'),
-        _json_text(pl.col("t_role")),
+        json_string(pl.col("t_role")),
     )
     return frame.with_columns(t_json.alias("_t_json"))
 
