@@ -1,5 +1,5 @@
 """engine/convert/values.py: a Python function applied once per distinct value, its null policy and fast
-pattern."""
+pattern; engine/convert/parse.py: the lines' text handed to pyarrow."""
 
 from __future__ import annotations
 
@@ -41,3 +41,21 @@ def test_by_distinct_fast_pattern_skips_the_function() -> None:
     assert out.to_list() == ["abc?", "slow:ABC", "abc?", "slow:x-y", None]
     assert sorted(seen) == ["ABC", "x-y"]
     assert by_distinct(pl.Series("e", [], dtype=pl.String), fn).to_list() == []
+
+
+def test_lines_text_is_the_lines_joined_of_a_sliced_column() -> None:
+    from jobshift.engine.convert.parse import lines_text
+
+    lines = pl.Series(
+        "line", ['{"a":1}', '{"b":"Zoë 😀"}', '{"c":"日本"}', '{"d":' + '"x' * 5000 + '"}', "{}"]
+    )
+    for part in (
+        lines,
+        lines.slice(1, 3),
+        lines.slice(4),
+        lines.slice(0, 0),
+        pl.concat([lines, lines], rechunk=False),
+    ):
+        assert lines_text(part).to_pybytes() == "".join(v + "\n" for v in part.to_list()).encode()
+    with_null = pl.Series("line", ['{"a":1}', None, "{}"])
+    assert lines_text(with_null).to_pybytes() == b'{"a":1}\n{}\n'

@@ -16,7 +16,7 @@ import pytest
 from jobshift.domain.normalize.domains import _EXTRACT, _registrable, is_free_mail, normalize_domain
 from jobshift.domain.normalize.memo import warm
 from jobshift.domain.profile_parts import li_company
-from jobshift.engine.convert.domains import company_email_domains, registrable_domains
+from jobshift.engine.convert.domains import company_email_domains, domain_table, registrable_domains
 from jobshift.engine.convert.experience import SIMPLE_COMPANY, linkedin_companies
 from jobshift.synth.generate import generate
 
@@ -62,6 +62,13 @@ def _same(values: list[str | None]) -> None:
     )
     mail = company_email_domains(pl.Series("m", values, dtype=pl.String)).to_list()
     assert mail == [None if is_free_mail(e) else e for e in expected]
+    # with a table of other values of the batch (some shared, nulls included): the same answers
+    last = "x@" + str(values[-1] if values else "")
+    other = pl.Series([*values[::2], last, "shared.example.com", None], dtype=pl.String)
+    known = domain_table(other)
+    assert registrable_domains(pl.Series("w", values, dtype=pl.String), known).to_list() == expected
+    mail_known = company_email_domains(pl.Series("m", values, dtype=pl.String), known).to_list()
+    assert mail_known == mail
 
 
 def test_hand_list() -> None:

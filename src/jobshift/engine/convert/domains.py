@@ -25,7 +25,7 @@ import polars as pl
 from jobshift.domain.normalize.domains import _EXTRACT, FREE_MAIL_DOMAINS, _registrable, normalize_domain
 from jobshift.domain.normalize.memo import MEMOS
 
-__all__ = ["company_email_domains", "registrable_domains"]
+__all__ = ["company_email_domains", "domain_table", "registrable_domains"]
 
 PLAIN = r"^[\x20-\x7e]*$"
 """Values whose ``strip``, ``lower`` and ``\\s`` are the ASCII ones (printable ASCII, no control)."""
@@ -108,9 +108,9 @@ def _registrable_hosts(hosts: pl.Series) -> pl.Series:
     ]
 
 
-def registrable_domains(values: pl.Series) -> pl.Series:
-    """``normalize_domain`` of each value of ``values`` (URLs, hosts, e-mail addresses; nulls → null),
-    without a Python call per value for plain ones; named as ``values``."""
+def domain_table(values: pl.Series) -> pl.DataFrame:
+    """``v``, ``d``: each distinct value of ``values`` (a null included) with its ``normalize_domain``;
+    what :func:`registrable_domains` looks values up in."""
     distinct = pl.DataFrame({"v": values.cast(pl.String).unique()})
     own = pl.col("v").str.contains(HOST).fill_null(False)
     plain = pl.col("v").str.contains(PLAIN).fill_null(False)
@@ -123,7 +123,7 @@ def registrable_domains(values: pl.Series) -> pl.Series:
     h = hosts["h"].drop_nulls().unique()
     hosts = hosts.join(pl.DataFrame({"h": h, "d": _registrable_hosts(h)}), on="h", how="left")
     others = distinct.filter(~plain)["v"]
-    table = pl.concat(
+    return pl.concat(
         [
             hosts.select("v", "d"),
             pl.DataFrame(
@@ -132,19 +132,31 @@ def registrable_domains(values: pl.Series) -> pl.Series:
             ),
         ]
     )
+
+
+def registrable_domains(values: pl.Series, known: pl.DataFrame | None = None) -> pl.Series:
+    """``normalize_domain`` of each value of ``values`` (URLs, hosts, e-mail addresses; nulls → null),
+    without a Python call per value for plain ones; named as ``values``. ``known``: a
+    :func:`domain_table` of other values of the same batch (several columns share their hosts): the
+    values it holds are not resolved again."""
+    v = values.cast(pl.String)
+    if known is None:
+        table = domain_table(v)
+    else:
+        missing = v.unique().to_frame("v").join(known, on="v", how="anti", nulls_equal=True)["v"]
+        table = pl.concat([known, domain_table(missing)]) if missing.len() else known
     return (
-        values.cast(pl.String)
-        .to_frame("v")
+        v.to_frame("v")
         .join(table, on="v", how="left", nulls_equal=True, maintain_order="left")["d"]
         .alias(values.name)
     )
 
 
-def company_email_domains(values: pl.Series) -> pl.Series:
+def company_email_domains(values: pl.Series, known: pl.DataFrame | None = None) -> pl.Series:
     """The registrable domain of each work e-mail address unless it is a free-mail one: what
     ``profiles._email_company_domain(v, [], None)`` gives (the ended-jobs rule is applied elsewhere,
     :func:`~jobshift.engine.convert.current_job.email_domain_kept`)."""
-    domains = registrable_domains(values)
+    domains = registrable_domains(values, known)
     return (
         domains.to_frame()
         .select(pl.when(~pl.col(domains.name).is_in(sorted(FREE_MAIL_DOMAINS))).then(pl.col(domains.name)))

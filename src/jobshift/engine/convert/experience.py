@@ -23,6 +23,7 @@ cannot take are exactly the rows the strict parse refuses (see :data:`EXPERIENCE
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Final
 
 import polars as pl
@@ -93,7 +94,7 @@ ENTRY_COLUMNS: Final = (
 """The columns of :func:`experience_entries`, in order."""
 
 
-def experience_entries(exp: pl.Series) -> pl.DataFrame:
+def experience_entries(exp: pl.Series, domains: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per object entry of each profile's experience (null entries skipped), in order.
 
     ``exp`` holds one profile's ``experience`` per row, of dtype :data:`EXPERIENCE_DTYPE` (a null
@@ -104,7 +105,9 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
     company comparisons), ``has_company`` (a name, domain or LinkedIn page is known: ``_has_company``
     of ``domain.profiles``), the title ``t_name, t_levels, t_role``, the partial dates ``start, end``,
     ``primary`` (``is_primary is True``) and ``entry_json`` (the entry's compact JSON object, the
-    ``J_JSON`` text of its ``Job``). Sorted by ``row, pos``.
+    ``J_JSON`` text of its ``Job``). Sorted by ``row, pos``. ``domains``: a
+    :func:`~jobshift.engine.convert.domains.domain_table` of the batch's other columns, whose values
+    the companies' websites are not resolved again for.
     """
     if exp.dtype != EXPERIENCE_DTYPE:
         raise TypeError(f"experience column of dtype {exp.dtype}, expected {EXPERIENCE_DTYPE}")
@@ -137,7 +140,9 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
     # companies and titles repeat: their columns are made once per distinct raw value and joined back
     dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
     joined = (
-        _by_distinct_keys(_by_distinct_keys(frame, _COMPANY_IN, _companies), _TITLE_IN, _titles)
+        _by_distinct_keys(
+            _by_distinct_keys(frame, _COMPANY_IN, partial(_companies, domains=domains)), _TITLE_IN, _titles
+        )
         .join(
             dates.rename({"_d": "_sd", "date": "start", "_d_json": "_s_json"}),
             on="_sd",
@@ -249,7 +254,7 @@ def _field(col: str, *path: str) -> pl.Expr:
     return expr
 
 
-def _companies(frame: pl.DataFrame) -> pl.DataFrame:
+def _companies(frame: pl.DataFrame, domains: pl.DataFrame | None = None) -> pl.DataFrame:
     """``frame`` (distinct raw companies) with the normalized company columns and their JSON fragment
     (``_c_json``), as :func:`~jobshift.domain.profile_parts.company` makes them from the raw ``_cn, _cw,
     _cl, _cc, _cr``."""
@@ -262,7 +267,7 @@ def _companies(frame: pl.DataFrame) -> pl.DataFrame:
     )
     non_ascii = frame.select(pl.when(pl.col("c_name").str.contains(r"[^\x00-\x7f]")).then(pl.col("c_name")))
     frame = frame.with_columns(
-        registrable_domains(frame["c_website"]).alias("c_domain"),
+        registrable_domains(frame["c_website"], domains).alias("c_domain"),
         linkedin_companies(frame["_cl_clean"]).alias("c_linkedin"),
         # Python's lower-casing where Unicode case rules apply, the same ASCII one elsewhere
         by_distinct(non_ascii.to_series(), str.lower, call_on_null=False).alias("c_name_lower"),
