@@ -139,17 +139,22 @@ def registrable_domains(values: pl.Series, known: pl.DataFrame | None = None) ->
     without a Python call per value for plain ones; named as ``values``. ``known``: a
     :func:`domain_table` of other values of the same batch (several columns share their hosts): the
     values it holds are not resolved again."""
-    v = values.cast(pl.String)
+    v = values.cast(pl.String).to_frame("v")
     if known is None:
-        table = domain_table(v)
-    else:
-        missing = v.unique().to_frame("v").join(known, on="v", how="anti", nulls_equal=True)["v"]
-        table = pl.concat([known, domain_table(missing)]) if missing.len() else known
-    return (
-        v.to_frame("v")
-        .join(table, on="v", how="left", nulls_equal=True, maintain_order="left")["d"]
-        .alias(values.name)
-    )
+        table = domain_table(v["v"])
+        return v.join(table, on="v", how="left", nulls_equal=True, maintain_order="left")["d"].alias(
+            values.name
+        )
+    marked = known.with_columns(pl.lit(True).alias("_known"))
+    joined = v.join(marked, on="v", how="left", nulls_equal=True, maintain_order="left")
+    missing = joined.filter(pl.col("_known").is_null())["v"]
+    if missing.is_empty():
+        return joined["d"].alias(values.name)
+    extra = domain_table(missing).rename({"d": "_d"})
+    filled = joined.join(extra, on="v", how="left", nulls_equal=True, maintain_order="left")
+    return filled.select(
+        pl.when(pl.col("_known")).then(pl.col("d")).otherwise(pl.col("_d")).alias(values.name)
+    )[values.name]
 
 
 def company_email_domains(values: pl.Series, known: pl.DataFrame | None = None) -> pl.Series:

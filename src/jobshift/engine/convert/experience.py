@@ -89,7 +89,10 @@ ENTRY_COLUMNS: Final = (
     "start",
     "end",
     "primary",
-    "entry_json",
+    "c_json",
+    "t_json",
+    "start_json",
+    "end_json",
 )
 """The columns of :func:`experience_entries`, in order."""
 
@@ -104,8 +107,9 @@ def experience_entries(exp: pl.Series, domains: pl.DataFrame | None = None) -> p
     ``C_*`` fields of a ``Job``), ``c_name_lower`` (``c_name.lower()``, Python's lower-casing, for
     company comparisons), ``has_company`` (a name, domain or LinkedIn page is known: ``_has_company``
     of ``domain.profiles``), the title ``t_name, t_levels, t_role``, the partial dates ``start, end``,
-    ``primary`` (``is_primary is True``) and ``entry_json`` (the entry's compact JSON object, the
-    ``J_JSON`` text of its ``Job``). Sorted by ``row, pos``. ``domains``: a
+    ``primary`` (``is_primary is True``) and the JSON fragments of the company, the title and the two
+    dates ``c_json, t_json, start_json, end_json`` (:func:`entry_json` makes the entry's compact JSON
+    object from them, the ``J_JSON`` text of its ``Job``). Sorted by ``row, pos``. ``domains``: a
     :func:`~jobshift.engine.convert.domains.domain_table` of the batch's other columns, whose values
     the companies' websites are not resolved again for.
     """
@@ -144,37 +148,44 @@ def experience_entries(exp: pl.Series, domains: pl.DataFrame | None = None) -> p
             _by_distinct_keys(frame, _COMPANY_IN, partial(_companies, domains=domains)), _TITLE_IN, _titles
         )
         .join(
-            dates.rename({"_d": "_sd", "date": "start", "_d_json": "_s_json"}),
+            dates.rename({"_d": "_sd", "date": "start", "_d_json": "start_json"}),
             on="_sd",
             how="left",
             nulls_equal=True,
             maintain_order="left",
         )
         .join(
-            dates.rename({"_d": "_ed", "date": "end", "_d_json": "_e_json"}),
+            dates.rename({"_d": "_ed", "date": "end", "_d_json": "end_json"}),
             on="_ed",
             how="left",
             nulls_equal=True,
             maintain_order="left",
         )
     )
-    entry_json = pl.concat_str(
+    has_company = pl.any_horizontal(pl.col("c_name", "c_domain", "c_linkedin").is_not_null())
+    return joined.with_columns(has_company.alias("has_company")).select(ENTRY_COLUMNS)
+
+
+def _entry_parts() -> list[pl.Expr]:
+    return [
         pl.lit("{"),
-        pl.col("_c_json"),
+        pl.col("c_json"),
         pl.lit(","),
-        pl.col("_t_json"),
+        pl.col("t_json"),
         pl.lit(',"start_date":'),
-        pl.col("_s_json"),
+        pl.col("start_json"),
         pl.lit(',"end_date":'),
-        pl.col("_e_json"),
+        pl.col("end_json"),
         pl.lit(',"is_primary":'),
         pl.when(pl.col("primary")).then(pl.lit("true")).otherwise(pl.lit("false")),
         pl.lit("}"),
-    )
-    has_company = pl.any_horizontal(pl.col("c_name", "c_domain", "c_linkedin").is_not_null())
-    return joined.with_columns(entry_json.alias("entry_json"), has_company.alias("has_company")).select(
-        ENTRY_COLUMNS
-    )
+    ]
+
+
+def entry_json() -> pl.Expr:
+    """An entry's compact JSON object (the ``J_JSON`` text of its ``Job``), from the fragment columns of
+    :func:`experience_entries`."""
+    return pl.concat_str(_entry_parts())
 
 
 def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
@@ -192,7 +203,7 @@ def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
     framed = entries.select(
         pl.concat_str(
             pl.when(first).then(pl.lit("[")).otherwise(pl.lit(",")),
-            pl.col("entry_json"),
+            *_entry_parts(),
             pl.when(last).then(pl.lit("]")).otherwise(pl.lit("")),
         )
     ).to_series()
@@ -256,7 +267,7 @@ def _field(col: str, *path: str) -> pl.Expr:
 
 def _companies(frame: pl.DataFrame, domains: pl.DataFrame | None = None) -> pl.DataFrame:
     """``frame`` (distinct raw companies) with the normalized company columns and their JSON fragment
-    (``_c_json``), as :func:`~jobshift.domain.profile_parts.company` makes them from the raw ``_cn, _cw,
+    (``c_json``), as :func:`~jobshift.domain.profile_parts.company` makes them from the raw ``_cn, _cw,
     _cl, _cc, _cr``."""
     raw = _COMPANY_IN
     cleaned = ("c_name", "c_website", "_cl_clean", "c_country", "c_region")
@@ -280,12 +291,12 @@ def _companies(frame: pl.DataFrame, domains: pl.DataFrame | None = None) -> pl.D
         parts += [pl.lit(f'{"," if parts else ""}"{key}":'), json_string(pl.col(col), esc)]
     return frame.with_columns(
         pl.coalesce("c_name_lower", pl.col("c_name").str.to_lowercase()).alias("c_name_lower"),
-        pl.concat_str(parts).alias("_c_json"),
+        pl.concat_str(parts).alias("c_json"),
     )
 
 
 def _titles(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` (distinct raw titles) with the title columns and their JSON fragment (``_t_json``), as
+    """``frame`` (distinct raw titles) with the title columns and their JSON fragment (``t_json``), as
     :func:`~jobshift.domain.profile_parts.title` makes them from the raw ``_tn, _tl, _tr``: ``s()`` of
     the name and the role, ``strs()`` of the levels (cleaned, empty ones dropped)."""
     frame = frame.with_columns(
@@ -302,7 +313,7 @@ def _titles(frame: pl.DataFrame) -> pl.DataFrame:
         pl.lit(',"title_role":'),
         json_string(pl.col("t_role")),
     )
-    return frame.with_columns(t_json.alias("_t_json"))
+    return frame.with_columns(t_json.alias("t_json"))
 
 
 def _dates(raw: pl.Series) -> pl.DataFrame:

@@ -45,14 +45,19 @@ def _experience_hosts(exp: pl.Series) -> pl.Series:
 def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
     """(observations ``pos`` + ``OBSERVATION_SCHEMA`` of the rows converted here, positions of the rows
     that are bad (``ProfileError``), positions of the rows left to the slow path)."""
-    df = parsed.with_columns(*(clean(f).alias(f"c_{f}") for f in STRING_FIELDS)).with_row_index("row")
+    # NUL removal only for the fields of this batch that hold such characters
+    nul = parsed.select(pl.col(STRING_FIELDS).str.contains("\x00", literal=True).any()).row(0)
+    df = parsed.with_columns(
+        *(clean(f, n).alias(f"c_{f}") for f, n in zip(STRING_FIELDS, nul, strict=True))
+    ).with_row_index("row")
     df = df.with_columns(
         normalized(pl.col("c_work_email"), email_table(df["c_work_email"])).alias("work_norm")
     )
-    # the work e-mail's domain depends only on its host when the address is plain: one call per host
+    # the work e-mail's domain is its host's when the address is plain (the host part of
+    # :data:`SIMPLE_EMAIL` is a :data:`~.domains.HOST`, which ``normalize_domain`` reads as it is)
     host_key = df.select(
         pl.when(pl.col("work_norm").str.contains(SIMPLE_EMAIL))
-        .then(pl.lit("a@") + pl.col("work_norm").str.split("@").list.last())
+        .then(pl.col("work_norm").str.split("@").list.last())
         .otherwise(pl.col("work_norm"))
     ).to_series()
     # job websites, e-mail hosts and the experience's websites share most hosts: resolved once
