@@ -101,6 +101,20 @@ def test_random_hosts_from_the_suffix_list(seed: int) -> None:
     _same(values)
 
 
+def test_two_label_hosts_of_every_suffix() -> None:
+    """Hosts of two labels take a shorter path: every one- and two-label suffix (wildcard and exception
+    rules included) as a host, and under a label."""
+    tlds = sorted(_EXTRACT._get_tld_extractor().tlds(include_psl_private_domains=False))
+    values: list[str | None] = []
+    for t in tlds:
+        bare = t.replace("*.", "").lstrip("!")
+        if bare.count(".") == 1:
+            values += [bare, "x." + bare]
+        elif "." not in bare:
+            values += ["x." + bare, "xn--p1ai." + bare, "-." + bare, bare + ".x"]
+    _same(values)
+
+
 def test_generator_websites_and_emails(tmp_path: Path) -> None:
     generate(tmp_path, seed=11, scale=0.05)
     values: list[str | None] = []

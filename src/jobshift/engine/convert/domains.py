@@ -60,16 +60,15 @@ def _host(v: pl.Expr) -> pl.Expr:
     return pl.when(s.str.contains(r"^[a-z0-9.-]*\.[a-z0-9.-]*$")).then(s)
 
 
-def _registrable_hosts(hosts: pl.Series) -> pl.Series:
-    """The registrable domain of each (distinct, non-null) host; wildcard and punycode hosts by Python.
+def _any_labels(frame: pl.DataFrame) -> pl.DataFrame:
+    """``i``, ``h``, ``odd`` (a wildcard or punycode host: Python decides) and ``out`` (the registrable
+    domain otherwise) of ``frame``'s hosts ``h`` (``i``: their index).
 
     The host is reversed and split at its first ``most + 1`` dots: the fields are its last labels
     (reversed), so the suffix candidates of 1..``most`` labels are the first fields joined."""
     plain, wild, most = _suffixes()
     parts = pl.col("h").str.reverse().str.splitn(".", most + 2)
-    df = pl.DataFrame({"h": hosts}).with_columns(
-        parts.struct.field(f"field_{i}").alias(f"f{i}") for i in range(most + 1)
-    )
+    df = frame.with_columns(parts.struct.field(f"field_{i}").alias(f"f{i}") for i in range(most + 1))
     df = df.with_columns(
         pl.concat_str([f"f{i}" for i in range(k)], separator=".").alias(f"c{k}") for k in range(1, most + 2)
     )
@@ -86,7 +85,28 @@ def _registrable_hosts(hosts: pl.Series) -> pl.Series:
     # the suffix of ``found`` labels and the label before it: the first found + 1 fields (reversed)
     domain = pl.coalesce(pl.when(pl.col("found") == k).then(pl.col(f"f{k}")) for k in range(1, most + 1))
     whole = pl.coalesce(pl.when(pl.col("found") == k).then(pl.col(f"c{k + 1}")) for k in range(1, most + 1))
-    df = df.select("h", "odd", pl.when(domain.str.len_bytes() > 0).then(whole.str.reverse()).alias("out"))
+    return df.select(
+        "i", "h", "odd", pl.when(domain.str.len_bytes() > 0).then(whole.str.reverse()).alias("out")
+    )
+
+
+def _two_labels(frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`_any_labels` of hosts of two labels (most of a feed's): the candidates are the last label
+    and the host itself; the host is its own registrable domain when only the last label is a suffix."""
+    plain, wild, _ = _suffixes()
+    fwd_plain, fwd_wild = plain.str.reverse().implode(), wild.str.reverse().implode()
+    labels = pl.col("h").str.split_exact(".", 1)
+    first, last = labels.struct.field("field_0"), labels.struct.field("field_1")
+    own = ~pl.col("h").is_in(fwd_plain) & last.is_in(fwd_plain) & (first.str.len_bytes() > 0)
+    odd = last.is_in(fwd_wild) | pl.col("h").is_in(fwd_wild) | pl.col("h").str.contains("xn--", literal=True)
+    return frame.select("i", "h", odd.alias("odd"), pl.when(own).then(pl.col("h")).alias("out"))
+
+
+def _registrable_hosts(hosts: pl.Series) -> pl.Series:
+    """The registrable domain of each (distinct, non-null) host; wildcard and punycode hosts by Python."""
+    frame = pl.DataFrame({"h": hosts}).with_row_index("i")
+    two = pl.col("h").str.count_matches(".", literal=True) == 1
+    df = pl.concat([_two_labels(frame.filter(two)), _any_labels(frame.filter(~two))]).sort("i").drop("i")
     slow = df.filter("odd")["h"].to_list()
     memo = MEMOS["host"]
     if memo.seen is not None:  # as ``_registrable``: a lent result is used (and recorded), others noted
