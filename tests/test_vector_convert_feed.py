@@ -76,6 +76,19 @@ def test_partition_converted_in_slices(
     assert whole.bad.len() > 0 and whole.slow > 0
 
 
+def test_slices_share_bounded_tables(edge_files: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slices of a partition share their normalized companies and domains (slice_tables); when a
+    table outgrows its bound it is dropped and started again: the frames stay the reference's."""
+    from jobshift.engine.convert import partition, slice_tables
+
+    monkeypatch.setattr(partition, "CONVERT_ROWS", 5)
+    for bound in (0, 9, 10**9):
+        monkeypatch.setattr(slice_tables, "MAX_ROWS", bound)
+        for path in edge_files[:2]:
+            (ref, n_ref, bad_ref), (got, n, bad) = _both(read_partition, path)
+            assert (n, bad) == (n_ref, bad_ref) and got.equals(ref), (path, bound)
+
+
 def test_incremental_conversion_is_the_reference(edge_files: list[str]) -> None:
     for path in edge_files:
         part = read_raw(path)

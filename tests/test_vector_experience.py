@@ -427,8 +427,14 @@ def test_distinct_keys_join_survives_hash_collisions() -> None:
         )
 
     expected = ["x~", "y1", "~2", "x~", "y1", "~2"]
-    assert _by_distinct_keys(frame, ("a", "b"), make)["ab"].to_list() == expected
+    out, kept = _by_distinct_keys(frame, ("a", "b"), make)
+    assert out["ab"].to_list() == expected and kept is not None
+    # a later frame with the table kept: its values found there, new ones made
+    later = pl.DataFrame({"a": ["y", "z", None], "b": ["1", None, "2"], "i": [6, 7, 8]})
+    again, kept2 = _by_distinct_keys(later, ("a", "b"), make, kept=kept)
+    assert again["ab"].to_list() == ["y1", "z~", "~2"] and kept2 is not None and kept2.height == 4
     # every key hashed alike: the check finds the wrong matches and the join is redone on the keys
-    collided = _by_distinct_keys(frame, ("a", "b"), make, key_hash=pl.lit(0, pl.UInt64))
+    collided, none = _by_distinct_keys(frame, ("a", "b"), make, key_hash=pl.lit(0, pl.UInt64))
+    assert none is None
     assert collided.columns == ["a", "b", "i", "ab"]
     assert collided["ab"].to_list() == expected

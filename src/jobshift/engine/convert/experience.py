@@ -31,6 +31,7 @@ import pyarrow as pa
 
 from jobshift.domain.profile_parts import li_company, pdate
 from jobshift.engine.convert.domains import registrable_domains
+from jobshift.engine.convert.slice_tables import SliceTables, bounded
 from jobshift.engine.convert.values import NEEDS_ESCAPE, by_distinct, clean, json_string
 
 _STR = pa.string()
@@ -97,7 +98,9 @@ ENTRY_COLUMNS: Final = (
 """The columns of :func:`experience_entries`, in order."""
 
 
-def experience_entries(exp: pl.Series, domains: pl.DataFrame | None = None) -> pl.DataFrame:
+def experience_entries(
+    exp: pl.Series, domains: pl.DataFrame | None = None, tables: SliceTables | None = None
+) -> pl.DataFrame:
     """One row per object entry of each profile's experience (null entries skipped), in order.
 
     ``exp`` holds one profile's ``experience`` per row, of dtype :data:`EXPERIENCE_DTYPE` (a null
@@ -111,7 +114,8 @@ def experience_entries(exp: pl.Series, domains: pl.DataFrame | None = None) -> p
     dates ``c_json, t_json, start_json, end_json`` (:func:`entry_json` makes the entry's compact JSON
     object from them, the ``J_JSON`` text of its ``Job``). Sorted by ``row, pos``. ``domains``: a
     :func:`~jobshift.engine.convert.domains.domain_table` of the batch's other columns, whose values
-    the companies' websites are not resolved again for.
+    the companies' websites are not resolved again for. ``tables``: the partition's earlier slices'
+    companies (used, and updated with this batch's).
     """
     if exp.dtype != EXPERIENCE_DTYPE:
         raise TypeError(f"experience column of dtype {exp.dtype}, expected {EXPERIENCE_DTYPE}")
@@ -143,10 +147,14 @@ def experience_entries(exp: pl.Series, domains: pl.DataFrame | None = None) -> p
     )
     # companies and titles repeat: their columns are made once per distinct raw value and joined back
     dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
+    kept = tables.companies if tables is not None else None
+    with_companies, kept = _by_distinct_keys(
+        frame, _COMPANY_IN, partial(_companies, domains=domains), kept=kept
+    )
+    if tables is not None:
+        tables.companies = bounded(kept)
     joined = (
-        _by_distinct_keys(
-            _by_distinct_keys(frame, _COMPANY_IN, partial(_companies, domains=domains)), _TITLE_IN, _titles
-        )
+        _by_distinct_keys(with_companies, _TITLE_IN, _titles)[0]
         .join(
             dates.rename({"_d": "_sd", "date": "start", "_d_json": "start_json"}),
             on="_sd",
@@ -219,23 +227,31 @@ def _by_distinct_keys(
     keys: tuple[str, ...],
     make: Callable[[pl.DataFrame], pl.DataFrame],
     key_hash: pl.Expr | None = None,
-) -> pl.DataFrame:
-    """``frame`` with the columns ``make`` adds to the distinct values of its ``keys`` columns.
+    kept: pl.DataFrame | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """``frame`` with the columns ``make`` adds to the distinct values of its ``keys`` columns; and the
+    table of distinct values made (``kept`` and this frame's), for the next frame.
 
     Distinct values are found and joined back by a 64-bit hash of the keys (``key_hash``, default
     ``pl.struct(keys).hash()``), then checked: if any row's keys differ from those of the distinct
-    value it got (a hash collision), the join is redone on the key columns themselves.
+    value it got (a hash collision), the join is redone on the key columns themselves (and no table is
+    kept). ``kept``: the table an earlier frame returned (same ``keys``, ``make`` and ``key_hash``):
+    its values are not made again.
     """
     hashed = frame.with_columns(
         (pl.struct(keys).hash(seed=20) if key_hash is None else key_hash).alias("_key")
     )
     distinct = hashed.select(*keys, "_key").unique(subset="_key")
+    if kept is not None:
+        distinct = distinct.join(kept.select("_key"), on="_key", how="anti")
     made = make(distinct.drop("_key")).with_columns(distinct["_key"]).rename({k: f"{k}_d" for k in keys})
+    if kept is not None:
+        made = pl.concat([kept, made.select(kept.columns)], how="vertical_relaxed") if made.height else kept
     out = hashed.join(made, on="_key", how="left", maintain_order="left")
     if out.select(pl.all_horizontal(pl.col(k).eq_missing(pl.col(f"{k}_d")) for k in keys).all()).item():
-        return out.drop("_key", *(f"{k}_d" for k in keys))
+        return out.drop("_key", *(f"{k}_d" for k in keys)), made
     made = make(frame.select(keys).unique())
-    return frame.join(made, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    return frame.join(made, on=keys, how="left", nulls_equal=True, maintain_order="left"), None
 
 
 SIMPLE_COMPANY: Final = r"^(?:https?://)?(?:www\.)?linkedin\.com/(?:company|school|showcase)/([a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)/?$"

@@ -19,6 +19,7 @@ from jobshift.engine.convert.domains import HOST, company_email_domains, domain_
 from jobshift.engine.convert.emails import SIMPLE_EMAIL, email_columns, email_table, normalized
 from jobshift.engine.convert.experience import experience_entries, experience_json, linkedin_companies
 from jobshift.engine.convert.parse import STRING_FIELDS
+from jobshift.engine.convert.slice_tables import SliceTables, bounded
 from jobshift.engine.convert.values import by_distinct, clean, truthy
 
 POS_CAST: dict[Any, Any] = {"pos": pl.UInt32, **OBSERVATION_SCHEMA}
@@ -42,9 +43,24 @@ def _experience_hosts(exp: pl.Series) -> pl.Series:
     return sites.filter(sites.str.contains(HOST).fill_null(False))
 
 
-def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
+def _domains(values: pl.Series, tables: SliceTables | None) -> pl.DataFrame:
+    """The :func:`~.domains.domain_table` of ``values`` and of the partition's earlier slices (kept)."""
+    if tables is None or tables.domains is None:
+        known = domain_table(values)
+    else:
+        new = values.unique().to_frame("v").join(tables.domains, on="v", how="anti", nulls_equal=True)
+        known = pl.concat([tables.domains, domain_table(new["v"])]) if new.height else tables.domains
+    if tables is not None:
+        tables.domains = bounded(known)
+    return known
+
+
+def convert_parsed(
+    parsed: pl.DataFrame, tables: SliceTables | None = None
+) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
     """(observations ``pos`` + ``OBSERVATION_SCHEMA`` of the rows converted here, positions of the rows
-    that are bad (``ProfileError``), positions of the rows left to the slow path)."""
+    that are bad (``ProfileError``), positions of the rows left to the slow path). ``tables``: what the
+    partition's earlier slices normalized (used, and updated with this slice's values)."""
     # NUL removal only for the fields of this batch that hold such characters
     nul = parsed.select(pl.col(STRING_FIELDS).str.contains("\x00", literal=True).any()).row(0)
     df = parsed.with_columns(
@@ -61,9 +77,8 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
         .otherwise(pl.col("work_norm"))
     ).to_series()
     # job websites, e-mail hosts and the experience's websites share most hosts: resolved once
-    domains = domain_table(
-        pl.concat([df["c_job_company_website"], host_key, _experience_hosts(df["experience"])])
-    )
+    sites = pl.concat([df["c_job_company_website"], host_key, _experience_hosts(df["experience"])])
+    domains = _domains(sites, tables)
     df = df.with_columns(
         _map(
             df,
@@ -83,7 +98,7 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
         company_email_domains(host_key, domains).alias("email_domain"),
     )
     df = df.hstack(email_columns(df))
-    entries = experience_entries(df["experience"], domains)
+    entries = experience_entries(df["experience"], domains, tables)
     df = df.with_columns(
         pl.coalesce(
             "c_full_name",
