@@ -70,19 +70,20 @@ def by_distinct(
     Nulls: ``fn(None)`` (``call_on_null``, once) or null. Values matching the regex ``fast`` take
     ``fast_out`` (an expression of ``pl.col("v")``, default the value itself) without a call."""
     df = values.cast(pl.String).to_frame("v")
-    plain = pl.col("v").str.contains(fast).fill_null(False) if fast else pl.lit(False)
-    todo = df.filter(~plain)["v"] if fast else df["v"]
+    if fast:  # the pattern is tested once: its answer is a column
+        df = df.with_columns(pl.col("v").str.contains(fast).fill_null(False).alias("_plain"))
+    todo = df.filter(~pl.col("_plain"))["v"] if fast else df["v"]
     distinct = todo.drop_nulls().unique()
-    table = pl.DataFrame(
-        {"v": distinct, "out": pl.Series([fn(v) for v in distinct.to_list()], dtype=pl.String)}
-    )
     null_out = fn(None) if call_on_null and df["v"].has_nulls() else None
-    out = (
-        pl.when(plain)
-        .then(fast_out if fast_out is not None else pl.col("v"))
-        .when(pl.col("v").is_null())
-        .then(pl.lit(null_out, pl.String))
-        .otherwise(pl.col("out"))
-    )
-    joined = df.join(table, on="v", how="left", maintain_order="left")
-    return joined.select(out.cast(pl.String).alias(values.name)).to_series()
+    out = pl.when(pl.col("v").is_null()).then(pl.lit(null_out, pl.String))
+    if distinct.len():
+        table = pl.DataFrame(
+            {"v": distinct, "_out": pl.Series([fn(v) for v in distinct.to_list()], dtype=pl.String)}
+        )
+        df = df.join(table, on="v", how="left", maintain_order="left")
+        out = out.otherwise(pl.col("_out"))
+    else:
+        out = out.otherwise(pl.lit(None, pl.String))
+    if fast:
+        out = pl.when(pl.col("_plain")).then(fast_out if fast_out is not None else pl.col("v")).otherwise(out)
+    return df.select(out.cast(pl.String).alias(values.name)).to_series()
