@@ -75,15 +75,14 @@ def by_distinct(
     todo = df.filter(~pl.col("_plain"))["v"] if fast else df["v"]
     distinct = todo.drop_nulls().unique()
     null_out = fn(None) if call_on_null and df["v"].has_nulls() else None
-    out = pl.when(pl.col("v").is_null()).then(pl.lit(null_out, pl.String))
+    called = pl.lit(None, pl.String)
     if distinct.len():
         table = pl.DataFrame(
             {"v": distinct, "_out": pl.Series([fn(v) for v in distinct.to_list()], dtype=pl.String)}
         )
         df = df.join(table, on="v", how="left", maintain_order="left")
-        out = out.otherwise(pl.col("_out"))
-    else:
-        out = out.otherwise(pl.lit(None, pl.String))
+        called = pl.col("_out")
+    out = pl.when(pl.col("v").is_null()).then(pl.lit(null_out, pl.String)).otherwise(called)
     if fast:
         out = pl.when(pl.col("_plain")).then(fast_out if fast_out is not None else pl.col("v")).otherwise(out)
     return df.select(out.cast(pl.String).alias(values.name)).to_series()
