@@ -44,6 +44,7 @@ from scale_stream import cpu_s, load_crm  # noqa: E402
 
 import jobshift.domain  # noqa: E402
 import jobshift.engine  # noqa: E402
+from jobshift.engine import feed_shards  # noqa: E402
 from jobshift.engine.feed import detect_partition  # noqa: E402
 from jobshift.engine.feed_shards import detect_partition_to_buckets  # noqa: E402
 from jobshift.synth.bulk_feed import BulkFeed  # noqa: E402
@@ -156,6 +157,14 @@ def main() -> None:
     results.mkdir(parents=True, exist_ok=True)
     with open("/proc/loadavg") as fh:
         load0 = fh.read().split()[:3]
+    release_cpu = [0.0]
+
+    def timed_release() -> None:
+        c0 = time.thread_time()
+        worker_memory.release_after_task()
+        release_cpu[0] += time.thread_time() - c0
+
+    feed_shards.release_after_task = timed_release
     series: list[dict[str, Any]] = []
     peak = 0.0
     task_cpu = 0.0
@@ -183,6 +192,7 @@ def main() -> None:
             "task_peak_mb": round(task_peak, 1),
             "arrow_mb": round(pa.total_allocated_bytes() / 2**20, 1),
             "task_cpu_s": round(task_cpu, 1),
+            "release_cpu_s": round(release_cpu[0], 2),
             "rows": rows,
             "caches": cache_sizes(ctx, modules),
             "cache_mb": cache_mb(ctx),
