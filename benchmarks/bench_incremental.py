@@ -1,12 +1,13 @@
 """Benchmark: an incremental feed release (5% of profiles changed) vs a full feed run of the same release.
 
-Usage: .venv/bin/python benchmarks/bench_incremental.py [--dir /work/bench/d1m] [--changed 0.05] [--parts 4]
+Usage: .venv/bin/python benchmarks/bench_incremental.py [--dir /work/bench/d1m] [--work DIR] [--changed 0.05]
+[--parts 4]
 
 Uses the bench_detect.py workspace in ``--dir`` (build it first: ``benchmarks/bench_detect.py
 --build-only --dir DIR``) and its ``people.jsonl``. Writes two releases of the feed as ``--parts`` JSONL
-partitions under ``DIR/releases/``: ``r1`` (the feed as built) and ``r2`` (``--changed`` of the profiles
-changed: a new title, half of them at a new company, a newer ``observed_at``). Then, each in a fresh
-child process:
+partitions under ``WORK/releases/`` (``--work``, default ``--dir``; the workspace itself is only read):
+``r1`` (the feed as built) and ``r2`` (``--changed`` of the profiles changed: a new title, half of them
+at a new company, a newer ``observed_at``). Then, each in a fresh child process:
   state  the first run over r1 with the release machinery (full: converts and detects every profile,
          writes the state) — timed, not the comparison;
   full   the ordinary feed run over r2 (`detect --feed` without --incremental: read, convert, detect
@@ -15,7 +16,7 @@ child process:
          the changed people, merge with the cached results, finalize, write the new state).
 The signal frames of ``full`` and ``incr`` are compared (sha256 of the sorted frame).
 ``--reuse``: the releases and r1's state are kept from an earlier run; only ``full`` and ``incr`` run
-(``incr`` writes its state under ``DIR/releases/next/``). Writes benchmarks/out/bench_incremental.json.
+(``incr`` writes its state under ``WORK/releases/next/``). Writes benchmarks/out/bench_incremental.json.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ def _rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def write_releases(d: Path, changed: float, parts: int, seed: int = 11) -> dict[str, Any]:
-    """``r1`` and ``r2`` partitions from ``d/people.jsonl`` (not timed)."""
-    rel = d / "releases"
+def write_releases(d: Path, work: Path, changed: float, parts: int, seed: int = 11) -> dict[str, Any]:
+    """``r1`` and ``r2`` partitions from ``d/people.jsonl`` under ``work/releases`` (not timed)."""
+    rel = work / "releases"
     shutil.rmtree(rel, ignore_errors=True)
     lines = (d / "people.jsonl").read_bytes().splitlines()
     rnd = random.Random(seed)
@@ -83,7 +84,7 @@ def _sha(signals: Any) -> str:
     return hashlib.sha256(signals.sort("signal_id").write_csv().encode()).hexdigest()
 
 
-def run_part(part: str, d: Path) -> dict[str, Any]:
+def run_part(part: str, d: Path, work: Path) -> dict[str, Any]:
     """One measured part in this (fresh) process; the context build is not timed."""
     from jobshift.engine.feed import detect_feed_local, feed_partitions
     from jobshift.engine.finalize import finalize
@@ -91,9 +92,9 @@ def run_part(part: str, d: Path) -> dict[str, Any]:
     from jobshift.services.detect.feed_state import load_state, save_state
 
     ctx = _ctx(d)
-    state_ws = d / "releases"
-    r1 = feed_partitions(str(d / "releases" / "r1"))
-    r2 = feed_partitions(str(d / "releases" / "r2"))
+    state_ws = work / "releases"
+    r1 = feed_partitions(str(state_ws / "r1"))
+    r2 = feed_partitions(str(state_ws / "r2"))
     t0 = time.perf_counter()
     c0 = time.process_time()
     out: dict[str, Any] = {}
@@ -123,8 +124,8 @@ def run_part(part: str, d: Path) -> dict[str, Any]:
     return out
 
 
-def _child(part: str, d: Path) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--part", part, "--dir", str(d)]
+def _child(part: str, d: Path, work: Path) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--part", part, "--dir", str(d), "--work", str(work)]
     res = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return dict(json.loads(res.stdout.strip().splitlines()[-1]))
 
@@ -132,6 +133,7 @@ def _child(part: str, d: Path) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", type=Path, default=Path("/tmp/jobshift-bench-detect"))
+    ap.add_argument("--work", type=Path, help="where the releases and states go (default: --dir)")
     ap.add_argument("--changed", type=float, default=0.05)
     ap.add_argument("--parts", type=int, default=4)
     ap.add_argument(
@@ -139,15 +141,16 @@ def main() -> None:
     )
     ap.add_argument("--part", choices=("state", "full", "incr"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    work = args.work or args.dir
     if args.part:
-        print(json.dumps(run_part(args.part, args.dir)))
+        print(json.dumps(run_part(args.part, args.dir, work)))
         return
-    built = {} if args.reuse else write_releases(args.dir, args.changed, args.parts)
+    built = {} if args.reuse else write_releases(args.dir, work, args.changed, args.parts)
     with open("/proc/loadavg") as fh:
         load_before = fh.read().split()[:3]
     result: dict[str, Any] = {"load_avg_before": load_before, **built, "parts": args.parts}
     for part in ("full", "incr") if args.reuse else ("state", "full", "incr"):
-        result[part] = _child(part, args.dir)
+        result[part] = _child(part, args.dir, work)
     with open("/proc/loadavg") as fh:
         result["load_avg_after"] = fh.read().split()[:3]
     result["incr_over_full"] = round(result["incr"]["wall_s"] / result["full"]["wall_s"], 3)
