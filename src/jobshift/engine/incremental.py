@@ -43,7 +43,7 @@ from jobshift.engine.batches import decode_observations
 from jobshift.engine.context import DetectContext, key_hash
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
 from jobshift.engine.feed import SUB_BATCH_ROWS, keep_people
-from jobshift.engine.feed_raw import RawPartition, convert_rows, read_raw
+from jobshift.engine.feed_raw import RawPartition, convert_held, convert_rows, held_rows, read_raw, row_frame
 from jobshift.engine.finalize import Detection
 from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.incremental_final import Delta, FinalCache, finalize_release
@@ -291,12 +291,6 @@ def _newest(obs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _row_frame(part: RawPartition, index: int) -> pl.DataFrame:
-    return pl.DataFrame({"fp": part.fps}).with_columns(
-        pl.lit(index, dtype=pl.UInt32).alias("part"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx")
-    )
-
-
 @gc_paused
 def detect_release(
     ctx: DetectContext, paths: list[str], old: FeedState | None, memo_rows: int = MEMO_MAX_ROWS
@@ -351,21 +345,27 @@ def _next_release(
     stats["changed_contacts"] = ids.len()
     clock.lap("contacts")
     # rows are matched by fingerprint only: a known row's person is the old state's (same fp, same row)
-    row_frames, todo_frames, obs_list, bad_list = [], [], [], []
-    for i, path in enumerate(paths):  # pass 1
+    row_frames, todo_frames, obs_list, bad_list, held = [], [], [], [], []
+    for i, path in enumerate(paths):  # pass 1 (JSONL rows to convert are held: one conversion for all)
         part = read_raw(path)
         clock.lap("read")
-        rows_i = _row_frame(part, i).with_columns(pl.col("fp").is_in(old_fps).alias("known"))
+        rows_i = row_frame(part, i).with_columns(pl.col("fp").is_in(old_fps).alias("known"))
         row_frames.append(rows_i)
         todo_i = rows_i.filter(~pl.col("known") | pl.col("fp").is_in(redo_fps)).select("part", "idx")
         todo_frames.append(todo_i)
         clock.lap("match")
-        if todo_i.height:
+        if todo_i.height and part.lines is not None:
+            held.append((i, held_rows(part, todo_i.get_column("idx").sort())))
+        elif todo_i.height:
             obs_i, bad_i = _convert_part(part, i, todo_i.get_column("idx"))
             obs_list.append(obs_i)
             bad_list.append(bad_i)
         del part
         clock.lap("convert")
+    if held:
+        obs_list.append((conv := convert_held(held))[0])
+        bad_list.append(conv[1])
+    clock.lap("convert")
     rows = pl.concat(row_frames)
     stats["rows"] = rows.height
     todo = pl.concat(todo_frames)

@@ -48,9 +48,10 @@ log = logging.getLogger(__name__)
 _FINAL = ("signals", "ambiguous", "matched")
 _READS = (4, STATE_VERSION)
 """Formats read: 4 (one file a table, no deltas) and the current one."""
-DELTA_SHARE = 0.25
-"""A table's deltas (rows added + rows dropped, over all of them) may reach this share of its full
-copy's rows; a release that would go beyond writes the table whole again (compaction)."""
+DELTA_SHARE = 0.5
+"""A table's deltas (the rows they add, over all of them) may reach this share of its full copy's
+rows; a release that would go beyond writes the table whole again (compaction). The keys a delta drops
+are not counted: they are one column, and loading reads the full copy once whatever they remove."""
 
 
 def state_dir(workspace: Path) -> Path:
@@ -162,9 +163,7 @@ def _save_table(
     layers, gen = state.layers.get(name), state.gen
     if layers and name in state.edits:
         edit: Delta | None = state.edits[name]
-        grown = sum(ly["rows"] + ly["dead_rows"] for ly in layers[1:])
-        if edit is not None:
-            grown += edit.add.height + edit.dead.len()
+        grown = sum(ly["rows"] for ly in layers[1:]) + (edit.add.height if edit is not None else 0)
         if (edit is None or grown <= share * max(layers[0]["rows"], 0)) and (
             linked := _linked(layers, tmp)
         ) is not None:
