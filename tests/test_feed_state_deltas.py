@@ -176,3 +176,33 @@ def test_a_format_4_state_is_read(
     save_state(tmp_path, run.state, "r2")
     assert _meta(tmp_path)["version"] == 5
     assert len(_meta(tmp_path)["tables"]["candidates"]) == 2  # a delta over the format-4 file
+
+
+@pytest.mark.parametrize("vector", [True, False])
+def test_held_rows_of_several_partitions_convert_as_each_partition(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+    vector: bool,
+) -> None:
+    from jobshift.engine import convert
+    from jobshift.engine.feed_raw import convert_held, convert_rows, held_rows, read_raw
+
+    _, lines = base
+    paths = _write_release(_release2(lines), tmp_path / "r")
+    old = convert.VECTOR
+    convert.VECTOR = vector
+    try:
+        held, each, bad = [], [], []
+        for i, p in enumerate(paths):
+            raw = read_raw(p)
+            idx = pl.int_range(i, raw.height, 3, dtype=pl.UInt32, eager=True)  # every third row
+            held.append((i, held_rows(raw, idx)))
+            obs, b = convert_rows(raw, idx)
+            each.append(obs.with_columns(pl.lit(i, pl.UInt32).alias("part")))
+            bad.append(b)
+        obs, b = convert_held(held)
+    finally:
+        convert.VECTOR = old
+    assert obs.equals(pl.concat(each, how="diagonal_relaxed").select(obs.columns))
+    assert b.sort().to_list() == pl.concat(bad).sort().to_list()
+    assert b.len() > 0  # the unusable lines of the release were among them
