@@ -206,3 +206,28 @@ def test_held_rows_of_several_partitions_convert_as_each_partition(
     assert obs.equals(pl.concat(each, how="diagonal_relaxed").select(obs.columns))
     assert b.sort().to_list() == pl.concat(bad).sort().to_list()
     assert b.len() > 0  # the unusable lines of the release were among them
+
+
+def test_a_release_over_a_state_not_read_from_disk_is_written_whole(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
+    finalize_run(ctx, run)
+    save_state(tmp_path, run.state, "r1")
+    old = load_state(tmp_path)
+    assert old is not None
+    run2 = detect_release(ctx, _write_release(_release2(lines, seed=2), tmp_path / "r2"), old)
+    finalize_run(ctx, run2)
+    # the next release over run2's state as it is in memory (its edits are relative to r1's files)
+    paths = _write_release(_release2(lines, seed=3), tmp_path / "r3")
+    run3 = detect_release(ctx, paths, run2.state)
+    signals = finalize_run(ctx, run3).signals.sort("signal_id")
+    assert signals.equals(_full(ctx, paths))
+    save_state(tmp_path, run3.state, "r3")
+    assert all(len(ly) == 1 for ly in _meta(tmp_path)["tables"].values())
+    again = load_state(tmp_path)
+    assert again is not None
+    _same_tables(again, run3.state)
