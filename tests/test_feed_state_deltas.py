@@ -231,3 +231,30 @@ def test_a_release_over_a_state_not_read_from_disk_is_written_whole(
     again = load_state(tmp_path)
     assert again is not None
     _same_tables(again, run3.state)
+
+
+def test_files_that_cannot_be_linked_are_written_whole(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    run = detect_release(ctx, _write_release(lines[:400], tmp_path / "r1"), None)
+    finalize_run(ctx, run)
+    save_state(tmp_path, run.state, "r1")
+    old = load_state(tmp_path)
+    assert old is not None
+    run = detect_release(ctx, _write_release(_release2(lines[:400]), tmp_path / "r2"), old)
+    finalize_run(ctx, run)
+
+    def no_links(src: object, dst: object) -> None:
+        raise OSError("cross-device link")  # e.g. the new state on another file system
+
+    monkeypatch.setattr("os.link", no_links)
+    save_state(tmp_path / "elsewhere", run.state, "r2")
+    monkeypatch.undo()
+    assert all(len(ly) == 1 for ly in _meta(tmp_path / "elsewhere")["tables"].values())
+    again = load_state(tmp_path / "elsewhere")
+    assert again is not None
+    _same_tables(again, run.state)
