@@ -5,6 +5,8 @@ leaves the previous state, a format-4 state (one file a table) is read."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,13 @@ import pytest
 
 from feed_kit import detect_context
 from jobshift.engine.incremental import FeedState, detect_release, finalize_run
-from jobshift.services.detect.feed_state import load_state, save_state, state_dir
+from jobshift.services.detect import feed_state
+from jobshift.services.detect.feed_state import (
+    STALE_TMP_SECONDS,
+    load_state,
+    save_state,
+    state_dir,
+)
 from test_feed_incremental import _full, _release2, _write_release, base  # noqa: F401
 
 _SORT = {
@@ -258,3 +266,152 @@ def test_files_that_cannot_be_linked_are_written_whole(
     again = load_state(tmp_path / "elsewhere")
     assert again is not None
     _same_tables(again, run.state)
+
+
+def test_a_state_another_run_saved_meanwhile_is_not_linked(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """File names repeat across histories (a full run starts again at g0): a release whose state was
+    loaded before another run saved a different history links nothing from it."""
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
+    finalize_run(ctx, run)
+    save_state(tmp_path, run.state, "r1")
+    first = _meta(tmp_path)
+    old = load_state(tmp_path)
+    assert old is not None
+    paths_b = _write_release(_release2(lines, seed=3), tmp_path / "rb")
+    b = detect_release(ctx, paths_b, old)  # over r1's state, saved after A
+    finalize_run(ctx, b)
+    a = detect_release(
+        ctx, _write_release(_release2(lines, seed=5)[: len(lines) // 2], tmp_path / "ra"), None
+    )
+    finalize_run(ctx, a)
+    save_state(tmp_path, a.state, "ra")  # a full run meanwhile: a new history, its files named g0 too
+    assert _meta(tmp_path)["history"] != first["history"] and _meta(tmp_path)["gen"] == first["gen"]
+    save_state(tmp_path, b.state, "rb")
+    assert all(len(ly) == 1 for ly in _meta(tmp_path)["tables"].values())  # written whole
+    again = load_state(tmp_path)
+    assert again is not None
+    _same_tables(again, b.state)
+    assert again.final is not None and again.final.signals.sort("signal_id").equals(_full(ctx, paths_b))
+
+
+def test_a_save_killed_between_its_renames_leaves_the_previous_state_readable(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
+    finalize_run(ctx, run)
+    save_state(tmp_path, run.state, "r1")
+    old = load_state(tmp_path)
+    assert old is not None
+    paths = _write_release(_release2(lines), tmp_path / "r2")
+    run = detect_release(ctx, paths, old)
+    finalize_run(ctx, run)
+    real, calls = Path.rename, []
+
+    def dies_after_the_first(self: Path, target: Path) -> Path:
+        calls.append(target)
+        if len(calls) >= 2:  # the new state into place, then putting the previous one back
+            raise KeyboardInterrupt("killed")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", dies_after_the_first)
+    with pytest.raises(KeyboardInterrupt):
+        save_state(tmp_path, run.state, "r2")
+    monkeypatch.undo()
+    old_dirs = list(tmp_path.glob("feed_state.old-*"))
+    tmp_dirs = list(tmp_path.glob("feed_state.tmp-*"))  # the killed save's
+    assert not state_dir(tmp_path).exists() and len(old_dirs) == 1 and len(tmp_dirs) == 1
+    after = load_state(tmp_path)  # the set-aside state is read
+    assert after is not None
+    assert after.rows.equals(old.rows) and after.result.candidates.equals(old.result.candidates)
+    os.utime(tmp_dirs[0], (time.time() - 2 * STALE_TMP_SECONDS,) * 2)  # long dead
+    fresh = Path(tmp_path / "feed_state.tmp-busy")  # another save still writing
+    fresh.mkdir()
+    run = detect_release(ctx, paths, after)
+    assert finalize_run(ctx, run).signals.sort("signal_id").equals(_full(ctx, paths))
+    save_state(tmp_path, run.state, "r2")
+    assert len(_meta(tmp_path)["tables"]["candidates"]) == 2  # linked from the set-aside state
+    assert sorted(p.name for p in tmp_path.glob("feed_state*")) == ["feed_state", "feed_state.tmp-busy"]
+    again = load_state(tmp_path)
+    assert again is not None
+    _same_tables(again, run.state)
+
+
+def test_a_failed_save_puts_the_previous_state_back(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    run = detect_release(ctx, _write_release(lines[:400], tmp_path / "r1"), None)
+    finalize_run(ctx, run)
+    save_state(tmp_path, run.state, "r1")
+    real, calls = Path.rename, []
+
+    def fails_second(self: Path, target: Path) -> Path:
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError("no space")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", fails_second)
+    with pytest.raises(OSError, match="no space"):
+        save_state(tmp_path, run.state, "r1 again")
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.glob("feed_state*")) == ["feed_state"]
+    assert _meta(tmp_path)["feed"] == "r1"
+
+
+def test_releases_that_change_nothing_add_no_layers_and_layers_are_capped(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
+    finalize_run(ctx, run)
+    save_state(tmp_path, run.state, "r1")
+    paths = _write_release(_release2(lines), tmp_path / "r2")
+    counts = []
+    for _ in range(4):  # the same release again and again: nothing added or dropped
+        old = load_state(tmp_path)
+        assert old is not None
+        run = detect_release(ctx, paths, old)
+        finalize_run(ctx, run)
+        save_state(tmp_path, run.state, "r2")
+        counts.append({k: len(v) for k, v in _meta(tmp_path)["tables"].items()})
+    assert counts[1] == counts[0] and counts[3] == counts[0]
+    assert len(os.listdir(state_dir(tmp_path))) == 1 + sum(2 * n - 1 for n in counts[0].values())
+    monkeypatch.setattr(feed_state, "MAX_LAYERS", 3)
+    seen = []
+    for k in range(3, 7):  # different releases, deltas well under the share: capped at 3 layers
+        paths = _write_release(_release2(lines, seed=k), tmp_path / f"r{k}")
+        old = load_state(tmp_path)
+        assert old is not None
+        run = detect_release(ctx, paths, old)
+        finalize_run(ctx, run)
+        save_state(tmp_path, run.state, f"r{k}", share=100.0)
+        seen.append(len(_meta(tmp_path)["tables"]["candidates"]))
+    assert max(seen) == 3 and 1 in seen, seen
+    again = load_state(tmp_path)
+    assert again is not None
+    _same_tables(again, run.state)
+
+
+def test_a_file_is_never_written_through_a_link(tmp_path: Path) -> None:
+    live = tmp_path / "live.arrow"
+    pl.DataFrame({"a": [1, 2]}).write_ipc(live)
+    os.link(live, tmp_path / "new.arrow")
+    feed_state._write(pl.DataFrame({"a": [3]}), tmp_path / "new.arrow")
+    assert pl.read_ipc(live)["a"].to_list() == [1, 2]
+    assert pl.read_ipc(tmp_path / "new.arrow")["a"].to_list() == [3]
