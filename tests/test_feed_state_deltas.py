@@ -415,3 +415,26 @@ def test_a_file_is_never_written_through_a_link(tmp_path: Path) -> None:
     feed_state._write(pl.DataFrame({"a": [3]}), tmp_path / "new.arrow")
     assert pl.read_ipc(live)["a"].to_list() == [1, 2]
     assert pl.read_ipc(tmp_path / "new.arrow")["a"].to_list() == [3]
+
+
+def test_the_context_fingerprint_follows_what_the_company_index_is_built_from() -> None:
+    """The fingerprint hashes the accounts and aliases the index is built from (not the index's key
+    pairs, a Python loop over every account): a change to either means a full run."""
+    from jobshift.domain.matching.companies import Alias
+    from jobshift.engine.batches import ACCOUNT_ICP_SCHEMA, ACCOUNT_SCHEMA, CONTACT_SCHEMA
+    from jobshift.engine.context import DetectContext
+    from jobshift.engine.incremental import context_fingerprint
+
+    row = {"account_id": "a1", "name": "Acme Corp", "domain": "acme.com", "linkedin_norm": "acme"}
+    accounts = pl.DataFrame([row], schema={**ACCOUNT_SCHEMA, **ACCOUNT_ICP_SCHEMA})
+    contacts = pl.DataFrame(schema=CONTACT_SCHEMA)
+
+    def fp(acc: pl.DataFrame, aliases: list[Alias]) -> str:
+        return context_fingerprint(DetectContext.build(contacts, acc, iter(aliases)))
+
+    same = fp(accounts, [Alias("a1", "Acme Labs")])
+    assert fp(accounts, [Alias("a1", "Acme Labs")]) == same
+    assert fp(accounts, []) != same
+    assert fp(accounts, [Alias("a1", "Acme Labs", "acmelabs.io")]) != same
+    other = accounts.with_columns(pl.lit("acme-corp").alias("linkedin_norm"))
+    assert fp(other, [Alias("a1", "Acme Labs")]) != same

@@ -133,6 +133,8 @@ class DetectContext:
     feed_keys: Any = None
     """The feed pre-filter's key sets (:class:`jobshift.engine.prefilter.keys.FeedKeys`), built on first
     use."""
+    index_inputs: tuple[pl.DataFrame, list[Alias]] | None = None
+    """The accounts and aliases :attr:`index` was built from (``build``), for the context fingerprint."""
 
     @classmethod
     def build(
@@ -165,6 +167,7 @@ class DetectContext:
             )
             for r in accounts.iter_rows(named=True)
         ]
+        aliases = list(aliases)
         index = CompanyIndex.build(infos, aliases, fuzzy_threshold=settings.company_match_threshold)
         icp = settings.icp if settings.watch_icp_accounts and settings.icp and settings.icp.defined else None
         in_icp = [
@@ -202,6 +205,7 @@ class DetectContext:
             },
         )
         ctx = cls(contacts=contacts, accounts=acc, index=index, settings=settings)
+        ctx.index_inputs = (accounts, aliases)
         contacts = contacts.with_columns(pl.lit(True).alias("tracked"))
         if rivals is not None and rivals.height:
             rivals = rivals.join(contacts.select("contact_id"), on="contact_id", how="anti")

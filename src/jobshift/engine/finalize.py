@@ -50,6 +50,8 @@ class Detection:
     signals: pl.DataFrame
     ambiguous: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    matched: pl.DataFrame | None = None
+    """What :func:`identity_matches` gives for the same input (:func:`finalize` sets it)."""
 
 
 def _decide(
@@ -201,9 +203,8 @@ def finalize(
     prof = merged.profiles if first.all() else merged.profiles.filter(first)
     decided, df, ambiguous = contact_rows(ctx, cands, prof)
     df = _add_new_hires(ctx, df, decided, prof, hires, previous)
-    return Detection(
-        finish_signals(ctx, df), ambiguous, {"candidates": cands.height, "ambiguous": len(ambiguous)}
-    )
+    counts = {"candidates": cands.height, "ambiguous": len(ambiguous)}
+    return Detection(finish_signals(ctx, df), ambiguous, counts, _matched(decided))
 
 
 def finish_signals(ctx: DetectContext, df: pl.DataFrame) -> pl.DataFrame:
@@ -476,5 +477,8 @@ def identity_matches(ctx: DetectContext, result: BatchResult) -> pl.DataFrame:
     person (quiet ones included: they too make the person "known" for new hires). The incremental
     finalize (``engine/incremental_final.py``) keeps these to reuse the decisions of unchanged contacts."""
     prof = result.profiles.unique("person_key", keep="first")
-    decided, _ = _decide(ctx, result.candidates, prof)
+    return _matched(_decide(ctx, result.candidates, prof)[0])
+
+
+def _matched(decided: pl.DataFrame) -> pl.DataFrame:
     return decided.filter(pl.col("outcome") == "matched").select("contact_id", "person_key")

@@ -195,6 +195,9 @@ def code_fingerprint() -> str:
     return _CODE_FP[0]
 
 
+_INDEX_KEYS = {"account_id": pl.String, "name": pl.String, "domain": pl.String, "linkedin_norm": pl.String}
+
+
 def context_fingerprint(ctx: DetectContext) -> str:
     """A fingerprint of what detection reads besides profiles and contacts (a change → full run).
 
@@ -215,15 +218,11 @@ def context_fingerprint(ctx: DetectContext) -> str:
     )
     acc = ctx.accounts.sort("account_id")
     h.update(repr(acc.hash_rows(seed=7).to_list()).encode())
-    idx = ctx.index
-    for table in (idx.by_domain, idx.by_linkedin, idx.by_name, idx.by_core):
-        # the index's (key, account) pairs as an order-independent multiset of row hashes
-        pairs = pl.DataFrame(
-            [(k, a) for k, ids in table.items() for a in ids],
-            schema={"k": pl.String, "a": pl.String},
-            orient="row",
-        )
-        h.update(repr(pairs.hash_rows(seed=5).sort().to_list()).encode())
+    assert ctx.index_inputs is not None, "a context from DetectContext.build"
+    accounts, aliases = ctx.index_inputs  # the company index follows from these (and the code)
+    als = pl.DataFrame([dataclasses.astuple(x) for x in aliases], schema=_INDEX_KEYS, orient="row")
+    keys = pl.concat([accounts.select(list(_INDEX_KEYS)), als], how="vertical_relaxed")
+    h.update(repr(keys.hash_rows(seed=5).sort().to_list()).encode())
     return h.hexdigest()
 
 

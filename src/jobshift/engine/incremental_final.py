@@ -90,7 +90,8 @@ def _full(
     ctx: DetectContext, result: BatchResult, previous: PreviousJobs | None, key: str
 ) -> tuple[Detection, FinalCache]:
     det = finalize(ctx, [result], previous)
-    cache = FinalCache(key, det.signals, _ambiguous_frame(det.ambiguous), identity_matches(ctx, result))
+    matched = identity_matches(ctx, result) if det.matched is None else det.matched
+    cache = FinalCache(key, det.signals, _ambiguous_frame(det.ambiguous), matched)
     return det, cache
 
 
@@ -225,7 +226,7 @@ def finalize_release(
             _ambiguous_frame(det.ambiguous),
         ]
     ).sort("contact_id")
-    new_matched = identity_matches(ctx, subset)
+    new_matched = identity_matches(ctx, subset) if det.matched is None else det.matched
     matched = pl.concat([cache.matched.filter(~_is_in("contact_id", subset_contacts)), new_matched])
     ambiguous = amb.to_dicts()
     clock.lap("merge")
