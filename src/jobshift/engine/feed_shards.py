@@ -55,6 +55,7 @@ from jobshift.engine.finalize import Detection, contact_rows, finish_signals, ne
 from jobshift.engine.first_seen import PreviousJobs
 from jobshift.engine.hire_columns import align_hires, matched_people, with_hire_columns
 from jobshift.engine.tracked_slices import TrackedSlices
+from jobshift.utils.memory_release import release_after_task
 from jobshift.utils.parquet_buckets import bucket_count, read_bucket, write_buckets
 
 _SEED = 0x7368617264
@@ -117,7 +118,17 @@ def detect_partition_to_buckets(
     partition_fn: PartitionFn = detect_partition,
 ) -> tuple[int, int]:
     """Detect one partition and write its results under ``results_dir`` in ``n`` buckets (module doc);
-    returns (rows read, bad rows)."""
+    returns (rows read, bad rows). The worker's memory is given back after it (``utils/memory_release``),
+    once the task's frames are gone."""
+    try:
+        return _to_buckets(ctx, path, results_dir, index, n, partition_fn)
+    finally:
+        release_after_task()
+
+
+def _to_buckets(
+    ctx: DetectContext, path: str, results_dir: str, index: int, n: int, partition_fn: PartitionFn
+) -> tuple[int, int]:
     part = partition_fn(ctx, path)
     cands, prof, hires = part.result.candidates, part.result.profiles, part.result.new_hires
     produced = pl.concat([cands.select("person_key"), hires.select("person_key")]).unique()

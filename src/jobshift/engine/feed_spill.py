@@ -27,6 +27,7 @@ import polars as pl
 from jobshift.engine.context import DetectContext
 from jobshift.engine.detect import BatchResult
 from jobshift.engine.feed import PartitionFn, detect_partition
+from jobshift.utils.memory_release import release_after_task
 
 _TABLES = ("candidates", "profiles", "new_hires", "keys")
 
@@ -56,7 +57,16 @@ def detect_partition_to_dir(
     partition_fn: PartitionFn = detect_partition,
 ) -> tuple[int, int]:
     """Detect one partition (``partition_fn``) and write its results under ``results_dir``; returns
-    (rows read, bad rows)."""
+    (rows read, bad rows). The worker's memory is given back after it (``utils/memory_release``)."""
+    try:
+        return _to_dir(ctx, path, results_dir, index, partition_fn)
+    finally:
+        release_after_task()
+
+
+def _to_dir(
+    ctx: DetectContext, path: str, results_dir: str, index: int, partition_fn: PartitionFn
+) -> tuple[int, int]:
     part = partition_fn(ctx, path)
     frames = {
         "candidates": part.result.candidates,

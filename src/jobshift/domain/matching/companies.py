@@ -73,6 +73,14 @@ class CompanyMatch:
     candidates: int = 1
 
 
+RESOLVE_CACHE_MAX = 65_536
+"""The most resolutions :meth:`CompanyIndex.resolve` keeps; a full cache starts again empty. A Dask
+worker keeps its index for hundreds of partition tasks and every partition brings new company texts:
+unbounded, this cache grew by ≈ 800 entries per 250,000-profile partition for the whole run. The feed
+path resolves each distinct key once per batch and caches the results in the context's frame
+(``engine/context.py``), so a hit here is rare there; results never depend on the cache."""
+
+
 @dataclass
 class CompanyIndex:
     """Hash indexes over accounts + aliases, with a cache of resolutions per distinct company."""
@@ -158,6 +166,8 @@ class CompanyIndex:
         if key in self._cache:
             return self._cache[key]
         match = self._resolve(name, domain, linkedin_norm)
+        if len(self._cache) >= RESOLVE_CACHE_MAX:
+            self._cache.clear()
         self._cache[key] = match
         return match
 
