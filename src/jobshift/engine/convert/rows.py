@@ -19,7 +19,7 @@ from jobshift.engine.convert.domains import HOST, domain_table, registrable_doma
 from jobshift.engine.convert.emails import SIMPLE_EMAIL, email_columns, email_table, normalized
 from jobshift.engine.convert.experience import experience_entries, experience_json, linkedin_companies
 from jobshift.engine.convert.parse import STRING_FIELDS
-from jobshift.engine.convert.slice_tables import SliceTables, bounded
+from jobshift.engine.convert.slice_tables import SliceTables, bounded, own_strings
 from jobshift.engine.convert.values import by_distinct, clean, truthy
 
 POS_CAST: dict[Any, Any] = {"pos": pl.UInt32, **OBSERVATION_SCHEMA}
@@ -45,13 +45,16 @@ def _experience_hosts(exp: pl.Series) -> pl.Series:
 
 def _domains(values: pl.Series, tables: SliceTables | None) -> pl.DataFrame:
     """The :func:`~.domains.domain_table` of ``values`` and of the partition's earlier slices (kept)."""
-    if tables is None or tables.domains is None:
-        known = domain_table(values)
+    if tables is None:
+        return domain_table(values)
+    if tables.domains is None:
+        known = own_strings(domain_table(values))
     else:
         new = values.unique().to_frame("v").join(tables.domains, on="v", how="anti", nulls_equal=True)
-        known = pl.concat([tables.domains, domain_table(new["v"])]) if new.height else tables.domains
-    if tables is not None:
-        tables.domains = bounded(known)
+        known = (
+            pl.concat([tables.domains, own_strings(domain_table(new["v"]))]) if new.height else tables.domains
+        )
+    tables.domains = bounded(known)
     return known
 
 
