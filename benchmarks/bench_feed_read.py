@@ -12,12 +12,14 @@ each step twice (best kept), with the context built from the workspace first (no
                  newest per person — what a feed task does before detection; with the vectorized
                  converter (engine/convert);
   convert_ref    the same with ``profile_to_row`` per profile (``engine.convert.VECTOR = False``), once;
-  context_unpickle  ``pickle.loads`` of the broadcast context (a Dask worker does it once, not per task);
+  context_unpickle  ``pickle.loads`` of the broadcast context as the default feed run ships it (warmed, no
+                 pre-filter key sets; ``context_mb``): a Dask worker does it once, not per task;
   feed_task      ``engine.feed.detect_partition`` as the feed service runs it by default (no pre-filter
                  unless ``engine.feed.PREFILTER_SUFFIXES`` names the format): a whole Dask task, with a
                  fresh context (empty caches) unpickled before the clock starts;
   feed_task_prefilter  the same task forced through the relevance pre-filter (engine/prefilter/read.py),
-                 measured once; until 2026-12-08 the bench's ``feed_task`` was this path *and* counted the
+                 its context carrying the filter's key sets (``context_with_filter_keys_mb``), measured
+                 once; until 2026-12-08 the bench's ``feed_task`` was this path *and* counted the
                  context's unpickling inside the task (see benchmarks/RESULTS.md, branch ``feeddet``);
   feed_task_ref  ``feed_task`` with ``profile_to_row`` (``VECTOR = False``), once.
 
@@ -217,9 +219,13 @@ def main() -> None:
     ws = Workspace.open(args.dir)
     with ws.store.connect() as conn:
         ctx0 = build_context(conn, ws.config, default_tracked_set(conn), None)
-        feed_keys(ctx0)  # as the feed service does before broadcasting the context
+        # as the feed service prepares the context before broadcasting it: warmed, and with the
+        # pre-filter's key sets only when the pre-filter reads the files (+86 MB at 1M contacts)
         ctx0.warm()
         blob = pickle.dumps(ctx0)
+        feed_keys(ctx0)
+        blob_filter = pickle.dumps(ctx0)
+        del ctx0
     ws.close()
     with open("/proc/loadavg") as fh:
         load = fh.read().split()[:3]
@@ -228,6 +234,8 @@ def main() -> None:
         "mix": args.mix,
         "scramble": args.scramble,
         "prefilter_by_default": list(feed.PREFILTER_SUFFIXES),
+        "context_mb": round(len(blob) / 2**20, 1),
+        "context_with_filter_keys_mb": round(len(blob_filter) / 2**20, 1),
         "load_avg_before": load,
     }
     for fmt, path, reader in (
@@ -251,7 +259,8 @@ def main() -> None:
             ("feed_task_ref", lambda c, p=path: _ref(lambda: detect_partition(c, str(p))), 1),  # type: ignore[misc]
         ]
         for name, fnc, n in tasks:
-            r[f"{name}_s"], r[f"{name}_cpu_s"] = _best_set(lambda: pickle.loads(blob), fnc, n)
+            b = blob_filter if name == "feed_task_prefilter" else blob
+            r[f"{name}_s"], r[f"{name}_cpu_s"] = _best_set(lambda b=b: pickle.loads(b), fnc, n)  # type: ignore[misc]
         for k in ("read_raw", "convert", "convert_ref", "feed_task", "feed_task_prefilter", "feed_task_ref"):
             r[f"ratio_{k}"] = round(r["read_pyarrow_s"] / r[f"{k}_s"], 3)
             r[f"cpu_ratio_{k}"] = round(r["read_pyarrow_cpu_s"] / r[f"{k}_cpu_s"], 3)
@@ -265,7 +274,9 @@ def main() -> None:
         r["slow_share"] = round(conv.slow / args.profiles, 4) if conv is not None else 1.0
         from jobshift.engine.prefilter.read import read_relevant
 
-        r["filter_stats"] = vars(read_relevant(pickle.loads(blob), str(path), feed.SUB_BATCH_ROWS).stats)  # type: ignore[union-attr]
+        r["filter_stats"] = vars(
+            read_relevant(pickle.loads(blob_filter), str(path), feed.SUB_BATCH_ROWS).stats
+        )  # type: ignore[union-attr]
         res[fmt] = r
     with open("/proc/loadavg") as fh:
         res["load_avg_after"] = fh.read().split()[:3]

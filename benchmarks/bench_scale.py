@@ -166,11 +166,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     client = cluster = None
     pids = {"client": os.getpid()}
     if args.executor == "dask":
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
-        cluster = LocalCluster(
-            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-        )
+        from jobshift.engine.dask_executor import local_cluster
+
+        cluster = local_cluster(args.workers)  # as `jobshift detect --executor dask-local` starts it
         client = Client(cluster)
         before = _worker_stats(client)
         pids.update({f"worker-{k}": pid for k, pid in enumerate(sorted(before["pid"].values()))})

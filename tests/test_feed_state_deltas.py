@@ -176,3 +176,85 @@ def test_a_format_4_state_is_read(
     save_state(tmp_path, run.state, "r2")
     assert _meta(tmp_path)["version"] == 5
     assert len(_meta(tmp_path)["tables"]["candidates"]) == 2  # a delta over the format-4 file
+
+
+@pytest.mark.parametrize("vector", [True, False])
+def test_held_rows_of_several_partitions_convert_as_each_partition(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+    vector: bool,
+) -> None:
+    from jobshift.engine import convert
+    from jobshift.engine.feed_raw import convert_held, convert_rows, held_rows, read_raw
+
+    _, lines = base
+    paths = _write_release(_release2(lines), tmp_path / "r")
+    old = convert.VECTOR
+    convert.VECTOR = vector
+    try:
+        held, each, bad = [], [], []
+        for i, p in enumerate(paths):
+            raw = read_raw(p)
+            idx = pl.int_range(i, raw.height, 3, dtype=pl.UInt32, eager=True)  # every third row
+            held.append((i, held_rows(raw, idx)))
+            obs, b = convert_rows(raw, idx)
+            each.append(obs.with_columns(pl.lit(i, pl.UInt32).alias("part")))
+            bad.append(b)
+        obs, b = convert_held(held)
+    finally:
+        convert.VECTOR = old
+    assert obs.equals(pl.concat(each, how="diagonal_relaxed").select(obs.columns))
+    assert b.sort().to_list() == pl.concat(bad).sort().to_list()
+    assert b.len() > 0  # the unusable lines of the release were among them
+
+
+def test_a_release_over_a_state_not_read_from_disk_is_written_whole(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
+    finalize_run(ctx, run)
+    save_state(tmp_path, run.state, "r1")
+    old = load_state(tmp_path)
+    assert old is not None
+    run2 = detect_release(ctx, _write_release(_release2(lines, seed=2), tmp_path / "r2"), old)
+    finalize_run(ctx, run2)
+    # the next release over run2's state as it is in memory (its edits are relative to r1's files)
+    paths = _write_release(_release2(lines, seed=3), tmp_path / "r3")
+    run3 = detect_release(ctx, paths, run2.state)
+    signals = finalize_run(ctx, run3).signals.sort("signal_id")
+    assert signals.equals(_full(ctx, paths))
+    save_state(tmp_path, run3.state, "r3")
+    assert all(len(ly) == 1 for ly in _meta(tmp_path)["tables"].values())
+    again = load_state(tmp_path)
+    assert again is not None
+    _same_tables(again, run3.state)
+
+
+def test_files_that_cannot_be_linked_are_written_whole(
+    base: tuple[Path, list[bytes]],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ws_dir, lines = base
+    ctx = detect_context(ws_dir)
+    run = detect_release(ctx, _write_release(lines[:400], tmp_path / "r1"), None)
+    finalize_run(ctx, run)
+    save_state(tmp_path, run.state, "r1")
+    old = load_state(tmp_path)
+    assert old is not None
+    run = detect_release(ctx, _write_release(_release2(lines[:400]), tmp_path / "r2"), old)
+    finalize_run(ctx, run)
+
+    def no_links(src: object, dst: object) -> None:
+        raise OSError("cross-device link")  # e.g. the new state on another file system
+
+    monkeypatch.setattr("os.link", no_links)
+    save_state(tmp_path / "elsewhere", run.state, "r2")
+    monkeypatch.undo()
+    assert all(len(ly) == 1 for ly in _meta(tmp_path / "elsewhere")["tables"].values())
+    again = load_state(tmp_path / "elsewhere")
+    assert again is not None
+    _same_tables(again, run.state)

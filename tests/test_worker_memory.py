@@ -91,3 +91,16 @@ def test_every_partition_task_releases_once_after_its_work(
         else:
             feed_spill.detect_partition_to_dir(ctx, paths[0], str(tmp_path), 9, failing)
     assert len(seen) == len(paths) + 1, "a failed task releases too"
+
+
+def test_local_cluster_workers_run_without_dasks_profiler() -> None:
+    pytest.importorskip("distributed")
+    from distributed import Client
+
+    from jobshift.engine.dask_executor import local_cluster
+
+    def profiling(dask_worker: object) -> list[str]:
+        return sorted(k for k in dask_worker.periodic_callbacks if k.startswith("profile"))  # type: ignore[attr-defined]
+
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        assert list(client.run(profiling).values()) == [[]]

@@ -38,6 +38,25 @@ RUN_ATTEMPTS = 3
 """How often a run whose tasks the scheduler cancelled is started (a worker died at a bad moment)."""
 
 
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+"""Dask settings of the workers :func:`local_cluster` starts. Dask's statistical profiler samples every
+worker thread's stack every 10 ms and keeps the last 1,000 one-second cycles (``distributed.admin.
+low-level-log-length``) of call trees, twice (per worker and per task key): a partition task's deep
+polars / jobshift stacks made that ≈ 60–120 MB of small Python objects per worker, filling over the
+first ≈ 17 minutes and fragmenting the heap; it was the workers' memory creep from 10M to 100M profiles
+(benchmarks/RESULTS.md, "Worker memory creep"). On a cluster you start yourself, set
+``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` in the workers' environment (docs/scaling.md)."""
+
+
+def local_cluster(workers: int) -> Any:
+    """A LocalCluster of ``workers`` processes × 1 thread, with :data:`WORKER_CONFIG`."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(WORKER_CONFIG):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+
+
 def _client_class() -> Any:
     try:
         from distributed import Client
@@ -80,11 +99,7 @@ class DaskExecutor:
         client_cls = _client_class()
         if self.scheduler:
             return client_cls(self.scheduler), None
-        from distributed import LocalCluster
-
-        cluster = LocalCluster(
-            n_workers=self.workers or 2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        )
+        cluster = local_cluster(self.workers or 2)
         return client_cls(cluster), cluster
 
     def detect_feed(self, ctx: DetectContext, paths: list[str]) -> list[BatchResult]:

@@ -426,7 +426,7 @@ def _next_release(
         pl.concat([links_old, links_new]),
         contacts,
         result,
-        layers=old.layers,
+        layers={} if old.edits else old.layers,  # edits say how to go from a state as loaded
         edits=edits,
         gen=old.gen + 1,
     )
