@@ -25,7 +25,7 @@ import polars as pl
 from jobshift.domain.normalize.domains import _EXTRACT, FREE_MAIL_DOMAINS, _registrable, normalize_domain
 from jobshift.domain.normalize.memo import MEMOS
 
-__all__ = ["company_email_domains", "domain_table", "registrable_domains"]
+__all__ = ["company_email_domains", "domain_table", "registrable_domains", "without_free_mail"]
 
 PLAIN = r"^[\x20-\x7e]*$"
 """Values whose ``strip``, ``lower`` and ``\\s`` are the ASCII ones (printable ASCII, no control)."""
@@ -181,7 +181,11 @@ def company_email_domains(values: pl.Series, known: pl.DataFrame | None = None) 
     """The registrable domain of each work e-mail address unless it is a free-mail one: what
     ``profiles._email_company_domain(v, [], None)`` gives (the ended-jobs rule is applied elsewhere,
     :func:`~jobshift.engine.convert.current_job.email_domain_kept`)."""
-    domains = registrable_domains(values, known)
+    return without_free_mail(registrable_domains(values, known))
+
+
+def without_free_mail(domains: pl.Series) -> pl.Series:
+    """``domains`` with the free-mail ones (``FREE_MAIL_DOMAINS``) made null."""
     return (
         domains.to_frame()
         .select(pl.when(~pl.col(domains.name).is_in(sorted(FREE_MAIL_DOMAINS))).then(pl.col(domains.name)))

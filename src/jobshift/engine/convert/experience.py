@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from jobshift.domain.profile_parts import li_company, pdate
 from jobshift.engine.convert.domains import registrable_domains
-from jobshift.engine.convert.slice_tables import SliceTables, bounded
+from jobshift.engine.convert.slice_tables import SliceTables, bounded, own_strings
 from jobshift.engine.convert.values import NEEDS_ESCAPE, by_distinct, clean, json_string
 
 _STR = pa.string()
@@ -149,7 +149,7 @@ def experience_entries(
     dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
     kept = tables.companies if tables is not None else None
     with_companies, kept = _by_distinct_keys(
-        frame, _COMPANY_IN, partial(_companies, domains=domains), kept=kept
+        frame, _COMPANY_IN, partial(_companies, domains=domains), kept=kept, keep=tables is not None
     )
     if tables is not None:
         tables.companies = bounded(kept)
@@ -228,6 +228,7 @@ def _by_distinct_keys(
     make: Callable[[pl.DataFrame], pl.DataFrame],
     key_hash: pl.Expr | None = None,
     kept: pl.DataFrame | None = None,
+    keep: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """``frame`` with the columns ``make`` adds to the distinct values of its ``keys`` columns; and the
     table of distinct values made (``kept`` and this frame's), for the next frame.
@@ -236,7 +237,8 @@ def _by_distinct_keys(
     ``pl.struct(keys).hash()``), then checked: if any row's keys differ from those of the distinct
     value it got (a hash collision), the join is redone on the key columns themselves (and no table is
     kept). ``kept``: the table an earlier frame returned (same ``keys``, ``make`` and ``key_hash``):
-    its values are not made again.
+    its values are not made again. ``keep``: the table is kept for later frames (its strings are
+    copied out of this frame's buffers).
     """
     hashed = frame.with_columns(
         (pl.struct(keys).hash(seed=20) if key_hash is None else key_hash).alias("_key")
@@ -245,6 +247,8 @@ def _by_distinct_keys(
     if kept is not None:
         distinct = distinct.join(kept.select("_key"), on="_key", how="anti")
     made = make(distinct.drop("_key")).with_columns(distinct["_key"]).rename({k: f"{k}_d" for k in keys})
+    if keep:
+        made = own_strings(made)
     if kept is not None:
         made = pl.concat([kept, made.select(kept.columns)], how="vertical_relaxed") if made.height else kept
     out = hashed.join(made, on="_key", how="left", maintain_order="left")

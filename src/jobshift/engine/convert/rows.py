@@ -15,11 +15,11 @@ from jobshift.domain.profile_parts import _SIMPLE_PERSON, linkedin_person, pdate
 from jobshift.domain.profiles import _verified
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.convert.current_job import current_jobs, email_domain_kept, first_company
-from jobshift.engine.convert.domains import HOST, company_email_domains, domain_table, registrable_domains
+from jobshift.engine.convert.domains import HOST, domain_table, registrable_domains, without_free_mail
 from jobshift.engine.convert.emails import SIMPLE_EMAIL, email_columns, email_table, normalized
 from jobshift.engine.convert.experience import experience_entries, experience_json, linkedin_companies
 from jobshift.engine.convert.parse import STRING_FIELDS
-from jobshift.engine.convert.slice_tables import SliceTables, bounded
+from jobshift.engine.convert.slice_tables import SliceTables, bounded, own_strings
 from jobshift.engine.convert.values import by_distinct, clean, truthy
 
 POS_CAST: dict[Any, Any] = {"pos": pl.UInt32, **OBSERVATION_SCHEMA}
@@ -45,13 +45,16 @@ def _experience_hosts(exp: pl.Series) -> pl.Series:
 
 def _domains(values: pl.Series, tables: SliceTables | None) -> pl.DataFrame:
     """The :func:`~.domains.domain_table` of ``values`` and of the partition's earlier slices (kept)."""
-    if tables is None or tables.domains is None:
-        known = domain_table(values)
+    if tables is None:
+        return domain_table(values)
+    if tables.domains is None:
+        known = own_strings(domain_table(values))
     else:
         new = values.unique().to_frame("v").join(tables.domains, on="v", how="anti", nulls_equal=True)
-        known = pl.concat([tables.domains, domain_table(new["v"])]) if new.height else tables.domains
-    if tables is not None:
-        tables.domains = bounded(known)
+        known = (
+            pl.concat([tables.domains, own_strings(domain_table(new["v"]))]) if new.height else tables.domains
+        )
+    tables.domains = bounded(known)
     return known
 
 
@@ -79,6 +82,8 @@ def convert_parsed(
     # job websites, e-mail hosts and the experience's websites share most hosts: resolved once
     sites = pl.concat([df["c_job_company_website"], host_key, _experience_hosts(df["experience"])])
     domains = _domains(sites, tables)
+    # the job websites' and e-mail hosts' domains in one lookup
+    both = registrable_domains(pl.concat([df["c_job_company_website"], host_key]), domains)
     df = df.with_columns(
         _map(
             df,
@@ -87,7 +92,7 @@ def convert_parsed(
             fast=SIMPLE_PERSON,
             fast_out=pl.lit("linkedin.com/in/") + pl.col("v").str.extract(SIMPLE_PERSON, 1),
         ).alias("linkedin_norm"),
-        registrable_domains(df["c_job_company_website"], domains).alias("domain0"),
+        both.head(df.height).alias("domain0"),
         linkedin_companies(df["c_job_company_linkedin_url"]).alias("li"),
         _map(df, "c_job_company_name", _lower, fast=ASCII, fast_out=pl.col("v").str.to_lowercase()).alias(
             "name_lower"
@@ -95,7 +100,7 @@ def convert_parsed(
         _map(df, "c_observed_at", lambda v: pdate(v) if v is not None else None).alias("observed"),
         _map(df, "job_start_date", pdate).alias("start"),
         _map(df, "job_last_verified", lambda v: _verified(v) if v is not None else None).alias("verified"),
-        company_email_domains(host_key, domains).alias("email_domain"),
+        without_free_mail(both.tail(df.height)).alias("email_domain"),
     )
     df = df.hstack(email_columns(df))
     entries = experience_entries(df["experience"], domains, tables)

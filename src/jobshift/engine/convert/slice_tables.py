@@ -27,3 +27,10 @@ class SliceTables:
 def bounded(table: pl.DataFrame | None) -> pl.DataFrame | None:
     """``table``, or ``None`` when it holds more than :data:`MAX_ROWS` rows."""
     return table if table is not None and table.height <= MAX_ROWS else None
+
+
+def own_strings(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its strings copied into buffers of their own: a column sliced or filtered out of a
+    batch's columns still points into the batch's buffers, which a kept table would keep alive."""
+    strings = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(pl.concat_str([pl.col(c), pl.lit("")]).alias(c) for c in strings)
