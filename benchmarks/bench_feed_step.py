@@ -2,7 +2,7 @@
 
 Usage: POLARS_MAX_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/bench_feed_step.py
        --dir /work/bench/d1m --work /tmp/featstep [--profiles 250000] [--mix 0.05 [--scramble]]
-       [--rows 50000] [--runs 2]
+       [--rows 50000] [--runs 2]   (``--relevant F``: ``--mix F --scramble``)
 
 The partition is bench_feed_read.py's (the first ``--profiles`` lines of ``DIR/people.jsonl``, or its
 ``--mix`` bulk partition), written under ``--work`` (``WORK/people.jsonl`` links to the workspace's feed;
@@ -16,8 +16,10 @@ has it), then pickled. Each run unpickles a fresh context (as a worker's first p
   warm    the same again with the caches the first pass filled (a worker's later partitions, at best).
 
 Prints JSON (best CPU seconds of ``--runs``, user + system, and wall seconds) with the row counts of
-the result, so that two versions of the code (``PYTHONPATH`` at either ``src``) can be compared on the
-same data; both give the same counts when no result changed.
+the result (``result_digest``: the rows themselves, order-free) and the people linked to a tracked
+contact (``linked_share``: with a candidate pair), so
+that two versions of the code (``PYTHONPATH`` at either ``src``) can be compared on the same data;
+both give the same counts when no result changed.
 """
 
 from __future__ import annotations
@@ -39,6 +41,16 @@ def _cpu_s() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
+def _digest(r: Any) -> str:
+    """An order-free digest of a batch result's three frames (row hashes summed per frame; the same
+    polars version on both sides of an A/B): equal digests, the same rows."""
+    parts = [
+        f"{df.height}:{int((df.hash_rows(seed=7) % 1_000_000_007).sum()) if df.height else 0}"
+        for df in (r.candidates, r.profiles, r.new_hires)
+    ]
+    return "/".join(parts)
+
+
 def main() -> None:
     """Parse the arguments, prepare the partition and context (not timed), time the step, print JSON."""
     ap = argparse.ArgumentParser()
@@ -47,9 +59,12 @@ def main() -> None:
     ap.add_argument("--profiles", type=int, default=250_000)
     ap.add_argument("--mix", type=float, default=None)
     ap.add_argument("--scramble", action="store_true")
+    ap.add_argument("--relevant", type=float, default=None, help="--mix F --scramble")
     ap.add_argument("--rows", type=int, default=50_000)
     ap.add_argument("--runs", type=int, default=2)
     args = ap.parse_args()
+    if args.relevant is not None:
+        args.mix, args.scramble = args.relevant, True
     import polars as pl
 
     sys.path.insert(0, str(Path(__file__).parent))
@@ -103,6 +118,8 @@ def main() -> None:
             got = (round(_cpu_s() - c0, 2), round(time.perf_counter() - w0, 2))
             best[phase] = min(best.get(phase, got), got)
             counts = (r.candidates.height, r.profiles.height, r.new_hires.height, r.n_observations)
+            linked = r.candidates.get_column("person_key").n_unique()
+            digest = _digest(r)
     with open("/proc/loadavg") as fh:
         load1 = fh.read().split()[:3]
     out = {
@@ -114,6 +131,9 @@ def main() -> None:
         **{f"{p}_cpu_s": best[p][0] for p in best},
         **{f"{p}_wall_s": best[p][1] for p in best},
         "candidates_profiles_hires_observations": counts,
+        "result_digest": digest,
+        "linked_people": linked,
+        "linked_share": round(linked / max(obs.height, 1), 4),
         "load_avg_before": load0,
         "load_avg_after": load1,
     }

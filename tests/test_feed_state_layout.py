@@ -1,4 +1,4 @@
-"""The incremental feed state on disk (format 4): atomic replacement, old formats refused, the
+"""The incremental feed state on disk (format 5): atomic replacement, old formats refused, the
 normalization memo it carries (bounded; using it keeps the signals of a full run), GC paused."""
 
 from __future__ import annotations
@@ -110,16 +110,16 @@ def test_unchanged_contacts_are_linked_and_a_rerun_is_idempotent(
     run1 = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
     finalize_run(ctx, run1)
     save_state(tmp_path, run1.state, "r1")
-    ino = (state_dir(tmp_path) / "contacts.arrow").stat().st_ino
+    ino = (state_dir(tmp_path) / "contacts.g0.arrow").stat().st_ino
     p2 = _write_release(_release2(lines), tmp_path / "r2")
     old = load_state(tmp_path)
     assert old is not None
     run2 = detect_release(ctx, p2, old)
     sig2 = finalize_run(ctx, run2).signals.sort("signal_id")
-    assert run2.state.files == {"contacts": str(state_dir(tmp_path) / "contacts.arrow")}
+    assert "contacts" in run2.state.edits and run2.state.edits["contacts"] is None
     save_state(tmp_path, run2.state, "r2")
     d = state_dir(tmp_path)
-    assert (d / "contacts.arrow").stat().st_ino == ino  # linked from the previous state, not written
+    assert (d / "contacts.g0.arrow").stat().st_ino == ino  # linked from the previous state, not written
     assert not list(tmp_path.glob("feed_state.*"))  # no temporary or old directory left
     again = load_state(tmp_path)
     assert again is not None and again.contacts.equals(run1.state.contacts)
@@ -132,7 +132,7 @@ def test_unchanged_contacts_are_linked_and_a_rerun_is_idempotent(
         key = ["fp"] if name == "rows" else ["person_key", "h"]
         assert getattr(run3.state, name).sort(key).equals(getattr(again, name).sort(key))
     save_state(tmp_path, run3.state, "r2 again")
-    assert (d / "contacts.arrow").stat().st_ino == ino
+    assert (d / "contacts.g0.arrow").stat().st_ino == ino
 
 
 def test_a_crash_mid_write_leaves_the_previous_state(
@@ -174,10 +174,10 @@ def test_a_state_of_another_format_is_refused_with_a_message(
 ) -> None:
     d = state_dir(tmp_path)
     d.mkdir()
-    (d / "meta.json").write_text(json.dumps({"version": STATE_VERSION - 1}), encoding="utf-8")
+    (d / "meta.json").write_text(json.dumps({"version": STATE_VERSION - 2}), encoding="utf-8")
     with caplog.at_level(logging.WARNING):
         assert load_state(tmp_path) is None
-    assert f"format version {STATE_VERSION - 1}" in caplog.text
+    assert f"format version {STATE_VERSION - 2}" in caplog.text
     assert load_state(tmp_path / "none") is None  # no state yet: no warning needed
 
 

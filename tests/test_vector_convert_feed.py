@@ -76,6 +76,79 @@ def test_partition_converted_in_slices(
     assert whole.bad.len() > 0 and whole.slow > 0
 
 
+def test_slices_share_bounded_tables(edge_files: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slices of a partition share their normalized companies and domains (slice_tables); when a
+    table outgrows its bound it is dropped and started again: the frames stay the reference's."""
+    from jobshift.engine.convert import partition, slice_tables
+
+    monkeypatch.setattr(partition, "CONVERT_ROWS", 5)
+    for bound in (0, 9, 10**9):
+        monkeypatch.setattr(slice_tables, "MAX_ROWS", bound)
+        for path in edge_files[:2]:
+            (ref, n_ref, bad_ref), (got, n, bad) = _both(read_partition, path)
+            assert (n, bad) == (n_ref, bad_ref) and got.equals(ref), (path, bound)
+
+
+def _noisy_people() -> list[dict[str, Any]]:
+    """Real-world text repeated across slices: accents, legal forms, non-Latin scripts, emoji, very long
+    strings, hosts of two and more labels, IDN and wildcard-suffix hosts, odd e-mails."""
+    names = ["Société Générale S.A.", "Müller & Söhne GmbH", "株式会社 日本", "ООО «Ромашка»", "Acme 🚀 Inc."]
+    names += ["  Ǆemal d.o.o. ", "x" * 3000, "Ærø ApS", "شركة الاتصالات", "İstanbul A.Ş."]
+    sites = ["acme.com", "ACME.COM", "shop.example.co.uk", "xn--80ak6aa92e.com", "foo.ck", "www.ck", "co.uk"]
+    sites += [
+        "münchen.de",
+        "a.b.kawasaki.jp",
+        "http://Acme.io/x?y",
+        " acme.com ",
+        "-a.com",
+        "a..b.com",
+        "s3.amazonaws.com",
+    ]
+    mails = ["j@acme.com", "J.Doe@Shop.Example.CO.UK", "x@xn--p1ai.xn--p1ai", "y@gmail.com", "z@foo.ck"]
+    mails += ["José <jose@münchen.de>", "a+b@acme.io", "q@a.b.kawasaki.jp"]
+    people = []
+    for i in range(60):
+        k = i % len(names)
+        exp = [
+            {
+                "company": {"name": names[(k + j) % len(names)], "website": sites[(i + j) % len(sites)]},
+                "title": {"name": ["Directeur Général", "CEO 🚀", "Инженер", ""][j % 4], "levels": ["vp"]},
+                "start_date": f"20{10 + j}-0{1 + j % 9}",
+                "end_date": None if j == 0 else f"20{11 + j}",
+                "is_primary": j == 0 and i % 3 == 0,
+            }
+            for j in range(i % 4)
+        ]
+        people.append(
+            {
+                "id": f"n{i}" if i % 5 else None,
+                "first_name": ["Zoë", "Łukasz", "明", "Αλέξης", "O'Brien"][i % 5],
+                "last_name": ["Ñúñez", "Ødegård", "山田", "Παπαδόπουλος", "Smith-Jones"][k % 5],
+                "work_email": mails[i % len(mails)] if i % 4 else None,
+                "emails": [{"address": mails[(i + 1) % len(mails)], "type": "personal"}],
+                "job_company_name": names[k] if i % 6 else None,
+                "job_company_website": sites[i % len(sites)] if i % 2 else None,
+                "experience": exp,
+                "observed_at": "2026-11-18",
+            }
+        )
+    return people
+
+
+def test_noisy_real_world_text_in_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jobshift.engine.convert import partition
+
+    jl, pqf = _write(tmp_path, "noisy", _noisy_people())
+    for rows in (7, 10**9):
+        monkeypatch.setattr(partition, "CONVERT_ROWS", rows)
+        for path in (jl, pqf):
+            (ref, n_ref, bad_ref), (got, n, bad) = _both(read_partition, path)
+            assert (n, bad) == (n_ref, bad_ref) and got.equals(ref), (path, rows)
+            assert ref.height > 40
+    # the vectorized path takes every line (none is left to profile_to_row)
+    assert partition.convert_lines(jl, nonblank_lines(jl, "jsonl")).slow == 0
+
+
 def test_incremental_conversion_is_the_reference(edge_files: list[str]) -> None:
     for path in edge_files:
         part = read_raw(path)

@@ -16,7 +16,7 @@ import pytest
 from jobshift.domain.normalize.domains import _EXTRACT, _registrable, is_free_mail, normalize_domain
 from jobshift.domain.normalize.memo import warm
 from jobshift.domain.profile_parts import li_company
-from jobshift.engine.convert.domains import company_email_domains, registrable_domains
+from jobshift.engine.convert.domains import company_email_domains, domain_table, registrable_domains
 from jobshift.engine.convert.experience import SIMPLE_COMPANY, linkedin_companies
 from jobshift.synth.generate import generate
 
@@ -62,6 +62,13 @@ def _same(values: list[str | None]) -> None:
     )
     mail = company_email_domains(pl.Series("m", values, dtype=pl.String)).to_list()
     assert mail == [None if is_free_mail(e) else e for e in expected]
+    # with a table of other values of the batch (some shared, nulls included): the same answers
+    last = "x@" + str(values[-1] if values else "")
+    other = pl.Series([*values[::2], last, "shared.example.com", None], dtype=pl.String)
+    known = domain_table(other)
+    assert registrable_domains(pl.Series("w", values, dtype=pl.String), known).to_list() == expected
+    mail_known = company_email_domains(pl.Series("m", values, dtype=pl.String), known).to_list()
+    assert mail_known == mail
 
 
 def test_hand_list() -> None:
@@ -91,6 +98,20 @@ def test_random_hosts_from_the_suffix_list(seed: int) -> None:
             host = host.upper()
         lead = rng.choice(["", "", "https://", "u@", "x.y@", " "])
         values.append(lead + host + rng.choice(["", "", "/", "/p?q", ":443", ".", " "]))
+    _same(values)
+
+
+def test_two_label_hosts_of_every_suffix() -> None:
+    """Hosts of two labels take a shorter path: every one- and two-label suffix (wildcard and exception
+    rules included) as a host, and under a label."""
+    tlds = sorted(_EXTRACT._get_tld_extractor().tlds(include_psl_private_domains=False))
+    values: list[str | None] = []
+    for t in tlds:
+        bare = t.replace("*.", "").lstrip("!")
+        if bare.count(".") == 1:
+            values += [bare, "x." + bare]
+        elif "." not in bare:
+            values += ["x." + bare, "xn--p1ai." + bare, "-." + bare, bare + ".x"]
     _same(values)
 
 

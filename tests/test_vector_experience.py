@@ -37,6 +37,7 @@ from jobshift.engine.convert.experience import (
     ENTRY_COLUMNS,
     EXPERIENCE_DTYPE,
     EXPERIENCE_TYPE,
+    entry_json,
     experience_entries,
     experience_json,
 )
@@ -77,12 +78,17 @@ def _assert_same(lines: list[bytes]) -> pl.DataFrame:
     entries = experience_entries(exp)
     assert entries.columns == list(ENTRY_COLUMNS)
     rows, texts = _expected(lines)
-    got = entries.rows()
+    got = _with_entry_json(entries).rows()
     assert len(got) == len(rows)
     for g, r in zip(got, rows, strict=True):
         assert g == r
     assert experience_json(entries, len(lines)).to_list() == texts
     return entries
+
+
+def _with_entry_json(entries: pl.DataFrame) -> pl.DataFrame:
+    """The entries' values without their JSON fragments, and the entry's JSON text (a ``Job`` tuple)."""
+    return entries.select(*ENTRY_COLUMNS[:-4], entry_json().alias("entry_json"))
 
 
 def _lines(experiences: list[Any]) -> list[bytes]:
@@ -303,7 +309,7 @@ def test_hand_written_odd_entries() -> None:
     experiences += [None, [], [None], [{}]]
     entries = _assert_same(_lines(experiences))
     # the odd characters are there in the texts (escaped the way orjson escapes them)
-    text = "".join(entries["entry_json"].to_list())
+    text = "".join(_with_entry_json(entries)["entry_json"].to_list())
     assert "\\u001f" in text and "\\\\" in text and '\\"' in text and "株式会社" in text
 
 
@@ -376,7 +382,7 @@ def test_chunked_input_and_column_types() -> None:
         "start": pl.String,
         "end": pl.String,
         "primary": pl.Boolean,
-        "entry_json": pl.String,
+        **dict.fromkeys(ENTRY_COLUMNS[-4:], pl.String),
     }
     texts = experience_json(pl.concat([entries.head(1), entries.tail(1)], rechunk=False), 3).to_list()
     _, expected = _expected(lines)
@@ -392,17 +398,17 @@ def test_experience_json_of_a_row_subset() -> None:
     assert orjson.loads(texts[2])[1]["title"] == "C"
     assert experience_json(entries.clear(), 3).to_list() == ["[]"] * 3
     second_only = experience_json(entries.filter(pl.col("pos") == 1), 3).to_list()
-    assert second_only == ["[]", "[]", "[" + entries["entry_json"][2] + "]"]
+    assert second_only == ["[]", "[]", "[" + _with_entry_json(entries)["entry_json"][2] + "]"]
 
 
 def test_clean_and_json_text_equal_s_and_orjson_for_every_character() -> None:
     from jobshift.domain.profile_parts import s
-    from jobshift.engine.convert.experience import _clean, _json_text
+    from jobshift.engine.convert.values import clean, json_string
 
     chars = [chr(c) for c in range(0x3100) if not 0xD800 <= c <= 0xDFFF] + ["\U0001f680", "\ufeff", "\uffff"]
     values = [v for c in chars for v in (c, f"{c}a{c}", f"a{c}b", f"{c}\x00{c}", c * 3)] + ["", None]
     got = pl.DataFrame({"v": values}, schema={"v": pl.String}).select(
-        _clean(pl.col("v")).alias("clean"), _json_text(pl.col("v")).alias("json")
+        clean(pl.col("v")).alias("clean"), json_string(pl.col("v")).alias("json")
     )
     assert got["clean"].to_list() == [s(v) for v in values]
     assert got["json"].to_list() == [orjson.dumps(v).decode() for v in values]
@@ -421,8 +427,14 @@ def test_distinct_keys_join_survives_hash_collisions() -> None:
         )
 
     expected = ["x~", "y1", "~2", "x~", "y1", "~2"]
-    assert _by_distinct_keys(frame, ("a", "b"), make)["ab"].to_list() == expected
+    out, kept = _by_distinct_keys(frame, ("a", "b"), make)
+    assert out["ab"].to_list() == expected and kept is not None
+    # a later frame with the table kept: its values found there, new ones made
+    later = pl.DataFrame({"a": ["y", "z", None], "b": ["1", None, "2"], "i": [6, 7, 8]})
+    again, kept2 = _by_distinct_keys(later, ("a", "b"), make, kept=kept)
+    assert again["ab"].to_list() == ["y1", "z~", "~2"] and kept2 is not None and kept2.height == 4
     # every key hashed alike: the check finds the wrong matches and the join is redone on the keys
-    collided = _by_distinct_keys(frame, ("a", "b"), make, key_hash=pl.lit(0, pl.UInt64))
+    collided, none = _by_distinct_keys(frame, ("a", "b"), make, key_hash=pl.lit(0, pl.UInt64))
+    assert none is None
     assert collided.columns == ["a", "b", "i", "ab"]
     assert collided["ab"].to_list() == expected

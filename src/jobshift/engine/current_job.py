@@ -15,6 +15,22 @@ import polars as pl
 from jobshift.engine.batches import decode_experience, partial_to_date
 from jobshift.engine.context import DetectContext
 
+OPEN_ENTRY = '"end_date":null'
+"""How an open-ended experience entry is written in the ``experience`` JSON."""
+SEVERAL_OPEN = "_several_open"
+"""A batch column :func:`choose_current_job` reads when present (see :func:`several_open`)."""
+
+
+def several_open() -> pl.Expr:
+    """Whether a row's experience text holds two open-ended entries or more (a string count), as
+    :data:`SEVERAL_OPEN`: only such rows can have their current job changed by :func:`choose_current_job`.
+    A batch may add it once and let both the relevance mask and the choice read it."""
+    return (
+        (pl.col("experience").str.count_matches(OPEN_ENTRY, literal=True) >= 2)
+        .fill_null(False)
+        .alias(SEVERAL_OPEN)
+    )
+
 
 def choose_current_job(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     """Profiles with several open-ended jobs: the current job is the one at a CRM account, then at a
@@ -22,10 +38,11 @@ def choose_current_job(ctx: DetectContext, obs: pl.DataFrame) -> pl.DataFrame:
     before advisor / board / investor seats. ``cur_choice`` records why when another job than the
     feed's was chosen (``"3 current jobs: crm_account"``).
 
-    Only profiles whose experience text holds two open-ended entries are decoded (a string count).
+    Only profiles whose experience text holds two open-ended entries are decoded (a string count, the
+    column :data:`SEVERAL_OPEN` when ``obs`` has it).
     """
     no_choice = pl.lit(None, dtype=pl.String).alias("cur_choice")
-    multi = obs.filter(pl.col("experience").str.count_matches('"end_date":null', literal=True) >= 2)
+    multi = obs.filter(pl.col(SEVERAL_OPEN) if SEVERAL_OPEN in obs.columns else several_open())
     if multi.height == 0:
         return obs.with_columns(no_choice)
     exp = (

@@ -29,7 +29,7 @@ from jobshift.engine.batches import (
     partial_to_date,
 )
 from jobshift.engine.context import DetectContext, key_hash
-from jobshift.engine.current_job import choose_current_job
+from jobshift.engine.current_job import SEVERAL_OPEN, choose_current_job, several_open
 from jobshift.engine.prefilter.rows import keep_rows, productive_rows
 
 HOLDER_RULE = "no_start_date_replaced_holder"
@@ -379,11 +379,12 @@ def detect_batch(ctx: DetectContext, raw: pl.DataFrame, skip_unlinked: bool = Fa
     # untracked e-mail rivals only compete: a profile that fits one better has no candidate left
     strong = strong.filter(ctx.contacts["tracked"].gather(strong["ci"]))
     obs = ctx.resolve_companies(obs, "cur_name", "cur_domain", "cur_linkedin", "cur_").sort("pi")
+    obs = obs.with_columns(several_open())  # read by the mask and the choice: counted once
     if skip_unlinked:
         mask = productive_rows(ctx, obs, pl.concat([strong["pi"], names["pi"]]))
         if not mask.all():
             obs, (strong, names) = keep_rows(obs, mask, strong, names)
-    obs = choose_current_job(ctx, obs).sort("pi")
+    obs = choose_current_job(ctx, obs).drop(SEVERAL_OPEN).sort("pi")
     roots = ctx.accounts.select(
         pl.col("account_id").alias("cur_account_id"), pl.col("acc_root").alias("cur_root")
     )

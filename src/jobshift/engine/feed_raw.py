@@ -113,7 +113,8 @@ def read_raw(path: str) -> RawPartition:
     lines = _lines_vectorized(path) if fmt == "jsonl" else None
     if lines is None:
         lines = _lines_streaming(path)
-    lines = lines.filter(~lines.str.contains(r"^\s*$").fill_null(True))  # blank lines (no copy made)
+    if (~lines.str.starts_with("{").fill_null(False)).any():  # else no line can be blank: not scanned
+        lines = lines.filter(~lines.str.contains(r"^\s*$").fill_null(True))  # blank lines (no copy made)
     return RawPartition(path, lines.hash(FP_SEED).alias("fp"), lines=lines)
 
 
@@ -123,6 +124,41 @@ def _records(part: RawPartition, idx: list[int]) -> list[Any]:
     assert part.lines is not None
     texts = part.lines.gather(idx).to_list() if idx else []
     return [parse_line(t.encode("utf-8", "surrogateescape")) for t in texts]
+
+
+def row_frame(part: RawPartition, index: int) -> pl.DataFrame:
+    """``fp``, ``part`` (``index``) and ``idx`` (the row's position) of every row of ``part``."""
+    return pl.DataFrame({"fp": part.fps}).with_columns(
+        pl.lit(index, dtype=pl.UInt32).alias("part"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx")
+    )
+
+
+def held_rows(part: RawPartition, idx: pl.Series) -> RawPartition:
+    """The rows ``idx`` (sorted) of a JSONL partition as a partition of their own (their lines and
+    fingerprints), to be converted later together with other partitions' (:func:`convert_held`)."""
+    assert part.lines is not None
+    return RawPartition(part.path, part.fps.gather(idx), lines=part.lines.gather(idx))
+
+
+def convert_held(held: list[tuple[int, RawPartition]]) -> tuple[pl.DataFrame, pl.Series]:
+    """Observations (``OBSERVATION_SCHEMA`` + ``fp`` + ``part``: the index given with each) of the rows
+    held from several JSONL partitions, converted in one call (the converter's fixed costs are paid
+    once: ≈ 0.1 CPU-s less for 50,000 rows from 4 partitions); and the unusable rows' fingerprints."""
+    from jobshift.engine import convert
+    from jobshift.engine.convert.partition import convert_lines
+
+    if not convert.VECTOR:
+        pairs = [convert_rows(h, pl.int_range(h.height, dtype=pl.UInt32, eager=True)) for _, h in held]
+        lits = [pl.lit(i, pl.UInt32).alias("part") for i, _ in held]
+        tagged = [o.with_columns(t) for t, (o, _) in zip(lits, pairs, strict=True)]
+        return pl.concat(tagged, how="diagonal_relaxed"), pl.concat([b for _, b in pairs])
+    fps = pl.concat([h.fps for _, h in held])
+    tags = pl.concat([pl.repeat(i, h.height, dtype=pl.UInt32, eager=True) for i, h in held])
+    lines = [h.lines for _, h in held if h.lines is not None]
+    conv = convert_lines(held[0][1].path, pl.concat(lines))
+    pos = conv.obs.get_column("pos")
+    obs = conv.obs.drop("pos").with_columns(fps.gather(pos).alias("fp"), tags.gather(pos).alias("part"))
+    return obs, fps.gather(conv.bad).alias("fp")
 
 
 def convert_rows(part: RawPartition, idx: pl.Series) -> tuple[pl.DataFrame, pl.Series]:

@@ -16,12 +16,10 @@ The next release is read raw and fingerprinted (no per-row Python); then only th
 again: anyone with a row not seen in the last release, anyone with a row that disappeared, and anyone
 whose link keys meet a contact that is new, removed or changed (old and new keys). Their old results
 are dropped, every other person's cached result is kept, and the merged result is what ``finalize``
-would get after a full run: every cross-person decision (which profile a contact is, same-name
-ambiguity, one new hire per account and person) is taken in ``finalize``. :func:`finalize_run` runs it
-only over the contacts and account families the release can change and reuses the last run's
-finalized output for the rest (:mod:`jobshift.engine.incremental_final`). So the signals equal a full
-run's (tests/test_feed_incremental.py), as long as the detection code is the same (the version is part
-of ``context_fp``).
+would get after a full run (every cross-person decision is taken in ``finalize``, which
+:func:`finalize_run` runs only over what the release can change: :mod:`jobshift.engine.incremental_final`).
+So the signals equal a full run's (tests/test_feed_incremental.py) for the same detection code (in
+``context_fp``). The state is saved as deltas of the last one (:class:`Delta`, ``FeedState.edits``).
 """
 
 from __future__ import annotations
@@ -45,16 +43,17 @@ from jobshift.engine.batches import decode_observations
 from jobshift.engine.context import DetectContext, key_hash
 from jobshift.engine.detect import BatchResult, detect_batch, merge_results
 from jobshift.engine.feed import SUB_BATCH_ROWS, keep_people
-from jobshift.engine.feed_raw import RawPartition, convert_rows, read_raw
+from jobshift.engine.feed_raw import RawPartition, convert_held, convert_rows, held_rows, read_raw, row_frame
 from jobshift.engine.finalize import Detection
 from jobshift.engine.first_seen import PreviousJobs
-from jobshift.engine.incremental_final import FinalCache, finalize_release
+from jobshift.engine.incremental_final import Delta, FinalCache, finalize_release
 from jobshift.utils.step_clock import StepClock
 
 ROWS_SCHEMA = {"fp": pl.UInt64, "person_key": pl.String}
 LINKS_SCHEMA = {"person_key": pl.String, "h": pl.UInt64}
 NORM_SCHEMA = {"fn": pl.String, "raw": pl.String, "value": pl.String, "gen": pl.UInt32}
-STATE_VERSION = 4
+STATE_VERSION = 5
+RESULTS_FORMAT = 4  # what the cached results mean (in the context fingerprint); STATE_VERSION: the files
 MEMO_MAX_ROWS = 1_000_000
 """The normalization memo's bound (texts kept across runs): beyond it, the texts least recently used
 (computed or lent) are dropped; a dropped text is only normalized again when next met."""
@@ -99,10 +98,12 @@ class FeedState:
     """Company texts the runs normalized (``fn``: ``host``/``company``, ``raw`` → ``value``; ``gen``:
     the run that last used it), lent to the next run's converter (:mod:`jobshift.domain.normalize.memo`),
     at most :data:`MEMO_MAX_ROWS` (or ``detect_release``'s ``memo_rows``)."""
-    files: dict[str, str] = field(default_factory=dict)
-    """Tables (by state file name) whose content is that of an existing state file: the state store
-    fills it on load, a release keeps the entries of the tables it passes on unchanged (the contacts,
-    when no contact changed), and saving links those files instead of writing them again."""
+    layers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """The state files each table was read from (filled on load: a full copy, then later deltas)."""
+    edits: dict[str, Delta | None] = field(default_factory=dict)
+    """How a table follows from the one read from ``layers`` (``None``: unchanged); saving links the
+    files of ``layers`` and writes only the delta. A table without an edit is written whole."""
+    gen: int = 0  # the release's number in this state's history (names its files)
 
 
 @dataclass
@@ -134,6 +135,7 @@ def finalize_run(ctx: DetectContext, run: ReleaseRun, previous: PreviousJobs | N
         old.final if old is not None else None,
         previous,
     )
+    run.state.edits.update(run.state.final.edits)
     run.stats.update(fin_stats)
     return det
 
@@ -208,7 +210,7 @@ def context_fingerprint(ctx: DetectContext) -> str:
     settings = dataclasses.replace(ctx.settings, run_date=None)
     h.update(
         json.dumps(
-            [STATE_VERSION, versions, sys.version, code_fingerprint(), pl.__version__, _canon(settings)]
+            [RESULTS_FORMAT, versions, sys.version, code_fingerprint(), pl.__version__, _canon(settings)]
         ).encode()
     )
     acc = ctx.accounts.sort("account_id")
@@ -268,12 +270,8 @@ def _changed_contact_hashes(old: pl.DataFrame, new: pl.DataFrame) -> tuple[pl.Se
 
 
 def _drop_people(res: BatchResult, people: pl.DataFrame) -> BatchResult:
-    return BatchResult(
-        res.candidates.join(people, on="person_key", how="anti"),
-        res.profiles.join(people, on="person_key", how="anti"),
-        res.new_hires.join(people, on="person_key", how="anti"),
-        0,
-    )
+    gone = ~pl.col("person_key").is_in(people.get_column("person_key").implode())
+    return BatchResult(res.candidates.filter(gone), res.profiles.filter(gone), res.new_hires.filter(gone), 0)
 
 
 def _convert_part(part: RawPartition, index: int, idx: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
@@ -290,12 +288,6 @@ def _newest(obs: pl.DataFrame) -> pl.DataFrame:
         .sort(["person_key", "observed_at", "part", "_o"], descending=[False, True, False, False])
         .unique("person_key", keep="first", maintain_order=True)
         .drop("_o")
-    )
-
-
-def _row_frame(part: RawPartition, index: int) -> pl.DataFrame:
-    return pl.DataFrame({"fp": part.fps}).with_columns(
-        pl.lit(index, dtype=pl.UInt32).alias("part"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx")
     )
 
 
@@ -353,21 +345,27 @@ def _next_release(
     stats["changed_contacts"] = ids.len()
     clock.lap("contacts")
     # rows are matched by fingerprint only: a known row's person is the old state's (same fp, same row)
-    row_frames, todo_frames, obs_list, bad_list = [], [], [], []
-    for i, path in enumerate(paths):  # pass 1
+    row_frames, todo_frames, obs_list, bad_list, held = [], [], [], [], []
+    for i, path in enumerate(paths):  # pass 1 (JSONL rows to convert are held: one conversion for all)
         part = read_raw(path)
         clock.lap("read")
-        rows_i = _row_frame(part, i).with_columns(pl.col("fp").is_in(old_fps).alias("known"))
+        rows_i = row_frame(part, i).with_columns(pl.col("fp").is_in(old_fps).alias("known"))
         row_frames.append(rows_i)
         todo_i = rows_i.filter(~pl.col("known") | pl.col("fp").is_in(redo_fps)).select("part", "idx")
         todo_frames.append(todo_i)
         clock.lap("match")
-        if todo_i.height:
+        if todo_i.height and part.lines is not None:
+            held.append((i, held_rows(part, todo_i.get_column("idx").sort())))
+        elif todo_i.height:
             obs_i, bad_i = _convert_part(part, i, todo_i.get_column("idx"))
             obs_list.append(obs_i)
             bad_list.append(bad_i)
         del part
         clock.lap("convert")
+    if held:
+        obs_list.append((conv := convert_held(held))[0])
+        bad_list.append(conv[1])
+    clock.lap("convert")
     rows = pl.concat(row_frames)
     stats["rows"] = rows.height
     todo = pl.concat(todo_frames)
@@ -396,7 +394,10 @@ def _next_release(
     det_in = fresh.drop("fp", "part") if fresh.height else fresh
     new_parts = _detect_frame(ctx, det_in)
     clock.lap("detect")
-    result = merge_results([_drop_people(old.result, redo_all), *new_parts])
+    r0 = old.result
+    nothing = BatchResult(r0.candidates.clear(), r0.profiles.clear(), r0.new_hires.clear(), 0)
+    added = merge_results(new_parts) if new_parts else nothing
+    result = merge_results([_drop_people(old.result, redo_all), added])
     clock.lap("merge")
     # the new state: every row of the release with its person, the links of every person
     conv_keys = obs.select("fp", "person_key") if obs.height else pl.DataFrame(schema=ROWS_SCHEMA)
@@ -406,16 +407,28 @@ def _next_release(
     new_rows = pl.concat([conv_keys, bad_keys]).filter(~pl.col("fp").is_in(old_fps)).unique("fp")
     release_rows = pl.concat([old.rows.filter(in_release), new_rows])
     links_new = person_links(ctx, det_in) if det_in.height else pl.DataFrame(schema=LINKS_SCHEMA)
-    links_old = old.links.join(redo_all, on="person_key", how="anti")
+    links_old = old.links.filter(~pl.col("person_key").is_in(redo_all.get_column("person_key").implode()))
     bad_fps = release_rows.filter(pl.col("person_key").is_null()).get_column("fp")
     stats["bad"] = rows.select(pl.col("fp").is_in(bad_fps.implode()).sum()).item()
+    gone_people = redo_all.get_column("person_key")
+    edits: dict[str, Delta | None] = {
+        "rows": Delta("fp", old.rows.get_column("fp").filter(~in_release), new_rows),
+        "links": Delta("person_key", gone_people, links_new),
+        "candidates": Delta("person_key", gone_people, added.candidates),
+        "profiles": Delta("person_key", gone_people, added.profiles),
+        "new_hires": Delta("person_key", gone_people, added.new_hires),
+    }
+    if contacts is old.contacts:
+        edits["contacts"] = None
     state = FeedState(
         ctx_fp,
         release_rows,
         pl.concat([links_old, links_new]),
         contacts,
         result,
-        files={k: v for k, v in old.files.items() if k == "contacts" and contacts is old.contacts},
+        layers={} if old.edits else old.layers,  # edits say how to go from a state as loaded
+        edits=edits,
+        gen=old.gen + 1,
     )
     clock.lap("state_frames")
     return ReleaseRun(state.result, state, stats, old, redo_all.get_column("person_key"), ids)

@@ -28,7 +28,7 @@ tests/test_feed_incremental.py compares the signals and ambiguity reports with a
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -48,6 +48,17 @@ _NO_ROOT = "\x00"
 
 
 @dataclass
+class Delta:
+    """How a table of a release's state follows from the last release's: the rows whose ``key`` is in
+    ``dead`` are dropped and ``add`` is appended. The state store writes only this (a per-release delta
+    beside the last full copy of the table) until the deltas grow too large."""
+
+    key: str
+    dead: pl.Series
+    add: pl.DataFrame
+
+
+@dataclass
 class FinalCache:
     """The previous run's finalized output, for :func:`finalize_release`."""
 
@@ -57,6 +68,9 @@ class FinalCache:
     """``AMBIGUOUS_SCHEMA``: the run's ambiguity reports."""
     matched: pl.DataFrame
     """``MATCHED_SCHEMA``: every contact decided ``matched`` to a person."""
+    edits: dict[str, Delta] = field(default_factory=dict)
+    """``signals`` and ``matched`` as edits of the cache they were finalized from (incremental only;
+    the signals' order may then differ from ``signals``: they are read by ``signal_id``)."""
 
 
 def final_key(ctx: DetectContext, previous: PreviousJobs | None) -> str:
@@ -191,33 +205,37 @@ def finalize_release(
     det = finalize(ctx, [subset], previous)
     clock.lap("finalize")
     # reuse every other cached row (decided on the two key columns; the wide rows are gathered once)
-    keys = cache.signals.select("contact_id", "matched_account_id").with_row_index("_i")
-    keep = _col_where(
-        _roots(ctx, keys, "matched_account_id"),
-        pl.when(pl.col("contact_id").is_null())
-        .then(~_is_in("_root", roots))
-        .otherwise(~_is_in("contact_id", subset_contacts)),
-        "_i",
+    keys = cache.signals.select("contact_id", "matched_account_id")
+    kept = (
+        _roots(ctx, keys, "matched_account_id")
+        .select(
+            pl.when(pl.col("contact_id").is_null())
+            .then(~_is_in("_root", roots))
+            .otherwise(~_is_in("contact_id", subset_contacts))
+        )
+        .to_series()
     )
+    keep = kept.arg_true()
     clock.lap("kept")
     signals = _sorted_union(cache.signals, keep, det.signals)
+    dead_ids = cache.signals.get_column("signal_id").filter(~kept)
     amb = pl.concat(
         [
             cache.ambiguous.filter(~_is_in("contact_id", subset_contacts)),
             _ambiguous_frame(det.ambiguous),
         ]
     ).sort("contact_id")
-    matched = pl.concat(
-        [
-            cache.matched.filter(~_is_in("contact_id", subset_contacts)),
-            identity_matches(ctx, subset),
-        ]
-    )
+    new_matched = identity_matches(ctx, subset)
+    matched = pl.concat([cache.matched.filter(~_is_in("contact_id", subset_contacts)), new_matched])
     ambiguous = amb.to_dicts()
     clock.lap("merge")
     counts = {"candidates": cands.height, "ambiguous": len(ambiguous)}
     stats.update(finalized_contacts=subset_contacts.len(), finalized_hires=sub_hires.height)
-    return Detection(signals, ambiguous, counts), FinalCache(key, signals, amb, matched), stats
+    edits = {
+        "signals": Delta("signal_id", dead_ids, det.signals.select(cache.signals.columns)),
+        "matched": Delta("contact_id", subset_contacts.alias("contact_id"), new_matched),
+    }
+    return Detection(signals, ambiguous, counts), FinalCache(key, signals, amb, matched, edits), stats
 
 
 def _sorted_union(cached: pl.DataFrame, keep: pl.Series, new: pl.DataFrame) -> pl.DataFrame:

@@ -10,6 +10,7 @@ The values are those of :func:`jobshift.domain.profiles.profile_to_row`, byte fo
 - :mod:`.experience`: the experience entries (normalized per distinct company, title, date) and JSON;
 - :mod:`.current_job`: the current job of each row from its job fields and experience entries;
 - :mod:`.rows`: the conversion of the parsed rows;
+- :mod:`.slice_tables`: the companies and domains a partition's slices normalized, shared (bounded);
 - :mod:`.partition`: fast and slow rows together, in file order, with the row and bad-row counts.
 """
 

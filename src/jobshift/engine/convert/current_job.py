@@ -16,9 +16,16 @@ from jobshift.engine.convert.values import truthy
 CURRENT_COLUMNS = ("cur_pos", "source", "title", "name", "domain", "li", "start", "name_lower")
 
 
-def _first(df: pl.DataFrame, *by: str) -> pl.DataFrame:
-    """The first row of each ``row`` in the order ``by`` (ascending)."""
-    return df.sort("row", *by).unique("row", keep="first", maintain_order=True)
+_USED = (
+    *("row", "pos", "c_name", "c_domain", "c_linkedin", "c_name_lower", "has_company", "t_name", "start"),
+    *("end", "primary"),
+)
+"""The entry columns the choice reads."""
+
+
+def _first(df: pl.DataFrame) -> pl.DataFrame:
+    """The first row of each ``row`` of ``df`` (sorted by ``row, pos``, as the entries are)."""
+    return df.unique("row", keep="first", maintain_order=True)
 
 
 def current_jobs(rows: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
@@ -27,21 +34,20 @@ def current_jobs(rows: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
     position, null when none), ``source`` and the current job's title, company name / domain / LinkedIn
     key, start and lower-cased name."""
     job = rows.filter(pl.col("has_job")).select("row", "c_job_company_name", "name_lower", "domain0", "li")
+    entries = entries.select(_USED)
     same = (
-        entries.join(job, on="row", how="inner")
+        entries.filter(pl.col("end").is_null())
+        .join(job, on="row", how="inner", maintain_order="left")
         .filter(
-            pl.col("end").is_null()
-            & (
-                (truthy(pl.col("domain0")) & (pl.col("c_domain") == pl.col("domain0"))).fill_null(False)
-                | (truthy(pl.col("li")) & (pl.col("c_linkedin") == pl.col("li"))).fill_null(False)
-                | (
-                    truthy(pl.col("c_job_company_name"))
-                    & truthy(pl.col("c_name"))
-                    & (pl.col("c_name_lower") == pl.col("name_lower"))
-                ).fill_null(False)
-            )
+            (truthy(pl.col("domain0")) & (pl.col("c_domain") == pl.col("domain0"))).fill_null(False)
+            | (truthy(pl.col("li")) & (pl.col("c_linkedin") == pl.col("li"))).fill_null(False)
+            | (
+                truthy(pl.col("c_job_company_name"))
+                & truthy(pl.col("c_name"))
+                & (pl.col("c_name_lower") == pl.col("name_lower"))
+            ).fill_null(False)
         )
-        .pipe(_first, "pos")
+        .pipe(_first)
         .select(
             "row",
             pl.col("pos").alias("m_pos"),
@@ -49,12 +55,10 @@ def current_jobs(rows: pl.DataFrame, entries: pl.DataFrame) -> pl.DataFrame:
             pl.col("start").alias("m_start"),
         )
     )
-    free = entries.join(rows.filter(~pl.col("has_job")).select("row"), on="row", how="semi").filter(
-        "has_company"
+    free = entries.filter(
+        pl.col("row").is_in(rows.filter(~pl.col("has_job"))["row"].implode()) & pl.col("has_company")
     )
-    primary = _first(free.filter("primary"), "pos").with_columns(
-        pl.lit("primary_experience").alias("e_source")
-    )
+    primary = _first(free.filter("primary")).with_columns(pl.lit("primary_experience").alias("e_source"))
     open_ = (
         free.filter(pl.col("end").is_null())
         .join(primary.select("row"), on="row", how="anti")
@@ -146,8 +150,9 @@ def first_company(entries: pl.DataFrame) -> pl.DataFrame:
     """(``row``, ``first_company``): the first entry's domain, else its lower-cased name, among the entries
     with a domain or a name (``profiles._any_company``'s fallback)."""
     return (
-        entries.filter(truthy(pl.col("c_domain")) | truthy(pl.col("c_name")))
-        .pipe(_first, "pos")
+        entries.select("row", "c_domain", "c_name", "c_name_lower")
+        .filter(truthy(pl.col("c_domain")) | truthy(pl.col("c_name")))
+        .pipe(_first)
         .select(
             "row",
             pl.when(truthy(pl.col("c_domain")))

@@ -25,7 +25,7 @@ import polars as pl
 from jobshift.domain.normalize.domains import _EXTRACT, FREE_MAIL_DOMAINS, _registrable, normalize_domain
 from jobshift.domain.normalize.memo import MEMOS
 
-__all__ = ["company_email_domains", "registrable_domains"]
+__all__ = ["company_email_domains", "domain_table", "registrable_domains"]
 
 PLAIN = r"^[\x20-\x7e]*$"
 """Values whose ``strip``, ``lower`` and ``\\s`` are the ASCII ones (printable ASCII, no control)."""
@@ -60,16 +60,15 @@ def _host(v: pl.Expr) -> pl.Expr:
     return pl.when(s.str.contains(r"^[a-z0-9.-]*\.[a-z0-9.-]*$")).then(s)
 
 
-def _registrable_hosts(hosts: pl.Series) -> pl.Series:
-    """The registrable domain of each (distinct, non-null) host; wildcard and punycode hosts by Python.
+def _any_labels(frame: pl.DataFrame) -> pl.DataFrame:
+    """``i``, ``h``, ``odd`` (a wildcard or punycode host: Python decides) and ``out`` (the registrable
+    domain otherwise) of ``frame``'s hosts ``h`` (``i``: their index).
 
     The host is reversed and split at its first ``most + 1`` dots: the fields are its last labels
     (reversed), so the suffix candidates of 1..``most`` labels are the first fields joined."""
     plain, wild, most = _suffixes()
     parts = pl.col("h").str.reverse().str.splitn(".", most + 2)
-    df = pl.DataFrame({"h": hosts}).with_columns(
-        parts.struct.field(f"field_{i}").alias(f"f{i}") for i in range(most + 1)
-    )
+    df = frame.with_columns(parts.struct.field(f"field_{i}").alias(f"f{i}") for i in range(most + 1))
     df = df.with_columns(
         pl.concat_str([f"f{i}" for i in range(k)], separator=".").alias(f"c{k}") for k in range(1, most + 2)
     )
@@ -86,7 +85,28 @@ def _registrable_hosts(hosts: pl.Series) -> pl.Series:
     # the suffix of ``found`` labels and the label before it: the first found + 1 fields (reversed)
     domain = pl.coalesce(pl.when(pl.col("found") == k).then(pl.col(f"f{k}")) for k in range(1, most + 1))
     whole = pl.coalesce(pl.when(pl.col("found") == k).then(pl.col(f"c{k + 1}")) for k in range(1, most + 1))
-    df = df.select("h", "odd", pl.when(domain.str.len_bytes() > 0).then(whole.str.reverse()).alias("out"))
+    return df.select(
+        "i", "h", "odd", pl.when(domain.str.len_bytes() > 0).then(whole.str.reverse()).alias("out")
+    )
+
+
+def _two_labels(frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`_any_labels` of hosts of two labels (most of a feed's): the candidates are the last label
+    and the host itself; the host is its own registrable domain when only the last label is a suffix."""
+    plain, wild, _ = _suffixes()
+    fwd_plain, fwd_wild = plain.str.reverse().implode(), wild.str.reverse().implode()
+    labels = pl.col("h").str.split_exact(".", 1)
+    first, last = labels.struct.field("field_0"), labels.struct.field("field_1")
+    own = ~pl.col("h").is_in(fwd_plain) & last.is_in(fwd_plain) & (first.str.len_bytes() > 0)
+    odd = last.is_in(fwd_wild) | pl.col("h").is_in(fwd_wild) | pl.col("h").str.contains("xn--", literal=True)
+    return frame.select("i", "h", odd.alias("odd"), pl.when(own).then(pl.col("h")).alias("out"))
+
+
+def _registrable_hosts(hosts: pl.Series) -> pl.Series:
+    """The registrable domain of each (distinct, non-null) host; wildcard and punycode hosts by Python."""
+    frame = pl.DataFrame({"h": hosts}).with_row_index("i")
+    two = pl.col("h").str.count_matches(".", literal=True) == 1
+    df = pl.concat([_two_labels(frame.filter(two)), _any_labels(frame.filter(~two))]).sort("i").drop("i")
     slow = df.filter("odd")["h"].to_list()
     memo = MEMOS["host"]
     if memo.seen is not None:  # as ``_registrable``: a lent result is used (and recorded), others noted
@@ -108,9 +128,9 @@ def _registrable_hosts(hosts: pl.Series) -> pl.Series:
     ]
 
 
-def registrable_domains(values: pl.Series) -> pl.Series:
-    """``normalize_domain`` of each value of ``values`` (URLs, hosts, e-mail addresses; nulls → null),
-    without a Python call per value for plain ones; named as ``values``."""
+def domain_table(values: pl.Series) -> pl.DataFrame:
+    """``v``, ``d``: each distinct value of ``values`` (a null included) with its ``normalize_domain``;
+    what :func:`registrable_domains` looks values up in."""
     distinct = pl.DataFrame({"v": values.cast(pl.String).unique()})
     own = pl.col("v").str.contains(HOST).fill_null(False)
     plain = pl.col("v").str.contains(PLAIN).fill_null(False)
@@ -123,7 +143,7 @@ def registrable_domains(values: pl.Series) -> pl.Series:
     h = hosts["h"].drop_nulls().unique()
     hosts = hosts.join(pl.DataFrame({"h": h, "d": _registrable_hosts(h)}), on="h", how="left")
     others = distinct.filter(~plain)["v"]
-    table = pl.concat(
+    return pl.concat(
         [
             hosts.select("v", "d"),
             pl.DataFrame(
@@ -132,19 +152,36 @@ def registrable_domains(values: pl.Series) -> pl.Series:
             ),
         ]
     )
-    return (
-        values.cast(pl.String)
-        .to_frame("v")
-        .join(table, on="v", how="left", nulls_equal=True, maintain_order="left")["d"]
-        .alias(values.name)
-    )
 
 
-def company_email_domains(values: pl.Series) -> pl.Series:
+def registrable_domains(values: pl.Series, known: pl.DataFrame | None = None) -> pl.Series:
+    """``normalize_domain`` of each value of ``values`` (URLs, hosts, e-mail addresses; nulls → null),
+    without a Python call per value for plain ones; named as ``values``. ``known``: a
+    :func:`domain_table` of other values of the same batch (several columns share their hosts): the
+    values it holds are not resolved again."""
+    v = values.cast(pl.String).to_frame("v")
+    if known is None:
+        table = domain_table(v["v"])
+        return v.join(table, on="v", how="left", nulls_equal=True, maintain_order="left")["d"].alias(
+            values.name
+        )
+    marked = known.with_columns(pl.lit(True).alias("_known"))
+    joined = v.join(marked, on="v", how="left", nulls_equal=True, maintain_order="left")
+    missing = joined.filter(pl.col("_known").is_null())["v"]
+    if missing.is_empty():
+        return joined["d"].alias(values.name)
+    extra = domain_table(missing).rename({"d": "_d"})
+    filled = joined.join(extra, on="v", how="left", nulls_equal=True, maintain_order="left")
+    return filled.select(
+        pl.when(pl.col("_known")).then(pl.col("d")).otherwise(pl.col("_d")).alias(values.name)
+    )[values.name]
+
+
+def company_email_domains(values: pl.Series, known: pl.DataFrame | None = None) -> pl.Series:
     """The registrable domain of each work e-mail address unless it is a free-mail one: what
     ``profiles._email_company_domain(v, [], None)`` gives (the ended-jobs rule is applied elsewhere,
     :func:`~jobshift.engine.convert.current_job.email_domain_kept`)."""
-    domains = registrable_domains(values)
+    domains = registrable_domains(values, known)
     return (
         domains.to_frame()
         .select(pl.when(~pl.col(domains.name).is_in(sorted(FREE_MAIL_DOMAINS))).then(pl.col(domains.name)))

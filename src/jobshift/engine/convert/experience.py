@@ -22,15 +22,17 @@ cannot take are exactly the rows the strict parse refuses (see :data:`EXPERIENCE
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from typing import Any, Final
+from functools import partial
+from typing import Final
 
 import polars as pl
 import pyarrow as pa
 
 from jobshift.domain.profile_parts import li_company, pdate
 from jobshift.engine.convert.domains import registrable_domains
+from jobshift.engine.convert.slice_tables import SliceTables, bounded
+from jobshift.engine.convert.values import NEEDS_ESCAPE, by_distinct, clean, json_string
 
 _STR = pa.string()
 EXPERIENCE_ENTRY_TYPE: Final = pa.struct(
@@ -88,12 +90,17 @@ ENTRY_COLUMNS: Final = (
     "start",
     "end",
     "primary",
-    "entry_json",
+    "c_json",
+    "t_json",
+    "start_json",
+    "end_json",
 )
 """The columns of :func:`experience_entries`, in order."""
 
 
-def experience_entries(exp: pl.Series) -> pl.DataFrame:
+def experience_entries(
+    exp: pl.Series, domains: pl.DataFrame | None = None, tables: SliceTables | None = None
+) -> pl.DataFrame:
     """One row per object entry of each profile's experience (null entries skipped), in order.
 
     ``exp`` holds one profile's ``experience`` per row, of dtype :data:`EXPERIENCE_DTYPE` (a null
@@ -103,8 +110,12 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
     ``C_*`` fields of a ``Job``), ``c_name_lower`` (``c_name.lower()``, Python's lower-casing, for
     company comparisons), ``has_company`` (a name, domain or LinkedIn page is known: ``_has_company``
     of ``domain.profiles``), the title ``t_name, t_levels, t_role``, the partial dates ``start, end``,
-    ``primary`` (``is_primary is True``) and ``entry_json`` (the entry's compact JSON object, the
-    ``J_JSON`` text of its ``Job``). Sorted by ``row, pos``.
+    ``primary`` (``is_primary is True``) and the JSON fragments of the company, the title and the two
+    dates ``c_json, t_json, start_json, end_json`` (:func:`entry_json` makes the entry's compact JSON
+    object from them, the ``J_JSON`` text of its ``Job``). Sorted by ``row, pos``. ``domains``: a
+    :func:`~jobshift.engine.convert.domains.domain_table` of the batch's other columns, whose values
+    the companies' websites are not resolved again for. ``tables``: the partition's earlier slices'
+    companies (used, and updated with this batch's).
     """
     if exp.dtype != EXPERIENCE_DTYPE:
         raise TypeError(f"experience column of dtype {exp.dtype}, expected {EXPERIENCE_DTYPE}")
@@ -136,40 +147,53 @@ def experience_entries(exp: pl.Series) -> pl.DataFrame:
     )
     # companies and titles repeat: their columns are made once per distinct raw value and joined back
     dates = _dates(pl.concat([frame["_sd"], frame["_ed"]]).unique())
+    kept = tables.companies if tables is not None else None
+    with_companies, kept = _by_distinct_keys(
+        frame, _COMPANY_IN, partial(_companies, domains=domains), kept=kept
+    )
+    if tables is not None:
+        tables.companies = bounded(kept)
     joined = (
-        _by_distinct_keys(_by_distinct_keys(frame, _COMPANY_IN, _companies), _TITLE_IN, _titles)
+        _by_distinct_keys(with_companies, _TITLE_IN, _titles)[0]
         .join(
-            dates.rename({"_d": "_sd", "date": "start", "_d_json": "_s_json"}),
+            dates.rename({"_d": "_sd", "date": "start", "_d_json": "start_json"}),
             on="_sd",
             how="left",
             nulls_equal=True,
             maintain_order="left",
         )
         .join(
-            dates.rename({"_d": "_ed", "date": "end", "_d_json": "_e_json"}),
+            dates.rename({"_d": "_ed", "date": "end", "_d_json": "end_json"}),
             on="_ed",
             how="left",
             nulls_equal=True,
             maintain_order="left",
         )
     )
-    entry_json = pl.concat_str(
+    has_company = pl.any_horizontal(pl.col("c_name", "c_domain", "c_linkedin").is_not_null())
+    return joined.with_columns(has_company.alias("has_company")).select(ENTRY_COLUMNS)
+
+
+def _entry_parts() -> list[pl.Expr]:
+    return [
         pl.lit("{"),
-        pl.col("_c_json"),
+        pl.col("c_json"),
         pl.lit(","),
-        pl.col("_t_json"),
+        pl.col("t_json"),
         pl.lit(',"start_date":'),
-        pl.col("_s_json"),
+        pl.col("start_json"),
         pl.lit(',"end_date":'),
-        pl.col("_e_json"),
+        pl.col("end_json"),
         pl.lit(',"is_primary":'),
         pl.when(pl.col("primary")).then(pl.lit("true")).otherwise(pl.lit("false")),
         pl.lit("}"),
-    )
-    has_company = pl.any_horizontal(pl.col("c_name", "c_domain", "c_linkedin").is_not_null())
-    return joined.with_columns(entry_json.alias("entry_json"), has_company.alias("has_company")).select(
-        ENTRY_COLUMNS
-    )
+    ]
+
+
+def entry_json() -> pl.Expr:
+    """An entry's compact JSON object (the ``J_JSON`` text of its ``Job``), from the fragment columns of
+    :func:`experience_entries`."""
+    return pl.concat_str(_entry_parts())
 
 
 def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
@@ -187,7 +211,7 @@ def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
     framed = entries.select(
         pl.concat_str(
             pl.when(first).then(pl.lit("[")).otherwise(pl.lit(",")),
-            pl.col("entry_json"),
+            *_entry_parts(),
             pl.when(last).then(pl.lit("]")).otherwise(pl.lit("")),
         )
     ).to_series()
@@ -198,65 +222,36 @@ def experience_json(entries: pl.DataFrame, n_rows: int) -> pl.Series:
     return pl.select(texts.alias("experience")).to_series()
 
 
-PY_WHITESPACE: Final = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
-"""The characters Python's ``str.strip()`` removes (Rust's whitespace differs: ``\\x1c``–``\\x1f``)."""
-_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-_JSON_ESCAPES: Final = _SHORT_ESCAPES | {
-    chr(i): f"\\u{i:04x}" for i in range(0x20) if chr(i) not in _SHORT_ESCAPES
-}
-"""What ``orjson`` escapes in a string, and how (non-ASCII text stays UTF-8)."""
-
-
-def _clean(e: pl.Expr, nul: bool = True) -> pl.Expr:
-    """``s()`` of a string: NUL characters removed, Python-stripped, empty → null (``nul=False``: the
-    caller knows there is no NUL character, the removal is skipped)."""
-    if nul:
-        e = e.str.replace_all("\x00", "", literal=True)
-    return e.str.strip_chars(PY_WHITESPACE).replace("", None)
-
-
-_NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
-
-
-def _json_text(e: pl.Expr, escape: bool = True) -> pl.Expr:
-    """A string (or null) as the JSON text ``orjson.dumps`` writes for it (``escape=False``: the caller
-    knows no character needs escaping)."""
-    if escape:
-        e = e.str.replace_many(list(_JSON_ESCAPES), list(_JSON_ESCAPES.values()))
-    return pl.concat_str(pl.lit('"'), e, pl.lit('"')).fill_null("null")
-
-
 def _by_distinct_keys(
     frame: pl.DataFrame,
     keys: tuple[str, ...],
     make: Callable[[pl.DataFrame], pl.DataFrame],
     key_hash: pl.Expr | None = None,
-) -> pl.DataFrame:
-    """``frame`` with the columns ``make`` adds to the distinct values of its ``keys`` columns.
+    kept: pl.DataFrame | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """``frame`` with the columns ``make`` adds to the distinct values of its ``keys`` columns; and the
+    table of distinct values made (``kept`` and this frame's), for the next frame.
 
     Distinct values are found and joined back by a 64-bit hash of the keys (``key_hash``, default
     ``pl.struct(keys).hash()``), then checked: if any row's keys differ from those of the distinct
-    value it got (a hash collision), the join is redone on the key columns themselves.
+    value it got (a hash collision), the join is redone on the key columns themselves (and no table is
+    kept). ``kept``: the table an earlier frame returned (same ``keys``, ``make`` and ``key_hash``):
+    its values are not made again.
     """
     hashed = frame.with_columns(
         (pl.struct(keys).hash(seed=20) if key_hash is None else key_hash).alias("_key")
     )
     distinct = hashed.select(*keys, "_key").unique(subset="_key")
+    if kept is not None:
+        distinct = distinct.join(kept.select("_key"), on="_key", how="anti")
     made = make(distinct.drop("_key")).with_columns(distinct["_key"]).rename({k: f"{k}_d" for k in keys})
+    if kept is not None:
+        made = pl.concat([kept, made.select(kept.columns)], how="vertical_relaxed") if made.height else kept
     out = hashed.join(made, on="_key", how="left", maintain_order="left")
     if out.select(pl.all_horizontal(pl.col(k).eq_missing(pl.col(f"{k}_d")) for k in keys).all()).item():
-        return out.drop("_key", *(f"{k}_d" for k in keys))
+        return out.drop("_key", *(f"{k}_d" for k in keys)), made
     made = make(frame.select(keys).unique())
-    return frame.join(made, on=keys, how="left", nulls_equal=True, maintain_order="left")
-
-
-def _by_distinct(values: pl.Series, fn: Callable[[Any], str | None]) -> pl.Series:
-    """``fn`` of each non-null value of ``values``, called once per distinct value (nulls stay null)."""
-    distinct = values.drop_nulls().unique()
-    table = pl.DataFrame(
-        {"v": distinct, "out": pl.Series([fn(v) for v in distinct.to_list()], dtype=pl.String)}
-    )
-    return values.to_frame("v").join(table, on="v", how="left", maintain_order="left")["out"]
+    return frame.join(made, on=keys, how="left", nulls_equal=True, maintain_order="left"), None
 
 
 SIMPLE_COMPANY: Final = r"^(?:https?://)?(?:www\.)?linkedin\.com/(?:company|school|showcase)/([a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)/?$"
@@ -271,7 +266,9 @@ def linkedin_companies(values: pl.Series) -> pl.Series:
         .to_frame("v")
         .with_columns(pl.col("v").str.extract(SIMPLE_COMPANY, 1).alias("slug"))
     )
-    slow = _by_distinct(df.select(pl.when(pl.col("slug").is_null()).then(pl.col("v")))["v"], li_company)
+    slow = by_distinct(
+        df.select(pl.when(pl.col("slug").is_null()).then(pl.col("v")))["v"], li_company, call_on_null=False
+    )
     out = pl.when(pl.col("slug").is_not_null()).then(pl.lit("linkedin.com/company/") + pl.col("slug"))
     return df.select(out.otherwise(slow).alias(values.name)).to_series()
 
@@ -284,55 +281,55 @@ def _field(col: str, *path: str) -> pl.Expr:
     return expr
 
 
-def _companies(frame: pl.DataFrame) -> pl.DataFrame:
+def _companies(frame: pl.DataFrame, domains: pl.DataFrame | None = None) -> pl.DataFrame:
     """``frame`` (distinct raw companies) with the normalized company columns and their JSON fragment
-    (``_c_json``), as :func:`~jobshift.domain.profile_parts.company` makes them from the raw ``_cn, _cw,
+    (``c_json``), as :func:`~jobshift.domain.profile_parts.company` makes them from the raw ``_cn, _cw,
     _cl, _cc, _cr``."""
     raw = _COMPANY_IN
     cleaned = ("c_name", "c_website", "_cl_clean", "c_country", "c_region")
     # NUL removal and JSON escaping only for the columns of this batch that hold such characters
     nul = frame.select(pl.col(raw).str.contains("\x00", literal=True).any()).row(0)
     frame = frame.with_columns(
-        _clean(pl.col(r), n).alias(c) for r, c, n in zip(raw, cleaned, nul, strict=True)
+        clean(pl.col(r), n).alias(c) for r, c, n in zip(raw, cleaned, nul, strict=True)
     )
     non_ascii = frame.select(pl.when(pl.col("c_name").str.contains(r"[^\x00-\x7f]")).then(pl.col("c_name")))
     frame = frame.with_columns(
-        registrable_domains(frame["c_website"]).alias("c_domain"),
+        registrable_domains(frame["c_website"], domains).alias("c_domain"),
         linkedin_companies(frame["_cl_clean"]).alias("c_linkedin"),
         # Python's lower-casing where Unicode case rules apply, the same ASCII one elsewhere
-        _by_distinct(non_ascii.to_series(), str.lower).alias("c_name_lower"),
+        by_distinct(non_ascii.to_series(), str.lower, call_on_null=False).alias("c_name_lower"),
     )
     columns = ("c_name", "c_website", "c_domain", "c_linkedin", "c_country", "c_region")
-    escape = frame.select(pl.col(columns).str.contains(_NEEDS_ESCAPE).any()).row(0)
+    escape = frame.select(pl.col(columns).str.contains(NEEDS_ESCAPE).any()).row(0)
     parts: list[pl.Expr] = []
     for col, esc in zip(columns, escape, strict=True):
         key = col.replace("c_", "company_", 1)
-        parts += [pl.lit(f'{"," if parts else ""}"{key}":'), _json_text(pl.col(col), esc)]
+        parts += [pl.lit(f'{"," if parts else ""}"{key}":'), json_string(pl.col(col), esc)]
     return frame.with_columns(
         pl.coalesce("c_name_lower", pl.col("c_name").str.to_lowercase()).alias("c_name_lower"),
-        pl.concat_str(parts).alias("_c_json"),
+        pl.concat_str(parts).alias("c_json"),
     )
 
 
 def _titles(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` (distinct raw titles) with the title columns and their JSON fragment (``_t_json``), as
+    """``frame`` (distinct raw titles) with the title columns and their JSON fragment (``t_json``), as
     :func:`~jobshift.domain.profile_parts.title` makes them from the raw ``_tn, _tl, _tr``: ``s()`` of
     the name and the role, ``strs()`` of the levels (cleaned, empty ones dropped)."""
     frame = frame.with_columns(
-        _clean(pl.col("_tn")).alias("t_name"),
-        pl.col("_tl").list.eval(_clean(pl.element())).list.drop_nulls().fill_null([]).alias("t_levels"),
-        _clean(pl.col("_tr")).alias("t_role"),
+        clean(pl.col("_tn")).alias("t_name"),
+        pl.col("_tl").list.eval(clean(pl.element())).list.drop_nulls().fill_null([]).alias("t_levels"),
+        clean(pl.col("_tr")).alias("t_role"),
     )
-    levels_json = pl.lit("[") + pl.col("t_levels").list.eval(_json_text(pl.element())).list.join(",") + "]"
+    levels_json = pl.lit("[") + pl.col("t_levels").list.eval(json_string(pl.element())).list.join(",") + "]"
     t_json = pl.concat_str(
         pl.lit('"title":'),
-        _json_text(pl.col("t_name")),
+        json_string(pl.col("t_name")),
         pl.lit(',"title_levels":'),
         levels_json,
         pl.lit(',"title_role":'),
-        _json_text(pl.col("t_role")),
+        json_string(pl.col("t_role")),
     )
-    return frame.with_columns(t_json.alias("_t_json"))
+    return frame.with_columns(t_json.alias("t_json"))
 
 
 def _dates(raw: pl.Series) -> pl.DataFrame:

@@ -66,9 +66,17 @@ BLOCK_LINES = 4_096
 _ROW = re.compile(r" in row (\d+)")
 
 
-def lines_text(lines: pl.Series) -> bytes:
-    """The lines as one UTF-8 buffer, one line each."""
-    return pl.select(pl.concat_str(lines, pl.lit("\n"))).to_series().str.join("").item().encode()
+def lines_text(lines: pl.Series) -> pa.Buffer:
+    """The lines as one UTF-8 buffer, one line each: the data of the column of lines with ``"\\n"``
+    appended, as Arrow holds it (no copy through Python); null lines are left out."""
+    arr = pl.select(pl.concat_str(lines.drop_nulls(), pl.lit("\n"))).to_series()
+    arrow = arr.rechunk().to_arrow(compat_level=pl.CompatLevel.oldest())
+    if len(arrow) == 0:
+        return pa.py_buffer(b"")
+    offsets = arrow.buffers()[1]
+    bounds = pa.Array.from_buffers(pa.int64(), len(arrow) + 1, [None, offsets], offset=arrow.offset)
+    start, end = bounds[0].as_py(), bounds[len(arrow)].as_py()
+    return arrow.buffers()[2].slice(start, end - start)
 
 
 def _read(lines: pl.Series) -> tuple[pa.Table | None, int | None]:
@@ -138,7 +146,11 @@ def parse_lines(lines: pl.Series, path: str | None = None) -> tuple[pl.DataFrame
         return whole, pl.Series("pos", [], dtype=pl.UInt32)
     tables: list[pa.Table] = []
     taken: list[pl.Series] = []
-    for i in range(0, cand.height, BLOCK_LINES):
+    # all lines in one read when pyarrow takes them all (the common case), else block by block
+    whole_block = _read(cand["line"])[0] if cand.height else None
+    if whole_block is not None:
+        tables, taken = [whole_block], [cand["pos"]]
+    for i in range(0, cand.height if whole_block is None else 0, BLOCK_LINES):
         block = cand.slice(i, BLOCK_LINES)
         _read_block(block["line"], block["pos"], tables, taken)
     if tables:

@@ -14,6 +14,7 @@ from jobshift.domain.profiles import OBSERVATION_FIELDS, PROFILE_FIELDS, Profile
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.convert.parse import parse_lines, parse_table
 from jobshift.engine.convert.rows import convert_parsed
+from jobshift.engine.convert.slice_tables import SliceTables
 
 POS_SCHEMA: dict[str, Any] = {"pos": pl.UInt32, **OBSERVATION_SCHEMA}
 """Observations with ``pos``, the row's index in the partition's rows."""
@@ -78,9 +79,14 @@ class Converted:
 
 
 def _combine(
-    path: str, lines: pl.Series | None, table: Any, parsed: pl.DataFrame, slow: pl.Series
+    path: str,
+    lines: pl.Series | None,
+    table: Any,
+    parsed: pl.DataFrame,
+    slow: pl.Series,
+    tables: SliceTables | None = None,
 ) -> Converted:
-    fast, fast_bad, more_slow = convert_parsed(parsed)
+    fast, fast_bad, more_slow = convert_parsed(parsed, tables)
     slow_pos = pl.concat([slow.cast(pl.UInt32), more_slow]).sort()
     slow_obs, _ = convert_slow(path, lines, table, slow_pos.to_list())
     obs = pl.concat([fast, slow_obs]).sort("pos")
@@ -89,11 +95,13 @@ def _combine(
     return Converted(obs, pl.concat([fast_bad, bad]).sort(), slow_pos.len())
 
 
-def _in_slices(n: int, convert: Callable[[int, int], Converted]) -> Converted:
-    """``convert(offset, length)`` over slices of :data:`CONVERT_ROWS` rows, positions shifted back."""
+def _in_slices(n: int, convert: Callable[[int, int, SliceTables], Converted]) -> Converted:
+    """``convert(offset, length, tables)`` over slices of :data:`CONVERT_ROWS` rows sharing their
+    normalized values (``tables``), positions shifted back."""
     parts = []
+    tables = SliceTables()
     for off in range(0, n, CONVERT_ROWS):
-        c = convert(off, min(CONVERT_ROWS, n - off))
+        c = convert(off, min(CONVERT_ROWS, n - off), tables)
         shift = pl.lit(off, pl.UInt32)
         parts.append(Converted(c.obs.with_columns(pl.col("pos") + shift), c.bad + off, c.slow))
     return Converted(
@@ -102,33 +110,42 @@ def _in_slices(n: int, convert: Callable[[int, int], Converted]) -> Converted:
 
 
 def convert_lines(
-    path: str, lines: pl.Series, pos: pl.Series | None = None, *, whole: bool = False
+    path: str,
+    lines: pl.Series,
+    pos: pl.Series | None = None,
+    *,
+    whole: bool = False,
+    tables: SliceTables | None = None,
 ) -> Converted:
     """The JSONL rows ``lines`` (non-blank; or only those at ``pos``) converted; ``pos`` in the result
     index ``lines``. ``whole``: ``lines`` are all the non-blank lines of the plain JSONL file ``path``
     (pyarrow may read the file itself, when it holds at most :data:`CONVERT_ROWS` rows; a longer one is
     converted in slices of that many)."""
     if pos is None and lines.len() > CONVERT_ROWS:
-        return _in_slices(lines.len(), lambda off, n: convert_lines(path, lines.slice(off, n)))
+        return _in_slices(lines.len(), lambda off, n, t: convert_lines(path, lines.slice(off, n), tables=t))
     sub = lines if pos is None else lines.gather(pos)
     parsed, slow = parse_lines(sub, path if whole and pos is None else None)
-    conv = _combine(path, sub, None, parsed, slow)
+    conv = _combine(path, sub, None, parsed, slow, tables)
     return conv if pos is None else _reindexed(conv, pos)
 
 
-def convert_table(path: str, table: Any, pos: pl.Series | None = None) -> Converted | None:
+def convert_table(
+    path: str, table: Any, pos: pl.Series | None = None, *, tables: SliceTables | None = None
+) -> Converted | None:
     """The rows of a projected Parquet table (or only those at ``pos``) converted; ``None`` when its
     column types are not ones the fast path reads (convert it with ``profile_to_row``). A longer table
     than :data:`CONVERT_ROWS` is converted in slices of that many rows."""
     if pos is None and table.num_rows > CONVERT_ROWS:
         if parse_table(table.slice(0, 1)) is None:
             return None
-        return _in_slices(table.num_rows, lambda off, n: _must(convert_table(path, table.slice(off, n))))
+        return _in_slices(
+            table.num_rows, lambda off, n, t: _must(convert_table(path, table.slice(off, n), tables=t))
+        )
     sub = table if pos is None else table.take(pos.to_arrow())
     parsed = parse_table(sub)
     if parsed is None:
         return None
-    conv = _combine(path, None, sub, parsed, pl.Series("pos", [], dtype=pl.UInt32))
+    conv = _combine(path, None, sub, parsed, pl.Series("pos", [], dtype=pl.UInt32), tables)
     return conv if pos is None else _reindexed(conv, pos)
 
 

@@ -15,10 +15,11 @@ from jobshift.domain.profile_parts import _SIMPLE_PERSON, linkedin_person, pdate
 from jobshift.domain.profiles import _verified
 from jobshift.engine.batches import OBSERVATION_SCHEMA
 from jobshift.engine.convert.current_job import current_jobs, email_domain_kept, first_company
-from jobshift.engine.convert.domains import company_email_domains, registrable_domains
+from jobshift.engine.convert.domains import HOST, company_email_domains, domain_table, registrable_domains
 from jobshift.engine.convert.emails import SIMPLE_EMAIL, email_columns, email_table, normalized
 from jobshift.engine.convert.experience import experience_entries, experience_json, linkedin_companies
 from jobshift.engine.convert.parse import STRING_FIELDS
+from jobshift.engine.convert.slice_tables import SliceTables, bounded
 from jobshift.engine.convert.values import by_distinct, clean, truthy
 
 POS_CAST: dict[Any, Any] = {"pos": pl.UInt32, **OBSERVATION_SCHEMA}
@@ -35,13 +36,49 @@ def _map(df: pl.DataFrame, col: str, fn: Any, **kw: Any) -> pl.Series:
     return by_distinct(df[col], fn, **kw)
 
 
-def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
+def _experience_hosts(exp: pl.Series) -> pl.Series:
+    """The experience's company websites that are their own host (:data:`~.domains.HOST`: cleaning
+    leaves them as they are), distinct."""
+    sites = pl.select(exp.explode().struct.field("company").struct.field("website").unique()).to_series()
+    return sites.filter(sites.str.contains(HOST).fill_null(False))
+
+
+def _domains(values: pl.Series, tables: SliceTables | None) -> pl.DataFrame:
+    """The :func:`~.domains.domain_table` of ``values`` and of the partition's earlier slices (kept)."""
+    if tables is None or tables.domains is None:
+        known = domain_table(values)
+    else:
+        new = values.unique().to_frame("v").join(tables.domains, on="v", how="anti", nulls_equal=True)
+        known = pl.concat([tables.domains, domain_table(new["v"])]) if new.height else tables.domains
+    if tables is not None:
+        tables.domains = bounded(known)
+    return known
+
+
+def convert_parsed(
+    parsed: pl.DataFrame, tables: SliceTables | None = None
+) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
     """(observations ``pos`` + ``OBSERVATION_SCHEMA`` of the rows converted here, positions of the rows
-    that are bad (``ProfileError``), positions of the rows left to the slow path)."""
-    df = parsed.with_columns(*(clean(f).alias(f"c_{f}") for f in STRING_FIELDS)).with_row_index("row")
+    that are bad (``ProfileError``), positions of the rows left to the slow path). ``tables``: what the
+    partition's earlier slices normalized (used, and updated with this slice's values)."""
+    # NUL removal only for the fields of this batch that hold such characters
+    nul = parsed.select(pl.col(STRING_FIELDS).str.contains("\x00", literal=True).any()).row(0)
+    df = parsed.with_columns(
+        *(clean(f, n).alias(f"c_{f}") for f, n in zip(STRING_FIELDS, nul, strict=True))
+    ).with_row_index("row")
     df = df.with_columns(
         normalized(pl.col("c_work_email"), email_table(df["c_work_email"])).alias("work_norm")
     )
+    # the work e-mail's domain is its host's when the address is plain (the host part of
+    # :data:`SIMPLE_EMAIL` is a :data:`~.domains.HOST`, which ``normalize_domain`` reads as it is)
+    host_key = df.select(
+        pl.when(pl.col("work_norm").str.contains(SIMPLE_EMAIL))
+        .then(pl.col("work_norm").str.split("@").list.last())
+        .otherwise(pl.col("work_norm"))
+    ).to_series()
+    # job websites, e-mail hosts and the experience's websites share most hosts: resolved once
+    sites = pl.concat([df["c_job_company_website"], host_key, _experience_hosts(df["experience"])])
+    domains = _domains(sites, tables)
     df = df.with_columns(
         _map(
             df,
@@ -50,7 +87,7 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
             fast=SIMPLE_PERSON,
             fast_out=pl.lit("linkedin.com/in/") + pl.col("v").str.extract(SIMPLE_PERSON, 1),
         ).alias("linkedin_norm"),
-        registrable_domains(df["c_job_company_website"]).alias("domain0"),
+        registrable_domains(df["c_job_company_website"], domains).alias("domain0"),
         linkedin_companies(df["c_job_company_linkedin_url"]).alias("li"),
         _map(df, "c_job_company_name", _lower, fast=ASCII, fast_out=pl.col("v").str.to_lowercase()).alias(
             "name_lower"
@@ -58,16 +95,10 @@ def convert_parsed(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Se
         _map(df, "c_observed_at", lambda v: pdate(v) if v is not None else None).alias("observed"),
         _map(df, "job_start_date", pdate).alias("start"),
         _map(df, "job_last_verified", lambda v: _verified(v) if v is not None else None).alias("verified"),
+        company_email_domains(host_key, domains).alias("email_domain"),
     )
-    # the work e-mail's domain depends only on its host when the address is plain: one call per host
-    host_key = (
-        pl.when(pl.col("work_norm").str.contains(SIMPLE_EMAIL))
-        .then(pl.lit("a@") + pl.col("work_norm").str.split("@").list.last())
-        .otherwise(pl.col("work_norm"))
-    )
-    df = df.with_columns(company_email_domains(df.select(host_key).to_series()).alias("email_domain"))
     df = df.hstack(email_columns(df))
-    entries = experience_entries(df["experience"])
+    entries = experience_entries(df["experience"], domains, tables)
     df = df.with_columns(
         pl.coalesce(
             "c_full_name",

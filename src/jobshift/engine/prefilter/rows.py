@@ -22,22 +22,20 @@ from __future__ import annotations
 import polars as pl
 
 from jobshift.engine.context import DetectContext
-
-OPEN_ENTRY = '"end_date":null'
-"""How an open-ended experience entry is written in the ``experience`` JSON (as ``choose_current_job``
-counts them)."""
+from jobshift.engine.current_job import SEVERAL_OPEN, several_open
 
 
 def productive_rows(ctx: DetectContext, obs: pl.DataFrame, linked: pl.Series) -> pl.Series:
     """The mask of rows of ``obs`` (decoded, ``cur_account_id`` resolved) to detect on: rows ``pi`` in
     ``linked`` (their candidate pairs), rows whose current job is at a watched account, and rows with
-    several open-ended jobs (see the module docstring)."""
+    several open-ended jobs (see the module docstring; the column ``SEVERAL_OPEN`` when ``obs`` has it)."""
     watched = ctx.accounts.filter(pl.col("is_watched")).get_column("account_id")
+    multi = pl.col(SEVERAL_OPEN) if SEVERAL_OPEN in obs.columns else several_open()
     return obs.select(
         (
             pl.col("pi").is_in(linked.implode())
             | pl.col("cur_account_id").is_in(watched.implode()).fill_null(False)
-            | (pl.col("experience").str.count_matches(OPEN_ENTRY, literal=True) >= 2).fill_null(False)
+            | multi
         ).alias("_keep")
     ).to_series()
 

@@ -9,11 +9,19 @@ is written to a temporary sibling directory and renamed over the old one, so a r
 the previous state intact (the next run is then incremental against it, which is still exact: the
 state describes the release it was computed from). Only ``jobshift detect --feed ... --incremental``
 reads and writes it. A state of another format version is refused with a logged warning (the run is
-then a full one and writes the state anew); ``norm.arrow`` holds the company texts the runs
-normalized, lent to the next run's converter (format 4: with the run that last used each, to keep the
-memo bounded). A table a release passes on unchanged (the contacts, when no CRM contact changed) is
-hard-linked from the previous state's file instead of written again; the link survives the old
-directory's removal, and a state file is never modified in place.
+then a full one and writes the state anew); format 4 (one file a table) is still read.
+``norm`` holds the company texts the runs normalized, lent to the next run's converter.
+
+**Deltas (format 5).** A table is a full copy plus the deltas of the releases since (``meta.json``'s
+``tables``: per table, its files in order). A release that edits a table (:class:`~jobshift.engine.
+incremental_final.Delta`: the rows of the people detected again, the rows gone, the signals finalized
+again) writes only the rows it adds and the keys it drops, and hard-links the earlier files into the
+new directory (a link survives the old directory's removal; a state file is never modified in place);
+a table passed on unchanged (the contacts, when no CRM contact changed) is only linked. Loading drops,
+from each file, the rows a later delta dropped (one filter per file). When the rows a table's deltas
+add reach :data:`DELTA_SHARE` of its full copy, the release writes it whole again (compaction). So a
+5% release writes ≈ 40 MB instead of ≈ 650 MB at 1M people. A crash at any point leaves the previous directory
+(and so the previous state) as it was; a re-run of the same release is idempotent.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -31,12 +40,21 @@ import pyarrow.ipc as ipc
 
 from jobshift.engine.detect import BatchResult
 from jobshift.engine.incremental import NORM_SCHEMA, STATE_VERSION, FeedState
-from jobshift.engine.incremental_final import FinalCache
+from jobshift.engine.incremental_final import Delta, FinalCache
 
 STATE_DIR = "feed_state"
 _TABLES = ("rows", "links", "contacts", "candidates", "profiles", "new_hires", "norm")
 log = logging.getLogger(__name__)
 _FINAL = ("signals", "ambiguous", "matched")
+_READS = (4, STATE_VERSION)
+"""Formats read: 4 (one file a table, no deltas) and the current one."""
+DELTA_SHARE = 1.0
+"""A table's deltas (the rows they add, over all of them) may reach this share of its full copy's
+rows; a release that would go beyond writes the table whole again (compaction). The keys a delta drops
+are not counted: they are one column, and loading filters the full copy once whatever they remove. At
+1.0 the state takes at most twice the disk space of a compacted one; with 5% of the people changed a
+month, the person tables are compacted every ~20th release, the signals (a release finalizes ≈ 25% of
+them again) every ~4th."""
 
 
 def state_dir(workspace: Path) -> Path:
@@ -50,6 +68,28 @@ def _read(path: Path) -> pl.DataFrame:
     return pl.DataFrame(pl.from_arrow(ipc.open_file(pa.memory_map(str(path))).read_all()))
 
 
+def _layers_v4(d: Path, final: bool) -> dict[str, list[dict[str, Any]]]:
+    names = (*_TABLES, *_FINAL) if final else _TABLES
+    return {n: [{"file": f"{n}.arrow", "dead": None, "rows": -1, "dead_rows": 0}] for n in names}
+
+
+def _materialize(d: Path, layers: list[dict[str, Any]], key: str | None) -> pl.DataFrame:
+    """A table from its full copy and deltas: a layer's rows whose ``key`` a later delta drops are
+    left out (one filter per layer; a table without deltas is the memory-mapped file itself)."""
+    frames = [_read(d / ly["file"]) for ly in layers]
+    if len(frames) == 1:
+        return frames[0]
+    assert key is not None
+    out: list[pl.DataFrame] = []
+    later: pl.Series | None = None
+    for ly, frame in zip(reversed(layers), reversed(frames), strict=True):
+        out.append(frame if later is None else frame.filter(~pl.col(key).is_in(later.implode())))
+        if ly["dead"] is not None:
+            dead = _read(d / ly["dead"]).to_series()
+            later = dead if later is None else pl.concat([later, dead])
+    return pl.concat(out[::-1], how="vertical_relaxed")
+
+
 def load_state(workspace: Path) -> FeedState | None:
     """The last release's state, or ``None`` (none yet, another format version, or unreadable files)."""
     d = state_dir(workspace)
@@ -57,23 +97,24 @@ def load_state(workspace: Path) -> FeedState | None:
         return None
     try:
         meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
-        if meta.get("version") != STATE_VERSION:
+        if meta.get("version") not in _READS:
             log.warning(
                 "feed state %s has format version %s, this jobshift reads %s: not used (a full run, "
                 "which writes the state in the current format)",
                 d,
                 meta.get("version"),
-                STATE_VERSION,
+                " and ".join(map(str, _READS)),
             )
             return None
-        t = {name: _read(d / f"{name}.arrow") for name in _TABLES}
         final_key = meta.get("final_key")
-        f = {name: _read(d / f"{name}.arrow") for name in _FINAL} if final_key else {}
-    except (OSError, ValueError, pa.ArrowException, pl.exceptions.PolarsError) as exc:
+        layers = meta["tables"] if "tables" in meta else _layers_v4(d, bool(final_key))
+        t = {name: _materialize(d, ly, _KEYS.get(name)) for name, ly in layers.items()}
+        for name, ly in layers.items():  # format 4 did not count the rows
+            ly[0]["rows"] = t[name].height if ly[0]["rows"] < 0 else ly[0]["rows"]
+    except (OSError, ValueError, KeyError, pa.ArrowException, pl.exceptions.PolarsError) as exc:
         log.warning("feed state %s is unreadable (%s): not used (a full run)", d, exc)
         return None
-    final = FinalCache(str(final_key), f["signals"], f["ambiguous"], f["matched"]) if f else None
-    files = {name: str(d / f"{name}.arrow") for name in (*_TABLES, *f)}
+    final = FinalCache(str(final_key), t["signals"], t["ambiguous"], t["matched"]) if final_key else None
     return FeedState(
         str(meta["context_fp"]),
         t["rows"],
@@ -82,23 +123,71 @@ def load_state(workspace: Path) -> FeedState | None:
         BatchResult(t["candidates"], t["profiles"], t["new_hires"], 0),
         final,
         t["norm"] if t["norm"].height else pl.DataFrame(schema=NORM_SCHEMA),
-        files,
+        layers={name: [{**x, "dir": str(d)} for x in ly] for name, ly in layers.items()},
+        gen=int(meta.get("gen", 0)),
     )
 
 
-def _link(src: str | None, dst: Path) -> bool:
-    """Hard-link the state file ``src`` (a table passed on unchanged) as ``dst``; False: write it."""
-    if src is None:
-        return False
+_KEYS = {
+    "rows": "fp",
+    "links": "person_key",
+    "candidates": "person_key",
+    "profiles": "person_key",
+    "new_hires": "person_key",
+    "signals": "signal_id",
+    "matched": "contact_id",
+}
+"""The key column of each table that may have deltas (what a delta's dropped rows are named by)."""
+
+
+def _linked(layers: list[dict[str, Any]], tmp: Path) -> list[dict[str, Any]] | None:
+    """Hard-link a table's state files (passed on) into ``tmp``; ``None``: not possible, write it."""
+    out = []
     try:
-        os.link(src, dst)
-    except OSError:  # gone, or another file system
-        return False
-    return True
+        for ly in layers:
+            src = Path(ly["dir"])
+            for f in (ly["file"], ly["dead"]):
+                if f is not None:
+                    os.link(src / f, tmp / f)
+            out.append({k: v for k, v in ly.items() if k != "dir"})
+    except (OSError, KeyError):  # gone, another file system, or not read from files
+        return None
+    return out
 
 
-def save_state(workspace: Path, state: FeedState, feed: str) -> Path:
-    """Write ``state`` as the workspace's last release (atomically replacing the previous one)."""
+def _write(df: pl.DataFrame, path: Path) -> None:
+    df.write_ipc(path, compression="uncompressed")
+
+
+def _save_table(
+    name: str, df: pl.DataFrame, state: FeedState, tmp: Path, share: float
+) -> list[dict[str, Any]]:
+    """Write (or link) one table; its entries for ``meta.json``."""
+    layers, gen = state.layers.get(name), state.gen
+    if layers and name in state.edits:
+        edit: Delta | None = state.edits[name]
+        grown = sum(ly["rows"] for ly in layers[1:]) + (edit.add.height if edit is not None else 0)
+        if (edit is None or grown <= share * max(layers[0]["rows"], 0)) and (
+            linked := _linked(layers, tmp)
+        ) is not None:
+            if edit is None:
+                return linked
+            add, dead = f"{name}.g{gen}.add.arrow", f"{name}.g{gen}.dead.arrow"
+            _write(edit.add, tmp / add)
+            _write(edit.dead.alias(edit.key).to_frame(), tmp / dead)
+            n, n_dead = edit.add.height, edit.dead.len()
+            return [*linked, {"file": add, "dead": dead, "rows": n, "dead_rows": n_dead}]
+        for f in tmp.glob(f"{name}.*"):  # a partial link
+            f.unlink()
+    whole = f"{name}.g{gen}.arrow"
+    _write(df, tmp / whole)
+    return [{"file": whole, "dead": None, "rows": df.height, "dead_rows": 0}]
+
+
+def save_state(workspace: Path, state: FeedState, feed: str, share: float = DELTA_SHARE) -> Path:
+    """Write ``state`` as the workspace's last release (atomically replacing the previous one): the
+    tables a release edited as deltas beside the files they were read from (linked), until a table's
+    deltas reach ``share`` of its full copy (then it is written whole)."""
     d = state_dir(workspace)
     tmp = d.with_name(f"{STATE_DIR}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -116,9 +205,7 @@ def save_state(workspace: Path, state: FeedState, feed: str) -> Path:
         tables.update(
             signals=state.final.signals, ambiguous=state.final.ambiguous, matched=state.final.matched
         )
-    for name, df in tables.items():
-        if not _link(state.files.get(name), tmp / f"{name}.arrow"):
-            df.write_ipc(tmp / f"{name}.arrow", compression="uncompressed")
+    layout = {name: _save_table(name, df, state, tmp, share) for name, df in tables.items()}
     meta = {
         "version": STATE_VERSION,
         "context_fp": state.context_fp,
@@ -126,7 +213,8 @@ def save_state(workspace: Path, state: FeedState, feed: str) -> Path:
         "feed": feed,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": state.rows.height,
-        "people": state.rows.get_column("person_key").n_unique(),
+        "gen": state.gen,
+        "tables": layout,
     }
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     old = d.with_name(f"{STATE_DIR}.old-{os.getpid()}")
