@@ -3,11 +3,12 @@
 A Dask worker runs hundreds of partition tasks in one process on one broadcast
 :class:`~jobshift.engine.context.DetectContext`. Each task allocates ≈ 0.5 GB of short-lived frames
 and Python objects (a 250,000-profile partition read, converted in slices and detected) and frees them
-when it ends; the allocators keep much of that freed memory for later instead of returning it to the
-system, so a worker's resting size, and with it the next task's peak, crept up over the run (+22 % from
-10M to 100M profiles, benchmarks/RESULTS.md). :func:`release_after_task`, run at the end of every task
+when it ends; the allocators keep part of that freed memory instead of returning it to the system, and
+the next task's peak starts from there. :func:`release_after_task`, run at the end of every task
 (``engine/feed_shards.detect_partition_to_buckets``, ``engine/feed_spill.detect_partition_to_dir``),
-returns it:
+returns it — a task's peak in one process was 60–70 MB lower with it (benchmarks/bench_worker_memory.py).
+The workers' creep from 10M to 100M profiles itself was Dask's profiler
+(``engine/dask_executor.WORKER_CONFIG``).
 
 - pyarrow's memory pool gives its unused pages back (``release_unused``);
 - on glibc, ``malloc_trim(0)`` gives back the free pages of every malloc arena (Python's large objects,
