@@ -25,6 +25,20 @@ def test_resolve_cache_is_bounded_and_answers_as_uncached(monkeypatch: pytest.Mo
     for n, d, li in keys + keys[::-1]:  # second pass: hits and misses after the cache started again
         assert index.resolve(n, d, li) == ref._resolve(n, d, li)
         assert len(index._cache) <= 7
+    for i in range(60):  # names of many different token blocks: one fuzzy candidate pool each
+        index.resolve(f"{chr(97 + i % 26)}{i}zz Widgets {i}x")
+        assert len(index._pools) <= 7, "the fuzzy candidate pools are keyed by the input: bounded too"
+
+
+def test_a_failing_release_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom() -> None:
+        raise OSError("no pool")
+
+    class Pool:
+        release_unused = staticmethod(boom)
+
+    monkeypatch.setattr(worker_memory.pa, "default_memory_pool", lambda: Pool())
+    worker_memory.release_after_task()  # a task's own error must not be hidden by the release's
 
 
 def test_release_gives_back_arrow_and_malloc_memory(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -73,8 +73,12 @@ class CompanyMatch:
     candidates: int = 1
 
 
+_MISS = object()
+"""The cache lookup's sentinel (``None`` is a cached answer)."""
+
 RESOLVE_CACHE_MAX = 65_536
-"""The most resolutions :meth:`CompanyIndex.resolve` keeps; a full cache starts again empty. A Dask
+"""The most resolutions :meth:`CompanyIndex.resolve` keeps (and fuzzy candidate pools): a full cache
+starts again empty. A Dask
 worker keeps its index for hundreds of partition tasks and every partition brings new company texts:
 unbounded, this cache grew by ≈ 800 entries per 250,000-profile partition for the whole run. The feed
 path resolves each distinct key once per batch and caches the results in the context's frame
@@ -163,8 +167,9 @@ class CompanyIndex:
     ) -> CompanyMatch | None:
         """The account of a company given by name / registrable domain / LinkedIn key, or ``None``."""
         key = (name, domain, linkedin_norm)
-        if key in self._cache:
-            return self._cache[key]
+        hit = self._cache.get(key, _MISS)  # one lookup: a clear() between two would raise
+        if hit is not _MISS:
+            return hit  # type: ignore[return-value]
         match = self._resolve(name, domain, linkedin_norm)
         if len(self._cache) >= RESOLVE_CACHE_MAX:
             self._cache.clear()
@@ -180,6 +185,8 @@ class CompanyIndex:
         if pool is None:  # the candidates of a block pair, sorted once (deterministic ties)
             names = sorted(self._blocks.get(blocks[0], set()) | self._blocks.get(blocks[1], set()))
             pool = ([self._sorted[n] for n in names], names)
+            if len(self._pools) >= RESOLVE_CACHE_MAX:  # keyed by the input's blocks: bounded like _cache
+                self._pools.clear()
             self._pools[blocks] = pool
         keys, names = pool
         if not names:
