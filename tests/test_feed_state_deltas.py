@@ -14,9 +14,11 @@ import polars as pl
 import pytest
 
 from feed_kit import detect_context
-from jobshift.engine.incremental import FeedState, detect_release, finalize_run
+from jobshift.engine.context import DetectContext
+from jobshift.engine.incremental import FeedState, ReleaseRun, detect_release, finalize_run
 from jobshift.services.detect import feed_state
 from jobshift.services.detect.feed_state import (
+    DELTA_SHARE,
     STALE_TMP_SECONDS,
     load_state,
     save_state,
@@ -56,15 +58,21 @@ def _same_tables(a: FeedState, b: FeedState) -> None:
     assert a.final.matched.sort("contact_id").equals(b.final.matched.sort("contact_id"))
 
 
+def _saved_r1(ctx: DetectContext, lines: list[bytes], ws: Path, share: float = DELTA_SHARE) -> ReleaseRun:
+    """The first release of ``lines`` detected, finalized and saved as the state in ``ws``."""
+    run = detect_release(ctx, _write_release(lines, ws / "r1"), None)
+    finalize_run(ctx, run)
+    save_state(ws, run.state, "r1", share=share)
+    return run
+
+
 def test_releases_through_deltas_and_compaction_equal_full_runs(
     base: tuple[Path, list[bytes]],  # noqa: F811
     tmp_path: Path,
 ) -> None:
     ws_dir, lines = base
     ctx = detect_context(ws_dir)
-    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
-    finalize_run(ctx, run)
-    save_state(tmp_path, run.state, "r1", share=0.25)
+    run = _saved_r1(ctx, lines, tmp_path, share=0.25)
     base_ino = (state_dir(tmp_path) / "candidates.g0.arrow").stat().st_ino
     layers_seen, compacted = [], False
     for k in range(2, 7):
@@ -100,9 +108,7 @@ def test_the_same_release_again_is_idempotent(
 ) -> None:
     ws_dir, lines = base
     ctx = detect_context(ws_dir)
-    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
-    finalize_run(ctx, run)
-    save_state(tmp_path, run.state, "r1")
+    run = _saved_r1(ctx, lines, tmp_path)
     paths = _write_release(_release2(lines), tmp_path / "r2")
     sigs = []
     for _ in range(3):
@@ -125,9 +131,7 @@ def test_a_crash_while_writing_a_delta_leaves_the_previous_state(
 ) -> None:
     ws_dir, lines = base
     ctx = detect_context(ws_dir)
-    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
-    finalize_run(ctx, run)
-    save_state(tmp_path, run.state, "r1")
+    run = _saved_r1(ctx, lines, tmp_path)
     paths = _write_release(_release2(lines), tmp_path / "r2")
     old = load_state(tmp_path)
     assert old is not None
@@ -164,9 +168,7 @@ def test_a_format_4_state_is_read(
 ) -> None:
     ws_dir, lines = base
     ctx = detect_context(ws_dir)
-    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
-    finalize_run(ctx, run)
-    save_state(tmp_path, run.state, "r1")
+    run = _saved_r1(ctx, lines, tmp_path)
     d = state_dir(tmp_path)
     meta = _meta(tmp_path)
     for name, layers in meta.pop("tables").items():  # format 4: one file a table, named after it
@@ -222,9 +224,7 @@ def test_a_release_over_a_state_not_read_from_disk_is_written_whole(
 ) -> None:
     ws_dir, lines = base
     ctx = detect_context(ws_dir)
-    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
-    finalize_run(ctx, run)
-    save_state(tmp_path, run.state, "r1")
+    _saved_r1(ctx, lines, tmp_path)
     old = load_state(tmp_path)
     assert old is not None
     run2 = detect_release(ctx, _write_release(_release2(lines, seed=2), tmp_path / "r2"), old)
@@ -248,9 +248,7 @@ def test_files_that_cannot_be_linked_are_written_whole(
 ) -> None:
     ws_dir, lines = base
     ctx = detect_context(ws_dir)
-    run = detect_release(ctx, _write_release(lines[:400], tmp_path / "r1"), None)
-    finalize_run(ctx, run)
-    save_state(tmp_path, run.state, "r1")
+    run = _saved_r1(ctx, lines[:400], tmp_path)
     old = load_state(tmp_path)
     assert old is not None
     run = detect_release(ctx, _write_release(_release2(lines[:400]), tmp_path / "r2"), old)
@@ -276,9 +274,7 @@ def test_a_state_another_run_saved_meanwhile_is_not_linked(
     loaded before another run saved a different history links nothing from it."""
     ws_dir, lines = base
     ctx = detect_context(ws_dir)
-    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
-    finalize_run(ctx, run)
-    save_state(tmp_path, run.state, "r1")
+    _saved_r1(ctx, lines, tmp_path)
     first = _meta(tmp_path)
     old = load_state(tmp_path)
     assert old is not None
@@ -306,9 +302,7 @@ def test_a_save_killed_between_its_renames_leaves_the_previous_state_readable(
 ) -> None:
     ws_dir, lines = base
     ctx = detect_context(ws_dir)
-    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
-    finalize_run(ctx, run)
-    save_state(tmp_path, run.state, "r1")
+    run = _saved_r1(ctx, lines, tmp_path)
     old = load_state(tmp_path)
     assert old is not None
     paths = _write_release(_release2(lines), tmp_path / "r2")
@@ -352,9 +346,7 @@ def test_a_failed_save_puts_the_previous_state_back(
 ) -> None:
     ws_dir, lines = base
     ctx = detect_context(ws_dir)
-    run = detect_release(ctx, _write_release(lines[:400], tmp_path / "r1"), None)
-    finalize_run(ctx, run)
-    save_state(tmp_path, run.state, "r1")
+    run = _saved_r1(ctx, lines[:400], tmp_path)
     real, calls = Path.rename, []
 
     def fails_second(self: Path, target: Path) -> Path:
@@ -378,9 +370,7 @@ def test_releases_that_change_nothing_add_no_layers_and_layers_are_capped(
 ) -> None:
     ws_dir, lines = base
     ctx = detect_context(ws_dir)
-    run = detect_release(ctx, _write_release(lines, tmp_path / "r1"), None)
-    finalize_run(ctx, run)
-    save_state(tmp_path, run.state, "r1")
+    run = _saved_r1(ctx, lines, tmp_path)
     paths = _write_release(_release2(lines), tmp_path / "r2")
     counts = []
     for _ in range(4):  # the same release again and again: nothing added or dropped
